@@ -1,0 +1,268 @@
+"""The `paramtui` command: the TUI by default, plus non-interactive subcommands (DESIGN.md).
+
+Every user mistake (bad file, unknown id, negative size) prints one line on stderr and exits
+with status 2; a traceback is always a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from paramtui import __version__
+
+SUBCOMMANDS = ("estimate", "export", "models", "targets", "pick")
+EXIT_USER_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr and exit 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# ------------------------------------------------------------------ argument types
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _count(text: str) -> float:
+    from paramtui.core.errors import UserError
+    from paramtui.core.units import parse_count
+
+    try:
+        return parse_count(text)
+    except UserError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (or 1%–100%), not {text}")
+    return value
+
+
+def _zero_stage(text: str) -> int:
+    if text not in {"0", "1", "2", "3"}:
+        raise argparse.ArgumentTypeError(f"must be 0, 1, 2 or 3, not {text!r}")
+    return int(text)
+
+
+# ------------------------------------------------------------------ parsers
+
+
+def _estimate_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="paramtui estimate",
+        description="Size, memory, training cost, speed and predicted loss of one scenario.",
+    )
+    p.add_argument("model", nargs="?", help="a catalog id (see `paramtui models`), a count like 7B, or a config.json")
+    p.add_argument("--config", metavar="FILE", help="a Hugging Face config.json")
+    p.add_argument("--params", type=_count, metavar="N", help="a bare parameter count (7e9, 7B)")
+    p.add_argument("--precision", default="bf16", help="weights: fp32 bf16 fp16 fp8 int8 int4 q4_k_m nf4 gptq-int4-g128 ... (default bf16)")
+    p.add_argument("--kv-precision", help="KV cache precision (default: 16-bit)")
+    p.add_argument("--batch", type=_positive_int, default=1, help="sequences at once; for training the micro-batch per device (default 1)")
+    p.add_argument("--context", type=_positive_int, default=4096, help="tokens per sequence; for training the sequence length (default 4096)")
+    p.add_argument("--runtime", choices=["optimized", "eager"], default="optimized", help="inference runtime the speed assumes (default optimized: vLLM/llama.cpp-class)")
+    p.add_argument("--target", default="h100-sxm", help="hardware id (see `paramtui targets`; default h100-sxm)")
+    p.add_argument("--gpus", type=_positive_int, default=1, help="devices (default 1)")
+    p.add_argument("--train-tokens", type=_count, metavar="D", help="training tokens (default: published, else 20 per parameter)")
+    p.add_argument("--unique-tokens", type=_count, metavar="U", help="unique tokens available (data-constrained scaling)")
+    p.add_argument("--optimizer", choices=["adamw", "adamw-8bit", "sgd", "adafactor", "lion"], default="adamw")
+    p.add_argument("--mfu", type=_fraction, help="model FLOPs utilisation, 0–1 or a percentage")
+    p.add_argument("--law", choices=["chinchilla", "epoch", "kaplan"], help="scaling law (chinchilla = Hoffmann 2022, epoch = Besiroglu 2024, kaplan = Kaplan 2020)")
+    p.add_argument("--regime", choices=["fp32", "mixed", "bf16"], default="mixed", help="training precision regime (default mixed)")
+    p.add_argument("--recompute", choices=["none", "selective", "full"], default="none", help="activation recomputation (default none)")
+    p.add_argument("--zero", type=_zero_stage, default=0, help="ZeRO stage 0-3 (3 = FSDP) over the data-parallel devices")
+    p.add_argument("--tp", type=_positive_int, default=1, help="tensor-parallel degree")
+    p.add_argument("--pp", type=_positive_int, default=1, help="pipeline-parallel degree")
+    p.add_argument("--method", choices=["full", "lora", "qlora"], default="full", help="fine-tuning method (default full)")
+    p.add_argument("--lora-rank", type=_positive_int, default=16)
+    p.add_argument("--explain", action="store_true", help="print how every figure was computed")
+    p.add_argument("--json", action="store_true", help="print one JSON object with stable keys")
+    return p
+
+
+def _catalog_parser(name: str, what: str) -> argparse.ArgumentParser:
+    p = _Parser(prog=f"paramtui {name}", description=f"List {what}.")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    return p
+
+
+def _export_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="paramtui export", description="Write a session's comparison table to a file.")
+    p.add_argument("session", help="a session .toml file")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="output file; the format follows the suffix")
+    p.add_argument("--format", choices=["csv", "json", "md", "html", "tex"], help="override the suffix")
+    p.add_argument("--columns", help="comma-separated figure keys (default: the session's columns)")
+    return p
+
+
+def _pick_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="paramtui pick", description="Rank the catalog models that fit a target.")
+    p.add_argument("--target", required=True, help="hardware id")
+    p.add_argument("--gpus", type=_positive_int, default=1)
+    p.add_argument("--min-context", type=_positive_int, default=4096)
+    p.add_argument("--min-tokens-per-s", type=float, default=0.0)
+    p.add_argument("--precision", action="append", help="allowed precision (repeatable; default: all)")
+    p.add_argument("--json", action="store_true")
+    return p
+
+
+def _tui_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="paramtui",
+        description="How big an AI model is, what it costs to train and run, and where it fits.",
+        epilog="subcommands: estimate, export, models, targets, pick (paramtui SUBCOMMAND --help)",
+    )
+    p.add_argument("session", nargs="?", help="a session .toml to open (default: the built-in demo)")
+    p.add_argument("--version", action="version", version=f"paramtui {__version__}")
+    return p
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _scenario_from_args(args):
+    from paramtui.core.errors import UserError
+    from paramtui.core.scenario import Scenario
+
+    model = {}
+    given = [x for x in (args.model, args.config, args.params) if x is not None]
+    if len(given) > 1:
+        raise UserError("give the model one way: a catalog id, --params or --config")
+    if args.config or (args.model and args.model.endswith(".json")):
+        from paramtui.core.hf_config import load_hf_config
+
+        path = args.config or args.model
+        model = {"architecture": load_hf_config(path), "name": Path(path).parent.name or Path(path).stem}
+    elif args.params is not None:
+        model = {"params": args.params}
+    elif args.model is not None:
+        from paramtui.core.units import _NUMBER
+
+        model = {"params": _count(args.model)} if _NUMBER.match(args.model) else {"model": args.model}
+    else:
+        raise UserError("give a model: a catalog id (paramtui models), --params N or --config FILE")
+    training = {"optimizer": args.optimizer, "regime": args.regime, "recompute": args.recompute,
+                "zero": args.zero, "tensor_parallel": args.tp, "pipeline_parallel": args.pp,
+                "method": args.method, "lora_rank": args.lora_rank}
+    if args.train_tokens:
+        training["tokens"] = args.train_tokens
+    if args.mfu:
+        training["mfu"] = args.mfu
+    scaling = {}
+    if args.law:
+        scaling["law"] = args.law
+    if args.unique_tokens:
+        scaling["unique_tokens"] = args.unique_tokens
+    data = dict(id="cli", precision=args.precision, target=args.target, gpus=args.gpus,
+                inference={"batch": args.batch, "context": args.context, "runtime": args.runtime},
+                training=training, scaling=scaling, **model)
+    if args.kv_precision:
+        data["kv_precision"] = args.kv_precision
+    return Scenario.model_validate(data)
+
+
+def cmd_estimate(argv) -> int:
+    args = _estimate_parser().parse_args(argv)
+    from paramtui.core.estimate import estimate
+    from paramtui.core.session import check_references
+    from paramtui.core.session import Session
+
+    scenario = _scenario_from_args(args)
+    check_references(Session(scenario=(scenario,)), "estimate")
+    est = estimate(scenario)
+    if args.json:
+        print(json.dumps(est.to_json(), indent=2))
+        return 0
+
+    print_estimate(est, explain=args.explain)
+    return 0
+
+
+def cmd_models(argv) -> int:
+    args = _catalog_parser("models", "the model catalog").parse_args(argv)
+
+    if args.json:
+        print(json.dumps(models_json(), indent=2))
+    else:
+        print_models()
+    return 0
+
+
+def cmd_targets(argv) -> int:
+    args = _catalog_parser("targets", "the hardware targets").parse_args(argv)
+
+    if args.json:
+        print(json.dumps(targets_json(), indent=2))
+    else:
+        print_targets()
+    return 0
+
+
+def cmd_export(argv) -> int:
+    args = _export_parser().parse_args(argv)
+    from paramtui.core.errors import UserError
+    from paramtui.core.export import export_session_file
+
+    columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
+    if Path(args.output).resolve() == Path(args.session).resolve():
+        raise UserError(f"{args.output}: refusing to overwrite the session file itself")
+    written = export_session_file(args.session, args.output, fmt=args.format, columns=columns)
+    print(f"wrote {written}", file=sys.stderr)
+    return 0
+
+
+def cmd_pick(argv) -> int:
+    args = _pick_parser().parse_args(argv)
+
+    return print_pick(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from pydantic import ValidationError
+
+    from paramtui.core.errors import UserError
+
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            command = {"estimate": cmd_estimate, "export": cmd_export, "models": cmd_models,
+                       "targets": cmd_targets, "pick": cmd_pick}[argv[0]]
+            return command(argv[1:])
+        args = _tui_parser().parse_args(argv)
+        from paramtui.tui.app import run_app
+
+        return run_app(args.session)
+    except UserError as e:
+        print(f"paramtui: {e}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        print(f"paramtui: {where + ': ' if where else ''}{err['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:  # `paramtui models | head`
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

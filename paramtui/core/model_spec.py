@@ -1,0 +1,110 @@
+"""Turn a scenario's model (catalog id, bare count or architecture) into a shape and a count.
+
+Memory, speed and KV cache need a shape, not just a count. For a bare parameter count the
+shape is *assumed*: a Llama-2-style dense decoder (Touvron et al. 2023: 32k vocabulary,
+multi-head attention with 128-wide heads, SwiGLU MLP of width ≈ 8/3·h, layers = h/128 as
+in Llama 2 7B/13B) whose size is nearest the count. The count itself stays exactly what the
+user gave, and every explanation says the shape was assumed.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+from paramtui.core.architecture import Architecture
+from paramtui.core.explain import Explanation
+from paramtui.core.params import ParamCount, count_parameters
+from paramtui.core.scenario import Scenario
+from paramtui.core.units import format_count
+
+NOMINAL_VOCAB = 32000
+NOMINAL_HEAD_DIM = 128
+
+
+class ResolvedModel(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    name: str
+    architecture: Architecture
+    params: ParamCount
+    nominal_architecture: bool  # True when the shape was assumed for a bare count
+    catalog_id: str | None = None
+    training_tokens: float | None = None  # published, from the catalog
+    context_length: int | None = None
+    license: str | None = None
+
+
+def _nominal_shape(hidden: int) -> Architecture:
+    ffn = 256 * -(-(8 * hidden // 3) // 256)  # 8/3·h rounded up to a multiple of 256, as Llama does
+    return Architecture(
+        model_type="llama",
+        vocab_size=NOMINAL_VOCAB,
+        hidden_size=hidden,
+        num_hidden_layers=max(1, hidden // NOMINAL_HEAD_DIM),
+        num_attention_heads=max(1, hidden // NOMINAL_HEAD_DIM),
+        intermediate_size=ffn,
+        max_position_embeddings=4096,
+    )
+
+
+@lru_cache(maxsize=256)
+def nominal_architecture(total_params: float) -> Architecture:
+    """The Llama-2-style shape (hidden size a multiple of 256) whose count is nearest `total_params`."""
+    best = None
+    for hidden in range(256, 65536 + 1, 256):
+        arch = _nominal_shape(hidden)
+        gap = abs(count_parameters(arch).total - total_params)
+        if best is not None and gap > best[0]:
+            break  # counts grow monotonically with width: past the minimum
+        best = (gap, arch)
+    return best[1]
+
+
+def _scaled_count(arch: Architecture, total: int) -> ParamCount:
+    """The assumed shape's breakdown, scaled so the parts add up to exactly the given total."""
+    shape = count_parameters(arch)
+    ratio = total / shape.total
+    parts = {k: round(getattr(shape, k) * ratio) for k in ("embedding", "attention", "norm", "head")}
+    parts["mlp"] = total - sum(parts.values())
+    why = Explanation(
+        title="Parameters (given)",
+        meaning="You gave the parameter count directly, so it is used as is. The split by part "
+        "and the shape used for memory and speed come from an assumed Llama-2-style shape.",
+        formula="total = the count you entered; parts = the assumed shape's parts × total / its total",
+        substituted=(
+            f"assumed hidden {arch.hidden_size}, {arch.num_hidden_layers} layers, "
+            f"{arch.num_attention_heads} heads, FFN {arch.intermediate_size}, vocab {arch.vocab_size} "
+            f"({format_count(shape.total)}) scaled to {format_count(total)}"
+        ),
+        source="Shape rule from Touvron et al. 2023 (Llama 2), Table 1 / the released configs",
+    )
+    return ParamCount(total=total, active=total, **parts,
+                      explanations={**shape.explanations, "total": why})
+
+
+def resolve_model(scenario: Scenario) -> ResolvedModel:
+    """The architecture and exact count for a scenario, whichever way it names its model."""
+    if scenario.model is not None:
+        from paramtui.core.catalog import get_model
+
+        entry = get_model(scenario.model)
+        return ResolvedModel(
+            name=entry.name, architecture=entry.architecture, params=entry.param_count,
+            nominal_architecture=False, catalog_id=entry.id, training_tokens=entry.training_tokens,
+            context_length=entry.context_length, license=entry.license,
+        )
+    if scenario.architecture is not None:
+        arch = scenario.architecture
+        return ResolvedModel(
+            name=scenario.name or f"custom {arch.model_type}", architecture=arch,
+            params=count_parameters(arch), nominal_architecture=False,
+            context_length=arch.max_position_embeddings,
+        )
+    total = int(round(scenario.params))
+    arch = nominal_architecture(float(total))
+    return ResolvedModel(
+        name=f"{format_count(total)} parameters", architecture=arch,
+        params=_scaled_count(arch, total), nominal_architecture=True,
+    )

@@ -1,0 +1,241 @@
+"""The session file: scenarios plus view settings, read and written as TOML (DESIGN.md).
+
+Loading reports the first problem as one line naming the file, the line and the field.
+Saving is atomic (a temp file in the same directory, then rename), so a crash mid-write
+never leaves a half-written session, and an existing file keeps its permissions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from paramtui.core.errors import UserError
+from paramtui.core.scenario import Scenario
+
+
+class ViewSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    columns: list[str] | None = None  # Compare screen columns, in order; None = the defaults
+    sort: str | None = None  # Compare screen sort column; "-name" sorts descending
+
+
+class Session(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    version: Literal[1] = 1
+    title: str = "Untitled session"
+    baseline: str | None = None
+    scenarios: tuple[Scenario, ...] = Field(default=(), alias="scenario")
+    view: ViewSettings = ViewSettings()
+
+    @model_validator(mode="after")
+    def _check_ids(self) -> Session:
+        seen: set[str] = set()
+        for s in self.scenarios:
+            if s.id in seen:
+                raise ValueError(f"scenario id {s.id!r} is used twice; ids must be unique")
+            seen.add(s.id)
+        if self.baseline is not None and self.baseline not in seen:
+            raise ValueError(f"baseline {self.baseline!r} is not the id of any scenario")
+        return self
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        for s in self.scenarios:
+            if s.id == scenario_id:
+                return s
+        raise UserError(f"no scenario with id {scenario_id!r}")
+
+    def index_of(self, scenario_id: str) -> int:
+        return [s.id for s in self.scenarios].index(scenario_id)
+
+    def replace_scenario(self, scenario: Scenario) -> Session:
+        """A new session with the scenario of the same id replaced."""
+        items = tuple(scenario if s.id == scenario.id else s for s in self.scenarios)
+        return self.model_copy(update={"scenarios": items})
+
+    def with_scenarios(self, scenarios, **changes) -> Session:
+        """A validated new session with these scenarios (and other top-level changes)."""
+        data = {"version": 1, "title": self.title, "baseline": self.baseline,
+                "scenario": list(scenarios), "view": self.view}
+        data.update(changes)
+        if data["baseline"] is not None and data["baseline"] not in {s.id for s in data["scenario"]}:
+            data["baseline"] = None
+        return Session.model_validate(data)
+
+    def unique_id(self, stem: str) -> str:
+        """`stem`, or `stem-2`, `stem-3`, ... whichever is free; cleaned to [a-z0-9_-]."""
+        base = re.sub(r"[^a-z0-9_-]+", "-", stem.lower()).strip("-")[:56] or "scenario"
+        taken = {s.id for s in self.scenarios}
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+
+# ---------------------------------------------------------------- reading
+
+
+def parse_session(text: str, origin: str = "session") -> Session:
+    """Parse TOML text into a Session; the error names `origin`, the line and the field."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise UserError(f"{origin}: not valid TOML: {e}") from None
+    try:
+        session = Session.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = tuple(err["loc"])
+        where = _describe_loc(data, loc)
+        line = _line_of(text, loc)
+        at = f", line {line}" if line else ""
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (not a paramtui session key)"
+        raise UserError(f"{origin}{at}: {where}: {msg}") from None
+    check_references(session, origin, text)
+    return session
+
+
+def load_session(path: str | os.PathLike) -> Session:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not a text file (expected a TOML session)") from None
+    except OSError as e:
+        raise UserError(f"{path}: cannot read: {e.strerror}") from None
+    return parse_session(text, str(path))
+
+
+def check_references(session: Session, origin: str = "session", text: str = "") -> None:
+    """Every catalog id, precision and target a scenario names must exist."""
+    from paramtui.core.catalog import get_model
+    from paramtui.core.precision import get_kv_precision, get_precision
+    from paramtui.core.targets import get_target
+
+    for i, s in enumerate(session.scenarios):
+        checks = [("model", s.model, get_model), ("precision", s.precision, get_precision),
+                  ("kv_precision", s.kv_precision, get_kv_precision), ("target", s.target, get_target)]
+        for key, value, lookup in checks:
+            if value is None:
+                continue
+            try:
+                lookup(value)
+            except UserError as e:
+                line = _line_of(text, ("scenario", i, key)) if text else None
+                at = f", line {line}" if line else ""
+                raise UserError(f"{origin}{at}: scenario {s.id!r}: {e}") from None
+
+
+def _describe_loc(data: dict, loc: tuple) -> str:
+    if loc and loc[0] == "scenario" and len(loc) > 1 and isinstance(loc[1], int):
+        items = data.get("scenario") or []
+        sid = items[loc[1]].get("id") if loc[1] < len(items) and isinstance(items[loc[1]], dict) else None
+        rest = ".".join(str(p) for p in loc[2:])
+        who = f"scenario {sid!r}" if sid else f"scenario #{loc[1] + 1}"
+        return f"{who} {rest}".strip()
+    return ".".join(str(p) for p in loc) or "session"
+
+
+def _line_of(text: str, loc: tuple) -> int | None:
+    """The 1-based line where the field at `loc` is written, found by scanning the TOML text."""
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    keys = list(loc)
+    table_path: list[str] = []
+    if keys and keys[0] == "scenario" and len(keys) > 1 and isinstance(keys[1], int):
+        headers = [i for i, ln in enumerate(lines) if re.match(r"^\s*\[\[\s*scenario\s*\]\]", ln)]
+        if keys[1] >= len(headers):
+            return None
+        start = headers[keys[1]]
+        end = headers[keys[1] + 1] if keys[1] + 1 < len(headers) else len(lines)
+        table_path, keys = ["scenario"], keys[2:]
+    keys = [k for k in keys if isinstance(k, str)]
+    if not keys:
+        return start + 1 if table_path else None
+    # A nested key lives under its own [scenario.section] header within the block.
+    if len(keys) > 1:
+        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, table_path + keys[:-1])) + r"\s*\]")
+        for i in range(start, end):
+            if header.match(lines[i]):
+                start = i
+                break
+    key = re.compile(r"^\s*" + re.escape(keys[-1]) + r"\s*=")
+    for i in range(start, end):
+        if key.match(lines[i]):
+            return i + 1
+    return start + 1 if table_path else None
+
+
+# ---------------------------------------------------------------- writing
+
+
+def session_to_dict(session: Session) -> dict:
+    """The TOML document: top-level scenario keys always written, nested tables only where changed."""
+    doc: dict = {"version": 1, "title": session.title}
+    if session.baseline:
+        doc["baseline"] = session.baseline
+    scenarios = []
+    for s in session.scenarios:
+        item = s.model_dump(exclude_none=True, exclude={"inference", "training", "scaling", "architecture"})
+        if s.params is not None:
+            item["params"] = s.params
+        for section in ("inference", "training", "scaling"):
+            changed = getattr(s, section).model_dump(exclude_defaults=True, exclude_none=True)
+            if changed:
+                item[section] = changed
+        if s.architecture is not None:
+            item["architecture"] = s.architecture.model_dump(exclude_defaults=True, exclude_none=True) | {
+                "model_type": s.architecture.model_type}
+        scenarios.append(item)
+    doc["scenario"] = scenarios
+    view = session.view.model_dump(exclude_none=True)
+    if view:
+        doc["view"] = view
+    return doc
+
+
+def session_to_toml(session: Session) -> str:
+    return tomli_w.dumps(session_to_dict(session))
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write `text` to `path` via a temp file and rename: the old file stays whole until the new one is."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        except FileNotFoundError:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def save_session(session: Session, path: str | os.PathLike) -> None:
+    try:
+        atomic_write_text(path, session_to_toml(session))
+    except OSError as e:
+        raise UserError(f"{path}: cannot save: {e.strerror or e}") from None

@@ -1,0 +1,119 @@
+"""Human-readable units: one place for how paramtui prints bytes, counts, FLOPs, time and money.
+
+Bytes use decimal prefixes (1 GB = 1e9 bytes) as GPU datasheets and model cards do; GiB
+would make an "80 GB" H100 read 74.5.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from paramtui.core.errors import UserError
+
+_SI = [(1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+_COUNT = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
+
+
+def _scaled(value: float, table, unit: str, digits: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if math.isinf(value):
+        return "∞"
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    for factor, prefix in table:
+        if v >= factor:
+            return f"{sign}{_sig(v / factor, digits)} {prefix}{unit}".rstrip()
+    return f"{sign}{_sig(v, digits)} {unit}".rstrip()
+
+
+def _sig(v: float, digits: int) -> str:
+    """`digits` significant figures, without scientific notation for the usual range."""
+    if v == 0:
+        return "0"
+    decimals = max(0, digits - 1 - int(math.floor(math.log10(v))))
+    return f"{v:.{decimals}f}"
+
+
+def format_bytes(n: float, digits: int = 3) -> str:
+    """1073741824 -> '1.07 GB'."""
+    return _scaled(n, _SI, "B", digits)
+
+
+def format_count(n: float, digits: int = 3) -> str:
+    """8030261248 -> '8.03B' (the way model cards write parameter counts)."""
+    return _scaled(n, _COUNT, "", digits).replace(" ", "")
+
+
+def format_flops(n: float) -> str:
+    """3.14e23 -> '3.14e23 FLOP'."""
+    if n is None:
+        return "–"
+    return f"{n:.3g} FLOP".replace("e+", "e")
+
+
+def format_rate(n: float, unit: str = "tok/s") -> str:
+    if n is None:
+        return "–"
+    if n >= 1e5:
+        return _scaled(n, _SI, "", 3).replace(" ", "") + f" {unit}"
+    return f"{_sig(n, 3) if n < 100 else f'{n:,.0f}'} {unit}"
+
+
+def format_duration(seconds: float) -> str:
+    """Seconds to the largest unit that keeps the number readable: '3.2 days', '41 ms'."""
+    if seconds is None:
+        return "–"
+    if math.isinf(seconds):
+        return "∞"
+    for limit, div, unit in (
+        (1e-3, 1e-6, "µs"),
+        (1, 1e-3, "ms"),
+        (120, 1, "s"),
+        (7200, 60, "min"),
+        (3 * 86400, 3600, "h"),
+        (365 * 86400, 86400, "days"),
+    ):
+        if seconds < limit:
+            return f"{_sig(seconds / div, 3)} {unit}"
+    return f"{_sig(seconds / (365.25 * 86400), 3)} years"
+
+
+def format_hours(hours: float) -> str:
+    """GPU-hours: '184k GPU-h'."""
+    if hours is None:
+        return "–"
+    return _scaled(hours, [(1e9, "G"), (1e6, "M"), (1e3, "k")], "", 3).replace(" ", "") + " GPU-h"
+
+
+def format_money(usd: float) -> str:
+    if usd is None:
+        return "–"
+    if usd >= 1e3:
+        return "$" + _scaled(usd, [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")], "", 3).replace(" ", "")
+    return f"${usd:,.2f}"
+
+
+def format_percent(fraction: float) -> str:
+    return "–" if fraction is None else f"{fraction * 100:.0f}%"
+
+
+_SUFFIX = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}
+_NUMBER = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMbBgGtT]?)\s*$")
+
+
+def parse_count(text: str | float | int, what: str = "value") -> float:
+    """'7B', '7e9', '1.3 M', 7000000000 -> a float count; anything else is a UserError."""
+    if isinstance(text, bool):
+        raise UserError(f"{what} must be a number, not {text!r}")
+    if isinstance(text, (int, float)):
+        value = float(text)
+    else:
+        m = _NUMBER.match(str(text))
+        if not m:
+            raise UserError(f"{what} {text!r} is not a number (examples: 7e9, 7B, 1.3M)")
+        value = float(m.group(1)) * _SUFFIX[m.group(2).upper()]
+    if not math.isfinite(value) or value <= 0:
+        raise UserError(f"{what} must be a positive number, not {text!r}")
+    return value
