@@ -1,0 +1,161 @@
+"""The registry of figures: what each number is called, its unit, and which way is better.
+
+One place for labels and formatting, shared by the Calculator, the Compare table, the
+`estimate` table and every export. A figure's key is its dotted key in
+`paramtui estimate --json` (DESIGN.md), so a column, a JSON field and an explanation are
+the same thing under the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Literal
+
+from paramtui.core import units
+from paramtui.core.explain import Explanation
+
+Better = Literal["lower", "higher"] | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # dotted JSON key, e.g. "memory.kv_cache_bytes"
+    label: str  # for tables and the Calculator: "KV cache"
+    short: str  # narrow column header: "KV"
+    unit: str  # the raw unit, for CSV/JSON column names: "bytes", "tok/s", "USD", ""
+    better: Better
+    fmt: Callable[[Any], str]
+    group: str  # "model", "inference", "training", "speed", "scaling", "scenario"
+
+    def value(self, est) -> Any:
+        return est.values.get(self.key)
+
+    def format(self, est) -> str:
+        value = self.value(est)
+        if value is None:
+            return "–"
+        return self.fmt(value)
+
+    @property
+    def column_name(self) -> str:
+        """A machine-readable column name with its unit: `memory.kv_cache_bytes`, `speed.decode_tokens_per_s`."""
+        return self.key
+
+
+def _text(v) -> str:
+    return str(v)
+
+
+def _yes_no(v) -> str:
+    return "yes" if v else "NO"
+
+
+def _plain_int(v) -> str:
+    return f"{int(v):,}"
+
+
+def _loss(v) -> str:
+    return f"{v:.3f}"
+
+
+def _ratio(v) -> str:
+    return f"{v:,.1f}"
+
+
+def _kwh(v) -> str:
+    """Energy from kWh: '1.2 MWh', '350 kWh'."""
+    return units._scaled(v * 1000, [(1e9, "G"), (1e6, "M"), (1e3, "k")], "Wh", 3)
+
+
+def _co2(v) -> str:
+    """kg of CO2-equivalent; tonnes from 1000 kg."""
+    if v >= 1000:
+        return f"{units._sig(v / 1000, 3)} t" if v < 1e6 else f"{units._sig(v / 1e6, 3)} kt"
+    return f"{units._sig(v, 3)} kg"
+
+
+_F = Figure
+_ALL = [
+    _F("scenario.name", "Scenario", "Scenario", "", None, _text, "scenario"),
+    _F("scenario.model", "Model", "Model", "", None, _text, "scenario"),
+    _F("scenario.precision", "Precision", "Prec", "", None, _text, "scenario"),
+    _F("scenario.kv_precision", "KV precision", "KV prec", "", None, _text, "scenario"),
+    _F("scenario.target", "Target", "Target", "", None, _text, "scenario"),
+    _F("scenario.gpus", "Devices", "GPUs", "", None, _plain_int, "scenario"),
+    _F("scenario.batch", "Batch", "Batch", "", None, _plain_int, "scenario"),
+    _F("scenario.context", "Context", "Ctx", "tokens", None, _plain_int, "scenario"),
+    _F("params.total", "Parameters", "Params", "", None, units.format_count, "model"),
+    _F("params.active", "Active per token", "Active", "", None, units.format_count, "model"),
+    _F("params.breakdown.embedding", "Embeddings", "Embed", "", None, units.format_count, "model"),
+    _F("params.breakdown.attention", "Attention", "Attn", "", None, units.format_count, "model"),
+    _F("params.breakdown.mlp", "MLP / experts", "MLP", "", None, units.format_count, "model"),
+    _F("params.breakdown.norm", "Norms", "Norm", "", None, units.format_count, "model"),
+    _F("params.breakdown.head", "Output head", "Head", "", None, units.format_count, "model"),
+    _F("memory.weights_bytes", "Weights", "Weights", "bytes", "lower", units.format_bytes, "inference"),
+    _F("memory.kv_cache_bytes", "KV cache", "KV", "bytes", "lower", units.format_bytes, "inference"),
+    _F("memory.activations_bytes", "Activations", "Act", "bytes", "lower", units.format_bytes, "inference"),
+    _F("memory.overhead_bytes", "Runtime overhead", "Ovhd", "bytes", "lower", units.format_bytes, "inference"),
+    _F("memory.inference_total_bytes", "Inference total", "Infer", "bytes", "lower", units.format_bytes, "inference"),
+    _F("memory.per_device_bytes", "Per device", "Per dev", "bytes", "lower", units.format_bytes, "inference"),
+    _F("memory.use_fraction", "Memory use", "Use", "fraction", "lower", units.format_percent, "inference"),
+    _F("memory.fits", "Fits on target", "Fits", "", "higher", _yes_no, "inference"),
+    _F("memory.training.weights_bytes", "Training: weights", "T weights", "bytes", "lower", units.format_bytes, "training"),
+    _F("memory.training.gradients_bytes", "Training: gradients", "T grads", "bytes", "lower", units.format_bytes, "training"),
+    _F("memory.training.optimizer_bytes", "Training: optimizer", "T optim", "bytes", "lower", units.format_bytes, "training"),
+    _F("memory.training.activations_bytes", "Training: activations", "T act", "bytes", "lower", units.format_bytes, "training"),
+    _F("memory.training.total_bytes", "Training peak / device", "Train mem", "bytes", "lower", units.format_bytes, "training"),
+    _F("compute.training_tokens", "Training tokens", "Tokens", "tokens", None, units.format_count, "training"),
+    _F("compute.training_flops", "Training compute", "FLOPs", "FLOP", "lower", units.format_flops, "training"),
+    _F("compute.wall_seconds", "Training time", "Time", "s", "lower", units.format_duration, "training"),
+    _F("compute.gpu_hours", "GPU-hours", "GPU-h", "GPU-h", "lower", units.format_hours, "training"),
+    _F("compute.cost_usd", "Training cost", "Cost", "USD", "lower", units.format_money, "training"),
+    _F("compute.energy_kwh", "Energy", "Energy", "kWh", "lower", _kwh, "training"),
+    _F("compute.co2_kg", "CO2", "CO2", "kg", "lower", _co2, "training"),
+    _F("speed.time_to_first_token_s", "Time to first token", "TTFT", "s", "lower", units.format_duration, "speed"),
+    _F("speed.prefill_tokens_per_s", "Prefill", "Prefill", "tok/s", "higher", units.format_rate, "speed"),
+    _F("speed.decode_tokens_per_s", "Decode per request", "Decode", "tok/s", "higher", units.format_rate, "speed"),
+    _F("speed.aggregate_tokens_per_s", "Decode, all requests", "Aggr", "tok/s", "higher", units.format_rate, "speed"),
+    _F("speed.cost_per_million_tokens_usd", "Cost per 1M tokens", "$/Mtok", "USD", "lower", units.format_money, "speed"),
+    _F("speed.bound", "Decode bound by", "Bound", "", None, _text, "speed"),
+    _F("scaling.loss", "Predicted loss", "Loss", "nats", "lower", _loss, "scaling"),
+    _F("scaling.compute_optimal.params", "Compute-optimal size", "N opt", "", None, units.format_count, "scaling"),
+    _F("scaling.compute_optimal.tokens", "Compute-optimal tokens", "D opt", "tokens", None, units.format_count, "scaling"),
+    _F("scaling.tokens_per_param", "Tokens per parameter", "D/N", "", None, _ratio, "scaling"),
+]
+
+FIGURES: dict[str, Figure] = {f.key: f for f in _ALL}
+
+# What the Compare table and `export` show when the session names no columns.
+DEFAULT_COLUMNS = [
+    "scenario.name", "params.total", "params.active", "scenario.precision", "memory.weights_bytes",
+    "memory.kv_cache_bytes", "memory.inference_total_bytes", "memory.fits",
+    "memory.training.total_bytes", "compute.wall_seconds", "compute.cost_usd",
+    "speed.decode_tokens_per_s", "speed.prefill_tokens_per_s", "scaling.loss",
+]
+
+
+def get_figure(key: str) -> Figure:
+    from paramtui.core.errors import UserError
+
+    try:
+        return FIGURES[key]
+    except KeyError:
+        import difflib
+
+        near = difflib.get_close_matches(key, FIGURES, n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else f"; known: {', '.join(FIGURES)}"
+        raise UserError(f"unknown column {key!r}{hint}") from None
+
+
+def explain(est, key: str) -> Explanation:
+    """The explanation of one figure of an estimate; every figure has one."""
+    if key in est.explanations:
+        return est.explanations[key]
+    fig = get_figure(key)
+    return Explanation(
+        title=fig.label,
+        meaning=f"{fig.label} of this scenario, as set in its inputs.",
+        formula="an input, not a computed figure",
+        substituted=f"{fig.label} = {fig.format(est)}",
+        source="the scenario",
+    )
