@@ -266,3 +266,114 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# ------------------------------------------------------------------ rendering (Rich tables)
+
+_ESTIMATE_SECTIONS = [
+    ("Model", ["params.total", "params.active", "params.breakdown.embedding", "params.breakdown.attention",
+               "params.breakdown.mlp", "params.breakdown.norm", "params.breakdown.head"]),
+    ("Inference memory", ["memory.weights_bytes", "memory.kv_cache_bytes", "memory.activations_bytes",
+                          "memory.overhead_bytes", "memory.inference_total_bytes", "memory.per_device_bytes",
+                          "memory.use_fraction", "memory.fits"]),
+    ("Training memory (peak per device)", ["memory.training.weights_bytes", "memory.training.gradients_bytes",
+                                           "memory.training.optimizer_bytes", "memory.training.activations_bytes",
+                                           "memory.training.total_bytes"]),
+    ("Training compute", ["compute.training_tokens", "compute.training_flops", "compute.wall_seconds",
+                          "compute.gpu_hours", "compute.cost_usd", "compute.energy_kwh", "compute.co2_kg"]),
+    ("Inference speed", ["speed.time_to_first_token_s", "speed.prefill_tokens_per_s", "speed.decode_tokens_per_s",
+                         "speed.aggregate_tokens_per_s", "speed.cost_per_million_tokens_usd", "speed.bound"]),
+    ("Scaling", ["scaling.loss", "scaling.compute_optimal.params", "scaling.compute_optimal.tokens",
+                 "scaling.tokens_per_param"]),
+]
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def print_estimate(est, explain: bool = False) -> None:
+    from rich.table import Table
+
+    from paramtui.core.figures import FIGURES, explain as explain_figure
+
+    v = est.values
+    title = (f"{est.model_name} · {v['scenario.precision']} · {v['scenario.gpus']}× {est.target.name} · "
+             f"batch {v['scenario.batch']} · context {v['scenario.context']:,}")
+    table = Table(title=title, show_header=False, box=None, pad_edge=False, title_justify="left")
+    table.add_column("figure", style="bold")
+    table.add_column("value", justify="right")
+    table.add_column("how", style="dim", overflow="fold")
+    for section, keys in _ESTIMATE_SECTIONS:
+        table.add_row(f"[underline]{section}[/]", "", "")
+        for key in keys:
+            fig = FIGURES[key]
+            if fig.value(est) is None:
+                continue
+            how = explain_figure(est, key).substituted if explain else ""
+            table.add_row(f"  {fig.label}", fig.format(est), how)
+    console = _console()
+    console.print(table)
+    if est.nominal_architecture:
+        console.print("[dim]Shape assumed for a bare count (Llama-2-style); see --explain.[/]")
+    if explain:
+        console.print()
+        for key, e in est.explanations.items():
+            console.print(f"[bold]{e.title}[/] ({key})\n  {e.meaning}\n  {e.formula}\n  {e.substituted}\n  [dim]{e.source}[/]")
+
+
+def models_json() -> list[dict]:
+    from paramtui.core.catalog import load_catalog
+
+    return [
+        {"id": m.id, "name": m.name, "org": m.org, "kind": m.kind, "params": m.param_count.total,
+         "active_params": m.param_count.active, "context_length": m.context_length,
+         "training_tokens": m.training_tokens, "license": m.license, "source": m.source}
+        for m in load_catalog().values()
+    ]
+
+
+def print_models() -> None:
+    from rich.table import Table
+
+    from paramtui.core.units import format_count
+
+    table = Table(title="Model catalog (paramtui estimate ID)", title_justify="left")
+    for col, justify in (("id", "left"), ("name", "left"), ("params", "right"), ("active", "right"),
+                         ("context", "right"), ("trained on", "right"), ("license", "left")):
+        table.add_column(col, justify=justify)
+    for m in models_json():
+        table.add_row(m["id"], m["name"], format_count(m["params"]),
+                      format_count(m["active_params"]) if m["active_params"] != m["params"] else "",
+                      f"{m['context_length']:,}" if m["context_length"] else "–",
+                      format_count(m["training_tokens"]) if m["training_tokens"] else "–", m["license"] or "–")
+    _console().print(table)
+
+
+def targets_json() -> list[dict]:
+    from paramtui.core.targets import load_targets
+
+    return [t.model_dump(mode="json") for t in load_targets().targets.values()]
+
+
+def print_targets() -> None:
+    from rich.table import Table
+
+    from paramtui.core.targets import load_targets
+    from paramtui.core.units import format_bytes, format_money
+
+    loaded = load_targets()
+    table = Table(title="Hardware targets (paramtui estimate --target ID)", title_justify="left")
+    for col, justify in (("id", "left"), ("name", "left"), ("kind", "left"), ("memory", "right"),
+                         ("bandwidth", "right"), ("bf16 TFLOP/s", "right"), ("$/h", "right")):
+        table.add_column(col, justify=justify)
+    for t in loaded.targets.values():
+        bf16 = (t.tflops or {}).get("bf16") if isinstance(t.tflops, dict) else getattr(t.tflops, "bf16", None)
+        table.add_row(t.id, t.name, t.kind, format_bytes(t.memory_bytes), format_bytes(t.bandwidth_bytes_per_s) + "/s",
+                      f"{bf16:,.0f}" if bf16 else "–", format_money(t.price_per_hour_usd) if t.price_per_hour_usd else "–")
+    console = _console()
+    console.print(table)
+    for problem in loaded.problems:
+        console.print(f"[yellow]skipped:[/] {problem}")
