@@ -1,0 +1,194 @@
+"""Deployment targets (hardware), loaded from `targets/*.toml` (DESIGN.md, Targets).
+
+Each file holds `[[target]]` tables. The shipped files live in `targets/` (a checkout) or
+`paramtui/_data/targets` (a wheel); the user's own in the config dir's `targets/` extend
+them or, with the same id, replace them. A file or a target that fails validation is
+reported in `TargetSet.problems` (path, target id, field) and the rest still load.
+
+Figures are per device: `devices` says how many a node has, and the `node_*` helpers
+give the aggregate. Peak rates are dense (not 2:4 sparse) datasheet figures.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from paramtui.core.errors import UserError
+from paramtui.core.resources import shipped_dir, user_dir
+
+TargetKind = Literal["phone", "edge", "laptop", "desktop-gpu", "datacenter-gpu", "node", "cpu-server"]
+Dtype = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4"]
+DTYPES: tuple[str, ...] = ("fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4")
+
+# When a device lacks a dtype's math units, a kernel in that dtype runs on the next wider
+# units: weights are upcast on the fly (e.g. fp8 weights on an A100 run bf16 tensor-core
+# math; int4 AWQ/GPTQ kernels on Ampere dequantize to fp16). bf16 without bf16 units
+# (V100) runs as fp16; tf32 without tf32 units runs as fp32.
+_FALLBACK: dict[str, tuple[str, ...]] = {
+    "fp32": ("fp32",),
+    "tf32": ("tf32", "fp32"),
+    "bf16": ("bf16", "fp16", "fp32"),
+    "fp16": ("fp16", "bf16", "fp32"),
+    "fp8": ("fp8", "bf16", "fp16", "fp32"),
+    "fp4": ("fp4", "fp8", "bf16", "fp16", "fp32"),
+    "int8": ("int8", "fp8", "bf16", "fp16", "fp32"),
+    "int4": ("int4", "int8", "fp8", "bf16", "fp16", "fp32"),
+}
+
+
+class Interconnect(BaseModel):
+    """The device-to-device link used for tensor parallelism; bandwidth per direction."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    bytes_per_s: float = Field(gt=0)
+
+
+class Target(BaseModel):
+    """One piece of hardware (or a node of identical devices), figures per device."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    name: str
+    kind: TargetKind
+    memory_bytes: float = Field(gt=0)  # per device, decimal bytes as datasheets print
+    bandwidth_bytes_per_s: float = Field(gt=0)  # per device
+    tflops: dict[Dtype, float]  # dense peak TFLOP/s (TOPS for int) per device
+    devices: int = Field(default=1, ge=1)
+    interconnect: Interconnect | None = None
+    host_memory_bytes: float | None = Field(default=None, gt=0)
+    host_bandwidth_bytes_per_s: float | None = Field(default=None, gt=0)
+    host_link: str | None = None
+    host_link_bytes_per_s: float | None = Field(default=None, gt=0)  # per direction
+    unified_memory: bool = False
+    usable_memory_fraction: float = Field(default=1.0, gt=0, le=1)
+    price_per_hour_usd: float | None = Field(default=None, ge=0)  # per device-hour
+    price_source: str = ""
+    power_watts: float | None = Field(default=None, gt=0)  # per device (board power / TDP)
+    source: str
+    notes: str = ""
+
+    @field_validator("tflops")
+    @classmethod
+    def _positive_rates(cls, rates: dict[str, float]) -> dict[str, float]:
+        if not rates:
+            raise ValueError("give at least one dtype's peak rate")
+        for dtype, rate in rates.items():
+            if rate <= 0:
+                raise ValueError(f"tflops.{dtype} must be positive, got {rate}")
+        return rates
+
+    @property
+    def usable_memory_bytes(self) -> float:
+        """Memory a model may use on one device (unified machines keep some for the OS)."""
+        return self.memory_bytes * self.usable_memory_fraction
+
+
+class TargetSet(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    targets: dict[str, Target]
+    problems: list[str] = []
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "(target)"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def _load_file(path: Path) -> tuple[list[Target], list[str]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return [], [f"{path}: cannot read: {exc}"]
+    tables = data.get("target")
+    if not isinstance(tables, list):
+        return [], [f"{path}: expected [[target]] tables"]
+    loaded, problems = [], []
+    for index, table in enumerate(tables):
+        label = table.get("id", f"#{index + 1}") if isinstance(table, dict) else f"#{index + 1}"
+        try:
+            loaded.append(Target.model_validate(table))
+        except ValidationError as exc:
+            problems.append(f"{path}: target {label}: {_describe(exc)}")
+    return loaded, problems
+
+
+def load_targets(
+    shipped: Path | None = None, user: Path | None = None
+) -> TargetSet:
+    """Shipped targets, then the user's: same id replaces, new ids extend."""
+    directories = [shipped if shipped is not None else shipped_dir("targets")]
+    directories.append(user if user is not None else user_dir("targets"))
+    targets: dict[str, Target] = {}
+    problems: list[str] = []
+    for directory in directories:
+        if not directory.is_dir():
+            continue
+        seen_here: dict[str, Path] = {}
+        for path in sorted(directory.glob("*.toml")):
+            loaded, file_problems = _load_file(path)
+            problems.extend(file_problems)
+            for target in loaded:
+                if target.id in seen_here:
+                    problems.append(
+                        f"{path}: target {target.id}: id already defined in {seen_here[target.id]}"
+                    )
+                seen_here[target.id] = path
+                targets[target.id] = target
+    return TargetSet(targets=targets, problems=problems)
+
+
+def get_target(target_id: str, target_set: TargetSet | None = None) -> Target:
+    """The target with this id; an unknown id is a UserError naming the closest ones."""
+    target_set = target_set if target_set is not None else load_targets()
+    try:
+        return target_set.targets[target_id]
+    except KeyError:
+        close = difflib.get_close_matches(target_id, list(target_set.targets), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `paramtui targets` lists them"
+        raise UserError(f"unknown target '{target_id}'{hint}") from None
+
+
+def effective_dtype(target: Target, dtype: str) -> str:
+    """The dtype whose math units actually run `dtype` on this target (see _FALLBACK)."""
+    if dtype not in _FALLBACK:
+        raise UserError(f"unknown compute dtype '{dtype}'; use one of {', '.join(DTYPES)}")
+    for candidate in _FALLBACK[dtype]:
+        if candidate in target.tflops:
+            return candidate
+    # A target listing only narrow integer rates (no float units) cannot run float math.
+    raise UserError(f"target '{target.id}' lists no peak rate usable for {dtype}")
+
+
+def peak_flops_per_s(target: Target, dtype: str) -> float:
+    """Dense peak FLOP/s of ONE device for `dtype`, falling back to wider units if absent.
+
+    No fp8 on an A100 gives the bf16 rate; no bf16 on a V100 the fp16 rate; int4 without
+    int4 units the int8 rate (then fp8, bf16, ...).
+    """
+    return target.tflops[effective_dtype(target, dtype)] * 1e12
+
+
+def node_peak_flops_per_s(target: Target, dtype: str) -> float:
+    """All devices of the node together."""
+    return peak_flops_per_s(target, dtype) * target.devices
+
+
+def node_memory_bytes(target: Target) -> float:
+    """Usable memory summed over the node's devices."""
+    return target.usable_memory_bytes * target.devices
+
+
+def node_bandwidth_bytes_per_s(target: Target) -> float:
+    return target.bandwidth_bytes_per_s * target.devices
