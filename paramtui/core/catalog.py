@@ -1,0 +1,174 @@
+"""The shipped catalog of real models (DESIGN.md, Core: Catalog).
+
+Each entry of `catalog.toml` (shipped inside this package) holds the architecture keys of the
+model's real Hugging Face `config.json`, verbatim, plus what its model card or paper
+publishes: license, context length, training tokens, release month and the stated parameter
+count. The architecture and exact parameter count are derived from the config by the same
+code that imports a user's `config.json` (`hf_config`, `params`), so a catalog model and its
+downloaded config always give the same figures.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from functools import cache, cached_property
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from paramtui.core.errors import UserError
+
+if TYPE_CHECKING:
+    from paramtui.core.architecture import Architecture
+    from paramtui.core.params import ParamCount
+
+CATALOG_FILE = "catalog.toml"
+ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"
+
+# "8.03B", "124M", "1.5T", "671B": a card's stated count; the suffix scales the number.
+_PUBLISHED_RE = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>[KMBT])$")
+_UNIT_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+
+
+class CatalogEntry(BaseModel):
+    """One real model: its config.json architecture keys and what its card/paper publishes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    org: str
+    kind: Literal["decoder", "moe", "encoder", "encoder-decoder"]
+    license: str
+    context_length: int = Field(gt=0)
+    training_tokens: float | None = Field(default=None, gt=0)
+    training_tokens_source: str | None = None
+    release: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    source: str  # the Hugging Face repo (or paper) the config keys come from
+    published_params: str | None = Field(default=None, pattern=_PUBLISHED_RE.pattern)
+    published_params_source: str | None = None
+    # MoE only: what the card says is active per token ("37B" of DeepSeek-V3's 671B).
+    published_active_params: str | None = Field(default=None, pattern=_PUBLISHED_RE.pattern)
+    config: dict[str, Any]
+
+    @cached_property
+    def architecture(self) -> Architecture:
+        """The config normalised with transformers' defaults for absent keys."""
+        from paramtui.core.hf_config import architecture_from_hf_config
+
+        return architecture_from_hf_config(self.config, origin=f"catalog model '{self.id}'")
+
+    @cached_property
+    def param_count(self) -> ParamCount:
+        """Exact count, equal to transformers' sum of numel for the same config."""
+        from paramtui.core.params import count_parameters
+
+        return count_parameters(self.architecture)
+
+    @property
+    def published_params_value(self) -> float | None:
+        """The card's stated total as a number ("8.03B" -> 8.03e9); None if none is published."""
+        return None if self.published_params is None else parse_published_count(self.published_params)[0]
+
+    @property
+    def published_active_params_value(self) -> float | None:
+        """The card's stated parameters active per token (MoE) as a number; None if not published."""
+        if self.published_active_params is None:
+            return None
+        return parse_published_count(self.published_active_params)[0]
+
+
+def parse_published_count(text: str) -> tuple[float, float]:
+    """A stated count and the resolution it was stated to: "8.03B" -> (8.03e9, 1e7).
+
+    The resolution is one unit in the last significant digit. Trailing zeros of a whole
+    number are not significant (the usual convention: "70B" is stated to the nearest ten
+    billion, "405B" to the nearest billion), which is how model names like "Llama 2 70B"
+    round a 68.98B model.
+    """
+    match = _PUBLISHED_RE.match(text)
+    if match is None:
+        raise ValueError(f"not a stated count like '8.03B': {text!r}")
+    number, scale = match["number"], _UNIT_SCALE[match["unit"]]
+    whole, _, decimals = number.partition(".")
+    if decimals:
+        resolution = 10.0 ** -len(decimals)
+    else:
+        resolution = 10.0 ** (len(whole) - len(whole.rstrip("0"))) if whole.strip("0") else 1.0
+    return float(number) * scale, resolution * scale
+
+
+@cache
+def load_catalog() -> dict[str, CatalogEntry]:
+    """Every shipped model by id, in file order. Read once; a broken file is a packaging bug."""
+    text = resources.files("paramtui.core").joinpath(CATALOG_FILE).read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    catalog: dict[str, CatalogEntry] = {}
+    for index, raw in enumerate(data.get("model", [])):
+        try:
+            entry = CatalogEntry.model_validate(raw)
+        except ValidationError as error:
+            label = raw.get("id", f"entry {index + 1}")
+            raise ValueError(f"{CATALOG_FILE}: model '{label}' is invalid: {error}") from error
+        if entry.id in catalog:
+            raise ValueError(f"{CATALOG_FILE}: model id '{entry.id}' appears twice")
+        catalog[entry.id] = entry
+    return catalog
+
+
+def get_model(model_id: str) -> CatalogEntry:
+    """The catalog entry for `model_id` (case-insensitive); a UserError names the closest ids."""
+    catalog = load_catalog()
+    key = model_id.strip().lower()
+    if key in catalog:
+        return catalog[key]
+    close = difflib.get_close_matches(key, list(catalog), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise UserError(
+        f"unknown model id '{model_id}'{hint} (`paramtui models` lists all {len(catalog)})"
+    )
+
+
+def _compact(text: str) -> str:
+    """Lowercase with punctuation and spaces dropped, so "Llama3.1 8B" meets "llama-3.1-8b"."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def search_models(text: str) -> list[CatalogEntry]:
+    """Entries matching typed `text`, best first, for a type-to-filter picker.
+
+    Ranks: exact id; id prefix; every word found in id/name/org (case and punctuation
+    ignored); otherwise a close spelling of the id or name (difflib). Ties keep catalog order.
+    An empty query lists everything.
+    """
+    catalog = load_catalog()
+    query = text.strip().lower()
+    if not query:
+        return list(catalog.values())
+    words = [w for w in (_compact(word) for word in query.split()) if w]
+    compact_query = _compact(query)
+    ranked: list[tuple[int, float, int, CatalogEntry]] = []
+    for order, entry in enumerate(catalog.values()):
+        haystack = " ".join((entry.id, entry.name, entry.org)).lower()
+        compact_haystack = _compact(haystack)
+        if entry.id == query or _compact(entry.id) == compact_query:
+            rank = 0
+        elif entry.id.startswith(query) or _compact(entry.id).startswith(compact_query):
+            rank = 1
+        elif query in haystack or (words and all(w in compact_haystack for w in words)):
+            rank = 2
+        else:
+            similarity = max(
+                difflib.SequenceMatcher(None, compact_query, _compact(candidate)).ratio()
+                for candidate in (entry.id, entry.name)
+            )
+            if similarity < 0.75:
+                continue
+            ranked.append((3, -similarity, order, entry))
+            continue
+        ranked.append((rank, 0.0, order, entry))
+    ranked.sort(key=lambda item: item[:3])
+    return [entry for *_, entry in ranked]
