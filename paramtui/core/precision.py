@@ -1,0 +1,296 @@
+"""Number formats for weights and for the KV cache, with their true storage cost.
+
+A format's `bits_per_weight` is what one weight costs on average *including* the
+quantisation metadata stored beside it (block scales, minimums, group zeros), because that
+is what occupies memory. Which parts of a model a runtime leaves in 16-bit (embeddings, the
+output head, norms) is part of the format: it is what the runtimes do, not a choice of ours.
+
+Sources for the figures are on each entry (`source`) and in the comments below.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from paramtui.core.errors import UserError
+
+ComputeDtype = Literal["fp32", "tf32", "bf16", "fp8", "int8", "int4"]
+PrecisionKind = Literal["float", "int", "gguf", "nf4", "gptq", "awq"]
+Part = Literal["embedding", "head", "norm"]
+
+
+class Precision(BaseModel):
+    """A weight (or KV-cache) storage format."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    bits_per_weight: float  # effective: value bits + quantisation metadata, averaged per weight
+    compute_dtype: ComputeDtype  # which peak-FLOP column of a GPU applies when running it
+    kind: PrecisionKind
+    # Parts a runtime keeps in 16-bit with this format (stored at 16 bits per weight).
+    high_precision_parts: tuple[Part, ...] = ()
+    # Parts a runtime stores in another quantised type (GGUF: output.weight as Q6_K).
+    other_part_bits: tuple[tuple[Part, float], ...] = ()
+    source: str = ""
+    description: str = ""
+
+    @property
+    def bytes_per_param(self) -> float:
+        return self.bits_per_weight / 8
+
+    def part_bits(self, part: Part) -> Fraction:
+        """Bits per weight the runtime spends on one part of the model with this format."""
+        if part in self.high_precision_parts:
+            return Fraction(16)
+        for name, bits in self.other_part_bits:
+            if name == part:
+                return _exact(bits)
+        return _exact(self.bits_per_weight)
+
+
+def _exact(bits: float) -> Fraction:
+    # Through the decimal repr, so 4.8944 means 4.8944 and not its binary neighbour.
+    return Fraction(repr(bits))
+
+
+_LINEAR_ONLY = (
+    "Only the linear layers of the transformer blocks are quantised; the token embedding, the "
+    "output head (lm_head) and the norms stay in 16-bit, as transformers' quantisation "
+    "integrations do (they skip lm_head and never replace nn.Embedding)."
+)
+_LINEAR_ONLY_PARTS: tuple[Part, ...] = ("embedding", "head", "norm")
+
+_LLAMA_CPP_QUANTIZE = (
+    "llama.cpp tools/quantize/README.md, table for meta-llama/Llama-3.1-8B (whole-model bits/weight)"
+)
+_LLAMA_CPP_BLOCKS = "llama.cpp ggml-common.h block layouts (block_q4_0, block_q8_0, block_q6_K)"
+_GGUF_PARTS = (
+    "llama.cpp quantises token_embd at the file's base type and output.weight at Q6_K "
+    "(llama_tensor_get_type); norms are stored as F32 (negligible)."
+)
+
+# GGUF block formats: bits = bytes per block * 8 / weights per block.
+#   Q8_0: 32 int8 + one fp16 scale = 34 bytes / 32 weights = 8.5 bpw.
+#   Q4_0: 32 4-bit + one fp16 scale = 18 bytes / 32 weights = 4.5 bpw.
+#   Q6_K: super-block of 256: 128 B low bits + 64 B high bits + 16 int8 scales + fp16 d
+#         = 210 bytes / 256 = 6.5625 bpw.
+#   Q6_K as output type (used for output.weight by most llama.cpp file types).
+_Q6_K_BITS = 6.5625
+# K-quant *mixes* (Q5_K_M, Q4_K_M, Q3_K_M, Q2_K) raise some tensors (attn_v, ffn_down, output)
+# to higher types; their bits/weight is the whole-model average llama.cpp publishes, which
+# already includes token_embd and output, so no separate part bits are applied to them.
+
+_WEIGHT_PRECISIONS: tuple[Precision, ...] = (
+    Precision(
+        id="fp32", name="FP32", bits_per_weight=32, compute_dtype="fp32", kind="float",
+        source="IEEE 754 binary32", description="Full single precision; every part at 32 bits.",
+    ),
+    Precision(
+        id="bf16", name="BF16", bits_per_weight=16, compute_dtype="bf16", kind="float",
+        source="bfloat16 (Google Brain); the dtype Llama/Qwen/Gemma checkpoints ship in",
+        description="16-bit brain float; every part at 16 bits.",
+    ),
+    Precision(
+        id="fp16", name="FP16", bits_per_weight=16, compute_dtype="bf16", kind="float",
+        source="IEEE 754 binary16 (runs at the same tensor-core rate as bf16)",
+        description="16-bit half precision; every part at 16 bits.",
+    ),
+    Precision(
+        id="q8_0", name="GGUF Q8_0", bits_per_weight=8.5, compute_dtype="int8", kind="gguf",
+        source=f"{_LLAMA_CPP_BLOCKS}: 32 weights in 34 bytes; {_LLAMA_CPP_QUANTIZE}: 8.5008",
+        description="llama.cpp 8-bit blocks of 32 with an fp16 scale. " + _GGUF_PARTS
+        + " For Q8_0 the output stays Q8_0.",
+    ),
+    Precision(
+        id="fp8", name="FP8 (E4M3)", bits_per_weight=8, compute_dtype="fp8", kind="float",
+        high_precision_parts=_LINEAR_ONLY_PARTS,
+        source="vLLM docs, FP8 W8A8 quantization (per-tensor scales, lm_head not quantised)",
+        description="8-bit float weights with per-tensor scales. " + _LINEAR_ONLY,
+    ),
+    Precision(
+        id="int8", name="INT8", bits_per_weight=8, compute_dtype="int8", kind="int",
+        high_precision_parts=_LINEAR_ONLY_PARTS,
+        source="Dettmers et al. 2022, LLM.int8() (bitsandbytes); one scale per row (negligible)",
+        description="8-bit integer weights of the linear layers. " + _LINEAR_ONLY,
+    ),
+    Precision(
+        id="q6_k", name="GGUF Q6_K", bits_per_weight=_Q6_K_BITS, compute_dtype="int8",
+        kind="gguf",
+        source=f"{_LLAMA_CPP_BLOCKS}: 256 weights in 210 bytes; {_LLAMA_CPP_QUANTIZE}: 6.5633",
+        description="llama.cpp 6-bit K-quant super-blocks. " + _GGUF_PARTS,
+    ),
+    Precision(
+        id="q5_k_m", name="GGUF Q5_K_M", bits_per_weight=5.7036, compute_dtype="int8",
+        kind="gguf", source=f"{_LLAMA_CPP_QUANTIZE}: Q5_K_M 5.7036",
+        description="llama.cpp mix: Q5_K (5.5 bpw) with attn_v/ffn_down partly Q6_K. "
+        + _GGUF_PARTS + " The published average includes them.",
+    ),
+    Precision(
+        id="q4_k_m", name="GGUF Q4_K_M", bits_per_weight=4.8944, compute_dtype="int8",
+        kind="gguf", source=f"{_LLAMA_CPP_QUANTIZE}: Q4_K_M 4.8944",
+        description="llama.cpp mix: Q4_K (4.5 bpw) with attn_v/ffn_down partly Q6_K. "
+        + _GGUF_PARTS + " The published average includes them.",
+    ),
+    Precision(
+        id="q4_0", name="GGUF Q4_0", bits_per_weight=4.5, compute_dtype="int8", kind="gguf",
+        other_part_bits=(("head", _Q6_K_BITS),),
+        source=f"{_LLAMA_CPP_BLOCKS}: 32 weights in 18 bytes",
+        description="llama.cpp legacy 4-bit blocks of 32 with an fp16 scale. " + _GGUF_PARTS,
+    ),
+    Precision(
+        id="nf4", name="NF4 (bitsandbytes, double quant)", bits_per_weight=4.126953125,
+        compute_dtype="bf16", kind="nf4", high_precision_parts=_LINEAR_ONLY_PARTS,
+        # 4 bits + fp8 absmax per 64-weight block (8/64) + fp32 second-level constant per
+        # 256 blocks (32/(64*256)) = 4.127 bits (Dettmers et al. 2023, QLoRA, section 3).
+        source="Dettmers et al. 2023, QLoRA, section 3 (double quantization: 0.127 bits/param)",
+        description="4-bit NormalFloat, blocks of 64, double-quantised constants; dequantised "
+        "to bf16 for compute. " + _LINEAR_ONLY,
+    ),
+    Precision(
+        id="int4", name="INT4", bits_per_weight=4, compute_dtype="int4", kind="int",
+        high_precision_parts=_LINEAR_ONLY_PARTS,
+        source="Idealised 4-bit integer weights (no group metadata); see gptq/awq for groups",
+        description="4-bit integer weights of the linear layers. " + _LINEAR_ONLY,
+    ),
+    Precision(
+        id="q3_k_m", name="GGUF Q3_K_M", bits_per_weight=3.91, compute_dtype="int8",
+        kind="gguf",
+        source="llama.cpp tools/quantize/README.md, Llama 2 7B table: Q3_K_M 3.91 "
+        "(not in the Llama 3.1 8B table)",
+        description="llama.cpp mix: Q3_K (3.4375 bpw) with attn_v/ffn_down/attn_output raised. "
+        + _GGUF_PARTS + " The published average includes them.",
+    ),
+    Precision(
+        id="q2_k", name="GGUF Q2_K", bits_per_weight=3.1593, compute_dtype="int8", kind="gguf",
+        source=f"{_LLAMA_CPP_QUANTIZE}: Q2_K 3.1593",
+        description="llama.cpp mix: Q2_K (2.625 bpw) blocks with attention/ffn_down raised to "
+        "Q3_K/Q4_K. " + _GGUF_PARTS + " The published average includes them.",
+    ),
+)
+
+# Grouped int4 (GPTQ, AWQ): per group of g input weights one fp16 scale and one packed
+# zero point at the weight's bit width: bits + (16 + bits) / g
+# (AutoGPTQ / AutoAWQ packing: qweight int32, qzeros int32-packed, scales fp16).
+_GROUPED_RE = re.compile(r"^(gptq|awq)-int([2348])-g(\d+)$")
+_GROUPED_EXAMPLES = ("gptq-int4-g128", "awq-int4-g128", "gptq-int4-g32", "gptq-int8-g128")
+
+
+def _grouped_precision(method: str, bits: int, group: int) -> Precision:
+    if group <= 0:
+        raise UserError(f"precision {method}-int{bits}-g{group}: group size must be positive")
+    if method == "awq" and bits != 4:
+        raise UserError(f"precision awq-int{bits}-g{group}: AWQ is 4-bit only")
+    effective = Fraction(bits) + Fraction(16 + bits, group)
+    label = method.upper()
+    return Precision(
+        id=f"{method}-int{bits}-g{group}",
+        name=f"{label} int{bits} g{group}",
+        bits_per_weight=float(effective),
+        compute_dtype="bf16",
+        kind=method,  # type: ignore[arg-type]
+        high_precision_parts=_LINEAR_ONLY_PARTS,
+        source=(
+            "Frantar et al. 2022 (GPTQ)" if method == "gptq" else "Lin et al. 2023 (AWQ)"
+        )
+        + f"; per group of {group}: fp16 scale + {bits}-bit zero = {bits} + {16 + bits}/{group}"
+        " bits/weight (AutoGPTQ/AutoAWQ packing)",
+        description=f"{bits}-bit weights in groups of {group}, dequantised to 16-bit for "
+        "compute. " + _LINEAR_ONLY,
+    )
+
+
+_BY_ID = {p.id: p for p in _WEIGHT_PRECISIONS}
+
+#: Weight precision ids, highest to lowest precision (the order the UI cycles through).
+PRECISION_IDS: tuple[str, ...] = tuple(
+    p.id
+    for p in sorted(
+        (*_WEIGHT_PRECISIONS, _grouped_precision("gptq", 4, 128), _grouped_precision("awq", 4, 128)),
+        key=lambda p: -p.bits_per_weight,
+    )
+)
+
+
+def get_precision(precision_id: str) -> Precision:
+    """The weight format with this id (case-insensitive); GPTQ/AWQ accept any group size."""
+    key = precision_id.strip().lower()
+    if key in _BY_ID:
+        return _BY_ID[key]
+    match = _GROUPED_RE.match(key)
+    if match:
+        return _grouped_precision(match.group(1), int(match.group(2)), int(match.group(3)))
+    raise UserError(
+        f"unknown precision {precision_id!r}; valid: {', '.join(PRECISION_IDS)} "
+        f"(GPTQ/AWQ take any group size, e.g. {', '.join(_GROUPED_EXAMPLES[:3])})"
+    )
+
+
+# KV cache formats: plain element types (vLLM kv_cache_dtype fp8 uses per-tensor scales,
+# negligible; int8/int4 caches as in quantised-cache backends, metadata not counted).
+_KV_PRECISIONS: tuple[Precision, ...] = (
+    Precision(id="fp32", name="FP32", bits_per_weight=32, compute_dtype="fp32", kind="float",
+              source="IEEE 754 binary32"),
+    Precision(id="bf16", name="BF16", bits_per_weight=16, compute_dtype="bf16", kind="float",
+              source="transformers/vLLM default: the model's dtype"),
+    Precision(id="fp16", name="FP16", bits_per_weight=16, compute_dtype="bf16", kind="float",
+              source="IEEE 754 binary16"),
+    Precision(id="fp8", name="FP8", bits_per_weight=8, compute_dtype="fp8", kind="float",
+              source="vLLM docs, Quantized KV cache (kv_cache_dtype=fp8, per-tensor scales)"),
+    Precision(id="int8", name="INT8", bits_per_weight=8, compute_dtype="int8", kind="int",
+              source="transformers QuantizedCache (quanto/HQQ backends), scales not counted"),
+    Precision(id="int4", name="INT4", bits_per_weight=4, compute_dtype="int4", kind="int",
+              source="transformers QuantizedCache (quanto/HQQ backends), scales not counted"),
+)
+_KV_BY_ID = {p.id: p for p in _KV_PRECISIONS}
+KV_PRECISION_IDS: tuple[str, ...] = tuple(p.id for p in _KV_PRECISIONS)
+
+
+def get_kv_precision(precision_id: str) -> Precision:
+    """The KV-cache element format with this id (case-insensitive)."""
+    key = precision_id.strip().lower()
+    if key in _KV_BY_ID:
+        return _KV_BY_ID[key]
+    raise UserError(
+        f"unknown KV-cache precision {precision_id!r}; valid: {', '.join(KV_PRECISION_IDS)}"
+    )
+
+
+class ParamCountLike(Protocol):
+    total: int
+    embedding: int
+    head: int
+    norm: int
+
+
+def weights_bytes(params: ParamCountLike | int, precision: Precision | str) -> int:
+    """Bytes the weights occupy: the body at the format's bits/weight, the parts a runtime keeps
+    in 16-bit (or another type) at theirs. Exact integer arithmetic; rounded up to whole bytes.
+
+    `params` is a ParamCount (total, embedding, head, norm) or a bare total (all body).
+    """
+    prec = get_precision(precision) if isinstance(precision, str) else precision
+    if isinstance(params, int):
+        total, parts = params, {}
+    else:
+        total = int(params.total)
+        parts = {
+            "embedding": int(getattr(params, "embedding", 0) or 0),
+            "head": int(getattr(params, "head", 0) or 0),
+            "norm": int(getattr(params, "norm", 0) or 0),
+        }
+    if total < 0 or any(v < 0 for v in parts.values()):
+        raise UserError(f"parameter count must not be negative (got {total})")
+    body = total - sum(parts.values())
+    if body < 0:
+        raise UserError(f"parameter parts ({sum(parts.values())}) exceed the total ({total})")
+    bits = _exact(prec.bits_per_weight) * body
+    for name, count in parts.items():
+        bits += prec.part_bits(name) * count  # type: ignore[arg-type]
+    return math.ceil(bits / 8)
