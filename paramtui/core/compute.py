@@ -1,0 +1,288 @@
+"""Training compute: FLOPs, time on a target, GPU-hours, money, energy and CO2.
+
+C = 6 · N · D (Kaplan et al. 2020, "Scaling Laws for Neural Language Models", section 2.1,
+table 1; Hoffmann et al. 2022, "Training Compute-Optimal LLMs", section 3): a forward
+pass costs 2 FLOPs per parameter per token (one multiply-add) and the backward pass
+twice that. N is the number of parameters each token passes through, so for a
+mixture-of-experts model it is the ACTIVE count (DeepSeek-V3 report: 37B of 671B).
+
+Optional attention term (Chowdhery et al. 2022, "PaLM", appendix B): the attention
+score and value products add 12 · L · H · Q · T FLOPs per token for training
+(L layers, H heads, Q head dim, T sequence length), not covered by 6·N.
+
+Recomputation (Korthikanti et al. 2022, "Reducing Activation Recomputation", section 5;
+PaLM appendix B's MFU vs HFU): full activation recomputation runs the forward pass a
+second time during backward, so the hardware executes 8·N·D instead of 6·N·D; selective
+recomputation re-runs only the attention-score part (its forward share of the attention
+term). `training_flops` is what the hardware executes; `model_flops` is 6·N·D (+ attention).
+
+Time on G devices: t = training_flops / (G · peak · utilization). The default
+utilization is one documented value, not tuned per case (DEFAULT_MFU).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from paramtui.core.errors import UserError
+from paramtui.core.explain import Explanation
+from paramtui.core.targets import Target, effective_dtype, peak_flops_per_s
+
+# Llama 3 (Dubey et al. 2024, "The Llama 3 Herd of Models", section 3.3.2, table 4):
+# 38-43% BF16 MFU training 405B on 8K-16K H100s. PaLM reports 46.2% (appendix B), Megatron-LM
+# (Narayanan et al. 2021) 44-52% on A100. 0.40 is the Llama 3 range's middle, rounded down
+# to the lower end of the PaLM/Megatron range: a realistic large-run figure.
+DEFAULT_MFU = 0.40
+DEFAULT_MFU_SOURCE = "Llama 3 paper (Dubey et al. 2024), table 4: 38-43% BF16 MFU on H100"
+
+# Google reports a fleet-wide trailing-twelve-month PUE of 1.10 (Google data centers,
+# "Efficiency" page, 2023); typical enterprise data centres are higher (Uptime Institute
+# global survey 2023: average 1.58). Hyperscale is where large training runs happen.
+DEFAULT_PUE = 1.10
+DEFAULT_PUE_SOURCE = "Google data centers efficiency report, 2023: fleet trailing-twelve-month PUE 1.10"
+
+# Ember, "Global Electricity Review 2024": world average 2023 emissions intensity of
+# electricity generation, 480 gCO2 per kWh. Override with your grid's figure.
+DEFAULT_GRID_KG_CO2_PER_KWH = 0.48
+DEFAULT_GRID_SOURCE = "Ember, Global Electricity Review 2024: world average 480 gCO2/kWh (2023)"
+
+Recompute = Literal["none", "selective", "full"]
+
+_SOURCE_6ND = "Kaplan et al. 2020, section 2.1; Hoffmann et al. 2022, section 3"
+_SOURCE_ATTENTION = "Chowdhery et al. 2022 (PaLM), appendix B: 6N + 12·L·H·Q·T per token"
+_SOURCE_RECOMPUTE = "Korthikanti et al. 2022, section 5; PaLM appendix B (MFU vs HFU)"
+
+
+def human(value: float, unit: str = "") -> str:
+    """Short human form with an SI prefix: human(9.894e14, "FLOP/s") -> '989 TFLOP/s'."""
+    magnitude = abs(value)
+    if value == 0 or magnitude >= 1e15 or magnitude < 1e-3:
+        return f"{value:.3g} {unit}".strip()
+    for scale, prefix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, "")):
+        if magnitude >= scale:
+            return f"{value / scale:.3g} {prefix}{unit}".strip()
+    return f"{value:.3g} {unit}".strip()
+
+
+def human_duration(seconds: float) -> str:
+    for size, name in ((86400 * 365.25, "years"), (86400, "days"), (3600, "h"), (60, "min"), (1, "s")):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {name}"
+    return f"{seconds * 1e3:.3g} ms"
+
+
+class AttentionShape(BaseModel):
+    """What the attention FLOPs depend on: layers, H·Q (heads × head dim) and sequence length."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    num_layers: int = Field(gt=0)
+    attention_dim: int = Field(gt=0)  # num_attention_heads · head_dim
+    seq_len: int = Field(gt=0)
+
+
+def training_flops_per_token(
+    active_params: float, attention: AttentionShape | None = None, recompute: Recompute = "none"
+) -> tuple[float, float]:
+    """(executed FLOPs per token, model FLOPs per token) for one training step."""
+    attention_per_token = (
+        12.0 * attention.num_layers * attention.attention_dim * attention.seq_len if attention else 0.0
+    )
+    model = 6.0 * active_params + attention_per_token
+    if recompute == "full":
+        executed = model + (2.0 * active_params + attention_per_token / 3.0)
+    elif recompute == "selective":
+        executed = model + attention_per_token / 3.0
+    else:
+        executed = model
+    return executed, model
+
+
+class TrainingCompute(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    active_params: float
+    tokens: float
+    recompute: Recompute
+    model_flops: float
+    training_flops: float
+    target_id: str
+    devices: int
+    dtype: str
+    effective_dtype: str
+    peak_flops_per_s: float  # one device
+    mfu: float
+    seconds: float
+    gpu_hours: float
+    price_per_hour_usd: float | None
+    cost_usd: float | None
+    power_watts: float | None
+    pue: float
+    energy_kwh: float | None
+    grid_kg_co2_per_kwh: float
+    co2_kg: float | None
+    explanations: dict[str, Explanation]
+
+    @property
+    def days(self) -> float:
+        return self.seconds / 86400
+
+    @property
+    def implied_note(self) -> str:
+        return f"{self.gpu_hours:,.0f} GPU-hours at {self.mfu:.0%} of {self.effective_dtype} peak"
+
+
+def training_compute(
+    active_params: float,
+    tokens: float,
+    target: Target,
+    *,
+    devices: int | None = None,
+    dtype: str = "bf16",
+    mfu: float = DEFAULT_MFU,
+    attention: AttentionShape | None = None,
+    recompute: Recompute = "none",
+    price_per_hour_usd: float | None = None,
+    power_watts: float | None = None,
+    pue: float = DEFAULT_PUE,
+    grid_kg_co2_per_kwh: float = DEFAULT_GRID_KG_CO2_PER_KWH,
+) -> TrainingCompute:
+    """FLOPs, wall-clock time, GPU-hours, cost, energy and CO2 of one training run.
+
+    `devices` defaults to the target's own count (8 for a node). Price and power default to
+    the target's per-device figures; cost / energy are None when neither is known.
+    """
+    if active_params <= 0:
+        raise UserError(f"active parameters must be positive, got {active_params}")
+    if tokens <= 0:
+        raise UserError(f"training tokens must be positive, got {tokens}")
+    if not 0 < mfu <= 1:
+        raise UserError(f"MFU must be in (0, 1], got {mfu}")
+    if pue < 1:
+        raise UserError(f"PUE is at least 1.0, got {pue}")
+    if grid_kg_co2_per_kwh < 0:
+        raise UserError(f"grid intensity cannot be negative, got {grid_kg_co2_per_kwh}")
+    devices = devices if devices is not None else target.devices
+    if devices < 1:
+        raise UserError(f"number of devices must be at least 1, got {devices}")
+
+    per_token, model_per_token = training_flops_per_token(active_params, attention, recompute)
+    executed = per_token * tokens
+    model = model_per_token * tokens
+    used_dtype = effective_dtype(target, dtype)
+    peak = peak_flops_per_s(target, dtype)
+    seconds = executed / (devices * peak * mfu)
+    gpu_hours = devices * seconds / 3600
+
+    price = price_per_hour_usd if price_per_hour_usd is not None else target.price_per_hour_usd
+    cost = gpu_hours * price if price is not None else None
+    watts = power_watts if power_watts is not None else target.power_watts
+    energy = gpu_hours * watts * pue / 1000 if watts is not None else None
+    co2 = energy * grid_kg_co2_per_kwh if energy is not None else None
+
+    n, d = human(active_params), human(tokens)
+    attention_text = ""
+    if attention:
+        attention_text = (
+            f" + 12·{attention.num_layers}·{attention.attention_dim}·{attention.seq_len}"
+        )
+    formula = "6·N·D" + (" + 12·L·H·Q·T·D" if attention else "")
+    if recompute == "full":
+        formula += " + recomputed forward (2·N·D" + (" + 4·L·H·Q·T·D)" if attention else ")")
+    elif recompute == "selective" and attention:
+        formula += " + recomputed attention scores (4·L·H·Q·T·D)"
+
+    explanations = {
+        "model_flops": Explanation(
+            title="Model FLOPs",
+            meaning="Arithmetic the model itself needs: a forward and a backward pass over every token.",
+            formula="6·N·D" + (" + 12·L·H·Q·T·D" if attention else ""),
+            substituted=f"(6·{n}{attention_text})·{d} = {model:.3g} FLOPs",
+            source=_SOURCE_6ND + ("; " + _SOURCE_ATTENTION if attention else ""),
+        ),
+        "training_flops": Explanation(
+            title="Training FLOPs",
+            meaning=(
+                "Arithmetic the hardware executes. N is the active parameters per token (for MoE "
+                "only the routed experts). Full recomputation runs the forward pass twice."
+            ),
+            formula=formula,
+            substituted=f"{per_token:.3g} FLOPs/token · {d} tokens = {executed:.3g} FLOPs",
+            source=_SOURCE_6ND + (f"; {_SOURCE_RECOMPUTE}" if recompute != "none" else ""),
+        ),
+        "seconds": Explanation(
+            title="Training time",
+            meaning=(
+                "Wall-clock time if the devices sustain this fraction of their dense peak "
+                f"({used_dtype}{' in place of ' + dtype if used_dtype != dtype else ''})."
+            ),
+            formula="t = C / (G · peak · MFU)",
+            substituted=(
+                f"{executed:.3g} / ({devices} · {human(peak, 'FLOP/s')} · {mfu:.2f}) = {human_duration(seconds)}"
+            ),
+            source=f"MFU as defined in PaLM appendix B; default {DEFAULT_MFU_SOURCE}",
+        ),
+        "gpu_hours": Explanation(
+            title="GPU-hours",
+            meaning="Device-hours: devices × hours, the unit clouds bill and papers report.",
+            formula="G · t / 3600",
+            substituted=f"{devices} · {seconds:.4g} s / 3600 = {gpu_hours:,.0f} GPU-h",
+            source="Touvron et al. 2023 (Llama 2), table 2 reports training cost in GPU-hours",
+        ),
+    }
+    if cost is not None:
+        explanations["cost_usd"] = Explanation(
+            title="Compute cost",
+            meaning="GPU-hours at a rental price per device-hour (excludes storage, staff, failed runs).",
+            formula="GPU-hours · price",
+            substituted=f"{gpu_hours:,.0f} · ${price:.2f} = ${cost:,.0f}",
+            source=target.price_source if price_per_hour_usd is None else "price given by the user",
+        )
+    if energy is not None:
+        explanations["energy_kwh"] = Explanation(
+            title="Energy",
+            meaning="Device power for the whole run, times the data centre's overhead (cooling, power conversion).",
+            formula="GPU-hours · W · PUE / 1000",
+            substituted=f"{gpu_hours:,.0f} · {watts:g} W · {pue:.2f} / 1000 = {energy:,.0f} kWh",
+            source=f"device board power from the datasheet; {DEFAULT_PUE_SOURCE}",
+        )
+        explanations["co2_kg"] = Explanation(
+            title="CO2 emitted",
+            meaning="Energy times the carbon intensity of the grid that supplies it.",
+            formula="kWh · kgCO2/kWh",
+            substituted=f"{energy:,.0f} kWh · {grid_kg_co2_per_kwh:g} = {co2:,.0f} kg CO2",
+            source=DEFAULT_GRID_SOURCE,
+        )
+
+    return TrainingCompute(
+        active_params=active_params,
+        tokens=tokens,
+        recompute=recompute,
+        model_flops=model,
+        training_flops=executed,
+        target_id=target.id,
+        devices=devices,
+        dtype=dtype,
+        effective_dtype=used_dtype,
+        peak_flops_per_s=peak,
+        mfu=mfu,
+        seconds=seconds,
+        gpu_hours=gpu_hours,
+        price_per_hour_usd=price,
+        cost_usd=cost,
+        power_watts=watts,
+        pue=pue,
+        energy_kwh=energy,
+        grid_kg_co2_per_kwh=grid_kg_co2_per_kwh,
+        co2_kg=co2,
+        explanations=explanations,
+    )
+
+
+def implied_mfu(training_flops: float, gpu_hours: float, peak_flops_per_s: float) -> float:
+    """The utilization a reported (FLOPs, GPU-hours) pair implies: C / (GPU-hours·3600·peak)."""
+    if gpu_hours <= 0 or peak_flops_per_s <= 0:
+        raise UserError("GPU-hours and peak FLOP/s must be positive")
+    return training_flops / (gpu_hours * 3600 * peak_flops_per_s)
