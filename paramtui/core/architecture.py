@@ -34,11 +34,27 @@ class Architecture(BaseModel):
     hidden_act: str = "silu"
     norm_type: Literal["rmsnorm", "layernorm"] = "rmsnorm"
     attention_bias: bool = False  # bias on q/k/v/o
+    qkv_bias: bool = False  # bias on q/k/v only, none on o (Qwen2)
     mlp_bias: bool = False
     tie_word_embeddings: bool = False
     position_embedding_type: Literal["rope", "learned", "relative", "alibi", "none"] = "rope"
     max_position_embeddings: int = Field(default=4096, gt=0)
     parallel_attn: bool = False  # attention and MLP read the same input (GPT-J, Falcon)
+
+    # Norms. A LayerNorm has a weight and a bias, an RMSNorm only a weight.
+    norms_per_layer: int | None = Field(default=None, ge=1)  # None: 2 (before attention, before MLP);
+    # 1 for Falcon-7B's shared norm, 4 for Gemma 2's pre- and post-norms
+    qk_norm: bool = False  # a norm over each head of q and of k (Qwen3), head_dim wide
+    final_norm: bool = True  # the norm after the last layer (OPT-350m, post-LN, has none)
+
+    # Embedding details (BERT, OPT).
+    type_vocab_size: int = Field(default=0, ge=0)  # token-type (segment) embeddings, BERT
+    embedding_norm: bool = False  # a norm right after the embeddings, BERT
+    word_embed_proj_dim: int | None = Field(default=None, gt=0)  # OPT: embeddings narrower than
+    # hidden_size, with project_in / project_out between them
+    position_embedding_offset: int = Field(default=0, ge=0)  # extra learned position rows (OPT: 2)
+    pooler: bool = False  # BERT's pooler: a dense layer with bias on the first token
+    relative_attention_num_buckets: int = Field(default=32, gt=0)  # T5 relative attention bias
 
     # Sliding-window attention: window size and which layers use it.
     sliding_window: int | None = Field(default=None, gt=0)
@@ -51,6 +67,9 @@ class Architecture(BaseModel):
     n_shared_experts: int = Field(default=0, ge=0)
     shared_expert_intermediate_size: int | None = Field(default=None, gt=0)
     first_k_dense_replace: int = Field(default=0, ge=0)  # leading dense layers (DeepSeek)
+    decoder_sparse_step: int = Field(default=1, ge=1)  # every k-th layer is MoE (Qwen-MoE)
+    mlp_only_layers: tuple[int, ...] = ()  # layers kept dense (Qwen-MoE)
+    shared_expert_gate: bool = False  # a sigmoid gate (hidden -> 1) on the shared expert (Qwen2-MoE)
 
     # Multi-head latent attention (DeepSeek-V2/V3).
     q_lora_rank: int | None = Field(default=None, gt=0)
@@ -80,6 +99,12 @@ class Architecture(BaseModel):
             raise ValueError("num_experts_per_tok must be between 1 and num_local_experts")
         if self.layer_types is not None and len(self.layer_types) != self.num_hidden_layers:
             raise ValueError("layer_types must list one entry per hidden layer")
+        if any(not 0 <= i < self.num_hidden_layers for i in self.mlp_only_layers):
+            raise ValueError("mlp_only_layers must name layers between 0 and num_hidden_layers - 1")
+        if self.uses_mla and (self.qk_rope_head_dim is None or self.qk_nope_head_dim is None
+                              or self.v_head_dim is None):
+            raise ValueError("multi-head latent attention (kv_lora_rank) needs qk_rope_head_dim, "
+                             "qk_nope_head_dim and v_head_dim")
         return self
 
     @property
@@ -97,3 +122,34 @@ class Architecture(BaseModel):
     @property
     def uses_mla(self) -> bool:
         return self.kv_lora_rank is not None
+
+    @property
+    def embedding_dim(self) -> int:
+        """Width of the token embedding (and of the LM head): hidden_size unless OPT narrows it."""
+        return self.word_embed_proj_dim or self.hidden_size
+
+    @property
+    def resolved_norms_per_layer(self) -> int:
+        return 2 if self.norms_per_layer is None else self.norms_per_layer
+
+    @property
+    def has_lm_head(self) -> bool:
+        """Decoders and encoder-decoders predict tokens; an encoder-only model (BERT) does not."""
+        return self.is_decoder or self.is_encoder_decoder
+
+    def is_moe_layer(self, layer: int) -> bool:
+        """Whether decoder layer `layer` (0-based) has routed experts rather than a dense MLP.
+
+        The rule of transformers' Qwen2-MoE/Qwen3-MoE (`mlp_only_layers`, `decoder_sparse_step`)
+        and DeepSeek-V3 (`first_k_dense_replace`) decoder layers.
+        """
+        return (
+            self.is_moe
+            and layer >= self.first_k_dense_replace
+            and layer not in self.mlp_only_layers
+            and (layer + 1) % self.decoder_sparse_step == 0
+        )
+
+    @property
+    def num_moe_layers(self) -> int:
+        return sum(self.is_moe_layer(i) for i in range(self.num_hidden_layers))

@@ -1,0 +1,436 @@
+"""Import a Hugging Face `config.json` as an `Architecture` (DESIGN.md, Core: Model spec).
+
+Each family spells the same things differently (`n_embd`, `d_model`, `hidden_size`; `n_layer`,
+`num_layers`; `ffn_dim`, `d_ff`, `n_inner`, ...). This module reads the keys that change the
+model's shape for each supported `model_type` and ignores the rest (dropout, token ids, rope
+scaling, dtype, ...). A key that is absent takes the default of that model_type's config class
+in transformers (configuration_<type>.py, read at transformers 5.23), exactly as
+`AutoConfig.for_model(model_type, **cfg)` would, with one exception: the keys that set a
+model's scale (vocabulary, width, depth, heads and, where the default is a fixed number, the
+FFN width) are required. transformers would silently fill them with its example model's
+values (LlamaConfig's are Llama 7B's), which for a user's file is certainly a mistake.
+
+T5 v1.1 / Flan-T5 (`tie_word_embeddings: false`) get an untied LM head: that is the real
+checkpoint (the safetensors hold separate `shared` and `lm_head` weights, and
+transformers' `tie_weights` leaves them apart when loading it), although transformers ≥ 5
+builds a *fresh* model from that config with the two tied.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from paramtui.core.architecture import Architecture
+from paramtui.core.errors import UserError
+
+SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
+    "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2",
+    "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
+)
+
+# Defaults of the keys we read, from each config class in transformers 5.23
+# (src/transformers/models/<type>/configuration_<type>.py). None means "derived" as noted.
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    "llama": dict(num_key_value_heads=None, head_dim=None, hidden_act="silu", max_position_embeddings=2048,
+                  tie_word_embeddings=False, attention_bias=False, mlp_bias=False),
+    "mistral": dict(num_key_value_heads=8, head_dim=None, hidden_act="silu",
+                    max_position_embeddings=4096 * 32, tie_word_embeddings=False, sliding_window=4096),
+    "mixtral": dict(num_key_value_heads=8, head_dim=None, hidden_act="silu",
+                    max_position_embeddings=4096 * 32, tie_word_embeddings=False, sliding_window=None,
+                    num_experts_per_tok=2, num_local_experts=8),
+    "qwen2": dict(num_key_value_heads=32, head_dim=None, hidden_act="silu", max_position_embeddings=32768,
+                  tie_word_embeddings=False, use_sliding_window=False, sliding_window=4096,
+                  max_window_layers=28),
+    "qwen2_moe": dict(num_key_value_heads=16, head_dim=None, hidden_act="silu",
+                      max_position_embeddings=32768, tie_word_embeddings=False, use_sliding_window=False,
+                      sliding_window=4096, decoder_sparse_step=1, moe_intermediate_size=1408,
+                      shared_expert_intermediate_size=5632, num_experts_per_tok=4, num_experts=60,
+                      mlp_only_layers=None, qkv_bias=True, intermediate_size=5632),
+    "qwen3": dict(num_key_value_heads=32, head_dim=128, hidden_act="silu", max_position_embeddings=32768,
+                  tie_word_embeddings=False, attention_bias=False, use_sliding_window=False,
+                  sliding_window=4096, max_window_layers=28),
+    "qwen3_moe": dict(num_key_value_heads=4, head_dim=None, hidden_act="silu", max_position_embeddings=32768,
+                      tie_word_embeddings=False, attention_bias=False, use_sliding_window=False,
+                      sliding_window=4096, decoder_sparse_step=1, moe_intermediate_size=768,
+                      num_experts_per_tok=8, num_experts=128, mlp_only_layers=None, intermediate_size=6144),
+    "gemma": dict(num_key_value_heads=16, head_dim=256, hidden_act="gelu_pytorch_tanh",
+                  max_position_embeddings=8192, tie_word_embeddings=True, attention_bias=False),
+    "gemma2": dict(num_key_value_heads=4, head_dim=256, hidden_activation="gelu_pytorch_tanh",
+                   max_position_embeddings=8192, tie_word_embeddings=True, attention_bias=False,
+                   sliding_window=4096, layer_types=None),
+    "phi3": dict(num_key_value_heads=None, head_dim=None, hidden_act="silu", max_position_embeddings=4096,
+                 tie_word_embeddings=False, sliding_window=None),
+    "gpt2": dict(n_positions=1024, n_inner=None, activation_function="gelu_new", tie_word_embeddings=True,
+                 add_cross_attention=False),
+    "gpt_neox": dict(hidden_act="gelu", max_position_embeddings=2048, tie_word_embeddings=False,
+                     attention_bias=True, use_parallel_residual=True),
+    "falcon": dict(num_kv_heads=None, alibi=False, new_decoder_architecture=False, multi_query=True,
+                   parallel_attn=True, bias=False, max_position_embeddings=2048, ffn_hidden_size=None,
+                   activation="gelu", tie_word_embeddings=True, num_ln_in_parallel_attn=None),
+    "opt": dict(max_position_embeddings=2048, do_layer_norm_before=True, _remove_final_layer_norm=False,
+                word_embed_proj_dim=None, activation_function="relu", enable_bias=True,
+                layer_norm_elementwise_affine=True, tie_word_embeddings=True),
+    "deepseek_v3": dict(num_key_value_heads=128, head_dim=None, moe_intermediate_size=2048, n_shared_experts=1,
+                        n_routed_experts=256, kv_lora_rank=512, q_lora_rank=1536, qk_rope_head_dim=64,
+                        v_head_dim=128, qk_nope_head_dim=128, num_experts_per_tok=8,
+                        first_k_dense_replace=3, hidden_act="silu", max_position_embeddings=4096,
+                        tie_word_embeddings=False, attention_bias=False),
+    "bert": dict(hidden_act="gelu", max_position_embeddings=512, type_vocab_size=2,
+                 position_embedding_type="absolute", add_cross_attention=False, is_decoder=False),
+    "t5": dict(d_kv=64, num_decoder_layers=None, relative_attention_num_buckets=32,
+               feed_forward_proj="relu", tie_word_embeddings=True),
+}
+
+# Other names a config may use for a key (transformers' `attribute_map` of each config class).
+_ALIASES: dict[str, dict[str, str]] = {
+    "gpt2": {"hidden_size": "n_embd", "max_position_embeddings": "n_positions",
+             "num_attention_heads": "n_head", "num_hidden_layers": "n_layer"},
+    "t5": {"hidden_size": "d_model", "num_attention_heads": "num_heads", "num_hidden_layers": "num_layers",
+           "head_dim": "d_kv"},
+    "mixtral": {"num_experts": "num_local_experts"},
+    "qwen3_moe": {"num_local_experts": "num_experts"},
+    "qwen2_moe": {"num_local_experts": "num_experts"},
+    "deepseek_v3": {"num_local_experts": "n_routed_experts"},
+    "falcon": {"n_embed": "hidden_size"},
+}
+
+_SCALE = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads")
+# Keys without which we refuse to guess (see the module docstring).
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "llama": _SCALE + ("intermediate_size",),
+    "mistral": _SCALE + ("intermediate_size",),
+    "mixtral": _SCALE + ("intermediate_size",),
+    "qwen2": _SCALE + ("intermediate_size",),
+    "qwen2_moe": _SCALE,
+    "qwen3": _SCALE + ("intermediate_size",),
+    "qwen3_moe": _SCALE,
+    "gemma": _SCALE + ("intermediate_size",),
+    "gemma2": _SCALE + ("intermediate_size",),
+    "phi3": _SCALE + ("intermediate_size",),
+    "gpt2": ("vocab_size", "n_embd", "n_layer", "n_head"),
+    "gpt_neox": _SCALE + ("intermediate_size",),
+    "falcon": _SCALE,
+    "opt": _SCALE + ("ffn_dim",),
+    "deepseek_v3": _SCALE + ("intermediate_size",),
+    "bert": _SCALE + ("intermediate_size",),
+    "t5": ("vocab_size", "d_model", "num_layers", "num_heads", "d_ff"),
+}
+
+
+class _Config:
+    """A config dict read the way transformers' config class reads it: aliases, then defaults."""
+
+    def __init__(self, cfg: dict, model_type: str, origin: str):
+        self.cfg, self.model_type, self.origin = cfg, model_type, origin
+        self.aliases = _ALIASES.get(model_type, {})
+        self.defaults = _DEFAULTS[model_type]
+
+    def has(self, key: str) -> bool:
+        return key in self.cfg or (key in self.aliases and self.aliases[key] in self.cfg) or any(
+            alias in self.cfg for alias, canonical in self.aliases.items() if canonical == key)
+
+    def get(self, key: str) -> Any:
+        if key in self.cfg:
+            return self.cfg[key]
+        for alias, canonical in self.aliases.items():
+            if canonical == key and alias in self.cfg:
+                return self.cfg[alias]
+        if key in self.aliases and self.aliases[key] in self.cfg:
+            return self.cfg[self.aliases[key]]
+        if key in self.defaults:
+            return self.defaults[key]
+        raise UserError(f"{self.origin}: missing required key {key!r} for model_type {self.model_type!r}")
+
+    def int(self, key: str, *, nullable: bool = False) -> int | None:
+        value = self.get(key)
+        if value is None and nullable:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UserError(f"{self.origin}: {key} must be a whole number, not {value!r}")
+        return value
+
+    def bool(self, key: str) -> bool:
+        value = self.get(key)
+        if not isinstance(value, bool):
+            raise UserError(f"{self.origin}: {key} must be true or false, not {value!r}")
+        return value
+
+    def str(self, key: str) -> str:
+        value = self.get(key)
+        if not isinstance(value, str):
+            raise UserError(f"{self.origin}: {key} must be a string, not {value!r}")
+        return value
+
+
+def _common(c: _Config) -> dict[str, Any]:
+    """The llama-style keys every decoder family below shares."""
+    heads = c.int("num_attention_heads")
+    return dict(
+        vocab_size=c.int("vocab_size"),
+        hidden_size=c.int("hidden_size"),
+        num_hidden_layers=c.int("num_hidden_layers"),
+        num_attention_heads=heads,
+        # An explicit null means "same as heads" in every config class that allows it.
+        num_key_value_heads=c.int("num_key_value_heads", nullable=True) or heads,
+        # The modeling code reads config.head_dim when present, else hidden_size // heads.
+        head_dim=c.int("head_dim", nullable=True),
+        intermediate_size=c.int("intermediate_size"),
+        tie_word_embeddings=c.bool("tie_word_embeddings"),
+        max_position_embeddings=c.int("max_position_embeddings"),
+    )
+
+
+def _sliding(c: _Config, layers: int) -> dict[str, Any]:
+    """Qwen2/Qwen3: a window only with use_sliding_window, on layers from max_window_layers on."""
+    if not c.bool("use_sliding_window"):
+        return {}
+    window = c.int("sliding_window", nullable=True)
+    if window is None:
+        return {}
+    start = c.int("max_window_layers")
+    return dict(sliding_window=window, layer_types=[
+        "sliding_attention" if i >= start else "full_attention" for i in range(layers)])
+
+
+def _explicit_layer_types(c: _Config) -> dict[str, Any]:
+    types = c.cfg.get("layer_types")
+    return {"layer_types": list(types)} if isinstance(types, list) else {}
+
+
+def _llama(c: _Config) -> dict[str, Any]:
+    return dict(_common(c), hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"),
+                mlp_bias=c.bool("mlp_bias"))
+
+
+def _mistral(c: _Config) -> dict[str, Any]:
+    return dict(_common(c), hidden_act=c.str("hidden_act"),
+                sliding_window=c.int("sliding_window", nullable=True))
+
+
+def _mixtral(c: _Config) -> dict[str, Any]:
+    return dict(_mistral(c), num_local_experts=c.int("num_local_experts"),
+                num_experts_per_tok=c.int("num_experts_per_tok"))
+
+
+def _qwen2(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    # Qwen2Attention: bias on q, k and v always, none on o (modeling_qwen2.py).
+    return dict(kw, hidden_act=c.str("hidden_act"), qkv_bias=True, **_sliding(c, kw["num_hidden_layers"]))
+
+
+def _qwen_moe_common(c: _Config) -> dict[str, Any]:
+    mlp_only = c.get("mlp_only_layers") or []
+    return dict(num_local_experts=c.int("num_experts"), num_experts_per_tok=c.int("num_experts_per_tok"),
+                moe_intermediate_size=c.int("moe_intermediate_size"),
+                decoder_sparse_step=c.int("decoder_sparse_step"), mlp_only_layers=tuple(mlp_only))
+
+
+def _qwen2_moe(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    shared = c.int("shared_expert_intermediate_size")
+    return dict(kw, hidden_act=c.str("hidden_act"), qkv_bias=c.bool("qkv_bias"),
+                n_shared_experts=1 if shared else 0, shared_expert_intermediate_size=shared or None,
+                shared_expert_gate=bool(shared), **_qwen_moe_common(c))
+
+
+def _qwen3(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"), qk_norm=True,
+                **_sliding(c, kw["num_hidden_layers"]))
+
+
+def _qwen3_moe(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"), qk_norm=True,
+                **_qwen_moe_common(c))
+
+
+def _gemma(c: _Config) -> dict[str, Any]:
+    return dict(_common(c), hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"))
+
+
+def _gemma2(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    layers = kw["num_hidden_layers"]
+    # Gemma 2 alternates local (sliding) and global layers, starting local (configuration_gemma2.py).
+    types = c.get("layer_types") or [
+        "sliding_attention" if (i + 1) % 2 else "full_attention" for i in range(layers)]
+    act = c.cfg.get("hidden_activation") or c.cfg.get("hidden_act") or c.defaults["hidden_activation"]
+    # Gemma2DecoderLayer: input, post-attention, pre-feedforward and post-feedforward norms.
+    return dict(kw, hidden_act=act, attention_bias=c.bool("attention_bias"), norms_per_layer=4,
+                sliding_window=c.int("sliding_window", nullable=True), layer_types=list(types))
+
+
+def _phi3(c: _Config) -> dict[str, Any]:
+    # Phi-3 fuses q/k/v into qkv_proj and gate/up into gate_up_proj: same sizes as separate ones.
+    return dict(_common(c), hidden_act=c.str("hidden_act"),
+                sliding_window=c.int("sliding_window", nullable=True))
+
+
+def _gpt2(c: _Config) -> dict[str, Any]:
+    if c.bool("add_cross_attention"):
+        raise UserError(f"{c.origin}: add_cross_attention=true (GPT-2 as a decoder of an "
+                        "encoder-decoder) is not supported")
+    d = c.int("n_embd")
+    return dict(vocab_size=c.int("vocab_size"), hidden_size=d, num_hidden_layers=c.int("n_layer"),
+                num_attention_heads=c.int("n_head"),
+                intermediate_size=c.int("n_inner", nullable=True) or 4 * d,  # GPT2MLP: n_inner or 4·d
+                gated_mlp=False, hidden_act=c.str("activation_function"), norm_type="layernorm",
+                attention_bias=True, mlp_bias=True, tie_word_embeddings=c.bool("tie_word_embeddings"),
+                position_embedding_type="learned", max_position_embeddings=c.int("n_positions"))
+
+
+def _gpt_neox(c: _Config) -> dict[str, Any]:
+    heads = c.int("num_attention_heads")
+    # GPTNeoXMLP always has biases; attention biases follow attention_bias (modeling_gpt_neox.py).
+    return dict(vocab_size=c.int("vocab_size"), hidden_size=c.int("hidden_size"),
+                num_hidden_layers=c.int("num_hidden_layers"), num_attention_heads=heads,
+                intermediate_size=c.int("intermediate_size"), gated_mlp=False, hidden_act=c.str("hidden_act"),
+                norm_type="layernorm", attention_bias=c.bool("attention_bias"), mlp_bias=True,
+                tie_word_embeddings=c.bool("tie_word_embeddings"),
+                max_position_embeddings=c.int("max_position_embeddings"),
+                parallel_attn=c.bool("use_parallel_residual"))
+
+
+def _falcon(c: _Config) -> dict[str, Any]:
+    d, heads = c.int("hidden_size"), c.int("num_attention_heads")
+    new_arch, parallel = c.bool("new_decoder_architecture"), c.bool("parallel_attn")
+    # FalconAttention's fused query_key_value: (heads + 2·num_kv_heads)·head_dim in the new
+    # (40B/180B) layout, d + 2·head_dim with multi_query (7B), else 3·d.
+    if new_arch:
+        kv = c.int("num_kv_heads", nullable=True) or heads
+    elif c.bool("multi_query"):
+        kv = 1
+    else:
+        kv = heads
+    # FalconDecoderLayer: two norms unless parallel; in parallel, ln_attn + ln_mlp when
+    # num_ln_in_parallel_attn is 2 (the default for the new layout), else one shared norm.
+    n_ln = c.int("num_ln_in_parallel_attn", nullable=True) or (2 if new_arch else 1)
+    norms = 2 if not parallel else (2 if n_ln == 2 else 1)
+    bias = c.bool("bias")
+    return dict(vocab_size=c.int("vocab_size"), hidden_size=d, num_hidden_layers=c.int("num_hidden_layers"),
+                num_attention_heads=heads, num_key_value_heads=kv,
+                intermediate_size=c.int("ffn_hidden_size", nullable=True) or 4 * d,
+                gated_mlp=False, hidden_act=c.str("activation"), norm_type="layernorm",
+                attention_bias=bias, mlp_bias=bias, tie_word_embeddings=c.bool("tie_word_embeddings"),
+                position_embedding_type="alibi" if c.bool("alibi") else "rope",
+                max_position_embeddings=c.int("max_position_embeddings"), parallel_attn=parallel,
+                norms_per_layer=norms)
+
+
+def _opt(c: _Config) -> dict[str, Any]:
+    if not c.bool("layer_norm_elementwise_affine"):
+        raise UserError(f"{c.origin}: layer_norm_elementwise_affine=false (norms without weights) "
+                        "is not supported")
+    d = c.int("hidden_size")
+    proj = c.int("word_embed_proj_dim", nullable=True) or d
+    bias = c.bool("enable_bias")
+    # OPTDecoder keeps a final norm only for pre-LN models (do_layer_norm_before, as all but
+    # OPT-350m) that do not set _remove_final_layer_norm; positions get 2 extra rows.
+    final = c.bool("do_layer_norm_before") and not c.bool("_remove_final_layer_norm")
+    return dict(vocab_size=c.int("vocab_size"), hidden_size=d, num_hidden_layers=c.int("num_hidden_layers"),
+                num_attention_heads=c.int("num_attention_heads"), intermediate_size=c.int("ffn_dim"),
+                gated_mlp=False, hidden_act=c.str("activation_function"), norm_type="layernorm",
+                attention_bias=bias, mlp_bias=bias, tie_word_embeddings=c.bool("tie_word_embeddings"),
+                position_embedding_type="learned", max_position_embeddings=c.int("max_position_embeddings"),
+                position_embedding_offset=2, word_embed_proj_dim=proj if proj != d else None,
+                final_norm=final)
+
+
+def _deepseek_v3(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    kw.pop("head_dim")  # MLA: head sizes come from the rope/nope/v dims
+    return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"),
+                num_local_experts=c.int("n_routed_experts"), num_experts_per_tok=c.int("num_experts_per_tok"),
+                moe_intermediate_size=c.int("moe_intermediate_size"),
+                n_shared_experts=c.int("n_shared_experts", nullable=True) or 0,
+                first_k_dense_replace=c.int("first_k_dense_replace", nullable=True) or 0,
+                q_lora_rank=c.int("q_lora_rank", nullable=True), kv_lora_rank=c.int("kv_lora_rank"),
+                qk_rope_head_dim=c.int("qk_rope_head_dim"), qk_nope_head_dim=c.int("qk_nope_head_dim"),
+                v_head_dim=c.int("v_head_dim"))
+
+
+def _bert(c: _Config) -> dict[str, Any]:
+    if c.str("position_embedding_type") != "absolute":
+        raise UserError(f"{c.origin}: BERT position_embedding_type "
+                        f"{c.get('position_embedding_type')!r} is not supported (only 'absolute')")
+    if c.bool("add_cross_attention") or c.bool("is_decoder"):
+        raise UserError(f"{c.origin}: BERT as a decoder (is_decoder / add_cross_attention) is not supported")
+    return dict(vocab_size=c.int("vocab_size"), hidden_size=c.int("hidden_size"),
+                num_hidden_layers=c.int("num_hidden_layers"), num_attention_heads=c.int("num_attention_heads"),
+                intermediate_size=c.int("intermediate_size"), gated_mlp=False, hidden_act=c.str("hidden_act"),
+                norm_type="layernorm", attention_bias=True, mlp_bias=True, tie_word_embeddings=False,
+                position_embedding_type="learned", max_position_embeddings=c.int("max_position_embeddings"),
+                type_vocab_size=c.int("type_vocab_size"), embedding_norm=True, pooler=True, is_decoder=False,
+                final_norm=False)  # post-LN: the last layer's own norm is the last one
+
+
+def _t5(c: _Config) -> dict[str, Any]:
+    proj = c.str("feed_forward_proj")
+    # T5Config: "gated-gelu" (v1.1, Flan) -> wi_0, wi_1, wo; "relu" (original T5) -> wi, wo.
+    gated = proj.startswith("gated-")
+    act = proj.split("-")[-1]
+    layers = c.int("num_layers")
+    return dict(vocab_size=c.int("vocab_size"), hidden_size=c.int("d_model"), num_hidden_layers=layers,
+                num_attention_heads=c.int("num_heads"), head_dim=c.int("d_kv"), intermediate_size=c.int("d_ff"),
+                gated_mlp=gated, hidden_act="gelu_new" if proj == "gated-gelu" else act,
+                norm_type="rmsnorm",  # T5LayerNorm has a weight and no bias or mean
+                tie_word_embeddings=c.bool("tie_word_embeddings"), position_embedding_type="relative",
+                relative_attention_num_buckets=c.int("relative_attention_num_buckets"),
+                max_position_embeddings=c.int("n_positions") if "n_positions" in c.cfg else 512,
+                is_encoder_decoder=True,
+                num_decoder_layers=c.int("num_decoder_layers", nullable=True) or layers)
+
+
+_BUILDERS = {
+    "llama": _llama, "mistral": _mistral, "mixtral": _mixtral, "qwen2": _qwen2, "qwen2_moe": _qwen2_moe,
+    "qwen3": _qwen3, "qwen3_moe": _qwen3_moe, "gemma": _gemma, "gemma2": _gemma2, "phi3": _phi3,
+    "gpt2": _gpt2, "gpt_neox": _gpt_neox, "falcon": _falcon, "opt": _opt, "deepseek_v3": _deepseek_v3,
+    "bert": _bert, "t5": _t5,
+}
+
+
+def architecture_from_hf_config(cfg: dict, *, origin: str = "config") -> Architecture:
+    """The `Architecture` of a Hugging Face config dict; `origin` names it in error messages."""
+    if not isinstance(cfg, dict):
+        raise UserError(f"{origin}: a config.json must hold a JSON object, not {type(cfg).__name__}")
+    model_type = cfg.get("model_type")
+    if model_type is None:
+        raise UserError(f"{origin}: missing required key 'model_type' "
+                        f"(supported: {', '.join(SUPPORTED_MODEL_TYPES)})")
+    if model_type not in _BUILDERS:
+        raise UserError(f"{origin}: unsupported model_type {model_type!r}; "
+                        f"supported: {', '.join(SUPPORTED_MODEL_TYPES)}")
+    c = _Config(cfg, model_type, origin)
+    for key in _REQUIRED[model_type]:
+        if not c.has(key) or c.get(key) is None:
+            raise UserError(f"{origin}: missing required key {key!r} for model_type {model_type!r}")
+    kwargs = _BUILDERS[model_type](c)
+    try:
+        return Architecture(model_type=model_type, **kwargs)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "config"
+        raise UserError(f"{origin}: {where}: {first['msg']}") from None
+
+
+def load_hf_config(path: str | Path) -> Architecture:
+    """Read a local Hugging Face config.json into an `Architecture`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{p}: no such file") from None
+    except OSError as e:
+        raise UserError(f"{p}: cannot read it ({e.strerror or e})") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{p}: not a text file (a config.json is UTF-8 JSON)") from None
+    try:
+        cfg = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UserError(f"{p}: invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+    return architecture_from_hf_config(cfg, origin=str(p))
