@@ -1,0 +1,319 @@
+"""Inference speed from a roofline (Williams et al. 2009, "Roofline") plus runtime overhead.
+
+Prefill (the prompt) is compute-bound: ~2·N_active FLOPs per token (one multiply-add per
+weight; Kaplan et al. 2020 section 2.1) plus causal attention, over peak · compute
+efficiency. Decode is memory-bound: each step reads every weight it uses and the KV cache
+of every sequence, over bandwidth · bandwidth efficiency, until the batch is large
+enough that the step's FLOPs take longer (the max of the two). A runtime adds a floor per
+step: every kernel launch costs host time (kernels per layer × layers × per-kernel
+overhead), which is why a plain eager framework loop decodes a 1B model no faster than a
+large one (reference measurements in /work/shared/reference/measured_h100.json).
+
+Tensor parallelism over G devices splits weights, KV and FLOPs G ways and adds two
+all-reduces of the activations per layer (Shoeybi et al. 2019, "Megatron-LM", section 3),
+each costing 2·(G-1)/G · bytes / link bandwidth (ring all-reduce, Patarasuk & Yuan 2009)
+plus one more kernel launch.
+
+Mixture of experts: at batch 1 a step reads only the k routed experts per layer. With B
+tokens each choosing k of E experts (uniformly, independently), an expert is missed by one
+token with probability 1 − k/E, by all B with (1 − k/E)^B, so the expected number of
+distinct experts read is E·(1 − (1 − k/E)^B).
+
+Calibration (never per case; see tests/core/test_speed.py for the tables and errors):
+- bandwidth efficiency 0.89 = the copy bandwidth measured on an H100 (2.98 TB/s) over its
+  3.35 TB/s datasheet figure (reference measured_h100.json): what a streaming kernel gets.
+- optimized runtime, 4.9 µs per kernel, 22 kernels per layer: the median residual of
+  llama.cpp's measured decode of LLaMA 2 7B F16 on five NVIDIA GPUs (XiongjieDai,
+  GPU-Benchmarks-on-LLM-Inference, README "Overview" table) after the bandwidth term —
+  the scale of a CUDA kernel launch. 22 = the kernels llama.cpp's graph runs per llama layer.
+- compute efficiency 0.48 = the median of the five H100 prefill measurements in the
+  reference file (transformers, sdpa, bf16) with causal attention FLOPs counted.
+- eager runtime, 75 µs per op, 44 ops per layer: transformers' eager Llama decoder layer
+  (two RMSNorms of ~8 ops, q/k/v/o, rotary ~10, cache concat 2, GQA repeat 2, sdpa, MLP 5,
+  two residual adds) and the measured 54 ms step of Llama 3.2 1B at batch 1 on the H100.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from paramtui.core.compute import human, human_duration
+from paramtui.core.errors import UserError
+from paramtui.core.explain import Explanation
+from paramtui.core.targets import Target, effective_dtype, peak_flops_per_s
+
+REFERENCE_H100_COPY_BANDWIDTH = 2983809623025.6733  # measured_h100.json, environment
+DEFAULT_BANDWIDTH_EFFICIENCY = 0.89  # = REFERENCE_H100_COPY_BANDWIDTH / 3.35e12, rounded
+DEFAULT_COMPUTE_EFFICIENCY = 0.48
+
+
+class RuntimeProfile(BaseModel):
+    """How close a runtime gets to the hardware, and what each step costs the host."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str
+    bandwidth_efficiency: float = Field(gt=0, le=1)
+    compute_efficiency: float = Field(gt=0, le=1)
+    kernels_per_layer: int = Field(ge=0)
+    per_kernel_overhead_s: float = Field(ge=0)
+    source: str
+
+
+OPTIMIZED = RuntimeProfile(
+    name="optimized",
+    description="an optimized server or engine (vLLM, TensorRT-LLM, llama.cpp): fused kernels near the roofline",
+    bandwidth_efficiency=DEFAULT_BANDWIDTH_EFFICIENCY,
+    compute_efficiency=DEFAULT_COMPUTE_EFFICIENCY,
+    kernels_per_layer=22,
+    per_kernel_overhead_s=4.9e-6,
+    source="calibrated on llama.cpp LLaMA 2 7B F16 decode, XiongjieDai/GPU-Benchmarks-on-LLM-Inference",
+)
+
+EAGER = RuntimeProfile(
+    name="eager",
+    description="a plain framework loop (transformers generate, eager PyTorch): launch-bound, one host dispatch per op",
+    bandwidth_efficiency=DEFAULT_BANDWIDTH_EFFICIENCY,
+    compute_efficiency=DEFAULT_COMPUTE_EFFICIENCY,
+    kernels_per_layer=44,
+    per_kernel_overhead_s=75e-6,
+    source="calibrated on eager transformers decode of Llama 3.2 1B on H100 (reference measured_h100.json)",
+)
+
+RUNTIMES: dict[str, RuntimeProfile] = {OPTIMIZED.name: OPTIMIZED, EAGER.name: EAGER}
+
+
+class MoeShape(BaseModel):
+    """What decode reads of a mixture of experts: routed experts' bytes and the routing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    num_experts: int = Field(gt=0)  # routed experts per MoE layer (E)
+    experts_per_token: int = Field(gt=0)  # k
+    routed_expert_bytes: float = Field(ge=0)  # all routed experts of all layers, in bytes
+
+
+def expected_distinct_experts(num_experts: int, experts_per_token: int, tokens: int) -> float:
+    """E·(1 − (1 − k/E)^B): experts a batch of B tokens touches in one layer (see module doc)."""
+    if not 0 < experts_per_token <= num_experts:
+        raise UserError("experts per token must be between 1 and the number of experts")
+    return num_experts * (1.0 - (1.0 - experts_per_token / num_experts) ** tokens)
+
+
+def resolve_runtime(runtime: str | RuntimeProfile) -> RuntimeProfile:
+    if isinstance(runtime, RuntimeProfile):
+        return runtime
+    try:
+        return RUNTIMES[runtime]
+    except KeyError:
+        raise UserError(f"unknown runtime '{runtime}'; use one of {', '.join(RUNTIMES)}") from None
+
+
+Bound = Literal["memory", "compute", "overhead"]
+
+
+class SpeedEstimate(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    target_id: str
+    devices: int
+    runtime: str
+    compute_dtype: str
+    effective_dtype: str
+    batch: int
+    prompt_tokens: int
+    context: int
+    prefill_seconds: float
+    time_to_first_token_s: float
+    prefill_tokens_per_s: float
+    prefill_bound: Bound
+    decode_step_s: float
+    decode_bytes_per_step: float
+    decode_flops_per_step: float
+    decode_tokens_per_s_per_request: float
+    decode_tokens_per_s: float  # aggregate over the batch
+    decode_bound: Bound
+    price_per_hour_usd: float | None
+    cost_per_million_output_tokens_usd: float | None
+    explanations: dict[str, Explanation]
+
+
+def _bound(memory_s: float, compute_s: float, overhead_s: float) -> Bound:
+    largest = max(memory_s, compute_s, overhead_s)
+    if largest == overhead_s:
+        return "overhead"
+    return "compute" if compute_s >= memory_s else "memory"
+
+
+def estimate_speed(
+    target: Target,
+    *,
+    active_params: float,
+    weight_bytes: float,
+    kv_bytes_per_token: float,
+    num_layers: int,
+    hidden_size: int,
+    attention_dim: int,
+    compute_dtype: str = "bf16",
+    batch: int = 1,
+    context: int = 2048,
+    prompt_tokens: int | None = None,
+    devices: int | None = None,
+    runtime: str | RuntimeProfile = "optimized",
+    moe: MoeShape | None = None,
+    input_embedding_bytes: float = 0.0,
+    activation_bytes: int = 2,
+    bandwidth_efficiency: float | None = None,
+    compute_efficiency: float | None = None,
+    price_per_hour_usd: float | None = None,
+) -> SpeedEstimate:
+    """Prefill and decode speed of one model on `devices` devices of `target` (tensor parallel).
+
+    weight_bytes: all weights as stored (the precision's bytes). kv_bytes_per_token: one
+    token's KV cache over all layers. context: tokens in each sequence's cache while decoding;
+    prompt_tokens (default = context) is the prefill length. input_embedding_bytes: an
+    untied input embedding table, of which decode reads one row per token, not all of it.
+    attention_dim: heads × head dim (the width of QK^T and AV).
+    """
+    profile = resolve_runtime(runtime)
+    bw_eff = bandwidth_efficiency if bandwidth_efficiency is not None else profile.bandwidth_efficiency
+    c_eff = compute_efficiency if compute_efficiency is not None else profile.compute_efficiency
+    for name, value in (("bandwidth efficiency", bw_eff), ("compute efficiency", c_eff)):
+        if not 0 < value <= 1:
+            raise UserError(f"{name} must be in (0, 1], got {value}")
+    for name, value in (("batch", batch), ("context", context), ("layers", num_layers)):
+        if value < 1:
+            raise UserError(f"{name} must be at least 1, got {value}")
+    if active_params <= 0 or weight_bytes <= 0 or kv_bytes_per_token < 0:
+        raise UserError("parameters and weight bytes must be positive, KV bytes not negative")
+    prompt = prompt_tokens if prompt_tokens is not None else context
+    if prompt < 1:
+        raise UserError(f"prompt tokens must be at least 1, got {prompt}")
+    devices = devices if devices is not None else target.devices
+    if devices < 1:
+        raise UserError(f"devices must be at least 1, got {devices}")
+
+    used_dtype = effective_dtype(target, compute_dtype)
+    peak = peak_flops_per_s(target, compute_dtype) * devices * c_eff
+    bandwidth = target.bandwidth_bytes_per_s * devices * bw_eff
+    link = target.interconnect.bytes_per_s if target.interconnect else None
+    if devices > 1 and link is None:
+        link = target.host_link_bytes_per_s
+        if link is None:
+            raise UserError(f"target '{target.id}' has no interconnect for {devices}-way tensor parallelism")
+
+    def allreduce_s(tokens: int) -> float:
+        if devices == 1:
+            return 0.0
+        size = tokens * hidden_size * activation_bytes
+        return 2 * num_layers * 2 * (devices - 1) / devices * size / link
+
+    launches = num_layers * (profile.kernels_per_layer + (2 if devices > 1 else 0))
+    overhead_s = launches * profile.per_kernel_overhead_s
+
+    # --- prefill: all prompt tokens of the batch in one pass
+    prefill_tokens = batch * prompt
+    attention_prefill = batch * 2.0 * num_layers * attention_dim * prompt**2  # causal half of 4·L·d·s²
+    prefill_flops = 2.0 * active_params * prefill_tokens + attention_prefill
+    prefill_compute_s = prefill_flops / peak
+    prefill_memory_s = (weight_bytes + prefill_tokens * kv_bytes_per_token) / bandwidth
+    prefill_s = max(prefill_compute_s, prefill_memory_s) + overhead_s + allreduce_s(prefill_tokens)
+    prefill_bound = _bound(prefill_memory_s, prefill_compute_s, overhead_s)
+
+    # --- decode: one token for each of `batch` sequences per step
+    weights_read = weight_bytes - input_embedding_bytes
+    moe_text = ""
+    if moe is not None:
+        touched = expected_distinct_experts(moe.num_experts, moe.experts_per_token, batch)
+        weights_read -= moe.routed_expert_bytes * (1.0 - touched / moe.num_experts)
+        moe_text = f" (MoE: {touched:.1f} of {moe.num_experts} experts per layer)"
+    kv_read = batch * context * kv_bytes_per_token
+    step_bytes = weights_read + kv_read
+    step_flops = batch * (2.0 * active_params + 4.0 * num_layers * attention_dim * context)
+    memory_s = step_bytes / bandwidth
+    compute_s = step_flops / peak
+    step_s = max(memory_s, compute_s) + overhead_s + allreduce_s(batch)
+    decode_bound = _bound(memory_s, compute_s, overhead_s)
+    per_request = 1.0 / step_s
+    aggregate = batch / step_s
+
+    price = price_per_hour_usd if price_per_hour_usd is not None else target.price_per_hour_usd
+    cost_per_million = price * devices / 3600 / aggregate * 1e6 if price is not None else None
+
+    g = f"{devices}·" if devices > 1 else ""
+    explanations = {
+        "prefill_tokens_per_s": Explanation(
+            title="Prefill speed",
+            meaning="How fast the prompt is read: every prompt token in one pass, limited by arithmetic.",
+            formula="tokens / (max(FLOPs / (peak·eff), weights / (BW·eff)) + launches + all-reduce)",
+            substituted=(
+                f"{prefill_tokens} / {human_duration(prefill_s)} = {prefill_tokens / prefill_s:,.0f} tokens/s "
+                f"({human(prefill_flops, 'FLOP')} at {g}{human(peak / devices, 'FLOP/s')} effective)"
+            ),
+            source="2·N FLOPs per token (Kaplan et al. 2020, section 2.1); causal attention 2·L·d·s² per sequence (PaLM appendix B, halved for the causal mask)",
+        ),
+        "time_to_first_token_s": Explanation(
+            title="Time to first token",
+            meaning="Waiting time before the first generated token: the whole prefill.",
+            formula="prefill time",
+            substituted=f"= {human_duration(prefill_s)}",
+            source="roofline model, see prefill speed",
+        ),
+        "decode_tokens_per_s_per_request": Explanation(
+            title="Decode speed per request",
+            meaning=(
+                f"Tokens per second each user sees. Bound: {decode_bound}. Every step reads the "
+                "weights it uses and each sequence's whole KV cache."
+            ),
+            formula="1 / (max(bytes / (BW·eff), FLOPs / (peak·eff)) + layers·kernels·overhead + all-reduce)",
+            substituted=(
+                f"bytes {human(step_bytes, 'B')}{moe_text} / {human(bandwidth, 'B/s')} = {human_duration(memory_s)}; "
+                f"FLOPs {human(step_flops)} / {human(peak, 'FLOP/s')} = {human_duration(compute_s)}; "
+                f"launches {launches}·{profile.per_kernel_overhead_s * 1e6:g} µs = {human_duration(overhead_s)} "
+                f"→ step {human_duration(step_s)} = {per_request:.1f} tokens/s"
+            ),
+            source=f"roofline (Williams et al. 2009); runtime '{profile.name}': {profile.source}",
+        ),
+        "decode_tokens_per_s": Explanation(
+            title="Decode throughput",
+            meaning="Tokens per second over the whole batch: one token per sequence per step.",
+            formula="batch / step time",
+            substituted=f"{batch} / {human_duration(step_s)} = {aggregate:,.1f} tokens/s",
+            source="roofline model, see decode speed per request",
+        ),
+    }
+    if cost_per_million is not None:
+        explanations["cost_per_million_output_tokens_usd"] = Explanation(
+            title="Cost per million output tokens",
+            meaning="Rental cost of the devices for the time it takes to generate a million tokens at this batch.",
+            formula="price/h · devices / 3600 / (tokens/s) · 1e6",
+            substituted=f"${price:.2f} · {devices} / 3600 / {aggregate:,.1f} · 1e6 = ${cost_per_million:,.2f}",
+            source=target.price_source if price_per_hour_usd is None else "price given by the user",
+        )
+
+    return SpeedEstimate(
+        target_id=target.id,
+        devices=devices,
+        runtime=profile.name,
+        compute_dtype=compute_dtype,
+        effective_dtype=used_dtype,
+        batch=batch,
+        prompt_tokens=prompt,
+        context=context,
+        prefill_seconds=prefill_s,
+        time_to_first_token_s=prefill_s,
+        prefill_tokens_per_s=prefill_tokens / prefill_s,
+        prefill_bound=prefill_bound,
+        decode_step_s=step_s,
+        decode_bytes_per_step=step_bytes,
+        decode_flops_per_step=step_flops,
+        decode_tokens_per_s_per_request=per_request,
+        decode_tokens_per_s=aggregate,
+        decode_bound=decode_bound,
+        price_per_hour_usd=price,
+        cost_per_million_output_tokens_usd=cost_per_million,
+        explanations=explanations,
+    )

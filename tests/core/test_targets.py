@@ -1,0 +1,104 @@
+"""Shipped targets: every one validates, the required ids exist, figures match datasheets."""
+
+from pathlib import Path
+
+import pytest
+
+from paramtui.core.errors import UserError
+from paramtui.core.targets import (
+    get_target,
+    load_targets,
+    node_memory_bytes,
+    node_peak_flops_per_s,
+    peak_flops_per_s,
+)
+
+REQUIRED = [
+    "raspberry-pi-5", "jetson-orin-nano", "iphone-15-pro", "m1", "m1-max", "m2-ultra", "m3-max",
+    "rtx-3090", "rtx-4090", "l4", "a10g", "l40s", "a100-40gb", "a100-80gb", "h100-sxm",
+    "h100-pcie", "h800", "h200", "b200", "mi300x", "tpu-v5e", "8xh100", "cpu-server",
+]
+
+
+def test_shipped_targets_load_without_problems():
+    shipped = load_targets(user=Path("/nonexistent"))
+    assert shipped.problems == []
+    assert len(shipped.targets) >= 30
+    missing = [i for i in REQUIRED if i not in shipped.targets]
+    assert missing == []
+    for target in shipped.targets.values():
+        assert target.source, target.id
+
+
+def test_datasheet_figures():
+    # NVIDIA H100 datasheet (SXM): 989.4 dense BF16 TFLOPS, 3.35 TB/s, 700 W.
+    h100 = get_target("h100-sxm")
+    assert peak_flops_per_s(h100, "bf16") == pytest.approx(989.4e12)
+    assert h100.bandwidth_bytes_per_s == 3.35e12 and h100.power_watts == 700
+    # NVIDIA A100 datasheet: 312 TFLOPS BF16, 2,039 GB/s for the 80 GB part.
+    assert get_target("a100-80gb").bandwidth_bytes_per_s == 2.039e12
+    # Google Cloud TPU v5e: 197 TFLOPS bf16, 819 GB/s.
+    assert peak_flops_per_s(get_target("tpu-v5e"), "bf16") == 197e12
+
+
+def test_dtype_fallback():
+    a100 = get_target("a100-80gb")
+    assert peak_flops_per_s(a100, "fp8") == peak_flops_per_s(a100, "bf16")  # no fp8 units
+    v100 = get_target("v100")
+    assert peak_flops_per_s(v100, "bf16") == 125e12  # no bf16: runs the fp16 tensor cores
+    assert peak_flops_per_s(v100, "tf32") == 15.7e12  # no tf32: fp32
+    assert peak_flops_per_s(get_target("h100-sxm"), "int4") == 1978.9e12  # int4 -> int8
+    with pytest.raises(UserError):
+        peak_flops_per_s(v100, "fp64")
+
+
+def test_node_aggregates():
+    node = get_target("8xh100")
+    assert node.devices == 8
+    assert node_peak_flops_per_s(node, "bf16") == pytest.approx(8 * 989.4e12)
+    assert node_memory_bytes(node) == 8 * 80e9
+
+
+def test_unified_memory_fraction():
+    mac = get_target("m2-ultra")
+    assert mac.unified_memory and mac.usable_memory_bytes == pytest.approx(0.75 * 192e9)
+
+
+def test_unknown_id_suggests_close_ones():
+    with pytest.raises(UserError, match="h100-sxm"):
+        get_target("h100-sxn")
+
+
+def test_user_targets_override_and_extend_and_bad_file_is_reported(tmp_path):
+    shipped = tmp_path / "shipped"
+    user = tmp_path / "user"
+    shipped.mkdir()
+    user.mkdir()
+    base = (
+        '[[target]]\nid = "{id}"\nname = "{name}"\nkind = "desktop-gpu"\nmemory_bytes = 24e9\n'
+        'bandwidth_bytes_per_s = 1e12\nsource = "test"\n[target.tflops]\nbf16 = 100\n'
+    )
+    (shipped / "a.toml").write_text(base.format(id="gpu-a", name="shipped A"))
+    (user / "mine.toml").write_text(
+        base.format(id="gpu-a", name="my A") + base.format(id="gpu-b", name="my B")
+    )
+    (user / "broken.toml").write_text(
+        base.format(id="gpu-c", name="C").replace("memory_bytes = 24e9", "memory_bytes = -1")
+        + base.format(id="gpu-d", name="D")
+    )
+    loaded = load_targets(shipped=shipped, user=user)
+    assert loaded.targets["gpu-a"].name == "my A"
+    assert "gpu-b" in loaded.targets and "gpu-d" in loaded.targets
+    assert "gpu-c" not in loaded.targets
+    assert len(loaded.problems) == 1
+    problem = loaded.problems[0]
+    assert "broken.toml" in problem and "gpu-c" in problem and "memory_bytes" in problem
+
+
+def test_unknown_field_is_a_problem(tmp_path):
+    (tmp_path / "x.toml").write_text(
+        '[[target]]\nid = "x"\nname = "x"\nkind = "edge"\nmemory_bytes = 1e9\n'
+        'bandwidth_bytes_per_s = 1e9\nsource = "s"\nvram = 3\n[target.tflops]\nfp32 = 1\n'
+    )
+    loaded = load_targets(shipped=tmp_path, user=tmp_path / "none")
+    assert loaded.targets == {} and "vram" in loaded.problems[0]
