@@ -344,6 +344,10 @@ def _opt(c: _Config) -> dict[str, Any]:
 def _deepseek_v3(c: _Config) -> dict[str, Any]:
     kw = _common(c)
     kw.pop("head_dim")  # MLA: head sizes come from the rope/nope/v dims
+    # MLA has no separate K/V heads to size anything; transformers' default of 128 would only
+    # clash with a config of fewer query heads, so an absent value means "as many as heads".
+    if "num_key_value_heads" not in c.cfg:
+        kw["num_key_value_heads"] = kw["num_attention_heads"]
     return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"),
                 num_local_experts=c.int("n_routed_experts"), num_experts_per_tok=c.int("num_experts_per_tok"),
                 moe_intermediate_size=c.int("moe_intermediate_size"),

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Dev check: paramtui's parameter counts against Hugging Face transformers itself.
+
+Not a test and not a dependency: it needs torch and transformers, which paramtui never does.
+Run it from a separate environment that also has paramtui importable, e.g.
+
+    python3 -m venv /work/devvenv
+    /work/devvenv/bin/pip install torch==2.13.0 transformers     # CPU torch
+    /work/devvenv/bin/pip install -e .                           # or PYTHONPATH=.
+    /work/devvenv/bin/python scripts/verify_counts_with_transformers.py [CONFIG.json ...]
+
+For each config (default: every tests/core/hf_configs/*.json) it builds the model transformers
+would build for it on the meta device (no memory, no download), counts
+`sum(p.numel() for p in model.parameters())` (shared tensors once), and compares with
+`count_parameters(architecture_from_hf_config(cfg))`, in total and by part (each
+parameter name mapped to embedding / attention / mlp / norm / head). With --defaults it also checks each
+config stripped to paramtui's required keys, so that every default paramtui assumes is
+transformers' default too. Prints one line per config; exits 1 on any mismatch.
+
+Models are built with `with torch.device("meta")`, not accelerate's `init_empty_weights()`,
+which un-ties the embedding and LM head in transformers 5 and so over-counts.
+
+T5 v1.1 / Flan-T5: transformers ≥ 5 always ties T5's lm_head to the shared embedding when it
+builds a model from a config, but when it loads such a checkpoint (separate `lm_head.weight`
+in the file) `tie_weights` leaves them apart. paramtui counts the checkpoint's layout, so for a
+config with `tie_word_embeddings: false` this script unties lm_head the same way before counting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import re
+import sys
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+
+warnings.filterwarnings("ignore")
+
+import torch  # noqa: E402
+import transformers  # noqa: E402
+from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, T5ForConditionalGeneration  # noqa: E402
+
+from paramtui.core.errors import UserError  # noqa: E402
+from paramtui.core.hf_config import _REQUIRED, architecture_from_hf_config  # noqa: E402
+from paramtui.core.params import PARTS, count_parameters  # noqa: E402
+
+transformers.logging.set_verbosity_error()
+
+# Keys that only describe the file or the weights' storage; transformers' config classes
+# reject or ignore them when building from a dict.
+_NOT_CONFIG = {"model_type", "auto_map", "quantization_config", "architectures"}
+
+
+def _part(name: str) -> str:
+    """paramtui's part (ParamCount field) for a transformers parameter name."""
+    if "q_a_layernorm" in name or "kv_a_layernorm" in name:
+        return "attention"  # MLA's norms sit inside its attention
+    if re.search(r"norm|LayerNorm|(^|\.)ln_", name):
+        return "norm"
+    if re.search(r"lm_head|embed_out|pooler", name):
+        return "head"
+    if re.search(r"embed|wte|wpe|shared\.|project_in|project_out", name):
+        return "embedding"
+    if re.search(r"attn|attention|Attention|query_key_value", name):
+        return "attention"
+    if re.search(r"mlp|experts|DenseReluDense|fc1|fc2|intermediate|output\.dense", name):
+        return "mlp"
+    raise ValueError(f"no part for parameter {name}")
+
+
+def transformers_count(cfg_dict: dict) -> tuple[int, str, dict[str, int]]:
+    """Parameters of the model transformers builds for `cfg_dict`, its class name and the split."""
+    model_type = cfg_dict["model_type"]
+    config = AutoConfig.for_model(model_type, **{k: v for k, v in cfg_dict.items() if k not in _NOT_CONFIG})
+    with torch.device("meta"):
+        if model_type == "bert":
+            model = AutoModel.from_config(config)
+        elif model_type == "t5":
+            model = T5ForConditionalGeneration(config)
+        else:
+            model = AutoModelForCausalLM.from_config(config)
+    if (model_type == "t5" and cfg_dict.get("tie_word_embeddings") is False
+            and model.lm_head.weight is model.shared.weight):
+        # What from_pretrained does with a v1.1 checkpoint: its lm_head is its own tensor.
+        model.lm_head.weight = torch.nn.Parameter(torch.empty_like(model.shared.weight))
+    parts = dict.fromkeys(PARTS, 0)
+    for name, p in model.named_parameters():  # shared tensors once, under their first name
+        parts[_part(name)] += p.numel()
+    return sum(p.numel() for p in model.parameters()), type(model).__name__, parts
+
+
+def minimal(cfg_dict: dict) -> dict:
+    """The config reduced to model_type and the keys paramtui requires."""
+    model_type = cfg_dict["model_type"]
+    keep = set(_REQUIRED[model_type]) | {"model_type"}
+    return {k: v for k, v in cfg_dict.items() if k in keep}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("configs", nargs="*", help="config.json files (default: tests/core/hf_configs/*.json)")
+    parser.add_argument("--defaults", action="store_true", help="also check each config reduced to its required keys")
+    args = parser.parse_args()
+    paths = args.configs or sorted(glob.glob(os.path.join(ROOT, "tests", "core", "hf_configs", "*.json")))
+    print(f"transformers {transformers.__version__}, torch {torch.__version__}, meta device")
+    failures = 0
+    for path in paths:
+        name = os.path.splitext(os.path.basename(path))[0]
+        with open(path, encoding="utf-8") as f:
+            cfg = json.load(f)
+        variants = [("", cfg)] + ([(" (required keys only)", minimal(cfg))] if args.defaults else [])
+        for label, variant in variants:
+            expected, cls, expected_parts = transformers_count(variant)
+            try:
+                counted = count_parameters(architecture_from_hf_config(variant, origin=path))
+            except UserError as e:
+                if not label:
+                    raise
+                # e.g. 8 heads with the default 16 KV heads: transformers builds it, but it
+                # is no working model, and paramtui refuses it.
+                print(f"skip {name}{label}: {e}")
+                continue
+            got = counted.total
+            wrong_parts = [f"{k} {getattr(counted, k):,} vs {v:,}" for k, v in expected_parts.items()
+                           if getattr(counted, k) != v]
+            ok = got == expected and not wrong_parts
+            failures += not ok
+            print(f"{'ok  ' if ok else 'FAIL'} {name}{label}: transformers {cls} {expected:,}, "
+                  f"paramtui {got:,}" + ("" if got == expected else f" (off by {got - expected:+,})")
+                  + ("; parts differ: " + "; ".join(wrong_parts) if wrong_parts else ""))
+    print(f"{len(paths)} configs, {failures} mismatches")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
