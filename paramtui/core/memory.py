@@ -1,0 +1,782 @@
+"""Memory to run and to train a model: weights, KV cache, activations, optimizer states.
+
+Inference figures assume a PyTorch runtime on a CUDA GPU: the prefill workspace is what
+Hugging Face transformers' eager forward keeps alive (under torch.inference_mode, with SDPA /
+flash attention and only the last token's logits), the overhead is the CUDA context plus the
+cuBLAS workspace. Training figures assume one PyTorch step (forward, backward, optimizer step,
+`zero_grad(set_to_none=True)`), with torch.autocast for "mixed" precision.
+Each formula cites its source beside it; `explanations` carry them to the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from paramtui.core.architecture import Architecture
+from paramtui.core.errors import UserError
+from paramtui.core.explain import Explanation
+from paramtui.core.precision import (
+    ParamCountLike,
+    Precision,
+    get_kv_precision,
+    get_precision,
+    weights_bytes,
+)
+
+MiB = 1024**2
+
+# cuBLASLt workspace PyTorch allocates through its caching allocator on Hopper (32 MiB; 4 MiB
+# on Ampere): PyTorch PR #120925 following the cuBLAS API reference (cublasSetWorkspace).
+# torch.cuda.memory_allocated counts it, which is why it shows in "weights_allocated".
+CUBLAS_WORKSPACE_BYTES = 32 * MiB
+# CUDA context with PyTorch's kernels loaded: held by the driver, outside the caching allocator
+# (torch.cuda.memory_allocated does not see it; nvidia-smi does). A documented allowance of
+# 512 MiB, the order of what a CUDA 12 context with lazy module loading takes on a datacenter GPU.
+CUDA_CONTEXT_BYTES = 512 * MiB
+
+
+def human_bytes(n: float) -> str:
+    """Short decimal units, as the explanations print them: 1073741824 -> '1.07 GB'."""
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if abs(n) >= scale:
+            return f"{n / scale:.3g} {unit}" if abs(n) / scale < 100 else f"{n / scale:.0f} {unit}"
+    return f"{int(n)} B"
+
+
+def _prec(p: Precision | str, kv: bool = False) -> Precision:
+    if isinstance(p, Precision):
+        return p
+    return get_kv_precision(p) if kv else get_precision(p)
+
+
+def _positive(name: str, value: int) -> None:
+    if value <= 0:
+        raise UserError(f"{name} must be a positive integer (got {value})")
+
+
+# --------------------------------------------------------------------------------------------
+# KV cache
+
+
+def _decoder_layers(arch: Architecture) -> int:
+    if arch.is_encoder_decoder:
+        return arch.num_decoder_layers or arch.num_hidden_layers
+    return arch.num_hidden_layers
+
+
+def _cached_tokens_per_layer(arch: Architecture, tokens: int) -> list[int]:
+    """Tokens each decoder layer holds: a sliding-window layer keeps at most the window
+    (Mistral 7B v0.1 applies the window on every layer; Gemma 2 / gpt-oss name the sliding
+    layers in `layer_types`)."""
+    layers = _decoder_layers(arch)
+    if arch.sliding_window is None:
+        return [tokens] * layers
+    window = min(tokens, arch.sliding_window)
+    if arch.layer_types is None:
+        return [window] * layers
+    return [window if t == "sliding_attention" else tokens for t in arch.layer_types]
+
+
+def _kv_cache(
+    arch: Architecture, tokens: int, batch: int, kv: Precision, encoder_tokens: int | None
+) -> tuple[int, Explanation]:
+    bits = Fraction(repr(kv.bits_per_weight))
+    title = "KV cache"
+    if not arch.is_decoder and not arch.is_encoder_decoder:
+        return 0, Explanation(
+            title=title,
+            meaning="An encoder-only model (BERT-like) reads the whole input at once and "
+            "generates nothing, so it keeps no key/value cache.",
+            formula="0",
+            substituted="0 B",
+            source="Devlin et al. 2019 (BERT): bidirectional encoder, no autoregressive decoding",
+        )
+    per_layer_tokens = _cached_tokens_per_layer(arch, tokens)
+    layers = len(per_layer_tokens)
+    cached = sum(per_layer_tokens)
+    if arch.uses_mla:
+        # MLA caches one compressed latent c_KV (kv_lora_rank) plus the shared decoupled RoPE
+        # key (qk_rope_head_dim) per token per layer, not per-head K and V
+        # (DeepSeek-AI 2024, DeepSeek-V2, section 2.1.2-2.1.3; what vLLM and SGLang store).
+        width = (arch.kv_lora_rank or 0) + (arch.qk_rope_head_dim or 0)
+        total = Fraction(width) * bits / 8 * cached * batch
+        formula = "layers · (kv_lora_rank + qk_rope_head_dim) · bytes · tokens · batch"
+        subst = (
+            f"{layers} · ({arch.kv_lora_rank} + {arch.qk_rope_head_dim}) · "
+            f"{float(bits / 8):g} · {_tokens_text(per_layer_tokens, tokens)} · {batch}"
+        )
+        meaning = (
+            "Multi-head latent attention caches one compressed latent vector and a shared "
+            "rotary key per token per layer, as serving runtimes (vLLM, SGLang) store it. "
+            "transformers' eager implementation caches the decompressed per-head K and V "
+            "instead, which is many times larger."
+        )
+        source = "DeepSeek-AI 2024, DeepSeek-V2, section 2.1 (low-rank key-value joint compression)"
+    else:
+        width = 2 * arch.kv_heads * arch.resolved_head_dim
+        total = Fraction(width) * bits / 8 * cached * batch
+        formula = "2 · layers · kv_heads · head_dim · bytes · tokens · batch"
+        subst = (
+            f"2 · {layers} · {arch.kv_heads} · {arch.resolved_head_dim} · {float(bits / 8):g}"
+            f" · {_tokens_text(per_layer_tokens, tokens)} · {batch}"
+        )
+        meaning = (
+            "Keys and values of every past token, kept per layer so each new token attends to "
+            "them without recomputing; grouped-query and multi-query attention share K/V "
+            "heads, so only kv_heads count."
+        )
+        source = (
+            "Vaswani et al. 2017 (attention); Ainslie et al. 2023 (GQA); Shazeer 2019 (MQA)"
+        )
+        if arch.sliding_window is not None:
+            meaning += f" Sliding-window layers keep at most {arch.sliding_window} tokens."
+            source += "; Jiang et al. 2023 (Mistral 7B, sliding window attention)"
+    if arch.is_encoder_decoder:
+        # Cross-attention K/V over the encoder output are computed once and cached for every
+        # decoder layer (transformers EncoderDecoderCache). Assumption: the encoder input is
+        # `encoder_tokens` long, by default as long as the context.
+        enc = tokens if encoder_tokens is None else encoder_tokens
+        cross = Fraction(2 * arch.kv_heads * arch.resolved_head_dim) * bits / 8 * layers * enc
+        total += cross * batch
+        formula += " + 2 · layers · kv_heads · head_dim · bytes · encoder_tokens · batch"
+        subst += f" + cross-attention over {enc} encoder tokens"
+        meaning += (
+            f" Encoder-decoder: the decoder also caches cross-attention K/V over the encoder "
+            f"output, assumed {enc} tokens long."
+        )
+    value = int(-(-total // 1))
+    return value, Explanation(
+        title=title, meaning=meaning, formula=formula,
+        substituted=f"{subst} = {human_bytes(value)}", source=source,
+    )
+
+
+def _tokens_text(per_layer: list[int], tokens: int) -> str:
+    if all(t == tokens for t in per_layer):
+        return str(tokens)
+    return f"(cached tokens summed over layers {sum(per_layer)} / {len(per_layer)} layers)"
+
+
+def kv_cache_bytes(
+    arch: Architecture,
+    tokens: int,
+    batch: int = 1,
+    kv_precision: Precision | str = "bf16",
+    encoder_tokens: int | None = None,
+) -> int:
+    """Exact KV-cache bytes for `batch` sequences of `tokens` tokens.
+
+    Standard/GQA/MQA: 2 · layers · kv_heads · head_dim · bytes · tokens · batch;
+    MLA: layers · (kv_lora_rank + qk_rope_head_dim) · bytes · tokens · batch;
+    sliding-window layers hold min(tokens, window); encoder-only models hold none;
+    encoder-decoder adds cross-attention K/V over `encoder_tokens` (default: `tokens`).
+    """
+    _positive("tokens", tokens)
+    _positive("batch", batch)
+    return _kv_cache(arch, tokens, batch, _prec(kv_precision, kv=True), encoder_tokens)[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Shapes shared by the activation models
+
+
+def _shared_expert_width(arch: Architecture) -> int:
+    if arch.n_shared_experts:
+        return (arch.shared_expert_intermediate_size or arch.moe_intermediate_size
+                or arch.intermediate_size) * arch.n_shared_experts
+    return arch.shared_expert_intermediate_size or 0
+
+
+def _is_moe_layer(arch: Architecture, index: int) -> bool:
+    return arch.is_moe and index >= arch.first_k_dense_replace
+
+
+def _attention_widths(arch: Architecture) -> tuple[int, int, int]:
+    """(query width, key+value width as fed to the attention kernel, output width)."""
+    if arch.uses_mla:
+        qk = (arch.qk_nope_head_dim or 0) + (arch.qk_rope_head_dim or 0)
+        v = arch.v_head_dim or arch.resolved_head_dim
+        return arch.num_attention_heads * qk, arch.num_attention_heads * (qk + v), \
+            arch.num_attention_heads * v
+    hd = arch.resolved_head_dim
+    return arch.num_attention_heads * hd, 2 * arch.kv_heads * hd, arch.num_attention_heads * hd
+
+
+def _rope_dim(arch: Architecture) -> int:
+    if arch.position_embedding_type != "rope":
+        return 0
+    return arch.qk_rope_head_dim if arch.uses_mla and arch.qk_rope_head_dim else \
+        arch.resolved_head_dim
+
+
+# Families whose checkpoints fuse the q/k/v (and gate/up) projections into one matrix, so one
+# input copy feeds them (GPT-2 c_attn, GPT-NeoX query_key_value, Falcon, Phi-3 qkv_proj).
+_FUSED_QKV = {"gpt2", "gpt_neox", "falcon", "phi3"}
+_FUSED_GATE_UP = {"phi3"}
+# Activations that transformers implements as a chain of element-wise ops (not one kernel):
+# NewGELUActivation / FastGELUActivation (tanh approximation written out in Python).
+_COMPOSITE_ACTS = {"gelu_new", "gelu_fast"}
+
+
+# --------------------------------------------------------------------------------------------
+# Inference
+
+
+class InferenceMemory(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    weights_bytes: int
+    kv_cache_bytes: int
+    activations_bytes: int
+    overhead_bytes: int
+    total_bytes: int
+    explanations: dict[str, Explanation]
+
+
+def _prefill_workspace(
+    arch: Architecture, batch: int, context: int, act_bytes: int, chunk: int | None,
+    flash_attention: bool,
+) -> tuple[int, str]:
+    """Peak transient activations of one decoder layer during prefill, plus the last-token
+    logits. Counted from the tensors transformers' eager forward holds at once under
+    torch.inference_mode (no autograd state):
+
+    - residual-width tensors: the embedding output (held by the model's forward until it
+      returns), the layer input (held by the caller's loop variable), the post-attention
+      residual and the normalised input: 4 · hidden;
+    - inside the MLP at its peak: act(gate), up and their product for a gated MLP (3 · I),
+      the up projection and its activation for a plain one (2 · I); for MoE layers the routed
+      experts' share (top_k · 3 · I_expert) plus shared experts and the router logits;
+    - inside attention: q, k, v, their rotary copies and the output; without flash attention
+      the scores and fp32 softmax for every head (heads · s · s);
+    - rotary cos/sin: 2 · rope_dim per token.
+    """
+    h = arch.hidden_size
+    tokens_at_once = min(chunk, context) * batch if chunk else context * batch
+    seq_at_once = min(chunk, context) if chunk else context
+    q_w, kv_w, o_w = _attention_widths(arch)
+    gated = 3 if arch.gated_mlp else 2
+    mlp_peak = 0
+    for i in range(arch.num_hidden_layers):
+        if _is_moe_layer(arch, i):
+            moe_i = arch.moe_intermediate_size or arch.intermediate_size
+            width = (arch.num_experts_per_tok * gated * moe_i + gated * _shared_expert_width(arch)
+                     + h + 2 * arch.num_local_experts)
+        else:
+            width = gated * arch.intermediate_size
+        mlp_peak = max(mlp_peak, width)
+    mlp_phase = 4 * h + mlp_peak
+    attn_phase = 3 * h + 2 * q_w + kv_w + kv_w // 2 + o_w
+    per_token = (max(mlp_phase, attn_phase) + 2 * _rope_dim(arch)) * act_bytes
+    workspace = per_token * tokens_at_once
+    scores = 0
+    if not flash_attention:
+        # transformers eager_attention_forward: scores in the compute dtype plus the fp32
+        # softmax, for every head of every query against every key.
+        scores = batch * arch.num_attention_heads * seq_at_once * seq_at_once * (act_bytes + 4)
+        workspace += scores
+    logits = batch * arch.vocab_size * 4  # last token only, upcast to fp32 for sampling
+    detail = (
+        f"{per_token} B/token · {tokens_at_once} tokens"
+        + (f" + scores {human_bytes(scores)}" if scores else "")
+        + f" + logits {batch} · {arch.vocab_size} · 4"
+    )
+    return workspace + logits, detail
+
+
+def inference_memory(
+    arch: Architecture,
+    params: ParamCountLike | int,
+    precision: Precision | str = "bf16",
+    kv_precision: Precision | str = "bf16",
+    batch: int = 1,
+    context: int = 4096,
+    prefill_chunk: int | None = None,
+    flash_attention: bool = True,
+    encoder_tokens: int | None = None,
+) -> InferenceMemory:
+    """Memory to serve `batch` sequences of `context` tokens: weights, KV cache, the prefill
+    activation workspace (whole prompt at once, or `prefill_chunk` tokens per sequence as
+    vLLM's chunked prefill does) and the runtime overhead."""
+    _positive("batch", batch)
+    _positive("context", context)
+    if prefill_chunk is not None:
+        _positive("prefill_chunk", prefill_chunk)
+    prec = _prec(precision)
+    kvp = _prec(kv_precision, kv=True)
+
+    w = weights_bytes(params, prec)
+    kv, kv_expl = _kv_cache(arch, context, batch, kvp, encoder_tokens)
+    act_bytes = 4 if prec.compute_dtype == "fp32" else 2
+    act, act_detail = _prefill_workspace(arch, batch, context, act_bytes, prefill_chunk,
+                                         flash_attention)
+    overhead = CUDA_CONTEXT_BYTES + CUBLAS_WORKSPACE_BYTES
+    total = w + kv + act + overhead
+    total_params = params if isinstance(params, int) else params.total
+    expl = {
+        "weights_bytes": Explanation(
+            title="Weights",
+            meaning=f"The parameters stored as {prec.name}; "
+            + ("parts kept in 16-bit by the runtime: " + ", ".join(prec.high_precision_parts)
+               if prec.high_precision_parts else "every part at the same format") + ".",
+            formula="body · bits_per_weight / 8 + 16-bit parts · 2",
+            substituted=f"{total_params:,} params at {prec.bits_per_weight:g} bits = "
+            f"{human_bytes(w)}",
+            source=prec.source,
+        ),
+        "kv_cache_bytes": kv_expl,
+        "activations_bytes": Explanation(
+            title="Activations (prefill workspace)",
+            meaning="Transient tensors of one layer while the prompt is processed (the largest "
+            "is inside the MLP), plus the last token's logits. Freed after each layer, so it "
+            "does not grow with depth.",
+            formula="(4·hidden + MLP peak + 2·rope_dim) · act_bytes · tokens_at_once "
+            "+ batch · vocab · 4",
+            substituted=f"{act_detail} = {human_bytes(act)}",
+            source="Shapes of transformers' eager forward (LlamaModel/LlamaMLP) under "
+            "torch.inference_mode, SDPA/flash attention (Dao et al. 2022: no s² scores); "
+            "checked against measured_h100.json prefill peaks",
+        ),
+        "overhead_bytes": Explanation(
+            title="Runtime overhead",
+            meaning="Memory the runtime takes beside tensors: the CUDA context (driver, "
+            "kernels) and the cuBLAS workspace.",
+            formula="CUDA context + cuBLAS workspace",
+            substituted=f"{human_bytes(CUDA_CONTEXT_BYTES)} + "
+            f"{human_bytes(CUBLAS_WORKSPACE_BYTES)} = {human_bytes(overhead)}",
+            source="cuBLAS workspace 32 MiB on Hopper: PyTorch PR #120925 / cuBLAS docs "
+            "(cublasSetWorkspace); CUDA context: a 512 MiB allowance (not seen by "
+            "torch.cuda.memory_allocated)",
+        ),
+        "total_bytes": Explanation(
+            title="Inference total",
+            meaning="Everything on the device while serving: weights + KV cache + prefill "
+            "workspace + runtime overhead.",
+            formula="weights + kv_cache + activations + overhead",
+            substituted=f"{human_bytes(w)} + {human_bytes(kv)} + {human_bytes(act)} + "
+            f"{human_bytes(overhead)} = {human_bytes(total)}",
+            source="sum of the parts above",
+        ),
+    }
+    return InferenceMemory(
+        weights_bytes=w, kv_cache_bytes=kv, activations_bytes=act, overhead_bytes=overhead,
+        total_bytes=total, explanations=expl,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Training
+
+
+class TrainingSetup(BaseModel):
+    """How a model is trained; field names are the session file's and the CLI's."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    regime: Literal["fp32", "mixed", "bf16"] = "mixed"
+    optimizer: Literal["adamw", "adamw-8bit", "sgd", "adafactor", "lion"] = "adamw"
+    recompute: Literal["none", "selective", "full"] = "none"
+    flash_attention: bool = True
+    zero: int = Field(default=0, ge=0, le=3)  # ZeRO stage; 3 = FSDP full sharding
+    data_parallel: int = Field(default=1, ge=1)
+    tensor_parallel: int = Field(default=1, ge=1)
+    pipeline_parallel: int = Field(default=1, ge=1)
+    method: Literal["full", "lora", "qlora"] = "full"
+    lora_rank: int = Field(default=16, ge=1)
+    micro_batch: int = Field(default=1, ge=1)
+    seq_len: int = Field(default=2048, ge=1)
+
+
+class TrainingMemory(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    weights_bytes: int
+    gradients_bytes: int
+    optimizer_bytes: int
+    activations_bytes: int
+    total_bytes: int  # peak per device over one step
+    trainable_params: int
+    peak_moment: str
+    explanations: dict[str, Explanation]
+
+
+@dataclass(frozen=True)
+class _Dtypes:
+    compute: int  # bytes of matmul inputs/outputs
+    residual: int  # bytes of the residual stream and norm inputs
+    autocast: bool  # fp32 tensors are cast to 16-bit by every matmul that reads them
+
+
+def _training_dtypes(setup: TrainingSetup) -> _Dtypes:
+    if setup.regime == "fp32":
+        return _Dtypes(4, 4, False)
+    if setup.regime == "mixed" and setup.method == "full" and setup.zero == 0:
+        # torch.autocast with fp32 parameters: matmuls run in bf16, but the embedding output,
+        # the residual adds and the norms stay fp32 (autocast op lists, PyTorch AMP docs).
+        return _Dtypes(2, 4, True)
+    # Pure bf16, ZeRO/Megatron mixed precision (16-bit model copy), and LoRA/QLoRA (frozen
+    # 16-bit base): the residual stream is 16-bit.
+    return _Dtypes(2, 2, False)
+
+
+def _norm_saved(arch: Architecture, d: _Dtypes, consumers: int) -> int:
+    """Bytes per element a norm and the matmuls reading it keep for backward.
+
+    RMSNorm in transformers upcasts to fp32 (LlamaRMSNorm): it keeps the fp32 input and the
+    normalised tensor (fp32 under autocast, else cast back) for the weight multiply.
+    LayerNorm is one fused kernel keeping its input (and per-row statistics).
+    The output is kept once by its readers, or, under autocast, once per reading matmul
+    (autocast caches casts of parameters only, not of activations).
+    """
+    if arch.norm_type == "rmsnorm":
+        own = 4 + (4 if d.autocast or d.compute == 4 else d.compute)
+    else:
+        own = d.residual
+    readers = consumers * d.compute if d.autocast else d.compute
+    return own + readers
+
+
+def _layer_saved_per_token(
+    arch: Architecture, d: _Dtypes, seq: int, flash: bool, moe_layer: bool, cross: bool
+) -> tuple[int, int]:
+    """Bytes per token one layer keeps for backward (no recomputation), and the
+    sequence-length-dependent part of them (attention scores).
+
+    Korthikanti et al. 2022, section 4.1 / eq. 1, counts s·b·h·(34 + 5·a·s/h) bytes for an
+    MHA layer with a 4h plain MLP, 16-bit tensors and dropout. The same accounting is done
+    here from this architecture's shapes (GQA K/V widths, gated or MoE MLPs, the intermediate
+    size) and dtypes (autocast keeps the residual stream and norms in fp32); no dropout.
+    """
+    h = arch.hidden_size
+    c = d.compute
+    q_w, kv_w, o_w = _attention_widths(arch)
+    qkv_readers = 1 if arch.model_type in _FUSED_QKV else (2 if arch.uses_mla else 3)
+    # Attention: q, k, v as the kernel saves them, its output, and the output projection's
+    # input (a contiguous copy of the output), plus the per-head log-sum-exp (fp32).
+    attention = _norm_saved(arch, d, qkv_readers) * h + c * (q_w + kv_w + 2 * o_w) \
+        + 4 * arch.num_attention_heads
+    if arch.uses_mla:
+        # Compressed latents and their norms (DeepSeek-V2 section 2.1.2).
+        attention += c * 2 * ((arch.kv_lora_rank or 0) + (arch.q_lora_rank or 0))
+    scores = 0
+    if not flash:
+        # Eager attention: the fp32 softmax output and its 16-bit copy for the PV matmul, per
+        # head per key (Korthikanti's 5·a·s/h term, 16-bit + dropout in their accounting).
+        scores = arch.num_attention_heads * seq * (4 + c)
+    blocks = 2 if cross else 1
+    attention = attention * blocks
+
+    gated = arch.gated_mlp
+    t = 4 if d.autocast else c  # the composite GELU's pow/tanh run in fp32 under autocast
+
+    def dense_mlp(width: int, readers: int) -> int:
+        saved = c * (4 * width if gated else 2 * width)
+        if arch.hidden_act in _COMPOSITE_ACTS:
+            # 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))): tanh output, 0.5·x and (1 + tanh)
+            # are kept as well (transformers NewGELUActivation).
+            saved += width * (2 * t + c)
+        return saved + (readers * c if d.autocast else 0)
+
+    mlp_readers = 1 if (not gated or arch.model_type in _FUSED_GATE_UP) else 2
+    if moe_layer:
+        moe_i = arch.moe_intermediate_size or arch.intermediate_size
+        k = arch.num_experts_per_tok
+        # Each routed copy of a token: its gathered input, the expert MLP, and the expert
+        # output kept for the routing-weight multiply; router logits and probabilities fp32.
+        mlp = k * (2 * c * h + dense_mlp(moe_i, 0)) + 8 * arch.num_local_experts
+        shared = _shared_expert_width(arch)
+        if shared:
+            mlp += dense_mlp(shared, mlp_readers)
+        mlp += _norm_saved(arch, d, 1) * h
+    else:
+        mlp = _norm_saved(arch, d, mlp_readers) * h + dense_mlp(arch.intermediate_size, 0) \
+            + (max(mlp_readers - 1, 0) * c * h if d.autocast else 0)
+    return attention + mlp + scores * blocks, scores * blocks
+
+
+def _linear_shapes(arch: Architecture) -> list[tuple[int, int, int]]:
+    """(d_in, d_out, count) of every linear layer in the transformer blocks (not the
+    embedding or the output head, not MoE routers)."""
+    h = arch.hidden_size
+    shapes: list[tuple[int, int, int]] = []
+    L = arch.num_hidden_layers + (
+        (arch.num_decoder_layers or arch.num_hidden_layers) if arch.is_encoder_decoder else 0
+    )
+    a = arch.num_attention_heads
+    if arch.uses_mla:
+        qk = (arch.qk_nope_head_dim or 0) + (arch.qk_rope_head_dim or 0)
+        v = arch.v_head_dim or arch.resolved_head_dim
+        if arch.q_lora_rank:
+            shapes += [(h, arch.q_lora_rank, L), (arch.q_lora_rank, a * qk, L)]
+        else:
+            shapes.append((h, a * qk, L))
+        lat = arch.kv_lora_rank or 0
+        shapes += [(h, lat + (arch.qk_rope_head_dim or 0), L),
+                   (lat, a * ((arch.qk_nope_head_dim or 0) + v), L), (a * v, h, L)]
+    else:
+        hd = arch.resolved_head_dim
+        shapes += [(h, a * hd, L), (h, arch.kv_heads * hd, 2 * L), (a * hd, h, L)]
+    n_up = 2 if arch.gated_mlp else 1
+    moe_layers = sum(_is_moe_layer(arch, i) for i in range(arch.num_hidden_layers))
+    dense_layers = L - moe_layers
+    I = arch.intermediate_size
+    shapes += [(h, I, n_up * dense_layers), (I, h, dense_layers)]
+    if moe_layers:
+        moe_i = arch.moe_intermediate_size or I
+        n = arch.num_local_experts * moe_layers
+        shapes += [(h, moe_i, n_up * n), (moe_i, h, n)]
+        shared = _shared_expert_width(arch)
+        if shared:
+            shapes += [(h, shared, n_up * moe_layers), (shared, h, moe_layers)]
+    return shapes
+
+
+def lora_trainable_params(arch: Architecture, rank: int) -> int:
+    """Adapter parameters r·(d_in + d_out) on every linear layer of the blocks (attention
+    q/k/v/o and MLP gate/up/down, experts included): the "all linear layers" choice of
+    QLoRA (Dettmers et al. 2023, section 4) and peft's target_modules="all-linear"
+    (which leaves the output head out). LoRA: Hu et al. 2021, section 4.1."""
+    _positive("lora_rank", rank)
+    return sum(rank * (i + o) * n for i, o, n in _linear_shapes(arch))
+
+
+def _adafactor_state_elements(arch: Architecture, total: int, embedding: int, head: int) -> int:
+    """Adafactor keeps a row and a column second-moment vector per matrix and a full one per
+    vector, no first moment by default (Shazeer & Stern 2018, section 3)."""
+    shapes = _linear_shapes(arch)
+    matrices = sum(i * o * n for i, o, n in shapes)
+    factored = sum((i + o) * n for i, o, n in shapes)
+    emb = (arch.vocab_size + arch.hidden_size) * ((1 if embedding else 0) + (1 if head else 0))
+    vectors = max(total - matrices - embedding - head, 0)
+    return factored + emb + vectors
+
+
+# Optimizer state bytes per trainable parameter, by the dtype states are kept in.
+# AdamW: two moments (Loshchilov & Hutter 2019); torch keeps them in the parameter's dtype.
+# 8-bit Adam: two block-wise quantised 8-bit states (Dettmers et al. 2022, section 2).
+# SGD with momentum: one buffer. Lion: one momentum (Chen et al. 2023, Algorithm 1).
+def _optimizer_states(setup: TrainingSetup, state_bytes: int) -> int:
+    return {"adamw": 2 * state_bytes, "adamw-8bit": 2, "sgd": state_bytes,
+            "lion": state_bytes, "adafactor": 0}[setup.optimizer]
+
+
+def training_memory(
+    arch: Architecture, params: ParamCountLike | int, setup: TrainingSetup | None = None
+) -> TrainingMemory:
+    """Peak memory per device over one training step (forward, backward, optimizer step).
+
+    The peak is the larger of three moments:
+    A. the start of backward: weights + optimizer states + every saved activation + the loss
+       buffers (gradients do not exist yet on one device: zero_grad(set_to_none=True) freed
+       them; data-parallel gradient buckets persist, so they count when data_parallel > 1);
+    B. late in backward: weights + optimizer states + all gradients + one layer's activations
+       (the layer being back-propagated, recomputed first under full recomputation);
+    C. the optimizer step: weights + gradients + states + the foreach temporary (PyTorch's
+       multi-tensor AdamW/Lion allocate one state-sized intermediate).
+    For small models with large vocabularies A wins (the logits dominate); for large models
+    with short sequences C or B does.
+    """
+    setup = setup or TrainingSetup()
+    if isinstance(params, int):
+        total, embedding, head = params, 0, 0
+    else:
+        total, embedding, head = int(params.total), int(params.embedding), int(params.head)
+    _positive("parameter count", total)
+    d = _training_dtypes(setup)
+    tp, pp, dp = setup.tensor_parallel, setup.pipeline_parallel, setup.data_parallel
+    model_split = tp * pp  # Megatron: tensor and pipeline parallel split the weights
+    # (Narayanan et al. 2021, sections 2.2-2.3).
+
+    # --- weights, gradients, optimizer states -----------------------------------------------
+    zero_layout = setup.regime == "mixed" and setup.zero > 0
+    if setup.method == "full":
+        trainable = total
+        if setup.regime == "fp32" or (setup.regime == "mixed" and not zero_layout):
+            w_b, g_b, state_b, master_b = 4, 4, 4, 0
+        elif zero_layout:
+            # ZeRO/Megatron: 16-bit weights and gradients, fp32 master weights and states
+            # (Rajbhandari et al. 2020, section 3.1: 2 + 2 + K with K = 12 for Adam).
+            w_b, g_b, state_b, master_b = 2, 2, 4, 4
+        else:
+            w_b, g_b, state_b, master_b = 2, 2, 2, 0
+        frozen_bytes = 0
+    else:
+        trainable = lora_trainable_params(arch, setup.lora_rank)
+        # Adapters follow the regime (fp32 under autocast or fp32, bf16 in pure bf16).
+        a_b = 2 if setup.regime == "bf16" else 4
+        w_b, g_b, state_b, master_b = a_b, a_b, a_b, 0
+        if setup.method == "qlora":
+            # Frozen base in NF4 with double quantisation (Dettmers et al. 2023, section 3).
+            frozen_bytes = weights_bytes(params, get_precision("nf4"))
+        else:
+            frozen_bytes = total * (4 if setup.regime == "fp32" else 2)
+
+    if setup.optimizer == "adafactor":
+        states_per_param = Fraction(
+            4 * _adafactor_state_elements(arch, total, embedding, head), total
+        ) if setup.method == "full" else Fraction(4)
+    else:
+        states_per_param = Fraction(_optimizer_states(setup, state_b))
+    weights = Fraction(frozen_bytes + trainable * w_b, model_split)
+    grads = Fraction(trainable * g_b, model_split)
+    optim = Fraction(trainable, model_split) * (states_per_param + master_b)
+    # ZeRO stage 1 shards optimizer states, 2 also gradients, 3 also the 16-bit weights
+    # (Rajbhandari et al. 2020, section 5; PyTorch FSDP FULL_SHARD = stage 3).
+    if setup.zero >= 1:
+        optim /= dp
+    if setup.zero >= 2:
+        grads /= dp
+    if setup.zero >= 3:
+        weights = Fraction(frozen_bytes, model_split * dp) + Fraction(trainable * w_b,
+                                                                     model_split * dp)
+    weights_i, grads_i, optim_i = (int(-(-x // 1)) for x in (weights, grads, optim))
+
+    # --- activations -----------------------------------------------------------------------
+    b, s = setup.micro_batch, setup.seq_len
+    tokens = b * s
+    flash = setup.flash_attention or setup.recompute == "selective"
+    enc_dec = arch.is_encoder_decoder
+    layers_info: list[tuple[int, int]] = []
+    for i in range(arch.num_hidden_layers):
+        layers_info.append(_layer_saved_per_token(arch, d, s, flash, _is_moe_layer(arch, i),
+                                                  False))
+    if enc_dec:
+        for _ in range(arch.num_decoder_layers or arch.num_hidden_layers):
+            layers_info.append(_layer_saved_per_token(arch, d, s, flash, False, True))
+    n_layers = len(layers_info)
+    per_layer_tokens = [x for x, _ in layers_info]
+    # Sequence parallelism with tensor parallelism divides every activation by t
+    # (Korthikanti et al. 2022, section 4.2.2, eq. 5). Pipeline parallelism does not reduce
+    # the first stage's activations under 1F1B: it holds p micro-batches of L/p layers
+    # (Korthikanti section 4.2.3), i.e. L layers' worth.
+    layer_bytes = [Fraction(x * tokens, tp) for x in per_layer_tokens]
+    if setup.recompute == "full":
+        # Only each layer's input is kept (the residual stream), then one layer is
+        # recomputed at a time in backward (Chen et al. 2016; Korthikanti section 5).
+        kept = Fraction(d.residual * arch.hidden_size * tokens * n_layers, tp)
+        one_layer = max(layer_bytes)
+    else:
+        kept = sum(layer_bytes, Fraction(0))
+        one_layer = max(layer_bytes)
+    final_norm = Fraction(_norm_saved(arch, d, 1) * arch.hidden_size * tokens, tp)
+    # Loss buffers: cross_entropy = log_softmax + nll_loss over fp32 logits: the fp32
+    # log-probabilities kept for backward, their gradient and the logits' gradient are alive
+    # together at the start of backward (PyTorch log_softmax_backward; vocab split by t in
+    # Megatron's vocab-parallel cross entropy).
+    loss_buffers = Fraction(3 * 4 * tokens * arch.vocab_size, tp)
+    activations_at_a = kept + final_norm + loss_buffers
+    activations_i = int(-(-activations_at_a // 1))
+
+    grads_at_a = grads if dp > 1 else Fraction(0)
+    moment_a = weights + optim + grads_at_a + activations_at_a
+    moment_b = weights + optim + grads + (kept if setup.recompute == "full" else 0) + one_layer
+    foreach_temp = Fraction(0)
+    if setup.zero == 0 and setup.optimizer in ("adamw", "lion"):
+        foreach_temp = Fraction(trainable * state_b, model_split)
+    moment_c = weights + optim + grads + foreach_temp
+    peak, moment = max(
+        (moment_a, "start of backward (activations and loss buffers alive)"),
+        (moment_b, "late backward (all gradients, one layer's activations)"),
+        (moment_c, "optimizer step (gradients, states and the foreach temporary)"),
+        key=lambda x: x[0],
+    )
+    total_i = int(-(-peak // 1))
+
+    per_layer_text = (
+        f"{per_layer_tokens[0]} B/token/layer" if len(set(per_layer_tokens)) == 1
+        else f"{min(per_layer_tokens)}–{max(per_layer_tokens)} B/token/layer"
+    )
+    expl = {
+        "weights_bytes": Explanation(
+            title="Weights (training)",
+            meaning=_weights_meaning(setup, trainable, total),
+            formula="params · bytes/param / (tensor_parallel · pipeline_parallel)"
+            + (" / data_parallel (ZeRO-3)" if setup.zero >= 3 else ""),
+            substituted=f"= {human_bytes(weights_i)}",
+            source="Rajbhandari et al. 2020 (ZeRO), section 3.1; Narayanan et al. 2021",
+        ),
+        "gradients_bytes": Explanation(
+            title="Gradients",
+            meaning="One gradient per trainable parameter, in the trainable weights' dtype.",
+            formula="trainable · grad_bytes / (tp · pp)" + (" / dp" if setup.zero >= 2 else ""),
+            substituted=f"{trainable:,} · {g_b} / {model_split}"
+            + (f" / {dp}" if setup.zero >= 2 else "") + f" = {human_bytes(grads_i)}",
+            source="Rajbhandari et al. 2020 (ZeRO), sections 3.1 and 5",
+        ),
+        "optimizer_bytes": Explanation(
+            title=f"Optimizer states ({setup.optimizer})",
+            meaning="What the optimizer keeps per trainable parameter between steps"
+            + (" (including fp32 master weights)" if master_b else "") + ".",
+            formula="trainable · (state bytes + master bytes) / (tp · pp)"
+            + (" / dp" if setup.zero >= 1 else ""),
+            substituted=f"{trainable:,} · ({float(states_per_param):.3g} + {master_b}) / "
+            f"{model_split}" + (f" / {dp}" if setup.zero >= 1 else "")
+            + f" = {human_bytes(optim_i)}",
+            source="AdamW: Loshchilov & Hutter 2019; 8-bit Adam: Dettmers et al. 2022; "
+            "Adafactor: Shazeer & Stern 2018; Lion: Chen et al. 2023; ZeRO: Rajbhandari 2020",
+        ),
+        "activations_bytes": Explanation(
+            title="Activations",
+            meaning="Tensors the forward pass keeps for backward, plus the fp32 logits and "
+            "loss buffers (which dominate small models with large vocabularies)."
+            + (" Full recomputation keeps only each layer's input." if setup.recompute
+               == "full" else ""),
+            formula="layers · per_layer · tokens / tp + final norm + 3 · 4 · tokens · vocab / tp",
+            substituted=f"{n_layers} · {per_layer_text} · {tokens} tokens "
+            f"+ loss {human_bytes(float(loss_buffers))} = {human_bytes(activations_i)}",
+            source="Korthikanti et al. 2022, eq. 1 and Table 2 (s·b·h·(34 + 5·a·s/h)), "
+            "re-derived for this architecture's shapes and dtypes; flash attention (Dao et al. "
+            "2022) drops the s² term; full recomputation: Chen et al. 2016",
+        ),
+        "total_bytes": Explanation(
+            title="Training peak per device",
+            meaning=f"The most memory held at any moment of one step: at the {moment}.",
+            formula="max(A: W + O + activations, B: W + O + G + one layer, "
+            "C: W + O + G + optimizer temporary)",
+            substituted=f"A {human_bytes(float(moment_a))}, B {human_bytes(float(moment_b))}, "
+            f"C {human_bytes(float(moment_c))} → {human_bytes(total_i)}",
+            source="PyTorch training step semantics (zero_grad(set_to_none=True), foreach "
+            "optimizers); checked against measured_h100.json",
+        ),
+    }
+    return TrainingMemory(
+        weights_bytes=weights_i, gradients_bytes=grads_i, optimizer_bytes=optim_i,
+        activations_bytes=activations_i, total_bytes=total_i, trainable_params=trainable,
+        peak_moment=moment, explanations=expl,
+    )
+
+
+def _weights_meaning(setup: TrainingSetup, trainable: int, total: int) -> str:
+    if setup.method == "qlora":
+        return (f"Frozen base in NF4 (embeddings/head in 16-bit) plus {trainable:,} LoRA "
+                "adapter parameters.")
+    if setup.method == "lora":
+        return f"Frozen 16-bit base plus {trainable:,} LoRA adapter parameters."
+    if setup.regime == "mixed" and setup.zero == 0:
+        return "fp32 weights; torch.autocast casts them to bf16 for each matmul."
+    if setup.regime == "mixed":
+        return "16-bit weights (the fp32 master copy counts under optimizer states)."
+    return f"All {total:,} weights in {setup.regime}."
+
+
+def korthikanti_layer_activation_bytes(seq: int, batch: int, hidden: int, heads: int,
+                                       flash_attention: bool = False) -> int:
+    """The textbook figure: s·b·h·(34 + 5·a·s/h) bytes per layer without recomputation
+    (Korthikanti et al. 2022, eq. 1); flash attention (Dao et al. 2022) never stores the
+    a·s² attention scores, leaving 34·s·b·h."""
+    base = 34 * seq * batch * hidden
+    return base if flash_attention else base + 5 * heads * seq * seq * batch
+
+
+def layer_activation_bytes(arch: Architecture, setup: TrainingSetup, layer: int = 0) -> int:
+    """Bytes one layer keeps for backward with no recomputation for this setup's micro-batch
+    (the per-layer term `training_memory` uses, from this architecture's shapes)."""
+    d = _training_dtypes(setup)
+    flash = setup.flash_attention or setup.recompute == "selective"
+    per_token, _ = _layer_saved_per_token(arch, d, setup.seq_len, flash,
+                                          _is_moe_layer(arch, layer), False)
+    return per_token * setup.micro_batch * setup.seq_len // setup.tensor_parallel
