@@ -21,7 +21,7 @@ Regime = Literal["fp32", "mixed", "bf16"]
 Recompute = Literal["none", "selective", "full"]
 Method = Literal["full", "lora", "qlora"]
 Runtime = Literal["optimized", "eager"]
-Law = Literal["chinchilla", "epoch", "kaplan"]
+Law = Literal["chinchilla", "epoch", "kaplan", "muennighoff"]
 
 
 class _Strict(BaseModel):
@@ -30,7 +30,8 @@ class _Strict(BaseModel):
 
 class InferenceSettings(_Strict):
     batch: int = Field(default=1, ge=1, le=1_000_000)  # concurrent sequences
-    context: int = Field(default=4096, ge=1, le=100_000_000)  # tokens per sequence held in the KV cache
+    # Tokens per sequence held in the KV cache; None: 4096, or the model's limit if lower.
+    context: int | None = Field(default=None, ge=1, le=100_000_000)
     runtime: Runtime = "optimized"  # an optimized server (vLLM, llama.cpp) or a plain eager loop
 
 

@@ -1,0 +1,284 @@
+"""One scenario in, one immutable estimate out: sizes, memory, compute, speed and scaling.
+
+This is the only place that puts the core's pieces together. The TUI, the CLI and every
+export render an `Estimate`; none of them recomputes a figure. `Estimate.values` holds every
+figure under its dotted JSON key (DESIGN.md, Command line), and `explanations` says how
+each was computed, under the same key.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from paramtui.core import compute as compute_mod
+from paramtui.core import memory as memory_mod
+from paramtui.core import scaling as scaling_mod
+from paramtui.core import speed as speed_mod
+from paramtui.core.architecture import Architecture
+from paramtui.core.errors import UserError
+from paramtui.core.explain import Explanation
+from paramtui.core.model_spec import ResolvedModel, resolve_model
+from paramtui.core.params import ParamCount
+from paramtui.core.precision import Precision, get_kv_precision, get_precision
+from paramtui.core.scenario import Scenario
+from paramtui.core.targets import Target, TargetSet, get_target, load_targets
+from paramtui.core.units import format_bytes, format_count
+
+# Tokens per parameter when a scenario names no training tokens and the model has no
+# published figure: the compute-optimal ratio of Hoffmann et al. 2022 (Table 3, ~20).
+DEFAULT_TOKENS_PER_PARAM = 20
+DEFAULT_CONTEXT = 4096
+
+
+class Estimate(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    scenario: Scenario
+    model_name: str
+    architecture: Architecture
+    nominal_architecture: bool
+    params: ParamCount
+    precision: Precision
+    kv_precision: Precision
+    target: Target
+    devices: int  # total devices: scenario.gpus × the target's devices per unit
+    inference: Any  # memory.InferenceMemory
+    training: Any  # memory.TrainingMemory
+    compute: Any  # compute.TrainingCompute
+    speed: Any  # speed result
+    scaling: Any  # scaling.ScalingEstimate
+    fits: bool
+    memory_use_fraction: float
+    values: dict[str, Any]
+    explanations: dict[str, Explanation]
+
+    def to_json(self) -> dict:
+        """The stable nested JSON of `paramtui estimate --json`."""
+        out: dict = {}
+        for key, value in self.values.items():
+            node = out
+            *parents, leaf = key.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+        return out
+
+
+def default_kv_precision(precision: Precision) -> str:
+    """KV cache precision when the scenario names none: what runtimes do by default.
+
+    vLLM, llama.cpp and transformers keep the cache in the activation dtype (16-bit) even
+    for quantised weights; fp32 weights compute, and cache, in fp32.
+    """
+    return "fp32" if precision.id == "fp32" else "bf16" if precision.id != "fp16" else "fp16"
+
+
+def training_tokens(scenario: Scenario, model: ResolvedModel) -> tuple[float, str]:
+    """The run's tokens and where the figure comes from."""
+    if scenario.training.tokens is not None:
+        return scenario.training.tokens, "set in the scenario"
+    if model.training_tokens is not None:
+        return model.training_tokens, "published for this model (catalog)"
+    n = model.params.total
+    return DEFAULT_TOKENS_PER_PARAM * n, (
+        f"not given: {DEFAULT_TOKENS_PER_PARAM} tokens per parameter, the compute-optimal ratio of "
+        "Hoffmann et al. 2022 (Table 3)")
+
+
+@lru_cache(maxsize=1)
+def target_set() -> TargetSet:
+    """Shipped and user targets, read once per process (they are files a user edits between runs)."""
+    return load_targets()
+
+
+@lru_cache(maxsize=4096)
+def _cached_estimate(scenario_json: str) -> Estimate:
+    return _compute(Scenario.model_validate_json(scenario_json))
+
+
+def estimate(scenario: Scenario) -> Estimate:
+    """The estimate of one scenario (cached by the scenario's value: equal inputs, same object)."""
+    return _cached_estimate(scenario.model_dump_json())
+
+
+def resolved_context(s: Scenario, model: ResolvedModel) -> int:
+    """The scenario's context, or by default 4096 tokens capped at what the model can read."""
+    if s.inference.context is not None:
+        return s.inference.context
+    limit = model.context_length or model.architecture.max_position_embeddings
+    return min(DEFAULT_CONTEXT, limit)
+
+
+def routed_expert_params(params: ParamCount, arch: Architecture) -> int:
+    """All routed experts' parameters, from total − active = routed · (1 − k/E) (see params.py)."""
+    if not arch.is_moe or arch.num_experts_per_tok >= arch.num_local_experts:
+        return 0
+    return round((params.total - params.active) * arch.num_local_experts
+                 / (arch.num_local_experts - arch.num_experts_per_tok))
+
+
+def _speed(arch, params, precision, inference, target, devices, s: Scenario, context: int):
+    batch = s.inference.batch
+    body_bytes_per_param = precision.bits_per_weight / 8
+    moe = None
+    if arch.is_moe:
+        moe = speed_mod.MoeShape(
+            num_experts=arch.num_local_experts, experts_per_token=arch.num_experts_per_tok,
+            routed_expert_bytes=routed_expert_params(params, arch) * body_bytes_per_param)
+    # Decode reads one row of an untied input embedding per token, not the table (a tied
+    # table is read whole anyway, as the output head).
+    untied_embedding = params.embedding * float(precision.part_bits("embedding")) / 8 if params.head else 0.0
+    return speed_mod.estimate_speed(
+        target, active_params=params.active, weight_bytes=inference.weights_bytes,
+        kv_bytes_per_token=inference.kv_cache_bytes / (batch * context),
+        num_layers=arch.num_hidden_layers, hidden_size=arch.hidden_size,
+        attention_dim=arch.num_attention_heads * arch.resolved_head_dim,
+        compute_dtype=precision.compute_dtype, batch=batch, context=context, devices=devices,
+        runtime=s.inference.runtime, moe=moe, input_embedding_bytes=untied_embedding,
+        activation_bytes=4 if precision.compute_dtype == "fp32" else 2)
+
+
+def _compute(s: Scenario) -> Estimate:
+    model = resolve_model(s)
+    arch, params = model.architecture, model.params
+    precision = get_precision(s.precision)
+    kv_precision = get_kv_precision(s.kv_precision or default_kv_precision(precision))
+    target = get_target(s.target, target_set())
+    devices = s.gpus * target.devices
+    batch, context = s.inference.batch, resolved_context(s, model)
+    if context > arch.max_position_embeddings and arch.position_embedding_type == "learned":
+        raise UserError(f"{model.name} reads at most {arch.max_position_embeddings:,} tokens "
+                        f"(it has learned positions); context {context:,} is too long")
+
+    inference = memory_mod.inference_memory(arch, params, precision, kv_precision, batch=batch, context=context)
+    t = s.training
+    tp, pp = t.tensor_parallel, t.pipeline_parallel
+    if devices % (tp * pp):
+        raise UserError(f"{devices} devices cannot be split into tensor parallel {tp} × pipeline parallel {pp}")
+    setup = memory_mod.TrainingSetup(
+        regime=t.regime, optimizer=t.optimizer, recompute=t.recompute, flash_attention=t.flash_attention,
+        zero=t.zero, data_parallel=devices // (tp * pp), tensor_parallel=tp, pipeline_parallel=pp,
+        method=t.method, lora_rank=t.lora_rank, micro_batch=t.micro_batch or batch, seq_len=t.seq_len or context)
+    training = memory_mod.training_memory(arch, params, setup)
+
+    tokens, tokens_source = training_tokens(s, model)
+    train_dtype = "fp32" if t.regime == "fp32" else "bf16"
+    compute = compute_mod.training_compute(
+        params.active, tokens, target, devices=devices, dtype=train_dtype,
+        mfu=t.mfu or compute_mod.DEFAULT_MFU,
+        attention=compute_mod.AttentionShape(
+            num_layers=arch.num_hidden_layers,
+            attention_dim=arch.num_attention_heads * arch.resolved_head_dim,
+            seq_len=t.seq_len or context),
+        recompute=t.recompute)
+
+    speed = _speed(arch, params, precision, inference, target, devices, s, context)
+
+    law = s.scaling.law or scaling_mod.DEFAULT_LAW
+    scaling = scaling_mod.estimate_scaling(params.total, tokens, law, s.scaling.unique_tokens)
+
+    usable = target.usable_memory_bytes * devices
+    use_fraction = inference.total_bytes / usable
+    fits = use_fraction <= 1.0
+
+    values: dict[str, Any] = {
+        "scenario.id": s.id,
+        "scenario.name": s.label,
+        "scenario.model": model.catalog_id or model.name,
+        "scenario.precision": precision.id,
+        "scenario.kv_precision": kv_precision.id,
+        "scenario.target": target.id,
+        "scenario.gpus": s.gpus,
+        "scenario.devices": devices,
+        "scenario.batch": batch,
+        "scenario.context": context,
+        "params.total": params.total,
+        "params.active": params.active,
+        "params.nominal_shape": model.nominal_architecture,
+        "params.breakdown.embedding": params.embedding,
+        "params.breakdown.attention": params.attention,
+        "params.breakdown.mlp": params.mlp,
+        "params.breakdown.norm": params.norm,
+        "params.breakdown.head": params.head,
+        "memory.weights_bytes": inference.weights_bytes,
+        "memory.kv_cache_bytes": inference.kv_cache_bytes,
+        "memory.activations_bytes": inference.activations_bytes,
+        "memory.overhead_bytes": inference.overhead_bytes,
+        "memory.inference_total_bytes": inference.total_bytes,
+        "memory.per_device_bytes": -(-inference.total_bytes // devices),
+        "memory.usable_bytes": int(usable),
+        "memory.use_fraction": use_fraction,
+        "memory.fits": fits,
+        "memory.training.weights_bytes": training.weights_bytes,
+        "memory.training.gradients_bytes": training.gradients_bytes,
+        "memory.training.optimizer_bytes": training.optimizer_bytes,
+        "memory.training.activations_bytes": training.activations_bytes,
+        "memory.training.total_bytes": training.total_bytes,
+        "memory.training.fits": training.total_bytes <= target.usable_memory_bytes,
+        "compute.training_tokens": tokens,
+        "compute.training_flops": compute.training_flops,
+        "compute.wall_seconds": compute.seconds,
+        "compute.gpu_hours": compute.gpu_hours,
+        "compute.cost_usd": compute.cost_usd,
+        "compute.energy_kwh": compute.energy_kwh,
+        "compute.co2_kg": compute.co2_kg,
+        "compute.mfu": compute.mfu,
+        "scaling.law": scaling.law,
+        "scaling.loss": scaling.loss,
+        "scaling.compute_optimal.params": scaling.compute_optimal_params,
+        "scaling.compute_optimal.tokens": scaling.compute_optimal_tokens,
+        "scaling.tokens_per_param": scaling.tokens_per_param,
+        "scaling.optimal_tokens_per_param": scaling.optimal_tokens_per_param,
+        "scaling.extra_compute_fraction": scaling.extra_compute_fraction,
+    }
+    values.update({
+        "speed.runtime": speed.runtime,
+        "speed.time_to_first_token_s": speed.time_to_first_token_s,
+        "speed.prefill_tokens_per_s": speed.prefill_tokens_per_s,
+        "speed.decode_tokens_per_s": speed.decode_tokens_per_s_per_request,
+        "speed.aggregate_tokens_per_s": speed.decode_tokens_per_s,
+        "speed.cost_per_million_tokens_usd": speed.cost_per_million_output_tokens_usd,
+        "speed.bound": speed.decode_bound,
+    })
+
+    explanations: dict[str, Explanation] = {}
+
+    def take(prefix: str, source: dict[str, Explanation], mapping: dict[str, str] | None = None) -> None:
+        for field, explanation in source.items():
+            key = f"{prefix}.{(mapping or {}).get(field, field)}"
+            explanations[key] = explanation
+
+    take("params", {k: v for k, v in params.explanations.items() if k in ("total", "active")})
+    take("params.breakdown", {k: v for k, v in params.explanations.items() if k not in ("total", "active")})
+    take("memory", inference.explanations, {"total_bytes": "inference_total_bytes"})
+    take("memory.training", training.explanations)
+    take("compute", compute.explanations, {"seconds": "wall_seconds"})
+    take("speed", speed.explanations, {
+        "decode_tokens_per_s_per_request": "decode_tokens_per_s", "decode_tokens_per_s": "aggregate_tokens_per_s",
+        "cost_per_million_output_tokens_usd": "cost_per_million_tokens_usd", "decode_bound": "bound"})
+    take("scaling", scaling.explanations, {"compute_optimal_params": "compute_optimal.params",
+                                           "compute_optimal_tokens": "compute_optimal.tokens"})
+    explanations["compute.training_tokens"] = Explanation(
+        title="Training tokens", meaning="How many tokens the training run reads.",
+        formula="D", substituted=f"D = {format_count(tokens)} ({tokens_source})", source=tokens_source)
+    explanations["memory.use_fraction"] = Explanation(
+        title="Memory use", meaning="Inference memory as a share of what the devices can give a model.",
+        formula="inference total / (usable memory per device × devices)",
+        substituted=f"{format_bytes(inference.total_bytes)} / ({format_bytes(target.usable_memory_bytes)} × "
+                    f"{devices}) = {use_fraction:.0%}",
+        source=target.source)
+    explanations["memory.fits"] = Explanation(
+        title="Fits on target",
+        meaning="Whether weights, KV cache, activations and runtime overhead fit in the devices' usable memory.",
+        formula="inference total ≤ usable memory × devices",
+        substituted=f"{format_bytes(inference.total_bytes)} {'≤' if fits else '>'} {format_bytes(usable)}",
+        source=target.source)
+
+    return Estimate(
+        scenario=s, model_name=model.name, architecture=arch, nominal_architecture=model.nominal_architecture,
+        params=params, precision=precision, kv_precision=kv_precision, target=target, devices=devices,
+        inference=inference, training=training, compute=compute, speed=speed, scaling=scaling,
+        fits=fits, memory_use_fraction=use_fraction, values=values, explanations=explanations)
