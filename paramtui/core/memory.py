@@ -550,6 +550,9 @@ def _adafactor_state_elements(arch: Architecture, total: int, embedding: int, he
     shapes = _linear_shapes(arch)
     matrices = sum(i * o * n for i, o, n in shapes)
     factored = sum((i + o) * n for i, o, n in shapes)
+    if not embedding and not head:  # a bare count: take the shapes from the architecture
+        embedding = arch.vocab_size * arch.hidden_size
+        head = 0 if arch.tie_word_embeddings else embedding
     emb = (arch.vocab_size + arch.hidden_size) * ((1 if embedding else 0) + (1 if head else 0))
     vectors = max(total - matrices - embedding - head, 0)
     return factored + emb + vectors
