@@ -1,0 +1,169 @@
+"""Importing Hugging Face config.json files: per-family key names, defaults and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from paramtui.core.errors import UserError
+from paramtui.core.hf_config import SUPPORTED_MODEL_TYPES, architecture_from_hf_config, load_hf_config
+
+CONFIGS = Path(__file__).parent / "hf_configs"
+
+
+def _load(name: str):
+    return load_hf_config(CONFIGS / f"{name}.json")
+
+
+def _cfg(name: str) -> dict:
+    return json.loads((CONFIGS / f"{name}.json").read_text())
+
+
+def test_supported_types_are_those_design_md_lists():
+    assert set(SUPPORTED_MODEL_TYPES) == {
+        "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2",
+        "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5"}
+
+
+def test_every_supported_type_has_a_real_fixture():
+    types = {json.loads(p.read_text())["model_type"] for p in CONFIGS.glob("*.json")
+             if not p.stem.startswith("synthetic-")}
+    assert types == set(SUPPORTED_MODEL_TYPES)
+
+
+def test_gpt2_names_and_derived_ffn():
+    a = _load("gpt2-hub")  # n_embd, n_layer, n_head, n_positions, n_inner: null
+    assert (a.hidden_size, a.num_hidden_layers, a.num_attention_heads) == (768, 12, 12)
+    assert a.intermediate_size == 4 * 768 and not a.gated_mlp
+    assert a.position_embedding_type == "learned" and a.max_position_embeddings == 1024
+    assert a.tie_word_embeddings and a.norm_type == "layernorm" and a.attention_bias
+
+
+def test_falcon_layouts():
+    f7 = _load("falcon-7b")  # multi_query: one K/V head whatever num_kv_heads says; one norm
+    assert f7.kv_heads == 1 and f7.norms_per_layer == 1 and f7.parallel_attn
+    assert f7.intermediate_size == 4 * 4544
+    f40 = _load("falcon-40b-instruct")  # new_decoder_architecture: 8 KV groups, ln_attn + ln_mlp
+    assert f40.kv_heads == 8 and f40.norms_per_layer == 2
+
+
+def test_opt_projection_offset_and_post_ln():
+    a = _load("opt-350m")
+    assert a.word_embed_proj_dim == 512 and a.embedding_dim == 512
+    assert a.position_embedding_offset == 2 and not a.final_norm
+    assert _load("opt-13b").final_norm and _load("opt-13b").word_embed_proj_dim is None
+
+
+def test_t5_original_vs_v1_1():
+    small = _load("t5-small")
+    assert not small.gated_mlp and small.tie_word_embeddings and small.head_dim == 64
+    v11 = _load("t5-v1_1-base")
+    assert v11.gated_mlp and not v11.tie_word_embeddings
+    assert v11.is_encoder_decoder and v11.num_decoder_layers == 12
+    assert v11.position_embedding_type == "relative"
+
+
+def test_qwen_gemma_phi_deepseek_details():
+    assert _load("qwen2.5-7b").qkv_bias and not _load("qwen2.5-7b").attention_bias
+    assert _load("qwen3-8b").qk_norm
+    assert _load("gemma-2b").tie_word_embeddings  # GemmaConfig default: tied
+    g2 = _load("gemma-2-9b")
+    assert g2.norms_per_layer == 4 and g2.layer_types[:2] == ["sliding_attention", "full_attention"]
+    moe = _load("qwen1.5-moe-a2.7b-chat")
+    assert moe.n_shared_experts == 1 and moe.shared_expert_intermediate_size == 5632 and moe.shared_expert_gate
+    ds = _load("deepseek-v3")
+    assert ds.uses_mla and ds.q_lora_rank == 1536 and ds.first_k_dense_replace == 3
+    assert ds.num_local_experts == 256 and ds.num_moe_layers == 58
+    assert _load("bert-base-uncased").pooler and not _load("bert-base-uncased").has_lm_head
+
+
+def test_absent_keys_take_transformers_defaults():
+    base = {"vocab_size": 1000, "hidden_size": 256, "num_hidden_layers": 2, "num_attention_heads": 4,
+            "intermediate_size": 512}
+    llama = architecture_from_hf_config({"model_type": "llama", **base})
+    assert llama.kv_heads == 4 and llama.resolved_head_dim == 64 and not llama.tie_word_embeddings
+    assert architecture_from_hf_config({"model_type": "qwen3", **base, "num_key_value_heads": 4}).head_dim == 128
+    mistral = architecture_from_hf_config({"model_type": "mistral", **base, "num_attention_heads": 32})
+    assert mistral.kv_heads == 8 and mistral.sliding_window == 4096  # MistralConfig defaults
+    gemma = architecture_from_hf_config({"model_type": "gemma", **base, "num_key_value_heads": 1})
+    assert gemma.head_dim == 256 and gemma.tie_word_embeddings
+
+
+def test_aliases_of_the_config_classes():
+    # GPT2Config.attribute_map lets a file say hidden_size for n_embd; Mixtral num_experts.
+    gpt2 = architecture_from_hf_config({"model_type": "gpt2", "vocab_size": 100, "hidden_size": 64,
+                                        "num_hidden_layers": 2, "num_attention_heads": 4})
+    assert gpt2.hidden_size == 64 and gpt2.num_hidden_layers == 2
+    cfg = _cfg("mixtral-8x7b")
+    cfg["num_experts"] = cfg.pop("num_local_experts")
+    assert architecture_from_hf_config(cfg).num_local_experts == 8
+
+
+def test_irrelevant_keys_are_ignored():
+    cfg = _cfg("llama-3.1-8b") | {"rope_scaling": {"factor": 8.0, "rope_type": "llama3"},
+                                   "torch_dtype": "bfloat16", "something_new": [1, 2]}
+    assert architecture_from_hf_config(cfg) == _load("llama-3.1-8b")
+
+
+def test_unsupported_model_type_lists_the_supported_ones():
+    with pytest.raises(UserError) as e:
+        architecture_from_hf_config({"model_type": "mamba", "hidden_size": 768}, origin="m/config.json")
+    msg = str(e.value)
+    assert "m/config.json" in msg and "'mamba'" in msg
+    assert all(t in msg for t in SUPPORTED_MODEL_TYPES)
+
+
+def test_missing_model_type_is_named():
+    with pytest.raises(UserError, match="model_type"):
+        architecture_from_hf_config({"hidden_size": 768})
+
+
+@pytest.mark.parametrize("name, key", [("llama-2-7b", "hidden_size"), ("gpt2", "n_embd"),
+                                       ("t5-small", "d_ff"), ("opt-350m", "ffn_dim"),
+                                       ("bert-base-uncased", "vocab_size")])
+def test_missing_required_key_is_named(name, key):
+    cfg = _cfg(name)
+    del cfg[key]
+    with pytest.raises(UserError, match=f"missing required key '{key}'.*'{cfg['model_type']}'"):
+        architecture_from_hf_config(cfg, origin=f"{name}.json")
+
+
+def test_wrong_value_type_is_named():
+    cfg = _cfg("llama-2-7b") | {"num_hidden_layers": "32"}
+    with pytest.raises(UserError, match="num_hidden_layers must be a whole number, not '32'"):
+        architecture_from_hf_config(cfg)
+
+
+def test_impossible_shape_is_a_user_error():
+    cfg = _cfg("llama-2-7b") | {"num_key_value_heads": 5}
+    with pytest.raises(UserError, match="num_key_value_heads"):
+        architecture_from_hf_config(cfg, origin="x.json")
+
+
+def test_unsupported_variants_are_refused_not_miscounted():
+    with pytest.raises(UserError, match="layer_norm_elementwise_affine"):
+        architecture_from_hf_config(_cfg("opt-350m") | {"layer_norm_elementwise_affine": False})
+    with pytest.raises(UserError, match="position_embedding_type"):
+        architecture_from_hf_config(_cfg("bert-base-uncased") | {"position_embedding_type": "relative_key"})
+
+
+def test_load_errors_name_the_path(tmp_path):
+    missing = tmp_path / "nope" / "config.json"
+    with pytest.raises(UserError, match=str(missing)):
+        load_hf_config(missing)
+    bad = tmp_path / "config.json"
+    bad.write_text('{"model_type": "llama",\n  "hidden_size": 4096,,}')
+    with pytest.raises(UserError) as e:
+        load_hf_config(bad)
+    assert str(bad) in str(e.value) and "invalid JSON at line 2" in str(e.value)
+    bad.write_text("[1, 2]")
+    with pytest.raises(UserError, match="JSON object"):
+        load_hf_config(bad)
+
+
+def test_load_reads_a_local_file(tmp_path):
+    path = tmp_path / "config.json"
+    path.write_text((CONFIGS / "qwen2.5-7b.json").read_text())
+    assert load_hf_config(path).hidden_size == 3584

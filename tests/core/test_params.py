@@ -1,0 +1,268 @@
+"""Exact parameter counts, pinned to what Hugging Face transformers counts for real configs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paramtui.core.architecture import Architecture
+from paramtui.core.hf_config import load_hf_config
+from paramtui.core.params import PARTS, count_parameters
+
+CONFIGS = Path(__file__).parent / "hf_configs"
+
+# Where each real fixture comes from: the Hugging Face repo whose config.json it is, as found
+# quoted in public GitHub files (search tool, find_string/read_file). Missing keys take
+# transformers' defaults, as they would in the real file.
+SOURCES = {
+    "bert-base-uncased": "../shared/reference/configs (google-bert/bert-base-uncased)",
+    "gpt2": "../shared/reference/configs (openai-community/gpt2)",
+    "llama-2-7b": "../shared/reference/configs (meta-llama/Llama-2-7b-hf)",
+    "llama-3.1-8b": "../shared/reference/configs (meta-llama/Llama-3.1-8B)",
+    "llama-3.2-1b": "../shared/reference/configs (meta-llama/Llama-3.2-1B)",
+    "mistral-7b": "../shared/reference/configs (mistralai/Mistral-7B-v0.1)",
+    "mixtral-8x7b": "../shared/reference/configs (mistralai/Mixtral-8x7B-v0.1)",
+    "qwen2.5-7b": "../shared/reference/configs (Qwen/Qwen2.5-7B)",
+    "gpt2-hub": "openai-community/gpt2 config.json, full (n_inner: null)",
+    "gemma-2-9b": "google/gemma-2-9b config.json",
+    "mistral-7b-v0.3": "mistralai/Mistral-7B-v0.3 config.json",
+    "phi-3-mini-4k-instruct": "microsoft/Phi-3-mini-4k-instruct config.json",
+    "qwen2.5-72b-instruct": "Qwen/Qwen2.5-72B-Instruct config.json",
+    "qwen2.5-1.5b-instruct": "Qwen/Qwen2.5-1.5B-Instruct config.json (shape keys; tied embeddings)",
+    "deepseek-v3": "deepseek-ai/DeepSeek-V3 config.json",
+    "qwen3-8b": "Qwen/Qwen3-8B config.json (shape keys)",
+    "qwen3-0.6b": "Qwen/Qwen3-0.6B config.json (shape keys; tied embeddings)",
+    "qwen3-14b": "Qwen/Qwen3-14B config.json (shape keys)",
+    "qwen3-30b-a3b": "Qwen/Qwen3-30B-A3B config.json (shape keys)",
+    "qwen1.5-moe-a2.7b-chat": "Qwen/Qwen1.5-MoE-A2.7B-Chat config.json (shape keys)",
+    "pythia-1b": "EleutherAI/pythia-1b config.json",
+    "opt-350m": "facebook/opt-350m config.json (word_embed_proj_dim 512, post-LN)",
+    "opt-13b": "facebook/opt-13b config.json",
+    "t5-small": "google-t5/t5-small config.json (relu FFN, tied head)",
+    "t5-v1_1-base": "google/t5-v1_1-base config.json (gated-gelu, untied head)",
+    "gemma-2b": "google/gemma-2b config.json",
+    "gemma-7b": "google/gemma-7b config.json",
+    "falcon-7b": "tiiuae/falcon-7b config.json (multi-query, one shared norm)",
+    "falcon-40b-instruct": "tiiuae/falcon-40b-instruct config.json (new decoder architecture, ln_attn/ln_mlp)",
+}
+
+# sum(p.numel() for p in model.parameters()), tied weights once, of the model transformers
+# builds for each config: verified with transformers 5.23.0 (torch 2.13.0 CPU) on the meta
+# device by scripts/verify_counts_with_transformers.py, parts (embedding / attention / mlp /
+# norm / head) included. t5-v1_1-base is counted with its lm_head untied, as transformers
+# loads the real checkpoint (a fresh transformers-5 model from the config ties it: 222,903,552).
+# The "synthetic-*" configs are small shapes made to exercise the less common code paths
+# (MLA without q_lora, sequential Falcon, sparse MoE steps, ...), verified the same way.
+TRANSFORMERS_COUNTS = {
+    "bert-base-uncased": 109_482_240,
+    "deepseek-v3": 671_026_404_352,
+    "falcon-40b-instruct": 41_303_293_952,
+    "falcon-7b": 6_921_720_704,
+    "gemma-2-9b": 9_241_705_984,
+    "gemma-2b": 2_506_172_416,
+    "gemma-7b": 8_537_680_896,
+    "gpt2-hub": 124_439_808,
+    "gpt2": 124_439_808,
+    "llama-2-7b": 6_738_415_616,
+    "llama-3.1-8b": 8_030_261_248,
+    "llama-3.2-1b": 1_235_814_400,
+    "mistral-7b-v0.3": 7_248_023_552,
+    "mistral-7b": 7_241_732_096,
+    "mixtral-8x7b": 46_702_792_704,
+    "opt-13b": 12_853_473_280,
+    "opt-350m": 331_196_416,
+    "phi-3-mini-4k-instruct": 3_821_079_552,
+    "pythia-1b": 1_011_781_632,
+    "qwen1.5-moe-a2.7b-chat": 14_315_784_192,
+    "qwen2.5-1.5b-instruct": 1_543_714_304,
+    "qwen2.5-72b-instruct": 72_706_203_648,
+    "qwen2.5-7b": 7_615_616_512,
+    "qwen3-0.6b": 596_049_920,
+    "qwen3-14b": 14_768_307_200,
+    "qwen3-30b-a3b": 30_532_122_624,
+    "qwen3-8b": 8_190_735_360,
+    "t5-small": 60_506_624,
+    "t5-v1_1-base": 247_577_856,
+    "synthetic-bert-token-types": 418_560,
+    "synthetic-deepseek-v3-no-q-lora": 2_799_168,
+    "synthetic-falcon-new-one-norm": 2_578_432,
+    "synthetic-falcon-sequential": 2_034_816,
+    "synthetic-gemma2-bias": 701_184,
+    "synthetic-gpt-neox-no-attn-bias": 523_776,
+    "synthetic-gpt2-inner": 428_568,
+    "synthetic-llama-biases": 685_408,
+    "synthetic-opt-no-final-norm": 547_072,
+    "synthetic-qwen2-moe-sparse": 1_606_528,
+    "synthetic-qwen3-moe-mlp-only": 1_244_672,
+    "synthetic-t5-gated-silu-asymmetric": 1_560_448,
+}
+
+# ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
+# the model class named there), for the configs copied from ../shared/reference/configs.
+REFERENCE_COUNTS = {
+    "gpt2": 124_439_808,  # GPT2LMHeadModel
+    "llama-2-7b": 6_738_415_616,  # LlamaForCausalLM
+    "llama-3.1-8b": 8_030_261_248,
+    "llama-3.2-1b": 1_235_814_400,
+    "mistral-7b": 7_241_732_096,  # MistralForCausalLM
+    "mixtral-8x7b": 46_702_792_704,  # MixtralForCausalLM
+    "qwen2.5-7b": 7_615_616_512,  # Qwen2ForCausalLM
+    "bert-base-uncased": 109_482_240,  # BertModel
+}
+
+# Parts as transformers' parameter names split them (same check, same version).
+PARTS_PINNED = {
+    # name: (embedding, attention, mlp, norm, head)
+    "llama-3.1-8b": (525_336_576, 1_342_177_280, 5_637_144_576, 266_240, 525_336_576),
+    "bert-base-uncased": (23_835_648, 28_348_416, 56_669_184, 38_400, 590_592),
+    "t5-small": (16_449_536, 18_874_880, 25_165_824, 16_384, 0),
+    "deepseek-v3": (926_679_040, 11_413_547_008, 657_758_617_600, 881_664, 926_679_040),
+    "opt-350m": (28_887_040, 100_761_600, 201_449_472, 98_304, 0),
+}
+
+
+def _fixtures() -> list[str]:
+    return sorted(p.stem for p in CONFIGS.glob("*.json"))
+
+
+def _count(name: str):
+    return count_parameters(load_hf_config(CONFIGS / f"{name}.json"))
+
+
+def test_every_fixture_is_pinned_and_every_real_one_has_a_source():
+    names = _fixtures()
+    assert sorted(TRANSFORMERS_COUNTS) == names
+    assert sorted(n for n in names if not n.startswith("synthetic-")) == sorted(SOURCES)
+
+
+@pytest.mark.parametrize("name", sorted(TRANSFORMERS_COUNTS))
+def test_count_equals_transformers(name):
+    assert _count(name).total == TRANSFORMERS_COUNTS[name]
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE_COUNTS))
+def test_reference_counts(name):
+    assert _count(name).total == REFERENCE_COUNTS[name]
+
+
+@pytest.mark.parametrize("name", sorted(TRANSFORMERS_COUNTS))
+def test_parts_add_up_to_the_total(name):
+    c = _count(name)
+    assert c.embedding + c.attention + c.mlp + c.norm + c.head == c.total
+    assert all(getattr(c, part) >= 0 for part in PARTS)
+    assert 0 < c.active <= c.total
+
+
+@pytest.mark.parametrize("name", sorted(PARTS_PINNED))
+def test_parts_equal_transformers(name):
+    c = _count(name)
+    assert (c.embedding, c.attention, c.mlp, c.norm, c.head) == PARTS_PINNED[name]
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(TRANSFORMERS_COUNTS) if "moe" not in n
+                                  and n not in ("mixtral-8x7b", "deepseek-v3", "qwen3-30b-a3b")
+                                  and not n.startswith("synthetic-deepseek")])
+def test_dense_models_use_every_parameter(name):
+    c = _count(name)
+    assert c.active == c.total
+
+
+def test_tied_head_costs_nothing():
+    # Llama 3.2 1B ties its head (tie_word_embeddings: true); Gemma ties by default.
+    assert _count("llama-3.2-1b").head == 0
+    assert _count("gemma-7b").head == 0
+    assert _count("llama-3.1-8b").head == 128256 * 4096
+
+
+def test_mixtral_active_matches_mistral_ai():
+    # Mistral AI, "Mixtral of experts" (2023-12-11): 46.7B total, 12.9B used per token
+    # (Jiang et al. 2024, §2.1 say "13B active"). Tolerance: the published rounding, ±0.05B.
+    c = _count("mixtral-8x7b")
+    assert abs(c.total - 46.7e9) <= 0.05e9
+    assert abs(c.active - 12.9e9) <= 0.05e9
+    # 32 layers · 6 idle experts · 3 · 4096 · 14336 per expert
+    assert c.total - c.active == 32 * 6 * 3 * 4096 * 14336
+
+
+def test_deepseek_v3_active_matches_its_report():
+    # DeepSeek-V3 technical report (2024), abstract: 671B total, 37B activated per token
+    # (the 14B multi-token-prediction module is not part of this count or of transformers').
+    # "37B" is a whole number of billions: we require 37e9 <= active < 38e9.
+    c = _count("deepseek-v3")
+    assert round(c.total / 1e9) == 671
+    assert 37e9 <= c.active < 38e9
+
+
+def test_qwen_moe_active_matches_model_cards():
+    # Qwen1.5-MoE-A2.7B (Qwen blog, 2024-03-28): 14.3B total, 2.7B activated, rounded (±0.05B).
+    qwen15 = _count("qwen1.5-moe-a2.7b-chat")
+    assert abs(qwen15.total - 14.3e9) <= 0.05e9 and abs(qwen15.active - 2.7e9) <= 0.05e9
+    # Qwen3-30B-A3B model card: "30.5B in total and 3.3B activated", cut to one decimal
+    # (3.35B would round to 3.4B), so 3.3e9 <= active < 3.4e9.
+    qwen3 = _count("qwen3-30b-a3b")
+    assert 30.5e9 <= qwen3.total < 30.6e9 and 3.3e9 <= qwen3.active < 3.4e9
+
+
+def _tiny(**kw) -> Architecture:
+    base = dict(vocab_size=100, hidden_size=8, num_hidden_layers=2, num_attention_heads=2,
+                num_key_value_heads=1, head_dim=4, intermediate_size=16)
+    return Architecture(**{**base, **kw})
+
+
+def test_hand_built_architecture_counted_by_hand():
+    c = count_parameters(_tiny())
+    assert c.embedding == 100 * 8
+    assert c.attention == 2 * (8 * 2 * 4 + 2 * 8 * 1 * 4 + 2 * 4 * 8)  # q, k+v (1 KV head), o
+    assert c.mlp == 2 * 3 * 8 * 16  # gate, up, down
+    assert c.norm == 2 * 2 * 8 + 8  # two RMSNorms per layer + final
+    assert c.head == 100 * 8  # untied by default
+    assert c.total == 800 + 384 + 768 + 40 + 800
+
+
+def test_hand_built_layernorm_plain_mlp_learned_positions_with_biases():
+    c = count_parameters(_tiny(gated_mlp=False, norm_type="layernorm", attention_bias=True, mlp_bias=True,
+                               position_embedding_type="learned", max_position_embeddings=10,
+                               tie_word_embeddings=True))
+    assert c.embedding == 100 * 8 + 10 * 8
+    assert c.attention == 2 * (192 + (8 + 4 + 4) + 8)  # weights + q/k/v biases + o bias
+    assert c.mlp == 2 * (2 * 8 * 16 + 16 + 8)
+    assert c.norm == 2 * 2 * 16 + 16  # LayerNorm: weight and bias
+    assert c.head == 0
+
+
+def test_hand_built_moe_active():
+    arch = _tiny(num_local_experts=4, num_experts_per_tok=1, moe_intermediate_size=6, n_shared_experts=1,
+                 first_k_dense_replace=1)
+    c = count_parameters(arch)
+    expert = 3 * 8 * 6
+    # layer 0 dense (3·8·16), layer 1: 4 experts + router (4·8) + one shared expert of width 6
+    assert c.mlp == 3 * 8 * 16 + 4 * expert + 4 * 8 + expert
+    assert c.total - c.active == (4 - 1) * expert
+    assert "moe_layers" in c.explanations["active"].formula
+
+
+def test_explanations_cover_every_figure():
+    c = _count("llama-3.1-8b")
+    assert set(c.explanations) == {"total", "active", *PARTS}
+    assert c.explanations["total"].substituted.endswith("= 8.03B (8,030,261,248)")
+    assert "128256·4096" in c.explanations["embedding"].substituted
+    assert all(e.source for e in c.explanations.values())
+
+
+@settings(max_examples=40, deadline=None)
+@given(layers=st.integers(1, 40), hidden_heads=st.sampled_from([(64, 4), (96, 6), (128, 8)]),
+       kv=st.sampled_from([1, 2]), vocab=st.integers(1, 5000), tie=st.booleans())
+def test_count_grows_linearly_with_layers_and_tying_saves_one_matrix(layers, hidden_heads, kv, vocab, tie):
+    hidden, heads = hidden_heads
+
+    def arch(n, tied=tie):
+        return Architecture(vocab_size=vocab, hidden_size=hidden, num_hidden_layers=n, num_attention_heads=heads,
+                            num_key_value_heads=kv, intermediate_size=3 * hidden, tie_word_embeddings=tied)
+
+    a, b, c = (count_parameters(arch(n)).total for n in (layers, layers + 1, layers + 2))
+    assert b - a == c - b > 0
+    assert count_parameters(arch(layers, False)).total - count_parameters(arch(layers, True)).total \
+        == vocab * hidden
