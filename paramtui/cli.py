@@ -305,15 +305,18 @@ def print_estimate(est, explain: bool = False) -> None:
     table = Table(title=title, show_header=False, box=None, pad_edge=False, title_justify="left")
     table.add_column("figure", style="bold")
     table.add_column("value", justify="right")
-    table.add_column("how", style="dim", overflow="fold")
+    if explain:
+        table.add_column("how", style="dim", overflow="fold")
     for section, keys in _ESTIMATE_SECTIONS:
-        table.add_row(f"[underline]{section}[/]", "", "")
+        table.add_row(f"[underline]{section}[/]", *([""] * (2 if explain else 1)))
         for key in keys:
             fig = FIGURES[key]
             if fig.value(est) is None:
                 continue
-            how = explain_figure(est, key).substituted if explain else ""
-            table.add_row(f"  {fig.label}", fig.format(est), how)
+            cells = [f"  {fig.label}", fig.format(est)]
+            if explain:
+                cells.append(explain_figure(est, key).substituted)
+            table.add_row(*cells)
     console = _console()
     console.print(table)
     if est.nominal_architecture:

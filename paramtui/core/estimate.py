@@ -24,7 +24,7 @@ from paramtui.core.model_spec import ResolvedModel, resolve_model
 from paramtui.core.params import ParamCount
 from paramtui.core.precision import Precision, get_kv_precision, get_precision
 from paramtui.core.scenario import Scenario
-from paramtui.core.targets import Target, TargetSet, get_target, load_targets
+from paramtui.core.targets import Target, get_target
 from paramtui.core.units import format_bytes, format_count
 
 # Tokens per parameter when a scenario names no training tokens and the model has no
@@ -88,12 +88,6 @@ def training_tokens(scenario: Scenario, model: ResolvedModel) -> tuple[float, st
         "Hoffmann et al. 2022 (Table 3)")
 
 
-@lru_cache(maxsize=1)
-def target_set() -> TargetSet:
-    """Shipped and user targets, read once per process (they are files a user edits between runs)."""
-    return load_targets()
-
-
 @lru_cache(maxsize=4096)
 def _cached_estimate(scenario_json: str) -> Estimate:
     return _compute(Scenario.model_validate_json(scenario_json))
@@ -146,7 +140,7 @@ def _compute(s: Scenario) -> Estimate:
     arch, params = model.architecture, model.params
     precision = get_precision(s.precision)
     kv_precision = get_kv_precision(s.kv_precision or default_kv_precision(precision))
-    target = get_target(s.target, target_set())
+    target = get_target(s.target)
     devices = s.gpus * target.devices
     batch, context = s.inference.batch, resolved_context(s, model)
     if context > arch.max_position_embeddings and arch.position_embedding_type == "learned":

@@ -12,6 +12,7 @@ give the aggregate. Peak rates are dense (not 2:4 sparse) datasheet figures.
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -149,9 +150,15 @@ def load_targets(
     return TargetSet(targets=targets, problems=problems)
 
 
+@lru_cache(maxsize=1)
+def default_targets() -> TargetSet:
+    """Shipped plus user targets, read once per process (`default_targets.cache_clear()` re-reads)."""
+    return load_targets()
+
+
 def get_target(target_id: str, target_set: TargetSet | None = None) -> Target:
     """The target with this id; an unknown id is a UserError naming the closest ones."""
-    target_set = target_set if target_set is not None else load_targets()
+    target_set = target_set if target_set is not None else default_targets()
     try:
         return target_set.targets[target_id]
     except KeyError:
