@@ -158,14 +158,19 @@ def _decoder_layers(arch: Architecture) -> int:
     return arch.num_decoder_layers or arch.num_hidden_layers
 
 
+def _layers(arch: Architecture) -> str:
+    """The symbol for num_hidden_layers: the encoder's depth in an encoder-decoder."""
+    return "encoder_layers" if arch.is_encoder_decoder else "layers"
+
+
 def _attention_terms(arch: Architecture) -> list[_Term]:
     L = arch.num_hidden_layers
     per_layer = _self_attention(arch)
     if arch.uses_mla:
-        sym = "layers·MLA(q_a, q_a_norm, q_b, kv_a, kv_a_norm, kv_b, o)"
+        sym = f"{_layers(arch)}·MLA(q_a, q_a_norm, q_b, kv_a, kv_a_norm, kv_b, o)"
     else:
         bias = " + biases" if arch.attention_bias or arch.qkv_bias else ""
-        sym = f"layers·(d·(heads + 2·kv_heads)·head_dim + heads·head_dim·d{bias})"
+        sym = f"{_layers(arch)}·(d·(heads + 2·kv_heads)·head_dim + heads·head_dim·d{bias})"
     terms = [_Term(sym, f"{L}·{_n(per_layer)}", L * per_layer)]
     if arch.is_encoder_decoder:
         Ld = _decoder_layers(arch)
@@ -189,7 +194,8 @@ def _mlp_terms(arch: Architecture) -> list[_Term]:
     if dense_layers:
         per = _dense_mlp(arch, arch.intermediate_size)
         mats = "3" if arch.gated_mlp else "2"
-        terms.append(_Term(f"dense_layers·{mats}·d·ffn" + (" + biases" if arch.mlp_bias else ""),
+        label = "encoder_layers" if arch.is_encoder_decoder else "dense_layers"
+        terms.append(_Term(f"{label}·{mats}·d·ffn" + (" + biases" if arch.mlp_bias else ""),
                            f"{dense_layers}·{_n(per)}", dense_layers * per))
     if moe_layers:
         routed, other = _moe_parts(arch)
@@ -209,7 +215,7 @@ def _norm_terms(arch: Architecture) -> list[_Term]:
     size = _norm(arch, d)
     kind = "(weight + bias)" if arch.norm_type == "layernorm" else "weight"
     k = arch.resolved_norms_per_layer
-    terms = [_Term(f"layers·norms_per_layer·d {kind}", f"{L}·{k}·{_n(size)}", L * k * size)]
+    terms = [_Term(f"{_layers(arch)}·norms_per_layer·d {kind}", f"{L}·{k}·{_n(size)}", L * k * size)]
     if arch.qk_norm:
         per = 2 * _norm(arch, arch.resolved_head_dim)
         terms.append(_Term("layers·2·head_dim (q_norm, k_norm)", f"{L}·{_n(per)}", L * per))
