@@ -1,0 +1,494 @@
+"""The paramtui app shell: one Session, four screens, undo, session files, autosave, themes.
+
+Contract for screens (see paramtui/tui/screens/base.py for a base class that does this):
+
+- `app.session` (reactive `Session`) and `app.current_id` (reactive str, the focused scenario).
+  Observe them with `self.watch(self.app, "session", callback)`; never reach into another screen.
+- Every edit goes through `app.apply(new_session, label)`: it pushes the previous state on the
+  undo stack (`app.undo()` / `app.redo()`, ctrl+z / ctrl+y) and autosaves.
+- `app.estimate_for(scenario_id)` -> `Estimate | UserError` (cached by the core).
+- `app.explain(explanation)` opens the explanation modal; `app.current_scenario` is the focused one.
+- Modes: "calculator" (1), "compare" (2), "scaling" (3), "deploy" (4). A mode's screen lives in
+  paramtui/tui/screens/<mode>.py; the module's `SCREEN` attribute, else its `<Mode>Screen` class,
+  is used. A mode whose module is absent tells the user so instead of failing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from paramtui.core.errors import UserError
+from paramtui.core.session import Session, load_session, save_session
+from paramtui.tui.autosave import AutosaveRecord, Autosaver, find_orphans
+from paramtui.tui.keymap import MODE_TABS
+from paramtui.tui.prefs import load_prefs, save_pref
+from paramtui.tui.themes import DEFAULT_THEME, load_themes
+
+UNDO_LIMIT = 500
+COALESCE_SECONDS = 2.0  # keystrokes in one field within this time are one undo step
+
+
+@dataclass(frozen=True)
+class _State:
+    """What undo restores: the session, the focused scenario, and which file it belongs to."""
+
+    session: Session
+    current_id: str
+    path: Path | None
+    saved: Session | None  # the session as last saved to / loaded from `path`
+    label: str
+
+
+def screen_class(mode: str) -> type[Screen]:
+    """The Screen class of a mode, imported on first use (keeps start-up fast)."""
+    module = importlib.import_module(f"paramtui.tui.screens.{mode}")
+    cls = getattr(module, "SCREEN", None) or getattr(module, f"{mode.capitalize()}Screen", None)
+    if cls is None:
+        found = [v for k, v in vars(module).items() if isinstance(v, type) and issubclass(v, Screen)
+                 and v.__module__ == module.__name__ and k.endswith("Screen")]
+        if not found:
+            raise ImportError(f"paramtui.tui.screens.{mode} defines no Screen class")
+        cls = found[0]
+    return cls
+
+
+def mode_available(mode: str) -> bool:
+    return importlib.util.find_spec(f"paramtui.tui.screens.{mode}") is not None
+
+
+class ParamApp(App):
+    TITLE = "paramtui"
+    CSS = """
+    Screen { background: $background; }
+    Toast { max-width: 70; }
+    """
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("1", "mode('calculator')", "Calculator", show=False),
+        Binding("2", "mode('compare')", "Compare", show=False),
+        Binding("3", "mode('scaling')", "Scaling", show=False),
+        Binding("4", "mode('deploy')", "Deploy", show=False),
+        Binding("question_mark,f1", "help", "Keys", key_display="?"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+o", "open", "Open"),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False),
+        Binding("ctrl+t", "next_theme", "Theme", show=False),
+        Binding("ctrl+n", "new_scenario", "New scenario", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    session: reactive[Session] = reactive(Session, init=False, always_update=False)
+    current_id: reactive[str] = reactive("", init=False)
+    session_path: reactive[Path | None] = reactive(None, init=False)
+    dirty: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, session: Session | None = None, session_path: str | os.PathLike | None = None, *,
+                 restore_autosave: bool = True, autosave: bool = True) -> None:
+        super().__init__()
+        if session is None:
+            from paramtui.tui.demo import demo_session
+
+            session = demo_session()
+        self.set_reactive(ParamApp.session, session)
+        self.set_reactive(ParamApp.current_id, session.scenarios[0].id if session.scenarios else "")
+        self.set_reactive(ParamApp.session_path, Path(session_path) if session_path else None)
+        self._saved: Session | None = session
+        self._undo: list[_State] = []
+        self._redo: list[_State] = []
+        self._last_label: str | None = None
+        self._last_time = 0.0
+        self.restore_autosave = restore_autosave
+        self.autosaver: Autosaver | None = Autosaver() if autosave else None
+        self.quit_cleanly = False
+
+        for mode, _key, _title in MODE_TABS:
+            if mode_available(mode):
+                self.add_mode(mode, self._mode_factory(mode))
+
+        loaded = load_themes()
+        self.theme_problems = loaded.problems
+        self.paramtui_themes = list(loaded.themes)
+        for theme in loaded.themes.values():
+            self.register_theme(theme)
+        wanted = load_prefs().get("theme")
+        self.theme = wanted if wanted in self.available_themes else (
+            DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark")
+
+    @staticmethod
+    def _mode_factory(mode: str):
+        def make() -> Screen:
+            return screen_class(mode)()
+        return make
+
+    # ------------------------------------------------------------------ start
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for problem in self.theme_problems:
+            self.notify(problem, title="Theme not loaded", severity="warning", timeout=12, markup=False)
+        self.switch_mode("calculator")
+        if self.restore_autosave:
+            orphans = find_orphans(self.autosaver.directory if self.autosaver else None)
+            if orphans:
+                self.call_after_refresh(self._offer_restore, orphans[0])
+
+    def _theme_changed(self, theme) -> None:
+        save_pref("theme", theme.name)
+
+    def _offer_restore(self, record: AutosaveRecord) -> None:
+        from paramtui.tui.widgets.dialogs import ChoiceScreen
+
+        source = f", editing {record.source_path}" if record.source_path else ""
+        question = (
+            f"paramtui did not quit cleanly (SSH drop, crash or kill). Unsaved work from "
+            f"{record.age_text} was kept: “{record.title}”, {record.scenario_count} scenario(s){source}.\n\n"
+            f"Restore it, or discard it? (esc: decide next time)\n{record.file}"
+        )
+
+        def answer(choice: str | None) -> None:
+            if choice == "restore":
+                try:
+                    session = record.load()
+                except UserError as e:
+                    self.notify(f"Cannot restore: {e}", severity="error", timeout=15, markup=False)
+                    return
+                path = Path(record.source_path) if record.source_path else None
+                saved = None
+                if path is not None:
+                    try:
+                        saved = load_session(path)
+                    except UserError:
+                        saved = None
+                self._set_state(_State(session, record.current_id or "", path, saved, "restore"),
+                                push=True, label="restore autosave")
+                record.discard()
+                self.notify("Restored the unsaved session. ctrl+s saves it.", title="Restored")
+            elif choice == "discard":
+                record.discard()
+                self.notify("Discarded the autosave.")
+
+        self.push_screen(ChoiceScreen("Restore unsaved work?", question,
+                                      [("r", "Restore", "restore"), ("d", "Discard", "discard")],
+                                      cancel_value=None), answer)
+
+    # ------------------------------------------------------------------ the session
+
+    @property
+    def current_scenario(self):
+        """The focused Scenario, or None in an empty session."""
+        for s in self.session.scenarios:
+            if s.id == self.current_id:
+                return s
+        return self.session.scenarios[0] if self.session.scenarios else None
+
+    def estimate_for(self, scenario_id: str):
+        """The Estimate of a scenario of the session, or the UserError saying why there is none."""
+        from paramtui.core.estimate import estimate
+
+        try:
+            scenario = self.session.scenario(scenario_id)
+            return estimate(scenario)
+        except UserError as e:
+            return e
+        except ValueError as e:  # pydantic validation inside the core: still the user's input
+            return UserError(str(e).splitlines()[0])
+
+    def _state(self, label: str = "") -> _State:
+        return _State(self.session, self.current_id, self.session_path, self._saved, label)
+
+    def _set_state(self, state: _State, *, push: bool = False, label: str = "") -> None:
+        if push:
+            self._push_undo(label)
+        self._saved = state.saved
+        self.session_path = state.path
+        self.session = state.session
+        ids = [s.id for s in state.session.scenarios]
+        self.current_id = state.current_id if state.current_id in ids else (ids[0] if ids else "")
+        self._after_change()
+
+    def _push_undo(self, label: str) -> None:
+        self._undo.append(self._state(label))
+        del self._undo[:-UNDO_LIMIT]
+        self._redo.clear()
+
+    def apply(self, new_session: Session, label: str, *, current_id: str | None = None) -> None:
+        """Make `new_session` the session: one undo step (edits of one field in a row merge)."""
+        if new_session == self.session and (current_id is None or current_id == self.current_id):
+            return
+        now = time.monotonic()
+        if not (label == self._last_label and now - self._last_time < COALESCE_SECONDS and self._undo):
+            self._push_undo(label)
+        self._last_label, self._last_time = label, now
+        self.session = new_session
+        ids = [s.id for s in new_session.scenarios]
+        if current_id is not None and current_id in ids:
+            self.current_id = current_id
+        elif self.current_id not in ids:
+            self.current_id = ids[0] if ids else ""
+        self._after_change()
+
+    def _after_change(self) -> None:
+        self.dirty = self._saved is None or self.session != self._saved
+        if self.autosaver is not None:
+            if self.dirty:
+                self.autosaver.schedule(self.session, str(self.session_path) if self.session_path else None,
+                                        self.current_id)
+            else:
+                self.autosaver.clear()
+
+    def watch_current_id(self, _old: str, _new: str) -> None:
+        if self.dirty and self.autosaver is not None:
+            self.autosaver.schedule(self.session, str(self.session_path) if self.session_path else None,
+                                    self.current_id)
+
+    def undo(self) -> bool:
+        if not self._undo:
+            self.notify("Nothing to undo.", timeout=2)
+            return False
+        state = self._undo.pop()
+        self._redo.append(self._state(state.label))
+        self._last_label = None
+        self._set_state(state)
+        self.notify(f"Undid: {state.label}", timeout=2, markup=False)
+        return True
+
+    def redo(self) -> bool:
+        if not self._redo:
+            self.notify("Nothing to redo.", timeout=2)
+            return False
+        state = self._redo.pop()
+        self._undo.append(self._state(state.label))
+        self._last_label = None
+        self._set_state(state)
+        self.notify(f"Redid: {state.label}", timeout=2, markup=False)
+        return True
+
+    def explain(self, explanation) -> None:
+        from paramtui.tui.widgets.explain import ExplainScreen
+
+        self.push_screen(ExplainScreen(explanation))
+
+    # ------------------------------------------------------------------ files
+
+    def save_to(self, path: Path) -> bool:
+        try:
+            save_session(self.session, path)
+        except UserError as e:
+            self.notify(str(e), title="Not saved", severity="error", timeout=15, markup=False)
+            return False
+        self._saved = self.session
+        self.session_path = path
+        self._last_label = None
+        self._after_change()
+        self.notify(f"Saved {path}", timeout=3, markup=False)
+        return True
+
+    def open_path(self, path: Path) -> bool:
+        """Load a session file; on failure the current session stays and the reason is shown."""
+        try:
+            session = load_session(path)
+        except UserError as e:
+            self.notify(str(e), title="Could not open", severity="error", timeout=20, markup=False)
+            return False
+        self._last_label = None
+        ids = [s.id for s in session.scenarios]
+        self._set_state(_State(session, ids[0] if ids else "", path, session, "open"),
+                        push=True, label=f"open {path.name}")
+        self.notify(f"Opened {path} · {len(ids)} scenario(s)", timeout=3, markup=False)
+        return True
+
+    def _ask_save_path(self, then=None) -> None:
+        from paramtui.tui.widgets.path_prompt import PathPrompt
+
+        if self.session_path is not None:
+            initial = str(self.session_path)
+        else:
+            initial = f"{Session().unique_id(self.session.title) or 'session'}.toml"
+
+        def chosen(path: Path | None) -> None:
+            if path is not None and self.save_to(path) and then is not None:
+                then()
+
+        self.push_screen(PathPrompt("Save session as", initial, confirm_overwrite=True,
+                                    current=self.session_path,
+                                    hint=f"TOML session file (relative to {Path.cwd()})"), chosen)
+
+    def action_save(self) -> None:
+        if self.session_path is None:
+            self._ask_save_path()
+        else:
+            self.save_to(self.session_path)
+
+    def action_save_as(self) -> None:
+        self._ask_save_path()
+
+    def action_open(self) -> None:
+        from paramtui.tui.widgets.path_prompt import PathPrompt
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._confirm_discard(lambda: self.open_path(path), f"open {path.name}")
+
+        initial = str(self.session_path.parent) + os.sep if self.session_path and str(self.session_path.parent) != "." else ""
+        self.push_screen(PathPrompt("Open session", initial, must_exist=True,
+                                    hint=f"A paramtui session (.toml), relative to {Path.cwd()}"), chosen)
+
+    def _confirm_discard(self, proceed, what: str) -> None:
+        """Run `proceed` now, or after asking when unsaved changes would be left behind."""
+        if not self.dirty:
+            proceed()
+            return
+        from paramtui.tui.widgets.dialogs import ChoiceScreen
+
+        def answer(choice: str | None) -> None:
+            if choice == "save":
+                if self.session_path is None:
+                    self._ask_save_path(then=proceed)
+                elif self.save_to(self.session_path):
+                    proceed()
+            elif choice == "discard":
+                proceed()
+
+        where = f" to {self.session_path.name}" if self.session_path else ""
+        self.push_screen(ChoiceScreen(
+            "Unsaved changes", f"“{self.session.title}” has changes not saved{where}. Save them before you {what}?",
+            [("s", "Save", "save"), ("d", "Don't save", "discard"), ("c", "Cancel", "cancel")]), answer)
+
+    # ------------------------------------------------------------------ actions
+
+    async def action_mode(self, mode: str) -> None:
+        if self.current_mode == mode:
+            return
+        title = dict((m, t) for m, _k, t in MODE_TABS).get(mode, mode)
+        if mode not in self._modes:
+            self.notify(f"The {title} screen is not in this version of paramtui yet.", timeout=3)
+            return
+        try:
+            screen_class(mode)
+        except Exception as e:  # another screen's import error must not take the app down
+            self.notify(f"The {title} screen failed to load: {e}", severity="error", timeout=10, markup=False)
+            return
+        await self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from paramtui.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        screen = self.screen
+        title = getattr(screen, "TITLE_TEXT", "") or dict((m, t) for m, _k, t in MODE_TABS).get(
+            self.current_mode, "paramtui")
+        self.push_screen(HelpScreen(screen, title))
+
+    def action_undo(self) -> None:
+        self.undo()
+
+    def action_redo(self) -> None:
+        self.redo()
+
+    def action_next_theme(self) -> None:
+        names = [n for n in self.paramtui_themes if n in self.available_themes] or list(self.available_themes)
+        i = names.index(self.theme) + 1 if self.theme in names else 0
+        self.theme = names[i % len(names)]
+        self.notify(f"Theme: {self.theme}  (ctrl+p › Theme lists all)", timeout=2, markup=False)
+
+    def action_new_scenario(self) -> None:
+        from paramtui.core.scenario import Scenario
+
+        base = self.current_scenario
+        new_id = self.session.unique_id(base.id if base else "scenario")
+        if base is not None:
+            new = base.model_copy(update={"id": new_id, "name": f"{base.label} (copy)"})
+        else:
+            new = Scenario(id=new_id, name="Llama 3.1 8B", model="llama-3.1-8b")
+        scenarios = list(self.session.scenarios)
+        at = self.session.index_of(base.id) + 1 if base else len(scenarios)
+        scenarios.insert(at, new)
+        self.apply(self.session.with_scenarios(scenarios), "new scenario", current_id=new_id)
+        self.notify(f"New scenario “{new.label}”", timeout=2, markup=False)
+
+    def select_scenario(self, scenario_id: str) -> None:
+        if scenario_id in {s.id for s in self.session.scenarios}:
+            self.current_id = scenario_id
+
+    async def action_quit(self) -> None:
+        def leave() -> None:
+            self.quit_cleanly = True
+            if self.autosaver is not None:
+                self.autosaver.clear()
+            self.exit(0)
+
+        self._confirm_discard(leave, "quit")
+
+    # ------------------------------------------------------------------ command palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for mode, key, title in MODE_TABS:
+            if mode in self._modes:
+                yield SystemCommand(f"{title} screen", f"Switch to the {title} screen (key {key})",
+                                    lambda m=mode: self.run_action(f"mode('{m}')"))
+        yield SystemCommand("Save session", "Save to the session file (ctrl+s)", self.action_save)
+        yield SystemCommand("Save session as…", "Save to a new file", self.action_save_as)
+        yield SystemCommand("Open session…", "Open a session file (ctrl+o)", self.action_open)
+        yield SystemCommand("Undo", "Undo the last change (ctrl+z)", self.undo)
+        yield SystemCommand("Redo", "Redo (ctrl+y)", self.redo)
+        yield SystemCommand("New scenario", "Copy the current scenario as a new one (ctrl+n)",
+                            self.action_new_scenario)
+        for s in self.session.scenarios:
+            yield SystemCommand(f"Scenario: {s.label}", f"Make “{s.id}” the current scenario",
+                                lambda sid=s.id: self.select_scenario(sid), discover=False)
+        yield SystemCommand("Next theme", "Cycle paramtui's themes (ctrl+t)", self.action_next_theme)
+        yield SystemCommand("Keys", "Show every key (?)", self.action_help)
+        yield from super().get_system_commands(screen)
+
+
+# ---------------------------------------------------------------------- entry point
+
+
+def run_app(session_path: str | None) -> int:
+    """Start the TUI on a session file (or the demo when None); returns the exit status.
+
+    A file that fails to load prints its one-line reason on stderr and returns 2 without
+    starting the UI. SIGHUP (the SSH connection dropped) writes the autosave and exits, so
+    the next start offers to restore it.
+    """
+    session = None
+    if session_path is not None:
+        try:
+            session = load_session(session_path)
+        except UserError as e:
+            print(f"paramtui: {e}", file=sys.stderr)
+            return 2
+    app = ParamApp(session, session_path)
+
+    def hangup(_signum, _frame) -> None:
+        if app.autosaver is not None and app.dirty:
+            app.autosaver.write_now(app.session, str(app.session_path) if app.session_path else None,
+                                    app.current_id)
+        os._exit(129)
+
+    previous = signal.signal(signal.SIGHUP, hangup) if hasattr(signal, "SIGHUP") else None
+    try:
+        app.run()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGHUP, previous)
+        if app.autosaver is not None and not app.quit_cleanly:
+            app.autosaver.flush()
+    if app.return_code not in (0, None):
+        return app.return_code
+    return 0

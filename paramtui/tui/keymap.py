@@ -1,0 +1,25 @@
+"""The screens (modes) and the keys that work everywhere, in one place.
+
+`ModeBar`, the help screen and the app's BINDINGS read these, so a key is described once.
+"""
+
+from __future__ import annotations
+
+# (mode name, key, title). A mode's screen is paramtui/tui/screens/<mode>.py.
+MODE_TABS: list[tuple[str, str, str]] = [
+    ("calculator", "1", "Calculator"),
+    ("compare", "2", "Compare"),
+    ("scaling", "3", "Scaling"),
+    ("deploy", "4", "Deploy"),
+]
+
+# Keys handled by Textual's widgets themselves, listed by the help screen so that `?`
+# really does show every key.
+FIELD_KEYS: list[tuple[str, str]] = [
+    ("tab / shift+tab", "Next / previous control"),
+    ("↑ ↓", "Move in lists and results; open a drop-down list with enter"),
+    ("enter", "Accept a field or choose from a list"),
+    ("→ (in a text field)", "Accept the suggested completion"),
+    ("escape", "Close a dialog or drop-down list; leave a field"),
+    ("ctrl+p", "Command palette: every command by name"),
+]

@@ -1,0 +1,1 @@
+"""The screens: one Textual mode each (calculator, compare, scaling, deploy), plus modals."""

@@ -1,0 +1,649 @@
+"""The Calculator: one scenario's inputs on the left, its results on the right (DESIGN.md, TUI).
+
+Every change to a field is validated at once. A valid change becomes an `app.apply` (one undo
+step per field, keystrokes merged) and the results repaint; an invalid one is marked at the
+field with a one-line reason, and the results keep showing the last valid scenario. Labels
+and formatting come from `paramtui.core.figures`; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from pydantic import ValidationError
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Collapsible, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from paramtui.core import units
+from paramtui.core.errors import UserError
+from paramtui.core.figures import FIGURES, explain
+from paramtui.core.scenario import Scenario
+from paramtui.tui.screens.base import ParamScreen
+from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
+
+GROUP_TITLES = {
+    "model": "Parameters",
+    "inference": "Inference memory",
+    "training": "Training: memory per device, compute",
+    "speed": "Inference speed",
+    "scaling": "Scaling law",
+}
+
+AUTO = "auto"
+
+
+# ---------------------------------------------------------------------- parsing and display
+
+
+def readable_error(error: Exception) -> str:
+    """One short line for a field from a UserError or a pydantic ValidationError."""
+    if isinstance(error, ValidationError):
+        err = error.errors()[0]
+        ctx = err.get("ctx") or {}
+        kind = err["type"]
+        if kind == "greater_than_equal":
+            return f"must be at least {ctx.get('ge')}"
+        if kind == "greater_than":
+            return f"must be more than {ctx.get('gt')}"
+        if kind == "less_than_equal":
+            return f"must be at most {ctx.get('le'):,}" if isinstance(ctx.get("le"), int) else f"must be at most {ctx.get('le')}"
+        if kind == "literal_error":
+            return f"must be one of {ctx.get('expected')}"
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "architecture")
+        msg = err["msg"].removeprefix("Value error, ")
+        return f"{loc}: {msg}" if loc and loc not in msg else msg
+    return str(error)
+
+
+def parse_int(text: str, what: str) -> int:
+    text = text.strip().replace(",", "").replace("_", "")
+    if not text:
+        raise UserError(f"give {what} (a whole number)")
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    value = units.parse_count(text, what)
+    if value != int(value):
+        raise UserError(f"{what} must be a whole number, not {text!r}")
+    return int(value)
+
+
+def parse_optional_count(text: str, what: str) -> float | None:
+    text = text.strip().replace(",", "").replace("_", "")
+    return None if text in ("", AUTO) else units.parse_count(text, what)
+
+
+def parse_fraction(text: str, what: str) -> float | None:
+    text = text.strip()
+    if text in ("", AUTO):
+        return None
+    try:
+        value = float(text.rstrip("%").strip()) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise UserError(f"{what} is a fraction (0.4) or a percentage (40%), not {text!r}") from None
+    if not 0 < value <= 1:
+        raise UserError(f"{what} must be between 0 and 1 (or 1%–100%), not {text}")
+    return value
+
+
+def count_text(value: float | None) -> str:
+    """A count written short when that is exact ('2T', '20M'), else in full."""
+    if value is None:
+        return ""
+    short = units.format_count(value)
+    try:
+        if units.parse_count(short) == value:
+            return short
+    except UserError:
+        pass
+    return f"{value:g}" if float(f"{value:g}") == value else repr(value)
+
+
+def fraction_text(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:g}%"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input: how to read it from a scenario, and how to turn its text into a change."""
+
+    id: str
+    label: str
+    kind: str  # "input" or "select"
+    read: Callable[[Scenario], Any]  # the scenario's value (what the field shows)
+    change: Callable[[Scenario, Any], Scenario]  # a new scenario with the parsed value
+    parse: Callable[[str], Any] | None = None  # inputs: text -> value (raises on bad text)
+    show: Callable[[Any], str] = str  # inputs: value -> text
+    placeholder: str = ""
+
+
+def _nested(section: str, key: str):
+    return lambda s, v: s.with_changes(**{f"{section}__{key}": v})
+
+
+def _top(key: str):
+    return lambda s, v: s.with_changes(**{key: v})
+
+
+def _rename(s: Scenario, v: str) -> Scenario:
+    return s.with_changes(name=v.strip())
+
+
+FIELDS: list[Field] = [
+    Field("name", "Name", "input", lambda s: s.name, _rename, parse=lambda t: t, show=str,
+          placeholder="a label for this scenario"),
+    Field("precision", "Precision", "select", lambda s: s.precision, _top("precision")),
+    Field("kv_precision", "KV cache", "select", lambda s: s.kv_precision or AUTO,
+          lambda s, v: s.with_changes(kv_precision=None if v == AUTO else v)),
+    Field("batch", "Batch", "input", lambda s: s.inference.batch, _nested("inference", "batch"),
+          parse=lambda t: parse_int(t, "batch"), show=str),
+    Field("context", "Context", "input", lambda s: s.inference.context, _nested("inference", "context"),
+          parse=lambda t: parse_int(t, "context"), show=str),
+    Field("target", "Target", "select", lambda s: s.target, _top("target")),
+    Field("gpus", "Devices", "input", lambda s: s.gpus, _top("gpus"),
+          parse=lambda t: parse_int(t, "devices"), show=str),
+    Field("tokens", "Tokens", "input", lambda s: s.training.tokens, _nested("training", "tokens"),
+          parse=lambda t: parse_optional_count(t, "training tokens"), show=count_text),
+    Field("method", "Method", "select", lambda s: s.training.method, _nested("training", "method")),
+    Field("optimizer", "Optimizer", "select", lambda s: s.training.optimizer, _nested("training", "optimizer")),
+    Field("regime", "Regime", "select", lambda s: s.training.regime, _nested("training", "regime")),
+    Field("recompute", "Recompute", "select", lambda s: s.training.recompute, _nested("training", "recompute")),
+    Field("zero", "ZeRO", "select", lambda s: str(s.training.zero),
+          lambda s, v: s.with_changes(training__zero=int(v))),
+    Field("mfu", "MFU", "input", lambda s: s.training.mfu, _nested("training", "mfu"),
+          parse=lambda t: parse_fraction(t, "MFU"), show=fraction_text),
+    Field("law", "Law", "select", lambda s: s.scaling.law or AUTO,
+          lambda s, v: s.with_changes(scaling__law=None if v == AUTO else v)),
+]
+FIELD_BY_ID = {f.id: f for f in FIELDS}
+
+# Architecture fields: editing one turns the model into an explicit [scenario.architecture].
+ARCH_FIELDS: list[tuple[str, str]] = [
+    ("hidden_size", "Hidden"),
+    ("num_hidden_layers", "Layers"),
+    ("num_attention_heads", "Heads"),
+    ("num_key_value_heads", "KV heads"),
+    ("intermediate_size", "FFN"),
+    ("vocab_size", "Vocab"),
+    ("num_local_experts", "Experts"),
+    ("num_experts_per_tok", "Active exp."),
+]
+
+SECTION_BEFORE = {"name": None, "tokens": "Training", "law": "Scaling"}
+
+
+def _static_options(field_id: str) -> list[tuple[str, str]]:
+    if field_id == "precision":
+        from paramtui.core.precision import PRECISION_IDS, get_precision
+
+        return [(f"{p}  ({get_precision(p).bits_per_weight:.3g} bit)", p) for p in PRECISION_IDS]
+    if field_id == "kv_precision":
+        from paramtui.core.precision import KV_PRECISION_IDS
+
+        return [("auto (16-bit)", AUTO)] + [(p, p) for p in KV_PRECISION_IDS]
+    if field_id == "target":
+        from paramtui.core.targets import default_targets
+
+        order = ["phone", "edge", "laptop", "desktop-gpu", "datacenter-gpu", "node", "cpu-server"]
+        targets = sorted(default_targets().targets.values(),
+                         key=lambda t: (order.index(t.kind) if t.kind in order else 99, t.memory_bytes, t.name))
+        return [(f"{t.name}", t.id) for t in targets]
+    if field_id == "method":
+        return [("full", "full"), ("LoRA", "lora"), ("QLoRA (4-bit base)", "qlora")]
+    if field_id == "optimizer":
+        return [("AdamW", "adamw"), ("AdamW 8-bit", "adamw-8bit"), ("SGD + momentum", "sgd"),
+                ("Adafactor", "adafactor"), ("Lion", "lion")]
+    if field_id == "regime":
+        return [("mixed (fp32 master)", "mixed"), ("pure bf16", "bf16"), ("fp32", "fp32")]
+    if field_id == "recompute":
+        return [("none", "none"), ("selective", "selective"), ("full", "full")]
+    if field_id == "zero":
+        return [("0 (plain DDP)", "0"), ("1 (optimizer)", "1"), ("2 (+ gradients)", "2"), ("3 (+ weights, FSDP)", "3")]
+    if field_id == "law":
+        return [("auto", AUTO), ("Chinchilla (Hoffmann 2022)", "chinchilla"),
+                ("Epoch AI (Besiroglu 2024)", "epoch"), ("Kaplan 2020", "kaplan")]
+    return []
+
+
+# ---------------------------------------------------------------------- widgets
+
+
+class ModelField(Static, can_focus=True):
+    """Shows the scenario's model; enter or space opens the model picker."""
+
+    BINDINGS = [Binding("enter,space", "press", "Choose model", show=False)]
+    DEFAULT_CSS = """
+    ModelField { width: 1fr; height: 1; background: $boost; }
+    ModelField:focus { background: $primary 30%; text-style: bold; }
+    """
+
+    class Pressed(Message):
+        pass
+
+    def action_press(self) -> None:
+        self.post_message(self.Pressed())
+
+    def on_click(self) -> None:
+        self.post_message(self.Pressed())
+
+
+# ---------------------------------------------------------------------- results list
+
+
+class FigureList(OptionList):
+    """The results: one row per figure, grouped; `e` or enter explains the highlighted one."""
+
+    BINDINGS = [
+        Binding("e", "explain", "Explain"),
+    ]
+
+    def action_explain(self) -> None:
+        if self.highlighted is None:
+            return
+        option = self.get_option_at_index(self.highlighted)
+        if option.id and not option.disabled:
+            self.screen.explain_figure(option.id)
+
+
+def _figure_prompt(label: str, value: str, bad: bool = False) -> Table:
+    grid = Table.grid(expand=True, padding=(0, 0, 0, 1))
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_row(Text(label), Text(value, style="bold reverse" if bad else "bold"))
+    return grid
+
+
+def _section_prompt(title: str) -> Text:
+    return Text(f"── {title} ", style="bold")
+
+
+# ---------------------------------------------------------------------- the screen
+
+
+class CalculatorScreen(ParamScreen):
+    MODE = "calculator"
+    TITLE_TEXT = "Calculator"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS = [
+        Binding("ctrl+l", "pick_model", "Model", tooltip="Choose the model: catalog or a bare count"),
+        Binding("ctrl+r", "focus_results", "Results", tooltip="Move to the results list"),
+        Binding("escape", "focus_results", "Results", show=False),
+        Binding("ctrl+pagedown", "scenario(1)", "Next scenario", show=False),
+        Binding("ctrl+pageup", "scenario(-1)", "Previous scenario", show=False),
+        Binding("right_square_bracket", "scenario(1)", "Next scenario", show=False),
+        Binding("left_square_bracket", "scenario(-1)", "Previous scenario", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    CalculatorScreen #calc-body { height: 1fr; }
+    CalculatorScreen #calc-form {
+        width: 37; padding: 0 1 0 0; border-right: vkey $panel-lighten-2;
+        scrollbar-size-vertical: 1;
+    }
+    CalculatorScreen.-wide #calc-form { width: 50; }
+    CalculatorScreen .row { height: 1; margin: 0 0 0 1; }
+    CalculatorScreen .row > Label { width: 10; color: $text-muted; }
+    CalculatorScreen .row:focus-within > Label { color: $accent; text-style: bold; }
+    CalculatorScreen .row > Input, CalculatorScreen .row > Select { width: 1fr; }
+    CalculatorScreen .row > Input.invalid { text-style: underline; color: $error; }
+    CalculatorScreen .field-error { display: none; color: $error; margin: 0 0 0 11; height: auto; }
+    CalculatorScreen .field-error.-shown { display: block; }
+    CalculatorScreen .section { margin: 1 0 0 1; text-style: bold; color: $secondary; }
+    CalculatorScreen Collapsible { margin: 1 0 0 0; padding: 0; border: none; background: transparent; }
+    CalculatorScreen Collapsible > Contents { padding: 0; }
+    CalculatorScreen #calc-results { width: 1fr; padding: 0 0 0 1; }
+    CalculatorScreen #results-head { height: auto; }
+    CalculatorScreen #results-banner { display: none; color: $error; text-style: bold; height: auto; }
+    CalculatorScreen #results-banner.-shown { display: block; }
+    CalculatorScreen MemoryBar { margin: 0 1 0 0; }
+    CalculatorScreen.-wide MemoryBar { margin: 0 1 1 0; }
+    CalculatorScreen FigureList { height: 1fr; border: none; padding: 0; scrollbar-size-vertical: 1; }
+    CalculatorScreen FigureList:focus { background-tint: $foreground 4%; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown_id: str | None = None  # the scenario the form shows
+        self._invalid: dict[str, str] = {}  # field id -> reason
+        self._estimate = None  # the last valid Estimate shown
+        self._option_ids: list[str] = []
+
+    # ------------------------------------------------------------------ layout
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="calc-body"):
+            with VerticalScroll(id="calc-form"):
+                scenarios = [(sc.label, sc.id) for sc in self.app.session.scenarios]
+                yield from self._row("scenario", "Scenario", Select(
+                    scenarios, id="f-scenario", compact=True, allow_blank=not scenarios, prompt="(none)"))
+                current = self.app.current_scenario
+                for f in FIELDS:
+                    if f.id in SECTION_BEFORE and SECTION_BEFORE[f.id]:
+                        yield Static(SECTION_BEFORE[f.id], classes="section")
+                    if f.kind == "select":
+                        options = _static_options(f.id)
+                        value = f.read(current) if current is not None else Select.BLANK
+                        if value not in {v for _l, v in options}:
+                            value = Select.BLANK
+                        widget = Select(options, id=f"f-{f.id}", compact=True, allow_blank=False, value=value)
+                    else:
+                        widget = Input(id=f"f-{f.id}", compact=True, placeholder=f.placeholder)
+                    yield from self._row(f.id, f.label, widget)
+                    if f.id == "name":
+                        yield from self._row("model", "Model", ModelField(id="f-model"))
+                with Collapsible(title="Architecture (edit to customise)", collapsed=True, id="arch"):
+                    for key, label in ARCH_FIELDS:
+                        yield from self._row(f"arch-{key}", label, Input(id=f"f-arch-{key}", compact=True))
+            with Vertical(id="calc-results"):
+                yield Static(id="results-head")
+                yield Static(id="results-banner")
+                yield MemoryBar("Inference", id="bar-inference")
+                yield MemoryBar("Training", id="bar-training")
+                yield FigureList(id="figures")
+
+    def _row(self, field_id: str, label: str, widget) -> ComposeResult:
+        with Horizontal(classes="row", id=f"row-{field_id}"):
+            yield Label(label)
+            yield widget
+        yield Static("", classes="field-error", id=f"err-{field_id}")
+
+    def on_mount(self) -> None:
+        options: list[Option] = []
+        self._option_ids = []
+        for group, title in GROUP_TITLES.items():
+            options.append(Option(_section_prompt(title), id=f"section:{group}", disabled=True))
+            for fig in FIGURES.values():
+                if fig.group == group:
+                    options.append(Option(_figure_prompt(fig.label, "…"), id=fig.key))
+                    self._option_ids.append(fig.key)
+        figures = self.query_one(FigureList)
+        figures.add_options(options)
+        super().on_mount()
+        self.query_one("#f-precision", Select).focus()
+
+    # ------------------------------------------------------------------ painting
+
+    def refresh_from_session(self) -> None:
+        app = self.app
+        scenario = app.current_scenario
+        self._fill_scenario_select()
+        if scenario is None:
+            self._estimate = None
+            self.query_one("#results-head", Static).update(
+                Text("No scenarios in this session. ctrl+n adds one.", style="bold"))
+            self.query_one("#calc-form").disabled = True
+            return
+        self.query_one("#calc-form").disabled = False
+        switched = scenario.id != self._shown_id
+        if switched:
+            self._invalid.clear()
+            self._shown_id = scenario.id
+        result = app.estimate_for(scenario.id)
+        if isinstance(result, Exception):
+            self._invalid.setdefault("_scenario", readable_error(result))
+        else:
+            self._invalid.pop("_scenario", None)
+            self._estimate = result
+        self._fill_form(scenario, force=switched)
+        self._paint_results()
+
+    def _fill_scenario_select(self) -> None:
+        select = self.query_one("#f-scenario", Select)
+        options = [(s.label, s.id) for s in self.app.session.scenarios]
+        with select.prevent(Select.Changed):
+            if getattr(select, "_paramtui_options", None) != options and options:
+                select.set_options(options)
+                select._paramtui_options = options
+            if options and select.value != self.app.current_scenario.id:
+                select.value = self.app.current_scenario.id
+
+    def _fill_form(self, scenario: Scenario, force: bool) -> None:
+        for f in FIELDS:
+            if f.id in self._invalid and not force:
+                continue  # keep what the user typed, and its mark, until it is fixed
+            value = f.read(scenario)
+            if f.kind == "select":
+                select = self.query_one(f"#f-{f.id}", Select)
+                with select.prevent(Select.Changed):
+                    self._ensure_option(select, f.id, value)
+                    if select.value != value:
+                        select.value = value
+            else:
+                field = self.query_one(f"#f-{f.id}", Input)
+                try:
+                    same = f.parse(field.value) == value
+                except (UserError, ValueError):
+                    same = False
+                if force or not same:
+                    with field.prevent(Input.Changed):
+                        field.value = f.show(value) if value is not None else ""
+            self._mark(f.id, None)
+        est = self._estimate
+        if est is not None and est.scenario.id == scenario.id:
+            self._fill_placeholders(est)
+        self._fill_model(scenario, est)
+        arch = est.architecture if est is not None and est.scenario.id == scenario.id else None
+        for key, _label in ARCH_FIELDS:
+            fid = f"arch-{key}"
+            if fid in self._invalid and not force:
+                continue
+            field = self.query_one(f"#f-{fid}", Input)
+            value = getattr(arch, key, None) if arch is not None else None
+            if key == "num_key_value_heads" and arch is not None and value is None:
+                value = arch.num_attention_heads
+            text = "" if value is None else str(value)
+            if field.value != text:
+                with field.prevent(Input.Changed):
+                    field.value = text
+            self._mark(fid, None)
+
+    def _ensure_option(self, select: Select, field_id: str, value: str) -> None:
+        """A value from a file that the list lacks (e.g. gptq-int4-g64) is added to the list."""
+        options = _static_options(field_id)
+        if value not in {v for _l, v in options}:
+            select.set_options(options + [(value, value)])
+
+    def _fill_placeholders(self, est) -> None:
+        tokens = est.values.get("compute.training_tokens")
+        self.query_one("#f-tokens", Input).placeholder = f"auto: {units.format_count(tokens)}" if tokens else "auto"
+        from paramtui.core import compute as compute_mod
+
+        mfu = getattr(compute_mod, "DEFAULT_MFU", None)
+        self.query_one("#f-mfu", Input).placeholder = f"auto: {mfu * 100:g}%" if mfu else "auto"
+        kv = est.kv_precision.id
+        select = self.query_one("#f-kv_precision", Select)
+        options = _static_options("kv_precision")
+        options[0] = (f"auto ({kv})", AUTO)
+        if getattr(select, "_paramtui_options", None) != options:
+            with select.prevent(Select.Changed):
+                value = select.value
+                select.set_options(options if value in {v for _l, v in options} else options + [(value, value)])
+                select.value = value
+                select._paramtui_options = options
+
+    def _fill_model(self, scenario: Scenario, est) -> None:
+        button = self.query_one("#f-model", ModelField)
+        if scenario.model is not None:
+            name = est.model_name if est is not None and est.scenario.id == scenario.id else scenario.model
+        elif scenario.params is not None:
+            name = f"{units.format_count(scenario.params)} (bare count)"
+        else:
+            name = "custom architecture"
+        button.update(Text(f"{name} ▸", no_wrap=True, overflow="ellipsis"))
+
+    def _paint_results(self) -> None:
+        est = self._estimate
+        head = self.query_one("#results-head", Static)
+        banner = self.query_one("#results-banner", Static)
+        problems = [f"✗ {FIELD_LABEL.get(k, k)}: {v}" for k, v in self._invalid.items()]
+        if problems:
+            banner.update(Text("\n".join(problems) + "\n  results below are for the last valid inputs"))
+            banner.add_class("-shown")
+        else:
+            banner.remove_class("-shown")
+        if est is None:
+            head.update(Text("No results yet: fix the inputs marked ✗.", style="bold"))
+            return
+        t = est.target
+        dev = f"{est.scenario.gpus}× " if est.scenario.gpus > 1 else ""
+        line = Text()
+        line.append(f"{est.model_name} · {units.format_count(est.params.total)} params · {est.precision.name}"
+                    f" · {dev}{t.name}")
+        if est.nominal_architecture:
+            line.append("\n")
+            line.append("! ", style="bold")
+            line.append("bare count: a typical shape of this size is assumed (layers, heads, vocab)")
+        head.update(line)
+        v = est.values
+        usable = t.usable_memory_bytes * est.devices
+        self.query_one("#bar-inference", MemoryBar).set_parts([
+            MemoryPart("weights", v.get("memory.weights_bytes") or 0),
+            MemoryPart("KV", v.get("memory.kv_cache_bytes") or 0),
+            MemoryPart("activations", v.get("memory.activations_bytes") or 0, "act"),
+            MemoryPart("overhead", v.get("memory.overhead_bytes") or 0, "other"),
+        ], usable, f"usable on {est.devices}× {t.name.split(' (')[0]}")
+        self.query_one("#bar-training", MemoryBar).set_parts([
+            MemoryPart("weights", v.get("memory.training.weights_bytes") or 0),
+            MemoryPart("gradients", v.get("memory.training.gradients_bytes") or 0, "grads"),
+            MemoryPart("optimizer", v.get("memory.training.optimizer_bytes") or 0, "optim"),
+            MemoryPart("activations", v.get("memory.training.activations_bytes") or 0, "act"),
+        ], t.usable_memory_bytes, "per device", peak=v.get("memory.training.total_bytes"))
+        figures = self.query_one(FigureList)
+        for key in self._option_ids:
+            fig = FIGURES[key]
+            value = fig.value(est)
+            text = fig.format(est)
+            bad = key == "memory.fits" and value is False
+            figures.replace_option_prompt(key, _figure_prompt(fig.label, text, bad))
+
+    # ------------------------------------------------------------------ editing
+
+    def _mark(self, field_id: str, reason: str | None) -> None:
+        error = self.query_one(f"#err-{field_id}", Static)
+        widget = self.query_one(f"#f-{field_id}")
+        if reason:
+            self._invalid[field_id] = reason
+            error.update(Text(f"✗ {reason}"))
+            error.add_class("-shown")
+            widget.add_class("invalid")
+        else:
+            self._invalid.pop(field_id, None)
+            error.remove_class("-shown")
+            widget.remove_class("invalid")
+
+    def _try(self, field_id: str, make: Callable[[Scenario], Scenario], label: str) -> None:
+        """Build the changed scenario; apply it if valid, else mark the field and keep the results."""
+        scenario = self.app.current_scenario
+        if scenario is None:
+            return
+        try:
+            new = make(scenario)
+            if new != scenario:
+                from paramtui.core.estimate import estimate
+
+                estimate(new)  # a scenario the core cannot estimate is marked here, not applied
+        except (UserError, ValidationError, ValueError) as e:
+            self._mark(field_id, readable_error(e))
+            self._paint_results()
+            return
+        had_problem = field_id in self._invalid
+        self._mark(field_id, None)
+        if new == scenario:
+            if had_problem:
+                self._paint_results()
+            return
+        self.app.apply(self.app.session.replace_scenario(new), label)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        field_id = (event.input.id or "").removeprefix("f-")
+        event.stop()
+        if event.value != event.input.value:
+            return  # a stale message: the field was set again since
+        if field_id.startswith("arch-"):
+            key = field_id.removeprefix("arch-")
+            self._try(field_id, lambda s: self._with_arch(s, key, event.value), f"architecture {key}")
+            return
+        f = FIELD_BY_ID.get(field_id)
+        if f is None or f.parse is None:
+            return
+        self._try(field_id, lambda s: f.change(s, f.parse(event.value)), f"{f.label.lower()} of {self._label()}")
+
+    def _with_arch(self, scenario: Scenario, key: str, text: str) -> Scenario:
+        from paramtui.core.architecture import Architecture
+
+        est = self._estimate
+        if est is None or est.scenario.id != scenario.id:
+            raise UserError("fix the other inputs first")
+        value = parse_int(text, key)
+        data = est.architecture.model_dump()
+        data[key] = value
+        return scenario.with_changes(architecture=Architecture.model_validate(data))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value != event.select.value:
+            return  # a stale message (e.g. the initial value, set again since)
+        field_id = (event.select.id or "").removeprefix("f-")
+        if field_id == "scenario":
+            if isinstance(event.value, str):
+                self.app.select_scenario(event.value)
+            return
+        f = FIELD_BY_ID.get(field_id)
+        if f is None or event.value is Select.BLANK:
+            return
+        self._try(field_id, lambda s: f.change(s, event.value), f"{f.label.lower()} of {self._label()}")
+
+    def _label(self) -> str:
+        s = self.app.current_scenario
+        return s.label if s else ""
+
+    def on_model_field_pressed(self, event: ModelField.Pressed) -> None:
+        event.stop()
+        self.action_pick_model()
+
+    def action_pick_model(self) -> None:
+        from paramtui.tui.widgets.model_picker import ModelPicker
+
+        def picked(choice) -> None:
+            if not choice:
+                return
+            kind, value = choice
+            what = f"model {value}" if kind == "model" else f"{units.format_count(value)} parameters"
+            self._try("model", lambda s: s.with_changes(**{kind: value}), f"{what} for {self._label()}")
+
+        self.app.push_screen(ModelPicker(), picked)
+
+    def action_focus_results(self) -> None:
+        self.query_one(FigureList).focus()
+
+    def action_scenario(self, delta: int) -> None:
+        ids = [s.id for s in self.app.session.scenarios]
+        if ids:
+            current = self.app.current_scenario.id
+            self.app.select_scenario(ids[(ids.index(current) + delta) % len(ids)])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.option_list, FigureList) and event.option.id:
+            event.stop()
+            self.explain_figure(event.option.id)
+
+    def explain_figure(self, key: str) -> None:
+        if self._estimate is None:
+            return
+        self.app.explain(explain(self._estimate, key))
+
+
+FIELD_LABEL = {f.id: f.label for f in FIELDS} | {"model": "Model", "_scenario": "Scenario"} | {
+    f"arch-{k}": label for k, label in ARCH_FIELDS}
+
+SCREEN = CalculatorScreen

@@ -1,0 +1,582 @@
+"""Compare (mode "compare", key 2): scenarios as rows, figures as columns, a pinned baseline.
+
+The table is `paramtui.core.export.comparison_table` — the very table `ctrl+e` and
+`paramtui export` write — drawn in a DataTable. Every edit (add, duplicate, rename, delete,
+reorder, the what-if keys, baseline, sort, columns) is a new Session handed to `app.apply`,
+so ctrl+z / ctrl+y undo and redo it and every other screen follows.
+
+Better/worse against the baseline is said in words under each value ("+12% worse"), with
+colour only as a second cue, so it reads the same with NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from paramtui.core.errors import UserError
+from paramtui.core.export import (
+    FORMATS,
+    ComparisonTable,
+    comparison_table,
+    format_for,
+    table_markdown,
+    write_table,
+)
+from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES
+from paramtui.core.session import Session, ViewSettings
+from paramtui.tui.screens.base import ParamScreen
+
+NAME_KEY = "scenario.name"
+TARGET_KIND_ORDER = ("phone", "edge", "laptop", "desktop-gpu", "datacenter-gpu", "node", "cpu-server")
+# (key, field in Scenario.with_changes, what the user calls it, lowest, highest)
+_SCALED_INPUTS = {
+    "batch": ("inference__batch", "batch", 1, 1_000_000),
+    "context": ("inference__context", "context", 1, 100_000_000),
+    "gpus": ("gpus", "devices", 1, 100_000),
+}
+_FORMAT_CHOICES = [("c", "CSV", "csv"), ("j", "JSON", "json"), ("m", "Markdown", "md"),
+                   ("h", "HTML", "html"), ("t", "LaTeX", "tex")]
+
+
+def _safe_estimate(scenario):
+    """The core's estimate; a bug inside it becomes this row's error, not a crashed screen."""
+    from paramtui.core.estimate import estimate
+
+    try:
+        return estimate(scenario)
+    except (UserError, ValueError, ArithmeticError):
+        raise
+    except Exception as e:  # noqa: BLE001 - shown in the row, so the rest of the table still works
+        raise UserError(f"internal error (please report): {type(e).__name__}: {e}") from e
+
+
+def target_cycle() -> list[str]:
+    """Targets from small to big: by kind (phone … node), then by memory."""
+    from paramtui.core.targets import default_targets
+
+    targets = default_targets().targets.values()
+
+    def order(t):
+        kind = TARGET_KIND_ORDER.index(t.kind) if t.kind in TARGET_KIND_ORDER else len(TARGET_KIND_ORDER)
+        return (kind, t.memory_bytes * t.devices, t.id)
+
+    return [t.id for t in sorted(targets, key=order)]
+
+
+def _step(items: list[str], current: str, step: int) -> str:
+    if current in items:
+        return items[(items.index(current) + step) % len(items)]
+    return items[0] if step > 0 else items[-1]
+
+
+class CompareScreen(ParamScreen):
+    MODE = "compare"
+    TITLE_TEXT = "Compare"
+
+    DEFAULT_CSS = """
+    CompareScreen #compare-status { height: 1; padding: 0 1; color: $text-muted; }
+    CompareScreen #compare-table { height: 1fr; }
+    CompareScreen #compare-detail { height: 2; padding: 0 1; background: $panel; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "open_calculator", "Calculator", priority=True, show=False,
+                tooltip="Open the focused scenario in the Calculator"),
+        Binding("a", "add", "Add", tooltip="Add a scenario from the model catalog (type to filter)"),
+        Binding("d", "duplicate", "Duplicate", show=False, tooltip="Duplicate the focused scenario"),
+        Binding("r", "rename", "Rename", show=False, tooltip="Rename the focused scenario"),
+        Binding("delete,x", "delete", "Del", key_display="del",
+                tooltip="Delete the focused scenario (ctrl+z brings it back)"),
+        Binding("shift+up,left_square_bracket", "move(-1)", "Move up", show=False,
+                tooltip="Move the focused scenario up ([ or shift+↑)"),
+        Binding("shift+down,right_square_bracket", "move(1)", "Move down", show=False,
+                tooltip="Move the focused scenario down (] or shift+↓)"),
+        Binding("p", "precision(1)", "Prec", tooltip="Precision: next lower (p) / higher (P)"),
+        Binding("P", "precision(-1)", "Prec back", show=False, tooltip="Precision: next higher"),
+        Binding("t", "target(1)", "Target", tooltip="Target: next bigger (t) / smaller (T)"),
+        Binding("T", "target(-1)", "Target back", show=False, tooltip="Target: next smaller"),
+        Binding("b", "scale('batch', 2)", "Batch×2", show=False, tooltip="Batch ×2 (b) / ÷2 (B)"),
+        Binding("B", "scale('batch', 0.5)", "Batch÷2", show=False, tooltip="Batch ÷2"),
+        Binding("c", "scale('context', 2)", "Ctx×2", show=False, tooltip="Context ×2 (c) / ÷2 (C)"),
+        Binding("C", "scale('context', 0.5)", "Ctx÷2", show=False, tooltip="Context ÷2"),
+        Binding("g", "scale('gpus', 2)", "GPUs×2", show=False, tooltip="Devices ×2 (g) / ÷2 (G)"),
+        Binding("G", "scale('gpus', 0.5)", "GPUs÷2", show=False, tooltip="Devices ÷2"),
+        Binding("m", "baseline", "Base", tooltip="Pin the focused scenario as the baseline (again: unpin)"),
+        Binding("s", "sort", "Sort", tooltip="Sort by the focused column: ascending, descending, off"),
+        Binding("v", "columns", "Cols", tooltip="Choose and order the columns (saved in the session)"),
+        Binding("e", "explain", "Explain", show=False, tooltip="Explain the focused figure: formula and source"),
+        Binding("y", "copy", "Copy", show=False, tooltip="Copy the table as Markdown to the clipboard (OSC 52)"),
+        Binding("ctrl+e", "export", "Export", tooltip="Export the table: CSV, JSON, Markdown, HTML, LaTeX"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.table: ComparisonTable | None = None
+        self._painted_session: Session | None = None
+        self._column_key: str | None = None
+        self._painting = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="compare-status")
+        table = DataTable(id="compare-table", cursor_type="cell", zebra_stripes=True, header_height=2)
+        table.fixed_columns = 1
+        yield table
+        yield Static("", id="compare-detail")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(DataTable).focus()
+
+    # ------------------------------------------------------------------ painting
+
+    @property
+    def session(self) -> Session:
+        return self.app.session
+
+    def build_table(self) -> ComparisonTable:
+        return comparison_table(self.session, strict=False, estimator=_safe_estimate)
+
+    def refresh_from_session(self) -> None:
+        if self.session is not self._painted_session:
+            self._paint_table()
+        self._follow_current()
+        self._paint_status()
+        self._paint_detail()
+
+    def _styles(self) -> dict[str, str]:
+        theme = self.app.current_theme
+        return {"better": theme.success or "green", "worse": theme.error or "red", "same": "",
+                None: ""}
+
+    def _name_width(self) -> int:
+        width = self.size.width or self.app.size.width or 80
+        return 24 if width < 100 else 34
+
+    def _paint_table(self) -> None:
+        self._painting = True
+        try:
+            self.table = table = self.build_table()
+            self._painted_session = self.session
+            data = self.query_one(DataTable)
+            data.clear(columns=True)
+            styles = self._styles()
+            deltas = table.baseline is not None
+            sort_key, descending = (table.sort.lstrip("-"), table.sort.startswith("-")) if table.sort else (None, False)
+            columns = list(table.columns)
+            for fig in columns:
+                label = Text(_header(fig.label, fig.short), style="bold")
+                if fig.key == sort_key:
+                    label.append(" ▼" if descending else " ▲")
+                width = self._name_width() if fig.key == NAME_KEY else None
+                data.add_column(label, key=fig.key, width=width)
+            numeric = [any(isinstance(r.cells[i].value, (int, float)) and not isinstance(r.cells[i].value, bool)
+                           for r in table.rows) for i in range(len(columns))]
+            for row in table.rows:
+                cells = []
+                for i, (fig, cell) in enumerate(zip(columns, row.cells)):
+                    justify = "right" if numeric[i] else "left"
+                    if fig.key == NAME_KEY:
+                        text = Text(row.label, no_wrap=True, overflow="ellipsis")
+                        text.truncate(self._name_width(), overflow="ellipsis")
+                        if deltas or row.error:
+                            note = ("✗ " + row.error) if row.error else ("◆ baseline" if row.is_baseline else "")
+                            text.append("\n" + note, style="bold" if row.is_baseline else
+                                        (styles["worse"] if row.error else "dim"))
+                        cells.append(text)
+                        continue
+                    text = Text(cell.text, justify=justify, no_wrap=True)
+                    if deltas and not row.is_baseline:
+                        change = cell.change_text
+                        text.append("\n" + change, style=styles.get(cell.verdict, "") or ("dim" if change else ""))
+                    elif row.error and i == 1:
+                        text.append("\n" + "(not computed)", style="dim")
+                    cells.append(text)
+                height = 2 if (deltas or row.error) else 1
+                data.add_row(*cells, key=row.scenario_id, height=height)
+        finally:
+            self._painting = False
+
+    def _row_ids(self) -> list[str]:
+        return [r.scenario_id for r in self.table.rows] if self.table else []
+
+    def _follow_current(self) -> None:
+        """Put the cursor on app.current_id, keeping the focused column."""
+        data = self.query_one(DataTable)
+        ids = self._row_ids()
+        if not ids:
+            return
+        row = ids.index(self.app.current_id) if self.app.current_id in ids else 0
+        keys = self.table.column_keys
+        column = keys.index(self._column_key) if self._column_key in keys else min(data.cursor_column, len(keys) - 1)
+        if (data.cursor_row, data.cursor_column) != (row, column):
+            self._painting = True
+            try:
+                data.move_cursor(row=row, column=column)
+            finally:
+                self._painting = False
+
+    def _paint_status(self) -> None:
+        table = self.table
+        parts = [f"{len(table.rows)} scenario{'s' if len(table.rows) != 1 else ''}"]
+        if table.baseline:
+            parts.append(f"baseline ◆ {table.row(table.baseline).label}")
+        else:
+            parts.append("no baseline (m pins one)")
+        if table.sort:
+            key = table.sort.lstrip("-")
+            parts.append(f"sorted by {FIGURES[key].label} {'▼ high→low' if table.sort.startswith('-') else '▲ low→high'}")
+        self.query_one("#compare-status", Static).update(Text(" · ".join(parts), no_wrap=True, overflow="ellipsis"))
+
+    def _focused(self):
+        """(row, figure key) under the cursor, or (None, None) in an empty table."""
+        if not self.table or not self.table.rows:
+            return None, None
+        data = self.query_one(DataTable)
+        ids = self._row_ids()
+        row = self.table.rows[min(max(data.cursor_row, 0), len(ids) - 1)]
+        keys = self.table.column_keys
+        key = keys[min(max(data.cursor_column, 0), len(keys) - 1)]
+        return row, key
+
+    def _paint_detail(self) -> None:
+        detail = self.query_one("#compare-detail", Static)
+        row, key = self._focused()
+        if row is None:
+            detail.update(Text("No scenarios. a adds one from the catalog.", style="bold"))
+            return
+        fig = FIGURES[key]
+        if row.error:
+            detail.update(Text.assemble((f"{row.label}: ", "bold"), ("✗ ", "bold"), row.error))
+            return
+        cell = row.cell(key)
+        line = Text.assemble((f"{row.label}", "bold"), f" · {fig.label}: ", (cell.text, "bold"))
+        if self.table.baseline and not row.is_baseline:
+            base = self.table.row(self.table.baseline)
+            change = cell.long_change_text or "no change to compare"
+            line.append(f"\nvs baseline {base.cell(key).text}: ")
+            line.append(change, style=self._styles().get(cell.verdict, "") or "")
+        elif row.is_baseline:
+            line.append("\n◆ the baseline: other rows show their change against it")
+        else:
+            line.append("\ne explains · enter opens in Calculator · m pins as baseline")
+        detail.update(line)
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        event.stop()
+        if self.table is None:
+            return
+        keys = self.table.column_keys
+        if 0 <= event.coordinate.column < len(keys):
+            self._column_key = keys[event.coordinate.column]
+        ids = self._row_ids()
+        if not self._painting and 0 <= event.coordinate.row < len(ids):
+            scenario_id = ids[event.coordinate.row]
+            if scenario_id != self.app.current_id:
+                self.app.current_id = scenario_id
+        self._paint_detail()
+
+    def on_resize(self, _event) -> None:
+        if self.table is not None:
+            self._painted_session = None
+            self.refresh_from_session()
+
+    # ------------------------------------------------------------------ helpers
+
+    def _current(self):
+        return self.app.current_scenario
+
+    def _apply(self, session: Session, label: str, current_id: str | None = None) -> None:
+        self.app.apply(session, label, current_id=current_id)
+
+    def _change_current(self, label: str, **changes) -> bool:
+        scenario = self._current()
+        if scenario is None:
+            return False
+        try:
+            changed = scenario.with_changes(**changes)
+        except (UserError, ValueError) as e:
+            self.notify(_first_line(e), title="Not changed", severity="warning", markup=False)
+            return False
+        self._apply(self.session.replace_scenario(changed), f"{label} of {scenario.id}")
+        return True
+
+    # ------------------------------------------------------------------ actions
+
+    def action_open_calculator(self) -> None:
+        row, _key = self._focused()
+        if row is not None:
+            self.app.current_id = row.scenario_id
+        self.app.run_action("mode('calculator')")
+
+    def action_add(self) -> None:
+        from paramtui.tui.widgets.compare_dialogs import ModelPicker
+
+        def chosen(model_id: str | None) -> None:
+            if model_id is None:
+                return
+            from paramtui.core.catalog import get_model
+            from paramtui.core.scenario import Scenario
+
+            entry = get_model(model_id)
+            new_id = self.session.unique_id(model_id.replace(".", "-"))
+            base = self._current()
+            if base is not None:
+                new = base.with_changes(id=new_id, name=entry.name, model=model_id)
+            else:
+                new = Scenario(id=new_id, name=entry.name, model=model_id)
+            self._insert_after_current(new, f"add {new_id}")
+            self.notify(f"Added “{entry.name}” (same precision, target and workload as the focused row)",
+                        timeout=3, markup=False)
+
+        self.app.push_screen(ModelPicker(), chosen)
+
+    def _insert_after_current(self, new, label: str) -> None:
+        scenarios = list(self.session.scenarios)
+        current = self._current()
+        at = self.session.index_of(current.id) + 1 if current is not None else len(scenarios)
+        scenarios.insert(at, new)
+        self._apply(self.session.with_scenarios(scenarios), label, current_id=new.id)
+
+    def action_duplicate(self) -> None:
+        base = self._current()
+        if base is None:
+            return
+        new_id = self.session.unique_id(base.id)
+        new = base.with_changes(id=new_id, name=f"{base.label} (copy)")
+        self._insert_after_current(new, f"duplicate {base.id} as {new_id}")
+        self.notify(f"Duplicated as “{new.label}”", timeout=2, markup=False)
+
+    def action_rename(self) -> None:
+        from paramtui.tui.widgets.compare_dialogs import NamePrompt
+
+        scenario = self._current()
+        if scenario is None:
+            return
+
+        def named(name: str | None) -> None:
+            if name is not None and name != scenario.name:
+                self._change_current(f"rename to {name}", name=name)
+
+        self.app.push_screen(NamePrompt(f"Rename “{scenario.label}”", scenario.label,
+                                        hint=f"id {scenario.id} stays; the name is what tables show"), named)
+
+    def action_delete(self) -> None:
+        scenario = self._current()
+        if scenario is None:
+            return
+        if len(self.session.scenarios) == 1:
+            self.notify("The last scenario stays: add another (a) first.", severity="warning", timeout=3)
+            return
+        ids = self._row_ids()
+        index = ids.index(scenario.id) if scenario.id in ids else 0
+        remaining = [i for i in ids if i != scenario.id]
+        next_id = remaining[min(index, len(remaining) - 1)]
+        scenarios = [s for s in self.session.scenarios if s.id != scenario.id]
+        self._apply(self.session.with_scenarios(scenarios), f"delete {scenario.id}", current_id=next_id)
+        self.notify(f"Deleted “{scenario.label}” · ctrl+z brings it back", timeout=4, markup=False)
+
+    def action_move(self, step: int) -> None:
+        """Move in the order shown; a sorted table becomes that order, unsorted, first."""
+        scenario = self._current()
+        ids = self._row_ids()
+        if scenario is None or scenario.id not in ids:
+            return
+        i = ids.index(scenario.id)
+        j = i + step
+        if not 0 <= j < len(ids):
+            self.notify("Already at the " + ("top." if step < 0 else "bottom."), timeout=2)
+            return
+        ids[i], ids[j] = ids[j], ids[i]
+        by_id = {s.id: s for s in self.session.scenarios}
+        view = ViewSettings(columns=self.session.view.columns, sort=None)
+        self._apply(self.session.with_scenarios([by_id[k] for k in ids], view=view),
+                    f"move {scenario.id}", current_id=scenario.id)
+
+    def action_precision(self, step: int) -> None:
+        from paramtui.core.precision import PRECISION_IDS
+
+        scenario = self._current()
+        if scenario is None:
+            return
+        new = _step(list(PRECISION_IDS), scenario.precision, step)
+        if self._change_current("precision", precision=new):
+            self.notify(f"Precision {scenario.precision} → {new}", timeout=2, markup=False)
+
+    def action_target(self, step: int) -> None:
+        scenario = self._current()
+        if scenario is None:
+            return
+        new = _step(target_cycle(), scenario.target, step)
+        if self._change_current("target", target=new):
+            self.notify(f"Target {scenario.target} → {new}", timeout=2, markup=False)
+
+    def action_scale(self, what: str, factor: float) -> None:
+        scenario = self._current()
+        if scenario is None:
+            return
+        field, word, lowest, highest = _SCALED_INPUTS[what]
+        old = scenario.gpus if what == "gpus" else getattr(scenario.inference, what)
+        new = max(lowest, min(highest, int(round(old * factor))))
+        if new == old:
+            edge = "smallest" if factor < 1 else "largest"
+            self.notify(f"{word.capitalize()} is already {old:,}, the {edge} allowed.", timeout=2)
+            return
+        if self._change_current(word, **{field: new}):
+            self.notify(f"{word.capitalize()} {old:,} → {new:,}", timeout=2)
+
+    def action_baseline(self) -> None:
+        scenario = self._current()
+        if scenario is None:
+            return
+        if self.session.baseline == scenario.id:
+            self._apply(self.session.with_scenarios(self.session.scenarios, baseline=None), "unpin baseline")
+            self.notify("Baseline unpinned", timeout=2)
+        else:
+            self._apply(self.session.with_scenarios(self.session.scenarios, baseline=scenario.id),
+                        f"baseline {scenario.id}")
+            self.notify(f"Baseline ◆ {scenario.label}", timeout=2, markup=False)
+
+    def action_sort(self) -> None:
+        _row, key = self._focused()
+        if key is None:
+            return
+        current = self.table.sort
+        if current == key:
+            new = f"-{key}"
+        elif current == f"-{key}":
+            new = None
+        else:
+            new = key
+        view = ViewSettings(columns=self.session.view.columns, sort=new)
+        self._apply(self.session.with_scenarios(self.session.scenarios, view=view), "sort")
+        label = FIGURES[key].label
+        self.notify(f"Sorted by {label}, {'high → low' if new and new.startswith('-') else 'low → high'}"
+                    if new else "Session order", timeout=2, markup=False)
+
+    def action_columns(self) -> None:
+        from paramtui.tui.widgets.compare_dialogs import ColumnPicker
+
+        def chosen(columns: list[str] | None) -> None:
+            if columns is None:
+                return
+            stored = None if columns == list(DEFAULT_COLUMNS) else columns
+            view = ViewSettings(columns=stored, sort=self.session.view.sort)
+            self._apply(self.session.with_scenarios(self.session.scenarios, view=view), "columns")
+
+        self.app.push_screen(ColumnPicker(self.table.column_keys, list(DEFAULT_COLUMNS)), chosen)
+
+    def action_explain(self) -> None:
+        from paramtui.core.figures import explain
+
+        row, key = self._focused()
+        if row is None:
+            return
+        est = self.app.estimate_for(row.scenario_id)
+        if isinstance(est, Exception):
+            self.notify(str(est), title="No estimate", severity="error", markup=False)
+            return
+        self.app.explain(explain(est, key))
+
+    def action_copy(self) -> None:
+        text = table_markdown(self.build_table())
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the table as Markdown ({len(self.table.rows)} rows) to the clipboard",
+                    timeout=3, markup=False)
+
+    # ------------------------------------------------------------------ export
+
+    def default_export_name(self) -> str:
+        stem = re.sub(r"[^a-z0-9_-]+", "-", self.session.title.lower()).strip("-") or "comparison"
+        return f"{stem}.csv"
+
+    def action_export(self) -> None:
+        from paramtui.tui.widgets.path_prompt import PathPrompt
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._export_to(path, confirmed=path.exists())
+
+        self.app.push_screen(PathPrompt(
+            "Export the table", self.default_export_name(), confirm_overwrite=True, suffix="",
+            hint="File name; the format follows the suffix: .csv .json .md .html .tex "
+                 "(none: you choose). An existing file needs a second enter."), chosen)
+
+    def _export_to(self, path: Path, *, confirmed: bool) -> None:
+        try:
+            fmt = format_for(path)
+        except UserError:
+            self._ask_format(path, confirmed=confirmed)
+            return
+        if path.exists() and not confirmed:
+            self._ask_overwrite(path, fmt)
+            return
+        self._write(path, fmt)
+
+    def _ask_format(self, path: Path, *, confirmed: bool) -> None:
+        from paramtui.tui.widgets.dialogs import ChoiceScreen
+
+        def answer(fmt: str | None) -> None:
+            if fmt not in FORMATS:
+                return
+            target = path if path.suffix else path.with_suffix(f".{fmt}")
+            if target.exists() and not (confirmed and target == path):
+                self._ask_overwrite(target, fmt)
+            else:
+                self._write(target, fmt)
+
+        self.app.push_screen(ChoiceScreen(
+            "Export format", f"Which format for {path.name}?", _FORMAT_CHOICES, cancel_value=None), answer)
+
+    def _ask_overwrite(self, path: Path, fmt: str) -> None:
+        from paramtui.tui.widgets.dialogs import ChoiceScreen
+
+        def answer(choice: str | None) -> None:
+            if choice == "replace":
+                self._write(path, fmt)
+
+        self.app.push_screen(ChoiceScreen(
+            "Replace file?", f"{path} exists. Replace it?",
+            [("n", "Keep it", "keep"), ("r", "Replace", "replace")], cancel_value=None), answer)
+
+    def _write(self, path: Path, fmt: str) -> None:
+        table = self.build_table()
+        try:
+            written = write_table(table, path, fmt)
+        except UserError as e:
+            self.notify(str(e), title="Not exported", severity="error", timeout=10, markup=False)
+            return
+        self.notify(f"Exported {len(table.rows)} rows × {len(table.columns)} columns ({fmt}) to {written}",
+                    title="Exported", timeout=5, markup=False)
+
+
+def _header(label: str, short: str, width: int = 11) -> str:
+    """A column title in at most two lines of `width`: 'Inference\ntotal'; the short name if longer."""
+    if len(label) <= width:
+        return label
+    words = label.split()
+    for cut in range(len(words) - 1, 0, -1):
+        first, second = " ".join(words[:cut]), " ".join(words[cut:])
+        if len(first) <= width and len(second) <= width:
+            return f"{first}\n{second}"
+    return short
+
+
+def _first_line(error: Exception) -> str:
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        try:
+            first = errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            return f"{where + ': ' if where else ''}{first['msg'].removeprefix('Value error, ')}"
+        except Exception:  # noqa: BLE001
+            pass
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+SCREEN = CompareScreen

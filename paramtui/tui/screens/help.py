@@ -1,0 +1,81 @@
+"""`?`: every key of the current screen and of the app, including those the footer hides."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from paramtui.tui.keymap import FIELD_KEYS
+
+
+def _bindings_of(node: DOMNode) -> list[Binding]:
+    return [binding for bindings in node._bindings.key_to_bindings.values()
+            for binding in bindings if binding.action and binding.description]
+
+
+def key_rows(app, node: DOMNode) -> list[tuple[str, str]]:
+    """(keys, description) for every described binding of `node`, keys of one action joined."""
+    by_action: dict[str, tuple[list[str], str]] = {}
+    for binding in _bindings_of(node):
+        keys, desc = by_action.setdefault(binding.action, ([], binding.tooltip or binding.description))
+        shown = app.get_key_display(binding)
+        if shown not in keys:
+            keys.append(shown)
+    return [(" / ".join(keys), desc) for keys, desc in by_action.values()]
+
+
+class HelpScreen(ModalScreen[None]):
+    """All keys: this screen's, the app's, and the ones the widgets handle themselves."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 90; height: 90%; border: round $primary; background: $surface; padding: 0 1;
+        border-title-style: bold; border-subtitle-color: $text-muted;
+    }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("question_mark", "close", "Close", show=False),
+        Binding("q", "close", "Close", show=False),
+        Binding("f1", "close", "Close", show=False),
+    ]
+
+    def __init__(self, screen: Screen, screen_title: str) -> None:
+        super().__init__()
+        self.for_screen = screen
+        self.screen_title = screen_title
+
+    def _table(self, title: str, rows: list[tuple[str, str]]) -> Table:
+        table = Table(title=Text(title, style="bold"), title_justify="left", show_header=False,
+                      box=None, padding=(0, 2, 0, 0), expand=True)
+        table.add_column("key", no_wrap=True, style="bold", min_width=14)
+        table.add_column("what", ratio=1)
+        for keys, desc in rows:
+            table.add_row(keys, desc)
+        return table
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as box:
+            box.border_title = f"Keys · {self.screen_title}"
+            box.border_subtitle = "↑↓ scroll · esc close"
+            box.can_focus = True
+            screen_rows = key_rows(self.app, self.for_screen)
+            if screen_rows:
+                yield Static(self._table(f"{self.screen_title} screen", screen_rows))
+                yield Static("")
+            yield Static(self._table("Everywhere", key_rows(self.app, self.app)))
+            yield Static("")
+            yield Static(self._table("In fields, lists and dialogs", FIELD_KEYS))
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,263 @@
+"""Scaling (mode "scaling", key 3): what scale buys, as text plots with logarithmic axes.
+
+View 1, loss vs parameters: curves of equal training compute (iso-FLOP curves, Hoffmann et
+al. 2022 Fig. 3) for a few budgets that bracket the session's scenarios, the compute-optimal
+frontier through their minima, and each scenario as a lettered point at its N and the loss
+its training tokens give. View 2, compute vs loss: the frontier L_opt(C) and each scenario at
+its training compute, with the curve of its own size trained longer or shorter.
+
+All numbers come from `paramtui.core.scaling` (curves) and the scenarios' estimates (points
+and the side panel); switching the law here is a view setting and does not edit the session.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from paramtui.core import scaling as scaling_mod
+from paramtui.core.errors import UserError
+from paramtui.core.estimate import Estimate, estimate
+from paramtui.core.figures import FIGURES
+from paramtui.core.units import format_count, format_flops, format_money
+from paramtui.tui.screens.base import ParamScreen
+from paramtui.tui.widgets.plot import Axis, Chart, LogPlot, Point, Series, compact_count, compact_power
+
+LAW_ORDER = ("chinchilla", "epoch", "kaplan")
+LAW_SHORT = {"chinchilla": "Hoffmann (Chinchilla)", "epoch": "Epoch AI", "kaplan": "Kaplan"}
+VIEWS = ("params", "compute")
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Side-panel figures: (estimate key, label). `e` explains the highlighted one.
+PANEL_FIGURES = (
+    ("scaling.loss", "Loss"),
+    ("params.total", "Params N"),
+    ("compute.training_tokens", "Tokens D"),
+    ("scaling.tokens_per_param", "D/N"),
+    ("compute.training_flops", "Compute"),
+    ("scaling.compute_optimal.params", "N opt"),
+    ("scaling.compute_optimal.tokens", "D opt"),
+    ("scaling.optimal_tokens_per_param", "opt D/N"),
+    ("compute.cost_usd", "Cost"),
+)
+
+
+def law_estimates(scenarios, law: str) -> list[tuple[str, str, Estimate | UserError]]:
+    """(id, label, estimate under `law`) for each scenario: the session's own figures, law swapped."""
+    out = []
+    for s in scenarios:
+        try:
+            est = estimate(s if s.scaling.law == law else s.with_changes(scaling__law=law))
+        except UserError as error:
+            est = error
+        except ValueError as error:
+            est = UserError(str(error))
+        out.append((s.id, s.label, est))
+    return out
+
+
+def budgets_for(flops: list[float]) -> list[float]:
+    """Three to five powers of ten bracketing the scenarios' training compute."""
+    if not flops:
+        return [1e21, 1e23, 1e25]
+    lo = math.floor(math.log10(min(flops)))
+    hi = math.ceil(math.log10(max(flops)))
+    if hi - lo < 2:
+        lo, hi = lo - 1, hi + 1
+    step = max(1, math.ceil((hi - lo) / 4))
+    return [10.0**k for k in range(lo, hi + 1, step)]
+
+
+def build_chart(items: list[tuple[str, str, Estimate]], law: str, view: str, highlight: str) -> Chart:
+    """The chart for `view` from scenario estimates (all under `law`)."""
+    ests = [(sid, label, e) for sid, label, e in items if isinstance(e, Estimate)]
+    name = LAW_SHORT[law]
+    points = []
+    for i, (sid, label, e) in enumerate(ests):
+        x = e.scaling.params if view == "params" else e.scaling.compute_flops
+        points.append(Point(x, e.scaling.loss, LETTERS[i % 26], label[:18], sid == highlight))
+    flops = [e.scaling.compute_flops for _, _, e in ests]
+    budgets = budgets_for(flops)
+    losses = [p.y for p in points]
+
+    if view == "params":
+        n_opts = [scaling_mod.compute_optimal(law, c)[0] for c in budgets]
+        xs = [p.x for p in points] + n_opts
+        x_lo = 10 ** math.floor(math.log10(min(xs) / 3))
+        x_hi = 10 ** math.ceil(math.log10(max(xs) * 3))
+        series = []
+        for i, c in enumerate(budgets):
+            series.append(Series(compact_power(c), str(i + 1),
+                                 scaling_mod.iso_compute_curve(law, c, x_lo, x_hi, 120)))
+        frontier = scaling_mod.frontier(law, budgets[0] / 10, budgets[-1] * 10, 120)
+        series.append(Series("optimal", "*", [(n, l) for _c, n, _d, l in frontier]))
+        best = min(scaling_mod.loss_at_compute_optimum(law, budgets[-1]), *losses) if losses else \
+            scaling_mod.loss_at_compute_optimum(law, budgets[-1])
+        worst = max([scaling_mod.loss_at_compute_optimum(law, budgets[0]), *losses])
+        span = max(worst - best, 0.05)
+        y = Axis("Loss", best - 0.08 * span, worst + 0.6 * span, log=False, fmt=lambda v: f"{v:.2f}")
+        x = Axis("Parameters N (log)", x_lo, x_hi, log=True, fmt=compact_count)
+        legend = [f"{i + 1} {compact_power(c)} FLOP" for i, c in enumerate(budgets)]
+        legend += ["* optimal", "A.. scenarios"]
+        title = f"Loss vs parameters · {name} · iso-compute curves"
+    else:
+        c_lo = budgets[0] / 10
+        c_hi = budgets[-1] * 10
+        frontier = scaling_mod.frontier(law, c_lo, c_hi, 120)
+        series = [Series("optimal", "*", [(c, l) for c, _n, _d, l in frontier])]
+        for i, (sid, _label, e) in enumerate(ests[:6]):
+            n = e.scaling.params
+            curve = [(6 * n * d, scaling_mod.loss(law, n, d))
+                     for d in (10 ** (math.log10(c_lo / (6 * n)) + k * 0.05) for k in range(400))
+                     if c_lo <= 6 * n * d <= c_hi]
+            series.append(Series(f"{LETTERS[i]} size", LETTERS[i].lower(), curve))
+        all_l = [l for _c, _n, _d, l in frontier] + losses
+        best = min(all_l)
+        worst = max([scaling_mod.loss_at_compute_optimum(law, budgets[0]), *losses])
+        span = max(worst - best, 0.05)
+        y = Axis("Loss", best - 0.05 * span, worst + 0.4 * span, log=False, fmt=lambda v: f"{v:.2f}")
+        x = Axis("Training compute C = 6ND, FLOP (log)", c_lo, c_hi, log=True, fmt=compact_power)
+        legend = ["* compute-optimal", "a.. same size, other D", "A.. scenarios"]
+        title = f"Loss vs training compute · {name}"
+    return Chart(title=title, x=x, y=y, series=series, points=points, legend=legend)
+
+
+def _value_text(est: Estimate, key: str) -> str:
+    figure = FIGURES.get(key)
+    value = est.values.get(key)
+    if value is None:
+        return "–"
+    if figure is not None:
+        return figure.format(est)
+    if key == "scaling.optimal_tokens_per_param":
+        return f"{value:,.1f}"
+    return str(value)
+
+
+class ScalingScreen(ParamScreen):
+    MODE = "scaling"
+    TITLE_TEXT = "Scaling"
+
+    DEFAULT_CSS = """
+    ScalingScreen #scaling-body { height: 1fr; }
+    ScalingScreen LogPlot { width: 1fr; height: 1fr; }
+    ScalingScreen #scaling-side { width: 27; height: 1fr; border-left: vkey $primary; padding: 0 0 0 1; }
+    ScalingScreen #scaling-head { height: auto; }
+    ScalingScreen #scaling-figures { height: 1fr; border: none; padding: 0; }
+    ScalingScreen #scaling-figures:focus { border: none; }
+    """
+
+    BINDINGS = [
+        Binding("l", "next_law", "Law"),
+        Binding("v", "next_view", "View"),
+        Binding("right_square_bracket,n", "next_scenario", "Next"),
+        Binding("left_square_bracket,p", "previous_scenario", "Prev", show=False),
+        Binding("e", "explain", "Explain"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.law: str | None = None
+        self.view = "params"
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="scaling-body"):
+            yield LogPlot(id="scaling-plot")
+            with Vertical(id="scaling-side"):
+                yield Static(id="scaling-head")
+                yield OptionList(id="scaling-figures")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#scaling-figures", OptionList).focus()
+
+    # ------------------------------------------------------------------ data
+
+    def _law(self) -> str:
+        if self.law is not None:
+            return self.law
+        current = self.app.current_scenario() if hasattr(self.app, "current_scenario") else None
+        law = (current.scaling.law if current is not None else None) or scaling_mod.DEFAULT_LAW
+        return law if law in LAW_ORDER else scaling_mod.DEFAULT_LAW
+
+    def refresh_from_session(self) -> None:
+        session = self.app.session
+        law = self._law()
+        items = law_estimates(session.scenarios, law)
+        highlight = self.app.current_id
+        plot = self.query_one("#scaling-plot", LogPlot)
+        head = self.query_one("#scaling-head", Static)
+        figures = self.query_one("#scaling-figures", OptionList)
+        ok = [(sid, label, e) for sid, label, e in items if isinstance(e, Estimate)]
+        plot.chart = build_chart(items, law, self.view, highlight) if ok else None
+        plot.refresh()
+        current = next((it for it in items if it[0] == highlight), items[0] if items else None)
+        keep = figures.highlighted or 0
+        figures.clear_options()
+        if current is None:
+            head.update(Text("No scenarios.\nAdd one on the Calculator or Compare screen.\nLoss needs a scenario."))
+            return
+        sid, label, est = current
+        index = [it[0] for it in items].index(sid)
+        text = Text()
+        text.append(f"{LETTERS[index % 26]} ", style="reverse bold")
+        text.append(label[:22] + "\n", style="bold")
+        text.append(f"Law: {LAW_SHORT[law]} (l)\n")
+        if not isinstance(est, Estimate):
+            text.append(f"✗ {est}\n")
+            head.update(text)
+            return
+        head.update(text)
+        for key, name in PANEL_FIGURES:
+            figures.add_option(Option(Text.assemble((f"{name:<9}", "bold"), _value_text(est, key)), id=key))
+        figures.highlighted = min(keep, len(PANEL_FIGURES) - 1)
+
+    # --------------------------------------------------------------- actions
+
+    def action_next_law(self) -> None:
+        law = self._law()
+        self.law = LAW_ORDER[(LAW_ORDER.index(law) + 1) % len(LAW_ORDER)]
+        self.refresh_from_session()
+
+    def action_next_view(self) -> None:
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        self.refresh_from_session()
+
+    def _step(self, delta: int) -> None:
+        ids = [s.id for s in self.app.session.scenarios]
+        if not ids:
+            return
+        i = ids.index(self.app.current_id) if self.app.current_id in ids else 0
+        self.app.current_id = ids[(i + delta) % len(ids)]
+
+    def action_next_scenario(self) -> None:
+        self._step(1)
+
+    def action_previous_scenario(self) -> None:
+        self._step(-1)
+
+    def action_explain(self) -> None:
+        figures = self.query_one("#scaling-figures", OptionList)
+        if figures.highlighted is None or not figures.option_count:
+            return
+        key = figures.get_option_at_index(figures.highlighted).id
+        items = law_estimates([s for s in self.app.session.scenarios if s.id == self.app.current_id], self._law())
+        if not items or not isinstance(items[0][2], Estimate):
+            return
+        est = items[0][2]
+        explanation = est.explanations.get(key)
+        if explanation is None and key == "scaling.optimal_tokens_per_param":
+            explanation = est.scaling.explanations.get("optimal_tokens_per_param")
+        if explanation is not None:
+            self.app.explain(explanation)
+
+    def on_option_list_option_selected(self, _event: OptionList.OptionSelected) -> None:
+        self.action_explain()
+
+
+SCREEN = ScalingScreen

@@ -1,0 +1,219 @@
+"""The Compare screen's dialogs: a name prompt, a catalog picker with type-to-filter, a column picker."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from paramtui.core.units import format_count
+
+_BOX = """
+    {name} {{ align: center middle; }}
+    {name} > Vertical {{
+        width: 76; max-width: 96%; height: auto; max-height: 90%; border: round $primary;
+        background: $surface; padding: 0 1; border-title-style: bold; border-subtitle-color: $text-muted;
+    }}
+    {name} .dialog-hint {{ color: $text-muted; }}
+    {name} .dialog-error {{ color: $error; text-style: bold; }}
+"""
+
+
+class NamePrompt(ModalScreen[str | None]):
+    """One line of text (a scenario's name). Enter accepts, escape cancels (None)."""
+
+    DEFAULT_CSS = _BOX.format(name="NamePrompt") + "NamePrompt Input { margin: 1 0 0 0; }"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, initial: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.title_text, self.initial, self.hint = title, initial, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "enter accept · esc cancel"
+            if self.hint:
+                yield Static(Text(self.hint), classes="dialog-hint")
+            yield Input(self.initial, id="name-input", select_on_focus=True)
+            yield Static("", id="name-error", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = " ".join(event.value.split())
+        if not text:
+            self.query_one("#name-error", Static).update("✗ give a name")
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ModelPicker(ModalScreen[str | None]):
+    """Choose a catalog model: type to filter (id, name or org), ↑↓ to move, enter to pick."""
+
+    DEFAULT_CSS = _BOX.format(name="ModelPicker") + """
+    ModelPicker Input { margin: 1 0 0 0; }
+    ModelPicker OptionList { height: auto; max-height: 14; border: none; padding: 0; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("pagedown", "move(8)", show=False),
+        Binding("pageup", "move(-8)", show=False),
+    ]
+
+    def __init__(self, title: str = "Add a scenario from the catalog") -> None:
+        super().__init__()
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "type to filter · ↑↓ move · enter add · esc cancel"
+            yield Input(placeholder="filter: llama, qwen 7b, moe, mistral…", id="model-filter")
+            yield OptionList(id="model-list")
+            yield Static("", id="model-count", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, text: str) -> None:
+        from paramtui.core.catalog import load_catalog, search_models
+
+        entries = search_models(text) if text.strip() else list(load_catalog().values())
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for entry in entries:
+            label = Text.assemble((f"{entry.id:<24}", "bold"), f" {format_count(entry.param_count.total):>6}  ",
+                                  (f"{entry.org} · {entry.kind} · {entry.license}", "dim"))
+            options.add_option(Option(label, id=entry.id))
+        if entries:
+            options.highlighted = 0
+        total = len(load_catalog())
+        self.query_one("#model-count", Static).update(
+            f"{len(entries)} of {total} models" if entries else f"no model matches {text!r}")
+
+    @on(Input.Changed, "#model-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count == 0:
+            return
+        current = options.highlighted if options.highlighted is not None else -1
+        options.highlighted = max(0, min(options.option_count - 1, current + step))
+
+    @on(Input.Submitted, "#model-filter")
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#model-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ColumnPicker(ModalScreen[list[str] | None]):
+    """Which figures the table shows, in order. Space toggles, [ ] move, a applies, r resets."""
+
+    DEFAULT_CSS = _BOX.format(name="ColumnPicker") + """
+    ColumnPicker SelectionList { height: auto; max-height: 18; border: none; padding: 0; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("a", "apply", "Apply"),
+        Binding("r", "reset", "Defaults"),
+        Binding("left_square_bracket", "shift(-1)", "Move up"),
+        Binding("right_square_bracket", "shift(1)", "Move down"),
+    ]
+
+    def __init__(self, current: list[str], defaults: list[str], always: tuple[str, ...] = ("scenario.name",)) -> None:
+        super().__init__()
+        self.current = [k for k in current if k not in always]
+        self.defaults = [k for k in defaults if k not in always]
+        self.always = always
+
+    @staticmethod
+    def _selection(key: str, checked: bool) -> Selection:
+        from paramtui.core.figures import FIGURES
+
+        fig = FIGURES[key]
+        unit = f" ({fig.unit})" if fig.unit and fig.unit != "bytes" else ""
+        return Selection(Text.assemble(f"{fig.label}{unit}", (f"  {fig.group} · {key}", "dim")), key, checked)
+
+    def _selections(self, chosen: list[str]) -> list[Selection]:
+        from paramtui.core.figures import FIGURES
+
+        order = chosen + [k for k in FIGURES if k not in chosen and k not in self.always]
+        return [self._selection(key, key in chosen) for key in order]
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Columns"
+            box.border_subtitle = "space toggle · [ ] move · a apply · r defaults · esc cancel"
+            yield Static("Checked figures show, top to bottom = left to right. "
+                         "The scenario name always shows first.", classes="dialog-hint")
+            yield SelectionList[str](*self._selections(self.current), id="column-list")
+            yield Static("", id="column-error", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def _order(self) -> list[str]:
+        sl = self.query_one(SelectionList)
+        return [sl.get_option_at_index(i).value for i in range(sl.option_count)]
+
+    def _rebuild(self, order: list[str], chosen: set[str], highlight: int) -> None:
+        sl = self.query_one(SelectionList)
+        sl.clear_options()
+        sl.add_options([self._selection(key, key in chosen) for key in order])
+        sl.highlighted = highlight
+
+    def action_shift(self, step: int) -> None:
+        sl = self.query_one(SelectionList)
+        index = sl.highlighted
+        if index is None:
+            return
+        order = self._order()
+        target = index + step
+        if not 0 <= target < len(order):
+            return
+        order[index], order[target] = order[target], order[index]
+        self._rebuild(order, set(sl.selected), target)
+
+    def action_reset(self) -> None:
+        self._rebuild([*self.defaults] + [k for k in self._order() if k not in self.defaults],
+                      set(self.defaults), 0)
+
+    def action_apply(self) -> None:
+        sl = self.query_one(SelectionList)
+        chosen = set(sl.selected)
+        columns = [k for k in self._order() if k in chosen]
+        if not columns:
+            self.query_one("#column-error", Static).update("✗ check at least one figure")
+            return
+        self.dismiss([*self.always, *columns])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

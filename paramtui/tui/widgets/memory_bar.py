@@ -1,0 +1,124 @@
+"""A stacked bar of memory parts against the memory the target has.
+
+Every part has its own glyph as well as its own colour, and the verdict is written out
+("fits" / "does NOT fit"), so the bar reads the same with NO_COLOR or in 16 colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widget import Widget
+
+from paramtui.core.units import format_bytes, format_percent
+
+GLYPHS = ("█", "▓", "▒", "░", "▚")
+FREE = "·"
+
+
+@dataclass(frozen=True)
+class MemoryPart:
+    label: str
+    bytes: float
+    short: str = ""  # a shorter name for narrow screens
+
+
+class MemoryBar(Widget):
+    """`title`, parts and capacity; width follows the widget. Two or more lines tall."""
+
+    COMPONENT_CLASSES = {"memory-bar--part-0", "memory-bar--part-1", "memory-bar--part-2",
+                         "memory-bar--part-3", "memory-bar--part-4", "memory-bar--free",
+                         "memory-bar--limit", "memory-bar--ok", "memory-bar--bad", "memory-bar--title"}
+    DEFAULT_CSS = """
+    MemoryBar { height: auto; }
+    MemoryBar > .memory-bar--part-0 { color: $primary; }
+    MemoryBar > .memory-bar--part-1 { color: $secondary; }
+    MemoryBar > .memory-bar--part-2 { color: $accent; }
+    MemoryBar > .memory-bar--part-3 { color: $warning; }
+    MemoryBar > .memory-bar--part-4 { color: $success; }
+    MemoryBar > .memory-bar--free { color: $text-muted; }
+    MemoryBar > .memory-bar--limit { color: $foreground; text-style: bold; }
+    MemoryBar > .memory-bar--ok { color: $success; text-style: bold; }
+    MemoryBar > .memory-bar--bad { color: $error; text-style: bold; }
+    MemoryBar > .memory-bar--title { text-style: bold; }
+    """
+
+    def __init__(self, title: str = "", *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.title = title
+        self.parts: list[MemoryPart] = []
+        self.capacity: float | None = None
+        self.capacity_label = ""
+        self.peak: float | None = None
+
+    def set_parts(self, parts: list[MemoryPart], capacity: float | None, capacity_label: str = "",
+                  peak: float | None = None) -> None:
+        """`peak`: the most held at once, when the parts do not all live at the same time."""
+        self.parts = list(parts)
+        self.capacity = capacity
+        self.capacity_label = capacity_label
+        self.peak = peak
+        self.refresh(layout=True)
+
+    @property
+    def total(self) -> float:
+        return self.peak if self.peak is not None else sum(p.bytes for p in self.parts)
+
+    def render(self) -> Text:
+        width = max(self.size.width, 20)
+        total = self.total
+        cap = self.capacity or 0
+        style = self.get_component_rich_style
+        out = Text(no_wrap=False)
+        # Line 1: title and verdict.
+        out.append(self.title + (" peak" if self.peak is not None else ""), style("memory-bar--title"))
+        if cap > 0:
+            fits = total <= cap
+            ratio = total / cap
+            out.append(f"  {format_bytes(total)} / {format_bytes(cap)}  "
+                       f"{'>999%' if ratio > 9.99 else format_percent(ratio)}  ")
+            out.append("✓ fits" if fits else "✗ too big",
+                       style("memory-bar--ok" if fits else "memory-bar--bad"))
+        else:
+            out.append(f"  {format_bytes(total)}")
+        out.append("\n")
+        # Line 2: the bar. The scale is the larger of the total and the capacity, so an
+        # overflow shows as parts running past the limit mark.
+        bar_width = width - 1
+        scale = max(total, sum(p.bytes for p in self.parts), cap) or 1
+        cells: list[tuple[str, str]] = []
+        for i, part in enumerate(self.parts):
+            n = round(part.bytes / scale * bar_width)
+            if part.bytes > 0 and n == 0:
+                n = 1  # a small part still shows, so its glyph in the legend is findable
+            cells += [(GLYPHS[i % len(GLYPHS)], f"memory-bar--part-{i % 5}")] * n
+        cells = cells[:bar_width]
+        limit_at = round(cap / scale * bar_width) if cap > 0 else None
+        if limit_at is not None:
+            cells += [(FREE, "memory-bar--free")] * max(0, limit_at - len(cells))
+            cells.insert(limit_at, ("│", "memory-bar--limit"))
+        for ch, cls in cells[:width]:
+            out.append(ch, style(cls))
+        out.append("\n")
+        # Legend: glyph, name and size; shorter forms when the line is narrow.
+        for legend in (self._legend(True, True, True), self._legend(True, True, False),
+                       self._legend(False, True, False), self._legend(False, False, False)):
+            if legend.cell_len <= width:
+                break
+        out.append_text(legend)
+        return out
+
+    def _legend(self, sizes: bool, full_names: bool, capacity: bool) -> Text:
+        style = self.get_component_rich_style
+        legend = Text()
+        for i, part in enumerate(self.parts):
+            if i:
+                legend.append("  " if sizes else " ")
+            legend.append(GLYPHS[i % len(GLYPHS)], style(f"memory-bar--part-{i % 5}"))
+            name = part.label if full_names else (part.short or part.label)
+            legend.append(f" {name} {format_bytes(part.bytes)}" if sizes else f" {name}")
+        if capacity and self.capacity_label:
+            legend.append("  │ ", style("memory-bar--limit"))
+            legend.append(self.capacity_label)
+        return legend

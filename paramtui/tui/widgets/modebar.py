@@ -1,0 +1,61 @@
+"""The top line of every screen: the four screens with their keys, and the session's title."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from paramtui.tui.keymap import MODE_TABS
+
+
+class ModeBar(Widget):
+    """`1 Calculator  2 Compare ...` with the current screen marked, then the session title.
+
+    The current screen is drawn reversed and between ▸ ◂, so it stays visible without colour.
+    Repaints itself when the session, its file, or its modified state changes.
+    """
+
+    COMPONENT_CLASSES = {"modebar--current", "modebar--other", "modebar--title", "modebar--dirty"}
+    DEFAULT_CSS = """
+    ModeBar { height: 1; background: $panel; }
+    ModeBar > .modebar--current { background: $primary; color: $background; text-style: bold; }
+    ModeBar > .modebar--other { color: $text-muted; }
+    ModeBar > .modebar--title { color: $foreground; }
+    ModeBar > .modebar--dirty { color: $warning; text-style: bold; }
+    """
+
+    def __init__(self, mode: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.mode = mode
+
+    def on_mount(self) -> None:
+        for name in ("session", "session_path", "dirty"):
+            if hasattr(self.app, name):
+                self.watch(self.app, name, lambda *_: self.refresh(), init=False)
+
+    def render(self) -> Text:
+        style = self.get_component_rich_style
+        width = self.size.width or 80
+        out = Text(no_wrap=True, overflow="ellipsis")
+        narrow = width < 70
+        for mode, key, title in MODE_TABS:
+            label = title if not narrow or mode == self.mode else title[:4]
+            if mode == self.mode:
+                out.append(f"▸{key} {label}◂", style("modebar--current"))
+            else:
+                out.append(f" {key} {label} ", style("modebar--other"))
+        session = getattr(self.app, "session", None)
+        path = getattr(self.app, "session_path", None)
+        if session is not None:
+            right = Text(no_wrap=True, overflow="ellipsis")
+            right.append(session.title, style("modebar--title"))
+            if path is not None:
+                right.append(f" · {path.name}", style("modebar--other"))
+            if getattr(self.app, "dirty", False):
+                right.append(" ● modified", style("modebar--dirty"))
+            room = width - out.cell_len - 2
+            if room > 8:
+                right.truncate(room, overflow="ellipsis")
+                out.append(" " * max(2, width - out.cell_len - right.cell_len))
+                out.append_text(right)
+        return out
