@@ -258,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
         where = ".".join(str(p) for p in err["loc"])
         print(f"paramtui: {where + ': ' if where else ''}{err['msg'].removeprefix('Value error, ')}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except SystemExit as e:  # argparse: --help, --version, usage errors (already printed)
+        return e.code if isinstance(e.code, int) else 0
     except BrokenPipeError:  # `paramtui models | head`
         return 0
     except KeyboardInterrupt:

@@ -22,8 +22,8 @@ which un-ties the embedding and LM head in transformers 5 and so over-counts.
 
 T5 v1.1 / Flan-T5: transformers ≥ 5 always ties T5's lm_head to the shared embedding when it
 builds a model from a config, but when it loads such a checkpoint (separate `lm_head.weight`
-in the file) `tie_weights` leaves them apart. paramtui counts the checkpoint's layout, so for a
-config with `tie_word_embeddings: false` this script unties lm_head the same way before counting.
+in the file) `tie_weights` leaves them apart. paramtui counts what transformers builds from the
+config (tied), as DESIGN.md defines the count.
 """
 
 from __future__ import annotations
@@ -85,10 +85,6 @@ def transformers_count(cfg_dict: dict) -> tuple[int, str, dict[str, int]]:
             model = T5ForConditionalGeneration(config)
         else:
             model = AutoModelForCausalLM.from_config(config)
-    if (model_type == "t5" and cfg_dict.get("tie_word_embeddings") is False
-            and model.lm_head.weight is model.shared.weight):
-        # What from_pretrained does with a v1.1 checkpoint: its lm_head is its own tensor.
-        model.lm_head.weight = torch.nn.Parameter(torch.empty_like(model.shared.weight))
     parts = dict.fromkeys(PARTS, 0)
     for name, p in model.named_parameters():  # shared tensors once, under their first name
         parts[_part(name)] += p.numel()

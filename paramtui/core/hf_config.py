@@ -10,10 +10,12 @@ model's scale (vocabulary, width, depth, heads and, where the default is a fixed
 FFN width) are required. transformers would silently fill them with its example model's
 values (LlamaConfig's are Llama 7B's), which for a user's file is certainly a mistake.
 
-T5 v1.1 / Flan-T5 (`tie_word_embeddings: false`) get an untied LM head: that is the real
-checkpoint (the safetensors hold separate `shared` and `lm_head` weights, and
-transformers' `tie_weights` leaves them apart when loading it), although transformers ≥ 5
-builds a *fresh* model from that config with the two tied.
+T5 always has its LM head tied to the shared embedding, as transformers 5 builds it from any
+T5 config (T5Config sets `tie_word_embeddings = True` whatever the file says; checked with
+transformers 5.23 on the meta device). DESIGN.md defines the count as what transformers
+counts for the same config. The released v1.1 / Flan-T5 checkpoints store a separate
+`lm_head` (one vocab × d_model matrix more, e.g. 2.85B rather than 2.78B for Flan-T5-XL);
+the explanation of the count says so.
 """
 
 from __future__ import annotations
@@ -383,7 +385,8 @@ def _t5(c: _Config) -> dict[str, Any]:
                 num_attention_heads=c.int("num_heads"), head_dim=c.int("d_kv"), intermediate_size=c.int("d_ff"),
                 gated_mlp=gated, hidden_act="gelu_new" if proj == "gated-gelu" else act,
                 norm_type="rmsnorm",  # T5LayerNorm has a weight and no bias or mean
-                tie_word_embeddings=c.bool("tie_word_embeddings"), position_embedding_type="relative",
+                tie_word_embeddings=True,  # T5Config in transformers 5 ties regardless (module docstring)
+                position_embedding_type="relative",
                 relative_attention_num_buckets=c.int("relative_attention_num_buckets"),
                 max_position_embeddings=c.int("n_positions") if "n_positions" in c.cfg else 512,
                 is_encoder_decoder=True,

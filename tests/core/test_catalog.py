@@ -297,15 +297,7 @@ def test_reference_counts_are_pinned(model_id, total):
 
 # Where paramtui's count and transformers 5.23's differ, reported to the lead rather than
 # hidden: strict xfail, so the day they agree this fails and the mark must go.
-COUNT_DISAGREEMENTS = {
-    # transformers 5.x T5Config forces tie_word_embeddings=True (configuration_t5.py keeps the
-    # flag only to decide decoder-output scaling), so it ties lm_head to the shared embedding
-    # and counts 2,783,959,040. The released checkpoint (and transformers 4.x) keep a separate
-    # lm_head: 2,849,757,184, which is what paramtui counts; the difference is one
-    # 32128 x 2048 matrix, 65,798,144 parameters.
-    "flan-t5-xl": "transformers 5 always ties T5's lm_head; paramtui follows the config's "
-    "tie_word_embeddings = false (+65,798,144)",
-}
+COUNT_DISAGREEMENTS: dict[str, str] = {}
 
 
 def _with_known_disagreements(model_ids: list[str]) -> list:

@@ -42,7 +42,7 @@ SOURCES = {
     "opt-350m": "facebook/opt-350m config.json (word_embed_proj_dim 512, post-LN)",
     "opt-13b": "facebook/opt-13b config.json",
     "t5-small": "google-t5/t5-small config.json (relu FFN, tied head)",
-    "t5-v1_1-base": "google/t5-v1_1-base config.json (gated-gelu, untied head)",
+    "t5-v1_1-base": "google/t5-v1_1-base config.json (gated-gelu; transformers 5 ties the head)",
     "gemma-2b": "google/gemma-2b config.json",
     "gemma-7b": "google/gemma-7b config.json",
     "falcon-7b": "tiiuae/falcon-7b config.json (multi-query, one shared norm)",
@@ -52,8 +52,8 @@ SOURCES = {
 # sum(p.numel() for p in model.parameters()), tied weights once, of the model transformers
 # builds for each config: verified with transformers 5.23.0 (torch 2.13.0 CPU) on the meta
 # device by scripts/verify_counts_with_transformers.py, parts (embedding / attention / mlp /
-# norm / head) included. t5-v1_1-base is counted with its lm_head untied, as transformers
-# loads the real checkpoint (a fresh transformers-5 model from the config ties it: 222,903,552).
+# norm / head) included. t5-v1_1-base has its lm_head tied, as transformers 5 builds every T5
+# from a config (the released checkpoint stores a separate head: 247,577,856).
 # The "synthetic-*" configs are small shapes made to exercise the less common code paths
 # (MLA without q_lora, sequential Falcon, sparse MoE steps, ...), verified the same way.
 TRANSFORMERS_COUNTS = {
@@ -85,7 +85,7 @@ TRANSFORMERS_COUNTS = {
     "qwen3-30b-a3b": 30_532_122_624,
     "qwen3-8b": 8_190_735_360,
     "t5-small": 60_506_624,
-    "t5-v1_1-base": 247_577_856,
+    "t5-v1_1-base": 222_903_552,
     "synthetic-bert-token-types": 418_560,
     "synthetic-deepseek-v3-no-q-lora": 2_799_168,
     "synthetic-falcon-new-one-norm": 2_578_432,
@@ -97,7 +97,7 @@ TRANSFORMERS_COUNTS = {
     "synthetic-opt-no-final-norm": 547_072,
     "synthetic-qwen2-moe-sparse": 1_606_528,
     "synthetic-qwen3-moe-mlp-only": 1_244_672,
-    "synthetic-t5-gated-silu-asymmetric": 1_560_448,
+    "synthetic-t5-gated-silu-asymmetric": 1_432_448,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,

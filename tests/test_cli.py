@@ -1,0 +1,94 @@
+"""The command line as scripts use it: JSON, exit codes, one-line errors (DESIGN.md, Command line)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from paramtui.cli import main
+
+REFERENCE_CONFIG = os.path.join(os.path.dirname(__file__), "core", "hf_configs", "llama-3.1-8b.json")
+
+
+def run_json(capsys, *argv):
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_estimate_json_design_figures(capsys):
+    j = run_json(capsys, "estimate", "llama-3.1-8b", "--precision", "bf16", "--context", "8192", "--json")
+    assert j["params"]["total"] == 8030261248
+    assert j["memory"]["weights_bytes"] == 16060522496
+    assert j["memory"]["kv_cache_bytes"] == 1073741824
+
+
+def test_estimate_from_config_file(capsys):
+    j = run_json(capsys, "estimate", "--config", REFERENCE_CONFIG, "--json")
+    assert j["params"]["total"] == 8030261248
+
+
+def test_bare_counts_in_either_spelling(capsys):
+    assert run_json(capsys, "estimate", "7B", "--json")["params"]["total"] == 7_000_000_000
+    assert run_json(capsys, "estimate", "--params", "7e9", "--json")["params"]["total"] == 7_000_000_000
+
+
+def test_options_change_the_figures(capsys):
+    base = run_json(capsys, "estimate", "llama-3.1-8b", "--json")
+    int4 = run_json(capsys, "estimate", "llama-3.1-8b", "--precision", "int4", "--json")
+    # int4 keeps embeddings and head in 16-bit, as bitsandbytes/vLLM do: 5.59 GB, not 4.0
+    assert int4["memory"]["weights_bytes"] == 5591539712
+    kv8 = run_json(capsys, "estimate", "llama-3.1-8b", "--kv-precision", "fp8", "--json")
+    assert kv8["memory"]["kv_cache_bytes"] * 2 == base["memory"]["kv_cache_bytes"]
+    rec = run_json(capsys, "estimate", "llama-3.1-8b", "--recompute", "full", "--json")
+    assert rec["memory"]["training"]["activations_bytes"] < base["memory"]["training"]["activations_bytes"]
+    zero3 = run_json(capsys, "estimate", "llama-3.1-8b", "--gpus", "8", "--zero", "3", "--json")
+    # ZeRO-3 shards the 16 bytes/param of mixed-precision AdamW (Rajbhandari et al. 2020, §5) over 8 devices.
+    t = zero3["memory"]["training"]
+    states = t["weights_bytes"] + t["gradients_bytes"] + t["optimizer_bytes"]
+    assert states == pytest.approx(16 * 8030261248 / 8, rel=0.01)
+    mfu = run_json(capsys, "estimate", "llama-3.1-8b", "--mfu", "20%", "--json")
+    assert mfu["compute"]["gpu_hours"] == pytest.approx(2 * base["compute"]["gpu_hours"])
+    kaplan = run_json(capsys, "estimate", "llama-3.1-8b", "--law", "kaplan", "--json")
+    assert kaplan["scaling"]["loss"] != base["scaling"]["loss"]
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["estimate", "llama-3.1-8b", "--batch", "-3"], "--batch"),
+    (["estimate", "no-such-model"], "unknown model"),
+    (["estimate", "llama-3.1-8b", "--target", "h100"], "unknown target"),
+    (["estimate", "llama-3.1-8b", "--precision", "int3"], "unknown precision"),
+    (["estimate"], "give a model"),
+    (["estimate", "--config", "/nonexistent/config.json"], "config.json"),
+    (["estimate", "gpt2", "--context", "4096"], "at most 1,024"),
+    (["estimate", "llama-3.1-8b", "--mfu", "2"], "--mfu"),
+    (["export", "/nonexistent.toml", "-o", "x.csv"], "no such file"),
+])
+def test_user_mistakes_are_one_line_and_exit_2(capsys, argv, fragment):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert fragment in err
+    assert "\n" not in err and "Traceback" not in err
+
+
+def test_models_and_targets_json(capsys):
+    models = run_json(capsys, "models", "--json")
+    assert len(models) >= 30 and {"id", "name", "params"} <= set(models[0])
+    assert {m["id"]: m["params"] for m in models}["llama-3.1-8b"] == 8030261248
+    targets = run_json(capsys, "targets", "--json")
+    assert len(targets) >= 25
+    assert {"id", "name", "kind", "memory_bytes", "bandwidth_bytes_per_s", "source"} <= set(targets[0])
+
+
+def test_table_output_reads_as_text(capsys):
+    assert main(["estimate", "llama-3.1-8b", "--context", "8192"]) == 0
+    out = capsys.readouterr().out
+    assert "8.03B" in out and "KV cache" in out and "1.07 GB" in out
+
+
+def test_console_script_runs_as_a_process():
+    p = subprocess.run([sys.executable, "-m", "paramtui", "estimate", "gpt2", "--json"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["params"]["total"] == 124439808
