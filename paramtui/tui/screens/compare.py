@@ -245,26 +245,40 @@ class CompareScreen(ParamScreen):
         return row, key
 
     def _paint_detail(self) -> None:
+        """Line 1: the focused scenario's inputs (what the what-if keys change). Line 2: the focused figure."""
         detail = self.query_one("#compare-detail", Static)
         row, key = self._focused()
         if row is None:
             detail.update(Text("No scenarios. a adds one from the catalog.", style="bold"))
             return
-        fig = FIGURES[key]
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(row.label, style="bold")
+        try:
+            s = self.session.scenario(row.scenario_id)
+            model = s.model or (f"{s.params:.3g} params" if s.params else "custom architecture")
+            line.append(f" · {model} · {s.precision} · {s.target}×{s.gpus} · batch {s.inference.batch:,}"
+                        f" · ctx {s.inference.context:,}")
+        except UserError:
+            pass
+        line.append("\n")
         if row.error:
-            detail.update(Text.assemble((f"{row.label}: ", "bold"), ("✗ ", "bold"), row.error))
-            return
-        cell = row.cell(key)
-        line = Text.assemble((f"{row.label}", "bold"), f" · {fig.label}: ", (cell.text, "bold"))
-        if self.table.baseline and not row.is_baseline:
-            base = self.table.row(self.table.baseline)
-            change = cell.long_change_text or "no change to compare"
-            line.append(f"\nvs baseline {base.cell(key).text}: ")
-            line.append(change, style=self._styles().get(cell.verdict, "") or "")
-        elif row.is_baseline:
-            line.append("\n◆ the baseline: other rows show their change against it")
+            line.append("✗ not computed: ", style="bold")
+            line.append(row.error)
+        elif key == NAME_KEY:
+            line.append("what-if: p/P precision · t/T target · b/B batch · c/C context · g/G devices", style="dim")
         else:
-            line.append("\ne explains · enter opens in Calculator · m pins as baseline")
+            fig, cell = FIGURES[key], row.cell(key)
+            line.append(f"{fig.label} ")
+            line.append(cell.text, style="bold")
+            if self.table.baseline and not row.is_baseline:
+                base = self.table.row(self.table.baseline).cell(key)
+                change = cell.long_change_text or "no change to compare"
+                line.append(f" · vs baseline {base.text}: ")
+                line.append(change, style=self._styles().get(cell.verdict, "") or "")
+            elif row.is_baseline:
+                line.append(" · ◆ baseline: other rows show their change against it")
+            else:
+                line.append(" · e explains · m pins this row as baseline", style="dim")
         detail.update(line)
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
