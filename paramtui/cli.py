@@ -230,9 +230,7 @@ def cmd_export(argv) -> int:
 
 
 def cmd_pick(argv) -> int:
-    args = _pick_parser().parse_args(argv)
-
-    return print_pick(args)
+    return print_pick(_pick_parser().parse_args(argv))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -382,3 +380,32 @@ def print_targets() -> None:
     console.print(table)
     for problem in loaded.problems:
         console.print(f"[yellow]skipped:[/] {problem}")
+
+
+def print_pick(args) -> int:
+    from rich.table import Table
+
+    from paramtui.core.pick import pick
+    from paramtui.core.units import format_bytes, format_count, format_rate
+
+    result = pick(args.target, gpus=args.gpus, min_context=args.min_context,
+                  min_tokens_per_s=args.min_tokens_per_s, precisions=args.precision)
+    if args.json:
+        print(json.dumps(result.model_dump(mode="json", exclude={"explanation"}), indent=2))
+        return 0
+    table = Table(title=f"Models for {args.gpus}× {result.target_id} (context ≥ {result.min_context:,}, "
+                        f"≥ {result.min_tokens_per_s:g} tok/s), best predicted loss first",
+                  title_justify="left")
+    for col, justify in (("#", "right"), ("model", "left"), ("params", "right"), ("precision", "left"),
+                         ("memory", "right"), ("decode", "right"), ("loss", "right"), ("why", "left")):
+        table.add_column(col, justify=justify)
+    for row in result.rows:
+        table.add_row(
+            str(row.rank) if row.rank else ("✓" if row.eligible else "✗"), row.model_id, format_count(row.params),
+            row.precision or "–", format_bytes(row.memory_bytes) if row.memory_bytes else "–",
+            format_rate(row.decode_tokens_per_s) if row.decode_tokens_per_s else "–",
+            f"{row.loss:.3f}" if row.loss is not None else "–", "; ".join(row.reasons))
+    console = _console()
+    console.print(table)
+    console.print(f"[dim]{result.explanation.meaning}[/]")
+    return 0

@@ -92,3 +92,12 @@ def test_console_script_runs_as_a_process():
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["params"]["total"] == 124439808
+
+
+def test_pick_ranks_models_that_fit(capsys):
+    j = run_json(capsys, "pick", "--target", "rtx-4090", "--min-tokens-per-s", "20", "--json")
+    eligible = [r for r in j["rows"] if r["eligible"]]
+    assert eligible and [r["rank"] for r in eligible] == list(range(1, len(eligible) + 1))
+    assert all(r["memory_bytes"] <= r["usable_bytes"] and r["decode_tokens_per_s"] >= 20 for r in eligible)
+    assert any(not r["eligible"] and r["reasons"] for r in j["rows"])  # 405B does not fit, and says why
+    assert main(["pick", "--target", "nope"]) == 2
