@@ -97,7 +97,10 @@ def test_console_script_runs_as_a_process():
 def test_pick_ranks_models_that_fit(capsys):
     j = run_json(capsys, "pick", "--target", "rtx-4090", "--min-tokens-per-s", "20", "--json")
     eligible = [r for r in j["rows"] if r["eligible"]]
-    assert eligible and [r["rank"] for r in eligible] == list(range(1, len(eligible) + 1))
+    ranked = [r["rank"] for r in eligible if r["rank"] is not None]  # unranked: no published tokens
+    assert ranked == list(range(1, len(ranked) + 1)) and len(ranked) > 10
+    losses = [r["loss"] for r in eligible if r["rank"] is not None]
+    assert losses == sorted(losses)
     assert all(r["memory_bytes"] <= r["usable_bytes"] and r["decode_tokens_per_s"] >= 20 for r in eligible)
     assert any(not r["eligible"] and r["reasons"] for r in j["rows"])  # 405B does not fit, and says why
     assert main(["pick", "--target", "nope"]) == 2
