@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from paramtui.core.errors import UserError
+from paramtui.core.units import format_duration, format_si
 from paramtui.core.explain import Explanation
 from paramtui.core.targets import Target, effective_dtype, peak_flops_per_s
 
@@ -53,24 +54,6 @@ Recompute = Literal["none", "selective", "full"]
 _SOURCE_6ND = "Kaplan et al. 2020, section 2.1; Hoffmann et al. 2022, section 3"
 _SOURCE_ATTENTION = "Chowdhery et al. 2022 (PaLM), appendix B: 6N + 12·L·H·Q·T per token"
 _SOURCE_RECOMPUTE = "Korthikanti et al. 2022, section 5; PaLM appendix B (MFU vs HFU)"
-
-
-def human(value: float, unit: str = "") -> str:
-    """Short human form with an SI prefix: human(9.894e14, "FLOP/s") -> '989 TFLOP/s'."""
-    magnitude = abs(value)
-    if value == 0 or magnitude >= 1e15 or magnitude < 1e-3:
-        return f"{value:.3g} {unit}".strip()
-    for scale, prefix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, "")):
-        if magnitude >= scale:
-            return f"{value / scale:.3g} {prefix}{unit}".strip()
-    return f"{value:.3g} {unit}".strip()
-
-
-def human_duration(seconds: float) -> str:
-    for size, name in ((86400 * 365.25, "years"), (86400, "days"), (3600, "h"), (60, "min"), (1, "s")):
-        if seconds >= size:
-            return f"{seconds / size:.3g} {name}"
-    return f"{seconds * 1e3:.3g} ms"
 
 
 class AttentionShape(BaseModel):
@@ -182,7 +165,7 @@ def training_compute(
     energy = gpu_hours * watts * pue / 1000 if watts is not None else None
     co2 = energy * grid_kg_co2_per_kwh if energy is not None else None
 
-    n, d = human(active_params), human(tokens)
+    n, d = format_si(active_params), format_si(tokens)
     attention_text = ""
     if attention:
         attention_text = (
@@ -220,7 +203,7 @@ def training_compute(
             ),
             formula="t = C / (G · peak · MFU)",
             substituted=(
-                f"{executed:.3g} / ({devices} · {human(peak, 'FLOP/s')} · {mfu:.2f}) = {human_duration(seconds)}"
+                f"{executed:.3g} / ({devices} · {format_si(peak, 'FLOP/s')} · {mfu:.2f}) = {format_duration(seconds)}"
             ),
             source=f"MFU as defined in PaLM appendix B; default {DEFAULT_MFU_SOURCE}",
         ),

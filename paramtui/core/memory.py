@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from paramtui.core.architecture import Architecture
 from paramtui.core.errors import UserError
+from paramtui.core.units import format_bytes
 from paramtui.core.explain import Explanation
 from paramtui.core.precision import (
     ParamCountLike,
@@ -37,14 +38,6 @@ CUBLAS_WORKSPACE_BYTES = 32 * MiB
 # (torch.cuda.memory_allocated does not see it; nvidia-smi does). A documented allowance of
 # 512 MiB, the order of what a CUDA 12 context with lazy module loading takes on a datacenter GPU.
 CUDA_CONTEXT_BYTES = 512 * MiB
-
-
-def human_bytes(n: float) -> str:
-    """Short decimal units, as the explanations print them: 1073741824 -> '1.07 GB'."""
-    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if abs(n) >= scale:
-            return f"{n / scale:.3g} {unit}" if abs(n) / scale < 100 else f"{n / scale:.0f} {unit}"
-    return f"{int(n)} B"
 
 
 def _prec(p: Precision | str, kv: bool = False) -> Precision:
@@ -151,7 +144,7 @@ def _kv_cache(
     value = int(-(-total // 1))
     return value, Explanation(
         title=title, meaning=meaning, formula=formula,
-        substituted=f"{subst} = {human_bytes(value)}", source=source,
+        substituted=f"{subst} = {format_bytes(value)}", source=source,
     )
 
 
@@ -282,7 +275,7 @@ def _prefill_workspace(
     logits = batch * arch.vocab_size * 4  # last token only, upcast to fp32 for sampling
     detail = (
         f"{per_token} B/token · {tokens_at_once} tokens"
-        + (f" + scores {human_bytes(scores)}" if scores else "")
+        + (f" + scores {format_bytes(scores)}" if scores else "")
         + f" + logits {batch} · {arch.vocab_size} · 4"
     )
     return workspace + logits, detail
@@ -325,7 +318,7 @@ def inference_memory(
                if prec.high_precision_parts else "every part at the same format") + ".",
             formula="body · bits_per_weight / 8 + 16-bit parts · 2",
             substituted=f"{total_params:,} params at {prec.bits_per_weight:g} bits = "
-            f"{human_bytes(w)}",
+            f"{format_bytes(w)}",
             source=prec.source,
         ),
         "kv_cache_bytes": kv_expl,
@@ -336,7 +329,7 @@ def inference_memory(
             "does not grow with depth.",
             formula="(4·hidden + MLP peak + 2·rope_dim) · act_bytes · tokens_at_once "
             "+ batch · vocab · 4",
-            substituted=f"{act_detail} = {human_bytes(act)}",
+            substituted=f"{act_detail} = {format_bytes(act)}",
             source="Shapes of transformers' eager forward (LlamaModel/LlamaMLP) under "
             "torch.inference_mode, SDPA/flash attention (Dao et al. 2022: no s² scores); "
             "checked against measured_h100.json prefill peaks",
@@ -346,8 +339,8 @@ def inference_memory(
             meaning="Memory the runtime takes beside tensors: the CUDA context (driver, "
             "kernels) and the cuBLAS workspace.",
             formula="CUDA context + cuBLAS workspace",
-            substituted=f"{human_bytes(CUDA_CONTEXT_BYTES)} + "
-            f"{human_bytes(CUBLAS_WORKSPACE_BYTES)} = {human_bytes(overhead)}",
+            substituted=f"{format_bytes(CUDA_CONTEXT_BYTES)} + "
+            f"{format_bytes(CUBLAS_WORKSPACE_BYTES)} = {format_bytes(overhead)}",
             source="cuBLAS workspace 32 MiB on Hopper: PyTorch PR #120925 / cuBLAS docs "
             "(cublasSetWorkspace); CUDA context: a 512 MiB allowance (not seen by "
             "torch.cuda.memory_allocated)",
@@ -357,8 +350,8 @@ def inference_memory(
             meaning="Everything on the device while serving: weights + KV cache + prefill "
             "workspace + runtime overhead.",
             formula="weights + kv_cache + activations + overhead",
-            substituted=f"{human_bytes(w)} + {human_bytes(kv)} + {human_bytes(act)} + "
-            f"{human_bytes(overhead)} = {human_bytes(total)}",
+            substituted=f"{format_bytes(w)} + {format_bytes(kv)} + {format_bytes(act)} + "
+            f"{format_bytes(overhead)} = {format_bytes(total)}",
             source="sum of the parts above",
         ),
     }
@@ -699,7 +692,7 @@ def training_memory(
             meaning=_weights_meaning(setup, trainable, total),
             formula="params · bytes/param / (tensor_parallel · pipeline_parallel)"
             + (" / data_parallel (ZeRO-3)" if setup.zero >= 3 else ""),
-            substituted=f"= {human_bytes(weights_i)}",
+            substituted=f"= {format_bytes(weights_i)}",
             source="Rajbhandari et al. 2020 (ZeRO), section 3.1; Narayanan et al. 2021",
         ),
         "gradients_bytes": Explanation(
@@ -707,7 +700,7 @@ def training_memory(
             meaning="One gradient per trainable parameter, in the trainable weights' dtype.",
             formula="trainable · grad_bytes / (tp · pp)" + (" / dp" if setup.zero >= 2 else ""),
             substituted=f"{trainable:,} · {g_b} / {model_split}"
-            + (f" / {dp}" if setup.zero >= 2 else "") + f" = {human_bytes(grads_i)}",
+            + (f" / {dp}" if setup.zero >= 2 else "") + f" = {format_bytes(grads_i)}",
             source="Rajbhandari et al. 2020 (ZeRO), sections 3.1 and 5",
         ),
         "optimizer_bytes": Explanation(
@@ -718,7 +711,7 @@ def training_memory(
             + (" / dp" if setup.zero >= 1 else ""),
             substituted=f"{trainable:,} · ({float(states_per_param):.3g} + {master_b}) / "
             f"{model_split}" + (f" / {dp}" if setup.zero >= 1 else "")
-            + f" = {human_bytes(optim_i)}",
+            + f" = {format_bytes(optim_i)}",
             source="AdamW: Loshchilov & Hutter 2019; 8-bit Adam: Dettmers et al. 2022; "
             "Adafactor: Shazeer & Stern 2018; Lion: Chen et al. 2023; ZeRO: Rajbhandari 2020",
         ),
@@ -730,7 +723,7 @@ def training_memory(
                == "full" else ""),
             formula="layers · per_layer · tokens / tp + final norm + 3 · 4 · tokens · vocab / tp",
             substituted=f"{n_layers} · {per_layer_text} · {tokens} tokens "
-            f"+ loss {human_bytes(float(loss_buffers))} = {human_bytes(activations_i)}",
+            f"+ loss {format_bytes(float(loss_buffers))} = {format_bytes(activations_i)}",
             source="Korthikanti et al. 2022, eq. 1 and Table 2 (s·b·h·(34 + 5·a·s/h)), "
             "re-derived for this architecture's shapes and dtypes; flash attention (Dao et al. "
             "2022) drops the s² term; full recomputation: Chen et al. 2016",
@@ -740,8 +733,8 @@ def training_memory(
             meaning=f"The most memory held at any moment of one step: at the {moment}.",
             formula="max(A: W + O + activations, B: W + O + G + one layer, "
             "C: W + O + G + optimizer temporary)",
-            substituted=f"A {human_bytes(float(moment_a))}, B {human_bytes(float(moment_b))}, "
-            f"C {human_bytes(float(moment_c))} → {human_bytes(total_i)}",
+            substituted=f"A {format_bytes(float(moment_a))}, B {format_bytes(float(moment_b))}, "
+            f"C {format_bytes(float(moment_c))} → {format_bytes(total_i)}",
             source="PyTorch training step semantics (zero_grad(set_to_none=True), foreach "
             "optimizers); checked against measured_h100.json",
         ),

@@ -39,7 +39,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paramtui.core.compute import human, human_duration
+from paramtui.core.units import format_duration, format_si
 from paramtui.core.errors import UserError
 from paramtui.core.explain import Explanation
 from paramtui.core.targets import Target, effective_dtype, peak_flops_per_s
@@ -250,8 +250,8 @@ def estimate_speed(
             meaning="How fast the prompt is read: every prompt token in one pass, limited by arithmetic.",
             formula="tokens / (max(FLOPs / (peak·eff), weights / (BW·eff)) + launches + all-reduce)",
             substituted=(
-                f"{prefill_tokens} / {human_duration(prefill_s)} = {prefill_tokens / prefill_s:,.0f} tokens/s "
-                f"({human(prefill_flops, 'FLOP')} at {g}{human(peak / devices, 'FLOP/s')} effective)"
+                f"{prefill_tokens} / {format_duration(prefill_s)} = {prefill_tokens / prefill_s:,.0f} tokens/s "
+                f"({format_si(prefill_flops, 'FLOP')} at {g}{format_si(peak / devices, 'FLOP/s')} effective)"
             ),
             source="2·N FLOPs per token (Kaplan et al. 2020, section 2.1); causal attention 2·L·d·s² per sequence (PaLM appendix B, halved for the causal mask)",
         ),
@@ -259,7 +259,7 @@ def estimate_speed(
             title="Time to first token",
             meaning="Waiting time before the first generated token: the whole prefill.",
             formula="prefill time",
-            substituted=f"= {human_duration(prefill_s)}",
+            substituted=f"= {format_duration(prefill_s)}",
             source="roofline model, see prefill speed",
         ),
         "decode_tokens_per_s_per_request": Explanation(
@@ -270,10 +270,10 @@ def estimate_speed(
             ),
             formula="1 / (max(bytes / (BW·eff), FLOPs / (peak·eff)) + layers·kernels·overhead + all-reduce)",
             substituted=(
-                f"bytes {human(step_bytes, 'B')}{moe_text} / {human(bandwidth, 'B/s')} = {human_duration(memory_s)}; "
-                f"FLOPs {human(step_flops)} / {human(peak, 'FLOP/s')} = {human_duration(compute_s)}; "
-                f"launches {launches}·{profile.per_kernel_overhead_s * 1e6:g} µs = {human_duration(overhead_s)} "
-                f"→ step {human_duration(step_s)} = {per_request:.1f} tokens/s"
+                f"bytes {format_si(step_bytes, 'B')}{moe_text} / {format_si(bandwidth, 'B/s')} = {format_duration(memory_s)}; "
+                f"FLOPs {format_si(step_flops)} / {format_si(peak, 'FLOP/s')} = {format_duration(compute_s)}; "
+                f"launches {launches}·{profile.per_kernel_overhead_s * 1e6:g} µs = {format_duration(overhead_s)} "
+                f"→ step {format_duration(step_s)} = {per_request:.1f} tokens/s"
             ),
             source=f"roofline (Williams et al. 2009); runtime '{profile.name}': {profile.source}",
         ),
@@ -281,7 +281,7 @@ def estimate_speed(
             title="Decode throughput",
             meaning="Tokens per second over the whole batch: one token per sequence per step.",
             formula="batch / step time",
-            substituted=f"{batch} / {human_duration(step_s)} = {aggregate:,.1f} tokens/s",
+            substituted=f"{batch} / {format_duration(step_s)} = {aggregate:,.1f} tokens/s",
             source="roofline model, see decode speed per request",
         ),
     }

@@ -36,6 +36,15 @@ def _sig(v: float, digits: int) -> str:
     return f"{v:.{decimals}f}"
 
 
+def format_si(value: float, unit: str = "", digits: int = 3) -> str:
+    """Any quantity with an SI prefix: (9.894e14, "FLOP/s") -> '989 TFLOP/s'."""
+    if value is not None and abs(value) >= 1e18:
+        return f"{value:.{digits}g} {unit}".replace("e+", "e").strip()
+    if value is not None and 0 < abs(value) < 1:
+        return f"{value:.{digits}g} {unit}".strip()
+    return _scaled(value, _SI, unit, digits)
+
+
 def format_bytes(n: float, digits: int = 3) -> str:
     """1073741824 -> '1.07 GB'."""
     return _scaled(n, _SI, "B", digits)
