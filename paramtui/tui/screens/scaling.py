@@ -77,10 +77,14 @@ def build_chart(items: list[tuple[str, str, Estimate]], law: str, view: str, hig
     """The chart for `view` from scenario estimates (all under `law`)."""
     ests = [(sid, label, e) for sid, label, e in items if isinstance(e, Estimate)]
     name = LAW_SHORT[law]
-    points = []
+    # Scenarios at the same (N, D) share one point: "ABC" instead of three overlapping letters.
+    merged: dict[tuple[float, float], list[tuple[str, str]]] = {}
     for i, (sid, label, e) in enumerate(ests):
         x = e.scaling.params if view == "params" else e.scaling.compute_flops
-        points.append(Point(x, e.scaling.loss, LETTERS[i % 26], label[:18], sid == highlight))
+        merged.setdefault((round(x, -3), round(e.scaling.loss, 6)), []).append((LETTERS[i % 26], sid))
+    points = [Point(x, y, "".join(m for m, _ in group), group[0][1][:16],
+                    any(sid == highlight for _, sid in group))
+              for (x, y), group in merged.items()]
     flops = [e.scaling.compute_flops for _, _, e in ests]
     budgets = budgets_for(flops)
     losses = [p.y for p in points]
@@ -96,11 +100,7 @@ def build_chart(items: list[tuple[str, str, Estimate]], law: str, view: str, hig
                                  scaling_mod.iso_compute_curve(law, c, x_lo, x_hi, 120)))
         frontier = scaling_mod.frontier(law, budgets[0] / 10, budgets[-1] * 10, 120)
         series.append(Series("optimal", "*", [(n, l) for _c, n, _d, l in frontier]))
-        best = min(scaling_mod.loss_at_compute_optimum(law, budgets[-1]), *losses) if losses else \
-            scaling_mod.loss_at_compute_optimum(law, budgets[-1])
-        worst = max([scaling_mod.loss_at_compute_optimum(law, budgets[0]), *losses])
-        span = max(worst - best, 0.05)
-        y = Axis("Loss", best - 0.08 * span, worst + 0.6 * span, log=False, fmt=lambda v: f"{v:.2f}")
+        y = _loss_axis(law, budgets, losses)
         x = Axis("Parameters N (log)", x_lo, x_hi, log=True, fmt=compact_count)
         legend = [f"{i + 1} {compact_power(c)} FLOP" for i, c in enumerate(budgets)]
         legend += ["* optimal", "A.. scenarios"]
@@ -116,15 +116,24 @@ def build_chart(items: list[tuple[str, str, Estimate]], law: str, view: str, hig
                      for d in (10 ** (math.log10(c_lo / (6 * n)) + k * 0.05) for k in range(400))
                      if c_lo <= 6 * n * d <= c_hi]
             series.append(Series(f"{LETTERS[i]} size", LETTERS[i].lower(), curve))
-        all_l = [l for _c, _n, _d, l in frontier] + losses
-        best = min(all_l)
-        worst = max([scaling_mod.loss_at_compute_optimum(law, budgets[0]), *losses])
-        span = max(worst - best, 0.05)
-        y = Axis("Loss", best - 0.05 * span, worst + 0.4 * span, log=False, fmt=lambda v: f"{v:.2f}")
+        y = _loss_axis(law, budgets, losses)
         x = Axis("Training compute C = 6ND, FLOP (log)", c_lo, c_hi, log=True, fmt=compact_power)
         legend = ["* compute-optimal", "a.. same size, other D", "A.. scenarios"]
         title = f"Loss vs training compute · {name}"
     return Chart(title=title, x=x, y=y, series=series, points=points, legend=legend)
+
+
+def _loss_axis(law: str, budgets: list[float], losses: list[float]) -> Axis:
+    """Loss from just below the best to a little above the smallest budget's optimum.
+
+    A scenario far off the frontier (a short fine-tune run has a huge predicted loss) is
+    drawn on the top edge instead of squashing every curve into one line.
+    """
+    top_opt = scaling_mod.loss_at_compute_optimum(law, budgets[0])
+    best = min([scaling_mod.loss_at_compute_optimum(law, budgets[-1]), *losses])
+    span = max(top_opt - best, 0.05)
+    worst = min(max([top_opt, *losses]), top_opt + 0.6 * span)
+    return Axis("Loss", best - 0.08 * span, worst + 0.3 * span, log=False, fmt=lambda v: f"{v:.2f}")
 
 
 def _value_text(est: Estimate, key: str) -> str:
@@ -181,7 +190,7 @@ class ScalingScreen(ParamScreen):
     def _law(self) -> str:
         if self.law is not None:
             return self.law
-        current = self.app.current_scenario() if hasattr(self.app, "current_scenario") else None
+        current = getattr(self.app, "current_scenario", None)
         law = (current.scaling.law if current is not None else None) or scaling_mod.DEFAULT_LAW
         return law if law in LAW_ORDER else scaling_mod.DEFAULT_LAW
 

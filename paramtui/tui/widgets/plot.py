@@ -164,7 +164,7 @@ def render_chart(chart: Chart, width: int, height: int) -> list[Text]:
             end = start + len(text)
             room = plot_w - end - 1
             if room >= 3:
-                for i, ch in enumerate(" " + label[:room - 1]):
+                for i, ch in enumerate(" " + label[:room]):
                     if grid[row][end + i] == " " or i > 0:
                         put(end + i, row, ch, reverse if point.highlight else None)
 
