@@ -1,0 +1,393 @@
+"""Deploy (mode "deploy", key 4): every scenario on every target, and what to do when it does not fit.
+
+Each cell is `paramtui.core.deploy.deploy_cell`, the estimate's own verdict for the scenario
+moved to that target, written with signs so it reads without colour:
+"✓ 54% 31 t/s" fits, "⇄ 130% 4 t/s" runs with part of the model in host RAM, "✗ 310%" does
+not run. `enter` opens the detail (memory against the target, the largest context and
+batch, the best precision, offload splits); `m` picks catalog models for the target under
+the cursor, and `a` there adds one to the session through `app.apply` (undoable).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Static
+
+from paramtui.core.deploy import DeployCell, DeployDetail, OffloadSplit, deploy_detail, deploy_matrix
+from paramtui.core.errors import UserError
+from paramtui.core.pick import DEFAULT_PRECISIONS, PickResult, pick
+from paramtui.core.targets import Target, default_targets
+from paramtui.core.units import format_bytes, format_percent, format_rate
+from paramtui.tui.screens.base import ParamScreen
+from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
+
+# (filter name, target kinds it shows)
+KIND_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("all", ()),
+    ("phone", ("phone",)),
+    ("edge", ("edge",)),
+    ("laptop", ("laptop",)),
+    ("GPU", ("desktop-gpu", "datacenter-gpu")),
+    ("node", ("node",)),
+    ("CPU server", ("cpu-server",)),
+)
+KIND_ORDER = ("phone", "edge", "laptop", "desktop-gpu", "datacenter-gpu", "node", "cpu-server")
+LEGEND = "✓ fits (≤100% of usable memory)  ⇄ offload to host RAM  ✗ too big  (mem %, t/s)"
+
+
+def ordered_targets(kinds: tuple[str, ...] = ()) -> list[Target]:
+    """Targets small to big: by kind, then by memory; only `kinds` when given."""
+    targets = [t for t in default_targets().targets.values() if not kinds or t.kind in kinds]
+    return sorted(targets, key=lambda t: (KIND_ORDER.index(t.kind) if t.kind in KIND_ORDER else 99,
+                                          t.memory_bytes * t.devices, t.id))
+
+
+def cell_text(cell: DeployCell | UserError) -> Text:
+    if isinstance(cell, UserError):
+        return Text("error", style="italic")
+    style = {"fits": "bold", "offload": "", "no": "dim"}[cell.status]
+    return Text(cell.short, style=style)
+
+
+class DeployScreen(ParamScreen):
+    MODE = "deploy"
+    TITLE_TEXT = "Deploy"
+
+    DEFAULT_CSS = """
+    DeployScreen #deploy-head { height: auto; color: $text-muted; }
+    DeployScreen DataTable { height: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("f", "next_filter", "Kind"),
+        Binding("F", "previous_filter", "Kind back", show=False),
+        Binding("enter", "detail", "Detail"),
+        Binding("m", "pick", "Pick model"),
+        Binding("e", "explain", "Explain", show=False),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filter_index = 0
+        self.targets: list[Target] = []
+        self.cells: dict[tuple[str, str], DeployCell | UserError] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="deploy-head")
+        yield DataTable(id="deploy-table", cursor_type="cell", zebra_stripes=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(DataTable).focus()
+
+    def refresh_from_session(self) -> None:
+        name, kinds = KIND_FILTERS[self.filter_index]
+        self.targets = ordered_targets(kinds)
+        scenarios = list(self.app.session.scenarios)
+        self.cells = deploy_matrix(scenarios, self.targets)
+        head = Text()
+        head.append(f"Targets: {name} (f)  ", style="bold")
+        head.append(f"{len(scenarios)} scenarios × {len(self.targets)} targets\n")
+        head.append(LEGEND)
+        self.query_one("#deploy-head", Static).update(head)
+
+        table = self.query_one(DataTable)
+        old = table.cursor_coordinate
+        table.clear(columns=True)
+        table.add_column("Scenario", key="scenario", width=16)
+        for t in self.targets:
+            table.add_column(Text(t.id[:13]), key=t.id, width=13)
+        for s in scenarios:
+            row = [Text(s.id[:16], style="bold" if s.id == self.app.current_id else "")]
+            row += [cell_text(self.cells[(s.id, t.id)]) for t in self.targets]
+            table.add_row(*row, key=s.id)
+        if scenarios:
+            ids = [s.id for s in scenarios]
+            r = ids.index(self.app.current_id) if self.app.current_id in ids else min(old.row, len(ids) - 1)
+            table.cursor_coordinate = (r, max(1, min(old.column, len(self.targets))))
+
+    # ------------------------------------------------------------------ cursor
+
+    def _cursor(self) -> tuple[str | None, Target | None]:
+        table = self.query_one(DataTable)
+        scenarios = self.app.session.scenarios
+        if not scenarios or not self.targets:
+            return None, None
+        row, col = table.cursor_coordinate.row, table.cursor_coordinate.column
+        sid = scenarios[min(row, len(scenarios) - 1)].id
+        target = self.targets[max(0, min(col - 1, len(self.targets) - 1))]
+        return sid, target
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        scenarios = self.app.session.scenarios
+        if scenarios and event.coordinate.row < len(scenarios):
+            sid = scenarios[event.coordinate.row].id
+            if sid != self.app.current_id:
+                self.app.current_id = sid
+
+    def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
+        self.action_detail()
+
+    # ----------------------------------------------------------------- actions
+
+    def action_next_filter(self) -> None:
+        self.filter_index = (self.filter_index + 1) % len(KIND_FILTERS)
+        self.refresh_from_session()
+
+    def action_previous_filter(self) -> None:
+        self.filter_index = (self.filter_index - 1) % len(KIND_FILTERS)
+        self.refresh_from_session()
+
+    def action_detail(self) -> None:
+        sid, target = self._cursor()
+        if sid is None:
+            return
+        try:
+            detail = deploy_detail(self.app.session.scenario(sid), target)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.app.push_screen(DeployDetailScreen(detail))
+
+    def action_explain(self) -> None:
+        sid, target = self._cursor()
+        if sid is None:
+            return
+        try:
+            detail = deploy_detail(self.app.session.scenario(sid), target)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.app.explain(detail.estimate.explanations["memory.use_fraction"])
+
+    def action_pick(self) -> None:
+        sid, target = self._cursor()
+        if target is None:
+            target = ordered_targets()[0]
+        self.app.push_screen(PickScreen(target))
+
+
+# ---------------------------------------------------------------------------- detail
+
+
+def _split_lines(split: OffloadSplit) -> list[str]:
+    host_cap = (format_bytes(split.host_capacity_bytes) if split.host_capacity_bytes is not None
+                else "? (target lists no host RAM)")
+    verdict = "✓ runs" if split.fits else "✗ does not fit"
+    if split.mode == "layers":
+        head = f"Layer split (llama.cpp -ngl {split.gpu_layers}): {split.gpu_layers} layers on device, {split.cpu_layers} on CPU"
+    else:
+        head = f"Experts on CPU ({split.cpu_layers} MoE layers' routed experts in host RAM)"
+    lines = [head,
+             f"  {verdict}: device {format_bytes(split.device_bytes)} of {format_bytes(split.device_capacity_bytes)},"
+             f" host {format_bytes(split.host_bytes)} of {host_cap}"]
+    speed = format_rate(split.decode_tokens_per_s) if split.decode_tokens_per_s else "? (no host bandwidth listed)"
+    lines.append(f"  decode {speed}" + (" (CPU computes its layers)" if split.mode == "layers" else
+                                        " (CPU reads only the active experts)"))
+    if split.streamed_tokens_per_s:
+        lines.append(f"  streaming the host part over the host link instead: {format_rate(split.streamed_tokens_per_s)}")
+    return lines
+
+
+class DeployDetailScreen(ModalScreen[None]):
+    """One scenario on one target: memory, limits, best precision, offload."""
+
+    DEFAULT_CSS = """
+    DeployDetailScreen { align: center middle; }
+    DeployDetailScreen > VerticalScroll {
+        width: 96%; max-width: 110; height: 92%; border: round $primary; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,q,enter", "close", "Close"),
+        Binding("x", "explain('max_context')", "Explain context"),
+        Binding("b", "explain('max_batch')", "Explain batch", show=False),
+        Binding("o", "explain_offload", "Explain offload"),
+    ]
+
+    def __init__(self, detail: DeployDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        d = self.detail
+        est, cell = d.estimate, d.cell
+        s = est.scenario
+        inf = est.inference
+        with VerticalScroll() as box:
+            box.border_title = f"{s.label} on {est.target.name}"
+            box.border_subtitle = "esc close · x/b/o explain"
+            box.can_focus = True
+            status = {"fits": "✓ fits", "offload": "⇄ fits only with host-RAM offload", "no": "✗ does not fit"}[cell.status]
+            yield Static(Text(f"{status}: {format_bytes(cell.required_bytes)} of {format_bytes(cell.usable_bytes)} usable "
+                              f"on {cell.devices} device(s) = {format_percent(cell.memory_use_fraction)}", style="bold"))
+            bar = MemoryBar("Memory against the target")
+            yield bar
+            bar.set_parts([MemoryPart("weights", inf.weights_bytes), MemoryPart("KV cache", inf.kv_cache_bytes),
+                           MemoryPart("activations", inf.activations_bytes), MemoryPart("overhead", inf.overhead_bytes)],
+                          cell.usable_bytes, f"usable {format_bytes(cell.usable_bytes)}")
+            lines = []
+            if cell.decode_tokens_per_s is not None:
+                lines.append(f"Decode: {format_rate(cell.decode_tokens_per_s)} per request")
+            batch, ctx = s.inference.batch, est.values["scenario.context"]
+            limit = f" (model limit {d.model_context:,})" if d.model_context else ""
+            lines.append(f"Largest context at batch {batch}: {d.max_context:,} tokens{limit}")
+            lines.append(f"Largest batch at {ctx:,} tokens: {d.max_batch:,}")
+            if not cell.fits:
+                lines.append(f"Highest precision that fits: {d.best_precision or 'none (even the smallest is too big)'}"
+                             f" (now {est.precision.id})")
+            if d.layer_offload is None and d.expert_offload is None and not cell.fits:
+                lines.append("No offload: this target's memory is unified (no separate host RAM)."
+                             if est.target.unified_memory else "")
+            for split in (d.layer_offload, d.expert_offload):
+                if split is not None:
+                    lines.append("")
+                    lines.extend(_split_lines(split))
+            yield Static(Text("\n".join(lines)))
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_explain(self, key: str) -> None:
+        self.app.explain(self.detail.explanations[key])
+
+    def action_explain_offload(self) -> None:
+        split = self.detail.expert_offload or self.detail.layer_offload
+        if split is None:
+            self.app.explain(self.detail.explanations["best_precision"])
+            return
+        self.app.explain(split.explanations["decode_tokens_per_s"])
+
+
+# ------------------------------------------------------------------------------ pick
+
+
+class PickScreen(ModalScreen[None]):
+    """Catalog models for one target under the user's constraints; `a` adds one to the session."""
+
+    DEFAULT_CSS = """
+    PickScreen { align: center middle; }
+    PickScreen > Vertical {
+        width: 98%; max-width: 120; height: 96%; border: round $primary; background: $surface; padding: 0 1;
+    }
+    PickScreen Horizontal { height: 1; margin-bottom: 1; }
+    PickScreen Input { width: 1fr; height: 1; border: none; padding: 0 1; }
+    PickScreen #pick-gpus, PickScreen #pick-context, PickScreen #pick-tps { width: 10; }
+    PickScreen DataTable { height: 1fr; }
+    PickScreen #pick-note { height: auto; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("a", "add", "Add to session"),
+        Binding("e", "explain", "Explain"),
+    ]
+
+    def __init__(self, target: Target) -> None:
+        super().__init__()
+        self.target = target
+        self.result: PickResult | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = f"Pick a model for {self.target.name}"
+            box.border_subtitle = "enter apply · a add · e explain · esc close"
+            with Horizontal():
+                yield Label("ctx ")
+                yield Input("4096", id="pick-context", type="integer")
+                yield Label(" t/s ")
+                yield Input("0", id="pick-tps", type="number")
+                yield Label(" gpus ")
+                yield Input("1", id="pick-gpus", type="integer")
+                yield Label(" prec ")
+                yield Input("", id="pick-precisions", placeholder="all: " + ",".join(DEFAULT_PRECISIONS[:3]) + ",…")
+            yield DataTable(id="pick-table", cursor_type="row")
+            yield Static(id="pick-note")
+
+    def on_mount(self) -> None:
+        self._run()
+        self.query_one(DataTable).focus()
+
+    def _constraints(self) -> tuple[int, int, float, list[str] | None]:
+        def value(widget_id: str, cast, default):
+            text = self.query_one(widget_id, Input).value.strip()
+            return cast(text) if text else default
+
+        context = value("#pick-context", int, 4096)
+        tps = value("#pick-tps", float, 0.0)
+        gpus = value("#pick-gpus", int, 1)
+        precs = [p.strip() for p in self.query_one("#pick-precisions", Input).value.split(",") if p.strip()]
+        return gpus, context, tps, precs or None
+
+    def _run(self) -> None:
+        table = self.query_one(DataTable)
+        note = self.query_one("#pick-note", Static)
+        try:
+            gpus, context, tps, precs = self._constraints()
+            self.result = pick(self.target.id, gpus=gpus, min_context=context, min_tokens_per_s=tps, precisions=precs)
+        except (UserError, ValueError) as error:
+            note.update(Text(f"✗ {error}"))
+            return
+        table.clear(columns=True)
+        for label, width in (("#", 2), ("Model", 16), ("Prec", 7), ("Loss", 5), ("Mem", 8), ("t/s", 5), ("Why", 60)):
+            table.add_column(label, width=width)
+        for row in self.result.rows:
+            mark = str(row.rank) if row.rank else ("✓" if row.eligible else "✗")
+            table.add_row(
+                mark, row.model_id[:16], row.precision or "–",
+                f"{row.loss:.3f}" if row.loss is not None else "–",
+                format_bytes(row.memory_bytes) if row.memory_bytes else "–",
+                f"{row.decode_tokens_per_s:.0f}" if row.decode_tokens_per_s else "–",
+                "; ".join(row.reasons), key=row.model_id)
+        self._note()
+
+    def _note(self) -> None:
+        if self.result is None:
+            return
+        row = self._selected()
+        text = Text(f"{len(self.result.picked)} of {len(self.result.rows)} fit; ranked by predicted loss "
+                    "(a proxy: one law, different data and tokenizers).")
+        if row is not None:
+            text.append(f"\n{row.name}: " + "; ".join(row.reasons), style="bold")
+        self.query_one("#pick-note", Static).update(text)
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._note()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self._run()
+        self.query_one(DataTable).focus()
+
+    def _selected(self):
+        if self.result is None or not self.result.rows:
+            return None
+        table = self.query_one(DataTable)
+        return self.result.rows[min(table.cursor_row, len(self.result.rows) - 1)]
+
+    def action_add(self) -> None:
+        row = self._selected()
+        if row is None or not row.eligible:
+            self.notify("Pick a model that fits (✓ or a rank) to add it.", severity="warning")
+            return
+        session = self.app.session
+        new_id = session.unique_id(f"{row.model_id}-{row.precision}-{self.target.id}")
+        scenario = row.scenario(new_id, self.target.id, self.result.gpus, self.result.min_context)
+        self.app.apply(session.with_scenarios([*session.scenarios, scenario]), f"add {new_id}", current_id=new_id)
+        self.notify(f"Added {new_id}", timeout=2, markup=False)
+        self.dismiss(None)
+
+    def action_explain(self) -> None:
+        if self.result is not None:
+            self.app.explain(self.result.explanation)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+SCREEN = DeployScreen
