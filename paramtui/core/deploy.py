@@ -180,7 +180,7 @@ def deploy_cell(scenario: Scenario, target: Target, base: Estimate | None = None
     `base` is the scenario's estimate on any target (its inference memory is the same on all
     of them); passing it saves recomputing it for every target.
     """
-    base = base if base is not None else estimate(scenario)
+    base = base if base is not None else estimate(_on_target(scenario, target))
     devices = _devices(scenario, target)
     required = base.inference.total_bytes
     usable = target.usable_memory_bytes * devices
@@ -220,18 +220,16 @@ def _best_offload(base: Estimate, target: Target, devices: int) -> OffloadSplit 
 def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> dict[tuple[str, str], DeployCell | UserError]:
     """Every scenario on every target, keyed by (scenario id, target id).
 
-    A scenario the core cannot estimate gives its `UserError` in each of its cells, so one bad
-    scenario does not blank the screen.
+    A cell the core cannot estimate holds its `UserError`, so one bad scenario or target does
+    not blank the screen.
     """
     targets = list(targets)
     out: dict[tuple[str, str], DeployCell | UserError] = {}
     for scenario in scenarios:
         try:
             base = estimate(scenario)
-        except UserError as error:
-            for target in targets:
-                out[(scenario.id, target.id)] = error
-            continue
+        except UserError:
+            base = None  # e.g. too many devices for its own target: other targets may still work
         for target in targets:
             try:
                 out[(scenario.id, target.id)] = deploy_cell(scenario, target, base)

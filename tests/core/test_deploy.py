@@ -1,0 +1,170 @@
+"""Deployment: fit, exact limits, best precision, offload splits, and agreement with the estimate."""
+
+from __future__ import annotations
+
+import pytest
+
+from paramtui.core import memory, speed
+from paramtui.core.deploy import (
+    best_precision,
+    deploy_cell,
+    deploy_detail,
+    deploy_matrix,
+    expert_offload,
+    layer_offload,
+    max_batch,
+    max_context,
+    routed_expert_params,
+)
+from paramtui.core.errors import UserError
+from paramtui.core.estimate import estimate
+from paramtui.core.precision import PRECISION_IDS, get_precision
+from paramtui.core.scenario import Scenario
+from paramtui.core.targets import default_targets, get_target
+
+
+def scenario(model="llama-3.1-8b", precision="bf16", target="rtx-4090", batch=1, context=8192, gpus=1):
+    return Scenario(id="s", model=model, precision=precision, target=target, gpus=gpus,
+                    inference={"batch": batch, "context": context})
+
+
+def total(est, **kw) -> int:
+    s = est.scenario
+    args = dict(precision=est.precision, kv_precision=est.kv_precision, batch=s.inference.batch,
+                context=est.values["scenario.context"])
+    args.update(kw)
+    return memory.inference_memory(est.architecture, est.params, **args).total_bytes
+
+
+def test_max_context_is_exact_on_the_integer():
+    est = estimate(scenario(target="rtx-4090"))
+    usable = get_target("rtx-4090").usable_memory_bytes
+    c = max_context(est, usable)
+    assert total(est, context=c) <= usable < total(est, context=c + 1)
+    # Llama 3.1 8B bf16 holds 2·32·8·128·2 = 131,072 KV bytes per token (reference README):
+    # one more token of context adds exactly that to the KV cache.
+    kv = memory.kv_cache_bytes(est.architecture, c + 1, 1, "bf16") - memory.kv_cache_bytes(est.architecture, c, 1, "bf16")
+    assert kv == 131_072
+
+
+def test_max_batch_is_exact_on_the_integer():
+    est = estimate(scenario(target="h100-sxm", context=8192))
+    usable = get_target("h100-sxm").usable_memory_bytes
+    b = max_batch(est, usable)
+    assert b > 1
+    assert total(est, batch=b) <= usable < total(est, batch=b + 1)
+
+
+def test_nothing_fits_gives_zero():
+    est = estimate(scenario(model="llama-3.1-70b", target="rtx-4090"))
+    usable = get_target("rtx-4090").usable_memory_bytes
+    assert max_context(est, usable) == 0 and max_batch(est, usable) == 0
+
+
+def test_best_precision_is_the_highest_that_fits():
+    est = estimate(scenario(model="llama-3.1-70b", target="a100-80gb", context=4096))
+    usable = get_target("a100-80gb").usable_memory_bytes
+    best = best_precision(est, usable)
+    assert best is not None and best != "bf16"
+    i = PRECISION_IDS.index(best)
+    assert total(est, precision=get_precision(best)) <= usable
+    fits = [estimate(est.scenario.with_changes(precision=p, target="a100-80gb")).fits for p in PRECISION_IDS[: i + 1]]
+    assert fits[-1] and not any(fits[:-1])
+
+
+def test_layer_split_sums_to_the_layers_and_respects_memory():
+    target = get_target("gh200")  # 96 GB HBM + 480 GB LPDDR5X host memory
+    est = estimate(scenario(model="llama-3.1-70b", target="gh200", context=8192))
+    assert not est.fits
+    split = layer_offload(est, target)
+    assert split is not None and split.fits
+    assert split.gpu_layers + split.cpu_layers == est.architecture.num_hidden_layers
+    assert split.device_bytes <= target.usable_memory_bytes
+    assert split.host_bytes <= target.host_memory_bytes
+    inf = est.inference
+    per_layer = (inf.weights_bytes - est.params.embedding * 2 - est.params.head * 2 + inf.kv_cache_bytes) / 80
+    # One more layer on the device would not fit.
+    assert split.device_bytes + per_layer > target.usable_memory_bytes
+    # Device + host hold the whole model once.
+    assert split.device_bytes + split.host_bytes == pytest.approx(inf.total_bytes, abs=2)
+    # Layers on the CPU cost speed against an imaginary device big enough for all.
+    assert 0 < split.decode_tokens_per_s < estimate(scenario(model="llama-3.1-70b", target="gh200", gpus=2)).values[
+        "speed.decode_tokens_per_s"]
+    # Streaming the host part over NVLink-C2C instead is limited by the link and host memory.
+    assert split.streamed_tokens_per_s is not None
+
+
+def test_unified_memory_has_no_offload_tier():
+    target = get_target("m3-max")
+    est = estimate(scenario(model="llama-3.1-70b", target="m3-max"))
+    assert layer_offload(est, target) is None
+    assert expert_offload(est, target) is None
+
+
+def test_moe_experts_on_cpu_reads_active_experts_only():
+    target = get_target("rtx-4090")
+    est = estimate(scenario(model="mixtral-8x7b", target="rtx-4090", context=4096))
+    # Mixtral: 32 layers × 8 experts × 3·4096·14336 weights (config.json).
+    routed, active = routed_expert_params(est)
+    assert routed == 32 * 8 * 3 * 4096 * 14336
+    assert active == routed * 2 // 8
+    host_bw = 89.6e9  # DDR5-5600, two channels: 2 · 8 B · 5.6e9
+    split = expert_offload(est, target, host_memory_bytes=128e9, host_bandwidth_bytes_per_s=host_bw)
+    assert split is not None and split.fits
+    assert split.host_bytes == routed * 2  # memory holds ALL experts, bf16
+    assert split.device_bytes <= target.usable_memory_bytes
+    # Per token the CPU reads 2 of 8 experts per layer: a quarter of the expert bytes.
+    host_seconds = 1 / split.decode_tokens_per_s
+    active_read = routed * 2 * 2 / 8 / (host_bw * speed.DEFAULT_BANDWIDTH_EFFICIENCY)
+    all_read = routed * 2 / (host_bw * speed.DEFAULT_BANDWIDTH_EFFICIENCY)
+    assert active_read < host_seconds < active_read * 1.2
+    assert host_seconds < all_read / 3
+
+
+def test_dense_model_has_no_expert_split():
+    est = estimate(scenario(model="llama-3.1-70b"))
+    assert expert_offload(est, get_target("rtx-4090"), host_memory_bytes=256e9) is None
+
+
+def test_matrix_agrees_with_the_estimate_for_the_same_target():
+    scenarios = [scenario(model="llama-3.1-8b", precision="bf16"),
+                 Scenario(id="q", model="qwen3-30b-a3b", precision="q4_k_m", target="h100-sxm",
+                          inference={"batch": 4, "context": 16384}),
+                 Scenario(id="p", params="7B", precision="int8", target="m1", gpus=2)]
+    targets = list(default_targets().targets.values())
+    matrix = deploy_matrix(scenarios, targets)
+    assert len(matrix) == len(scenarios) * len(targets)
+    for s in scenarios:
+        for t in targets:
+            cell = matrix[(s.id, t.id)]
+            try:
+                values = estimate(s.with_changes(target=t.id)).values
+            except UserError as error:
+                assert isinstance(cell, UserError) and str(cell) == str(error)
+                continue
+            assert cell.memory_use_fraction == values["memory.use_fraction"]
+            assert cell.fits == values["memory.fits"]
+            assert cell.required_bytes == values["memory.inference_total_bytes"]
+            if cell.fits:
+                assert cell.decode_tokens_per_s == values["speed.decode_tokens_per_s"]
+            else:
+                assert cell.decode_tokens_per_s is None
+
+
+def test_cell_text_reads_without_colour():
+    fits = deploy_cell(scenario(model="qwen3-0.6b"), get_target("rtx-4090"))
+    assert fits.short.startswith("✓ ") and "%" in fits.short and "t/s" in fits.short
+    too_big = deploy_cell(scenario(model="llama-3.1-70b"), get_target("rtx-4090"))
+    assert too_big.short.startswith("✗ ") and "t/s" not in too_big.short
+    offload = deploy_cell(scenario(model="llama-3.1-70b", target="gh200"), get_target("gh200"))
+    assert offload.status == "offload" and offload.short.startswith("⇄ ")
+
+
+def test_detail_reports_limits_and_best_precision():
+    d = deploy_detail(scenario(model="llama-3.1-70b", target="rtx-4090"), get_target("a100-80gb"))
+    assert d.cell.target_id == "a100-80gb" and not d.cell.fits
+    assert d.best_precision in PRECISION_IDS
+    assert d.layer_offload is not None  # a discrete GPU has a host tier, even if its size is not listed
+    assert not d.layer_offload.fits  # ... but without a listed host RAM it cannot be promised
+    for key in ("max_context", "max_batch", "best_precision"):
+        assert d.explanations[key].substituted

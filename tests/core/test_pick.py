@@ -1,0 +1,102 @@
+"""Picking catalog models for a target: ranking by predicted loss, precision chosen, reasons."""
+
+from __future__ import annotations
+
+import pytest
+
+from paramtui.core import scaling
+from paramtui.core.catalog import get_model, load_catalog
+from paramtui.core.errors import UserError
+from paramtui.core.estimate import estimate
+from paramtui.core.pick import DEFAULT_PRECISIONS, PROXY_NOTE, pick, pick_models
+from paramtui.core.precision import PRECISION_IDS
+from paramtui.core.scenario import Scenario
+
+
+@pytest.fixture(scope="module")
+def rtx4090():
+    return pick("rtx-4090", min_context=8192)
+
+
+def test_every_catalog_model_is_judged(rtx4090):
+    assert {r.model_id for r in rtx4090.rows} == set(load_catalog())
+    assert all(r.reasons for r in rtx4090.rows)
+
+
+def test_eligible_models_are_ranked_by_predicted_loss(rtx4090):
+    ranked = [r for r in rtx4090.rows if r.rank is not None]
+    assert len(ranked) >= 5
+    assert [r.rank for r in ranked] == list(range(1, len(ranked) + 1))
+    assert [r.loss for r in ranked] == sorted(r.loss for r in ranked)
+    assert rtx4090.rows[: len(ranked)] == tuple(ranked)  # ranked ones come first
+    # The loss is the default law at the exact count and the published tokens.
+    best = ranked[0]
+    entry = get_model(best.model_id)
+    assert best.loss == pytest.approx(scaling.loss(scaling.DEFAULT_LAW, entry.param_count.total, entry.training_tokens))
+
+
+def test_precision_is_the_highest_allowed_that_fits(rtx4090):
+    for row in [r for r in rtx4090.rows if r.eligible][:6]:
+        i = DEFAULT_PRECISIONS.index(row.precision)
+        for higher in DEFAULT_PRECISIONS[:i]:
+            s = Scenario(id="x", model=row.model_id, precision=higher, target="rtx-4090",
+                         inference={"batch": 1, "context": 8192})
+            assert not estimate(s).fits, (row.model_id, higher)
+        s = Scenario(id="x", model=row.model_id, precision=row.precision, target="rtx-4090",
+                     inference={"batch": 1, "context": 8192})
+        est = estimate(s)
+        assert est.fits and row.memory_bytes == est.inference.total_bytes
+        assert row.decode_tokens_per_s == est.values["speed.decode_tokens_per_s"]
+
+
+def test_exclusions_say_why(rtx4090):
+    rows = {r.model_id: r for r in rtx4090.rows}
+    # Llama 2 reads 4,096 tokens (Touvron et al. 2023); asked for 8k.
+    assert rows["llama-2-7b"].reasons == ("context 4k < 8k",)
+    big = rows["llama-3.1-405b"]
+    assert not big.eligible
+    assert big.reasons[0].startswith("needs ") and big.reasons[0].endswith("has 24.0 GB")
+    assert rows["bert-base-uncased"].reasons == ("encoder-only: does not generate text",)
+
+
+def test_minimum_speed_excludes_slow_models():
+    rows = {r.model_id: r for r in pick_models("rtx-4090", min_context=4096, min_tokens_per_s=60)}
+    slow = rows["qwen3-32b"]  # reading ~17 GB per token at ~0.9 TB/s cannot reach 60 tok/s
+    assert not slow.eligible
+    assert any("tok/s < 60 required" in reason for reason in slow.reasons)
+    assert all(r.decode_tokens_per_s >= 60 for r in rows.values() if r.eligible)
+
+
+def test_allowed_precisions_limit_the_choice():
+    rows = pick_models("rtx-4090", precisions=["q4_k_m", "bf16"])
+    assert {r.precision for r in rows if r.eligible} <= {"bf16", "q4_k_m"}
+    bf16_first = [r for r in rows if r.model_id == "qwen3-0.6b"][0]
+    assert bf16_first.precision == "bf16"
+
+
+def test_more_gpus_let_bigger_models_in():
+    one = {r.model_id for r in pick_models("h100-sxm", precisions=["bf16"]) if r.eligible}
+    four = {r.model_id for r in pick_models("h100-sxm", gpus=4, precisions=["bf16"]) if r.eligible}
+    assert "llama-3.1-70b" in four - one
+
+
+def test_explanation_says_the_loss_is_a_proxy(rtx4090):
+    assert PROXY_NOTE in rtx4090.explanation.meaning
+    assert "proxy" in PROXY_NOTE
+
+
+def test_bad_inputs_are_user_errors():
+    with pytest.raises(UserError, match="unknown target"):
+        pick_models("no-such-gpu")
+    with pytest.raises(UserError, match="unknown precision"):
+        pick_models("rtx-4090", precisions=["int3"])
+    with pytest.raises(UserError):
+        pick_models("rtx-4090", min_context=0)
+
+
+def test_picked_row_becomes_a_session_scenario(rtx4090):
+    row = rtx4090.picked[0]
+    s = row.scenario("new", "rtx-4090", 1, 8192)
+    assert s.model == row.model_id and s.precision == row.precision and s.inference.context == 8192
+    assert estimate(s).fits
+    assert row.precision in PRECISION_IDS
