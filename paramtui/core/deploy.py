@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict
 from paramtui.core import memory as memory_mod
 from paramtui.core import speed as speed_mod
 from paramtui.core.errors import UserError
+from paramtui.core import estimate as estimate_mod
 from paramtui.core.estimate import Estimate, default_kv_precision, estimate
 from paramtui.core.estimate import routed_expert_params as routed_expert_total
 from paramtui.core.explain import Explanation
@@ -186,11 +187,10 @@ def deploy_cell(scenario: Scenario, target: Target, base: Estimate | None = None
     usable = target.usable_memory_bytes * devices
     fraction = required / usable
     if fraction <= 1.0:
-        est = estimate(_on_target(scenario, target))
         return DeployCell(
             scenario_id=scenario.id, target_id=target.id, status="fits", devices=devices,
             required_bytes=required, usable_bytes=usable, memory_use_fraction=fraction,
-            decode_tokens_per_s=est.values.get("speed.decode_tokens_per_s"),
+            decode_tokens_per_s=_decode_on(base, target, devices),
         )
     split = _best_offload(base, target, devices)
     if split is not None:
@@ -206,6 +206,14 @@ def deploy_cell(scenario: Scenario, target: Target, base: Estimate | None = None
     )
 
 
+def _decode_on(base: Estimate, target: Target, devices: int) -> float:
+    """Decode tok/s per request on `target`: the estimate's own speed step, without
+    recomputing the target-independent rest of the estimate (memory, training, scaling)."""
+    speed = estimate_mod._speed(base.architecture, base.params, base.precision, base.inference,
+                                target, devices, base.scenario, _context(base))
+    return speed.decode_tokens_per_s_per_request
+
+
 def _best_offload(base: Estimate, target: Target, devices: int) -> OffloadSplit | None:
     """The fastest offload that fits device and host, if the target has a host tier."""
     if target.unified_memory or target.host_memory_bytes is None:
@@ -215,6 +223,24 @@ def _best_offload(base: Estimate, target: Target, devices: int) -> OffloadSplit 
     if not candidates:
         return None
     return max(candidates, key=lambda s: s.decode_tokens_per_s or 0.0)
+
+
+# Cells of unchanged scenarios are reused between repaints: `estimate` returns the same
+# object for equal scenarios, so (that object, target) identifies a cell's inputs exactly.
+_CELL_CACHE: dict[tuple[int, str, int], tuple[Estimate, Target, DeployCell]] = {}
+_CELL_CACHE_LIMIT = 50_000
+
+
+def _cached_cell(scenario: Scenario, target: Target, base: Estimate) -> DeployCell:
+    key = (id(base), target.id, scenario.gpus)
+    hit = _CELL_CACHE.get(key)
+    if hit is not None and hit[0] is base and hit[1] is target and hit[2].scenario_id == scenario.id:
+        return hit[2]
+    cell = deploy_cell(scenario, target, base)
+    if len(_CELL_CACHE) >= _CELL_CACHE_LIMIT:
+        _CELL_CACHE.clear()
+    _CELL_CACHE[key] = (base, target, cell)
+    return cell
 
 
 def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> dict[tuple[str, str], DeployCell | UserError]:
@@ -232,7 +258,8 @@ def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> d
             base = None  # e.g. too many devices for its own target: other targets may still work
         for target in targets:
             try:
-                out[(scenario.id, target.id)] = deploy_cell(scenario, target, base)
+                out[(scenario.id, target.id)] = (deploy_cell(scenario, target, None) if base is None
+                                                 else _cached_cell(scenario, target, base))
             except UserError as error:
                 out[(scenario.id, target.id)] = error
     return out
