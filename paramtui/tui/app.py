@@ -27,7 +27,7 @@ from typing import Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 
 from paramtui.core.errors import UserError
@@ -91,10 +91,12 @@ class ParamApp(App):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    session: reactive[Session] = reactive(Session, init=False, always_update=False)
-    current_id: reactive[str] = reactive("", init=False)
-    session_path: reactive[Path | None] = reactive(None, init=False)
-    dirty: reactive[bool] = reactive(False, init=False)
+    # `var`: reactive (watchable) but never repaints the app by itself; screens repaint
+    # what they show when they observe a change, which keeps a keystroke cheap.
+    session: var[Session] = var(Session, init=False, always_update=False)
+    current_id: var[str] = var("", init=False)
+    session_path: var[Path | None] = var(None, init=False)
+    dirty: var[bool] = var(False, init=False)
 
     def __init__(self, session: Session | None = None, session_path: str | os.PathLike | None = None, *,
                  restore_autosave: bool = True, autosave: bool = True) -> None:

@@ -8,25 +8,25 @@ and formatting come from `paramtui.core.figures`; nothing is computed here.
 
 from __future__ import annotations
 
-import math
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from pydantic import ValidationError
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Collapsible, Input, Label, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Collapsible, Input, Label, Static
 
 from paramtui.core import units
 from paramtui.core.errors import UserError
 from paramtui.core.figures import FIGURES, explain
 from paramtui.core.scenario import Scenario
 from paramtui.tui.screens.base import ParamScreen
+from paramtui.tui.widgets.choice import ChoiceField
+from paramtui.tui.widgets.figure_list import FigureList, FigureRow
 from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
 
 GROUP_TITLES = {
@@ -181,6 +181,11 @@ ARCH_FIELDS: list[tuple[str, str]] = [
 SECTION_BEFORE = {"name": None, "tokens": "Training", "law": "Scaling"}
 
 
+@functools.cache
+def _options(field_id: str) -> tuple[tuple[str, str], ...]:
+    return tuple(_static_options(field_id))
+
+
 def _static_options(field_id: str) -> list[tuple[str, str]]:
     if field_id == "precision":
         from paramtui.core.precision import PRECISION_IDS, get_precision
@@ -236,36 +241,6 @@ class ModelField(Static, can_focus=True):
         self.post_message(self.Pressed())
 
 
-# ---------------------------------------------------------------------- results list
-
-
-class FigureList(OptionList):
-    """The results: one row per figure, grouped; `e` or enter explains the highlighted one."""
-
-    BINDINGS = [
-        Binding("e", "explain", "Explain"),
-    ]
-
-    def action_explain(self) -> None:
-        if self.highlighted is None:
-            return
-        option = self.get_option_at_index(self.highlighted)
-        if option.id and not option.disabled:
-            self.screen.explain_figure(option.id)
-
-
-def _figure_prompt(label: str, value: str, bad: bool = False) -> Table:
-    grid = Table.grid(expand=True, padding=(0, 0, 0, 1))
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_row(Text(label), Text(value, style="bold reverse" if bad else "bold"))
-    return grid
-
-
-def _section_prompt(title: str) -> Text:
-    return Text(f"── {title} ", style="bold")
-
-
 # ---------------------------------------------------------------------- the screen
 
 
@@ -294,7 +269,7 @@ class CalculatorScreen(ParamScreen):
     CalculatorScreen .row { height: 1; margin: 0 0 0 1; }
     CalculatorScreen .row > Label { width: 10; color: $text-muted; }
     CalculatorScreen .row:focus-within > Label { color: $accent; text-style: bold; }
-    CalculatorScreen .row > Input, CalculatorScreen .row > Select { width: 1fr; }
+    CalculatorScreen .row > Input { width: 1fr; height: 1; }
     CalculatorScreen .row > Input.invalid { text-style: underline; color: $error; }
     CalculatorScreen .field-error { display: none; color: $error; margin: 0 0 0 11; height: auto; }
     CalculatorScreen .field-error.-shown { display: block; }
@@ -307,8 +282,6 @@ class CalculatorScreen(ParamScreen):
     CalculatorScreen #results-banner.-shown { display: block; }
     CalculatorScreen MemoryBar { margin: 0 1 0 0; }
     CalculatorScreen.-wide MemoryBar { margin: 0 1 1 0; }
-    CalculatorScreen FigureList { height: 1fr; border: none; padding: 0; scrollbar-size-vertical: 1; }
-    CalculatorScreen FigureList:focus { background-tint: $foreground 4%; }
     """
 
     def __init__(self) -> None:
@@ -316,7 +289,6 @@ class CalculatorScreen(ParamScreen):
         self._shown_id: str | None = None  # the scenario the form shows
         self._invalid: dict[str, str] = {}  # field id -> reason
         self._estimate = None  # the last valid Estimate shown
-        self._option_ids: list[str] = []
 
     # ------------------------------------------------------------------ layout
 
@@ -324,26 +296,22 @@ class CalculatorScreen(ParamScreen):
         with Horizontal(id="calc-body"):
             with VerticalScroll(id="calc-form"):
                 scenarios = [(sc.label, sc.id) for sc in self.app.session.scenarios]
-                yield from self._row("scenario", "Scenario", Select(
-                    scenarios, id="f-scenario", compact=True, allow_blank=not scenarios, prompt="(none)"))
                 current = self.app.current_scenario
+                yield from self._row("scenario", "Scenario", ChoiceField(
+                    scenarios, current.id if current else None, title="Scenario", id="f-scenario"))
                 for f in FIELDS:
                     if f.id in SECTION_BEFORE and SECTION_BEFORE[f.id]:
                         yield Static(SECTION_BEFORE[f.id], classes="section")
                     if f.kind == "select":
-                        options = _static_options(f.id)
-                        value = f.read(current) if current is not None else Select.BLANK
-                        if value not in {v for _l, v in options}:
-                            value = Select.BLANK
-                        widget = Select(options, id=f"f-{f.id}", compact=True, allow_blank=False, value=value)
+                        widget = ChoiceField(list(_options(f.id)), f.read(current) if current else None,
+                                             title=f.label, id=f"f-{f.id}")
                     else:
                         widget = Input(id=f"f-{f.id}", compact=True, placeholder=f.placeholder)
                     yield from self._row(f.id, f.label, widget)
                     if f.id == "name":
                         yield from self._row("model", "Model", ModelField(id="f-model"))
-                with Collapsible(title="Architecture (edit to customise)", collapsed=True, id="arch"):
-                    for key, label in ARCH_FIELDS:
-                        yield from self._row(f"arch-{key}", label, Input(id=f"f-arch-{key}", compact=True))
+                # Rows are mounted on first expand: fewer widgets to lay out until they are wanted.
+                yield Collapsible(title="Architecture (edit to customise)", collapsed=True, id="arch")
             with Vertical(id="calc-results"):
                 yield Static(id="results-head")
                 yield Static(id="results-banner")
@@ -358,18 +326,17 @@ class CalculatorScreen(ParamScreen):
         yield Static("", classes="field-error", id=f"err-{field_id}")
 
     def on_mount(self) -> None:
-        options: list[Option] = []
-        self._option_ids = []
-        for group, title in GROUP_TITLES.items():
-            options.append(Option(_section_prompt(title), id=f"section:{group}", disabled=True))
-            for fig in FIGURES.values():
-                if fig.group == group:
-                    options.append(Option(_figure_prompt(fig.label, "…"), id=fig.key))
-                    self._option_ids.append(fig.key)
-        figures = self.query_one(FigureList)
-        figures.add_options(options)
         super().on_mount()
-        self.query_one("#f-precision", Select).focus()
+        self.query_one("#f-precision").focus()
+
+    def on_collapsible_expanded(self, event: Collapsible.Expanded) -> None:
+        contents = event.collapsible.query_one(Collapsible.Contents)
+        if not contents.children:
+            widgets = []
+            for key, label in ARCH_FIELDS:
+                widgets.extend(self._row(f"arch-{key}", label, Input(id=f"f-arch-{key}", compact=True)))
+            contents.mount_all(widgets)
+            self.call_after_refresh(self._fill_arch, True)
 
     # ------------------------------------------------------------------ painting
 
@@ -398,14 +365,10 @@ class CalculatorScreen(ParamScreen):
         self._paint_results()
 
     def _fill_scenario_select(self) -> None:
-        select = self.query_one("#f-scenario", Select)
-        options = [(s.label, s.id) for s in self.app.session.scenarios]
-        with select.prevent(Select.Changed):
-            if getattr(select, "_paramtui_options", None) != options and options:
-                select.set_options(options)
-                select._paramtui_options = options
-            if options and select.value != self.app.current_scenario.id:
-                select.value = self.app.current_scenario.id
+        field = self.query_one("#f-scenario", ChoiceField)
+        field.set_options([(s.label, s.id) for s in self.app.session.scenarios])
+        if self.app.current_scenario is not None:
+            field.set_value(self.app.current_scenario.id)
 
     def _fill_form(self, scenario: Scenario, force: bool) -> None:
         for f in FIELDS:
@@ -413,11 +376,9 @@ class CalculatorScreen(ParamScreen):
                 continue  # keep what the user typed, and its mark, until it is fixed
             value = f.read(scenario)
             if f.kind == "select":
-                select = self.query_one(f"#f-{f.id}", Select)
-                with select.prevent(Select.Changed):
-                    self._ensure_option(select, f.id, value)
-                    if select.value != value:
-                        select.value = value
+                choice = self.query_one(f"#f-{f.id}", ChoiceField)
+                self._ensure_option(choice, f.id, value)
+                choice.set_value(value)
             else:
                 field = self.query_one(f"#f-{f.id}", Input)
                 try:
@@ -432,7 +393,14 @@ class CalculatorScreen(ParamScreen):
         if est is not None and est.scenario.id == scenario.id:
             self._fill_placeholders(est)
         self._fill_model(scenario, est)
-        arch = est.architecture if est is not None and est.scenario.id == scenario.id else None
+        self._fill_arch(force)
+
+    def _fill_arch(self, force: bool) -> None:
+        if not self.query(f"#f-arch-{ARCH_FIELDS[0][0]}"):
+            return  # the architecture rows are not mounted yet
+        scenario = self.app.current_scenario
+        est = self._estimate
+        arch = est.architecture if est is not None and scenario and est.scenario.id == scenario.id else None
         for key, _label in ARCH_FIELDS:
             fid = f"arch-{key}"
             if fid in self._invalid and not force:
@@ -447,29 +415,21 @@ class CalculatorScreen(ParamScreen):
                     field.value = text
             self._mark(fid, None)
 
-    def _ensure_option(self, select: Select, field_id: str, value: str) -> None:
+    def _ensure_option(self, choice: ChoiceField, field_id: str, value: str) -> None:
         """A value from a file that the list lacks (e.g. gptq-int4-g64) is added to the list."""
-        options = _static_options(field_id)
+        options = list(_options(field_id))
+        if field_id == "kv_precision" and self._estimate is not None:
+            options[0] = (f"auto ({self._estimate.kv_precision.id})", AUTO)
         if value not in {v for _l, v in options}:
-            select.set_options(options + [(value, value)])
+            options.append((value, value))
+        choice.set_options(options)
 
     def _fill_placeholders(self, est) -> None:
         tokens = est.values.get("compute.training_tokens")
-        self.query_one("#f-tokens", Input).placeholder = f"auto: {units.format_count(tokens)}" if tokens else "auto"
-        from paramtui.core import compute as compute_mod
-
-        mfu = getattr(compute_mod, "DEFAULT_MFU", None)
-        self.query_one("#f-mfu", Input).placeholder = f"auto: {mfu * 100:g}%" if mfu else "auto"
-        kv = est.kv_precision.id
-        select = self.query_one("#f-kv_precision", Select)
-        options = _static_options("kv_precision")
-        options[0] = (f"auto ({kv})", AUTO)
-        if getattr(select, "_paramtui_options", None) != options:
-            with select.prevent(Select.Changed):
-                value = select.value
-                select.set_options(options if value in {v for _l, v in options} else options + [(value, value)])
-                select.value = value
-                select._paramtui_options = options
+        _set_placeholder(self.query_one("#f-tokens", Input),
+                         f"auto: {units.format_count(tokens)}" if tokens else "auto")
+        mfu = est.values.get("compute.mfu")
+        _set_placeholder(self.query_one("#f-mfu", Input), f"auto: {mfu * 100:g}%" if mfu else "auto")
 
     def _fill_model(self, scenario: Scenario, est) -> None:
         button = self.query_one("#f-model", ModelField)
@@ -479,7 +439,7 @@ class CalculatorScreen(ParamScreen):
             name = f"{units.format_count(scenario.params)} (bare count)"
         else:
             name = "custom architecture"
-        button.update(Text(f"{name} ▸", no_wrap=True, overflow="ellipsis"))
+        _update(button, Text(f"{name} ▸", no_wrap=True, overflow="ellipsis"))
 
     def _paint_results(self) -> None:
         est = self._estimate
@@ -487,12 +447,12 @@ class CalculatorScreen(ParamScreen):
         banner = self.query_one("#results-banner", Static)
         problems = [f"✗ {FIELD_LABEL.get(k, k)}: {v}" for k, v in self._invalid.items()]
         if problems:
-            banner.update(Text("\n".join(problems) + "\n  results below are for the last valid inputs"))
+            _update(banner, Text("\n".join(problems) + "\n  results below are for the last valid inputs"))
             banner.add_class("-shown")
         else:
             banner.remove_class("-shown")
         if est is None:
-            head.update(Text("No results yet: fix the inputs marked ✗.", style="bold"))
+            _update(head, Text("No results yet: fix the inputs marked ✗.", style="bold"))
             return
         t = est.target
         dev = f"{est.scenario.gpus}× " if est.scenario.gpus > 1 else ""
@@ -503,7 +463,7 @@ class CalculatorScreen(ParamScreen):
             line.append("\n")
             line.append("! ", style="bold")
             line.append("bare count: a typical shape of this size is assumed (layers, heads, vocab)")
-        head.update(line)
+        _update(head, line)
         v = est.values
         usable = t.usable_memory_bytes * est.devices
         self.query_one("#bar-inference", MemoryBar).set_parts([
@@ -518,17 +478,20 @@ class CalculatorScreen(ParamScreen):
             MemoryPart("optimizer", v.get("memory.training.optimizer_bytes") or 0, "optim"),
             MemoryPart("activations", v.get("memory.training.activations_bytes") or 0, "act"),
         ], t.usable_memory_bytes, "per device", peak=v.get("memory.training.total_bytes"))
-        figures = self.query_one(FigureList)
-        for key in self._option_ids:
-            fig = FIGURES[key]
-            value = fig.value(est)
-            text = fig.format(est)
-            bad = key == "memory.fits" and value is False
-            figures.replace_option_prompt(key, _figure_prompt(fig.label, text, bad))
+        rows: list[FigureRow] = []
+        for group, title in GROUP_TITLES.items():
+            rows.append(FigureRow(None, title))
+            for fig in FIGURES.values():
+                if fig.group == group:
+                    rows.append(FigureRow(fig.key, fig.label, fig.format(est),
+                                          bad=fig.key.endswith("fits") and fig.value(est) is False))
+        self.query_one(FigureList).set_rows(rows)
 
     # ------------------------------------------------------------------ editing
 
     def _mark(self, field_id: str, reason: str | None) -> None:
+        if reason is None and field_id not in self._invalid:
+            return  # nothing to clear: no restyle, no relayout
         error = self.query_one(f"#err-{field_id}", Static)
         widget = self.query_one(f"#f-{field_id}")
         if reason:
@@ -589,17 +552,14 @@ class CalculatorScreen(ParamScreen):
         data[key] = value
         return scenario.with_changes(architecture=Architecture.model_validate(data))
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_choice_field_changed(self, event: ChoiceField.Changed) -> None:
         event.stop()
-        if event.value != event.select.value:
-            return  # a stale message (e.g. the initial value, set again since)
-        field_id = (event.select.id or "").removeprefix("f-")
+        field_id = (event.field.id or "").removeprefix("f-")
         if field_id == "scenario":
-            if isinstance(event.value, str):
-                self.app.select_scenario(event.value)
+            self.app.select_scenario(event.value)
             return
         f = FIELD_BY_ID.get(field_id)
-        if f is None or event.value is Select.BLANK:
+        if f is None:
             return
         self._try(field_id, lambda s: f.change(s, event.value), f"{f.label.lower()} of {self._label()}")
 
@@ -632,15 +592,26 @@ class CalculatorScreen(ParamScreen):
             current = self.app.current_scenario.id
             self.app.select_scenario(ids[(ids.index(current) + delta) % len(ids)])
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if isinstance(event.option_list, FigureList) and event.option.id:
-            event.stop()
-            self.explain_figure(event.option.id)
+    def on_figure_list_explain(self, event: FigureList.Explain) -> None:
+        event.stop()
+        self.explain_figure(event.key)
 
     def explain_figure(self, key: str) -> None:
         if self._estimate is None:
             return
         self.app.explain(explain(self._estimate, key))
+
+
+def _update(static: Static, text: Text) -> None:
+    """Static.update relayouts the screen; skip it when nothing changed."""
+    if getattr(static, "_paramtui_text", None) != text.plain:
+        static._paramtui_text = text.plain
+        static.update(text)
+
+
+def _set_placeholder(field: Input, text: str) -> None:
+    if field.placeholder != text:
+        field.placeholder = text
 
 
 FIELD_LABEL = {f.id: f.label for f in FIELDS} | {"model": "Model", "_scenario": "Scenario"} | {

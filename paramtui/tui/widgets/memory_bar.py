@@ -25,13 +25,13 @@ class MemoryPart:
 
 
 class MemoryBar(Widget):
-    """`title`, parts and capacity; width follows the widget. Two or more lines tall."""
+    """`title`, parts and capacity; width follows the widget. Three lines: verdict, bar, legend."""
 
     COMPONENT_CLASSES = {"memory-bar--part-0", "memory-bar--part-1", "memory-bar--part-2",
                          "memory-bar--part-3", "memory-bar--part-4", "memory-bar--free",
                          "memory-bar--limit", "memory-bar--ok", "memory-bar--bad", "memory-bar--title"}
     DEFAULT_CSS = """
-    MemoryBar { height: auto; }
+    MemoryBar { height: 3; }
     MemoryBar > .memory-bar--part-0 { color: $primary; }
     MemoryBar > .memory-bar--part-1 { color: $secondary; }
     MemoryBar > .memory-bar--part-2 { color: $accent; }
@@ -59,7 +59,7 @@ class MemoryBar(Widget):
         self.capacity = capacity
         self.capacity_label = capacity_label
         self.peak = peak
-        self.refresh(layout=True)
+        self.refresh()
 
     @property
     def total(self) -> float:
@@ -69,7 +69,13 @@ class MemoryBar(Widget):
         width = max(self.size.width, 20)
         total = self.total
         cap = self.capacity or 0
-        style = self.get_component_rich_style
+        styles: dict[str, object] = {}
+
+        def style(name: str):
+            if name not in styles:
+                styles[name] = self.get_component_rich_style(name)
+            return styles[name]
+
         out = Text(no_wrap=False)
         # Line 1: title and verdict.
         out.append(self.title + (" peak" if self.peak is not None else ""), style("memory-bar--title"))
@@ -98,8 +104,14 @@ class MemoryBar(Widget):
         if limit_at is not None:
             cells += [(FREE, "memory-bar--free")] * max(0, limit_at - len(cells))
             cells.insert(limit_at, ("│", "memory-bar--limit"))
-        for ch, cls in cells[:width]:
-            out.append(ch, style(cls))
+        cells = cells[:width]
+        i = 0
+        while i < len(cells):  # one span per run of equal cells
+            j = i
+            while j < len(cells) and cells[j] == cells[i]:
+                j += 1
+            out.append(cells[i][0] * (j - i), style(cells[i][1]))
+            i = j
         out.append("\n")
         # Legend: glyph, name and size; shorter forms when the line is narrow.
         for legend in (self._legend(True, True, True), self._legend(True, True, False),

@@ -29,9 +29,23 @@ class ModeBar(Widget):
         self.mode = mode
 
     def on_mount(self) -> None:
+        self._shown = self._signature()
         for name in ("session", "session_path", "dirty"):
             if hasattr(self.app, name):
-                self.watch(self.app, name, lambda *_: self.refresh(), init=False)
+                self.watch(self.app, name, self._maybe_refresh, init=False)
+
+    def _signature(self) -> tuple:
+        session = getattr(self.app, "session", None)
+        return (session.title if session else None, getattr(self.app, "session_path", None),
+                getattr(self.app, "dirty", False))
+
+    def _maybe_refresh(self, *_args) -> None:
+        # Repaint only when what the bar shows changed: a repaint of this full-width line
+        # would otherwise widen every keystroke's screen update to the whole screen.
+        signature = self._signature()
+        if signature != self._shown:
+            self._shown = signature
+            self.refresh()
 
     def render(self) -> Text:
         style = self.get_component_rich_style

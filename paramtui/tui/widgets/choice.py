@@ -1,0 +1,166 @@
+"""A one-line choice field and its picker: ← → step through the choices, enter opens a list.
+
+Lighter than Textual's Select (one widget instead of six), which keeps a form of fifteen
+choices fast to lay out, and stepping with ← → is the quickest way to ask "what if one
+notch lower?" from the keyboard.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Click
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+
+class ChoicePicker(ModalScreen[str | None]):
+    """A filterable list of choices; dismisses with the chosen value or None."""
+
+    DEFAULT_CSS = """
+    ChoicePicker { align: center middle; }
+    ChoicePicker > Vertical {
+        width: 70; max-width: 95%; height: auto; max-height: 85%; border: round $primary;
+        background: $surface; padding: 0 1; border-title-style: bold; border-subtitle-color: $text-muted;
+    }
+    ChoicePicker OptionList { height: auto; max-height: 30; border: none; padding: 0; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("pagedown", "move(10)", show=False),
+        Binding("pageup", "move(-10)", show=False),
+    ]
+
+    def __init__(self, title: str, options: list[tuple[str, str]], current: str | None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "type to filter · ↑↓ · enter choose · esc cancel"
+            yield Input(placeholder="filter…", id="choice-filter")
+            yield OptionList(id="choice-list")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, text: str) -> None:
+        words = text.lower().split()
+        shown = [(label, value) for label, value in self.options
+                 if all(w in f"{label} {value}".lower() for w in words)]
+        listing = self.query_one(OptionList)
+        listing.clear_options()
+        listing.add_options([Option(Text(label), id=value) for label, value in shown])
+        values = [v for _l, v in shown]
+        listing.highlighted = values.index(self.current) if self.current in values else (0 if shown else None)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        listing = self.query_one(OptionList)
+        if listing.highlighted is not None:
+            self.dismiss(listing.get_option_at_index(listing.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_move(self, delta: int) -> None:
+        listing = self.query_one(OptionList)
+        if listing.option_count:
+            current = listing.highlighted if listing.highlighted is not None else 0
+            listing.highlighted = max(0, min(listing.option_count - 1, current + delta))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceField(Widget, can_focus=True):
+    """Shows the label of the chosen value; posts `ChoiceField.Changed` when the user changes it."""
+
+    DEFAULT_CSS = """
+    ChoiceField { width: 1fr; height: 1; background: $boost; }
+    ChoiceField:focus { background: $primary 30%; text-style: bold; }
+    ChoiceField.invalid { text-style: underline; color: $error; }
+    """
+    BINDINGS = [
+        Binding("enter,space", "open", "Choose", show=False),
+        Binding("left", "step(-1)", "Previous choice", show=False),
+        Binding("right", "step(1)", "Next choice", show=False),
+    ]
+
+    class Changed(Message):
+        def __init__(self, field: ChoiceField, value: str) -> None:
+            super().__init__()
+            self.field = field
+            self.value = value
+
+        @property
+        def control(self) -> ChoiceField:
+            return self.field
+
+    def __init__(self, options: list[tuple[str, str]], value: str | None = None, *, title: str = "",
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.options = list(options)
+        self.value = value if value is not None else (options[0][1] if options else "")
+        self.title = title
+
+    def set_options(self, options: list[tuple[str, str]]) -> None:
+        if options != self.options:
+            self.options = list(options)
+            self.refresh()
+
+    def set_value(self, value: str) -> None:
+        """Set without posting Changed (the program, not the user, changed it)."""
+        if value != self.value:
+            self.value = value
+            self.refresh()
+
+    @property
+    def label(self) -> str:
+        for label, value in self.options:
+            if value == self.value:
+                return label
+        return str(self.value)
+
+    def render(self) -> Text:
+        width = self.size.width
+        label = self.label
+        room = max(1, width - 3)
+        if len(label) > room:
+            label = label[: room - 1] + "…"
+        return Text(f"{label.ljust(room)} ◂▸"[:width] if width >= 4 else label[:width], no_wrap=True)
+
+    def _choose(self, value: str | None) -> None:
+        if value is not None and value != self.value:
+            self.value = value
+            self.refresh()
+            self.post_message(self.Changed(self, value))
+
+    def action_step(self, delta: int) -> None:
+        values = [v for _l, v in self.options]
+        if not values:
+            return
+        i = values.index(self.value) if self.value in values else 0
+        self._choose(values[max(0, min(len(values) - 1, i + delta))])
+
+    def action_open(self) -> None:
+        self.app.push_screen(ChoicePicker(self.title or "Choose", self.options, self.value), self._choose)
+
+    def on_click(self, event: Click) -> None:
+        self.action_open()

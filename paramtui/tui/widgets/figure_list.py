@@ -1,0 +1,155 @@
+"""A list of figures, label on the left and value on the right, with a cursor row.
+
+Drawn line by line (Textual's Line API), so repainting after every keystroke costs almost
+nothing however many figures there are. Section rows are skipped by the cursor. `e` or enter
+asks the screen to explain the figure under the cursor (the `Explain` message).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    key: str | None  # None for a section title
+    label: str
+    value: str = ""
+    bad: bool = False  # drawn with a ✗ sign as well as the error colour
+
+
+class FigureList(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {"figure-list--section", "figure-list--value", "figure-list--cursor",
+                         "figure-list--bad"}
+    DEFAULT_CSS = """
+    FigureList { height: 1fr; scrollbar-size-vertical: 1; }
+    FigureList > .figure-list--section { text-style: bold; color: $secondary; }
+    FigureList > .figure-list--value { text-style: bold; }
+    FigureList > .figure-list--bad { color: $error; text-style: bold; }
+    FigureList > .figure-list--cursor { background: $foreground 10%; }
+    FigureList:focus > .figure-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("e", "explain", "Explain"),
+        Binding("enter", "explain", "Explain", show=False),
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "edge(-1)", show=False),
+        Binding("end", "edge(1)", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    class Explain(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.rows: list[FigureRow] = []
+
+    def set_rows(self, rows: list[FigureRow]) -> None:
+        first = not self.rows
+        self.rows = list(rows)
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        if first or not self._selectable(self.cursor):
+            self.cursor = self._next(-1, 1)
+        self.refresh()
+
+    @property
+    def current_key(self) -> str | None:
+        return self.rows[self.cursor].key if 0 <= self.cursor < len(self.rows) else None
+
+    def select_key(self, key: str) -> None:
+        for i, row in enumerate(self.rows):
+            if row.key == key:
+                self.cursor = i
+                return
+
+    def _selectable(self, i: int) -> bool:
+        return 0 <= i < len(self.rows) and self.rows[i].key is not None
+
+    def _next(self, start: int, step: int) -> int:
+        i = start + step
+        while 0 <= i < len(self.rows):
+            if self._selectable(i):
+                return i
+            i += step
+        return start if self._selectable(start) else 0
+
+    def watch_cursor(self, _old: int, new: int) -> None:
+        # Keep the section title above the cursor in view when moving up to its first row.
+        top = new - 1 if new > 0 and self.rows[new - 1].key is None else new
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False)
+        elif new >= self.scroll_y + self.size.height:
+            self.scroll_to(y=new - self.size.height + 1, animate=False)
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        self.cursor = self._next(self.cursor, step)
+
+    def action_page(self, direction: int) -> None:
+        target = max(0, min(len(self.rows) - 1, self.cursor + direction * max(1, self.size.height - 1)))
+        self.cursor = target if self._selectable(target) else self._next(target, direction)
+
+    def action_edge(self, direction: int) -> None:
+        self.cursor = self._next(-1, 1) if direction < 0 else self._next(len(self.rows), -1)
+
+    def action_explain(self) -> None:
+        key = self.current_key
+        if key:
+            self.post_message(self.Explain(key))
+
+    def on_click(self, event: Click) -> None:
+        row = int(self.scroll_y) + event.y
+        if self._selectable(row):
+            self.cursor = row
+
+    def _style(self, name: str) -> Style:
+        cache = self.__dict__.setdefault("_styles", {})
+        if name not in cache:
+            cache[name] = self.get_component_rich_style(name)
+        return cache[name]
+
+    def notify_style_update(self) -> None:
+        self.__dict__.pop("_styles", None)  # theme or focus changed: styles are read again
+        super().notify_style_update()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows))
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        style = self._style
+        if row.key is None:
+            text = f"── {row.label} "
+            return Strip([Segment(text.ljust(width, "─")[:width], base + style("figure-list--section"))], width)
+        line_style = base
+        if index == self.cursor:
+            line_style = base + style("figure-list--cursor")
+        value = f"✗ {row.value}" if row.bad else row.value
+        value_style = line_style + style("figure-list--bad" if row.bad else "figure-list--value")
+        room = max(0, width - len(value) - 2)
+        label = row.label if len(row.label) <= room else row.label[: max(0, room - 1)] + "…"
+        gap = max(1, width - 1 - len(label) - len(value))
+        segments = [Segment(" " + label + " " * gap, line_style), Segment(value, value_style)]
+        return Strip(segments).adjust_cell_length(width, line_style)

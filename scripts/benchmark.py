@@ -1,0 +1,289 @@
+"""paramtui's performance goals, measured (README: `python scripts/benchmark.py`).
+
+1. Start-up to the first screen, against a minimal Textual app measured in the same run
+   (goal: at most 1.5× the minimal app). Each start is a fresh Python process: the parent
+   passes its clock reading, the child builds the app, runs it headless at 80×24 and reports
+   how long after that reading its first screen was ready (composed, mounted, laid out).
+   Runs alternate between the two apps so that machine load hits both alike.
+2. Keystroke to updated results on the Calculator (goal: median under 50 ms): a key typed in
+   the Batch field until the results show the new estimate, with the core's cache cleared
+   first so every keystroke pays for a fresh estimate.
+
+Other screens add their measurements with `@measurement("name", goal_text)` on a function
+returning a `Result` (see `keystroke_calculator` for one that drives the app with Pilot).
+`--check` exits with status 1 when a goal is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+STARTUP_GOAL_RATIO = 1.5
+KEYSTROKE_GOAL_S = 0.050
+
+
+@dataclass
+class Result:
+    name: str
+    value: float  # seconds (or a ratio, when unit == "×")
+    unit: str = "s"
+    goal: str = ""
+    ok: bool | None = None  # None: no goal
+    detail: str = ""
+
+
+Measurement = Callable[[argparse.Namespace], list[Result]]
+MEASUREMENTS: list[tuple[str, Measurement]] = []
+
+
+def measurement(name: str):
+    """Register a measurement; it returns one or more Results."""
+
+    def register(fn: Measurement) -> Measurement:
+        MEASUREMENTS.append((name, fn))
+        return fn
+
+    return register
+
+
+# ---------------------------------------------------------------------- child processes
+
+
+def _isolated_env() -> dict[str, str]:
+    """State and config in a temp dir: no restore prompt, no user themes, nothing written at home."""
+    root = tempfile.mkdtemp(prefix="paramtui-bench-")
+    env = dict(os.environ)
+    env["XDG_STATE_HOME"] = os.path.join(root, "state")
+    env["XDG_CONFIG_HOME"] = os.path.join(root, "config")
+    return env
+
+
+def _child(kind: str, t0: float) -> None:
+    """Run in a fresh interpreter: build the app, report when its first screen is ready."""
+    if kind == "minimal":
+        from textual.app import App
+        from textual.widgets import Footer, Static
+
+        class Minimal(App):
+            def compose(self):
+                yield Static("hello")
+                yield Footer()
+
+        app = Minimal()
+    else:
+        from paramtui.tui.app import ParamApp
+
+        app = ParamApp(restore_autosave=False)
+
+    async def first_screen(pilot) -> None:
+        await pilot.pause()
+        print(f"READY {time.time() - t0:.6f}", flush=True)
+        app.exit()
+
+    app.run(headless=True, size=(80, 24), auto_pilot=first_screen)
+
+
+def _start_once(kind: str, env: dict[str, str]) -> float:
+    t0 = time.time()
+    out = subprocess.run([sys.executable, __file__, "--child", kind, "--t0", repr(t0)],
+                         capture_output=True, text=True, env=env, timeout=120)
+    for line in out.stdout.splitlines():
+        if line.startswith("READY "):
+            return float(line.split()[1])
+    raise RuntimeError(f"{kind} app did not start:\n{out.stdout}\n{out.stderr}")
+
+
+@measurement("start-up")
+def startup(args) -> list[Result]:
+    env = _isolated_env()
+    _start_once("paramtui", env)  # warm the file cache and __pycache__ for both
+    _start_once("minimal", env)
+    minimal, paramtui = [], []
+    for _ in range(args.runs):
+        minimal.append(_start_once("minimal", env))
+        paramtui.append(_start_once("paramtui", env))
+    m, p = statistics.median(minimal), statistics.median(paramtui)
+    ratio = p / m
+    return [
+        Result("start-up: minimal Textual app", m, detail=f"median of {args.runs}"),
+        Result("start-up: paramtui (demo session)", p, detail=f"median of {args.runs}"),
+        Result("start-up ratio paramtui / minimal", ratio, "×", f"≤ {STARTUP_GOAL_RATIO}×",
+               ratio <= STARTUP_GOAL_RATIO),
+    ]
+
+
+# ---------------------------------------------------------------------- in-process (Pilot)
+
+
+def run_pilot(body, size=(80, 24)):
+    """Run `await body(app, pilot)` against a ParamApp in isolated state dirs; returns its value."""
+    env = _isolated_env()
+    os.environ["XDG_STATE_HOME"], os.environ["XDG_CONFIG_HOME"] = env["XDG_STATE_HOME"], env["XDG_CONFIG_HOME"]
+    from paramtui.tui.app import ParamApp
+
+    async def main():
+        app = ParamApp(restore_autosave=False, autosave=True)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            return await body(app, pilot)
+
+    return asyncio.run(main())
+
+
+def _clear_estimate_cache() -> None:
+    from paramtui.core import estimate as estimate_mod
+
+    cached = getattr(estimate_mod, "_cached_estimate", None)
+    if cached is not None and hasattr(cached, "cache_clear"):
+        cached.cache_clear()
+
+
+async def time_key(app, pilot, key: str, done, timeout: float = 5.0) -> float:
+    """Seconds from a key reaching the app (as a terminal would send it) until `done()` is true
+    and the screen has painted: no layout, repaint or dirty widget left pending."""
+    from textual import events
+
+    await pilot.pause()  # start from an idle app
+    char = key if len(key) == 1 else None
+    start = time.perf_counter()
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)
+    while True:
+        screen = app.screen
+        if done() and not (screen._layout_required or screen._repaint_required or screen._dirty_widgets):
+            return time.perf_counter() - start
+        if time.perf_counter() - start > timeout:
+            raise RuntimeError(f"no update {timeout} s after {key!r}")
+        await asyncio.sleep(0)
+
+
+@measurement("keystroke")
+def keystroke_calculator(args) -> list[Result]:
+    async def body(app, pilot):
+        screen = app.screen
+        field = screen.query_one("#f-batch")
+        field.focus()
+        await pilot.press("end")
+        times = []
+        keys = ["1", "2", "backspace", "backspace"] * (args.keys // 4 + 1)
+        for key in keys[: args.keys]:
+            expected = field.value + key if key != "backspace" else field.value[:-1]
+            _clear_estimate_cache()
+
+            def updated() -> bool:
+                est = screen._estimate
+                return est is not None and str(est.scenario.inference.batch) == expected
+
+            times.append(await time_key(app, pilot, key, updated))
+        return times
+
+    times = run_pilot(body)
+    median = statistics.median(times)
+    p90 = sorted(times)[int(0.9 * (len(times) - 1))]
+    return [Result("keystroke → results (Calculator)", median, "s", f"< {KEYSTROKE_GOAL_S * 1000:.0f} ms",
+                   median < KEYSTROKE_GOAL_S, f"median of {len(times)}, p90 {p90 * 1000:.1f} ms")]
+
+
+# ---------------------------------------------------------------------- deploy matrix
+
+DEPLOY_MATRIX_GOAL_S = 0.020
+
+
+def _matrix_scenarios(count: int = 100):
+    """`count` distinct scenarios: catalog decoders × precisions × contexts × batches."""
+    from paramtui.core.catalog import load_catalog
+    from paramtui.core.scenario import Scenario
+
+    entries = [e for e in load_catalog().values() if e.kind in ("decoder", "moe")]
+    precisions = ["bf16", "q8_0", "q4_k_m", "int4", "fp8"]
+    scenarios = []
+    i = 0
+    while len(scenarios) < count:
+        entry = entries[i % len(entries)]
+        precision = precisions[(i // len(entries)) % len(precisions)]
+        context = min((2048, 8192, 32768)[(i // 7) % 3], entry.context_length)
+        scenarios.append(Scenario(id=f"s{i}", model=entry.id, precision=precision, target="h100-sxm",
+                                  inference={"batch": 1 + i % 4, "context": context}))
+        i += 1
+    return scenarios
+
+
+@measurement("deploy-matrix")
+def deploy_matrix_time(args) -> list[Result]:
+    """The Deploy screen's matrix: 100 scenarios × every target, cold (estimates not cached)
+    and warm (the scenarios' estimates cached, as after the first paint)."""
+    from paramtui.core.deploy import deploy_matrix
+    from paramtui.core.targets import default_targets
+
+    scenarios = _matrix_scenarios()
+    targets = list(default_targets().targets.values())
+    deploy_matrix(scenarios[:2], targets)  # imports, catalog and targets loaded once
+    cold = []
+    for _ in range(3):
+        _clear_estimate_cache()
+        start = time.perf_counter()
+        deploy_matrix(scenarios, targets)
+        cold.append(time.perf_counter() - start)
+    warm = []
+    for _ in range(5):
+        start = time.perf_counter()
+        deploy_matrix(scenarios, targets)
+        warm.append(time.perf_counter() - start)
+    cells = len(scenarios) * len(targets)
+    c, w = statistics.median(cold), statistics.median(warm)
+    return [
+        Result(f"deploy matrix {len(scenarios)}×{len(targets)}, cold", c, "s",
+               f"< {DEPLOY_MATRIX_GOAL_S * 1000:.0f} ms", c < DEPLOY_MATRIX_GOAL_S, f"{cells} cells, median of 3"),
+        Result(f"deploy matrix {len(scenarios)}×{len(targets)}, warm", w, "s",
+               f"< {DEPLOY_MATRIX_GOAL_S * 1000:.0f} ms", w < DEPLOY_MATRIX_GOAL_S, "estimates cached, median of 5"),
+    ]
+
+
+# ---------------------------------------------------------------------- report
+
+
+def _fmt(r: Result) -> str:
+    if r.unit == "×":
+        return f"{r.value:.2f}×"
+    return f"{r.value * 1000:.1f} ms" if r.value < 1 else f"{r.value:.2f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--runs", type=int, default=7, help="starts of each app (default 7)")
+    p.add_argument("--keys", type=int, default=40, help="keystrokes timed (default 40)")
+    p.add_argument("--only", action="append", help="run only these measurements (start-up, keystroke, ...)")
+    p.add_argument("--check", action="store_true", help="exit 1 when a goal is missed")
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--t0", type=float, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        _child(args.child, args.t0)
+        return 0
+    results: list[Result] = []
+    for name, fn in MEASUREMENTS:
+        if args.only and name not in args.only:
+            continue
+        results.extend(fn(args))
+    width = max(len(r.name) for r in results) + 2
+    print(f"{'measurement':<{width}}{'value':>10}  {'goal':<10} {'result':<7} detail")
+    for r in results:
+        verdict = "" if r.ok is None else ("ok" if r.ok else "MISSED")
+        print(f"{r.name:<{width}}{_fmt(r):>10}  {r.goal:<10} {verdict:<7} {r.detail}")
+    missed = [r for r in results if r.ok is False]
+    return 1 if args.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    raise SystemExit(main())
