@@ -121,6 +121,7 @@ class CompareScreen(ParamScreen):
         self._painted_session: Session | None = None
         self._column_key: str | None = None
         self._painting = False
+        self._painted_name_width = 0
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="compare-status")
@@ -163,6 +164,7 @@ class CompareScreen(ParamScreen):
         try:
             self.table = table = self.build_table()
             self._painted_session = self.session
+            self._painted_name_width = self._name_width()
             data = self.query_one(DataTable)
             data.clear(columns=True)
             styles = self._styles()
@@ -256,8 +258,10 @@ class CompareScreen(ParamScreen):
         try:
             s = self.session.scenario(row.scenario_id)
             model = s.model or (f"{s.params:.3g} params" if s.params else "custom architecture")
+            context = _context_of(s)
+            ctx = f"{context:,}" if context else "default"
             line.append(f" · {model} · {s.precision} · {s.target}×{s.gpus} · batch {s.inference.batch:,}"
-                        f" · ctx {s.inference.context:,}")
+                        f" · ctx {ctx}")
         except UserError:
             pass
         line.append("\n")
@@ -285,25 +289,38 @@ class CompareScreen(ParamScreen):
         event.stop()
         if self.table is None:
             return
+        # The cursor as it is now, not as the event saw it: a rebuild posts highlight events
+        # for positions the cursor has already left by the time they arrive.
+        cursor = self.query_one(DataTable).cursor_coordinate
         keys = self.table.column_keys
-        if 0 <= event.coordinate.column < len(keys):
-            self._column_key = keys[event.coordinate.column]
+        if 0 <= cursor.column < len(keys):
+            self._column_key = keys[cursor.column]
         ids = self._row_ids()
-        if not self._painting and 0 <= event.coordinate.row < len(ids):
-            scenario_id = ids[event.coordinate.row]
+        if not self._painting and 0 <= cursor.row < len(ids):
+            scenario_id = ids[cursor.row]
             if scenario_id != self.app.current_id:
                 self.app.current_id = scenario_id
         self._paint_detail()
 
     def on_resize(self, _event) -> None:
-        if self.table is not None:
+        if self.table is not None and self._name_width() != self._painted_name_width:
             self._painted_session = None
             self.refresh_from_session()
 
     # ------------------------------------------------------------------ helpers
 
     def _current(self):
-        return self.app.current_scenario
+        """The scenario under the cursor (what the user sees), made the app's current one.
+
+        Keys can arrive before the cursor's highlight message (typing ahead, key repeat over
+        SSH), so the cursor, not `app.current_id`, says which row a key acts on.
+        """
+        row, _key = self._focused()
+        if row is None:
+            return self.app.current_scenario
+        if self.app.current_id != row.scenario_id:
+            self.app.current_id = row.scenario_id
+        return self.session.scenario(row.scenario_id)
 
     def _apply(self, session: Session, label: str, current_id: str | None = None) -> None:
         self.app.apply(session, label, current_id=current_id)
@@ -322,11 +339,11 @@ class CompareScreen(ParamScreen):
 
     # ------------------------------------------------------------------ actions
 
-    def action_open_calculator(self) -> None:
+    async def action_open_calculator(self) -> None:
         row, _key = self._focused()
         if row is not None:
             self.app.current_id = row.scenario_id
-        self.app.run_action("mode('calculator')")
+        await self.app.run_action("mode('calculator')")
 
     def action_add(self) -> None:
         from paramtui.tui.widgets.compare_dialogs import ModelPicker
@@ -435,7 +452,11 @@ class CompareScreen(ParamScreen):
         if scenario is None:
             return
         field, word, lowest, highest = _SCALED_INPUTS[what]
-        old = scenario.gpus if what == "gpus" else getattr(scenario.inference, what)
+        old = scenario.gpus if what == "gpus" else (
+            _context_of(scenario) if what == "context" else scenario.inference.batch)
+        if old is None:
+            self.notify("This scenario has no estimate to start from; fix its error first.", timeout=3)
+            return
         new = max(lowest, min(highest, int(round(old * factor))))
         if new == old:
             edge = "smallest" if factor < 1 else "largest"
@@ -567,6 +588,16 @@ class CompareScreen(ParamScreen):
             return
         self.notify(f"Exported {len(table.rows)} rows × {len(table.columns)} columns ({fmt}) to {written}",
                     title="Exported", timeout=5, markup=False)
+
+
+def _context_of(scenario) -> int | None:
+    """The context the estimate used: the scenario's own, or the default it resolved to."""
+    if scenario.inference.context is not None:
+        return scenario.inference.context
+    try:
+        return _safe_estimate(scenario).values.get("scenario.context")
+    except (UserError, ValueError, ArithmeticError):
+        return None
 
 
 def _header(label: str, short: str, width: int = 11) -> str:

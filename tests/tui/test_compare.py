@@ -1,0 +1,551 @@
+"""The Compare screen (issue 5): each key pressed as a user would, then the session and the
+table checked as the user would see them; export files read back; snapshots; tmux end to end.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from paramtui.core.estimate import estimate
+from paramtui.core.export import machine_column_name
+from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES
+from paramtui.core.precision import PRECISION_IDS
+from paramtui.core.scenario import Scenario
+from paramtui.core.session import Session, load_session, session_to_toml
+from paramtui.tui.app import ParamApp
+from paramtui.tui.screens.compare import CompareScreen, target_cycle
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path, monkeypatch):
+    """Prefs, user targets and autosaves go to a temp home, never the developer's."""
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / "home" / var.lower()))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def make_session(baseline: str | None = None) -> Session:
+    return Session(
+        title="Compare test",
+        baseline=baseline,
+        scenario=(
+            Scenario(id="l8", name="Llama 8B bf16", model="llama-3.1-8b", precision="bf16", target="h100-sxm",
+                     inference={"batch": 4, "context": 8192}),
+            Scenario(id="l8q", name="Llama 8B int4", model="llama-3.1-8b", precision="int4", target="rtx-4090",
+                     inference={"batch": 1, "context": 8192}),
+            Scenario(id="q3", name="Qwen3 0.6B", model="qwen3-0.6b", precision="bf16", target="rtx-4090",
+                     inference={"batch": 1, "context": 4096}),
+        ),
+    )
+
+
+def make_app(session: Session | None = None) -> ParamApp:
+    return ParamApp(session or make_session(), restore_autosave=False, autosave=False)
+
+
+async def open_compare(pilot) -> CompareScreen:
+    await pilot.press("2")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CompareScreen)
+    return screen
+
+
+def shown_rows(pilot) -> list[str]:
+    data = pilot.app.screen.query_one(DataTable)
+    return [str(k.value) for k in data.rows]
+
+
+def cell_text(pilot, row_id: str, key: str) -> str:
+    data = pilot.app.screen.query_one(DataTable)
+    return str(data.get_cell(row_id, key))
+
+
+async def focus_column(pilot, key: str) -> None:
+    screen = pilot.app.screen
+    index = screen.table.column_keys.index(key)
+    data = screen.query_one(DataTable)
+    while data.cursor_column < index:
+        await pilot.press("right")
+    while data.cursor_column > index:
+        await pilot.press("left")
+    await pilot.pause()
+
+
+# ------------------------------------------------------------------ the table
+
+
+async def test_key_2_shows_one_row_per_scenario_with_registry_columns():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_compare(pilot)
+        assert shown_rows(pilot) == ["l8", "l8q", "q3"]
+        assert screen.table.column_keys == DEFAULT_COLUMNS
+        est = estimate(app.session.scenario("l8"))
+        for key in ("params.total", "memory.weights_bytes", "memory.kv_cache_bytes", "speed.decode_tokens_per_s"):
+            assert cell_text(pilot, "l8", key) == FIGURES[key].format(est)
+        assert cell_text(pilot, "l8", "scenario.name") == "Llama 8B bf16"
+        assert app.focused is screen.query_one(DataTable)
+
+
+async def test_focused_row_follows_current_id_both_ways():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        data = app.screen.query_one(DataTable)
+        await pilot.press("down")
+        assert app.current_id == "l8q"
+        app.current_id = "q3"
+        await pilot.pause()
+        assert data.cursor_row == 2
+
+
+async def test_baseline_pin_shows_changes_in_words_and_unpins():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("m")
+        assert app.session.baseline == "l8"
+        # int4 weights against bf16: a fall, lower is better, said in words (reads with NO_COLOR).
+        assert "better" in cell_text(pilot, "l8q", "memory.weights_bytes")
+        assert cell_text(pilot, "l8q", "memory.weights_bytes").splitlines()[1].startswith("-")
+        assert "baseline" in cell_text(pilot, "l8", "scenario.name")
+        detail = str(app.screen.query_one("#compare-detail").render())
+        assert "Llama 8B bf16" in detail
+        await pilot.press("m")
+        assert app.session.baseline is None
+        assert "better" not in cell_text(pilot, "l8q", "memory.weights_bytes")
+        await pilot.press("ctrl+z")
+        assert app.session.baseline == "l8"
+
+
+async def test_a_failed_estimate_keeps_its_row_with_the_reason():
+    session = make_session()
+    bad = Scenario(id="bert", name="BERT long", model="bert-base-uncased", inference={"context": 100_000})
+    session = session.with_scenarios([*session.scenarios, bad])
+    app = make_app(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        assert shown_rows(pilot) == ["l8", "l8q", "q3", "bert"]
+        assert "✗" in cell_text(pilot, "bert", "scenario.name")
+        app.current_id = "bert"
+        await pilot.pause()
+        assert "not computed" in str(app.screen.query_one("#compare-detail").render())
+
+
+# ------------------------------------------------------------------ add, duplicate, rename, delete, move
+
+
+async def test_add_from_catalog_with_type_to_filter():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("a")
+        await pilot.press(*"mixtral 8x22")
+        await pilot.press("enter")
+        await pilot.pause()
+        ids = [s.id for s in app.session.scenarios]
+        assert ids == ["l8", "mixtral-8x22b", "l8q", "q3"]  # after the focused row
+        new = app.session.scenario("mixtral-8x22b")
+        assert new.model == "mixtral-8x22b" and new.precision == "bf16" and new.target == "h100-sxm"
+        assert app.current_id == "mixtral-8x22b"
+        assert shown_rows(pilot)[1] == "mixtral-8x22b"
+        await pilot.press("ctrl+z")
+        assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
+
+
+async def test_add_picker_escape_changes_nothing():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        before = app.session
+        await pilot.press("a", "q", "w", "escape")
+        assert app.session == before
+
+
+async def test_duplicate_rename_delete_with_undo_redo():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("d")
+        assert [s.id for s in app.session.scenarios] == ["l8", "l8-2", "l8q", "q3"]
+        assert app.session.scenario("l8-2").name == "Llama 8B bf16 (copy)"
+        assert app.current_id == "l8-2"
+
+        await pilot.press("r")
+        field = app.screen.query_one(Input)
+        field.value = ""
+        await pilot.press(*"Llama fp8 trial", "enter")
+        assert app.session.scenario("l8-2").name == "Llama fp8 trial"
+        assert cell_text(pilot, "l8-2", "scenario.name") == "Llama fp8 trial"
+
+        await pilot.press("delete")
+        assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
+        assert app.current_id == "l8q"  # the row that took its place
+        await pilot.press("ctrl+z")
+        assert app.session.scenario("l8-2").name == "Llama fp8 trial"
+        await pilot.press("ctrl+y")
+        assert "l8-2" not in [s.id for s in app.session.scenarios]
+        await pilot.press("x")  # the other delete key
+        assert [s.id for s in app.session.scenarios] == ["l8", "q3"]
+
+
+async def test_the_last_scenario_is_not_deleted():
+    app = make_app(Session(title="one", scenario=(Scenario(id="a", model="gpt2"),)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("delete")
+        assert [s.id for s in app.session.scenarios] == ["a"]
+
+
+async def test_move_up_and_down():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("right_square_bracket")
+        assert [s.id for s in app.session.scenarios] == ["l8q", "l8", "q3"]
+        assert shown_rows(pilot) == ["l8q", "l8", "q3"] and app.current_id == "l8"
+        await pilot.press("shift+down")
+        assert [s.id for s in app.session.scenarios] == ["l8q", "q3", "l8"]
+        await pilot.press("left_square_bracket", "shift+up")
+        assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
+        await pilot.press("shift+up")  # already on top: nothing changes
+        assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
+
+
+# ------------------------------------------------------------------ what-if keys
+
+
+async def test_precision_and_target_cycle_forward_and_back():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        i = PRECISION_IDS.index("bf16")
+        await pilot.press("p")
+        assert app.session.scenario("l8").precision == PRECISION_IDS[i + 1]
+        await pilot.press("P", "P")
+        assert app.session.scenario("l8").precision == PRECISION_IDS[i - 1]
+        assert cell_text(pilot, "l8", "scenario.precision") == PRECISION_IDS[i - 1]
+
+        cycle = target_cycle()
+        j = cycle.index("h100-sxm")
+        await pilot.press("t")
+        assert app.session.scenario("l8").target == cycle[j + 1]
+        await pilot.press("T", "T")
+        assert app.session.scenario("l8").target == cycle[j - 1]
+        # Other scenarios are untouched.
+        assert app.session.scenario("l8q") == make_session().scenario("l8q")
+
+
+def test_target_cycle_runs_small_to_big():
+    cycle = target_cycle()
+    assert cycle.index("iphone-15-pro") < cycle.index("raspberry-pi-5") < cycle.index("rtx-4090")
+    assert cycle.index("rtx-4090") < cycle.index("h100-sxm") < cycle.index("8xh100")
+    assert cycle.index("a100-40gb") < cycle.index("a100-80gb")
+
+
+async def test_double_and_halve_batch_context_devices_change_the_figures():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        kv_before = cell_text(pilot, "l8", "memory.kv_cache_bytes")
+        await pilot.press("b")
+        assert app.session.scenario("l8").inference.batch == 8
+        await pilot.press("c")
+        assert app.session.scenario("l8").inference.context == 16384
+        est = estimate(app.session.scenario("l8"))
+        assert cell_text(pilot, "l8", "memory.kv_cache_bytes") == FIGURES["memory.kv_cache_bytes"].format(est)
+        assert cell_text(pilot, "l8", "memory.kv_cache_bytes") != kv_before
+        await pilot.press("B", "C")
+        assert app.session.scenario("l8").inference.batch == 4
+        assert app.session.scenario("l8").inference.context == 8192
+        await pilot.press("g", "g")
+        assert app.session.scenario("l8").gpus == 4
+        await pilot.press("G", "G", "G")  # the third halving stops at 1
+        assert app.session.scenario("l8").gpus == 1
+
+
+async def test_what_if_changes_undo_back_to_the_start():
+    app = make_app()
+    start = app.session
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("p")
+        app._last_label = None  # each key below its own undo step, as after a pause
+        await pilot.press("b")
+        app._last_label = None
+        await pilot.press("t")
+        assert app.session != start
+        await pilot.press("ctrl+z", "ctrl+z", "ctrl+z")
+        assert app.session == start
+        await pilot.press("ctrl+y")
+        assert app.session.scenario("l8").precision != "bf16"
+
+
+async def test_enter_opens_the_focused_scenario_in_the_calculator():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert app.current_mode == "calculator"
+        assert app.current_id == "q3"
+
+
+# ------------------------------------------------------------------ sort, columns, explain
+
+
+async def test_sort_by_the_focused_column_cycles_up_down_off():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await focus_column(pilot, "memory.weights_bytes")
+        weights = {s.id: estimate(s).values["memory.weights_bytes"] for s in app.session.scenarios}
+        await pilot.press("s")
+        assert app.session.view.sort == "memory.weights_bytes"
+        assert shown_rows(pilot) == sorted(weights, key=weights.get)
+        assert "▲" in str(app.screen.query_one(DataTable).columns["memory.weights_bytes"].label)
+        await pilot.press("s")
+        assert app.session.view.sort == "-memory.weights_bytes"
+        assert shown_rows(pilot) == sorted(weights, key=weights.get, reverse=True)
+        await pilot.press("s")
+        assert app.session.view.sort is None
+        assert shown_rows(pilot) == ["l8", "l8q", "q3"]
+        # Session order is untouched by sorting; undo restores the sort.
+        assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
+
+
+async def test_moving_a_row_in_a_sorted_table_keeps_what_is_seen():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await focus_column(pilot, "memory.weights_bytes")
+        await pilot.press("s")  # q3 (smallest) first
+        shown = shown_rows(pilot)
+        app.current_id = shown[0]
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        assert app.session.view.sort is None
+        assert [s.id for s in app.session.scenarios] == [shown[1], shown[0], shown[2]]
+
+
+async def test_column_picker_saves_columns_in_the_session():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("v")
+        from textual.widgets import SelectionList
+
+        picker = app.screen.query_one(SelectionList)
+        # The first item is the first shown figure after the name: Parameters. Uncheck it.
+        assert picker.get_option_at_index(0).value == DEFAULT_COLUMNS[1]
+        await pilot.press("space")
+        # Move Active per token to the end of the checked ones? Move it down one instead.
+        await pilot.press("down", "right_square_bracket")
+        await pilot.press("a")
+        cols = app.session.view.columns
+        assert cols[0] == "scenario.name"
+        assert "params.total" not in cols
+        assert cols.index("params.active") == cols.index("scenario.precision") + 1
+        assert app.screen.table.column_keys == cols
+        assert list(app.screen.query_one(DataTable).columns) and "params.total" not in [
+            str(k.value) for k in app.screen.query_one(DataTable).columns]
+        await pilot.press("ctrl+z")
+        assert app.session.view.columns is None
+        # Defaults (r) from a custom set give back "no columns stored".
+        await pilot.press("v", "space", "a")
+        assert app.session.view.columns is not None
+        await pilot.press("v", "r", "a")
+        assert app.session.view.columns is None
+
+
+async def test_explain_opens_the_explanation_of_the_focused_figure():
+    from paramtui.tui.widgets.explain import ExplainScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await focus_column(pilot, "memory.kv_cache_bytes")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+
+
+# ------------------------------------------------------------------ copy and export
+
+
+async def test_copy_puts_the_markdown_table_on_the_clipboard():
+    app = make_app(make_session(baseline="l8"))
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("y")
+        assert len(copied) == 1
+        lines = copied[0].splitlines()
+        assert lines[0].startswith("**Compare test** — paramtui, ")
+        assert lines[2].startswith("| Scenario | Parameters |")
+        assert "| Llama 8B bf16 (baseline) |" in copied[0]
+        assert len([ln for ln in lines if ln.startswith("| ")]) == 4
+
+
+async def _export(pilot, path: str, *extra_keys: str) -> None:
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+    field = pilot.app.screen.query_one(Input)
+    field.value = path
+    await pilot.press("enter", *extra_keys)
+    await pilot.pause()
+
+
+def _json_at(doc: dict, key: str):
+    node = doc
+    for part in key.split("."):
+        node = node[part]
+    return node
+
+
+async def test_export_csv_as_shown_with_numbers_equal_to_estimate_json(tmp_path):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await focus_column(pilot, "memory.weights_bytes")
+        await pilot.press("s", "s")  # shown high → low
+        out = tmp_path / "table.csv"
+        await _export(pilot, str(out))
+        assert out.exists()
+        rows = list(csv.DictReader(out.open(newline="")))
+        assert [r["scenario.id"] for r in rows] == shown_rows(pilot)  # rows as shown
+        assert list(rows[0])[1:-1] == [machine_column_name(FIGURES[k]) for k in DEFAULT_COLUMNS]
+        for row in rows:
+            doc = estimate(app.session.scenario(row["scenario.id"])).to_json()
+            for key in ("params.total", "memory.weights_bytes", "memory.kv_cache_bytes",
+                        "memory.inference_total_bytes", "speed.decode_tokens_per_s", "scaling.loss"):
+                expected = _json_at(doc, key)
+                got = row[machine_column_name(FIGURES[key])]
+                assert (int(got) if isinstance(expected, int) else float(got)) == expected
+
+
+async def test_export_json_md_html_tex_by_suffix(tmp_path):
+    app = make_app(make_session(baseline="l8"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        for suffix in ("json", "md", "html", "tex"):
+            await _export(pilot, str(tmp_path / f"t.{suffix}"))
+        doc = json.loads((tmp_path / "t.json").read_text())
+        assert doc["baseline"] == "l8" and [r["id"] for r in doc["rows"]] == ["l8", "l8q", "q3"]
+        values = doc["rows"][1]["values"]
+        assert values["memory.weights_bytes"] == estimate(app.session.scenario("l8q")).values["memory.weights_bytes"]
+        assert "(baseline)" in (tmp_path / "t.md").read_text()
+        assert "<caption>Compare test — paramtui" in (tmp_path / "t.html").read_text()
+        assert r"\caption{Compare test --- paramtui" in (tmp_path / "t.tex").read_text()
+
+
+async def test_export_does_not_overwrite_without_confirmation(tmp_path):
+    app = make_app()
+    out = tmp_path / "keep.csv"
+    out.write_text("precious\n")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await _export(pilot, str(out))
+        assert out.read_text() == "precious\n"  # one enter only warns
+        assert "exists" in str(app.screen.query_one("#path-error").render())
+        await pilot.press("escape")
+        assert out.read_text() == "precious\n"
+        await _export(pilot, str(out))
+        await pilot.press("enter")  # the second enter confirms
+        await pilot.pause()
+        assert out.read_text().startswith("scenario.id,")
+
+
+async def test_export_without_suffix_asks_the_format(tmp_path):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await _export(pilot, str(tmp_path / "report"), "j")
+        written = tmp_path / "report.json"
+        assert json.loads(written.read_text())["title"] == "Compare test"
+        # The suffixed name exists now: choosing the same format again asks before replacing.
+        written.write_text("{}")
+        await _export(pilot, str(tmp_path / "report"), "j")
+        assert written.read_text() == "{}"
+        await pilot.press("r")
+        await pilot.pause()
+        assert json.loads(written.read_text())["title"] == "Compare test"
+
+
+# ------------------------------------------------------------------ snapshots
+
+
+def _snapshot_app(baseline: str | None):
+    return make_app(make_session(baseline=baseline))
+
+
+def test_snapshot_80x24(snap_compare):
+    assert snap_compare(_snapshot_app(None), press=["2"], terminal_size=(80, 24))
+
+
+def test_snapshot_80x24_with_baseline(snap_compare):
+    assert snap_compare(_snapshot_app("l8"), press=["2", "down"], terminal_size=(80, 24))
+
+
+def test_snapshot_120x40_with_baseline(snap_compare):
+    assert snap_compare(_snapshot_app("l8"), press=["2", "down", "right", "right", "right", "right"],
+                        terminal_size=(120, 40))
+
+
+# ------------------------------------------------------------------ tmux end to end
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_tmux_press_2_and_read_the_table(tmp_path):
+    session_file = tmp_path / "s.toml"
+    session_file.write_text(session_to_toml(make_session(baseline="l8")))
+    name = f"paramtui-compare-{os.getpid()}"
+    home = tmp_path / "home"
+    env = " ".join(f"{v}={home / v.lower()}" for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"))
+    command = f"env {env} HOME={home} {sys.executable} -m paramtui {session_file}"
+    _tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+    try:
+        def screen_text() -> str:
+            return _tmux("capture-pane", "-p", "-t", name)
+
+        deadline = time.monotonic() + 30
+        while "Calculator" not in screen_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        _tmux("send-keys", "-t", name, "2")
+        deadline = time.monotonic() + 15
+        text = screen_text()
+        while "scenarios" not in text and time.monotonic() < deadline:
+            time.sleep(0.2)
+            text = screen_text()
+        lines = text.splitlines()
+        assert len(lines) <= 24 and max(len(ln) for ln in lines) <= 80
+        assert "▸2 Compare◂" in text
+        assert "3 scenarios · baseline ◆ Llama 8B bf16" in text
+        for label in ("Llama 8B bf16", "Llama 8B int4", "Qwen3 0.6B"):
+            assert label in text
+        assert "Weights" in text and "GB" in text
+        assert "better" in text  # the change against the baseline, in words
+        # A what-if key changes the file's scenario in the running app and the screen shows it.
+        _tmux("send-keys", "-t", name, "Down", "p")
+        deadline = time.monotonic() + 10
+        while "Precision int4 →" not in screen_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "Precision int4 →" in screen_text()
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
