@@ -78,13 +78,13 @@ def build_chart(items: list[tuple[str, str, Estimate]], law: str, view: str, hig
     ests = [(sid, label, e) for sid, label, e in items if isinstance(e, Estimate)]
     name = LAW_SHORT[law]
     # Scenarios at the same (N, D) share one point: "ABC" instead of three overlapping letters.
-    merged: dict[tuple[float, float], list[tuple[str, str]]] = {}
+    merged: dict[tuple[float, float], list[tuple[str, str, float, float]]] = {}
     for i, (sid, label, e) in enumerate(ests):
-        x = e.scaling.params if view == "params" else e.scaling.compute_flops
-        merged.setdefault((round(x, -3), round(e.scaling.loss, 6)), []).append((LETTERS[i % 26], sid))
-    points = [Point(x, y, "".join(m for m, _ in group), group[0][1][:16],
-                    any(sid == highlight for _, sid in group))
-              for (x, y), group in merged.items()]
+        x, y = (e.scaling.params if view == "params" else e.scaling.compute_flops), e.scaling.loss
+        merged.setdefault((round(math.log10(x), 6), round(y, 6)), []).append((LETTERS[i % 26], sid, x, y))
+    points = [Point(group[0][2], group[0][3], "".join(g[0] for g in group), group[0][1][:16],
+                    any(g[1] == highlight for g in group))
+              for group in merged.values()]
     flops = [e.scaling.compute_flops for _, _, e in ests]
     budgets = budgets_for(flops)
     losses = [p.y for p in points]

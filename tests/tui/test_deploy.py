@@ -1,0 +1,199 @@
+"""The Deploy screen (issue 6): the matrix as the user reads it, filters, detail, pick-and-add,
+snapshots and a tmux run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from paramtui.core.deploy import deploy_cell
+from paramtui.core.estimate import estimate
+from paramtui.core.scenario import Scenario
+from paramtui.core.session import Session, session_to_toml
+from paramtui.core.targets import get_target
+from paramtui.tui.app import ParamApp
+from paramtui.tui.screens.deploy import (
+    KIND_FILTERS,
+    DeployDetailScreen,
+    DeployScreen,
+    PickScreen,
+    ordered_targets,
+)
+from paramtui.tui.widgets.explain import ExplainScreen
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path, monkeypatch):
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / "home" / var.lower()))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def make_session() -> Session:
+    return Session(title="Deploy test", scenario=(
+        Scenario(id="l8", name="Llama 8B bf16", model="llama-3.1-8b", precision="bf16", target="h100-sxm",
+                 inference={"batch": 1, "context": 8192}),
+        Scenario(id="l70", name="Llama 70B bf16", model="llama-3.1-70b", precision="bf16", target="rtx-4090",
+                 inference={"batch": 1, "context": 8192}),
+        Scenario(id="mix", name="Mixtral q4", model="mixtral-8x7b", precision="q4_k_m", target="rtx-4090",
+                 inference={"batch": 1, "context": 4096}),
+    ))
+
+
+def make_app() -> ParamApp:
+    return ParamApp(make_session(), restore_autosave=False, autosave=False)
+
+
+async def open_deploy(pilot) -> DeployScreen:
+    await pilot.press("4")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, DeployScreen)
+    return pilot.app.screen
+
+
+def cell_plain(table: DataTable, row: int, col: int) -> str:
+    value = table.get_cell_at((row, col))
+    return getattr(value, "plain", str(value))
+
+
+async def test_matrix_cells_match_the_estimate():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_deploy(pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 3 and len(table.columns) == len(ordered_targets()) + 1
+        for r, s in enumerate(make_session().scenarios):
+            for c, target in enumerate(screen.targets, start=1):
+                text = cell_plain(table, r, c)
+                values = estimate(s.with_changes(target=target.id)).values
+                pct = f"{values['memory.use_fraction'] * 100:.0f}%"
+                if values["memory.fits"]:
+                    assert text.startswith("✓ ") and pct in text
+                else:
+                    assert text[0] in "✗⇄"
+        assert "100%" in str(screen.query_one("#deploy-head").render())
+
+
+async def test_kind_filter_keys():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_deploy(pilot)
+        for name, kinds in KIND_FILTERS[1:]:
+            await pilot.press("f")
+            await pilot.pause()
+            assert screen.targets and all(t.kind in kinds for t in screen.targets), name
+        await pilot.press("f")  # back to all
+        await pilot.pause()
+        assert len(screen.targets) == len(ordered_targets())
+        await pilot.press("F")
+        await pilot.pause()
+        assert all(t.kind == "cpu-server" for t in screen.targets)
+
+
+async def test_enter_opens_the_detail_with_offload():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_deploy(pilot)
+        while screen.filter_index != [n for n, _ in KIND_FILTERS].index("GPU"):
+            await pilot.press("f")
+        await pilot.pause()
+        gh200 = [t.id for t in screen.targets].index("gh200") + 1
+        table = screen.query_one(DataTable)
+        table.cursor_coordinate = (1, gh200)  # Llama 70B bf16 on GH200: offload to its 480 GB
+        await pilot.pause()
+        assert app.current_id == "l70"
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, DeployDetailScreen)
+        d = detail.detail
+        assert d.cell.target_id == "gh200" and d.cell.status == "offload"
+        assert d.layer_offload is not None and d.layer_offload.fits
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DeployScreen)
+
+
+async def test_pick_adds_a_model_to_the_session_and_undo_removes_it():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_deploy(pilot)
+        table = screen.query_one(DataTable)
+        col = [t.id for t in screen.targets].index("rtx-4090") + 1
+        table.cursor_coordinate = (0, col)
+        await pilot.press("m")
+        await pilot.pause()
+        pick_screen = app.screen
+        assert isinstance(pick_screen, PickScreen) and pick_screen.target.id == "rtx-4090"
+        ctx = pick_screen.query_one("#pick-context", Input)
+        ctx.value = "32768"
+        ctx.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pick_screen.result.min_context == 32768
+        best = pick_screen.result.picked[0]
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, DeployScreen)
+        added = app.session.scenarios[-1]
+        assert len(app.session.scenarios) == 4 and app.current_id == added.id
+        assert added.model == best.model_id and added.precision == best.precision
+        assert added.target == "rtx-4090" and added.inference.context == 32768
+        assert deploy_cell(added, get_target("rtx-4090")).fits
+        app.undo()
+        await pilot.pause()
+        assert len(app.session.scenarios) == 3
+
+
+def test_snapshot_80x24(snap_compare):
+    assert snap_compare(make_app(), press=["4"], terminal_size=(80, 24))
+
+
+def test_snapshot_120x40_gpus(snap_compare):
+    assert snap_compare(make_app(), press=["4", "f", "f", "f", "f", "down"], terminal_size=(120, 40))
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_tmux_press_4_shows_fit_and_memory_use(tmp_path):
+    session_file = tmp_path / "s.toml"
+    session_file.write_text(session_to_toml(make_session()))
+    name = f"paramtui-deploy-{os.getpid()}"
+    home = tmp_path / "home"
+    env = " ".join(f"{v}={home / v.lower()}" for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"))
+    command = f"env {env} HOME={home} NO_COLOR=1 {sys.executable} -m paramtui {session_file}"
+    _tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+    try:
+        def screen_text() -> str:
+            return _tmux("capture-pane", "-p", "-t", name)
+
+        deadline = time.monotonic() + 30
+        while "Calculator" not in screen_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        _tmux("send-keys", "-t", name, "Escape")
+        time.sleep(0.3)
+        _tmux("send-keys", "-t", name, "4")
+        deadline = time.monotonic() + 15
+        text = screen_text()
+        while "Targets:" not in text and time.monotonic() < deadline:
+            time.sleep(0.2)
+            text = screen_text()
+        lines = text.splitlines()
+        assert len(lines) <= 24 and max(len(ln) for ln in lines) <= 80
+        assert "▸4 Deploy◂" in text and "100" in text
+        assert "✓" in text and "✗" in text and "%" in text
+        assert "l70" in text and "mix" in text
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)

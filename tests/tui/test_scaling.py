@@ -1,0 +1,176 @@
+"""The Scaling screen (issue 6): keys as a user presses them, the chart's text, snapshots, tmux."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from rich.text import Text
+
+from paramtui.core import scaling
+from paramtui.core.estimate import estimate
+from paramtui.core.scenario import Scenario
+from paramtui.core.session import Session, session_to_toml
+from paramtui.tui.app import ParamApp
+from paramtui.tui.screens.scaling import ScalingScreen, budgets_for, build_chart, law_estimates
+from paramtui.tui.widgets.explain import ExplainScreen
+from paramtui.tui.widgets.plot import LogPlot, compact_count, render_chart
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path, monkeypatch):
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / "home" / var.lower()))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def make_session() -> Session:
+    return Session(title="Scaling test", scenario=(
+        Scenario(id="l8", name="Llama 8B", model="llama-3.1-8b", target="h100-sxm"),
+        Scenario(id="q06", name="Qwen3 0.6B", model="qwen3-0.6b", target="rtx-4090"),
+        Scenario(id="chin", name="70B at 20 tok/param", params="70B", training={"tokens": 1.4e12}),
+    ))
+
+
+def make_app() -> ParamApp:
+    return ParamApp(make_session(), restore_autosave=False, autosave=False)
+
+
+def chart_text(screen: ScalingScreen, width=80, height=22) -> str:
+    plot = screen.query_one(LogPlot)
+    return "\n".join(line.plain for line in render_chart(plot.chart, width, height))
+
+
+def test_budgets_bracket_the_scenarios():
+    budgets = budgets_for([3e21, 5e24])
+    assert budgets[0] <= 3e21 and budgets[-1] >= 5e24
+    assert 3 <= len(budgets) <= 5
+
+
+def test_log_axis_ticks_are_readable():
+    assert [compact_count(v) for v in (1e7, 1e9, 1e10, 1e11, 1e12)] == ["10M", "1B", "10B", "100B", "1T"]
+    items = law_estimates(make_session().scenarios, "epoch")
+    text = "\n".join(line.plain for line in render_chart(build_chart(items, "epoch", "params", "l8"), 60, 20))
+    for tick in ("100M", "1B", "10B", "100B"):
+        assert tick in text
+    assert "Loss" in text
+    assert "[A]" in text  # the highlighted scenario, marked without colour
+
+
+def test_points_sit_at_the_estimates_figures():
+    items = law_estimates(make_session().scenarios, "chinchilla")
+    chart = build_chart(items, "chinchilla", "params", "l8")
+    l8 = next(p for p in chart.points if "A" in p.marker)
+    est = estimate(make_session().scenarios[0].with_changes(scaling__law="chinchilla"))
+    assert l8.x == est.scaling.params and l8.y == est.values["scaling.loss"]
+    # Chinchilla itself: 70B on 1.4T tokens, loss by Hoffmann et al.'s approach-3 constants.
+    chin = next(p for p in chart.points if "C" in p.marker)
+    assert chin.y == pytest.approx(1.69 + 406.4 / 70e9**0.34 + 410.7 / 1.4e12**0.28)
+
+
+async def test_keys_switch_law_view_and_highlight():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScalingScreen)
+        text = chart_text(screen)
+        assert "Loss vs parameters" in text and "Epoch AI" in text
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen.law == "kaplan" and "Kaplan" in chart_text(screen)
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen.law == "chinchilla" and "Hoffmann" in chart_text(screen)
+        await pilot.press("v")
+        await pilot.pause()
+        assert "Loss vs training compute" in chart_text(screen)
+        assert app.current_id == "l8"
+        await pilot.press("]")
+        await pilot.pause()
+        assert app.current_id == "q06"
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.current_id == "l8"
+        # The session itself is untouched by view keys.
+        assert app.session == make_session()
+
+
+async def test_e_explains_the_highlighted_figure():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        assert app.screen.explanation.title.startswith("Predicted loss")
+        await pilot.press("escape", "down", "down", "down", "down", "down", "e")
+        await pilot.pause()
+        assert app.screen.explanation.title == "Compute-optimal parameters"
+
+
+async def test_side_panel_reads_out_the_highlighted_scenario():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        from textual.widgets import OptionList
+
+        options = app.screen.query_one(OptionList)
+        texts = [options.get_option_at_index(i).prompt for i in range(options.option_count)]
+        plain = [t.plain if isinstance(t, Text) else str(t) for t in texts]
+        est = estimate(make_session().scenarios[0])
+        assert any(p.startswith("Loss") and f"{est.values['scaling.loss']:.3f}" in p for p in plain)
+        assert any(p.startswith("N opt") for p in plain)
+
+
+def test_snapshot_80x24(snap_compare):
+    assert snap_compare(make_app(), press=["3"], terminal_size=(80, 24))
+
+
+def test_snapshot_120x40_compute_view(snap_compare):
+    assert snap_compare(make_app(), press=["3", "v", "]"], terminal_size=(120, 40))
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_tmux_press_3_shows_the_loss_chart(tmp_path):
+    session_file = tmp_path / "s.toml"
+    session_file.write_text(session_to_toml(make_session()))
+    name = f"paramtui-scaling-{os.getpid()}"
+    home = tmp_path / "home"
+    env = " ".join(f"{v}={home / v.lower()}" for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"))
+    command = f"env {env} HOME={home} NO_COLOR=1 {sys.executable} -m paramtui {session_file}"
+    _tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+    try:
+        def screen_text() -> str:
+            return _tmux("capture-pane", "-p", "-t", name)
+
+        deadline = time.monotonic() + 30
+        while "Calculator" not in screen_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        _tmux("send-keys", "-t", name, "Escape")
+        time.sleep(0.3)
+        _tmux("send-keys", "-t", name, "3")
+        deadline = time.monotonic() + 15
+        text = screen_text()
+        while "Loss vs parameters" not in text and time.monotonic() < deadline:
+            time.sleep(0.2)
+            text = screen_text()
+        lines = text.splitlines()
+        assert len(lines) <= 24 and max(len(ln) for ln in lines) <= 80
+        assert "▸3 Scaling◂" in text and "oss" in text
+        for tick in ("1B", "10B", "100B"):
+            assert tick in text
+        assert "FLOP" in text and "* optimal" in text
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
