@@ -176,8 +176,13 @@ class DeployScreen(ParamScreen):
 
 def _split_lines(split: OffloadSplit) -> list[str]:
     host_cap = (format_bytes(split.host_capacity_bytes) if split.host_capacity_bytes is not None
-                else "? (target lists no host RAM)")
-    verdict = "✓ runs" if split.fits else "✗ does not fit"
+                else "? (not listed)")
+    if split.fits:
+        verdict = "✓ runs"
+    elif split.host_capacity_bytes is None and split.device_bytes <= split.device_capacity_bytes:
+        verdict = "? runs if the host has the RAM"
+    else:
+        verdict = "✗ does not fit"
     if split.mode == "layers":
         head = f"Layer split (llama.cpp -ngl {split.gpu_layers}): {split.gpu_layers} layers on device, {split.cpu_layers} on CPU"
     else:
@@ -185,7 +190,7 @@ def _split_lines(split: OffloadSplit) -> list[str]:
     lines = [head,
              f"  {verdict}: device {format_bytes(split.device_bytes)} of {format_bytes(split.device_capacity_bytes)},"
              f" host {format_bytes(split.host_bytes)} of {host_cap}"]
-    speed = format_rate(split.decode_tokens_per_s) if split.decode_tokens_per_s else "? (no host bandwidth listed)"
+    speed = format_rate(split.decode_tokens_per_s) if split.decode_tokens_per_s else "? (host bandwidth not listed)"
     lines.append(f"  decode {speed}" + (" (CPU computes its layers)" if split.mode == "layers" else
                                         " (CPU reads only the active experts)"))
     if split.streamed_tokens_per_s:
