@@ -264,6 +264,32 @@ def _compute(s: Scenario) -> Estimate:
         substituted=f"{format_bytes(inference.total_bytes)} / ({format_bytes(target.usable_memory_bytes)} × "
                     f"{devices}) = {use_fraction:.0%}",
         source=target.source)
+    explanations["memory.per_device_bytes"] = Explanation(
+        title="Inference memory per device",
+        meaning="The inference total spread evenly over the devices (tensor parallelism splits weights "
+                "and KV cache; each device also keeps its own runtime overhead, so this is a lower bound).",
+        formula="inference total / devices",
+        substituted=f"{format_bytes(inference.total_bytes)} / {devices} = "
+                    f"{format_bytes(values['memory.per_device_bytes'])}",
+        source="Shoeybi et al. 2019 (Megatron-LM), §3: tensor parallelism partitions weights across devices")
+    explanations["speed.bound"] = Explanation(
+        title="What limits decoding",
+        meaning="memory: each step waits for weights and KV cache to stream from memory; compute: the "
+                "batch is large enough that arithmetic takes longer; overhead: kernel launches dominate "
+                "(small models, plain framework loops).",
+        formula="the largest of bytes / bandwidth, FLOPs / peak, launches · launch time",
+        substituted=f"decode is {speed.decode_bound}-bound at batch {batch}",
+        source="Williams et al. 2009, the roofline model; see speed.decode_tokens_per_s")
+    if compute.cost_usd is None or speed.cost_per_million_output_tokens_usd is None:
+        no_price = Explanation(
+            title="Cost", meaning=f"{target.name} has no rental price in the target catalog, so no cost "
+            "is shown. Add `price_per_hour_usd` to your own copy of the target to get one.",
+            formula="GPU-hours · price per device-hour", substituted="no price for this target",
+            source=target.source)
+        if compute.cost_usd is None:
+            explanations["compute.cost_usd"] = no_price
+        if speed.cost_per_million_output_tokens_usd is None:
+            explanations["speed.cost_per_million_tokens_usd"] = no_price
     explanations["memory.fits"] = Explanation(
         title="Fits on target",
         meaning="Whether weights, KV cache, activations and runtime overhead fit in the devices' usable memory.",

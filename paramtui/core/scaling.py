@@ -587,10 +587,11 @@ def estimate_scaling(
         ),
         "tokens_per_param": Explanation(
             title="Tokens per parameter",
-            meaning="How long this model is trained relative to its size.",
+            meaning="How long this model is trained relative to its size. Compute-optimal training "
+            "is about 20 tokens per parameter; models meant for cheap inference are trained far longer.",
             formula="D / N",
-            substituted=f"{format_count(d)} / {format_count(n)} = {d / n:.3g}",
-            source="",
+            substituted=f"{format_count(d)} / {format_count(n)} = {d / n:,.1f}",
+            source="Hoffmann et al. 2022 (Chinchilla), Table 3: ~20 tokens per parameter at the optimum",
         ),
         "optimal_tokens_per_param": Explanation(
             title="Compute-optimal tokens per parameter",
