@@ -158,9 +158,23 @@ class ColumnPicker(ModalScreen[list[str] | None]):
     def _selection(key: str, checked: bool) -> Selection:
         from paramtui.core.figures import FIGURES
 
+        return Selection(ColumnPicker._prompt(key, checked), key, checked)
+
+    @staticmethod
+    def _prompt(key: str, checked: bool) -> Text:
+        """'✓ KV cache  inference · memory.kv_cache_bytes': the tick reads without colour."""
+        from paramtui.core.figures import FIGURES
+
         fig = FIGURES[key]
-        unit = f" ({fig.unit})" if fig.unit and fig.unit != "bytes" else ""
-        return Selection(Text.assemble(f"{fig.label}{unit}", (f"  {fig.group} · {key}", "dim")), key, checked)
+        return Text.assemble(("✓ " if checked else "· ", "bold"), fig.label, (f"  {fig.group} · {key}", "dim"))
+
+    @on(SelectionList.SelectedChanged)
+    def _mark(self, event: SelectionList.SelectedChanged) -> None:
+        sl = event.selection_list
+        chosen = set(sl.selected)
+        for index in range(sl.option_count):
+            key = sl.get_option_at_index(index).value
+            sl.replace_option_prompt_at_index(index, self._prompt(key, key in chosen))
 
     def _selections(self, chosen: list[str]) -> list[Selection]:
         from paramtui.core.figures import FIGURES
