@@ -52,6 +52,11 @@ class _State:
     label: str
 
 
+def _absolute(path: Path) -> Path:
+    """Absolute, so that the autosave and the title still name the file from another directory."""
+    return Path(os.path.abspath(os.path.expanduser(path)))
+
+
 def screen_class(mode: str) -> type[Screen]:
     """The Screen class of a mode, imported on first use (keeps start-up fast)."""
     module = importlib.import_module(f"paramtui.tui.screens.{mode}")
@@ -81,7 +86,7 @@ class ParamApp(App):
         Binding("2", "mode('compare')", "Compare", show=False),
         Binding("3", "mode('scaling')", "Scaling", show=False),
         Binding("4", "mode('deploy')", "Deploy", show=False),
-        Binding("question_mark,f1", "help", "Keys", key_display="?"),
+        Binding("question_mark,f1", "help", "Keys"),
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+o", "open", "Open"),
         Binding("ctrl+z", "undo", "Undo"),
@@ -107,7 +112,7 @@ class ParamApp(App):
             session = demo_session()
         self.set_reactive(ParamApp.session, session)
         self.set_reactive(ParamApp.current_id, session.scenarios[0].id if session.scenarios else "")
-        self.set_reactive(ParamApp.session_path, Path(session_path) if session_path else None)
+        self.set_reactive(ParamApp.session_path, _absolute(Path(session_path)) if session_path else None)
         self._saved: Session | None = session
         self._undo: list[_State] = []
         self._redo: list[_State] = []
@@ -287,6 +292,7 @@ class ParamApp(App):
     # ------------------------------------------------------------------ files
 
     def save_to(self, path: Path) -> bool:
+        path = _absolute(path)
         try:
             save_session(self.session, path)
         except UserError as e:
@@ -299,18 +305,30 @@ class ParamApp(App):
         self.notify(f"Saved {path}", timeout=3, markup=False)
         return True
 
-    def open_path(self, path: Path) -> bool:
-        """Load a session file; on failure the current session stays and the reason is shown."""
+    def open_path(self, path: Path, *, ask: bool = False) -> bool:
+        """Load a session file; on failure the current session stays and the reason is shown.
+
+        ask: when there are unsaved changes, ask first (save / don't save / cancel). The file
+        is read before asking, so a file that cannot be used never costs the user a question.
+        """
+        path = _absolute(path)
         try:
             session = load_session(path)
         except UserError as e:
             self.notify(str(e), title="Could not open", severity="error", timeout=20, markup=False)
             return False
-        self._last_label = None
-        ids = [s.id for s in session.scenarios]
-        self._set_state(_State(session, ids[0] if ids else "", path, session, "open"),
-                        push=True, label=f"open {path.name}")
-        self.notify(f"Opened {path} · {len(ids)} scenario(s)", timeout=3, markup=False)
+
+        def replace() -> None:
+            self._last_label = None
+            ids = [s.id for s in session.scenarios]
+            self._set_state(_State(session, ids[0] if ids else "", path, session, "open"),
+                            push=True, label=f"open {path.name}")
+            self.notify(f"Opened {path} · {len(ids)} scenario(s)", timeout=3, markup=False)
+
+        if ask:
+            self._confirm_discard(replace, f"open {path.name}")
+        else:
+            replace()
         return True
 
     def _ask_save_path(self, then=None) -> None:
@@ -343,7 +361,7 @@ class ParamApp(App):
 
         def chosen(path: Path | None) -> None:
             if path is not None:
-                self._confirm_discard(lambda: self.open_path(path), f"open {path.name}")
+                self.open_path(path, ask=True)
 
         initial = str(self.session_path.parent) + os.sep if self.session_path and str(self.session_path.parent) != "." else ""
         self.push_screen(PathPrompt("Open session", initial, must_exist=True,

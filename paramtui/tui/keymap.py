@@ -17,9 +17,9 @@ MODE_TABS: list[tuple[str, str, str]] = [
 # really does show every key.
 FIELD_KEYS: list[tuple[str, str]] = [
     ("tab / shift+tab", "Next / previous control"),
-    ("↑ ↓", "Move in lists and results; open a drop-down list with enter"),
-    ("enter", "Accept a field or choose from a list"),
+    ("↑ ↓", "Move in lists and in the results"),
+    ("enter", "Open a list of choices; accept a field or a choice"),
     ("→ (in a text field)", "Accept the suggested completion"),
-    ("escape", "Close a dialog or drop-down list; leave a field"),
+    ("escape", "Close a dialog or a list; leave a text field"),
     ("ctrl+p", "Command palette: every command by name"),
 ]

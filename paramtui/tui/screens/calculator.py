@@ -266,16 +266,15 @@ class CalculatorScreen(ParamScreen):
         scrollbar-size-vertical: 1;
     }
     CalculatorScreen.-wide #calc-form { width: 50; }
-    CalculatorScreen .row { height: 1; margin: 0 0 0 1; }
-    CalculatorScreen .row > Label { width: 10; color: $text-muted; }
-    CalculatorScreen .row:focus-within > Label { color: $accent; text-style: bold; }
-    CalculatorScreen .row > Input { width: 1fr; height: 1; }
-    CalculatorScreen .row > Input.invalid { text-style: underline; color: $error; }
-    CalculatorScreen .field-error { display: none; color: $error; margin: 0 0 0 11; height: auto; }
-    CalculatorScreen .field-error.-shown { display: block; }
-    CalculatorScreen .section { margin: 1 0 0 1; text-style: bold; color: $secondary; }
-    CalculatorScreen Collapsible { margin: 1 0 0 0; padding: 0; border: none; background: transparent; }
-    CalculatorScreen Collapsible > Contents { padding: 0; }
+    CalculatorScreen .form-grid { layout: grid; grid-size: 2; grid-columns: 11 1fr; grid-rows: auto; }
+    CalculatorScreen .flabel { padding: 0 0 0 1; color: $text-muted; }
+    CalculatorScreen .form-grid > Input { height: 1; }
+    CalculatorScreen .form-grid > Input.invalid { text-style: underline; color: $error; }
+    CalculatorScreen .field-error { column-span: 2; color: $error; padding: 0 0 0 12; }
+    CalculatorScreen .field-error.-hidden { display: none; }
+    CalculatorScreen .section { column-span: 2; height: 2; padding: 1 0 0 1; text-style: bold; color: $secondary; }
+    CalculatorScreen Collapsible { column-span: 2; height: auto; padding: 1 0 0 0; border: none; background: transparent; }
+    CalculatorScreen Collapsible > Contents { padding: 0; height: auto; }
     CalculatorScreen #calc-results { width: 1fr; padding: 0 0 0 1; }
     CalculatorScreen #results-head { height: auto; }
     CalculatorScreen #results-banner { display: none; color: $error; text-style: bold; height: auto; }
@@ -294,7 +293,7 @@ class CalculatorScreen(ParamScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="calc-body"):
-            with VerticalScroll(id="calc-form"):
+            with VerticalScroll(id="calc-form", classes="form-grid"):
                 scenarios = [(sc.label, sc.id) for sc in self.app.session.scenarios]
                 current = self.app.current_scenario
                 yield from self._row("scenario", "Scenario", ChoiceField(
@@ -320,10 +319,10 @@ class CalculatorScreen(ParamScreen):
                 yield FigureList(id="figures")
 
     def _row(self, field_id: str, label: str, widget) -> ComposeResult:
-        with Horizontal(classes="row", id=f"row-{field_id}"):
-            yield Label(label)
-            yield widget
-        yield Static("", classes="field-error", id=f"err-{field_id}")
+        # A grid cell each: no row container, and the error line is mounted only when needed,
+        # so the form stays small (start-up and every relayout cost grow with the widget count).
+        yield Label(label, classes="flabel")
+        yield widget
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -335,6 +334,7 @@ class CalculatorScreen(ParamScreen):
             widgets = []
             for key, label in ARCH_FIELDS:
                 widgets.extend(self._row(f"arch-{key}", label, Input(id=f"f-arch-{key}", compact=True)))
+            contents.add_class("form-grid")
             contents.mount_all(widgets)
             self.call_after_refresh(self._fill_arch, True)
 
@@ -492,16 +492,21 @@ class CalculatorScreen(ParamScreen):
     def _mark(self, field_id: str, reason: str | None) -> None:
         if reason is None and field_id not in self._invalid:
             return  # nothing to clear: no restyle, no relayout
-        error = self.query_one(f"#err-{field_id}", Static)
         widget = self.query_one(f"#f-{field_id}")
+        errors = self.query(f"#err-{field_id}")
         if reason:
             self._invalid[field_id] = reason
-            error.update(Text(f"✗ {reason}"))
-            error.add_class("-shown")
+            text = Text(f"✗ {reason}")
+            if errors:
+                errors.first().update(text)
+                errors.first().remove_class("-hidden")
+            else:
+                widget.parent.mount(Static(text, classes="field-error", id=f"err-{field_id}"), after=widget)
             widget.add_class("invalid")
         else:
             self._invalid.pop(field_id, None)
-            error.remove_class("-shown")
+            if errors:
+                errors.first().add_class("-hidden")
             widget.remove_class("invalid")
 
     def _try(self, field_id: str, make: Callable[[Scenario], Scenario], label: str) -> None:

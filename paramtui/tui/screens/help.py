@@ -19,10 +19,21 @@ def _bindings_of(node: DOMNode) -> list[Binding]:
             for binding in bindings if binding.action and binding.description]
 
 
-def key_rows(app, node: DOMNode) -> list[tuple[str, str]]:
-    """(keys, description) for every described binding of `node`, keys of one action joined."""
+def key_rows(app, node: DOMNode, *, widgets: bool = False) -> list[tuple[str, str]]:
+    """(keys, description) for every described binding of `node`, keys of one action joined.
+
+    widgets: also the bindings of paramtui's own widgets inside `node` (the results list's
+    `e`, a choice field's ← →), which the footer shows only while one has focus.
+    """
+    bindings = _bindings_of(node)
+    if widgets:
+        seen_types: set[type] = set()
+        for child in node.walk_children():
+            if type(child) not in seen_types and type(child).__module__.startswith("paramtui."):
+                seen_types.add(type(child))
+                bindings += _bindings_of(child)
     by_action: dict[str, tuple[list[str], str]] = {}
-    for binding in _bindings_of(node):
+    for binding in bindings:
         keys, desc = by_action.setdefault(binding.action, ([], binding.tooltip or binding.description))
         shown = app.get_key_display(binding)
         if shown not in keys:
@@ -66,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = f"Keys · {self.screen_title}"
             box.border_subtitle = "↑↓ scroll · esc close"
             box.can_focus = True
-            screen_rows = key_rows(self.app, self.for_screen)
+            screen_rows = key_rows(self.app, self.for_screen, widgets=True)
             if screen_rows:
                 yield Static(self._table(f"{self.screen_title} screen", screen_rows))
                 yield Static("")

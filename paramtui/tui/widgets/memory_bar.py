@@ -78,12 +78,12 @@ class MemoryBar(Widget):
 
         out = Text(no_wrap=False)
         # Line 1: title and verdict.
-        out.append(self.title + (" peak" if self.peak is not None else ""), style("memory-bar--title"))
+        out.append(self.title, style("memory-bar--title"))
         if cap > 0:
             fits = total <= cap
             ratio = total / cap
-            out.append(f"  {format_bytes(total)} / {format_bytes(cap)}  "
-                       f"{'>999%' if ratio > 9.99 else format_percent(ratio)}  ")
+            out.append(f" {format_bytes(total)} / {format_bytes(cap)} "
+                       f"{'>999%' if ratio > 9.99 else format_percent(ratio)} ")
             out.append("✓ fits" if fits else "✗ too big",
                        style("memory-bar--ok" if fits else "memory-bar--bad"))
         else:

@@ -1,0 +1,248 @@
+"""The Calculator screen (issue 4): keys pressed as a user would, then the session and the
+results checked as the user would read them; snapshots at 80×24 and 120×40.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from paramtui.core.estimate import estimate
+from paramtui.core.figures import FIGURES
+from paramtui.core.precision import PRECISION_IDS
+from paramtui.core.scenario import Scenario
+from paramtui.core.session import Session
+from paramtui.tui.app import ParamApp
+from paramtui.tui.demo import demo_session
+from paramtui.tui.screens.calculator import CalculatorScreen
+from paramtui.tui.widgets.explain import ExplainScreen
+from paramtui.tui.widgets.figure_list import FigureList
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path, monkeypatch):
+    """Prefs, themes and autosaves go to a temp home, never the developer's."""
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / "home" / var.lower()))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def one_scenario(**changes) -> Session:
+    base = dict(id="l8", name="Llama 8B", model="llama-3.1-8b", precision="bf16", target="h100-sxm",
+                inference={"batch": 8, "context": 8192})
+    base.update(changes)
+    return Session(title="calc test", scenario=(Scenario(**base),))
+
+
+def make_app(session: Session | None = None) -> ParamApp:
+    return ParamApp(session or one_scenario(), restore_autosave=False, autosave=False)
+
+
+def figure_value(screen: CalculatorScreen, key: str) -> str:
+    for row in screen.query_one(FigureList).rows:
+        if row.key == key:
+            return row.value
+    raise KeyError(key)
+
+
+async def type_into(pilot, field_id: str, text: str) -> None:
+    """Focus a field, clear it with backspace as a user would, and type `text`."""
+    field = pilot.app.screen.query_one(f"#f-{field_id}")
+    field.focus()
+    await pilot.press("end", *["backspace"] * len(field.value), *list(text))
+    await pilot.pause()
+
+
+async def test_first_screen_shows_results_of_the_current_scenario():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CalculatorScreen)
+        est = estimate(app.session.scenarios[0])
+        # Every figure of the registry's result groups is listed, formatted by the registry.
+        assert figure_value(screen, "params.total") == FIGURES["params.total"].format(est) == "8.03B"
+        assert figure_value(screen, "memory.kv_cache_bytes") == FIGURES["memory.kv_cache_bytes"].format(est)
+        for key in ("compute.training_flops", "compute.cost_usd", "compute.energy_kwh",
+                    "speed.decode_tokens_per_s", "speed.prefill_tokens_per_s", "scaling.loss"):
+            assert figure_value(screen, key) == FIGURES[key].format(est)
+        assert screen.query_one("#f-batch").value == "8"
+        assert screen.query_one("#f-context").value == "8192"
+
+
+async def test_editing_batch_recomputes_results_and_is_one_undo_step():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        kv_before = figure_value(screen, "memory.kv_cache_bytes")
+        await type_into(pilot, "batch", "16")
+        assert app.session.scenarios[0].inference.batch == 16
+        after = estimate(app.session.scenarios[0])
+        assert figure_value(screen, "memory.kv_cache_bytes") == FIGURES["memory.kv_cache_bytes"].format(after)
+        assert figure_value(screen, "memory.kv_cache_bytes") != kv_before
+        assert app.dirty
+        # The keystrokes in one field merge into one undo step: ctrl+z restores batch 8.
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.session.scenarios[0].inference.batch == 8
+        assert screen.query_one("#f-batch").value == "8"
+        assert figure_value(screen, "memory.kv_cache_bytes") == kv_before
+        assert not app.dirty
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert app.session.scenarios[0].inference.batch == 16
+
+
+async def test_invalid_input_is_marked_at_the_field_and_results_keep_the_last_valid_state():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        kv_before = figure_value(screen, "memory.kv_cache_bytes")
+        await type_into(pilot, "batch", "0")
+        error = screen.query_one("#err-batch")
+        assert error.display and "at least 1" in str(error.render())
+        assert "invalid" in screen.query_one("#f-batch").classes
+        assert app.session.scenarios[0].inference.batch == 8  # the session keeps the valid value
+        assert figure_value(screen, "memory.kv_cache_bytes") == kv_before
+        banner = screen.query_one("#results-banner")
+        assert banner.display and "last valid inputs" in str(banner.render())
+        # Text that is not a number names the field and the text.
+        await type_into(pilot, "context", "lots")
+        assert "'lots' is not a number" in str(screen.query_one("#err-context").render())
+        assert screen.query_one("#f-context").value == "lots"  # what the user typed stays
+        # Fixing the field clears its mark and applies it.
+        await type_into(pilot, "batch", "2")
+        assert not screen.query_one("#err-batch").display
+        assert app.session.scenarios[0].inference.batch == 2
+        assert screen.query_one("#err-context").display  # the other mistake is still marked
+
+
+async def test_out_of_range_and_unit_inputs():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await type_into(pilot, "mfu", "150%")
+        assert "between 0 and 1" in str(screen.query_one("#err-mfu").render())
+        # Live editing: "1" on the way to "150%" was a valid 100% and is the last valid state.
+        assert app.session.scenarios[0].training.mfu == 1.0
+        await type_into(pilot, "mfu", "50%")
+        assert app.session.scenarios[0].training.mfu == 0.5
+        await type_into(pilot, "tokens", "2T")
+        assert app.session.scenarios[0].training.tokens == 2e12
+        assert screen.query_one("#f-tokens").value == "2T"  # not rewritten while typing
+
+
+async def test_choice_fields_step_with_arrows_and_pick_from_a_list():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert app.focused is screen.query_one("#f-precision")
+        weights_before = figure_value(screen, "memory.weights_bytes")
+        # → steps to the next precision in the core's order (highest to lowest).
+        await pilot.press("right")
+        await pilot.pause()
+        expected = PRECISION_IDS[PRECISION_IDS.index("bf16") + 1]
+        assert app.session.scenarios[0].precision == expected
+        # enter opens the list; typing filters; enter picks.
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"q4_k_m", "enter")
+        await pilot.pause()
+        assert app.session.scenarios[0].precision == "q4_k_m"
+        assert figure_value(screen, "memory.weights_bytes") != weights_before
+        # The target list filters by name as well.
+        screen.query_one("#f-target").focus()
+        await pilot.press("enter", *"4090", "enter")
+        await pilot.pause()
+        assert app.session.scenarios[0].target == "rtx-4090"
+        assert "RTX 4090" in str(screen.query_one("#results-head").render())
+
+
+async def test_model_picker_takes_a_catalog_model_or_a_bare_count():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press(*"mixtral 8x7", "enter")
+        await pilot.pause()
+        scenario = app.session.scenarios[0]
+        assert scenario.model == "mixtral-8x7b" and scenario.params is None
+        assert "Mixtral" in str(app.screen.query_one("#f-model").render())
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press(*"7B", "enter")
+        await pilot.pause()
+        scenario = app.session.scenarios[0]
+        assert scenario.params == 7e9 and scenario.model is None
+        assert "bare count" in str(app.screen.query_one("#results-head").render())
+
+
+async def test_architecture_fields_customise_the_model():
+    app = make_app()
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#arch").collapsed = False
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.query_one("#f-arch-num_hidden_layers").value == "32"
+        await type_into(pilot, "arch-num_hidden_layers", "16")
+        scenario = app.session.scenarios[0]
+        assert scenario.architecture is not None and scenario.architecture.num_hidden_layers == 16
+        assert scenario.model is None
+        assert estimate(scenario).params.total < 8.03e9
+
+
+async def test_scenario_selector_switches_the_current_scenario():
+    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#f-scenario").focus()
+        await pilot.press("right")
+        await pilot.pause()
+        second = app.session.scenarios[1]
+        assert app.current_id == second.id
+        assert screen.query_one("#f-precision").value == second.precision
+        assert screen._estimate.scenario == second
+
+
+async def test_e_on_a_figure_explains_it_with_this_scenarios_values():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        figures = app.screen.query_one(FigureList)
+        assert app.focused is figures
+        figures.select_key("memory.kv_cache_bytes")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        expected = estimate(app.session.scenarios[0]).explanations["memory.kv_cache_bytes"]
+        assert app.screen.explanation == expected
+        assert expected.substituted and expected.source
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CalculatorScreen)
+
+
+def test_snapshot_80x24(snap_compare):
+    assert snap_compare(ParamApp(demo_session(), restore_autosave=False, autosave=False), terminal_size=(80, 24))
+
+
+def test_snapshot_120x40(snap_compare):
+    assert snap_compare(ParamApp(demo_session(), restore_autosave=False, autosave=False), terminal_size=(120, 40))
+
+
+def test_snapshot_80x24_invalid_field(snap_compare):
+    async def type_zero(pilot):
+        field = pilot.app.screen.query_one("#f-batch")
+        field.focus()
+        await pilot.press("end", "backspace", "0")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=type_zero)
