@@ -549,3 +549,15 @@ def test_tmux_press_2_and_read_the_table(tmp_path):
         assert "Precision int4 →" in screen_text()
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+async def test_an_empty_session_says_what_to_do_and_keys_do_not_fail():
+    app = make_app(Session(title="empty"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_compare(pilot)
+        assert "a adds one" in str(app.screen.query_one("#compare-detail").render())
+        await pilot.press("p", "t", "b", "c", "g", "m", "s", "delete", "d", "r", "e", "shift+up")
+        assert app.session.scenarios == ()
+        await pilot.press("a", *"gpt2-xl", "enter")
+        assert [s.model for s in app.session.scenarios] == ["gpt2-xl"]
+        assert shown_rows(pilot) == ["gpt2-xl"]

@@ -198,8 +198,6 @@ class CompareScreen(ParamScreen):
                     if deltas and not row.is_baseline:
                         change = cell.change_text
                         text.append("\n" + change, style=styles.get(cell.verdict, "") or ("dim" if change else ""))
-                    elif row.error and i == 1:
-                        text.append("\n" + "(not computed)", style="dim")
                     cells.append(text)
                 height = 2 if (deltas or row.error) else 1
                 data.add_row(*cells, key=row.scenario_id, height=height)
@@ -255,7 +253,7 @@ class CompareScreen(ParamScreen):
         if row is None:
             detail.update(Text("No scenarios. a adds one from the catalog.", style="bold"))
             return
-        line = Text(no_wrap=True, overflow="ellipsis")
+        line = Text()
         line.append(row.label, style="bold")
         try:
             s = self.session.scenario(row.scenario_id)
@@ -266,7 +264,7 @@ class CompareScreen(ParamScreen):
                         f" · ctx {ctx}")
         except UserError:
             pass
-        line.append("\n")
+        first, line = line, Text()
         if row.error:
             line.append("✗ not computed: ", style="bold")
             line.append(row.error)
@@ -285,7 +283,11 @@ class CompareScreen(ParamScreen):
                 line.append(" · ◆ baseline: other rows show their change against it")
             else:
                 line.append(" · e explains · m pins this row as baseline", style="dim")
-        detail.update(line)
+        # One line each, cut with an ellipsis: a wrapped first line would push the second out.
+        width = max(10, (detail.size.width or self.app.size.width) - 2)
+        for part in (first, line):
+            part.truncate(width, overflow="ellipsis")
+        detail.update(Text("\n").join([first, line]))
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         event.stop()
