@@ -35,18 +35,19 @@ their usable memory is already memory × usable_memory_fraction, so no offload a
 
 from __future__ import annotations
 
-from typing import Iterable, Literal
+import math
+from fractions import Fraction
+from typing import Iterable, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from paramtui.core import memory as memory_mod
 from paramtui.core import speed as speed_mod
 from paramtui.core.errors import UserError
-from paramtui.core import estimate as estimate_mod
 from paramtui.core.estimate import Estimate, default_kv_precision, estimate
 from paramtui.core.estimate import routed_expert_params as routed_expert_total
 from paramtui.core.explain import Explanation
-from paramtui.core.precision import PRECISION_IDS, get_precision, weights_bytes
+from paramtui.core.precision import PRECISION_IDS, get_precision
 from paramtui.core.scenario import Scenario
 from paramtui.core.targets import Target
 from paramtui.core.units import format_bytes, format_count, format_rate
@@ -69,10 +70,8 @@ _LLAMA_CPP_MOE = (
 _ACCELERATE = "Hugging Face accelerate big-model inference: device_map offload streams CPU weights to the GPU per forward"
 
 
-class DeployCell(BaseModel):
-    """One scenario on one target: the matrix cell."""
-
-    model_config = ConfigDict(frozen=True)
+class DeployCell(NamedTuple):
+    """One scenario on one target: the matrix cell (a plain tuple: the matrix makes thousands)."""
 
     scenario_id: str
     target_id: str
@@ -175,6 +174,26 @@ def _on_target(scenario: Scenario, target: Target) -> Scenario:
     return scenario if scenario.target == target.id else scenario.with_changes(target=target.id)
 
 
+class _ScenarioPrep:
+    """What every cell of one scenario's row shares: its estimate (memory is the same on every
+    target), its speed workload (`speed.speed_timing` times it per target) and, worked out
+    only when a cell needs an offload, its offload sizes."""
+
+    __slots__ = ("base", "work", "required", "_shape")
+
+    def __init__(self, base: Estimate) -> None:
+        self.base = base
+        self.work: speed_mod.SpeedWorkload = base.speed.workload
+        self.required: int = base.inference.total_bytes
+        self._shape: _OffloadShape | None = None
+
+    @property
+    def shape(self) -> _OffloadShape:
+        if self._shape is None:
+            self._shape = _offload_shape(self.base)
+        return self._shape
+
+
 def deploy_cell(scenario: Scenario, target: Target, base: Estimate | None = None) -> DeployCell:
     """The matrix cell for `scenario` moved to `target`.
 
@@ -182,65 +201,54 @@ def deploy_cell(scenario: Scenario, target: Target, base: Estimate | None = None
     of them); passing it saves recomputing it for every target.
     """
     base = base if base is not None else estimate(_on_target(scenario, target))
-    devices = _devices(scenario, target)
-    required = base.inference.total_bytes
+    return _cell(scenario, target, _ScenarioPrep(base))
+
+
+def _cell(scenario: Scenario, target: Target, prep: _ScenarioPrep) -> DeployCell:
+    """The cell from numbers only: the estimate's memory total against this target, the
+    estimate's own speed workload timed on it, and the offload splits' numbers (no text)."""
+    devices = scenario.gpus * target.devices
+    required = prep.required
     usable = target.usable_memory_bytes * devices
     fraction = required / usable
     if fraction <= 1.0:
+        timing = speed_mod.speed_timing(target, prep.work, devices)
         return DeployCell(
             scenario_id=scenario.id, target_id=target.id, status="fits", devices=devices,
             required_bytes=required, usable_bytes=usable, memory_use_fraction=fraction,
-            decode_tokens_per_s=_decode_on(base, target, devices),
+            decode_tokens_per_s=timing.decode_tokens_per_s_per_request,
         )
-    split = _best_offload(base, target, devices)
-    if split is not None:
-        return DeployCell(
-            scenario_id=scenario.id, target_id=target.id, status="offload", devices=devices,
-            required_bytes=required, usable_bytes=usable, memory_use_fraction=fraction,
-            decode_tokens_per_s=None, offload_tokens_per_s=split.decode_tokens_per_s,
-        )
+    runs, rate = _best_offload_rate(prep, target, devices)
     return DeployCell(
-        scenario_id=scenario.id, target_id=target.id, status="no", devices=devices,
+        scenario_id=scenario.id, target_id=target.id, status="offload" if runs else "no", devices=devices,
         required_bytes=required, usable_bytes=usable, memory_use_fraction=fraction,
-        decode_tokens_per_s=None,
+        decode_tokens_per_s=None, offload_tokens_per_s=rate,
     )
 
 
-def _decode_on(base: Estimate, target: Target, devices: int) -> float:
-    """Decode tok/s per request on `target`: the estimate's own speed step, without
-    recomputing the target-independent rest of the estimate (memory, training, scaling)."""
-    speed = estimate_mod._speed(base.architecture, base.params, base.precision, base.inference,
-                                target, devices, base.scenario, _context(base))
-    return speed.decode_tokens_per_s_per_request
-
-
-def _best_offload(base: Estimate, target: Target, devices: int) -> OffloadSplit | None:
-    """The fastest offload that fits device and host, if the target has a host tier."""
+def _best_offload_rate(prep: _ScenarioPrep, target: Target, devices: int) -> tuple[bool, float | None]:
+    """(some offload fits device and host, the fastest fitting one's decode tok/s)."""
     if target.unified_memory or target.host_memory_bytes is None:
-        return None
-    splits = (layer_offload(base, target, devices=devices), expert_offload(base, target, devices=devices))
-    candidates = [s for s in splits if s is not None and s.fits]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda s: s.decode_tokens_per_s or 0.0)
+        return False, None
+    shape = prep.shape
+    host_capacity = host_memory_for(target, devices)
+    host_bw = host_bandwidth_for(target, devices)
+    runs, best = False, None
+    placement = _layer_placement(shape, target, devices, host_capacity)
+    if placement.fits:
+        runs, best = True, _layer_speed(shape, placement, target, devices, host_bw).cpu_rate
+    if shape.expert_bytes and _expert_fits(shape, target, devices, host_capacity):
+        rate = _expert_speed(shape, target, devices, host_bw)[1]
+        if not runs or (rate or 0.0) > (best or 0.0):
+            best = rate
+        runs = True
+    return runs, best
 
 
 # Cells of unchanged scenarios are reused between repaints: `estimate` returns the same
 # object for equal scenarios, so (that object, target) identifies a cell's inputs exactly.
 _CELL_CACHE: dict[tuple[int, str, int], tuple[Estimate, Target, DeployCell]] = {}
 _CELL_CACHE_LIMIT = 50_000
-
-
-def _cached_cell(scenario: Scenario, target: Target, base: Estimate) -> DeployCell:
-    key = (id(base), target.id, scenario.gpus)
-    hit = _CELL_CACHE.get(key)
-    if hit is not None and hit[0] is base and hit[1] is target and hit[2].scenario_id == scenario.id:
-        return hit[2]
-    cell = deploy_cell(scenario, target, base)
-    if len(_CELL_CACHE) >= _CELL_CACHE_LIMIT:
-        _CELL_CACHE.clear()
-    _CELL_CACHE[key] = (base, target, cell)
-    return cell
 
 
 def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> dict[tuple[str, str], DeployCell | UserError]:
@@ -251,17 +259,32 @@ def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> d
     """
     targets = list(targets)
     out: dict[tuple[str, str], DeployCell | UserError] = {}
+    cache = _CELL_CACHE
     for scenario in scenarios:
+        sid, gpus = scenario.id, scenario.gpus
         try:
             base = estimate(scenario)
         except UserError:
             base = None  # e.g. too many devices for its own target: other targets may still work
+        prep = _ScenarioPrep(base) if base is not None else None
+        base_id = id(base)
         for target in targets:
             try:
-                out[(scenario.id, target.id)] = (deploy_cell(scenario, target, None) if base is None
-                                                 else _cached_cell(scenario, target, base))
+                if prep is None:
+                    out[(sid, target.id)] = deploy_cell(scenario, target, None)
+                    continue
+                key = (base_id, target.id, gpus)
+                hit = cache.get(key)
+                if hit is not None and hit[0] is base and hit[1] is target and hit[2].scenario_id == sid:
+                    out[(sid, target.id)] = hit[2]
+                    continue
+                cell = _cell(scenario, target, prep)
+                if len(cache) >= _CELL_CACHE_LIMIT:
+                    cache.clear()
+                cache[key] = (base, target, cell)
+                out[(sid, target.id)] = cell
             except UserError as error:
-                out[(scenario.id, target.id)] = error
+                out[(sid, target.id)] = error
     return out
 
 
@@ -310,17 +333,22 @@ def best_precision(est: Estimate, usable_bytes: float) -> str | None:
 # -------------------------------------------------------------------------- offload
 
 
-def _part_bytes(est: Estimate, part: str) -> int:
-    """Bytes of one non-repeated part (embedding or head) at the precision's bits for it."""
-    count = getattr(est.params, part)
+# Bits per weight by (precision, part): Precision.part_bits parses the figure exactly (a
+# Fraction from its decimal repr), which costs more than the rest of a matrix cell.
+_PART_BITS: dict[tuple, Fraction] = {}
 
-    class _Only:  # a ParamCount-like holding just this part, so the precision applies its part bits
-        total = count
-        embedding = count if part == "embedding" else 0
-        head = count if part == "head" else 0
-        norm = 0
 
-    return weights_bytes(_Only(), est.precision) if count else 0
+def _bytes_at(count: int, precision, part: str | None = None) -> int:
+    """Bytes of `count` weights of one part (None: the quantised body) at the precision's bits
+    for it: ⌈count · bits / 8⌉, the exact arithmetic of `precision.weights_bytes`."""
+    if not count:
+        return 0
+    key = (precision.id, precision.bits_per_weight, precision.high_precision_parts, precision.other_part_bits, part)
+    bits = _PART_BITS.get(key)
+    if bits is None:
+        # A part the format does not list (here "body") runs at the format's own bits.
+        bits = _PART_BITS[key] = precision.part_bits(part if part is not None else "body")
+    return math.ceil(bits * count / 8)
 
 
 def _layers(est: Estimate) -> int:
@@ -328,30 +356,170 @@ def _layers(est: Estimate) -> int:
     return arch.num_hidden_layers + (arch.num_decoder_layers or arch.num_hidden_layers if arch.is_encoder_decoder else 0)
 
 
-def _host_capacity(target: Target, host_memory_bytes: float | None) -> float | None:
-    return host_memory_bytes if host_memory_bytes is not None else target.host_memory_bytes
+def host_memory_for(target: Target, devices: int, override: float | None = None) -> float | None:
+    """Host RAM available to an offload on `devices` devices of `target` (None: not listed).
+
+    A desktop card's host figure is the PC it sits in: more cards share that one PC. A
+    datacenter GPU's figure is its share of its server, and a node's is the node's host, so
+    `devices` of them bring devices / (devices per target) shares. `override` is the user's
+    own figure for the whole host.
+    """
+    if override is not None:
+        return override
+    if target.host_memory_bytes is None:
+        return None
+    return target.host_memory_bytes * _host_shares(target, devices)
 
 
-def _host_bandwidth(target: Target, host_bandwidth: float | None) -> float | None:
-    return host_bandwidth if host_bandwidth is not None else target.host_bandwidth_bytes_per_s
+def host_bandwidth_for(target: Target, devices: int, override: float | None = None) -> float | None:
+    """Host memory bandwidth behind `devices` devices of `target`, shared as `host_memory_for`."""
+    if override is not None:
+        return override
+    if target.host_bandwidth_bytes_per_s is None:
+        return None
+    return target.host_bandwidth_bytes_per_s * _host_shares(target, devices)
 
 
-def _device_step_seconds(est: Estimate, target: Target, devices: int, *, weight_bytes: float,
-                         active_params: float, kv_bytes_per_token: float, layers: int,
-                         moe: speed_mod.MoeShape | None = None) -> float:
-    """The device's part of a decode step: the speed module's roofline on what stays there."""
-    if layers < 1 or weight_bytes <= 0:
-        return 0.0
+def _host_shares(target: Target, devices: int) -> float:
+    return 1.0 if target.kind == "desktop-gpu" else devices / target.devices
+
+
+class _OffloadShape(NamedTuple):
+    """One scenario's sizes for both offload splits (target-independent, worked out once)."""
+
+    work: speed_mod.SpeedWorkload  # the scenario's own decode workload
+    layers: int
+    embedding: int  # bytes of the token embedding (stays in host RAM in a layer split)
+    head: int  # bytes of an untied output head
+    layer_weights: float  # one layer's weights, bytes (average over the layers)
+    layer_kv: float  # one layer's KV cache for the whole batch, bytes
+    fixed: int  # activations + runtime overhead (on the device)
+    layer_read: float  # bytes a CPU layer reads per decode step: active weights + its KV
+    num_experts: int
+    experts_per_token: int
+    routed_total: int  # routed-expert parameters, all experts (0 for a dense model)
+    routed_active: int  # those one token is routed to
+    expert_bytes: int  # routed experts' bytes: what "experts on CPU" puts in host RAM
+    expert_device_weights: int
+    expert_device_bytes: int  # everything else + KV + activations + overhead
+    expert_host_read: float  # routed bytes the batch touches per step
+    expert_device_work: speed_mod.SpeedWorkload | None
+
+
+def _offload_shape(est: Estimate) -> _OffloadShape:
     arch = est.architecture
-    s = est.scenario
-    speed = speed_mod.estimate_speed(
-        target, active_params=max(active_params, 1.0), weight_bytes=weight_bytes,
-        kv_bytes_per_token=kv_bytes_per_token, num_layers=layers, hidden_size=arch.hidden_size,
-        attention_dim=arch.num_attention_heads * arch.resolved_head_dim,
-        compute_dtype=est.precision.compute_dtype, batch=s.inference.batch, context=_context(est),
-        devices=devices, runtime=s.inference.runtime, moe=moe,
-    )
-    return speed.decode_step_s
+    inf = est.inference
+    work: speed_mod.SpeedWorkload = est.speed.workload
+    layers = _layers(est)
+    embedding = _bytes_at(est.params.embedding, est.precision, "embedding")
+    head = _bytes_at(est.params.head, est.precision, "head")
+    layer_weights = (inf.weights_bytes - embedding - head) / layers
+    layer_kv = inf.kv_cache_bytes / layers
+    fixed = inf.activations_bytes + inf.overhead_bytes
+    routed_total, routed_active = routed_expert_params(est)
+    expert_bytes = _bytes_at(routed_total, est.precision)  # expert matrices are quantised body
+    # A step of a MoE reads, of each layer's routed experts, the share its tokens touch
+    # (`speed.expected_distinct_experts`); the experts are averaged over the layers like the weights.
+    untouched = 0.0
+    if routed_total:
+        untouched = 1.0 - work.experts_touched / arch.num_local_experts
+    layer_read = layer_weights - expert_bytes / layers * untouched + layer_kv
+    expert_device_weights = inf.weights_bytes - expert_bytes
+    expert_device_work = None
+    if routed_total:
+        expert_device_work = speed_mod.speed_workload(
+            active_params=max(est.params.active - routed_active, 1.0), weight_bytes=expert_device_weights,
+            kv_bytes_per_token=work.kv_bytes_per_token, num_layers=layers, hidden_size=work.hidden_size,
+            attention_dim=work.attention_dim, compute_dtype=work.compute_dtype, batch=work.batch,
+            context=work.context, runtime=work.runtime, activation_bytes=work.activation_bytes,
+            bandwidth_efficiency=work.bandwidth_efficiency, compute_efficiency=work.compute_efficiency)
+    return _OffloadShape(
+        work=work, layers=layers, embedding=embedding, head=head, layer_weights=layer_weights,
+        layer_kv=layer_kv, fixed=fixed, layer_read=layer_read,
+        num_experts=arch.num_local_experts if routed_total else 0,
+        experts_per_token=arch.num_experts_per_tok if routed_total else 0,
+        routed_total=routed_total, routed_active=routed_active, expert_bytes=expert_bytes,
+        expert_device_weights=expert_device_weights,
+        expert_device_bytes=expert_device_weights + inf.kv_cache_bytes + fixed,
+        expert_host_read=expert_bytes * (1.0 - untouched), expert_device_work=expert_device_work)
+
+
+class _LayerPlacement(NamedTuple):
+    capacity: float
+    room: float
+    gpu_layers: int
+    cpu_layers: int
+    head_on_gpu: bool
+    device_bytes: int
+    host_bytes: int
+    host_capacity: float | None
+    fits: bool
+
+
+def _layer_placement(shape: _OffloadShape, target: Target, devices: int,
+                     host_capacity: float | None) -> _LayerPlacement:
+    """As many whole layers as fit on the device(s): g = ⌊(usable − activations − overhead) /
+    (w + k)⌋ with w a layer's weights and k its KV cache, at most L; the head joins only
+    when every layer does and room is left for it (llama.cpp)."""
+    layers = shape.layers
+    per_layer = shape.layer_weights + shape.layer_kv
+    capacity = target.usable_memory_bytes * devices
+    room = capacity - shape.fixed
+    gpu_layers = max(0, min(layers, int(room // per_layer))) if room > 0 else 0
+    head_on_gpu = gpu_layers == layers and room - layers * per_layer >= shape.head
+    cpu_layers = layers - gpu_layers
+    device_bytes = round(gpu_layers * per_layer + shape.fixed + (shape.head if head_on_gpu else 0))
+    host_bytes = round(cpu_layers * per_layer + shape.embedding + (0 if head_on_gpu else shape.head))
+    fits = room > 0 and host_capacity is not None and host_bytes <= host_capacity
+    return _LayerPlacement(capacity, room, gpu_layers, cpu_layers, head_on_gpu, device_bytes, host_bytes,
+                           host_capacity, fits)
+
+
+class _LayerSpeed(NamedTuple):
+    device_s: float  # the device layers' part of a decode step
+    host_read: float  # bytes the CPU reads per step
+    host_bandwidth: float | None
+    cpu_rate: float | None  # tok/s with the CPU computing its layers
+    streamed_bytes: float
+    link_bandwidth: float | None
+    streamed_rate: float | None  # tok/s streaming the host layers over the host link instead
+
+
+def _layer_speed(shape: _OffloadShape, p: _LayerPlacement, target: Target, devices: int,
+                 host_bw: float | None) -> _LayerSpeed:
+    """Decode being memory-bound at small batch: device step (the speed roofline on the
+    device's layers) + host bytes / (host bandwidth · efficiency)."""
+    work = shape.work
+    g = p.gpu_layers
+    head = 0 if p.head_on_gpu else shape.head
+    device_s = 0.0
+    if g >= 1:
+        moe = None
+        if shape.expert_bytes:
+            moe = speed_mod.MoeShape(num_experts=shape.num_experts, experts_per_token=shape.experts_per_token,
+                                     routed_expert_bytes=shape.expert_bytes * g / shape.layers)
+        device_work = speed_mod.speed_workload(
+            active_params=max(work.active_params * g / shape.layers, 1.0),
+            weight_bytes=g * shape.layer_weights + (shape.head if p.head_on_gpu else 0),
+            kv_bytes_per_token=work.kv_bytes_per_token * g / shape.layers, num_layers=g,
+            hidden_size=work.hidden_size, attention_dim=work.attention_dim, compute_dtype=work.compute_dtype,
+            batch=work.batch, context=work.context, runtime=work.runtime, moe=moe,
+            activation_bytes=work.activation_bytes, bandwidth_efficiency=work.bandwidth_efficiency,
+            compute_efficiency=work.compute_efficiency)
+        device_s = speed_mod.speed_timing(target, device_work, devices).step_s
+    bw_eff = work.bandwidth_efficiency
+    host_read = p.cpu_layers * shape.layer_read + head
+    cpu_rate = 1.0 / (device_s + host_read / (host_bw * bw_eff)) if host_bw is not None else None
+    # Streaming moves every host-resident weight byte (all experts, not only the active
+    # ones: the GPU cannot know the routing before the layer runs) over each device's link.
+    streamed_bytes = p.cpu_layers * shape.layer_weights + head
+    link = target.host_link_bytes_per_s
+    link_bw = streamed = None
+    if link is not None:
+        link_bw = min(link * devices, host_bw) if host_bw is not None else link * devices
+        streamed = 1.0 / (device_s + p.cpu_layers * shape.layer_kv / (target.bandwidth_bytes_per_s * devices * bw_eff)
+                          + streamed_bytes / (link_bw * bw_eff))
+    return _LayerSpeed(device_s, host_read, host_bw, cpu_rate, streamed_bytes, link_bw, streamed)
 
 
 def layer_offload(est: Estimate, target: Target, *, devices: int | None = None,
@@ -361,57 +529,17 @@ def layer_offload(est: Estimate, target: Target, *, devices: int | None = None,
 
     None on unified-memory targets (no second tier). The split is solved exactly: with w the
     bytes of one layer's weights and k its share of the KV cache, g = ⌊(usable − activations −
-    overhead) / (w + k)⌋, capped at the layer count.
+    overhead) / (w + k)⌋, capped at the layer count. `host_memory_bytes` and
+    `host_bandwidth_bytes_per_s` replace the target's host (the whole host, not a share).
     """
     if target.unified_memory:
         return None
-    s = est.scenario
-    devices = devices if devices is not None else _devices(s, target)
-    inf = est.inference
-    layers = _layers(est)
-    embedding = _part_bytes(est, "embedding")
-    head = _part_bytes(est, "head")
-    layer_weights = (inf.weights_bytes - embedding - head) / layers
-    layer_kv = inf.kv_cache_bytes / layers
-    fixed = inf.activations_bytes + inf.overhead_bytes
-    capacity = target.usable_memory_bytes * devices
-    room = capacity - fixed
-    gpu_layers = max(0, min(layers, int(room // (layer_weights + layer_kv)))) if room > 0 else 0
-    head_on_gpu = gpu_layers == layers and room - layers * (layer_weights + layer_kv) >= head
-    cpu_layers = layers - gpu_layers
-    device_bytes = round(gpu_layers * (layer_weights + layer_kv) + fixed + (head if head_on_gpu else 0))
-    host_bytes = round(cpu_layers * (layer_weights + layer_kv) + embedding + (0 if head_on_gpu else head))
-    host_capacity = _host_capacity(target, host_memory_bytes)
-    fits = room > 0 and host_capacity is not None and host_bytes <= host_capacity
-
-    # Bytes read per decode step: the active share of each layer's weights (MoE reads only
-    # the routed experts), the head, and each sequence's KV cache of the layers.
-    active_share = est.params.active / est.params.total
-    batch = s.inference.batch
-    kv_per_token = inf.kv_cache_bytes / (batch * _context(est)) / layers  # per token per layer
-    device_s = _device_step_seconds(
-        est, target, devices,
-        weight_bytes=gpu_layers * layer_weights + (head if head_on_gpu else 0),
-        active_params=est.params.active * gpu_layers / layers,
-        kv_bytes_per_token=kv_per_token * gpu_layers, layers=gpu_layers,
-    )
-    host_read = (cpu_layers * (layer_weights * active_share + layer_kv)
-                 + (0 if head_on_gpu else head))
-    bw_eff = speed_mod.DEFAULT_BANDWIDTH_EFFICIENCY
-    host_bw = _host_bandwidth(target, host_bandwidth_bytes_per_s)
-    cpu_rate = None
-    if host_bw is not None:
-        cpu_rate = 1.0 / (device_s + host_read / (host_bw * bw_eff))
-    link = target.host_link_bytes_per_s
-    streamed = None
-    if link is not None:
-        # Streaming moves every host-resident weight byte (all experts, not only the active
-        # ones: the GPU cannot know the routing before the layer runs) over the link each step.
-        streamed_bytes = cpu_layers * layer_weights + (0 if head_on_gpu else head)
-        link_bw = min(link, host_bw) if host_bw is not None else link
-        streamed = 1.0 / (device_s + cpu_layers * layer_kv / (target.bandwidth_bytes_per_s * bw_eff)
-                          + streamed_bytes / (link_bw * bw_eff))
-
+    devices = devices if devices is not None else _devices(est.scenario, target)
+    shape = _offload_shape(est)
+    p = _layer_placement(shape, target, devices, host_memory_for(target, devices, host_memory_bytes))
+    sp = _layer_speed(shape, p, target, devices, host_bandwidth_for(target, devices, host_bandwidth_bytes_per_s))
+    bw_eff = shape.work.bandwidth_efficiency
+    head = 0 if p.head_on_gpu else shape.head
     explanations = {
         "gpu_layers": Explanation(
             title="Layers on the device",
@@ -419,8 +547,8 @@ def layer_offload(est: Estimate, target: Target, *, devices: int | None = None,
             "beside the activations and runtime overhead; the rest run on the CPU from host RAM.",
             formula="g = ⌊(usable − activations − overhead) / (layer weights + layer KV)⌋, at most L",
             substituted=(
-                f"⌊({format_bytes(capacity)} − {format_bytes(fixed)}) / ({format_bytes(layer_weights)} + "
-                f"{format_bytes(layer_kv)})⌋ = {gpu_layers} of {layers}"
+                f"⌊({format_bytes(p.capacity)} − {format_bytes(shape.fixed)}) / ({format_bytes(shape.layer_weights)} + "
+                f"{format_bytes(shape.layer_kv)})⌋ = {p.gpu_layers} of {shape.layers}"
             ),
             source=_LLAMA_CPP_NGL,
         ),
@@ -430,44 +558,50 @@ def layer_offload(est: Estimate, target: Target, *, devices: int | None = None,
             "head unless every layer is on the device.",
             formula="(L − g)·(layer weights + layer KV) + embedding + head",
             substituted=(
-                f"{cpu_layers}·({format_bytes(layer_weights)} + {format_bytes(layer_kv)}) + "
-                f"{format_bytes(embedding)} + {format_bytes(0 if head_on_gpu else head)} = {format_bytes(host_bytes)}"
-                + (f" of {format_bytes(host_capacity)}" if host_capacity is not None
-                   else " (the target lists no host memory)")
+                f"{p.cpu_layers}·({format_bytes(shape.layer_weights)} + {format_bytes(shape.layer_kv)}) + "
+                f"{format_bytes(shape.embedding)} + {format_bytes(head)} = {format_bytes(p.host_bytes)}"
+                + (f" of {format_bytes(p.host_capacity)}" + _host_source(target, host_memory_bytes)
+                   if p.host_capacity is not None else " (the target lists no host memory)")
             ),
             source=_LLAMA_CPP_NGL,
         ),
         "decode_tokens_per_s": Explanation(
             title="Decode speed with layers on the CPU",
             meaning="Each token passes the device layers at device speed, then the CPU layers, which "
-            "read their weights (the active share for a MoE) and KV cache from host RAM.",
+            "read their weights (the routed experts' touched share for a MoE) and KV cache from host RAM.",
             formula="1 / (device step + host bytes / (host bandwidth · efficiency))",
             substituted=(
-                f"1 / ({device_s * 1e3:.3g} ms + {format_bytes(host_read)} / "
-                f"({format_bytes(host_bw)}/s · {bw_eff})) = {format_rate(cpu_rate)}"
-                if cpu_rate is not None else "the target lists no host memory bandwidth"
+                f"1 / ({sp.device_s * 1e3:.3g} ms + {format_bytes(sp.host_read)} / "
+                f"({format_bytes(sp.host_bandwidth)}/s · {bw_eff})) = {format_rate(sp.cpu_rate)}"
+                if sp.cpu_rate is not None else "the target lists no host memory bandwidth"
             ),
-            source=f"{_LLAMA_CPP_NGL}; bandwidth efficiency: paramtui.core.speed",
+            source=f"{_LLAMA_CPP_NGL}; bandwidth efficiency and device step: paramtui.core.speed",
         ),
         "streamed_tokens_per_s": Explanation(
             title="Decode speed streaming weights over the host link",
             meaning="The alternative: keep the CPU layers in RAM but copy them to the GPU for every "
             "token. The host link (PCIe) is usually far slower than host RAM, so this is slower.",
-            formula="1 / (device step + host weights / (min(link, host bandwidth) · efficiency))",
+            formula="1 / (device step + host weights / (min(link · devices, host bandwidth) · efficiency))",
             substituted=(
-                f"host weights {format_bytes(cpu_layers * layer_weights + (0 if head_on_gpu else head))} over "
-                f"{format_bytes(link)}/s → {format_rate(streamed)}" if streamed is not None
+                f"host weights {format_bytes(sp.streamed_bytes)} over {format_bytes(sp.link_bandwidth)}/s → "
+                f"{format_rate(sp.streamed_rate)}" if sp.streamed_rate is not None
                 else "the target lists no host link"
             ),
             source=_ACCELERATE,
         ),
     }
     return OffloadSplit(
-        mode="layers", gpu_layers=gpu_layers, cpu_layers=cpu_layers, device_bytes=device_bytes,
-        host_bytes=host_bytes, device_capacity_bytes=capacity, host_capacity_bytes=host_capacity,
-        fits=fits, decode_tokens_per_s=cpu_rate, streamed_tokens_per_s=streamed,
+        mode="layers", gpu_layers=p.gpu_layers, cpu_layers=p.cpu_layers, device_bytes=p.device_bytes,
+        host_bytes=p.host_bytes, device_capacity_bytes=p.capacity, host_capacity_bytes=p.host_capacity,
+        fits=p.fits, decode_tokens_per_s=sp.cpu_rate, streamed_tokens_per_s=sp.streamed_rate,
         explanations=explanations,
     )
+
+
+def _host_source(target: Target, override: float | None) -> str:
+    if override is not None:
+        return " (host RAM set by you)"
+    return f" (typical host assumed for {target.id}; see its notes)"
 
 
 def routed_expert_params(est: Estimate) -> tuple[int, int]:
@@ -480,6 +614,21 @@ def routed_expert_params(est: Estimate) -> tuple[int, int]:
     return routed, round(routed * arch.num_experts_per_tok / arch.num_local_experts)
 
 
+def _expert_fits(shape: _OffloadShape, target: Target, devices: int, host_capacity: float | None) -> bool:
+    return (shape.expert_device_bytes <= target.usable_memory_bytes * devices
+            and host_capacity is not None and shape.expert_bytes <= host_capacity)
+
+
+def _expert_speed(shape: _OffloadShape, target: Target, devices: int,
+                  host_bw: float | None) -> tuple[float, float | None]:
+    """(device step, tok/s): the speed roofline on what stays on the device, then the CPU
+    reading the routed experts the batch touches from host RAM."""
+    device_s = speed_mod.speed_timing(target, shape.expert_device_work, devices).step_s
+    if host_bw is None:
+        return device_s, None
+    return device_s, 1.0 / (device_s + shape.expert_host_read / (host_bw * shape.work.bandwidth_efficiency))
+
+
 def expert_offload(est: Estimate, target: Target, *, devices: int | None = None,
                    host_memory_bytes: float | None = None,
                    host_bandwidth_bytes_per_s: float | None = None) -> OffloadSplit | None:
@@ -489,35 +638,19 @@ def expert_offload(est: Estimate, target: Target, *, devices: int | None = None,
     """
     if target.unified_memory:
         return None
-    routed_total, routed_active = routed_expert_params(est)
-    if routed_total == 0:
+    shape = _offload_shape(est)
+    if shape.routed_total == 0:
         return None
-    s = est.scenario
-    arch = est.architecture
-    devices = devices if devices is not None else _devices(s, target)
+    devices = devices if devices is not None else _devices(est.scenario, target)
     inf = est.inference
-    expert_bytes = weights_bytes(routed_total, est.precision)  # expert matrices are quantised body
-    device_weights = inf.weights_bytes - expert_bytes
-    fixed = inf.activations_bytes + inf.overhead_bytes
-    device_bytes = device_weights + inf.kv_cache_bytes + fixed
     capacity = target.usable_memory_bytes * devices
-    host_capacity = _host_capacity(target, host_memory_bytes)
-    fits = device_bytes <= capacity and host_capacity is not None and expert_bytes <= host_capacity
-
-    batch = s.inference.batch
-    layers = _layers(est)
-    device_s = _device_step_seconds(
-        est, target, devices, weight_bytes=device_weights,
-        active_params=est.params.active - routed_active,
-        kv_bytes_per_token=inf.kv_cache_bytes / (batch * _context(est)), layers=layers,
-    )
-    # Host reads, per MoE layer, the experts the batch's tokens are routed to.
-    touched = speed_mod.expected_distinct_experts(arch.num_local_experts, arch.num_experts_per_tok, batch)
-    host_read = expert_bytes * touched / arch.num_local_experts
-    bw_eff = speed_mod.DEFAULT_BANDWIDTH_EFFICIENCY
-    host_bw = _host_bandwidth(target, host_bandwidth_bytes_per_s)
-    rate = None if host_bw is None else 1.0 / (device_s + host_read / (host_bw * bw_eff))
-    moe_layers = arch.num_moe_layers
+    host_capacity = host_memory_for(target, devices, host_memory_bytes)
+    host_bw = host_bandwidth_for(target, devices, host_bandwidth_bytes_per_s)
+    fits = _expert_fits(shape, target, devices, host_capacity)
+    device_s, rate = _expert_speed(shape, target, devices, host_bw)
+    touched = shape.work.experts_touched
+    bw_eff = shape.work.bandwidth_efficiency
+    moe_layers = est.architecture.num_moe_layers
     explanations = {
         "device_bytes": Explanation(
             title="Device memory, experts on CPU",
@@ -525,9 +658,9 @@ def expert_offload(est: Estimate, target: Target, *, devices: int | None = None,
             "with the whole KV cache; only the routed experts move to host RAM.",
             formula="weights − routed experts + KV cache + activations + overhead",
             substituted=(
-                f"{format_bytes(inf.weights_bytes)} − {format_bytes(expert_bytes)} + "
-                f"{format_bytes(inf.kv_cache_bytes)} + {format_bytes(fixed)} = {format_bytes(device_bytes)} "
-                f"of {format_bytes(capacity)}"
+                f"{format_bytes(inf.weights_bytes)} − {format_bytes(shape.expert_bytes)} + "
+                f"{format_bytes(inf.kv_cache_bytes)} + {format_bytes(shape.fixed)} = "
+                f"{format_bytes(shape.expert_device_bytes)} of {format_bytes(capacity)}"
             ),
             source=_LLAMA_CPP_MOE,
         ),
@@ -536,9 +669,9 @@ def expert_offload(est: Estimate, target: Target, *, devices: int | None = None,
             meaning="Memory always holds every expert, even though a token uses only a few.",
             formula="routed expert parameters · bytes per weight",
             substituted=(
-                f"{format_count(routed_total)} params → {format_bytes(expert_bytes)}"
-                + (f" of {format_bytes(host_capacity)}" if host_capacity is not None
-                   else " (the target lists no host memory)")
+                f"{format_count(shape.routed_total)} params → {format_bytes(shape.expert_bytes)}"
+                + (f" of {format_bytes(host_capacity)}" + _host_source(target, host_memory_bytes)
+                   if host_capacity is not None else " (the target lists no host memory)")
             ),
             source=_LLAMA_CPP_MOE,
         ),
@@ -548,8 +681,8 @@ def expert_offload(est: Estimate, target: Target, *, devices: int | None = None,
             "parameters — so a large MoE runs much faster this way than a dense model of its size.",
             formula="1 / (device step + routed bytes · touched/E / (host bandwidth · efficiency))",
             substituted=(
-                f"touched {touched:.2f} of {arch.num_local_experts} experts in {moe_layers} layers: "
-                f"{format_bytes(host_read)} (active {format_count(routed_active)} params) / "
+                f"touched {touched:.2f} of {shape.num_experts} experts in {moe_layers} layers: "
+                f"{format_bytes(shape.expert_host_read)} (active {format_count(shape.routed_active)} params) / "
                 f"({format_bytes(host_bw)}/s · {bw_eff}) + device {device_s * 1e3:.3g} ms → {format_rate(rate)}"
                 if rate is not None else "the target lists no host memory bandwidth"
             ),
@@ -557,9 +690,10 @@ def expert_offload(est: Estimate, target: Target, *, devices: int | None = None,
         ),
     }
     return OffloadSplit(
-        mode="experts", gpu_layers=layers, cpu_layers=moe_layers, device_bytes=device_bytes,
-        host_bytes=expert_bytes, device_capacity_bytes=capacity, host_capacity_bytes=host_capacity,
-        fits=fits, decode_tokens_per_s=rate, streamed_tokens_per_s=None, explanations=explanations,
+        mode="experts", gpu_layers=shape.layers, cpu_layers=moe_layers,
+        device_bytes=shape.expert_device_bytes, host_bytes=shape.expert_bytes, device_capacity_bytes=capacity,
+        host_capacity_bytes=host_capacity, fits=fits, decode_tokens_per_s=rate, streamed_tokens_per_s=None,
+        explanations=explanations,
     )
 
 

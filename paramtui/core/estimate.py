@@ -114,7 +114,9 @@ def routed_expert_params(params: ParamCount, arch: Architecture) -> int:
                  / (arch.num_local_experts - arch.num_experts_per_tok))
 
 
-def _speed(arch, params, precision, inference, target, devices, s: Scenario, context: int):
+def speed_workload_for(arch, params, precision, inference, s: Scenario, context: int) -> speed_mod.SpeedWorkload:
+    """What the scenario's model asks of any target per prefill and decode step (the
+    target-independent half of the roofline; `speed_mod.speed_timing` times it on a target)."""
     batch = s.inference.batch
     body_bytes_per_param = precision.bits_per_weight / 8
     moe = None
@@ -125,12 +127,12 @@ def _speed(arch, params, precision, inference, target, devices, s: Scenario, con
     # Decode reads one row of an untied input embedding per token, not the table (a tied
     # table is read whole anyway, as the output head).
     untied_embedding = params.embedding * float(precision.part_bits("embedding")) / 8 if params.head else 0.0
-    return speed_mod.estimate_speed(
-        target, active_params=params.active, weight_bytes=inference.weights_bytes,
+    return speed_mod.speed_workload(
+        active_params=params.active, weight_bytes=inference.weights_bytes,
         kv_bytes_per_token=inference.kv_cache_bytes / (batch * context),
         num_layers=arch.num_hidden_layers, hidden_size=arch.hidden_size,
         attention_dim=arch.num_attention_heads * arch.resolved_head_dim,
-        compute_dtype=precision.compute_dtype, batch=batch, context=context, devices=devices,
+        compute_dtype=precision.compute_dtype, batch=batch, context=context,
         runtime=s.inference.runtime, moe=moe, input_embedding_bytes=untied_embedding,
         activation_bytes=4 if precision.compute_dtype == "fp32" else 2)
 
@@ -169,7 +171,7 @@ def _compute(s: Scenario) -> Estimate:
             seq_len=t.seq_len or context),
         recompute=t.recompute)
 
-    speed = _speed(arch, params, precision, inference, target, devices, s, context)
+    speed = speed_mod.speed_of(target, speed_workload_for(arch, params, precision, inference, s, context), devices)
 
     law = s.scaling.law or scaling_mod.DEFAULT_LAW
     scaling = scaling_mod.estimate_scaling(params.total, tokens, law, s.scaling.unique_tokens)

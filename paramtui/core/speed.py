@@ -35,9 +35,9 @@ Calibration (never per case; see tests/core/test_speed.py for the tables and err
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from paramtui.core.units import format_duration, format_si
 from paramtui.core.errors import UserError
@@ -115,6 +115,61 @@ def resolve_runtime(runtime: str | RuntimeProfile) -> RuntimeProfile:
 Bound = Literal["memory", "compute", "overhead"]
 
 
+class SpeedWorkload(NamedTuple):
+    """What one model asks of any hardware: the target-independent half of the roofline.
+
+    Built (and validated) by `speed_workload`, which also works out once the per-prefill and
+    per-step FLOPs and bytes; `speed_timing` then divides them by one target's rates. The
+    Deploy matrix builds one workload per scenario and times it on every target.
+    """
+
+    active_params: float
+    weight_bytes: float
+    kv_bytes_per_token: float
+    num_layers: int
+    hidden_size: int
+    attention_dim: int
+    compute_dtype: str
+    batch: int
+    context: int
+    prompt_tokens: int
+    runtime: RuntimeProfile
+    bandwidth_efficiency: float
+    compute_efficiency: float
+    activation_bytes: int
+    input_embedding_bytes: float
+    moe: MoeShape | None
+    # Derived once (see speed_workload):
+    prefill_tokens: int  # batch · prompt
+    prefill_flops: float  # 2·N·tokens + causal attention
+    prefill_bytes: float  # weights + the KV written
+    experts_touched: float | None  # expected distinct experts per MoE layer in one decode step
+    step_bytes: float  # weights read + every sequence's KV cache, per decode step
+    step_flops: float  # batch · (2·N + 4·L·d·context), per decode step
+
+
+class SpeedTiming(NamedTuple):
+    """The roofline's numbers for one workload on one target (no text): what the Deploy
+    matrix reads, and what `explain_speed` turns into explanations."""
+
+    devices: int
+    peak_flops_per_s: float  # all devices, × compute efficiency
+    bandwidth_bytes_per_s: float  # all devices, × bandwidth efficiency
+    launches: int  # kernels per step (layers × (kernels per layer + all-reduces))
+    overhead_s: float  # host launch time per pass
+    prefill_compute_s: float
+    prefill_memory_s: float
+    prefill_s: float  # = time to first token
+    prefill_bound: Bound
+    memory_s: float  # decode step: bytes / bandwidth
+    compute_s: float  # decode step: FLOPs / peak
+    step_s: float  # decode step: max(memory, compute) + overhead + all-reduce
+    decode_bound: Bound
+    prefill_tokens_per_s: float
+    decode_tokens_per_s_per_request: float
+    decode_tokens_per_s: float  # aggregate over the batch
+
+
 class SpeedEstimate(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -139,13 +194,216 @@ class SpeedEstimate(BaseModel):
     price_per_hour_usd: float | None
     cost_per_million_output_tokens_usd: float | None
     explanations: dict[str, Explanation]
+    # The inputs and numbers the figures above were explained from (not part of the JSON):
+    # a caller can re-time the same workload on another target with `speed_timing`.
+    workload: SkipValidation[SpeedWorkload] = Field(exclude=True, repr=False)
+    timing: SkipValidation[SpeedTiming] = Field(exclude=True, repr=False)
 
 
 def _bound(memory_s: float, compute_s: float, overhead_s: float) -> Bound:
-    largest = max(memory_s, compute_s, overhead_s)
-    if largest == overhead_s:
+    """The largest of the three terms names the bound (overhead wins ties, then compute)."""
+    if overhead_s >= memory_s and overhead_s >= compute_s:
         return "overhead"
     return "compute" if compute_s >= memory_s else "memory"
+
+
+def speed_workload(
+    *,
+    active_params: float,
+    weight_bytes: float,
+    kv_bytes_per_token: float,
+    num_layers: int,
+    hidden_size: int,
+    attention_dim: int,
+    compute_dtype: str = "bf16",
+    batch: int = 1,
+    context: int = 2048,
+    prompt_tokens: int | None = None,
+    runtime: str | RuntimeProfile = "optimized",
+    moe: MoeShape | None = None,
+    input_embedding_bytes: float = 0.0,
+    activation_bytes: int = 2,
+    bandwidth_efficiency: float | None = None,
+    compute_efficiency: float | None = None,
+) -> SpeedWorkload:
+    """Validate one model's inputs and work out its FLOPs and bytes per prefill and per step.
+
+    The arguments are `estimate_speed`'s (see there); this half knows nothing of the target.
+    """
+    profile = resolve_runtime(runtime)
+    bw_eff = bandwidth_efficiency if bandwidth_efficiency is not None else profile.bandwidth_efficiency
+    c_eff = compute_efficiency if compute_efficiency is not None else profile.compute_efficiency
+    for name, value in (("bandwidth efficiency", bw_eff), ("compute efficiency", c_eff)):
+        if not 0 < value <= 1:
+            raise UserError(f"{name} must be in (0, 1], got {value}")
+    for name, value in (("batch", batch), ("context", context), ("layers", num_layers)):
+        if value < 1:
+            raise UserError(f"{name} must be at least 1, got {value}")
+    if active_params <= 0 or weight_bytes <= 0 or kv_bytes_per_token < 0:
+        raise UserError("parameters and weight bytes must be positive, KV bytes not negative")
+    prompt = prompt_tokens if prompt_tokens is not None else context
+    if prompt < 1:
+        raise UserError(f"prompt tokens must be at least 1, got {prompt}")
+
+    # Prefill: all prompt tokens of the batch in one pass; causal attention is half of
+    # PaLM's 4·L·d·s² per sequence.
+    prefill_tokens = batch * prompt
+    attention_prefill = batch * 2.0 * num_layers * attention_dim * prompt**2
+    prefill_flops = 2.0 * active_params * prefill_tokens + attention_prefill
+    prefill_bytes = weight_bytes + prefill_tokens * kv_bytes_per_token
+
+    # Decode: one token for each of `batch` sequences per step. An untied input embedding
+    # gives one row per token; a MoE step reads only the experts its tokens are routed to.
+    weights_read = weight_bytes - input_embedding_bytes
+    touched = None
+    if moe is not None:
+        touched = expected_distinct_experts(moe.num_experts, moe.experts_per_token, batch)
+        weights_read -= moe.routed_expert_bytes * (1.0 - touched / moe.num_experts)
+    step_bytes = weights_read + batch * context * kv_bytes_per_token
+    step_flops = batch * (2.0 * active_params + 4.0 * num_layers * attention_dim * context)
+    return SpeedWorkload(
+        active_params, weight_bytes, kv_bytes_per_token, num_layers, hidden_size, attention_dim,
+        compute_dtype, batch, context, prompt, profile, bw_eff, c_eff, activation_bytes,
+        input_embedding_bytes, moe, prefill_tokens, prefill_flops, prefill_bytes, touched,
+        step_bytes, step_flops)
+
+
+def speed_timing(target: Target, work: SpeedWorkload, devices: int | None = None) -> SpeedTiming:
+    """The roofline of `work` on `devices` devices of `target` (tensor parallel): numbers only.
+
+    Per pass: max(bytes / (BW·eff), FLOPs / (peak·eff)) + launches · per-kernel overhead +
+    two ring all-reduces per layer when split over devices (see the module docstring).
+    """
+    devices = devices if devices is not None else target.devices
+    if devices < 1:
+        raise UserError(f"devices must be at least 1, got {devices}")
+    peak = peak_flops_per_s(target, work.compute_dtype) * devices * work.compute_efficiency
+    bandwidth = target.bandwidth_bytes_per_s * devices * work.bandwidth_efficiency
+    profile = work.runtime
+    layers = work.num_layers
+    if devices > 1:
+        link = target.interconnect.bytes_per_s if target.interconnect else target.host_link_bytes_per_s
+        if link is None:
+            raise UserError(f"target '{target.id}' has no interconnect for {devices}-way tensor parallelism")
+        # Ring all-reduce of one token's activations, twice per layer (Megatron-LM section 3).
+        allreduce_per_token_s = (2 * layers * 2 * (devices - 1) / devices
+                                 * work.hidden_size * work.activation_bytes / link)
+        launches = layers * (profile.kernels_per_layer + 2)
+    else:
+        allreduce_per_token_s = 0.0
+        launches = layers * profile.kernels_per_layer
+    overhead_s = launches * profile.per_kernel_overhead_s
+
+    prefill_compute_s = work.prefill_flops / peak
+    prefill_memory_s = work.prefill_bytes / bandwidth
+    prefill_s = (max(prefill_compute_s, prefill_memory_s) + overhead_s
+                 + allreduce_per_token_s * work.prefill_tokens)
+
+    memory_s = work.step_bytes / bandwidth
+    compute_s = work.step_flops / peak
+    step_s = max(memory_s, compute_s) + overhead_s + allreduce_per_token_s * work.batch
+    return SpeedTiming(
+        devices, peak, bandwidth, launches, overhead_s, prefill_compute_s, prefill_memory_s, prefill_s,
+        _bound(prefill_memory_s, prefill_compute_s, overhead_s), memory_s, compute_s, step_s,
+        _bound(memory_s, compute_s, overhead_s), work.prefill_tokens / prefill_s, 1.0 / step_s,
+        work.batch / step_s)
+
+
+def explain_speed(target: Target, work: SpeedWorkload, timing: SpeedTiming,
+                  price_per_hour_usd: float | None = None) -> SpeedEstimate:
+    """The speed result with its explanations, written from `timing`'s own numbers."""
+    t = timing
+    devices = t.devices
+    profile = work.runtime
+    price = price_per_hour_usd if price_per_hour_usd is not None else target.price_per_hour_usd
+    cost_per_million = price * devices / 3600 / t.decode_tokens_per_s * 1e6 if price is not None else None
+    moe_text = ""
+    if work.moe is not None:
+        moe_text = f" (MoE: {work.experts_touched:.1f} of {work.moe.num_experts} experts per layer)"
+
+    g = f"{devices}·" if devices > 1 else ""
+    explanations = {
+        "prefill_tokens_per_s": Explanation(
+            title="Prefill speed",
+            meaning="How fast the prompt is read: every prompt token in one pass, limited by arithmetic.",
+            formula="tokens / (max(FLOPs / (peak·eff), weights / (BW·eff)) + launches + all-reduce)",
+            substituted=(
+                f"{work.prefill_tokens} / {format_duration(t.prefill_s)} = {t.prefill_tokens_per_s:,.0f} tokens/s "
+                f"({format_si(work.prefill_flops, 'FLOP')} at {g}{format_si(t.peak_flops_per_s / devices, 'FLOP/s')} effective)"
+            ),
+            source="2·N FLOPs per token (Kaplan et al. 2020, section 2.1); causal attention 2·L·d·s² per sequence (PaLM appendix B, halved for the causal mask)",
+        ),
+        "time_to_first_token_s": Explanation(
+            title="Time to first token",
+            meaning="Waiting time before the first generated token: the whole prefill.",
+            formula="prefill time",
+            substituted=f"= {format_duration(t.prefill_s)}",
+            source="roofline model, see prefill speed",
+        ),
+        "decode_tokens_per_s_per_request": Explanation(
+            title="Decode speed per request",
+            meaning=(
+                f"Tokens per second each user sees. Bound: {t.decode_bound}. Every step reads the "
+                "weights it uses and each sequence's whole KV cache."
+            ),
+            formula="1 / (max(bytes / (BW·eff), FLOPs / (peak·eff)) + layers·kernels·overhead + all-reduce)",
+            substituted=(
+                f"bytes {format_si(work.step_bytes, 'B')}{moe_text} / {format_si(t.bandwidth_bytes_per_s, 'B/s')} = "
+                f"{format_duration(t.memory_s)}; "
+                f"FLOPs {format_si(work.step_flops)} / {format_si(t.peak_flops_per_s, 'FLOP/s')} = {format_duration(t.compute_s)}; "
+                f"launches {t.launches}·{profile.per_kernel_overhead_s * 1e6:g} µs = {format_duration(t.overhead_s)} "
+                f"→ step {format_duration(t.step_s)} = {t.decode_tokens_per_s_per_request:.1f} tokens/s"
+            ),
+            source=f"roofline (Williams et al. 2009); runtime '{profile.name}': {profile.source}",
+        ),
+        "decode_tokens_per_s": Explanation(
+            title="Decode throughput",
+            meaning="Tokens per second over the whole batch: one token per sequence per step.",
+            formula="batch / step time",
+            substituted=f"{work.batch} / {format_duration(t.step_s)} = {t.decode_tokens_per_s:,.1f} tokens/s",
+            source="roofline model, see decode speed per request",
+        ),
+    }
+    if cost_per_million is not None:
+        explanations["cost_per_million_output_tokens_usd"] = Explanation(
+            title="Cost per million output tokens",
+            meaning="Rental cost of the devices for the time it takes to generate a million tokens at this batch.",
+            formula="price/h · devices / 3600 / (tokens/s) · 1e6",
+            substituted=f"${price:.2f} · {devices} / 3600 / {t.decode_tokens_per_s:,.1f} · 1e6 = ${cost_per_million:,.2f}",
+            source=target.price_source if price_per_hour_usd is None else "price given by the user",
+        )
+
+    return SpeedEstimate(
+        target_id=target.id,
+        devices=devices,
+        runtime=profile.name,
+        compute_dtype=work.compute_dtype,
+        effective_dtype=effective_dtype(target, work.compute_dtype),
+        batch=work.batch,
+        prompt_tokens=work.prompt_tokens,
+        context=work.context,
+        prefill_seconds=t.prefill_s,
+        time_to_first_token_s=t.prefill_s,
+        prefill_tokens_per_s=t.prefill_tokens_per_s,
+        prefill_bound=t.prefill_bound,
+        decode_step_s=t.step_s,
+        decode_bytes_per_step=work.step_bytes,
+        decode_flops_per_step=work.step_flops,
+        decode_tokens_per_s_per_request=t.decode_tokens_per_s_per_request,
+        decode_tokens_per_s=t.decode_tokens_per_s,
+        decode_bound=t.decode_bound,
+        price_per_hour_usd=price,
+        cost_per_million_output_tokens_usd=cost_per_million,
+        explanations=explanations,
+        workload=work,
+        timing=t,
+    )
+
+
+def speed_of(target: Target, work: SpeedWorkload, devices: int | None = None,
+             price_per_hour_usd: float | None = None) -> SpeedEstimate:
+    """Time `work` on `target` and explain it: `explain_speed(speed_timing(...))`."""
+    return explain_speed(target, work, speed_timing(target, work, devices), price_per_hour_usd)
 
 
 def estimate_speed(
@@ -177,143 +435,15 @@ def estimate_speed(
     prompt_tokens (default = context) is the prefill length. input_embedding_bytes: an
     untied input embedding table, of which decode reads one row per token, not all of it.
     attention_dim: heads × head dim (the width of QK^T and AV).
+
+    = `speed_workload` (the model's FLOPs and bytes) → `speed_timing` (the numbers on this
+    target) → `explain_speed` (the same numbers in words).
     """
-    profile = resolve_runtime(runtime)
-    bw_eff = bandwidth_efficiency if bandwidth_efficiency is not None else profile.bandwidth_efficiency
-    c_eff = compute_efficiency if compute_efficiency is not None else profile.compute_efficiency
-    for name, value in (("bandwidth efficiency", bw_eff), ("compute efficiency", c_eff)):
-        if not 0 < value <= 1:
-            raise UserError(f"{name} must be in (0, 1], got {value}")
-    for name, value in (("batch", batch), ("context", context), ("layers", num_layers)):
-        if value < 1:
-            raise UserError(f"{name} must be at least 1, got {value}")
-    if active_params <= 0 or weight_bytes <= 0 or kv_bytes_per_token < 0:
-        raise UserError("parameters and weight bytes must be positive, KV bytes not negative")
-    prompt = prompt_tokens if prompt_tokens is not None else context
-    if prompt < 1:
-        raise UserError(f"prompt tokens must be at least 1, got {prompt}")
-    devices = devices if devices is not None else target.devices
-    if devices < 1:
-        raise UserError(f"devices must be at least 1, got {devices}")
-
-    used_dtype = effective_dtype(target, compute_dtype)
-    peak = peak_flops_per_s(target, compute_dtype) * devices * c_eff
-    bandwidth = target.bandwidth_bytes_per_s * devices * bw_eff
-    link = target.interconnect.bytes_per_s if target.interconnect else None
-    if devices > 1 and link is None:
-        link = target.host_link_bytes_per_s
-        if link is None:
-            raise UserError(f"target '{target.id}' has no interconnect for {devices}-way tensor parallelism")
-
-    def allreduce_s(tokens: int) -> float:
-        if devices == 1:
-            return 0.0
-        size = tokens * hidden_size * activation_bytes
-        return 2 * num_layers * 2 * (devices - 1) / devices * size / link
-
-    launches = num_layers * (profile.kernels_per_layer + (2 if devices > 1 else 0))
-    overhead_s = launches * profile.per_kernel_overhead_s
-
-    # --- prefill: all prompt tokens of the batch in one pass
-    prefill_tokens = batch * prompt
-    attention_prefill = batch * 2.0 * num_layers * attention_dim * prompt**2  # causal half of 4·L·d·s²
-    prefill_flops = 2.0 * active_params * prefill_tokens + attention_prefill
-    prefill_compute_s = prefill_flops / peak
-    prefill_memory_s = (weight_bytes + prefill_tokens * kv_bytes_per_token) / bandwidth
-    prefill_s = max(prefill_compute_s, prefill_memory_s) + overhead_s + allreduce_s(prefill_tokens)
-    prefill_bound = _bound(prefill_memory_s, prefill_compute_s, overhead_s)
-
-    # --- decode: one token for each of `batch` sequences per step
-    weights_read = weight_bytes - input_embedding_bytes
-    moe_text = ""
-    if moe is not None:
-        touched = expected_distinct_experts(moe.num_experts, moe.experts_per_token, batch)
-        weights_read -= moe.routed_expert_bytes * (1.0 - touched / moe.num_experts)
-        moe_text = f" (MoE: {touched:.1f} of {moe.num_experts} experts per layer)"
-    kv_read = batch * context * kv_bytes_per_token
-    step_bytes = weights_read + kv_read
-    step_flops = batch * (2.0 * active_params + 4.0 * num_layers * attention_dim * context)
-    memory_s = step_bytes / bandwidth
-    compute_s = step_flops / peak
-    step_s = max(memory_s, compute_s) + overhead_s + allreduce_s(batch)
-    decode_bound = _bound(memory_s, compute_s, overhead_s)
-    per_request = 1.0 / step_s
-    aggregate = batch / step_s
-
-    price = price_per_hour_usd if price_per_hour_usd is not None else target.price_per_hour_usd
-    cost_per_million = price * devices / 3600 / aggregate * 1e6 if price is not None else None
-
-    g = f"{devices}·" if devices > 1 else ""
-    explanations = {
-        "prefill_tokens_per_s": Explanation(
-            title="Prefill speed",
-            meaning="How fast the prompt is read: every prompt token in one pass, limited by arithmetic.",
-            formula="tokens / (max(FLOPs / (peak·eff), weights / (BW·eff)) + launches + all-reduce)",
-            substituted=(
-                f"{prefill_tokens} / {format_duration(prefill_s)} = {prefill_tokens / prefill_s:,.0f} tokens/s "
-                f"({format_si(prefill_flops, 'FLOP')} at {g}{format_si(peak / devices, 'FLOP/s')} effective)"
-            ),
-            source="2·N FLOPs per token (Kaplan et al. 2020, section 2.1); causal attention 2·L·d·s² per sequence (PaLM appendix B, halved for the causal mask)",
-        ),
-        "time_to_first_token_s": Explanation(
-            title="Time to first token",
-            meaning="Waiting time before the first generated token: the whole prefill.",
-            formula="prefill time",
-            substituted=f"= {format_duration(prefill_s)}",
-            source="roofline model, see prefill speed",
-        ),
-        "decode_tokens_per_s_per_request": Explanation(
-            title="Decode speed per request",
-            meaning=(
-                f"Tokens per second each user sees. Bound: {decode_bound}. Every step reads the "
-                "weights it uses and each sequence's whole KV cache."
-            ),
-            formula="1 / (max(bytes / (BW·eff), FLOPs / (peak·eff)) + layers·kernels·overhead + all-reduce)",
-            substituted=(
-                f"bytes {format_si(step_bytes, 'B')}{moe_text} / {format_si(bandwidth, 'B/s')} = {format_duration(memory_s)}; "
-                f"FLOPs {format_si(step_flops)} / {format_si(peak, 'FLOP/s')} = {format_duration(compute_s)}; "
-                f"launches {launches}·{profile.per_kernel_overhead_s * 1e6:g} µs = {format_duration(overhead_s)} "
-                f"→ step {format_duration(step_s)} = {per_request:.1f} tokens/s"
-            ),
-            source=f"roofline (Williams et al. 2009); runtime '{profile.name}': {profile.source}",
-        ),
-        "decode_tokens_per_s": Explanation(
-            title="Decode throughput",
-            meaning="Tokens per second over the whole batch: one token per sequence per step.",
-            formula="batch / step time",
-            substituted=f"{batch} / {format_duration(step_s)} = {aggregate:,.1f} tokens/s",
-            source="roofline model, see decode speed per request",
-        ),
-    }
-    if cost_per_million is not None:
-        explanations["cost_per_million_output_tokens_usd"] = Explanation(
-            title="Cost per million output tokens",
-            meaning="Rental cost of the devices for the time it takes to generate a million tokens at this batch.",
-            formula="price/h · devices / 3600 / (tokens/s) · 1e6",
-            substituted=f"${price:.2f} · {devices} / 3600 / {aggregate:,.1f} · 1e6 = ${cost_per_million:,.2f}",
-            source=target.price_source if price_per_hour_usd is None else "price given by the user",
-        )
-
-    return SpeedEstimate(
-        target_id=target.id,
-        devices=devices,
-        runtime=profile.name,
-        compute_dtype=compute_dtype,
-        effective_dtype=used_dtype,
-        batch=batch,
-        prompt_tokens=prompt,
-        context=context,
-        prefill_seconds=prefill_s,
-        time_to_first_token_s=prefill_s,
-        prefill_tokens_per_s=prefill_tokens / prefill_s,
-        prefill_bound=prefill_bound,
-        decode_step_s=step_s,
-        decode_bytes_per_step=step_bytes,
-        decode_flops_per_step=step_flops,
-        decode_tokens_per_s_per_request=per_request,
-        decode_tokens_per_s=aggregate,
-        decode_bound=decode_bound,
-        price_per_hour_usd=price,
-        cost_per_million_output_tokens_usd=cost_per_million,
-        explanations=explanations,
-    )
+    work = speed_workload(
+        active_params=active_params, weight_bytes=weight_bytes, kv_bytes_per_token=kv_bytes_per_token,
+        num_layers=num_layers, hidden_size=hidden_size, attention_dim=attention_dim,
+        compute_dtype=compute_dtype, batch=batch, context=context, prompt_tokens=prompt_tokens,
+        runtime=runtime, moe=moe, input_embedding_bytes=input_embedding_bytes,
+        activation_bytes=activation_bytes, bandwidth_efficiency=bandwidth_efficiency,
+        compute_efficiency=compute_efficiency)
+    return speed_of(target, work, devices, price_per_hour_usd)
