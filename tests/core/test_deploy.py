@@ -164,7 +164,65 @@ def test_detail_reports_limits_and_best_precision():
     d = deploy_detail(scenario(model="llama-3.1-70b", target="rtx-4090"), get_target("a100-80gb"))
     assert d.cell.target_id == "a100-80gb" and not d.cell.fits
     assert d.best_precision in PRECISION_IDS
-    assert d.layer_offload is not None  # a discrete GPU has a host tier, even if its size is not listed
-    assert not d.layer_offload.fits  # ... but without a listed host RAM it cannot be promised
+    # Llama 3.1 70B bf16 (146 GB) on an A100 80GB: its share of a DGX A100's 2 TB host holds the rest.
+    assert d.cell.status == "offload"
+    assert d.layer_offload is not None and d.layer_offload.fits
+    assert d.layer_offload.host_capacity_bytes == 250e9
+    # With the user's own, smaller host RAM the same split cannot be promised.
+    small = deploy_detail(scenario(model="llama-3.1-70b", target="rtx-4090"), get_target("a100-80gb"),
+                          host_memory_bytes=32e9)
+    assert not small.layer_offload.fits and small.layer_offload.host_capacity_bytes == 32e9
     for key in ("max_context", "max_batch", "best_precision"):
         assert d.explanations[key].substituted
+
+
+def test_llama_70b_q4_runs_on_a_desktop_4090_at_host_bandwidth():
+    """Llama 3.1 70B Q4_K_M (~42 GB) on an RTX 4090 (24 GB) in the typical desktop of
+    targets/nvidia-consumer.toml (64 GB DDR5-5600 dual channel = 89.6 GB/s): llama.cpp -ngl
+    puts about half the layers on the card, and the CPU half, read from host RAM, sets the speed."""
+    target = get_target("rtx-4090")
+    assert target.host_memory_bytes == 64e9 and target.host_bandwidth_bytes_per_s == 2 * 8 * 5.6e9
+    s = scenario(model="llama-3.1-70b", precision="q4_k_m", target="rtx-4090", context=8192)
+    cell = deploy_cell(s, target)
+    assert cell.status == "offload" and cell.short.startswith("⇄ ") and "t/s" in cell.short
+    d = deploy_detail(s, target)
+    split = d.layer_offload
+    assert split.fits and 0 < split.gpu_layers < 80 and split.host_bytes <= 64e9
+    assert cell.offload_tokens_per_s == split.decode_tokens_per_s  # the cell's numbers are the detail's
+    eff = speed.DEFAULT_BANDWIDTH_EFFICIENCY
+    step = 1 / split.decode_tokens_per_s
+    host_time = split.host_bytes / (89.6e9 * eff)  # host bytes include the (unread) embedding: an upper bound
+    device_time = split.device_bytes / (1008e9 * eff) + 80 * 22 * 4.9e-6  # weights + KV + launches, an upper bound
+    assert 0.9 * host_time < step < host_time + device_time
+    assert host_time > 0.75 * step  # host-bandwidth bound
+    # Far below the roofline of the same model if it all sat in the card's 1 TB/s memory.
+    in_vram = speed.speed_timing(target, d.estimate.speed.workload).decode_tokens_per_s_per_request
+    assert split.decode_tokens_per_s < in_vram / 4
+
+
+def test_host_share_scales_with_datacenter_gpus_not_with_desktop_cards():
+    est = estimate(scenario(model="llama-3.1-405b", precision="bf16", target="h100-sxm", gpus=4))
+    assert layer_offload(est, get_target("h100-sxm")).host_capacity_bytes == 4 * 250e9
+    est = estimate(scenario(model="llama-3.1-70b", precision="bf16", target="rtx-4090", gpus=2))
+    assert layer_offload(est, get_target("rtx-4090")).host_capacity_bytes == 64e9  # one desktop, two cards
+
+
+def test_matrix_offload_cells_agree_with_the_detail():
+    scenarios = [scenario(model="llama-3.1-70b", precision="bf16"),
+                 Scenario(id="m", model="mixtral-8x7b", precision="bf16", target="rtx-4090",
+                          inference={"batch": 1, "context": 4096})]
+    targets = list(default_targets().targets.values())
+    matrix = deploy_matrix(scenarios, targets)
+    offloads = 0
+    for s in scenarios:
+        for t in targets:
+            cell = matrix[(s.id, t.id)]
+            if isinstance(cell, UserError) or cell.fits:
+                continue
+            d = deploy_detail(s, t)
+            splits = [x for x in (d.layer_offload, d.expert_offload) if x is not None and x.fits]
+            assert (cell.status == "offload") == bool(splits), (s.id, t.id)
+            if splits:
+                offloads += 1
+                assert cell.offload_tokens_per_s == max(x.decode_tokens_per_s for x in splits)
+    assert offloads >= 10

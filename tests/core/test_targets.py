@@ -102,3 +102,34 @@ def test_unknown_field_is_a_problem(tmp_path):
     )
     loaded = load_targets(shipped=tmp_path, user=tmp_path / "none")
     assert loaded.targets == {} and "vram" in loaded.problems[0]
+
+
+def test_every_discrete_gpu_and_node_has_a_host_tier():
+    """Offloading needs the host's RAM, bandwidth and link: every non-unified GPU or node
+    target lists a documented typical host (TPUs excepted: see targets/google-tpu.toml)."""
+    shipped = load_targets(user=Path("/nonexistent")).targets
+    gpus = [t for t in shipped.values() if t.kind in ("desktop-gpu", "datacenter-gpu", "node")
+            and not t.unified_memory and not t.id.startswith("tpu-")]
+    assert len(gpus) >= 20
+    for t in gpus:
+        missing = [f for f in ("host_memory_bytes", "host_bandwidth_bytes_per_s", "host_link", "host_link_bytes_per_s")
+                   if getattr(t, f) is None]
+        assert missing == [], t.id
+        assert "host" in t.notes.lower(), t.id  # says which host is assumed
+        # Physically sensible: host DRAM is slower than the device's memory, and no link
+        # moves more than the DRAM behind it can feed, except NVLink-C2C on a GH200.
+        assert t.host_bandwidth_bytes_per_s < t.bandwidth_bytes_per_s, t.id
+        assert t.host_link_bytes_per_s <= t.host_bandwidth_bytes_per_s * 1.5, t.id
+
+
+def test_host_figures_follow_the_reference_systems():
+    # Desktop: 2 channels x 8 bytes x 5.6 GT/s (DDR5-5600).
+    assert get_target("rtx-4090").host_bandwidth_bytes_per_s == 2 * 8 * 5.6e9
+    # DGX H100/H200 (2x Xeon 8480C, 2 TB in 32 DIMMs, 2 per channel -> DDR5-4400):
+    # 2 sockets x 8 channels x 8 bytes x 4.4 GT/s, and each SXM GPU gets an eighth.
+    node = get_target("8xh100")
+    assert node.host_bandwidth_bytes_per_s == pytest.approx(2 * 8 * 8 * 4.4e9)
+    for gpu_id, node_id in (("h100-sxm", "8xh100"), ("h200", "8xh200"), ("b200", "dgx-b200"), ("a100-80gb", "8xa100")):
+        gpu, node = get_target(gpu_id), get_target(node_id)
+        assert gpu.host_memory_bytes * node.devices == pytest.approx(node.host_memory_bytes), gpu_id
+        assert gpu.host_bandwidth_bytes_per_s * node.devices == pytest.approx(node.host_bandwidth_bytes_per_s), gpu_id
