@@ -209,21 +209,14 @@ def _cell(scenario: Scenario, target: Target, prep: _ScenarioPrep) -> DeployCell
     estimate's own speed workload timed on it, and the offload splits' numbers (no text)."""
     devices = scenario.gpus * target.devices
     required = prep.required
-    usable = target.usable_memory_bytes * devices
+    usable = target.memory_bytes * target.usable_memory_fraction * devices  # = usable_memory_bytes · devices
     fraction = required / usable
     if fraction <= 1.0:
-        timing = speed_mod.speed_timing(target, prep.work, devices)
-        return DeployCell(
-            scenario_id=scenario.id, target_id=target.id, status="fits", devices=devices,
-            required_bytes=required, usable_bytes=usable, memory_use_fraction=fraction,
-            decode_tokens_per_s=timing.decode_tokens_per_s_per_request,
-        )
+        rate = speed_mod.speed_timing(target, prep.work, devices).decode_tokens_per_s_per_request
+        return DeployCell(scenario.id, target.id, "fits", devices, required, usable, fraction, rate)
     runs, rate = _best_offload_rate(prep, target, devices)
-    return DeployCell(
-        scenario_id=scenario.id, target_id=target.id, status="offload" if runs else "no", devices=devices,
-        required_bytes=required, usable_bytes=usable, memory_use_fraction=fraction,
-        decode_tokens_per_s=None, offload_tokens_per_s=rate,
-    )
+    return DeployCell(scenario.id, target.id, "offload" if runs else "no", devices, required, usable, fraction,
+                      None, rate)
 
 
 def _best_offload_rate(prep: _ScenarioPrep, target: Target, devices: int) -> tuple[bool, float | None]:
@@ -245,10 +238,11 @@ def _best_offload_rate(prep: _ScenarioPrep, target: Target, devices: int) -> tup
     return runs, best
 
 
-# Cells of unchanged scenarios are reused between repaints: `estimate` returns the same
-# object for equal scenarios, so (that object, target) identifies a cell's inputs exactly.
-_CELL_CACHE: dict[tuple[int, str, int], tuple[Estimate, Target, DeployCell]] = {}
-_CELL_CACHE_LIMIT = 50_000
+# Rows of unchanged scenarios are reused between repaints: `estimate` returns the same
+# object for equal scenarios, so (that object, gpus) identifies a row's inputs exactly, and
+# a target object its column.
+_ROW_CACHE: dict[tuple[int, int], tuple[Estimate, str, dict[str, tuple[Target, DeployCell]]]] = {}
+_ROW_CACHE_LIMIT = 2_000
 
 
 def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> dict[tuple[str, str], DeployCell | UserError]:
@@ -259,32 +253,44 @@ def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> d
     """
     targets = list(targets)
     out: dict[tuple[str, str], DeployCell | UserError] = {}
-    cache = _CELL_CACHE
     for scenario in scenarios:
-        sid, gpus = scenario.id, scenario.gpus
+        sid = scenario.id
         try:
             base = estimate(scenario)
         except UserError:
             base = None  # e.g. too many devices for its own target: other targets may still work
-        prep = _ScenarioPrep(base) if base is not None else None
-        base_id = id(base)
-        for target in targets:
-            try:
-                if prep is None:
+        if base is None:
+            for target in targets:
+                try:
                     out[(sid, target.id)] = deploy_cell(scenario, target, None)
-                    continue
-                key = (base_id, target.id, gpus)
-                hit = cache.get(key)
-                if hit is not None and hit[0] is base and hit[1] is target and hit[2].scenario_id == sid:
-                    out[(sid, target.id)] = hit[2]
-                    continue
+                except UserError as error:
+                    out[(sid, target.id)] = error
+            continue
+        key = (id(base), scenario.gpus)
+        hit = _ROW_CACHE.get(key)
+        if hit is not None and hit[0] is base and hit[1] == sid:
+            row = hit[2]
+        else:
+            if len(_ROW_CACHE) >= _ROW_CACHE_LIMIT:
+                _ROW_CACHE.clear()
+            row = {}
+            _ROW_CACHE[key] = (base, sid, row)
+        prep = None
+        for target in targets:
+            tid = target.id
+            cached = row.get(tid)
+            if cached is not None and cached[0] is target:
+                out[(sid, tid)] = cached[1]
+                continue
+            if prep is None:
+                prep = _ScenarioPrep(base)
+            try:
                 cell = _cell(scenario, target, prep)
-                if len(cache) >= _CELL_CACHE_LIMIT:
-                    cache.clear()
-                cache[key] = (base, target, cell)
-                out[(sid, target.id)] = cell
             except UserError as error:
-                out[(sid, target.id)] = error
+                out[(sid, tid)] = error
+                continue
+            row[tid] = (target, cell)
+            out[(sid, tid)] = cell
     return out
 
 

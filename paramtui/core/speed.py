@@ -274,39 +274,39 @@ def speed_timing(target: Target, work: SpeedWorkload, devices: int | None = None
     Per pass: max(bytes / (BW·eff), FLOPs / (peak·eff)) + launches · per-kernel overhead +
     two ring all-reduces per layer when split over devices (see the module docstring).
     """
-    devices = devices if devices is not None else target.devices
-    if devices < 1:
+    if devices is None:
+        devices = target.devices
+    elif devices < 1:
         raise UserError(f"devices must be at least 1, got {devices}")
-    peak = peak_flops_per_s(target, work.compute_dtype) * devices * work.compute_efficiency
-    bandwidth = target.bandwidth_bytes_per_s * devices * work.bandwidth_efficiency
-    profile = work.runtime
-    layers = work.num_layers
+    # One unpacking instead of a dozen attribute reads: the Deploy matrix calls this per cell.
+    (_, _, _, layers, hidden_size, _, compute_dtype, batch, _, _, profile, bw_eff, c_eff, activation_bytes,
+     _, _, prefill_tokens, prefill_flops, prefill_bytes, _, step_bytes, step_flops) = work
+    peak = peak_flops_per_s(target, compute_dtype) * devices * c_eff
+    bandwidth = target.bandwidth_bytes_per_s * devices * bw_eff
     if devices > 1:
         link = target.interconnect.bytes_per_s if target.interconnect else target.host_link_bytes_per_s
         if link is None:
             raise UserError(f"target '{target.id}' has no interconnect for {devices}-way tensor parallelism")
         # Ring all-reduce of one token's activations, twice per layer (Megatron-LM section 3).
-        allreduce_per_token_s = (2 * layers * 2 * (devices - 1) / devices
-                                 * work.hidden_size * work.activation_bytes / link)
+        allreduce_per_token_s = 2 * layers * 2 * (devices - 1) / devices * hidden_size * activation_bytes / link
         launches = layers * (profile.kernels_per_layer + 2)
     else:
         allreduce_per_token_s = 0.0
         launches = layers * profile.kernels_per_layer
     overhead_s = launches * profile.per_kernel_overhead_s
 
-    prefill_compute_s = work.prefill_flops / peak
-    prefill_memory_s = work.prefill_bytes / bandwidth
+    prefill_compute_s = prefill_flops / peak
+    prefill_memory_s = prefill_bytes / bandwidth
     prefill_s = (max(prefill_compute_s, prefill_memory_s) + overhead_s
-                 + allreduce_per_token_s * work.prefill_tokens)
+                 + allreduce_per_token_s * prefill_tokens)
 
-    memory_s = work.step_bytes / bandwidth
-    compute_s = work.step_flops / peak
-    step_s = max(memory_s, compute_s) + overhead_s + allreduce_per_token_s * work.batch
+    memory_s = step_bytes / bandwidth
+    compute_s = step_flops / peak
+    step_s = max(memory_s, compute_s) + overhead_s + allreduce_per_token_s * batch
     return SpeedTiming(
         devices, peak, bandwidth, launches, overhead_s, prefill_compute_s, prefill_memory_s, prefill_s,
         _bound(prefill_memory_s, prefill_compute_s, overhead_s), memory_s, compute_s, step_s,
-        _bound(memory_s, compute_s, overhead_s), work.prefill_tokens / prefill_s, 1.0 / step_s,
-        work.batch / step_s)
+        _bound(memory_s, compute_s, overhead_s), prefill_tokens / prefill_s, 1.0 / step_s, batch / step_s)
 
 
 def explain_speed(target: Target, work: SpeedWorkload, timing: SpeedTiming,
