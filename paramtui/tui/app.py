@@ -81,6 +81,8 @@ class ParamApp(App):
     Toast { max-width: 70; }
     """
     ENABLE_COMMAND_PALETTE = True
+    # Start straight on the Calculator: no blank default screen to mount and switch away from.
+    DEFAULT_MODE = "calculator"
     BINDINGS = [
         Binding("1", "mode('calculator')", "Calculator", show=False),
         Binding("2", "mode('compare')", "Compare", show=False),
@@ -147,7 +149,6 @@ class ParamApp(App):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self.theme_problems:
             self.notify(problem, title="Theme not loaded", severity="warning", timeout=12, markup=False)
-        self.switch_mode("calculator")
         if self.restore_autosave:
             orphans = find_orphans(self.autosaver.directory if self.autosaver else None)
             if orphans:

@@ -248,6 +248,7 @@ class CalculatorScreen(ParamScreen):
     MODE = "calculator"
     TITLE_TEXT = "Calculator"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    AUTO_FOCUS = "#f-precision"  # the first thing people change; focused once, by Textual
 
     BINDINGS = [
         Binding("ctrl+l", "pick_model", "Model", tooltip="Choose the model: catalog or a bare count"),
@@ -270,7 +271,7 @@ class CalculatorScreen(ParamScreen):
     CalculatorScreen .flabel { padding: 0 0 0 1; color: $text-muted; }
     CalculatorScreen .form-grid > Input { height: 1; }
     CalculatorScreen .form-grid > Input.invalid { text-style: underline; color: $error; }
-    CalculatorScreen .field-error { column-span: 2; color: $error; padding: 0 0 0 12; }
+    CalculatorScreen .field-error { column-span: 2; height: 1; color: $error; padding: 0 0 0 12; text-wrap: nowrap; text-overflow: ellipsis; }
     CalculatorScreen .field-error.-hidden { display: none; }
     CalculatorScreen .section { column-span: 2; height: 2; padding: 1 0 0 1; text-style: bold; color: $secondary; }
     CalculatorScreen Collapsible { column-span: 2; height: auto; padding: 1 0 0 0; border: none; background: transparent; }
@@ -323,10 +324,6 @@ class CalculatorScreen(ParamScreen):
         # so the form stays small (start-up and every relayout cost grow with the widget count).
         yield Label(label, classes="flabel")
         yield widget
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#f-precision").focus()
 
     def on_collapsible_expanded(self, event: Collapsible.Expanded) -> None:
         contents = event.collapsible.query_one(Collapsible.Contents)
