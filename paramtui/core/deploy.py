@@ -708,7 +708,10 @@ def expert_offload(est: Estimate, target: Target, *, devices: int | None = None,
 
 def deploy_detail(scenario: Scenario, target: Target, *, host_memory_bytes: float | None = None,
                   host_bandwidth_bytes_per_s: float | None = None) -> DeployDetail:
-    """The cell plus its limits, the best precision and the offload splits."""
+    """The cell plus its limits, the best precision and the offload splits.
+
+    `host_memory_bytes` / `host_bandwidth_bytes_per_s`: the user's whole host instead of the
+    target's typical one (the cell's offload verdict then follows them)."""
     est = estimate(_on_target(scenario, target))
     cell = deploy_cell(scenario, target, est)
     usable = cell.usable_bytes
@@ -719,6 +722,11 @@ def deploy_detail(scenario: Scenario, target: Target, *, host_memory_bytes: floa
               host_bandwidth_bytes_per_s=host_bandwidth_bytes_per_s)
     layers = None if cell.fits else layer_offload(est, target, **kw)
     experts = None if cell.fits else expert_offload(est, target, **kw)
+    if not cell.fits and (host_memory_bytes is not None or host_bandwidth_bytes_per_s is not None):
+        # The user's own host replaces the target's: the verdict follows the splits it allows.
+        runs = [x for x in (layers, experts) if x is not None and x.fits]
+        cell = cell._replace(status="offload" if runs else "no", offload_tokens_per_s=max(
+            (x.decode_tokens_per_s for x in runs), key=lambda r: r or 0.0, default=None))
     s = est.scenario
     model_context = est.architecture.max_position_embeddings
     explanations = {

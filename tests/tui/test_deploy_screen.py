@@ -25,6 +25,7 @@ from paramtui.tui.screens.deploy import (
     PickScreen,
     ordered_targets,
 )
+from paramtui.tui.widgets.compare_dialogs import NamePrompt
 from paramtui.tui.widgets.explain import ExplainScreen
 
 
@@ -121,6 +122,34 @@ async def test_enter_opens_the_detail_with_offload():
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, DeployScreen)
+
+
+async def test_detail_host_ram_key_recomputes_the_offload():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_deploy(pilot)
+        col = [t.id for t in screen.targets].index("rtx-4090") + 1
+        screen.query_one(DataTable).cursor_coordinate = (1, col)  # Llama 70B bf16 (141 GB) on an RTX 4090
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, DeployDetailScreen)
+        # The typical desktop's 64 GB cannot hold the ~120 GB the card leaves over.
+        assert detail.detail.cell.status == "no" and not detail.detail.layer_offload.fits
+        await pilot.press("h")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, NamePrompt)
+        prompt.query_one(Input).value = "256"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is detail
+        d = detail.detail
+        assert d.layer_offload.host_capacity_bytes == 256e9 and d.layer_offload.fits
+        assert d.cell.status == "offload" and d.cell.offload_tokens_per_s == d.layer_offload.decode_tokens_per_s
+        text = str(detail.query_one("#detail-lines").render())
+        assert "256 GB (set by you" in text and "✓ runs" in text
 
 
 async def test_pick_adds_a_model_to_the_session_and_undo_removes_it():

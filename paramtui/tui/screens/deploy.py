@@ -23,6 +23,7 @@ from paramtui.core.pick import DEFAULT_PRECISIONS, PickResult, pick
 from paramtui.core.targets import Target, default_targets
 from paramtui.core.units import format_bytes, format_percent, format_rate
 from paramtui.tui.screens.base import ParamScreen
+from paramtui.tui.widgets.compare_dialogs import NamePrompt
 from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
 
 # (filter name, target kinds it shows)
@@ -199,7 +200,7 @@ def _split_lines(split: OffloadSplit) -> list[str]:
 
 
 class DeployDetailScreen(ModalScreen[None]):
-    """One scenario on one target: memory, limits, best precision, offload."""
+    """One scenario on one target: memory, limits, best precision, offload (`h` sets host RAM)."""
 
     DEFAULT_CSS = """
     DeployDetailScreen { align: center middle; }
@@ -212,11 +213,13 @@ class DeployDetailScreen(ModalScreen[None]):
         Binding("x", "explain('max_context')", "Explain context"),
         Binding("b", "explain('max_batch')", "Explain batch", show=False),
         Binding("o", "explain_offload", "Explain offload"),
+        Binding("h", "host_ram", "Host RAM"),
     ]
 
     def __init__(self, detail: DeployDetail) -> None:
         super().__init__()
         self.detail = detail
+        self.host_memory_bytes: float | None = None  # the user's own host RAM, when set with `h`
 
     def compose(self) -> ComposeResult:
         d = self.detail
@@ -225,34 +228,87 @@ class DeployDetailScreen(ModalScreen[None]):
         inf = est.inference
         with VerticalScroll() as box:
             box.border_title = f"{s.label} on {est.target.name}"
-            box.border_subtitle = "esc close · x/b/o explain"
+            box.border_subtitle = "esc close · x/b/o explain · h host RAM"
             box.can_focus = True
-            status = {"fits": "✓ fits", "offload": "⇄ fits only with host-RAM offload", "no": "✗ does not fit"}[cell.status]
-            yield Static(Text(f"{status}: {format_bytes(cell.required_bytes)} of {format_bytes(cell.usable_bytes)} usable "
-                              f"on {cell.devices} device(s) = {format_percent(cell.memory_use_fraction)}", style="bold"))
+            yield Static(self._status_text(), id="detail-status")
             bar = MemoryBar("Memory against the target")
             yield bar
             bar.set_parts([MemoryPart("weights", inf.weights_bytes), MemoryPart("KV cache", inf.kv_cache_bytes),
                            MemoryPart("activations", inf.activations_bytes), MemoryPart("overhead", inf.overhead_bytes)],
                           cell.usable_bytes, f"usable {format_bytes(cell.usable_bytes)}")
-            lines = []
-            if cell.decode_tokens_per_s is not None:
-                lines.append(f"Decode: {format_rate(cell.decode_tokens_per_s)} per request")
-            batch, ctx = s.inference.batch, est.values["scenario.context"]
-            limit = f" (model limit {d.model_context:,})" if d.model_context else ""
-            lines.append(f"Largest context at batch {batch}: {d.max_context:,} tokens{limit}")
-            lines.append(f"Largest batch at {ctx:,} tokens: {d.max_batch:,}")
-            if not cell.fits:
-                lines.append(f"Highest precision that fits: {d.best_precision or 'none (even the smallest is too big)'}"
-                             f" (now {est.precision.id})")
-            if d.layer_offload is None and d.expert_offload is None and not cell.fits:
-                lines.append("No offload: this target's memory is unified (no separate host RAM)."
-                             if est.target.unified_memory else "")
-            for split in (d.layer_offload, d.expert_offload):
-                if split is not None:
-                    lines.append("")
-                    lines.extend(_split_lines(split))
-            yield Static(Text("\n".join(lines)))
+            yield Static(self._lines_text(), id="detail-lines")
+
+    def _status_text(self) -> Text:
+        cell = self.detail.cell
+        status = {"fits": "✓ fits", "offload": "⇄ fits only with host-RAM offload", "no": "✗ does not fit"}[cell.status]
+        return Text(f"{status}: {format_bytes(cell.required_bytes)} of {format_bytes(cell.usable_bytes)} usable "
+                    f"on {cell.devices} device(s) = {format_percent(cell.memory_use_fraction)}", style="bold")
+
+    def _lines_text(self) -> Text:
+        d = self.detail
+        est, cell = d.estimate, d.cell
+        s = est.scenario
+        lines = []
+        if cell.decode_tokens_per_s is not None:
+            lines.append(f"Decode: {format_rate(cell.decode_tokens_per_s)} per request")
+        batch, ctx = s.inference.batch, est.values["scenario.context"]
+        limit = f" (model limit {d.model_context:,})" if d.model_context else ""
+        lines.append(f"Largest context at batch {batch}: {d.max_context:,} tokens{limit}")
+        lines.append(f"Largest batch at {ctx:,} tokens: {d.max_batch:,}")
+        if not cell.fits:
+            lines.append(f"Highest precision that fits: {d.best_precision or 'none (even the smallest is too big)'}"
+                         f" (now {est.precision.id})")
+        if d.layer_offload is None and d.expert_offload is None and not cell.fits:
+            lines.append("No offload: this target's memory is unified (no separate host RAM)."
+                         if est.target.unified_memory else "")
+        split = d.layer_offload or d.expert_offload
+        if split is not None:
+            lines.append("")
+            host = (format_bytes(split.host_capacity_bytes) if split.host_capacity_bytes is not None
+                    else "not listed")
+            whose = "set by you" if self.host_memory_bytes is not None else "typical host assumed, see the target's notes"
+            lines.append(f"Host RAM: {host} ({whose}; h to change)")
+        for split in (d.layer_offload, d.expert_offload):
+            if split is not None:
+                lines.append("")
+                lines.extend(_split_lines(split))
+        return Text("\n".join(lines))
+
+    def action_host_ram(self) -> None:
+        d = self.detail
+        if d.cell.fits or (d.layer_offload is None and d.expert_offload is None):
+            self.notify("No offload here: the model fits, or the memory is unified.", timeout=3, markup=False)
+            return
+        split = d.layer_offload or d.expert_offload
+        current = split.host_capacity_bytes
+        initial = f"{current / 1e9:g}" if current is not None else ""
+        self.app.push_screen(
+            NamePrompt("Host RAM (GB)", initial,
+                       "The host's RAM for offloading, in GB (e.g. 128). 'typical' goes back to the target's."),
+            self._set_host_ram)
+
+    def _set_host_ram(self, text: str | None) -> None:
+        if text is None:
+            return
+        if text.strip().lower() in ("typical", "default"):
+            host = None
+        else:
+            try:
+                host = float(text.replace(",", "")) * 1e9
+            except ValueError:
+                host = -1.0
+            if not host > 0 or host == float("inf"):
+                self.notify(f"✗ host RAM must be a positive number of GB, not '{text}'", severity="error", markup=False)
+                return
+        est = self.detail.estimate
+        try:
+            self.detail = deploy_detail(est.scenario, est.target, host_memory_bytes=host)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.host_memory_bytes = host
+        self.query_one("#detail-status", Static).update(self._status_text())
+        self.query_one("#detail-lines", Static).update(self._lines_text())
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
