@@ -228,7 +228,7 @@ class ModelField(Static, can_focus=True):
     BINDINGS = [Binding("enter,space", "press", "Choose model", show=False)]
     DEFAULT_CSS = """
     ModelField { width: 1fr; height: 1; background: $boost; }
-    ModelField:focus { background: $primary 30%; text-style: bold; }
+    ModelField:focus { background: $primary 30%; text-style: bold reverse; }
     """
 
     class Pressed(Message):
@@ -270,6 +270,7 @@ class CalculatorScreen(ParamScreen):
     CalculatorScreen .form-grid { layout: grid; grid-size: 2; grid-columns: 11 1fr; grid-rows: auto; }
     CalculatorScreen .flabel { padding: 0 0 0 1; color: $text-muted; }
     CalculatorScreen .form-grid > Input { height: 1; }
+    CalculatorScreen .form-grid > Input:focus { text-style: bold; }
     CalculatorScreen .form-grid > Input.invalid { text-style: underline; color: $error; }
     CalculatorScreen .field-error { column-span: 2; height: 1; color: $error; padding: 0 0 0 12; text-wrap: nowrap; text-overflow: ellipsis; }
     CalculatorScreen .field-error.-hidden { display: none; }

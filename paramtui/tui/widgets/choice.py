@@ -94,7 +94,7 @@ class ChoiceField(Widget, can_focus=True):
 
     DEFAULT_CSS = """
     ChoiceField { width: 1fr; height: 1; background: $boost; }
-    ChoiceField:focus { background: $primary 30%; text-style: bold; }
+    ChoiceField:focus { background: $primary 30%; text-style: bold reverse; }
     ChoiceField.invalid { text-style: underline; color: $error; }
     """
     BINDINGS = [

@@ -147,7 +147,7 @@ class FigureList(ScrollView, can_focus=True):
         if index == self.cursor:
             line_style = base + style("figure-list--cursor")
         value = f"✗ {row.value}" if row.bad else row.value
-        value_style = line_style + style("figure-list--bad" if row.bad else "figure-list--value")
+
         room = max(0, width - len(value) - 2)
         label = row.label if len(row.label) <= room else row.label[: max(0, room - 1)] + "…"
         gap = max(1, width - 1 - len(label) - len(value))

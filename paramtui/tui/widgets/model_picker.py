@@ -19,7 +19,7 @@ def _entry_prompt(entry) -> Table:
     grid = Table.grid(expand=True, padding=(0, 1))
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(justify="right", no_wrap=True, width=7)
-    grid.add_column(no_wrap=True, width=18, overflow="ellipsis")
+    grid.add_column(no_wrap=True, width=26, overflow="ellipsis")
     try:
         size = format_count(entry.param_count.total)
     except Exception:  # a catalog entry the counter cannot size still shows, without its size
