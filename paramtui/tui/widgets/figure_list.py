@@ -144,12 +144,16 @@ class FigureList(ScrollView, can_focus=True):
             text = f"── {row.label} "
             return Strip([Segment(text.ljust(width, "─")[:width], base + style("figure-list--section"))], width)
         line_style = base
-        if index == self.cursor:
+        at_cursor = index == self.cursor
+        if at_cursor:
             line_style = base + style("figure-list--cursor")
         value = f"✗ {row.value}" if row.bad else row.value
-
+        emphasis = style("figure-list--bad" if row.bad else "figure-list--value")
+        # Colour and weight only: the value keeps the cursor row's background.
+        value_style = line_style + Style(color=emphasis.color, bold=emphasis.bold)
         room = max(0, width - len(value) - 2)
         label = row.label if len(row.label) <= room else row.label[: max(0, room - 1)] + "…"
         gap = max(1, width - 1 - len(label) - len(value))
-        segments = [Segment(" " + label + " " * gap, line_style), Segment(value, value_style)]
+        marker = "▸" if at_cursor and self.has_focus else " "  # the cursor without colour, too
+        segments = [Segment(marker + label + " " * gap, line_style), Segment(value, value_style)]
         return Strip(segments).adjust_cell_length(width, line_style)
