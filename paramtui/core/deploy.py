@@ -31,6 +31,15 @@ it does not fit (DESIGN.md, TUI 4 "Deploy"; issue 6).
 
 Unified-memory targets (Apple silicon, Jetson, phones, CPU servers) have no second tier:
 their usable memory is already memory × usable_memory_fraction, so no offload applies.
+Discrete GPUs and nodes list a documented typical host (targets/*.toml `notes`): a desktop
+card's is the whole PC (more cards share it), a datacenter GPU's is its share of its
+reference server and a node's is the node's host (`host_memory_for`). The user's own host
+RAM replaces it in `deploy_detail`.
+
+Speed: a matrix cell runs the numbers only (`speed.speed_timing` on the estimate's own
+`speed.SpeedWorkload`, the offload placements and rates of `_layer_placement`,
+`_layer_speed`, `_expert_speed`); the detail's `layer_offload` / `expert_offload` call the
+same functions and then explain their numbers, so cell and detail cannot disagree.
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ from paramtui.core.speed import (
     MoeShape,
     estimate_speed,
     expected_distinct_experts,
+    speed_timing,
+    speed_workload,
 )
 from paramtui.core.targets import get_target
 
@@ -208,3 +210,19 @@ def test_profiles_and_bad_inputs():
         estimate_speed(get_target("h100-sxm"), batch=0, **llama2_7b(16))
     with pytest.raises(UserError):
         estimate_speed(get_target("h100-sxm"), bandwidth_efficiency=1.5, **llama2_7b(16))
+
+
+def test_timing_is_the_numbers_the_estimate_explains():
+    """One formula, two speeds: estimate_speed explains exactly speed_timing's numbers, and a
+    workload timed on another target equals a fresh estimate there (the Deploy matrix's path)."""
+    h100, a100 = get_target("h100-sxm"), get_target("a100-80gb")
+    work = speed_workload(context=512, **llama2_7b(16))
+    timing = speed_timing(h100, work)
+    result = estimate_speed(h100, context=512, **llama2_7b(16))
+    assert result.timing == timing and result.workload == work
+    assert result.decode_tokens_per_s_per_request == timing.decode_tokens_per_s_per_request
+    assert result.prefill_tokens_per_s == timing.prefill_tokens_per_s
+    assert f"= {timing.decode_tokens_per_s_per_request:.1f} tokens/s" in (
+        result.explanations["decode_tokens_per_s_per_request"].substituted)
+    assert speed_timing(a100, work).step_s == estimate_speed(a100, context=512, **llama2_7b(16)).decode_step_s
+    assert "workload" not in result.model_dump() and "timing" not in result.model_dump()
