@@ -17,7 +17,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Collapsible, Input, Label, Static
 
 from paramtui.core import units
@@ -222,6 +224,16 @@ def _static_options(field_id: str) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------- widgets
 
 
+class FieldInput(Input):
+    """A one-line Input whose text width changes never relayout the screen.
+
+    Textual's Input declares `virtual_size` with layout=True, so every keystroke relaid out
+    the whole Calculator; in a fixed-size one-line field only a repaint is needed.
+    """
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+
 class ModelField(Static, can_focus=True):
     """Shows the scenario's model; enter or space opens the model picker."""
 
@@ -307,7 +319,7 @@ class CalculatorScreen(ParamScreen):
                         widget = ChoiceField(list(_options(f.id)), f.read(current) if current else None,
                                              title=f.label, id=f"f-{f.id}")
                     else:
-                        widget = Input(id=f"f-{f.id}", compact=True, placeholder=f.placeholder)
+                        widget = FieldInput(id=f"f-{f.id}", compact=True, placeholder=f.placeholder)
                     yield from self._row(f.id, f.label, widget)
                     if f.id == "name":
                         yield from self._row("model", "Model", ModelField(id="f-model"))
@@ -331,7 +343,7 @@ class CalculatorScreen(ParamScreen):
         if not contents.children:
             widgets = []
             for key, label in ARCH_FIELDS:
-                widgets.extend(self._row(f"arch-{key}", label, Input(id=f"f-arch-{key}", compact=True)))
+                widgets.extend(self._row(f"arch-{key}", label, FieldInput(id=f"f-arch-{key}", compact=True)))
             contents.add_class("form-grid")
             contents.mount_all(widgets)
             self.call_after_refresh(self._fill_arch, True)

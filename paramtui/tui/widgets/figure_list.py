@@ -13,7 +13,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -62,10 +62,16 @@ class FigureList(ScrollView, can_focus=True):
         self.rows: list[FigureRow] = []
 
     def set_rows(self, rows: list[FigureRow]) -> None:
-        first = not self.rows
-        self.rows = list(rows)
+        old, self.rows = self.rows, list(rows)
+        if len(old) == len(self.rows):
+            # Repaint only the lines whose figure changed: a keystroke usually moves a few.
+            top = int(self.scroll_y)
+            for i, (a, b) in enumerate(zip(old, self.rows)):
+                if a != b and top <= i < top + self.size.height:
+                    self.refresh(Region(0, i - top, self.size.width, 1))
+            return
         self.virtual_size = Size(self.size.width, len(self.rows))
-        if first or not self._selectable(self.cursor):
+        if not old or not self._selectable(self.cursor):
             self.cursor = self._next(-1, 1)
         self.refresh()
 

@@ -55,6 +55,8 @@ class MemoryBar(Widget):
     def set_parts(self, parts: list[MemoryPart], capacity: float | None, capacity_label: str = "",
                   peak: float | None = None) -> None:
         """`peak`: the most held at once, when the parts do not all live at the same time."""
+        if (list(parts), capacity, capacity_label, peak) == (self.parts, self.capacity, self.capacity_label, self.peak):
+            return
         self.parts = list(parts)
         self.capacity = capacity
         self.capacity_label = capacity_label
