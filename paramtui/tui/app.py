@@ -90,6 +90,8 @@ class ParamApp(App):
         Binding("4", "mode('deploy')", "Deploy", show=False),
         Binding("question_mark,f1", "help", "Keys"),
         Binding("ctrl+s", "save", "Save"),
+        # Priority: a text field's own ctrl+e (end of line) must not swallow the export (DESIGN.md).
+        Binding("ctrl+e", "export", "Export", show=False, priority=True),
         Binding("ctrl+o", "open", "Open"),
         Binding("ctrl+z", "undo", "Undo"),
         Binding("ctrl+y", "redo", "Redo", show=False),
@@ -404,6 +406,12 @@ class ParamApp(App):
             self.notify(f"The {title} screen failed to load: {e}", severity="error", timeout=10, markup=False)
             return
         await self.switch_mode(mode)
+
+    async def action_export(self) -> None:
+        """Export the comparison table from any screen: it is the Compare table (DESIGN.md, TUI)."""
+        await self.action_mode("compare")
+        if self.current_mode == "compare" and hasattr(self.screen, "action_export"):
+            self.screen.action_export()
 
     def action_help(self) -> None:
         from paramtui.tui.screens.help import HelpScreen

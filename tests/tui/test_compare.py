@@ -561,3 +561,14 @@ async def test_an_empty_session_says_what_to_do_and_keys_do_not_fail():
         await pilot.press("a", *"gpt2-xl", "enter")
         assert [s.model for s in app.session.scenarios] == ["gpt2-xl"]
         assert shown_rows(pilot) == ["gpt2-xl"]
+
+
+async def test_ctrl_e_exports_from_the_calculator_too(tmp_path):
+    # DESIGN.md: ctrl+e exports the comparison table from anywhere, even with a text field focused.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.current_mode == "calculator"
+        await _export(pilot, str(tmp_path / "t.md"))
+        assert app.current_mode == "compare"
+        text = (tmp_path / "t.md").read_text()
+        assert "Llama 8B bf16" in text and "Qwen3 0.6B" in text
