@@ -261,14 +261,23 @@ def optimal_params_for_tokens(law: str | ChinchillaFormLaw | KaplanFormLaw, toke
 def compute_for_loss(law: str | ChinchillaFormLaw | KaplanFormLaw, target_loss: float) -> float | None:
     """The smallest compute C whose compute-optimal model reaches `target_loss`.
 
-    None when no budget can (target at or below the irreducible loss E). L_opt(C) is a sum of
-    power laws in C with no closed-form inverse, so it is solved by bisection in log C; it is
-    strictly decreasing, so the bisection is exact to float precision.
+    None when no budget can (target at or below the irreducible loss E).
+
+    Chinchilla form: with X = C/6, N_opt = G·X^b' and D_opt = X^a'/G (a' = α/(α+β),
+    b' = β/(α+β)), both reducible terms scale as X^(−αβ/(α+β)), so
+    L_opt(C) − E = (A·G^−α + B·G^β)·X^(−αβ/(α+β)) inverts in closed form.
+    Kaplan form: L_opt(C) is strictly decreasing; solved by bisection in log C, exact to float
+    precision.
     """
     law = _resolve(law)
     target = _positive(target_loss, "target loss")
-    if law.form == "chinchilla" and target <= law.E:
-        return None
+    if law.form == "chinchilla":
+        if target <= law.E:
+            return None
+        s = law.alpha + law.beta
+        g = (law.alpha * law.A / (law.beta * law.B)) ** (1 / s)
+        k = law.A * g ** -law.alpha + law.B * g ** law.beta
+        return FLOPS_PER_PARAM_TOKEN * (k / (target - law.E)) ** (s / (law.alpha * law.beta))
     lo, hi = 0.0, 200.0  # ln C: 1 FLOP to e^200, far past any budget
     if loss_at_compute_optimum(law, math.exp(hi)) > target:
         return None

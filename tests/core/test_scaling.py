@@ -402,3 +402,10 @@ def test_effective_tokens_never_exceed_the_tokens_read_or_the_saturation(u, epoc
 def test_optimum_spends_exactly_the_budget(law, c):
     n, d = compute_optimal(law, c)
     assert 6 * n * d == pytest.approx(c, rel=1e-9)
+
+
+@pytest.mark.parametrize("law_id", ["chinchilla", "epoch", "muennighoff", "kaplan"])
+@pytest.mark.parametrize("flops", [1e18, 5.76e23, 3.8e25])
+def test_compute_for_loss_inverts_the_optimal_loss(law_id, flops):
+    target = loss_at_compute_optimum(law_id, flops)
+    assert compute_for_loss(law_id, target) == pytest.approx(flops, rel=1e-9)
