@@ -1,0 +1,25 @@
+"""The wheel carries themes/ and targets/ (DESIGN.md, Shape) and the catalog, not just the code."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_ships_data(tmp_path):
+    p = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+                       capture_output=True, text=True, timeout=300)
+    if p.returncode and ("Could not find a version" in p.stderr or "Failed to establish" in p.stderr):
+        pytest.skip("no package index to fetch the build backend from")
+    assert p.returncode == 0, p.stderr[-2000:]
+    (wheel,) = tmp_path.glob("paramtui-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for toml in (ROOT / "targets").glob("*.toml"):
+        assert f"paramtui/_data/targets/{toml.name}" in names
+    for toml in (ROOT / "themes").glob("*.toml"):
+        assert f"paramtui/_data/themes/{toml.name}" in names
+    assert "paramtui/core/catalog.toml" in names
