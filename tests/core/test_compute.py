@@ -100,7 +100,11 @@ def test_energy_and_co2():
     result = training_compute(68_976_648_192, 2e12, target, devices=1, pue=1.0, grid_kg_co2_per_kwh=1.0)
     assert result.energy_kwh == pytest.approx(result.gpu_hours * 400 / 1000)
     assert result.co2_kg == pytest.approx(result.energy_kwh)
-    assert result.cost_usd is None  # no price recorded for the A100 target
+    # Priced at the target's AWS p4de rate per GPU-hour.
+    assert result.cost_usd == pytest.approx(result.gpu_hours * target.price_per_hour_usd)
+    # No cost where no price is recorded: the MI250X is not rented on demand.
+    unpriced = training_compute(68_976_648_192, 2e12, get_target("mi250x"), devices=1)
+    assert unpriced.cost_usd is None and unpriced.gpu_hours > 0
     assert {"training_flops", "seconds", "gpu_hours", "energy_kwh", "co2_kg"} <= set(result.explanations)
 
 

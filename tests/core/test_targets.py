@@ -1,5 +1,6 @@
 """Shipped targets: every one validates, the required ids exist, figures match datasheets."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,61 @@ def test_host_figures_follow_the_reference_systems():
         gpu, node = get_target(gpu_id), get_target(node_id)
         assert gpu.host_memory_bytes * node.devices == pytest.approx(node.host_memory_bytes), gpu_id
         assert gpu.host_bandwidth_bytes_per_s * node.devices == pytest.approx(node.host_bandwidth_bytes_per_s), gpu_id
+
+
+# Datacenter GPUs and nodes that no public cloud rents by the hour, with the reason their
+# `notes` give; every other one must carry a price.
+NOT_RENTED = {"mi250x": "not rented on demand"}
+# Names a price_source must start with: a cloud that publishes the price, or (h800 only) the
+# paper that states the rental price it assumed.
+PRICE_PUBLISHERS = ("AWS EC2", "Google Cloud", "Lambda", "RunPod", "TensorWave", "Hyperstack", "DeepSeek-V3 Technical Report")
+
+
+def test_rented_datacenter_gpus_and_nodes_have_a_sourced_price():
+    shipped = load_targets(user=Path("/nonexistent")).targets
+    rented = [t for t in shipped.values() if t.kind in ("datacenter-gpu", "node") and t.id not in NOT_RENTED]
+    assert len(rented) >= 15
+    for t in rented:
+        assert t.price_per_hour_usd is not None and t.price_per_hour_usd > 0, t.id
+    for t in shipped.values():
+        if t.price_per_hour_usd is None:
+            continue
+        assert t.price_source.startswith(PRICE_PUBLISHERS), (t.id, t.price_source)
+        assert re.search(r"\b20[12]\d\b", t.price_source), (t.id, t.price_source)  # a year
+    for target_id, reason in NOT_RENTED.items():
+        target = shipped[target_id]
+        assert target.price_per_hour_usd is None and reason in target.notes, target_id
+
+
+def test_prices_divide_the_published_instance_price_per_gpu():
+    # AWS EC2 on-demand, us-east-1: the 8-GPU instance's hourly price over its 8 GPUs.
+    for target_id, instance_per_hour in (("a100-40gb", 21.95764), ("a100-80gb", 27.44705), ("h100-sxm", 55.04),
+                                         ("h200", 63.296), ("b200", 113.9328), ("v100", 31.212)):
+        target = get_target(target_id)
+        assert target.price_per_hour_usd * 8 == pytest.approx(instance_per_hour, abs=0.001), target_id
+        assert f"${instance_per_hour}/h / 8 GPUs" in target.price_source, target_id
+    # RunPod publishes per-second rates: $0.00031/s for the 4090 tier.
+    assert get_target("rtx-4090").price_per_hour_usd == pytest.approx(0.00031 * 3600)
+
+
+def test_node_prices_are_per_device_like_their_gpu():
+    for node_id, gpu_id in (("8xh100", "h100-sxm"), ("8xa100", "a100-80gb"), ("8xh200", "h200"), ("dgx-b200", "b200")):
+        node, gpu = get_target(node_id), get_target(gpu_id)
+        assert node.price_per_hour_usd == gpu.price_per_hour_usd, node_id
+        assert node.price_source == gpu.price_source, node_id
+
+
+def test_prices_follow_the_hardware_within_one_provider():
+    """Within one provider's list, a part with more memory and bandwidth does not rent for less.
+    Across providers there is no such rule (AWS lists 2-3x the neoclouds), so each chain below
+    is priced from one source."""
+    def price(target_id):
+        return get_target(target_id).price_per_hour_usd
+
+    # AWS EC2, us-east-1: A100 40GB <= A100 80GB <= H100 <= H200 <= B200, and L4 <= L40S.
+    assert price("a100-40gb") < price("a100-80gb") < price("h100-sxm") < price("h200") < price("b200")
+    assert price("l4") < price("l40s")
+    # RunPod, one docs page: RTX 3090 < RTX 4090 < RTX A6000 (48 GB).
+    assert price("rtx-3090") < price("rtx-4090") < price("rtx-a6000")
+    # Google Cloud TPU: v5e < v5p.
+    assert price("tpu-v5e") < price("tpu-v5p")
