@@ -139,10 +139,14 @@ class ParamApp(App):
         self.theme = wanted if wanted in self.available_themes else (
             DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark")
 
-    @staticmethod
-    def _mode_factory(mode: str):
+    def _mode_factory(self, mode: str):
         def make() -> Screen:
-            return screen_class(mode)()
+            screen = screen_class(mode)()
+            # A new screen is styled from the current stylesheet when it mounts. Textual
+            # marks it as having missed every CSS change (count -1), and refreshes the CSS
+            # (re-parses every widget's CSS, restyles the app, lays it out) for nothing.
+            screen._css_update_count = self._css_update_count
+            return screen
         return make
 
     # ------------------------------------------------------------------ start

@@ -13,11 +13,40 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from paramtui.tui.widgets.modebar import ModeBar
+
+
+class KeyFooter(Footer, inherit_bindings=False):
+    """Textual's Footer, rebuilt only when the keys it shows change.
+
+    Textual's rebuilds its keys (a widget each, styled three times) whenever the screen's
+    bindings change, which includes every focus change, even when the shown keys stay the
+    same: at start-up that was three full rebuilds. (No scroll keys: the footer never has
+    focus, and `?` lists the keys of paramtui's widgets.)
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: tuple | None = None
+
+    def _signature(self, screen: Screen) -> tuple:
+        return tuple((binding.key, binding.description, enabled, tooltip)
+                     for _node, binding, enabled, tooltip in screen.active_bindings.values() if binding.show)
+
+    def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._shown = self._signature(self.screen)
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self._bindings_ready and self._shown is not None and self._signature(screen) == self._shown:
+            return
+        super().bindings_changed(screen)
 
 
 class ParamScreen(Screen):
@@ -27,11 +56,28 @@ class ParamScreen(Screen):
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._stale = True
+        self._resumed = False
+        self._preset_breakpoints()
+
+    def _preset_breakpoints(self) -> None:
+        """Give the screen its breakpoint class for the app's size now, before it mounts.
+
+        Textual adds it on the first resize, and a class change on the screen restyles every
+        widget on it: at start-up that is a second styling pass for nothing.
+        """
+        breakpoints = self.HORIZONTAL_BREAKPOINTS or []
+        try:
+            width = self.app.size.width
+        except Exception:  # no running app (a screen built outside one): Textual sets it later
+            return
+        chosen = [name for min_width, name in sorted(breakpoints) if width >= min_width][-1:]
+        for _min_width, name in breakpoints:
+            self.set_class(name in chosen, name, update=False)
 
     def compose(self) -> ComposeResult:
         yield ModeBar(self.MODE)
         yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -41,7 +87,14 @@ class ParamScreen(Screen):
         self.watch(self.app, "current_id", self._session_changed, init=False)
         self._repaint()
 
-    def on_screen_resume(self) -> None:
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual dispatches this, then Screen's own handler, with the same event. Screen's
+        # restyles the whole screen on every resume (for CSS changed while it was covered);
+        # on the first resume the screen was styled by its mount a moment ago, so that pass
+        # is skipped: start-up paid for it twice otherwise.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
         if self._stale:
             self._repaint()
 

@@ -225,13 +225,20 @@ def _static_options(field_id: str) -> list[tuple[str, str]]:
 
 
 class FieldInput(Input):
-    """A one-line Input whose text width changes never relayout the screen.
+    """A compact one-line Input whose text width changes never relayout the screen.
 
     Textual's Input declares `virtual_size` with layout=True, so every keystroke relaid out
     the whole Calculator; in a fixed-size one-line field only a repaint is needed.
     """
 
     virtual_size = Reactive(Size(0, 0), layout=False)
+    # Compact by default, and the classes Textual would toggle on later are given up front:
+    # each class change restyles the Input and its four component classes, which at start-up
+    # cost ~1 ms a field for nothing (compact: off, then on; "-valid" on the first value).
+    compact = Reactive(True, toggle_class="-textual-compact")
+
+    def __init__(self, *, id: str, placeholder: str = "") -> None:
+        super().__init__(id=id, placeholder=placeholder, compact=True, classes="-textual-compact -valid")
 
 
 class ModelField(Static, can_focus=True):
@@ -319,7 +326,7 @@ class CalculatorScreen(ParamScreen):
                         widget = ChoiceField(list(_options(f.id)), f.read(current) if current else None,
                                              title=f.label, id=f"f-{f.id}")
                     else:
-                        widget = FieldInput(id=f"f-{f.id}", compact=True, placeholder=f.placeholder)
+                        widget = FieldInput(id=f"f-{f.id}", placeholder=f.placeholder)
                     yield from self._row(f.id, f.label, widget)
                     if f.id == "name":
                         yield from self._row("model", "Model", ModelField(id="f-model"))
@@ -343,7 +350,7 @@ class CalculatorScreen(ParamScreen):
         if not contents.children:
             widgets = []
             for key, label in ARCH_FIELDS:
-                widgets.extend(self._row(f"arch-{key}", label, FieldInput(id=f"f-arch-{key}", compact=True)))
+                widgets.extend(self._row(f"arch-{key}", label, FieldInput(id=f"f-arch-{key}")))
             contents.add_class("form-grid")
             contents.mount_all(widgets)
             self.call_after_refresh(self._fill_arch, True)

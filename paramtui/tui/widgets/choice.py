@@ -138,6 +138,11 @@ class ChoiceField(Widget, can_focus=True):
                 return label
         return str(self.value)
 
+    def get_content_height(self, container, viewport, width: int) -> int:
+        # Always one line. Without this a grid with auto rows renders the field to measure
+        # it, and render() asking for its own size during layout arranges the screen again.
+        return 1
+
     def render(self) -> Text:
         width = self.size.width
         label = self.label
