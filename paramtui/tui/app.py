@@ -15,6 +15,10 @@ Contract for screens (see paramtui/tui/screens/base.py for a base class that doe
 
 from __future__ import annotations
 
+from paramtui.tui import startup
+
+startup.hold()  # before the heavy imports below; released when the first screen is painted
+
 import importlib
 import importlib.util
 import os

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from paramtui.tui import startup
 from paramtui.tui.widgets.modebar import ModeBar
 
 
@@ -107,6 +108,7 @@ class ParamScreen(Screen):
     def _repaint(self) -> None:
         self._stale = False
         self.refresh_from_session()
+        self.call_after_refresh(startup.release)  # the first screen is painted: start-up is over
 
     def refresh_from_session(self) -> None:
         """Repaint from `self.app.session` / `self.app.current_id`. Override."""

@@ -1,0 +1,36 @@
+"""Start-up without garbage collection pauses.
+
+Importing Textual, pydantic and the core, and building the first screen, allocate a few
+hundred thousand objects that live for the whole run (modules, classes, pydantic
+validators, widgets). With Python's default thresholds that triggers ~200 collections
+that find almost nothing (~5,000 unreachable objects), a tenth of start-up. So the
+collector waits while the app starts (`hold`), and once the first screen is painted
+(`release`) everything alive is frozen: later collections never scan the start-up
+objects again, which also keeps them short while the user types.
+"""
+
+from __future__ import annotations
+
+import gc
+
+# Young objects allowed before a collection while starting (Python's default is 700).
+START_THRESHOLD = 200_000
+
+_saved: tuple[int, int, int] | None = None
+
+
+def hold() -> None:
+    """Hold collections until `release()`; repeated calls are harmless."""
+    global _saved
+    if _saved is None:
+        _saved = gc.get_threshold()
+        gc.set_threshold(max(_saved[0], START_THRESHOLD), _saved[1], _saved[2])
+
+
+def release() -> None:
+    """Freeze what start-up built and restore the usual thresholds (once; later calls do nothing)."""
+    global _saved
+    if _saved is not None:
+        gc.freeze()
+        gc.set_threshold(*_saved)
+        _saved = None
