@@ -128,6 +128,24 @@ def test_catalog_is_read_once():
     assert load_catalog() is load_catalog()
 
 
+def test_each_model_table_read_alone_is_the_same_entry():
+    # get_model parses only the asked-for [[model]] table (start-up needs one model): each
+    # table cut from the file must read exactly as in the whole file.
+    from paramtui.core.catalog import _tables_by_id
+
+    tables = _tables_by_id()
+    raws = _raw_models()
+    assert sorted(tables) == sorted(raw["id"] for raw in raws)
+    for raw in raws:
+        assert [tomllib.loads(table)["model"] for table in tables[raw["id"]]] == [[raw]], raw["id"]
+
+
+def test_get_model_and_load_catalog_give_the_same_entry():
+    entry = get_model("mixtral-8x7b")
+    assert load_catalog()["mixtral-8x7b"] is entry
+    assert get_model("MIXTRAL-8x7B") is entry
+
+
 def test_required_ids_exist():
     missing = [model_id for model_id in REQUIRED_IDS if model_id not in load_catalog()]
     assert missing == []
