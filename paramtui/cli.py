@@ -57,6 +57,16 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _price(text: str) -> float:
+    try:
+        value = float(text.lstrip("$"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a price in USD") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be zero or more, not {text}")
+    return value
+
+
 def _zero_stage(text: str) -> int:
     if text not in {"0", "1", "2", "3"}:
         raise argparse.ArgumentTypeError(f"must be 0, 1, 2 or 3, not {text!r}")
@@ -80,7 +90,8 @@ def _estimate_parser() -> argparse.ArgumentParser:
     p.add_argument("--context", type=_positive_int, help="tokens per sequence; for training the sequence length (default 4096, or the model's limit if lower)")
     p.add_argument("--runtime", choices=["optimized", "eager"], default="optimized", help="inference runtime the speed assumes (default optimized: vLLM/llama.cpp-class)")
     p.add_argument("--target", default="h100-sxm", help="hardware id (see `paramtui targets`; default h100-sxm)")
-    p.add_argument("--gpus", type=_positive_int, default=1, help="devices (default 1)")
+    p.add_argument("--gpus", type=_positive_int, default=1, help="how many of the target: devices, or nodes for a node target (default 1)")
+    p.add_argument("--price", type=_price, metavar="USD", help="price per device-hour (default: the target's cloud price)")
     p.add_argument("--train-tokens", type=_count, metavar="D", help="training tokens (default: published, else 20 per parameter)")
     p.add_argument("--unique-tokens", type=_count, metavar="U", help="unique tokens available (data-constrained scaling)")
     p.add_argument("--optimizer", choices=["adamw", "adamw-8bit", "sgd", "adafactor", "lion"], default="adamw")
@@ -176,6 +187,8 @@ def _scenario_from_args(args):
                 training=training, scaling=scaling, **model)
     if args.kv_precision:
         data["kv_precision"] = args.kv_precision
+    if args.price is not None:
+        data["price_per_hour_usd"] = args.price
     return Scenario.model_validate(data)
 
 

@@ -104,3 +104,13 @@ def test_pick_ranks_models_that_fit(capsys):
     assert all(r["memory_bytes"] <= r["usable_bytes"] and r["decode_tokens_per_s"] >= 20 for r in eligible)
     assert any(not r["eligible"] and r["reasons"] for r in j["rows"])  # 405B does not fit, and says why
     assert main(["pick", "--target", "nope"]) == 2
+
+
+def test_price_overrides_the_targets(capsys):
+    base = run_json(capsys, "estimate", "llama-3.1-8b", "--json")
+    cheap = run_json(capsys, "estimate", "llama-3.1-8b", "--price", "2", "--json")
+    assert cheap["compute"]["cost_usd"] == pytest.approx(2 * base["compute"]["gpu_hours"])
+    assert cheap["speed"]["cost_per_million_tokens_usd"] < base["speed"]["cost_per_million_tokens_usd"]
+    owned = run_json(capsys, "estimate", "llama-3.1-8b", "--target", "m3-max", "--price", "0.1", "--json")
+    assert owned["compute"]["cost_usd"] == pytest.approx(0.1 * owned["compute"]["gpu_hours"])
+    assert main(["estimate", "gpt2", "--price", "-1"]) == 2

@@ -169,9 +169,10 @@ def _compute(s: Scenario) -> Estimate:
             num_layers=arch.num_hidden_layers,
             attention_dim=arch.num_attention_heads * arch.resolved_head_dim,
             seq_len=t.seq_len or context),
-        recompute=t.recompute)
+        recompute=t.recompute, price_per_hour_usd=s.price_per_hour_usd)
 
-    speed = speed_mod.speed_of(target, speed_workload_for(arch, params, precision, inference, s, context), devices)
+    speed = speed_mod.speed_of(target, speed_workload_for(arch, params, precision, inference, s, context), devices,
+                               price_per_hour_usd=s.price_per_hour_usd)
 
     law = s.scaling.law or scaling_mod.DEFAULT_LAW
     scaling = scaling_mod.estimate_scaling(params.total, tokens, law, s.scaling.unique_tokens)
@@ -285,7 +286,7 @@ def _compute(s: Scenario) -> Estimate:
     if compute.cost_usd is None or speed.cost_per_million_output_tokens_usd is None:
         no_price = Explanation(
             title="Cost", meaning=f"{target.name} has no rental price in the target catalog, so no cost "
-            "is shown. Add `price_per_hour_usd` to your own copy of the target to get one.",
+            "is shown. Give one with `--price` (or `price_per_hour_usd` in the scenario).",
             formula="GPU-hours · price per device-hour", substituted="no price for this target",
             source=target.source)
         if compute.cost_usd is None:

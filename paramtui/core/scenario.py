@@ -76,6 +76,7 @@ class Scenario(_Strict):
     kv_precision: str | None = None  # None: 16-bit, or the weights' float precision if higher
     target: str = "h100-sxm"
     gpus: int = Field(default=1, ge=1, le=100_000)
+    price_per_hour_usd: float | None = Field(default=None, ge=0)  # per device-hour; None: the target's
     inference: InferenceSettings = InferenceSettings()
     training: TrainingSettings = TrainingSettings()
     scaling: ScalingSettings = ScalingSettings()
