@@ -34,6 +34,10 @@ class KeyFooter(Footer, inherit_bindings=False):
     def __init__(self) -> None:
         super().__init__()
         self._shown: tuple | None = None
+        # Keys from the first compose, mounted and laid out with the rest of the screen;
+        # Textual's waits for the first bindings change and then mounts them in a pass of
+        # their own (one more restyle and layout of the screen at start-up).
+        self.set_reactive(Footer._bindings_ready, True)
 
     def _signature(self, screen: Screen) -> tuple:
         return tuple((binding.key, binding.description, enabled, tooltip)

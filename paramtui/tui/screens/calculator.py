@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Collapsible, Input, Label, Static
 
 from paramtui.core import units
@@ -241,6 +242,48 @@ class FieldInput(Input):
         super().__init__(id=id, placeholder=placeholder, compact=True, classes="-textual-compact -valid")
 
 
+class FormLabels(Widget):
+    """The labels column beside a run of form fields: one widget instead of a Label each.
+
+    It spans (grid `row-span`) the rows of the fields that follow it, one line each, up to
+    the next full-width row (a section title, or a field's error line: the fields below an
+    error line get a FormLabels of their own). `relabel()` after rows come or go.
+    """
+
+    DEFAULT_CSS = """
+    FormLabels { padding: 0 0 0 1; color: $text-muted; height: 1fr; }
+    """
+
+    def __init__(self, labels: dict[str, str], rows: int = 1) -> None:
+        super().__init__()
+        self.labels = labels  # field id ("batch") -> its label
+        self.styles.row_span = rows
+
+    def _rows(self) -> list[Widget]:
+        """The widgets beside this one, top to bottom (displayed ones only)."""
+        rows: list[Widget] = []
+        siblings = self.parent.children if self.parent is not None else []
+        for widget in siblings[siblings.index(self) + 1:]:
+            if isinstance(widget, FormLabels) or (widget.styles.column_span or 1) > 1:
+                break
+            if widget.display:
+                rows.append(widget)
+        return rows
+
+    def relabel(self) -> None:
+        rows = len(self._rows())
+        if rows != self.styles.row_span:
+            self.styles.row_span = rows
+            self.refresh(layout=True)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self._rows())
+
+    def render(self) -> Text:
+        return Text("\n".join(self.labels.get((widget.id or "").removeprefix("f-"), "") for widget in self._rows()),
+                    no_wrap=True, overflow="ellipsis")
+
+
 class ModelField(Static, can_focus=True):
     """Shows the scenario's model; enter or space opens the model picker."""
 
@@ -317,19 +360,24 @@ class CalculatorScreen(ParamScreen):
             with VerticalScroll(id="calc-form", classes="form-grid"):
                 scenarios = [(sc.label, sc.id) for sc in self.app.session.scenarios]
                 current = self.app.current_scenario
-                yield from self._row("scenario", "Scenario", ChoiceField(
-                    scenarios, current.id if current else None, title="Scenario", id="f-scenario"))
+                # Each run of fields between section titles is one FormLabels (the labels
+                # column) and the fields beside it, one grid cell each.
+                block: list[tuple[str, Widget]] = [("Scenario", ChoiceField(
+                    scenarios, current.id if current else None, title="Scenario", id="f-scenario"))]
                 for f in FIELDS:
                     if f.id in SECTION_BEFORE and SECTION_BEFORE[f.id]:
+                        yield from self._block(block)
+                        block = []
                         yield Static(SECTION_BEFORE[f.id], classes="section")
                     if f.kind == "select":
                         widget = ChoiceField(list(_options(f.id)), f.read(current) if current else None,
                                              title=f.label, id=f"f-{f.id}")
                     else:
                         widget = FieldInput(id=f"f-{f.id}", placeholder=f.placeholder)
-                    yield from self._row(f.id, f.label, widget)
+                    block.append((f.label, widget))
                     if f.id == "name":
-                        yield from self._row("model", "Model", ModelField(id="f-model"))
+                        block.append(("Model", ModelField(id="f-model")))
+                yield from self._block(block)
                 # Rows are mounted on first expand: fewer widgets to lay out until they are wanted.
                 yield Collapsible(title="Architecture (edit to customise)", collapsed=True, id="arch")
             with Vertical(id="calc-results"):
@@ -339,9 +387,16 @@ class CalculatorScreen(ParamScreen):
                 yield MemoryBar("Training", id="bar-training")
                 yield FigureList(id="figures")
 
+    def _block(self, rows: list[tuple[str, Widget]]) -> ComposeResult:
+        # The labels of a run of fields in one widget beside them, the fields a grid cell
+        # each, and an error line mounted only when needed: start-up and every relayout cost
+        # grow with the widget count (a Label per field was a third of the form's widgets).
+        yield FormLabels(FIELD_LABEL, len(rows))
+        for _label, widget in rows:
+            yield widget
+
     def _row(self, field_id: str, label: str, widget) -> ComposeResult:
-        # A grid cell each: no row container, and the error line is mounted only when needed,
-        # so the form stays small (start-up and every relayout cost grow with the widget count).
+        # The architecture rows (mounted on first expand): a label and a field, a grid cell each.
         yield Label(label, classes="flabel")
         yield widget
 
@@ -518,13 +573,25 @@ class CalculatorScreen(ParamScreen):
                 errors.first().update(text)
                 errors.first().remove_class("-hidden")
             else:
-                widget.parent.mount(Static(text, classes="field-error", id=f"err-{field_id}"), after=widget)
+                error = Static(text, classes="field-error", id=f"err-{field_id}")
+                widget.parent.mount(error, after=widget)
+                self._split_labels(error)
             widget.add_class("invalid")
         else:
             self._invalid.pop(field_id, None)
             if errors:
                 errors.first().add_class("-hidden")
             widget.remove_class("invalid")
+        for labels in self.query(FormLabels):
+            labels.relabel()  # an error line came or went: the labels column spans one row more or less
+
+    def _split_labels(self, error: Widget) -> None:
+        """An error line is a full-width row: the fields below it get a labels column of their own."""
+        siblings = list(error.parent.children)
+        after = siblings[siblings.index(error) + 1:]
+        if (after and not isinstance(after[0], FormLabels) and (after[0].styles.column_span or 1) == 1
+                and any(isinstance(w, FormLabels) for w in siblings[:siblings.index(error)])):
+            error.parent.mount(FormLabels(FIELD_LABEL), after=error)
 
     def _try(self, field_id: str, make: Callable[[Scenario], Scenario], label: str) -> None:
         """Build the changed scenario; apply it if valid, else mark the field and keep the results."""
@@ -636,7 +703,7 @@ def _set_placeholder(field: Input, text: str) -> None:
         field.placeholder = text
 
 
-FIELD_LABEL = {f.id: f.label for f in FIELDS} | {"model": "Model", "_scenario": "Scenario"} | {
+FIELD_LABEL = {f.id: f.label for f in FIELDS} | {"model": "Model", "_scenario": "Scenario", "scenario": "Scenario"} | {
     f"arch-{k}": label for k, label in ARCH_FIELDS}
 
 SCREEN = CalculatorScreen
