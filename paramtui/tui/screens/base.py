@@ -17,6 +17,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from paramtui.tui import startup
 from paramtui.tui.widgets.modebar import ModeBar
@@ -46,7 +47,13 @@ class KeyFooter(Footer, inherit_bindings=False):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._shown = self._signature(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                # Each key is bound to the footer's `compact`, but starts compact and flips
+                # when mounted: two restyles of the key and its parts. It starts as it ends.
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._bindings_ready and self._shown is not None and self._signature(screen) == self._shown:

@@ -253,6 +253,9 @@ class FormLabels(Widget):
     DEFAULT_CSS = """
     FormLabels { padding: 0 0 0 1; color: $text-muted; height: 1fr; }
     """
+    # One line (or a fixed size) whose content never moves its neighbours: a change of its
+    # virtual size (each layout that resizes it) needs a repaint, not another layout.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, labels: dict[str, str], rows: int = 1) -> None:
         super().__init__()
@@ -292,6 +295,9 @@ class ModelField(Static, can_focus=True):
     ModelField { width: 1fr; height: 1; background: $boost; }
     ModelField:focus { background: $primary 30%; text-style: bold reverse; }
     """
+    # One line (or a fixed size) whose content never moves its neighbours: a change of its
+    # virtual size (each layout that resizes it) needs a repaint, not another layout.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     class Pressed(Message):
         pass

@@ -12,7 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Click
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
@@ -97,6 +99,10 @@ class ChoiceField(Widget, can_focus=True):
     ChoiceField:focus { background: $primary 30%; text-style: bold reverse; }
     ChoiceField.invalid { text-style: underline; color: $error; }
     """
+    # One line (or a fixed size) whose content never moves its neighbours: a change of its
+    # virtual size (each layout that resizes it) needs a repaint, not another layout.
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
     BINDINGS = [
         Binding("enter,space", "open", "Choose", show=False),
         Binding("left", "step(-1)", "Previous choice", show=False),

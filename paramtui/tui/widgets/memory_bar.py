@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widget import Widget
 
 from paramtui.core.units import format_bytes, format_percent
@@ -43,6 +45,9 @@ class MemoryBar(Widget):
     MemoryBar > .memory-bar--bad { color: $error; text-style: bold; }
     MemoryBar > .memory-bar--title { text-style: bold; }
     """
+    # One line (or a fixed size) whose content never moves its neighbours: a change of its
+    # virtual size (each layout that resizes it) needs a repaint, not another layout.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, title: str = "", *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

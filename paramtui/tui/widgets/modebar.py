@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widget import Widget
 
 from paramtui.tui.keymap import MODE_TABS
@@ -23,6 +25,9 @@ class ModeBar(Widget):
     ModeBar > .modebar--title { color: $foreground; }
     ModeBar > .modebar--dirty { color: $warning; text-style: bold; }
     """
+    # One line (or a fixed size) whose content never moves its neighbours: a change of its
+    # virtual size (each layout that resizes it) needs a repaint, not another layout.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, mode: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
