@@ -70,7 +70,11 @@ class FigureList(ScrollView, can_focus=True):
                 if a != b and top <= i < top + self.size.height:
                     self.refresh(Region(0, i - top, self.size.width, 1))
             return
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        # Only the height scrolls: lines are cut to the view's width, so the virtual width is
+        # 0. (It was the widget's width, one more than the view's beside the vertical
+        # scrollbar, which added a horizontal scrollbar that hid a row and took two more
+        # layout rounds at start-up.)
+        self.virtual_size = Size(0, len(self.rows))
         if not old or not self._selectable(self.cursor):
             self.cursor = self._next(-1, 1)
         self.refresh()
@@ -134,9 +138,6 @@ class FigureList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         self.__dict__.pop("_styles", None)  # theme or focus changed: styles are read again
         super().notify_style_update()
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows))
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
