@@ -60,6 +60,17 @@ class FigureList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.rows: list[FigureRow] = []
+        self._scrolled: tuple | None = None  # (size, container size, virtual size) last given to the scrollbars
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # Textual's ScrollView compares the size the layout gives it with its scrolled size,
+        # which always differ, so every layout of the screen refreshed the scrollbar and
+        # painted another frame. The scrollbar changes only with the view or the row count.
+        key = (size, container_size, self.virtual_size)
+        if key == self._scrolled:
+            return False
+        self._scrolled = key
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def set_rows(self, rows: list[FigureRow]) -> None:
         old, self.rows = self.rows, list(rows)
