@@ -375,7 +375,10 @@ class CalculatorScreen(ParamScreen):
                         yield from self._block(block)
                         block = []
                         yield Static(SECTION_BEFORE[f.id], classes="section")
-                    if f.kind == "select":
+                    if f.id == "target" and current is not None:
+                        shown, value, more = self._target_choices(current.target)
+                        widget = ChoiceField(shown, value, title=f.label, id="f-target", more=more)
+                    elif f.kind == "select":
                         widget = ChoiceField(list(_options(f.id)), f.read(current) if current else None,
                                              title=f.label, id=f"f-{f.id}")
                     else:
@@ -493,8 +496,29 @@ class CalculatorScreen(ParamScreen):
                     field.value = text
             self._mark(fid, None)
 
+    @staticmethod
+    def _target_choices(value: str):
+        """The target field's options: the current target now, every target when first needed
+        (reading them all is ~10 ms of TOML that start-up does not need)."""
+        from paramtui.core.targets import get_target
+
+        try:
+            shown = [(get_target(value).name, value)]
+        except UserError:
+            shown = [(value, value)]
+
+        def every_target() -> list[tuple[str, str]]:
+            options = list(_options("target"))
+            return options if value in {v for _l, v in options} else [*options, (value, value)]
+
+        return shown, value, every_target
+
     def _ensure_option(self, choice: ChoiceField, field_id: str, value: str) -> None:
         """A value from a file that the list lacks (e.g. gptq-int4-g64) is added to the list."""
+        if field_id == "target" and choice.options_deferred:
+            shown, value, more = self._target_choices(value)
+            choice.set_options(shown, more=more)
+            return
         options = list(_options(field_id))
         if field_id == "kv_precision" and self._estimate is not None:
             options[0] = (f"auto ({self._estimate.kv_precision.id})", AUTO)

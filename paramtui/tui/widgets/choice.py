@@ -7,6 +7,8 @@ notch lower?" from the keyboard.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -120,15 +122,34 @@ class ChoiceField(Widget, can_focus=True):
             return self.field
 
     def __init__(self, options: list[tuple[str, str]], value: str | None = None, *, title: str = "",
-                 id: str | None = None) -> None:
+                 id: str | None = None, more: Callable[[], list[tuple[str, str]]] | None = None) -> None:
+        """more: the full list, read when first needed (stepping, the picker); `options`
+        then needs to hold only what is shown now (a long list read from files at start-up)."""
         super().__init__(id=id)
-        self.options = list(options)
+        self._options = list(options)
+        self._more = more
         self.value = value if value is not None else (options[0][1] if options else "")
         self.title = title
 
-    def set_options(self, options: list[tuple[str, str]]) -> None:
-        if options != self.options:
-            self.options = list(options)
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        if self._more is not None:
+            more, self._more = self._more, None
+            self._options = list(more())
+        return self._options
+
+    @property
+    def options_deferred(self) -> bool:
+        """True while the full list has not been read."""
+        return self._more is not None
+
+    def set_options(self, options: list[tuple[str, str]],
+                    more: Callable[[], list[tuple[str, str]]] | None = None) -> None:
+        if more is not None:
+            self._options, self._more = list(options), more
+            self.refresh()
+        elif options != self.options:
+            self._options = list(options)
             self.refresh()
 
     def set_value(self, value: str) -> None:
@@ -139,9 +160,13 @@ class ChoiceField(Widget, can_focus=True):
 
     @property
     def label(self) -> str:
-        for label, value in self.options:
+        for label, value in self._options:
             if value == self.value:
                 return label
+        if self._more is not None:  # not among those shown yet: read the full list
+            for label, value in self.options:
+                if value == self.value:
+                    return label
         return str(self.value)
 
     def get_content_height(self, container, viewport, width: int) -> int:
