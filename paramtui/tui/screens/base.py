@@ -3,7 +3,7 @@
 A screen subclasses it, sets `MODE` (its mode name, e.g. "compare") and `TITLE_TEXT`,
 yields its content from `compose_body()` and repaints in `refresh_from_session()`. The base:
 
-- draws the mode bar on top and the footer at the bottom;
+- draws the mode bar on top and the key bar (the footer) at the bottom;
 - watches `app.session` and `app.current_id`, and calls `refresh_from_session()` when either
   changes. A screen that is not showing is only marked stale and repaints when it is shown
   again, so editing on one screen never pays for repainting the others.
@@ -16,49 +16,10 @@ from typing import ClassVar
 from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from paramtui.tui import startup
+from paramtui.tui.widgets.key_bar import KeyBar
 from paramtui.tui.widgets.modebar import ModeBar
-
-
-class KeyFooter(Footer, inherit_bindings=False):
-    """Textual's Footer, rebuilt only when the keys it shows change.
-
-    Textual's rebuilds its keys (a widget each, styled three times) whenever the screen's
-    bindings change, which includes every focus change, even when the shown keys stay the
-    same: at start-up that was three full rebuilds. (No scroll keys: the footer never has
-    focus, and `?` lists the keys of paramtui's widgets.)
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._shown: tuple | None = None
-        # Keys from the first compose, mounted and laid out with the rest of the screen;
-        # Textual's waits for the first bindings change and then mounts them in a pass of
-        # their own (one more restyle and layout of the screen at start-up).
-        self.set_reactive(Footer._bindings_ready, True)
-
-    def _signature(self, screen: Screen) -> tuple:
-        return tuple((binding.key, binding.description, enabled, tooltip)
-                     for _node, binding, enabled, tooltip in screen.active_bindings.values() if binding.show)
-
-    def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._shown = self._signature(self.screen)
-        for widget in super().compose():
-            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
-                # Each key is bound to the footer's `compact`, but starts compact and flips
-                # when mounted: two restyles of the key and its parts. It starts as it ends.
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
-            yield widget
-
-    def bindings_changed(self, screen: Screen) -> None:
-        if self._bindings_ready and self._shown is not None and self._signature(screen) == self._shown:
-            return
-        super().bindings_changed(screen)
 
 
 class ParamScreen(Screen):
@@ -89,7 +50,7 @@ class ParamScreen(Screen):
     def compose(self) -> ComposeResult:
         yield ModeBar(self.MODE)
         yield from self.compose_body()
-        yield KeyFooter()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
