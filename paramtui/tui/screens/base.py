@@ -55,6 +55,14 @@ class ParamScreen(Screen):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    def _extend_compose(self, widgets) -> None:
+        super()._extend_compose(widgets)
+        for widget in widgets:
+            if widget.id == "textual-toastrack":
+                # Hidden until there is a notification. Textual mounts it shown and hides it
+                # once the screen is up, one more layout after the first frame.
+                widget.display = False
+
     def on_mount(self) -> None:
         self.watch(self.app, "session", self._session_changed, init=False)
         self.watch(self.app, "current_id", self._session_changed, init=False)
