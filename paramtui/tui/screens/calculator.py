@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from pydantic import ValidationError
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -21,7 +24,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import Collapsible, Input, Label, Static
+from textual.strip import Strip
+from textual.widgets import Input, Label, Static
 
 from paramtui.core import units
 from paramtui.core.errors import UserError
@@ -287,6 +291,95 @@ class FormLabels(Widget):
                     no_wrap=True, overflow="ellipsis")
 
 
+ARCH_TITLE = "Architecture (edit to customise)"
+
+
+class ArchToggle(Widget, can_focus=True):
+    """The closed architecture section: its title line, drawn as a closed Collapsible is.
+
+    Opening it (enter, a click on the title, or `collapsed = False`) asks the screen to put
+    a Collapsible with the fields in its place. Until then it is one widget instead of
+    Textual's three (and their styling), which start-up does not need.
+    """
+
+    COMPONENT_CLASSES = {"arch-toggle--title", "arch-toggle--hover"}
+    # The look of the Calculator's closed Collapsible (see CalculatorScreen.DEFAULT_CSS),
+    # including Textual's border for ANSI themes.
+    DEFAULT_CSS = """
+    ArchToggle { height: auto; padding: 1 0 0 0; }
+    ArchToggle:ansi { border-top: hkey ansi_blue; background: $panel; }
+    ArchToggle > .arch-toggle--title {
+        color: $block-cursor-blurred-foreground; text-style: $block-cursor-blurred-text-style;
+    }
+    ArchToggle > .arch-toggle--hover { background: $block-hover-background; color: $foreground; }
+    ArchToggle:focus > .arch-toggle--title {
+        text-style: $block-cursor-text-style; background: $block-cursor-background; color: $block-cursor-foreground;
+    }
+    """
+    BINDINGS = [Binding("enter", "open", show=False)]
+
+    class Opened(Message):
+        def __init__(self, toggle: ArchToggle) -> None:
+            super().__init__()
+            self.toggle = toggle
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._hover = False
+        self._opened = False
+        self.label = f"▶ {ARCH_TITLE}"
+
+    @property
+    def collapsed(self) -> bool:
+        return not self._opened
+
+    @collapsed.setter
+    def collapsed(self, collapsed: bool) -> None:
+        if not collapsed:
+            self.action_open()
+
+    def action_open(self) -> None:
+        if not self._opened:
+            self._opened = True
+            self.post_message(self.Opened(self))
+
+    def _on_title(self, x: int, y: int) -> bool:
+        top = self.styles.gutter.top
+        return y == top and x < len(self.label) + 2
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return 1
+
+    def on_click(self, event: events.Click) -> None:
+        if self._on_title(event.x, event.y):
+            self.action_open()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self._on_title(event.x, event.y)
+        if hover != self._hover:
+            self._hover = hover
+            self.refresh()
+
+    def on_leave(self, _event: events.Leave) -> None:
+        if self._hover:
+            self._hover = False
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        blank = Style(bgcolor=self.rich_style.bgcolor)
+        title = self.get_component_rich_style("arch-toggle--title")
+        if self._hover and not self.has_focus:
+            title = title + self.get_component_rich_style("arch-toggle--hover")
+        # As Textual's title: one cell of padding each side, the text carrying its offset.
+        pad = Style(bgcolor=title.bgcolor)
+        segments = [Segment(" ", pad), Segment(self.label, title + Style(meta={"offset": (0, 0)})), Segment(" ", pad)]
+        used = len(self.label) + 2
+        if width > used:
+            segments.append(Segment(" " * (width - used), blank))
+        return Strip(segments).crop(0, width)
+
+
 class ModelField(Static, can_focus=True):
     """Shows the scenario's model; enter or space opens the model picker."""
 
@@ -344,6 +437,7 @@ class CalculatorScreen(ParamScreen):
     CalculatorScreen .field-error.-hidden { display: none; }
     CalculatorScreen .section { column-span: 2; height: 2; padding: 1 0 0 1; text-style: bold; color: $secondary; }
     CalculatorScreen Collapsible { column-span: 2; height: auto; padding: 1 0 0 0; border: none; background: transparent; }
+    CalculatorScreen ArchToggle { column-span: 2; }
     CalculatorScreen Collapsible > Contents { padding: 0; height: auto; }
     CalculatorScreen #calc-results { width: 1fr; padding: 0 0 0 1; }
     CalculatorScreen #results-head { height: auto; }
@@ -388,7 +482,7 @@ class CalculatorScreen(ParamScreen):
                         block.append(("Model", ModelField(id="f-model")))
                 yield from self._block(block)
                 # Rows are mounted on first expand: fewer widgets to lay out until they are wanted.
-                yield Collapsible(title="Architecture (edit to customise)", collapsed=True, id="arch")
+                yield ArchToggle(id="arch")
             with Vertical(id="calc-results"):
                 yield Static(id="results-head")
                 yield Static(id="results-banner")
@@ -409,7 +503,24 @@ class CalculatorScreen(ParamScreen):
         yield Label(label, classes="flabel")
         yield widget
 
-    def on_collapsible_expanded(self, event: Collapsible.Expanded) -> None:
+    async def on_arch_toggle_opened(self, event: ArchToggle.Opened) -> None:
+        """Put the architecture section in the closed title's place, open."""
+        event.stop()
+        toggle = event.toggle
+        had_focus = toggle.has_focus
+        form = toggle.parent
+        from textual.widgets import Collapsible
+
+        await toggle.remove()
+        section = Collapsible(title=ARCH_TITLE, collapsed=True, id="arch")
+        await form.mount(section)
+        section.collapsed = False  # the fields are mounted on expanding (on_collapsible_expanded)
+        if had_focus:
+            section.query_one("CollapsibleTitle").focus()
+
+    def on_collapsible_expanded(self, event) -> None:
+        from textual.widgets import Collapsible
+
         contents = event.collapsible.query_one(Collapsible.Contents)
         if not contents.children:
             widgets = []
