@@ -286,9 +286,23 @@ class FormLabels(Widget):
     def get_content_height(self, container, viewport, width: int) -> int:
         return len(self._rows())
 
+    def _labels(self) -> list[str]:
+        return [self.labels.get((widget.id or "").removeprefix("f-"), "") for widget in self._rows()]
+
     def render(self) -> Text:
-        return Text("\n".join(self.labels.get((widget.id or "").removeprefix("f-"), "") for widget in self._rows()),
-                    no_wrap=True, overflow="ellipsis")
+        return Text("\n".join(self._labels()), no_wrap=True, overflow="ellipsis")
+
+    def render_line(self, y: int) -> Strip:
+        # Drawn directly, in the segments Textual makes of render()'s Text (the text carries
+        # its offset, the rest is background).
+        width = self.size.width
+        base = self.rich_style
+        labels = self._labels()
+        label = labels[y] if 0 <= y < len(labels) else ""
+        if len(label) > width:
+            label = label[: max(0, width - 1)] + "…"
+        segments = [Segment(label, base + Style(meta={"offset": (0, y)}))] if label else []
+        return Strip(segments).adjust_cell_length(width, Style(bgcolor=base.bgcolor))
 
 
 ARCH_TITLE = "Architecture (edit to customise)"

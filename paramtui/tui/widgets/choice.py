@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +20,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
@@ -174,13 +177,25 @@ class ChoiceField(Widget, can_focus=True):
         # it, and render() asking for its own size during layout arranges the screen again.
         return 1
 
-    def render(self) -> Text:
+    def _line(self) -> str:
         width = self.size.width
         label = self.label
         room = max(1, width - 3)
         if len(label) > room:
             label = label[: room - 1] + "…"
-        return Text(f"{label.ljust(room)} ◂▸"[:width] if width >= 4 else label[:width], no_wrap=True)
+        return f"{label.ljust(room)} ◂▸"[:width] if width >= 4 else label[:width]
+
+    def render(self) -> Text:
+        return Text(self._line(), no_wrap=True)
+
+    def render_line(self, y: int) -> Strip:
+        # The one line drawn directly, in the segments Textual makes of render()'s Text
+        # (the text carries its offset, the rest is background): no Text or Content to
+        # build for every paint of the form's ten choice fields.
+        base = self.rich_style
+        text = self._line() if y == 0 else ""
+        segments = [Segment(text, base + Style(meta={"offset": (0, 0)}))] if text else []
+        return Strip(segments).adjust_cell_length(self.size.width, Style(bgcolor=base.bgcolor))
 
     def _choose(self, value: str | None) -> None:
         if value is not None and value != self.value:
