@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from paramtui.core.units import format_bytes, format_percent
@@ -128,6 +131,41 @@ class MemoryBar(Widget):
         out.append_text(legend)
         return out
 
+    def render_line(self, y: int) -> Strip:
+        # Drawn directly when every line fits the width (the usual case), in the segments
+        # Textual makes of render()'s Text (each run carries its offset, the rest is
+        # background): no Content to build and wrap on every paint. A line too long for a
+        # narrow screen goes through Textual, which wraps it.
+        width = self.size.width
+        base = self.rich_style
+        key = (width, tuple(self.parts), self.capacity, self.capacity_label, self.peak, self.title, base)
+        cached = self.__dict__.get("_lines")
+        if cached is None or cached[0] != key:
+            text = self.render()
+            lines = text.split("\n", allow_blank=True)
+            if width < 1 or any(line.cell_len > width for line in lines):
+                self.__dict__["_lines"] = (key, None)
+            else:
+                blank = Style(bgcolor=base.bgcolor)
+                strips = []
+                for row, line in enumerate(lines):
+                    segments, x = [], 0
+                    for start, end, style in _runs(line):
+                        segments.append(Segment(line.plain[start:end], base + (style or Style()) +
+                                                Style(meta={"offset": (x, row)})))
+                        x += end - start
+                    strips.append(Strip(segments).adjust_cell_length(width, blank))
+                self.__dict__["_lines"] = (key, strips)
+            cached = self.__dict__["_lines"]
+        strips = cached[1]
+        if strips is None:
+            return super().render_line(y)
+        return strips[y] if y < len(strips) else Strip.blank(width, Style(bgcolor=base.bgcolor))
+
+    def notify_style_update(self) -> None:
+        self.__dict__.pop("_lines", None)  # theme changed: styles are read again
+        super().notify_style_update()
+
     def _legend(self, sizes: bool, full_names: bool, capacity: bool) -> Text:
         style = self.get_component_rich_style
         legend = Text()
@@ -141,3 +179,19 @@ class MemoryBar(Widget):
             legend.append("  │ ", style("memory-bar--limit"))
             legend.append(self.capacity_label)
         return legend
+
+
+def _runs(line: Text) -> list[tuple[int, int, Style | None]]:
+    """The line cut where its style changes: (start, end, style or None for plain text)."""
+    runs: list[tuple[int, int, Style | None]] = []
+    x = 0
+    for span in sorted(line.spans, key=lambda span: span.start):
+        if span.start > x:
+            runs.append((x, span.start, None))
+        if span.end > span.start:
+            style = span.style if isinstance(span.style, Style) else Style.parse(str(span.style))
+            runs.append((span.start, span.end, style))
+        x = max(x, span.end)
+    if x < len(line.plain):
+        runs.append((x, len(line.plain), None))
+    return runs
