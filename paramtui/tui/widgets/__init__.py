@@ -2,15 +2,32 @@
 
 - `ExplainScreen(explanation)`: modal showing an `Explanation` (meaning, formula, values, source).
 - `PathPrompt(title, ...)`: modal asking for a file path; dismisses with a `Path` or None.
-- `ConfirmScreen`, `ChoiceScreen`: small keyboard dialogs.
+- `ChoiceScreen`: a small keyboard dialog (a question and lettered answers).
 - `ModeBar`: the top line (screens 1-4, session title, modified mark).
+- `KeyBar`: the bottom line (the keys of the current screen).
 - `MemoryBar`: a stacked bar of memory parts against a capacity.
+
+Each lives in its own module and is imported from there; the names below are also
+importable from this package, each module loaded on first use (a screen that needs only
+the mode bar does not load the dialogs at start-up).
 """
 
-from paramtui.tui.widgets.dialogs import ChoiceScreen
-from paramtui.tui.widgets.explain import ExplainScreen
-from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
-from paramtui.tui.widgets.modebar import ModeBar
-from paramtui.tui.widgets.path_prompt import PathPrompt
+from importlib import import_module
 
-__all__ = ["ChoiceScreen", "ExplainScreen", "MemoryBar", "MemoryPart", "ModeBar", "PathPrompt"]
+_WHERE = {
+    "ChoiceScreen": "dialogs",
+    "ExplainScreen": "explain",
+    "KeyBar": "key_bar",
+    "MemoryBar": "memory_bar",
+    "MemoryPart": "memory_bar",
+    "ModeBar": "modebar",
+    "PathPrompt": "path_prompt",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
