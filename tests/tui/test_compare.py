@@ -6,11 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -507,48 +502,22 @@ def test_snapshot_120x40_with_baseline(snap_compare):
 # ------------------------------------------------------------------ tmux end to end
 
 
-def _tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
-
-
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_tmux_press_2_and_read_the_table(tmp_path):
-    session_file = tmp_path / "s.toml"
-    session_file.write_text(session_to_toml(make_session(baseline="l8")))
-    name = f"paramtui-compare-{os.getpid()}"
-    home = tmp_path / "home"
-    env = " ".join(f"{v}={home / v.lower()}" for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"))
-    command = f"env {env} HOME={home} {sys.executable} -m paramtui {session_file}"
-    _tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
-    try:
-        def screen_text() -> str:
-            return _tmux("capture-pane", "-p", "-t", name)
-
-        deadline = time.monotonic() + 30
-        while "Calculator" not in screen_text() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        _tmux("send-keys", "-t", name, "2")
-        deadline = time.monotonic() + 15
-        text = screen_text()
-        while "scenarios" not in text and time.monotonic() < deadline:
-            time.sleep(0.2)
-            text = screen_text()
-        lines = text.splitlines()
-        assert len(lines) <= 24 and max(len(ln) for ln in lines) <= 80
-        assert "▸2 Compare◂" in text
-        assert "3 scenarios · baseline ◆ Llama 8B bf16" in text
-        for label in ("Llama 8B bf16", "Llama 8B int4", "Qwen3 0.6B"):
-            assert label in text
-        assert "Weights" in text and "GB" in text
-        assert "better" in text  # the change against the baseline, in words
-        # A what-if key changes the file's scenario in the running app and the screen shows it.
-        _tmux("send-keys", "-t", name, "Down", "p")
-        deadline = time.monotonic() + 10
-        while "Precision int4 →" not in screen_text() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert "Precision int4 →" in screen_text()
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+def test_tmux_press_2_and_read_the_table(tmux_app):
+    app = tmux_app(session_to_toml(make_session(baseline="l8")))
+    app.wait_for("Calculator", timeout=30)
+    app.keys("2")
+    text = app.wait_for("scenarios")
+    lines = text.splitlines()
+    assert len(lines) <= 24 and max(len(ln) for ln in lines) <= 80
+    assert "▸2 Compare◂" in text
+    assert "3 scenarios · baseline ◆ Llama 8B bf16" in text
+    for label in ("Llama 8B bf16", "Llama 8B int4", "Qwen3 0.6B"):
+        assert label in text
+    assert "Weights" in text and "GB" in text
+    assert "better" in text  # the change against the baseline, in words
+    # A what-if key changes the file's scenario in the running app and the screen shows it.
+    app.keys("Down", "p")
+    assert "Precision int4 →" in app.wait_for("Precision int4 →", timeout=10)
 
 
 async def test_an_empty_session_says_what_to_do_and_keys_do_not_fail():

@@ -3,10 +3,6 @@ snapshots and a tmux run."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import time
 
 import pytest
@@ -191,38 +187,15 @@ def test_snapshot_120x40_gpus(snap_compare):
     assert snap_compare(make_app(), press=["4", "f", "f", "f", "f", "down"], terminal_size=(120, 40))
 
 
-def _tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
-
-
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_tmux_press_4_shows_fit_and_memory_use(tmp_path):
-    session_file = tmp_path / "s.toml"
-    session_file.write_text(session_to_toml(make_session()))
-    name = f"paramtui-deploy-{os.getpid()}"
-    home = tmp_path / "home"
-    env = " ".join(f"{v}={home / v.lower()}" for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"))
-    command = f"env {env} HOME={home} NO_COLOR=1 {sys.executable} -m paramtui {session_file}"
-    _tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
-    try:
-        def screen_text() -> str:
-            return _tmux("capture-pane", "-p", "-t", name)
-
-        deadline = time.monotonic() + 30
-        while "Calculator" not in screen_text() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        _tmux("send-keys", "-t", name, "Escape")
-        time.sleep(0.3)
-        _tmux("send-keys", "-t", name, "4")
-        deadline = time.monotonic() + 15
-        text = screen_text()
-        while "Targets:" not in text and time.monotonic() < deadline:
-            time.sleep(0.2)
-            text = screen_text()
-        lines = text.splitlines()
-        assert len(lines) <= 24 and max(len(ln) for ln in lines) <= 80
-        assert "▸4 Deploy◂" in text and "100" in text
-        assert "✓" in text and "✗" in text and "%" in text
-        assert "l70" in text and "mix" in text
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+def test_tmux_press_4_shows_fit_and_memory_use(tmux_app):
+    app = tmux_app(session_to_toml(make_session()), no_color=True)
+    app.wait_for("Calculator", timeout=30)
+    app.keys("Escape")
+    time.sleep(0.3)
+    app.keys("4")
+    text = app.wait_for("Targets:")
+    lines = text.splitlines()
+    assert len(lines) <= 24 and max(len(ln) for ln in lines) <= 80
+    assert "▸4 Deploy◂" in text and "100" in text
+    assert "✓" in text and "✗" in text and "%" in text
+    assert "l70" in text and "mix" in text

@@ -1,0 +1,63 @@
+"""Running the real `paramtui` in tmux at 80×24, as a user over SSH would (shared by the screen tests)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+
+class TmuxApp:
+    """`python -m paramtui SESSION` in a private tmux server, with a throwaway home."""
+
+    def __init__(self, tmp_path, session_toml: str, *, no_color: bool = False) -> None:
+        self.socket = f"paramtui-test-{os.getpid()}-{id(self)}"
+        session_file = tmp_path / "s.toml"
+        session_file.write_text(session_toml)
+        home = tmp_path / "home"
+        env = " ".join(f"{v}={home / v.lower()}" for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"))
+        colour = " NO_COLOR=1" if no_color else ""
+        command = f"env {env} HOME={home}{colour} {sys.executable} -m paramtui {session_file}"
+        self._tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", command)
+
+    def _tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
+                              check=True).stdout
+
+    def text(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", "app")
+
+    def keys(self, *keys: str) -> None:
+        self._tmux("send-keys", "-t", "app", *keys)
+
+    def wait_for(self, fragment: str, timeout: float = 15) -> str:
+        """The screen once it shows `fragment` (or after `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+        text = self.text()
+        while fragment not in text and time.monotonic() < deadline:
+            time.sleep(0.2)
+            text = self.text()
+        return text
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def tmux_app(tmp_path):
+    """Start the app on a session's TOML: `tmux_app(toml, no_color=...)`; killed after the test."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    started: list[TmuxApp] = []
+
+    def start(session_toml: str, **kwargs) -> TmuxApp:
+        started.append(TmuxApp(tmp_path, session_toml, **kwargs))
+        return started[-1]
+
+    yield start
+    for app in started:
+        app.close()
