@@ -228,7 +228,11 @@ def speed_workload(
 ) -> SpeedWorkload:
     """Validate one model's inputs and work out its FLOPs and bytes per prefill and per step.
 
-    The arguments are `estimate_speed`'s (see there); this half knows nothing of the target.
+    weight_bytes: all weights as stored (the precision's bytes). kv_bytes_per_token: one
+    token's KV cache over all layers. context: tokens in each sequence's cache while decoding;
+    prompt_tokens (default = context) is the prefill length. input_embedding_bytes: an
+    untied input embedding table, of which decode reads one row per token, not all of it.
+    attention_dim: heads × head dim (the width of QK^T and AV). Knows nothing of the target.
     """
     profile = resolve_runtime(runtime)
     bw_eff = bandwidth_efficiency if bandwidth_efficiency is not None else profile.bandwidth_efficiency
@@ -409,41 +413,14 @@ def speed_of(target: Target, work: SpeedWorkload, devices: int | None = None,
 def estimate_speed(
     target: Target,
     *,
-    active_params: float,
-    weight_bytes: float,
-    kv_bytes_per_token: float,
-    num_layers: int,
-    hidden_size: int,
-    attention_dim: int,
-    compute_dtype: str = "bf16",
-    batch: int = 1,
-    context: int = 2048,
-    prompt_tokens: int | None = None,
     devices: int | None = None,
-    runtime: str | RuntimeProfile = "optimized",
-    moe: MoeShape | None = None,
-    input_embedding_bytes: float = 0.0,
-    activation_bytes: int = 2,
-    bandwidth_efficiency: float | None = None,
-    compute_efficiency: float | None = None,
     price_per_hour_usd: float | None = None,
+    **workload,
 ) -> SpeedEstimate:
     """Prefill and decode speed of one model on `devices` devices of `target` (tensor parallel).
 
-    weight_bytes: all weights as stored (the precision's bytes). kv_bytes_per_token: one
-    token's KV cache over all layers. context: tokens in each sequence's cache while decoding;
-    prompt_tokens (default = context) is the prefill length. input_embedding_bytes: an
-    untied input embedding table, of which decode reads one row per token, not all of it.
-    attention_dim: heads × head dim (the width of QK^T and AV).
-
+    `workload` is `speed_workload`'s keyword arguments (the model's shape and the request).
     = `speed_workload` (the model's FLOPs and bytes) → `speed_timing` (the numbers on this
     target) → `explain_speed` (the same numbers in words).
     """
-    work = speed_workload(
-        active_params=active_params, weight_bytes=weight_bytes, kv_bytes_per_token=kv_bytes_per_token,
-        num_layers=num_layers, hidden_size=hidden_size, attention_dim=attention_dim,
-        compute_dtype=compute_dtype, batch=batch, context=context, prompt_tokens=prompt_tokens,
-        runtime=runtime, moe=moe, input_embedding_bytes=input_embedding_bytes,
-        activation_bytes=activation_bytes, bandwidth_efficiency=bandwidth_efficiency,
-        compute_efficiency=compute_efficiency)
-    return speed_of(target, work, devices, price_per_hour_usd)
+    return speed_of(target, speed_workload(**workload), devices, price_per_hour_usd)
