@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from paramtui.core.errors import UserError
 from paramtui.core.units import format_duration, format_si
-from paramtui.core.explain import Explanation
+from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.targets import Target, effective_dtype, peak_flops_per_s
 
 # Llama 3 (Dubey et al. 2024, "The Llama 3 Herd of Models", section 3.3.2, table 4):
@@ -106,7 +106,7 @@ class TrainingCompute(BaseModel):
     energy_kwh: float | None
     grid_kg_co2_per_kwh: float
     co2_kg: float | None
-    explanations: dict[str, Explanation]
+    explanations: Explanations
 
     @property
     def days(self) -> float:
@@ -165,79 +165,81 @@ def training_compute(
     energy = gpu_hours * watts * pue / 1000 if watts is not None else None
     co2 = energy * grid_kg_co2_per_kwh if energy is not None else None
 
-    n, d = format_si(active_params), format_si(tokens)
-    attention_text = ""
-    if attention:
-        attention_text = (
-            f" + 12·{attention.num_layers}·{attention.attention_dim}·{attention.seq_len}"
-        )
-    formula = "6·N·D" + (" + 12·L·H·Q·T·D" if attention else "")
-    if recompute == "full":
-        formula += " + recomputed forward (2·N·D" + (" + 4·L·H·Q·T·D)" if attention else ")")
-    elif recompute == "selective" and attention:
-        formula += " + recomputed attention scores (4·L·H·Q·T·D)"
+    def explain() -> dict[str, Explanation]:
+        n, d = format_si(active_params), format_si(tokens)
+        attention_text = ""
+        if attention:
+            attention_text = (
+                f" + 12·{attention.num_layers}·{attention.attention_dim}·{attention.seq_len}"
+            )
+        formula = "6·N·D" + (" + 12·L·H·Q·T·D" if attention else "")
+        if recompute == "full":
+            formula += " + recomputed forward (2·N·D" + (" + 4·L·H·Q·T·D)" if attention else ")")
+        elif recompute == "selective" and attention:
+            formula += " + recomputed attention scores (4·L·H·Q·T·D)"
 
-    explanations = {
-        "model_flops": Explanation(
-            title="Model FLOPs",
-            meaning="Arithmetic the model itself needs: a forward and a backward pass over every token.",
-            formula="6·N·D" + (" + 12·L·H·Q·T·D" if attention else ""),
-            substituted=f"(6·{n}{attention_text})·{d} = {model:.3g} FLOPs",
-            source=_SOURCE_6ND + ("; " + _SOURCE_ATTENTION if attention else ""),
-        ),
-        "training_flops": Explanation(
-            title="Training FLOPs",
-            meaning=(
-                "Arithmetic the hardware executes. N is the active parameters per token (for MoE "
-                "only the routed experts). Full recomputation runs the forward pass twice."
+        explanations = {
+            "model_flops": Explanation(
+                title="Model FLOPs",
+                meaning="Arithmetic the model itself needs: a forward and a backward pass over every token.",
+                formula="6·N·D" + (" + 12·L·H·Q·T·D" if attention else ""),
+                substituted=f"(6·{n}{attention_text})·{d} = {model:.3g} FLOPs",
+                source=_SOURCE_6ND + ("; " + _SOURCE_ATTENTION if attention else ""),
             ),
-            formula=formula,
-            substituted=f"{per_token:.3g} FLOPs/token · {d} tokens = {executed:.3g} FLOPs",
-            source=_SOURCE_6ND + (f"; {_SOURCE_RECOMPUTE}" if recompute != "none" else ""),
-        ),
-        "seconds": Explanation(
-            title="Training time",
-            meaning=(
-                "Wall-clock time if the devices sustain this fraction of their dense peak "
-                f"({used_dtype}{' in place of ' + dtype if used_dtype != dtype else ''})."
+            "training_flops": Explanation(
+                title="Training FLOPs",
+                meaning=(
+                    "Arithmetic the hardware executes. N is the active parameters per token (for MoE "
+                    "only the routed experts). Full recomputation runs the forward pass twice."
+                ),
+                formula=formula,
+                substituted=f"{per_token:.3g} FLOPs/token · {d} tokens = {executed:.3g} FLOPs",
+                source=_SOURCE_6ND + (f"; {_SOURCE_RECOMPUTE}" if recompute != "none" else ""),
             ),
-            formula="t = C / (G · peak · MFU)",
-            substituted=(
-                f"{executed:.3g} / ({devices} · {format_si(peak, 'FLOP/s')} · {mfu:.2f}) = {format_duration(seconds)}"
+            "seconds": Explanation(
+                title="Training time",
+                meaning=(
+                    "Wall-clock time if the devices sustain this fraction of their dense peak "
+                    f"({used_dtype}{' in place of ' + dtype if used_dtype != dtype else ''})."
+                ),
+                formula="t = C / (G · peak · MFU)",
+                substituted=(
+                    f"{executed:.3g} / ({devices} · {format_si(peak, 'FLOP/s')} · {mfu:.2f}) = {format_duration(seconds)}"
+                ),
+                source=f"MFU as defined in PaLM appendix B; default {DEFAULT_MFU_SOURCE}",
             ),
-            source=f"MFU as defined in PaLM appendix B; default {DEFAULT_MFU_SOURCE}",
-        ),
-        "gpu_hours": Explanation(
-            title="GPU-hours",
-            meaning="Device-hours: devices × hours, the unit clouds bill and papers report.",
-            formula="G · t / 3600",
-            substituted=f"{devices} · {seconds:.4g} s / 3600 = {gpu_hours:,.0f} GPU-h",
-            source="Touvron et al. 2023 (Llama 2), table 2 reports training cost in GPU-hours",
-        ),
-    }
-    if cost is not None:
-        explanations["cost_usd"] = Explanation(
-            title="Compute cost",
-            meaning="GPU-hours at a rental price per device-hour (excludes storage, staff, failed runs).",
-            formula="GPU-hours · price",
-            substituted=f"{gpu_hours:,.0f} · ${price:.2f} = ${cost:,.0f}",
-            source=target.price_source if price_per_hour_usd is None else "price given by the user",
-        )
-    if energy is not None:
-        explanations["energy_kwh"] = Explanation(
-            title="Energy",
-            meaning="Device power for the whole run, times the data centre's overhead (cooling, power conversion).",
-            formula="GPU-hours · W · PUE / 1000",
-            substituted=f"{gpu_hours:,.0f} · {watts:g} W · {pue:.2f} / 1000 = {energy:,.0f} kWh",
-            source=f"device board power from the datasheet; {DEFAULT_PUE_SOURCE}",
-        )
-        explanations["co2_kg"] = Explanation(
-            title="CO2 emitted",
-            meaning="Energy times the carbon intensity of the grid that supplies it.",
-            formula="kWh · kgCO2/kWh",
-            substituted=f"{energy:,.0f} kWh · {grid_kg_co2_per_kwh:g} = {co2:,.0f} kg CO2",
-            source=DEFAULT_GRID_SOURCE,
-        )
+            "gpu_hours": Explanation(
+                title="GPU-hours",
+                meaning="Device-hours: devices × hours, the unit clouds bill and papers report.",
+                formula="G · t / 3600",
+                substituted=f"{devices} · {seconds:.4g} s / 3600 = {gpu_hours:,.0f} GPU-h",
+                source="Touvron et al. 2023 (Llama 2), table 2 reports training cost in GPU-hours",
+            ),
+        }
+        if cost is not None:
+            explanations["cost_usd"] = Explanation(
+                title="Compute cost",
+                meaning="GPU-hours at a rental price per device-hour (excludes storage, staff, failed runs).",
+                formula="GPU-hours · price",
+                substituted=f"{gpu_hours:,.0f} · ${price:.2f} = ${cost:,.0f}",
+                source=target.price_source if price_per_hour_usd is None else "price given by the user",
+            )
+        if energy is not None:
+            explanations["energy_kwh"] = Explanation(
+                title="Energy",
+                meaning="Device power for the whole run, times the data centre's overhead (cooling, power conversion).",
+                formula="GPU-hours · W · PUE / 1000",
+                substituted=f"{gpu_hours:,.0f} · {watts:g} W · {pue:.2f} / 1000 = {energy:,.0f} kWh",
+                source=f"device board power from the datasheet; {DEFAULT_PUE_SOURCE}",
+            )
+            explanations["co2_kg"] = Explanation(
+                title="CO2 emitted",
+                meaning="Energy times the carbon intensity of the grid that supplies it.",
+                formula="kWh · kgCO2/kWh",
+                substituted=f"{energy:,.0f} kWh · {grid_kg_co2_per_kwh:g} = {co2:,.0f} kg CO2",
+                source=DEFAULT_GRID_SOURCE,
+            )
+        return explanations
 
     return TrainingCompute(
         active_params=active_params,
@@ -260,7 +262,7 @@ def training_compute(
         energy_kwh=energy,
         grid_kg_co2_per_kwh=grid_kg_co2_per_kwh,
         co2_kg=co2,
-        explanations=explanations,
+        explanations=Explanations(explain),
     )
 
 

@@ -19,7 +19,7 @@ from paramtui.core import scaling as scaling_mod
 from paramtui.core import speed as speed_mod
 from paramtui.core.architecture import Architecture
 from paramtui.core.errors import UserError
-from paramtui.core.explain import Explanation
+from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.model_spec import ResolvedModel, resolve_model
 from paramtui.core.params import ParamCount
 from paramtui.core.precision import Precision, get_kv_precision, get_precision
@@ -53,7 +53,7 @@ class Estimate(BaseModel):
     fits: bool
     memory_use_fraction: float
     values: dict[str, Any]
-    explanations: dict[str, Explanation]
+    explanations: Explanations
 
     def to_json(self) -> dict:
         """The stable nested JSON of `paramtui estimate --json`."""
@@ -241,67 +241,69 @@ def _compute(s: Scenario) -> Estimate:
         "speed.bound": speed.decode_bound,
     })
 
-    explanations: dict[str, Explanation] = {}
+    def explain() -> dict[str, Explanation]:
+        explanations: dict[str, Explanation] = {}
 
-    def take(prefix: str, source: dict[str, Explanation], mapping: dict[str, str] | None = None) -> None:
-        for field, explanation in source.items():
-            key = f"{prefix}.{(mapping or {}).get(field, field)}"
-            explanations[key] = explanation
+        def take(prefix: str, source: dict[str, Explanation], mapping: dict[str, str] | None = None) -> None:
+            for field, explanation in source.items():
+                key = f"{prefix}.{(mapping or {}).get(field, field)}"
+                explanations[key] = explanation
 
-    take("params", {k: v for k, v in params.explanations.items() if k in ("total", "active")})
-    take("params.breakdown", {k: v for k, v in params.explanations.items() if k not in ("total", "active")})
-    take("memory", inference.explanations, {"total_bytes": "inference_total_bytes"})
-    take("memory.training", training.explanations)
-    take("compute", compute.explanations, {"seconds": "wall_seconds"})
-    take("speed", speed.explanations, {
-        "decode_tokens_per_s_per_request": "decode_tokens_per_s", "decode_tokens_per_s": "aggregate_tokens_per_s",
-        "cost_per_million_output_tokens_usd": "cost_per_million_tokens_usd", "decode_bound": "bound"})
-    take("scaling", scaling.explanations, {"compute_optimal_params": "compute_optimal.params",
-                                           "compute_optimal_tokens": "compute_optimal.tokens"})
-    explanations["compute.training_tokens"] = Explanation(
-        title="Training tokens", meaning="How many tokens the training run reads.",
-        formula="D", substituted=f"D = {format_count(tokens)} ({tokens_source})", source=tokens_source)
-    explanations["memory.use_fraction"] = Explanation(
-        title="Memory use", meaning="Inference memory as a share of what the devices can give a model.",
-        formula="inference total / (usable memory per device × devices)",
-        substituted=f"{format_bytes(inference.total_bytes)} / ({format_bytes(target.usable_memory_bytes)} × "
-                    f"{devices}) = {use_fraction:.0%}",
-        source=target.source)
-    explanations["memory.per_device_bytes"] = Explanation(
-        title="Inference memory per device",
-        meaning="The inference total spread evenly over the devices (tensor parallelism splits weights "
-                "and KV cache; each device also keeps its own runtime overhead, so this is a lower bound).",
-        formula="inference total / devices",
-        substituted=f"{format_bytes(inference.total_bytes)} / {devices} = "
-                    f"{format_bytes(values['memory.per_device_bytes'])}",
-        source="Shoeybi et al. 2019 (Megatron-LM), §3: tensor parallelism partitions weights across devices")
-    explanations["speed.bound"] = Explanation(
-        title="What limits decoding",
-        meaning="memory: each step waits for weights and KV cache to stream from memory; compute: the "
-                "batch is large enough that arithmetic takes longer; overhead: kernel launches dominate "
-                "(small models, plain framework loops).",
-        formula="the largest of bytes / bandwidth, FLOPs / peak, launches · launch time",
-        substituted=f"decode is {speed.decode_bound}-bound at batch {batch}",
-        source="Williams et al. 2009, the roofline model; see speed.decode_tokens_per_s")
-    if compute.cost_usd is None or speed.cost_per_million_output_tokens_usd is None:
-        no_price = Explanation(
-            title="Cost", meaning=f"{target.name} has no rental price in the target catalog, so no cost "
-            "is shown. Give one with `--price` (or `price_per_hour_usd` in the scenario).",
-            formula="GPU-hours · price per device-hour", substituted="no price for this target",
+        take("params", {k: v for k, v in params.explanations.items() if k in ("total", "active")})
+        take("params.breakdown", {k: v for k, v in params.explanations.items() if k not in ("total", "active")})
+        take("memory", inference.explanations, {"total_bytes": "inference_total_bytes"})
+        take("memory.training", training.explanations)
+        take("compute", compute.explanations, {"seconds": "wall_seconds"})
+        take("speed", speed.explanations, {
+            "decode_tokens_per_s_per_request": "decode_tokens_per_s", "decode_tokens_per_s": "aggregate_tokens_per_s",
+            "cost_per_million_output_tokens_usd": "cost_per_million_tokens_usd", "decode_bound": "bound"})
+        take("scaling", scaling.explanations, {"compute_optimal_params": "compute_optimal.params",
+                                               "compute_optimal_tokens": "compute_optimal.tokens"})
+        explanations["compute.training_tokens"] = Explanation(
+            title="Training tokens", meaning="How many tokens the training run reads.",
+            formula="D", substituted=f"D = {format_count(tokens)} ({tokens_source})", source=tokens_source)
+        explanations["memory.use_fraction"] = Explanation(
+            title="Memory use", meaning="Inference memory as a share of what the devices can give a model.",
+            formula="inference total / (usable memory per device × devices)",
+            substituted=f"{format_bytes(inference.total_bytes)} / ({format_bytes(target.usable_memory_bytes)} × "
+                        f"{devices}) = {use_fraction:.0%}",
             source=target.source)
-        if compute.cost_usd is None:
-            explanations["compute.cost_usd"] = no_price
-        if speed.cost_per_million_output_tokens_usd is None:
-            explanations["speed.cost_per_million_tokens_usd"] = no_price
-    explanations["memory.fits"] = Explanation(
-        title="Fits on target",
-        meaning="Whether weights, KV cache, activations and runtime overhead fit in the devices' usable memory.",
-        formula="inference total ≤ usable memory × devices",
-        substituted=f"{format_bytes(inference.total_bytes)} {'≤' if fits else '>'} {format_bytes(usable)}",
-        source=target.source)
+        explanations["memory.per_device_bytes"] = Explanation(
+            title="Inference memory per device",
+            meaning="The inference total spread evenly over the devices (tensor parallelism splits weights "
+                    "and KV cache; each device also keeps its own runtime overhead, so this is a lower bound).",
+            formula="inference total / devices",
+            substituted=f"{format_bytes(inference.total_bytes)} / {devices} = "
+                        f"{format_bytes(values['memory.per_device_bytes'])}",
+            source="Shoeybi et al. 2019 (Megatron-LM), §3: tensor parallelism partitions weights across devices")
+        explanations["speed.bound"] = Explanation(
+            title="What limits decoding",
+            meaning="memory: each step waits for weights and KV cache to stream from memory; compute: the "
+                    "batch is large enough that arithmetic takes longer; overhead: kernel launches dominate "
+                    "(small models, plain framework loops).",
+            formula="the largest of bytes / bandwidth, FLOPs / peak, launches · launch time",
+            substituted=f"decode is {speed.decode_bound}-bound at batch {batch}",
+            source="Williams et al. 2009, the roofline model; see speed.decode_tokens_per_s")
+        if compute.cost_usd is None or speed.cost_per_million_output_tokens_usd is None:
+            no_price = Explanation(
+                title="Cost", meaning=f"{target.name} has no rental price in the target catalog, so no cost "
+                "is shown. Give one with `--price` (or `price_per_hour_usd` in the scenario).",
+                formula="GPU-hours · price per device-hour", substituted="no price for this target",
+                source=target.source)
+            if compute.cost_usd is None:
+                explanations["compute.cost_usd"] = no_price
+            if speed.cost_per_million_output_tokens_usd is None:
+                explanations["speed.cost_per_million_tokens_usd"] = no_price
+        explanations["memory.fits"] = Explanation(
+            title="Fits on target",
+            meaning="Whether weights, KV cache, activations and runtime overhead fit in the devices' usable memory.",
+            formula="inference total ≤ usable memory × devices",
+            substituted=f"{format_bytes(inference.total_bytes)} {'≤' if fits else '>'} {format_bytes(usable)}",
+            source=target.source)
+        return explanations
 
     return Estimate(
         scenario=s, model_name=model.name, architecture=arch, nominal_architecture=model.nominal_architecture,
         params=params, precision=precision, kv_precision=kv_precision, target=target, devices=devices,
         inference=inference, training=training, compute=compute, speed=speed, scaling=scaling,
-        fits=fits, memory_use_fraction=use_fraction, values=values, explanations=explanations)
+        fits=fits, memory_use_fraction=use_fraction, values=values, explanations=Explanations(explain))

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from paramtui.core.architecture import Architecture
 from paramtui.core.errors import UserError
 from paramtui.core.units import format_bytes
-from paramtui.core.explain import Explanation
+from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.precision import (
     ParamCountLike,
     Precision,
@@ -76,11 +76,36 @@ def _cached_tokens_per_layer(arch: Architecture, tokens: int) -> list[int]:
 
 def _kv_cache(
     arch: Architecture, tokens: int, batch: int, kv: Precision, encoder_tokens: int | None
-) -> tuple[int, Explanation]:
+) -> int:
+    """The KV cache in bytes (see `kv_cache_bytes`; `_explain_kv_cache` says it in words)."""
+    if not arch.is_decoder and not arch.is_encoder_decoder:
+        return 0
     bits = Fraction(repr(kv.bits_per_weight))
+    cached = sum(_cached_tokens_per_layer(arch, tokens))
+    if arch.uses_mla:
+        # MLA caches one compressed latent c_KV (kv_lora_rank) plus the shared decoupled RoPE
+        # key (qk_rope_head_dim) per token per layer, not per-head K and V
+        # (DeepSeek-AI 2024, DeepSeek-V2, section 2.1.2-2.1.3; what vLLM and SGLang store).
+        width = (arch.kv_lora_rank or 0) + (arch.qk_rope_head_dim or 0)
+    else:
+        width = 2 * arch.kv_heads * arch.resolved_head_dim
+    total = Fraction(width) * bits / 8 * cached * batch
+    if arch.is_encoder_decoder:
+        # Cross-attention K/V over the encoder output are computed once and cached for every
+        # decoder layer (transformers EncoderDecoderCache). Assumption: the encoder input is
+        # `encoder_tokens` long, by default as long as the context.
+        enc = tokens if encoder_tokens is None else encoder_tokens
+        cross = Fraction(2 * arch.kv_heads * arch.resolved_head_dim) * bits / 8 * _decoder_layers(arch) * enc
+        total += cross * batch
+    return int(-(-total // 1))
+
+
+def _explain_kv_cache(
+    arch: Architecture, tokens: int, batch: int, kv: Precision, encoder_tokens: int | None, value: int
+) -> Explanation:
     title = "KV cache"
     if not arch.is_decoder and not arch.is_encoder_decoder:
-        return 0, Explanation(
+        return Explanation(
             title=title,
             meaning="An encoder-only model (BERT-like) reads the whole input at once and "
             "generates nothing, so it keeps no key/value cache.",
@@ -90,17 +115,12 @@ def _kv_cache(
         )
     per_layer_tokens = _cached_tokens_per_layer(arch, tokens)
     layers = len(per_layer_tokens)
-    cached = sum(per_layer_tokens)
+    bytes_each = f"{kv.bits_per_weight / 8:g}"
     if arch.uses_mla:
-        # MLA caches one compressed latent c_KV (kv_lora_rank) plus the shared decoupled RoPE
-        # key (qk_rope_head_dim) per token per layer, not per-head K and V
-        # (DeepSeek-AI 2024, DeepSeek-V2, section 2.1.2-2.1.3; what vLLM and SGLang store).
-        width = (arch.kv_lora_rank or 0) + (arch.qk_rope_head_dim or 0)
-        total = Fraction(width) * bits / 8 * cached * batch
         formula = "layers · (kv_lora_rank + qk_rope_head_dim) · bytes · tokens · batch"
         subst = (
             f"{layers} · ({arch.kv_lora_rank} + {arch.qk_rope_head_dim}) · "
-            f"{float(bits / 8):g} · {_tokens_text(per_layer_tokens, tokens)} · {batch}"
+            f"{bytes_each} · {_tokens_text(per_layer_tokens, tokens)} · {batch}"
         )
         meaning = (
             "Multi-head latent attention caches one compressed latent vector and a shared "
@@ -110,11 +130,9 @@ def _kv_cache(
         )
         source = "DeepSeek-AI 2024, DeepSeek-V2, section 2.1 (low-rank key-value joint compression)"
     else:
-        width = 2 * arch.kv_heads * arch.resolved_head_dim
-        total = Fraction(width) * bits / 8 * cached * batch
         formula = "2 · layers · kv_heads · head_dim · bytes · tokens · batch"
         subst = (
-            f"2 · {layers} · {arch.kv_heads} · {arch.resolved_head_dim} · {float(bits / 8):g}"
+            f"2 · {layers} · {arch.kv_heads} · {arch.resolved_head_dim} · {bytes_each}"
             f" · {_tokens_text(per_layer_tokens, tokens)} · {batch}"
         )
         meaning = (
@@ -129,20 +147,14 @@ def _kv_cache(
             meaning += f" Sliding-window layers keep at most {arch.sliding_window} tokens."
             source += "; Jiang et al. 2023 (Mistral 7B, sliding window attention)"
     if arch.is_encoder_decoder:
-        # Cross-attention K/V over the encoder output are computed once and cached for every
-        # decoder layer (transformers EncoderDecoderCache). Assumption: the encoder input is
-        # `encoder_tokens` long, by default as long as the context.
         enc = tokens if encoder_tokens is None else encoder_tokens
-        cross = Fraction(2 * arch.kv_heads * arch.resolved_head_dim) * bits / 8 * layers * enc
-        total += cross * batch
         formula += " + 2 · layers · kv_heads · head_dim · bytes · encoder_tokens · batch"
         subst += f" + cross-attention over {enc} encoder tokens"
         meaning += (
             f" Encoder-decoder: the decoder also caches cross-attention K/V over the encoder "
             f"output, assumed {enc} tokens long."
         )
-    value = int(-(-total // 1))
-    return value, Explanation(
+    return Explanation(
         title=title, meaning=meaning, formula=formula,
         substituted=f"{subst} = {format_bytes(value)}", source=source,
     )
@@ -170,7 +182,7 @@ def kv_cache_bytes(
     """
     _positive("tokens", tokens)
     _positive("batch", batch)
-    return _kv_cache(arch, tokens, batch, _prec(kv_precision, kv=True), encoder_tokens)[0]
+    return _kv_cache(arch, tokens, batch, _prec(kv_precision, kv=True), encoder_tokens)
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,13 +239,13 @@ class InferenceMemory(BaseModel):
     activations_bytes: int
     overhead_bytes: int
     total_bytes: int
-    explanations: dict[str, Explanation]
+    explanations: Explanations
 
 
 def _prefill_workspace(
     arch: Architecture, batch: int, context: int, act_bytes: int, chunk: int | None,
     flash_attention: bool,
-) -> tuple[int, str]:
+) -> tuple[int, Callable[[], str]]:
     """Peak transient activations of one decoder layer during prefill, plus the last-token
     logits. Counted from the tensors transformers' eager forward holds at once under
     torch.inference_mode (no autograd state):
@@ -273,11 +285,12 @@ def _prefill_workspace(
         scores = batch * arch.num_attention_heads * seq_at_once * seq_at_once * (act_bytes + 4)
         workspace += scores
     logits = batch * arch.vocab_size * 4  # last token only, upcast to fp32 for sampling
-    detail = (
-        f"{per_token} B/token · {tokens_at_once} tokens"
-        + (f" + scores {format_bytes(scores)}" if scores else "")
-        + f" + logits {batch} · {arch.vocab_size} · 4"
-    )
+
+    def detail() -> str:
+        return (f"{per_token} B/token · {tokens_at_once} tokens"
+                + (f" + scores {format_bytes(scores)}" if scores else "")
+                + f" + logits {batch} · {arch.vocab_size} · 4")
+
     return workspace + logits, detail
 
 
@@ -303,61 +316,64 @@ def inference_memory(
     kvp = _prec(kv_precision, kv=True)
 
     w = weights_bytes(params, prec)
-    kv, kv_expl = _kv_cache(arch, context, batch, kvp, encoder_tokens)
+    kv = _kv_cache(arch, context, batch, kvp, encoder_tokens)
     act_bytes = 4 if prec.compute_dtype == "fp32" else 2
     act, act_detail = _prefill_workspace(arch, batch, context, act_bytes, prefill_chunk,
                                          flash_attention)
     overhead = CUDA_CONTEXT_BYTES + CUBLAS_WORKSPACE_BYTES
     total = w + kv + act + overhead
     total_params = params if isinstance(params, int) else params.total
-    expl = {
-        "weights_bytes": Explanation(
-            title="Weights",
-            meaning=f"The parameters stored as {prec.name}; "
-            + ("parts kept in 16-bit by the runtime: " + ", ".join(prec.high_precision_parts)
-               if prec.high_precision_parts else "every part at the same format") + ".",
-            formula="body · bits_per_weight / 8 + 16-bit parts · 2",
-            substituted=f"{total_params:,} params at {prec.bits_per_weight:g} bits = "
-            f"{format_bytes(w)}",
-            source=prec.source,
-        ),
-        "kv_cache_bytes": kv_expl,
-        "activations_bytes": Explanation(
-            title="Activations (prefill workspace)",
-            meaning="Transient tensors of one layer while the prompt is processed (the largest "
-            "is inside the MLP), plus the last token's logits. Freed after each layer, so it "
-            "does not grow with depth.",
-            formula="(4·hidden + MLP peak + 2·rope_dim) · act_bytes · tokens_at_once "
-            "+ batch · vocab · 4",
-            substituted=f"{act_detail} = {format_bytes(act)}",
-            source="Shapes of transformers' eager forward (LlamaModel/LlamaMLP) under "
-            "torch.inference_mode, SDPA/flash attention (Dao et al. 2022: no s² scores); "
-            "checked against measured_h100.json prefill peaks",
-        ),
-        "overhead_bytes": Explanation(
-            title="Runtime overhead",
-            meaning="Memory the runtime takes beside tensors: the CUDA context (driver, "
-            "kernels) and the cuBLAS workspace.",
-            formula="CUDA context + cuBLAS workspace",
-            substituted=f"{format_bytes(CUDA_CONTEXT_BYTES)} + "
-            f"{format_bytes(CUBLAS_WORKSPACE_BYTES)} = {format_bytes(overhead)}",
-            source="cuBLAS workspace 32 MiB on Hopper: PyTorch PR #120925 / cuBLAS docs "
-            "(cublasSetWorkspace); CUDA context: a 512 MiB allowance (not seen by "
-            "torch.cuda.memory_allocated)",
-        ),
-        "total_bytes": Explanation(
-            title="Inference total",
-            meaning="Everything on the device while serving: weights + KV cache + prefill "
-            "workspace + runtime overhead.",
-            formula="weights + kv_cache + activations + overhead",
-            substituted=f"{format_bytes(w)} + {format_bytes(kv)} + {format_bytes(act)} + "
-            f"{format_bytes(overhead)} = {format_bytes(total)}",
-            source="sum of the parts above",
-        ),
-    }
+    def explain() -> dict[str, Explanation]:
+        expl = {
+            "weights_bytes": Explanation(
+                title="Weights",
+                meaning=f"The parameters stored as {prec.name}; "
+                + ("parts kept in 16-bit by the runtime: " + ", ".join(prec.high_precision_parts)
+                   if prec.high_precision_parts else "every part at the same format") + ".",
+                formula="body · bits_per_weight / 8 + 16-bit parts · 2",
+                substituted=f"{total_params:,} params at {prec.bits_per_weight:g} bits = "
+                f"{format_bytes(w)}",
+                source=prec.source,
+            ),
+            "kv_cache_bytes": _explain_kv_cache(arch, context, batch, kvp, encoder_tokens, kv),
+            "activations_bytes": Explanation(
+                title="Activations (prefill workspace)",
+                meaning="Transient tensors of one layer while the prompt is processed (the largest "
+                "is inside the MLP), plus the last token's logits. Freed after each layer, so it "
+                "does not grow with depth.",
+                formula="(4·hidden + MLP peak + 2·rope_dim) · act_bytes · tokens_at_once "
+                "+ batch · vocab · 4",
+                substituted=f"{act_detail()} = {format_bytes(act)}",
+                source="Shapes of transformers' eager forward (LlamaModel/LlamaMLP) under "
+                "torch.inference_mode, SDPA/flash attention (Dao et al. 2022: no s² scores); "
+                "checked against measured_h100.json prefill peaks",
+            ),
+            "overhead_bytes": Explanation(
+                title="Runtime overhead",
+                meaning="Memory the runtime takes beside tensors: the CUDA context (driver, "
+                "kernels) and the cuBLAS workspace.",
+                formula="CUDA context + cuBLAS workspace",
+                substituted=f"{format_bytes(CUDA_CONTEXT_BYTES)} + "
+                f"{format_bytes(CUBLAS_WORKSPACE_BYTES)} = {format_bytes(overhead)}",
+                source="cuBLAS workspace 32 MiB on Hopper: PyTorch PR #120925 / cuBLAS docs "
+                "(cublasSetWorkspace); CUDA context: a 512 MiB allowance (not seen by "
+                "torch.cuda.memory_allocated)",
+            ),
+            "total_bytes": Explanation(
+                title="Inference total",
+                meaning="Everything on the device while serving: weights + KV cache + prefill "
+                "workspace + runtime overhead.",
+                formula="weights + kv_cache + activations + overhead",
+                substituted=f"{format_bytes(w)} + {format_bytes(kv)} + {format_bytes(act)} + "
+                f"{format_bytes(overhead)} = {format_bytes(total)}",
+                source="sum of the parts above",
+            ),
+        }
+        return expl
+
     return InferenceMemory(
         weights_bytes=w, kv_cache_bytes=kv, activations_bytes=act, overhead_bytes=overhead,
-        total_bytes=total, explanations=expl,
+        total_bytes=total, explanations=Explanations(explain),
     )
 
 
@@ -394,7 +410,7 @@ class TrainingMemory(BaseModel):
     total_bytes: int  # peak per device over one step
     trainable_params: int
     peak_moment: str
-    explanations: dict[str, Explanation]
+    explanations: Explanations
 
 
 @dataclass(frozen=True)
@@ -636,28 +652,30 @@ def training_memory(
     tokens = b * s
     flash = setup.flash_attention or setup.recompute == "selective"
     enc_dec = arch.is_encoder_decoder
-    layers_info: list[tuple[int, int]] = []
-    for i in range(arch.num_hidden_layers):
-        layers_info.append(_layer_saved_per_token(arch, d, s, flash, _is_moe_layer(arch, i),
-                                                  False))
+    # A layer's saved bytes depend only on its kind (dense or MoE MLP, with or without
+    # cross-attention), so each kind is worked out once.
+    by_kind: dict[tuple[bool, bool], int] = {}
+
+    def saved(moe_layer: bool, cross: bool) -> int:
+        if (moe_layer, cross) not in by_kind:
+            by_kind[(moe_layer, cross)] = _layer_saved_per_token(arch, d, s, flash, moe_layer, cross)[0]
+        return by_kind[(moe_layer, cross)]
+
+    per_layer_tokens = [saved(_is_moe_layer(arch, i), False) for i in range(arch.num_hidden_layers)]
     if enc_dec:
-        for _ in range(arch.num_decoder_layers or arch.num_hidden_layers):
-            layers_info.append(_layer_saved_per_token(arch, d, s, flash, False, True))
-    n_layers = len(layers_info)
-    per_layer_tokens = [x for x, _ in layers_info]
+        per_layer_tokens += [saved(False, True)] * (arch.num_decoder_layers or arch.num_hidden_layers)
+    n_layers = len(per_layer_tokens)
     # Sequence parallelism with tensor parallelism divides every activation by t
     # (Korthikanti et al. 2022, section 4.2.2, eq. 5). Pipeline parallelism does not reduce
     # the first stage's activations under 1F1B: it holds p micro-batches of L/p layers
     # (Korthikanti section 4.2.3), i.e. L layers' worth.
-    layer_bytes = [Fraction(x * tokens, tp) for x in per_layer_tokens]
+    one_layer = Fraction(max(per_layer_tokens) * tokens, tp)
     if setup.recompute == "full":
         # Only each layer's input is kept (the residual stream), then one layer is
         # recomputed at a time in backward (Chen et al. 2016; Korthikanti section 5).
         kept = Fraction(d.residual * arch.hidden_size * tokens * n_layers, tp)
-        one_layer = max(layer_bytes)
     else:
-        kept = sum(layer_bytes, Fraction(0))
-        one_layer = max(layer_bytes)
+        kept = Fraction(sum(per_layer_tokens) * tokens, tp)
     final_norm = Fraction(_norm_saved(arch, d, 1) * arch.hidden_size * tokens, tp)
     # Loss buffers: cross_entropy = log_softmax + nll_loss over fp32 logits: the fp32
     # log-probabilities kept for backward, their gradient and the logits' gradient are alive
@@ -682,67 +700,70 @@ def training_memory(
     )
     total_i = int(-(-peak // 1))
 
-    per_layer_text = (
-        f"{per_layer_tokens[0]} B/token/layer" if len(set(per_layer_tokens)) == 1
-        else f"{min(per_layer_tokens)}–{max(per_layer_tokens)} B/token/layer"
-    )
-    expl = {
-        "weights_bytes": Explanation(
-            title="Weights (training)",
-            meaning=_weights_meaning(setup, trainable, total),
-            formula="params · bytes/param / (tensor_parallel · pipeline_parallel)"
-            + (" / data_parallel (ZeRO-3)" if setup.zero >= 3 else ""),
-            substituted=f"= {format_bytes(weights_i)}",
-            source="Rajbhandari et al. 2020 (ZeRO), section 3.1; Narayanan et al. 2021",
-        ),
-        "gradients_bytes": Explanation(
-            title="Gradients",
-            meaning="One gradient per trainable parameter, in the trainable weights' dtype.",
-            formula="trainable · grad_bytes / (tp · pp)" + (" / dp" if setup.zero >= 2 else ""),
-            substituted=f"{trainable:,} · {g_b} / {model_split}"
-            + (f" / {dp}" if setup.zero >= 2 else "") + f" = {format_bytes(grads_i)}",
-            source="Rajbhandari et al. 2020 (ZeRO), sections 3.1 and 5",
-        ),
-        "optimizer_bytes": Explanation(
-            title=f"Optimizer states ({setup.optimizer})",
-            meaning="What the optimizer keeps per trainable parameter between steps"
-            + (" (including fp32 master weights)" if master_b else "") + ".",
-            formula="trainable · (state bytes + master bytes) / (tp · pp)"
-            + (" / dp" if setup.zero >= 1 else ""),
-            substituted=f"{trainable:,} · ({float(states_per_param):.3g} + {master_b}) / "
-            f"{model_split}" + (f" / {dp}" if setup.zero >= 1 else "")
-            + f" = {format_bytes(optim_i)}",
-            source="AdamW: Loshchilov & Hutter 2019; 8-bit Adam: Dettmers et al. 2022; "
-            "Adafactor: Shazeer & Stern 2018; Lion: Chen et al. 2023; ZeRO: Rajbhandari 2020",
-        ),
-        "activations_bytes": Explanation(
-            title="Activations",
-            meaning="Tensors the forward pass keeps for backward, plus the fp32 logits and "
-            "loss buffers (which dominate small models with large vocabularies)."
-            + (" Full recomputation keeps only each layer's input." if setup.recompute
-               == "full" else ""),
-            formula="layers · per_layer · tokens / tp + final norm + 3 · 4 · tokens · vocab / tp",
-            substituted=f"{n_layers} · {per_layer_text} · {tokens} tokens "
-            f"+ loss {format_bytes(float(loss_buffers))} = {format_bytes(activations_i)}",
-            source="Korthikanti et al. 2022, eq. 1 and Table 2 (s·b·h·(34 + 5·a·s/h)), "
-            "re-derived for this architecture's shapes and dtypes; flash attention (Dao et al. "
-            "2022) drops the s² term; full recomputation: Chen et al. 2016",
-        ),
-        "total_bytes": Explanation(
-            title="Training peak per device",
-            meaning=f"The most memory held at any moment of one step: at the {moment}.",
-            formula="max(A: W + O + activations, B: W + O + G + one layer, "
-            "C: W + O + G + optimizer temporary)",
-            substituted=f"A {format_bytes(float(moment_a))}, B {format_bytes(float(moment_b))}, "
-            f"C {format_bytes(float(moment_c))} → {format_bytes(total_i)}",
-            source="PyTorch training step semantics (zero_grad(set_to_none=True), foreach "
-            "optimizers); checked against measured_h100.json",
-        ),
-    }
+    def explain() -> dict[str, Explanation]:
+        per_layer_text = (
+            f"{per_layer_tokens[0]} B/token/layer" if len(set(per_layer_tokens)) == 1
+            else f"{min(per_layer_tokens)}–{max(per_layer_tokens)} B/token/layer"
+        )
+        expl = {
+            "weights_bytes": Explanation(
+                title="Weights (training)",
+                meaning=_weights_meaning(setup, trainable, total),
+                formula="params · bytes/param / (tensor_parallel · pipeline_parallel)"
+                + (" / data_parallel (ZeRO-3)" if setup.zero >= 3 else ""),
+                substituted=f"= {format_bytes(weights_i)}",
+                source="Rajbhandari et al. 2020 (ZeRO), section 3.1; Narayanan et al. 2021",
+            ),
+            "gradients_bytes": Explanation(
+                title="Gradients",
+                meaning="One gradient per trainable parameter, in the trainable weights' dtype.",
+                formula="trainable · grad_bytes / (tp · pp)" + (" / dp" if setup.zero >= 2 else ""),
+                substituted=f"{trainable:,} · {g_b} / {model_split}"
+                + (f" / {dp}" if setup.zero >= 2 else "") + f" = {format_bytes(grads_i)}",
+                source="Rajbhandari et al. 2020 (ZeRO), sections 3.1 and 5",
+            ),
+            "optimizer_bytes": Explanation(
+                title=f"Optimizer states ({setup.optimizer})",
+                meaning="What the optimizer keeps per trainable parameter between steps"
+                + (" (including fp32 master weights)" if master_b else "") + ".",
+                formula="trainable · (state bytes + master bytes) / (tp · pp)"
+                + (" / dp" if setup.zero >= 1 else ""),
+                substituted=f"{trainable:,} · ({float(states_per_param):.3g} + {master_b}) / "
+                f"{model_split}" + (f" / {dp}" if setup.zero >= 1 else "")
+                + f" = {format_bytes(optim_i)}",
+                source="AdamW: Loshchilov & Hutter 2019; 8-bit Adam: Dettmers et al. 2022; "
+                "Adafactor: Shazeer & Stern 2018; Lion: Chen et al. 2023; ZeRO: Rajbhandari 2020",
+            ),
+            "activations_bytes": Explanation(
+                title="Activations",
+                meaning="Tensors the forward pass keeps for backward, plus the fp32 logits and "
+                "loss buffers (which dominate small models with large vocabularies)."
+                + (" Full recomputation keeps only each layer's input." if setup.recompute
+                   == "full" else ""),
+                formula="layers · per_layer · tokens / tp + final norm + 3 · 4 · tokens · vocab / tp",
+                substituted=f"{n_layers} · {per_layer_text} · {tokens} tokens "
+                f"+ loss {format_bytes(float(loss_buffers))} = {format_bytes(activations_i)}",
+                source="Korthikanti et al. 2022, eq. 1 and Table 2 (s·b·h·(34 + 5·a·s/h)), "
+                "re-derived for this architecture's shapes and dtypes; flash attention (Dao et al. "
+                "2022) drops the s² term; full recomputation: Chen et al. 2016",
+            ),
+            "total_bytes": Explanation(
+                title="Training peak per device",
+                meaning=f"The most memory held at any moment of one step: at the {moment}.",
+                formula="max(A: W + O + activations, B: W + O + G + one layer, "
+                "C: W + O + G + optimizer temporary)",
+                substituted=f"A {format_bytes(float(moment_a))}, B {format_bytes(float(moment_b))}, "
+                f"C {format_bytes(float(moment_c))} → {format_bytes(total_i)}",
+                source="PyTorch training step semantics (zero_grad(set_to_none=True), foreach "
+                "optimizers); checked against measured_h100.json",
+            ),
+        }
+        return expl
+
     return TrainingMemory(
         weights_bytes=weights_i, gradients_bytes=grads_i, optimizer_bytes=optim_i,
         activations_bytes=activations_i, total_bytes=total_i, trainable_params=trainable,
-        peak_moment=moment, explanations=expl,
+        peak_moment=moment, explanations=Explanations(explain),
     )
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict
 
 from paramtui.core.architecture import Architecture
-from paramtui.core.explain import Explanation
+from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.params import ParamCount, count_parameters
 from paramtui.core.scenario import Scenario
 from paramtui.core.units import format_count
@@ -68,20 +68,23 @@ def _scaled_count(arch: Architecture, total: int) -> ParamCount:
     ratio = total / shape.total
     parts = {k: round(getattr(shape, k) * ratio) for k in ("embedding", "attention", "norm", "head")}
     parts["mlp"] = total - sum(parts.values())
-    why = Explanation(
-        title="Parameters (given)",
-        meaning="You gave the parameter count directly, so it is used as is. The split by part "
-        "and the shape used for memory and speed come from an assumed Llama-2-style shape.",
-        formula="total = the count you entered; parts = the assumed shape's parts × total / its total",
-        substituted=(
-            f"assumed hidden {arch.hidden_size}, {arch.num_hidden_layers} layers, "
-            f"{arch.num_attention_heads} heads, FFN {arch.intermediate_size}, vocab {arch.vocab_size} "
-            f"({format_count(shape.total)}) scaled to {format_count(total)}"
-        ),
-        source="Shape rule from Touvron et al. 2023 (Llama 2), Table 1 / the released configs",
-    )
-    return ParamCount(total=total, active=total, **parts,
-                      explanations={**shape.explanations, "total": why})
+
+    def explain() -> dict[str, Explanation]:
+        why = Explanation(
+            title="Parameters (given)",
+            meaning="You gave the parameter count directly, so it is used as is. The split by part "
+            "and the shape used for memory and speed come from an assumed Llama-2-style shape.",
+            formula="total = the count you entered; parts = the assumed shape's parts × total / its total",
+            substituted=(
+                f"assumed hidden {arch.hidden_size}, {arch.num_hidden_layers} layers, "
+                f"{arch.num_attention_heads} heads, FFN {arch.intermediate_size}, vocab {arch.vocab_size} "
+                f"({format_count(shape.total)}) scaled to {format_count(total)}"
+            ),
+            source="Shape rule from Touvron et al. 2023 (Llama 2), Table 1 / the released configs",
+        )
+        return {**shape.explanations, "total": why}
+
+    return ParamCount(total=total, active=total, **parts, explanations=Explanations(explain))
 
 
 def resolve_model(scenario: Scenario) -> ResolvedModel:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict
 
 from paramtui.core.architecture import Architecture
-from paramtui.core.explain import Explanation
+from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.units import format_count
 
 PARTS = ("embedding", "attention", "mlp", "norm", "head")
@@ -56,7 +56,7 @@ class ParamCount(BaseModel):
     mlp: int  # dense MLPs, routed and shared experts, routers and expert gates
     norm: int  # every norm weight and bias, the final norm included
     head: int  # untied LM head; BERT's pooler; 0 when the head is tied to the embedding
-    explanations: dict[str, Explanation] = {}
+    explanations: Explanations = Explanations()
 
 
 @dataclass(frozen=True)
@@ -289,32 +289,35 @@ def count_parameters(arch: Architecture) -> ParamCount:
     idle = arch.num_local_experts - arch.num_experts_per_tok
     active = total - moe_layers * idle * per_expert
 
-    explanations = {k: _explain_part(k, terms[k], parts[k]) for k in PARTS}
-    explanations["total"] = Explanation(
-        title="Parameters",
-        meaning="Every weight of the model, counted once even where the input embedding and the "
-        "output head share one matrix.",
-        formula="embedding + attention + MLP + norms + head",
-        substituted=" + ".join(format_count(parts[k]) for k in PARTS) + f" = {format_count(total)}"
-        f" ({total:,})",
-        source=_SOURCE,
-    )
-    if arch.is_moe:
-        explanations["active"] = Explanation(
-            title="Active parameters per token",
-            meaning="The weights one token actually passes through: a mixture of experts routes each "
-            "token to only a few of its experts.",
-            formula="total − moe_layers·(experts − experts_per_token)·params_per_expert",
-            substituted=f"{format_count(total)} − {moe_layers}·({arch.num_local_experts} − "
-            f"{arch.num_experts_per_tok})·{format_count(per_expert)} = {format_count(active)}",
-            source=_MOE_SOURCE,
-        )
-    else:
-        explanations["active"] = Explanation(
-            title="Active parameters per token",
-            meaning="A dense model uses every weight for every token.",
-            formula="active = total (dense)",
-            substituted=f"= {format_count(total)}",
+    def explain() -> dict[str, Explanation]:
+        explanations = {k: _explain_part(k, terms[k], parts[k]) for k in PARTS}
+        explanations["total"] = Explanation(
+            title="Parameters",
+            meaning="Every weight of the model, counted once even where the input embedding and the "
+            "output head share one matrix.",
+            formula="embedding + attention + MLP + norms + head",
+            substituted=" + ".join(format_count(parts[k]) for k in PARTS) + f" = {format_count(total)}"
+            f" ({total:,})",
             source=_SOURCE,
         )
-    return ParamCount(total=total, active=active, explanations=explanations, **parts)
+        if arch.is_moe:
+            explanations["active"] = Explanation(
+                title="Active parameters per token",
+                meaning="The weights one token actually passes through: a mixture of experts routes each "
+                "token to only a few of its experts.",
+                formula="total − moe_layers·(experts − experts_per_token)·params_per_expert",
+                substituted=f"{format_count(total)} − {moe_layers}·({arch.num_local_experts} − "
+                f"{arch.num_experts_per_tok})·{format_count(per_expert)} = {format_count(active)}",
+                source=_MOE_SOURCE,
+            )
+        else:
+            explanations["active"] = Explanation(
+                title="Active parameters per token",
+                meaning="A dense model uses every weight for every token.",
+                formula="active = total (dense)",
+                substituted=f"= {format_count(total)}",
+                source=_SOURCE,
+            )
+        return explanations
+
+    return ParamCount(total=total, active=active, explanations=Explanations(explain), **parts)

@@ -23,7 +23,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 from paramtui.core.errors import UserError
-from paramtui.core.explain import Explanation
+from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.units import format_count, format_flops
 
 # Training FLOPs per parameter per token: 2 for the forward pass, 4 for the backward pass
@@ -491,7 +491,7 @@ class ScalingEstimate(BaseModel):
     extra_compute_fraction: float | None
     effective_tokens: float
     effective_params: float
-    explanations: dict[str, Explanation]
+    explanations: Explanations
 
 
 def _pct(fraction: float) -> str:
@@ -526,149 +526,152 @@ def estimate_scaling(
     c_same_loss = compute_for_loss(law, predicted)
     extra = None if c_same_loss is None else max(0.0, c / c_same_loss - 1)
 
-    src = law.source
-    unit = f"{law.params_meaning}; loss in {law.loss_meaning}"
-    if law.form == "chinchilla":
-        loss_formula = "E + A/N^α + B/D^β"
-        loss_sub = (
-            f"{law.E:.4g} + {law.A:.4g}/{format_count(n_eff)}^{law.alpha:.4g} + "
-            f"{law.B:.4g}/{format_count(d_eff)}^{law.beta:.4g} = {predicted:.4f}"
-        )
-        opt_formula = "N_opt = G·(C/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β)); D_opt = (C/6)/N_opt"
-        opt_source = "Hoffmann et al. 2022, eq. 4"
-        loss_note = ""
-    else:
-        loss_formula = "[(N_c/N)^(α_N/α_D) + D_c/D]^α_D"
-        loss_sub = (
-            f"[({law.n_c:.3g}/{format_count(n_eff)})^({law.alpha_n}/{law.alpha_d}) + "
-            f"{law.d_c:.3g}/{format_count(d_eff)}]^{law.alpha_d} = {predicted:.4f}"
-        )
-        opt_formula = "N_opt = (r·N_c^r·(C/6)/D_c)^(1/(1+r)), r = α_N/α_D (minimum of eq. 1.5 at C = 6ND)"
-        opt_source = (
-            "Kaplan et al. 2020, eq. 1.5 minimised along C = 6ND; the paper's own frontier "
-            f"N = 1.3e9·(C/PF-day)^0.73 (eq. 6.1, Fig. 14) would give "
-            f"{format_count(kaplan_compute_efficient_params(c))} here"
-        )
-        loss_note = (
-            " Kaplan's N counts non-embedding parameters only, and its loss is in nats on WebText2 "
-            "with the GPT-2 tokenizer, so its absolute value is not comparable with the "
-            "Chinchilla-form laws (different data, tokenizer and parameter count)."
-        )
-    data_note = ""
-    if u is not None and u < d:
-        data_note = (
-            f" With {format_count(u)} unique tokens seen {epochs:.3g} times, N and D are replaced by "
-            f"the effective N' = {format_count(n_eff)} and D' = {format_count(d_eff)} "
-            "(Muennighoff et al. 2023)."
-        )
+    def explain() -> dict[str, Explanation]:
+        src = law.source
+        unit = f"{law.params_meaning}; loss in {law.loss_meaning}"
+        if law.form == "chinchilla":
+            loss_formula = "E + A/N^α + B/D^β"
+            loss_sub = (
+                f"{law.E:.4g} + {law.A:.4g}/{format_count(n_eff)}^{law.alpha:.4g} + "
+                f"{law.B:.4g}/{format_count(d_eff)}^{law.beta:.4g} = {predicted:.4f}"
+            )
+            opt_formula = "N_opt = G·(C/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β)); D_opt = (C/6)/N_opt"
+            opt_source = "Hoffmann et al. 2022, eq. 4"
+            loss_note = ""
+        else:
+            loss_formula = "[(N_c/N)^(α_N/α_D) + D_c/D]^α_D"
+            loss_sub = (
+                f"[({law.n_c:.3g}/{format_count(n_eff)})^({law.alpha_n}/{law.alpha_d}) + "
+                f"{law.d_c:.3g}/{format_count(d_eff)}]^{law.alpha_d} = {predicted:.4f}"
+            )
+            opt_formula = "N_opt = (r·N_c^r·(C/6)/D_c)^(1/(1+r)), r = α_N/α_D (minimum of eq. 1.5 at C = 6ND)"
+            opt_source = (
+                "Kaplan et al. 2020, eq. 1.5 minimised along C = 6ND; the paper's own frontier "
+                f"N = 1.3e9·(C/PF-day)^0.73 (eq. 6.1, Fig. 14) would give "
+                f"{format_count(kaplan_compute_efficient_params(c))} here"
+            )
+            loss_note = (
+                " Kaplan's N counts non-embedding parameters only, and its loss is in nats on WebText2 "
+                "with the GPT-2 tokenizer, so its absolute value is not comparable with the "
+                "Chinchilla-form laws (different data, tokenizer and parameter count)."
+            )
+        data_note = ""
+        if u is not None and u < d:
+            data_note = (
+                f" With {format_count(u)} unique tokens seen {epochs:.3g} times, N and D are replaced by "
+                f"the effective N' = {format_count(n_eff)} and D' = {format_count(d_eff)} "
+                "(Muennighoff et al. 2023)."
+            )
 
-    explanations = {
-        "loss": Explanation(
-            title=f"Predicted loss ({law.name})",
-            meaning=(
-                "The cross-entropy the scaling law predicts after training; lower is better. "
-                f"N is {unit}.{loss_note}{data_note}"
+        explanations = {
+            "loss": Explanation(
+                title=f"Predicted loss ({law.name})",
+                meaning=(
+                    "The cross-entropy the scaling law predicts after training; lower is better. "
+                    f"N is {unit}.{loss_note}{data_note}"
+                ),
+                formula=loss_formula,
+                substituted=loss_sub,
+                source=src,
             ),
-            formula=loss_formula,
-            substituted=loss_sub,
-            source=src,
-        ),
-        "compute_flops": Explanation(
-            title="Training compute",
-            meaning="Floating-point operations to train: 2 per parameter per token forward, 4 backward.",
-            formula="C = 6·N·D",
-            substituted=f"6 · {format_count(n)} · {format_count(d)} = {format_flops(c)}",
-            source="Kaplan et al. 2020, §2.1; Hoffmann et al. 2022, §3.3",
-        ),
-        "compute_optimal_params": Explanation(
-            title="Compute-optimal parameters",
-            meaning="The model size that reaches the lowest loss for this run's compute.",
-            formula=opt_formula,
-            substituted=f"C = {format_flops(c)} → N_opt = {format_count(n_opt)}",
-            source=opt_source,
-        ),
-        "compute_optimal_tokens": Explanation(
-            title="Compute-optimal tokens",
-            meaning="The training tokens that go with the compute-optimal size at this compute.",
-            formula="D_opt = C / (6·N_opt)",
-            substituted=f"{format_flops(c)} / (6 · {format_count(n_opt)}) = {format_count(d_opt)}",
-            source=opt_source,
-        ),
-        "tokens_per_param": Explanation(
-            title="Tokens per parameter",
-            meaning="How long this model is trained relative to its size. Compute-optimal training "
-            "is about 20 tokens per parameter; models meant for cheap inference are trained far longer.",
-            formula="D / N",
-            substituted=f"{format_count(d)} / {format_count(n)} = {d / n:,.1f}",
-            source="Hoffmann et al. 2022 (Chinchilla), Table 3: ~20 tokens per parameter at the optimum",
-        ),
-        "optimal_tokens_per_param": Explanation(
-            title="Compute-optimal tokens per parameter",
-            meaning=(
-                "The ratio the law recommends at this compute; the often-quoted 20 comes from "
-                "Hoffmann et al.'s approaches 1 and 2 and the Epoch refit."
+            "compute_flops": Explanation(
+                title="Training compute",
+                meaning="Floating-point operations to train: 2 per parameter per token forward, 4 backward.",
+                formula="C = 6·N·D",
+                substituted=f"6 · {format_count(n)} · {format_count(d)} = {format_flops(c)}",
+                source="Kaplan et al. 2020, §2.1; Hoffmann et al. 2022, §3.3",
             ),
-            formula="D_opt / N_opt",
-            substituted=f"{format_count(d_opt)} / {format_count(n_opt)} = {d_opt / n_opt:.3g}",
-            source=opt_source,
-        ),
-        "loss_at_optimum": Explanation(
-            title="Loss at the compute optimum",
-            meaning="The best loss this compute can buy, with the optimal split of N and D.",
-            formula=f"L(N_opt, D_opt), L = {loss_formula}",
-            substituted=(
-                f"L({format_count(n_opt)}, {format_count(d_opt)}) = {l_opt:.4f} "
-                f"(this run: {predicted:.4f})"
+            "compute_optimal_params": Explanation(
+                title="Compute-optimal parameters",
+                meaning="The model size that reaches the lowest loss for this run's compute.",
+                formula=opt_formula,
+                substituted=f"C = {format_flops(c)} → N_opt = {format_count(n_opt)}",
+                source=opt_source,
             ),
-            source=src,
-        ),
-        "extra_compute_fraction": Explanation(
-            title="Extra compute versus compute-optimal",
-            meaning=(
-                "How much more compute this run spends than the compute-optimal run reaching the "
-                "same loss. Smaller models trained longer pay this once in training and save it "
-                "on every token of inference."
+            "compute_optimal_tokens": Explanation(
+                title="Compute-optimal tokens",
+                meaning="The training tokens that go with the compute-optimal size at this compute.",
+                formula="D_opt = C / (6·N_opt)",
+                substituted=f"{format_flops(c)} / (6 · {format_count(n_opt)}) = {format_count(d_opt)}",
+                source=opt_source,
             ),
-            formula="6·N·D / C_opt(L) − 1, where L_opt(C_opt) = L(N, D)",
-            substituted=(
-                "unreachable"
-                if extra is None
-                else f"{format_flops(c)} / {format_flops(c_same_loss)} − 1 = {_pct(extra)}"
+            "tokens_per_param": Explanation(
+                title="Tokens per parameter",
+                meaning="How long this model is trained relative to its size. Compute-optimal training "
+                "is about 20 tokens per parameter; models meant for cheap inference are trained far longer.",
+                formula="D / N",
+                substituted=f"{format_count(d)} / {format_count(n)} = {d / n:,.1f}",
+                source="Hoffmann et al. 2022 (Chinchilla), Table 3: ~20 tokens per parameter at the optimum",
             ),
-            source=(
-                "de Vries 2023, 'Go smol or go home'; Sardana et al. 2023, "
-                f"'Beyond Chinchilla-Optimal'; law: {src}"
+            "optimal_tokens_per_param": Explanation(
+                title="Compute-optimal tokens per parameter",
+                meaning=(
+                    "The ratio the law recommends at this compute; the often-quoted 20 comes from "
+                    "Hoffmann et al.'s approaches 1 and 2 and the Epoch refit."
+                ),
+                formula="D_opt / N_opt",
+                substituted=f"{format_count(d_opt)} / {format_count(n_opt)} = {d_opt / n_opt:.3g}",
+                source=opt_source,
             ),
-        ),
-        "effective_tokens": Explanation(
-            title="Effective training tokens",
-            meaning=(
-                "Repeated tokens are worth less than fresh ones: about 4 epochs are nearly as good "
-                "as unique data, and the value of further repeats decays towards zero."
+            "loss_at_optimum": Explanation(
+                title="Loss at the compute optimum",
+                meaning="The best loss this compute can buy, with the optimal split of N and D.",
+                formula=f"L(N_opt, D_opt), L = {loss_formula}",
+                substituted=(
+                    f"L({format_count(n_opt)}, {format_count(d_opt)}) = {l_opt:.4f} "
+                    f"(this run: {predicted:.4f})"
+                ),
+                source=src,
             ),
-            formula="D' = U + U·R_D*·(1 − exp(−R_D/R_D*)), R_D = D/U − 1, R_D* = 15.4",
-            substituted=(
-                f"U = {format_count(u)}, R_D = {epochs - 1:.3g} → D' = {format_count(d_eff)}"
-                if u is not None and u < d
-                else f"no repetition: D' = D = {format_count(d)}"
+            "extra_compute_fraction": Explanation(
+                title="Extra compute versus compute-optimal",
+                meaning=(
+                    "How much more compute this run spends than the compute-optimal run reaching the "
+                    "same loss. Smaller models trained longer pay this once in training and save it "
+                    "on every token of inference."
+                ),
+                formula="6·N·D / C_opt(L) − 1, where L_opt(C_opt) = L(N, D)",
+                substituted=(
+                    "unreachable"
+                    if extra is None
+                    else f"{format_flops(c)} / {format_flops(c_same_loss)} − 1 = {_pct(extra)}"
+                ),
+                source=(
+                    "de Vries 2023, 'Go smol or go home'; Sardana et al. 2023, "
+                    f"'Beyond Chinchilla-Optimal'; law: {src}"
+                ),
             ),
-            source="Muennighoff et al. 2023, 'Scaling Data-Constrained Language Models', §3, eq. 5",
-        ),
-        "effective_params": Explanation(
-            title="Effective parameters",
-            meaning=(
-                "With repeated data, parameters beyond the compute-optimal size for the unique "
-                "data add less than fresh ones."
+            "effective_tokens": Explanation(
+                title="Effective training tokens",
+                meaning=(
+                    "Repeated tokens are worth less than fresh ones: about 4 epochs are nearly as good "
+                    "as unique data, and the value of further repeats decays towards zero."
+                ),
+                formula="D' = U + U·R_D*·(1 − exp(−R_D/R_D*)), R_D = D/U − 1, R_D* = 15.4",
+                substituted=(
+                    f"U = {format_count(u)}, R_D = {epochs - 1:.3g} → D' = {format_count(d_eff)}"
+                    if u is not None and u < d
+                    else f"no repetition: D' = D = {format_count(d)}"
+                ),
+                source="Muennighoff et al. 2023, 'Scaling Data-Constrained Language Models', §3, eq. 5",
             ),
-            formula="N' = U_N + U_N·R_N*·(1 − exp(−R_N/R_N*)), U_N = min(N, N_opt(U)), R_N* = 5.3",
-            substituted=(
-                f"N = {format_count(n)} → N' = {format_count(n_eff)}"
-                if u is not None and u < d
-                else f"no repetition: N' = N = {format_count(n)}"
+            "effective_params": Explanation(
+                title="Effective parameters",
+                meaning=(
+                    "With repeated data, parameters beyond the compute-optimal size for the unique "
+                    "data add less than fresh ones."
+                ),
+                formula="N' = U_N + U_N·R_N*·(1 − exp(−R_N/R_N*)), U_N = min(N, N_opt(U)), R_N* = 5.3",
+                substituted=(
+                    f"N = {format_count(n)} → N' = {format_count(n_eff)}"
+                    if u is not None and u < d
+                    else f"no repetition: N' = N = {format_count(n)}"
+                ),
+                source="Muennighoff et al. 2023, §3, eq. 6",
             ),
-            source="Muennighoff et al. 2023, §3, eq. 6",
-        ),
-    }
+        }
+        return explanations
+
     return ScalingEstimate(
         law=law.id,
         params=n,
@@ -685,5 +688,5 @@ def estimate_scaling(
         extra_compute_fraction=extra,
         effective_tokens=d_eff,
         effective_params=n_eff,
-        explanations=explanations,
+        explanations=Explanations(explain),
     )

@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from paramtui.core.units import format_duration, format_si
 from paramtui.core.errors import UserError
-from paramtui.core.explain import Explanation
+from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.targets import Target, effective_dtype, peak_flops_per_s
 
 REFERENCE_H100_COPY_BANDWIDTH = 2983809623025.6733  # measured_h100.json, environment
@@ -193,7 +193,7 @@ class SpeedEstimate(BaseModel):
     decode_bound: Bound
     price_per_hour_usd: float | None
     cost_per_million_output_tokens_usd: float | None
-    explanations: dict[str, Explanation]
+    explanations: Explanations
     # The inputs and numbers the figures above were explained from (not part of the JSON):
     # a caller can re-time the same workload on another target with `speed_timing`.
     workload: SkipValidation[SpeedWorkload] = Field(exclude=True, repr=False)
@@ -321,61 +321,64 @@ def explain_speed(target: Target, work: SpeedWorkload, timing: SpeedTiming,
     profile = work.runtime
     price = price_per_hour_usd if price_per_hour_usd is not None else target.price_per_hour_usd
     cost_per_million = price * devices / 3600 / t.decode_tokens_per_s * 1e6 if price is not None else None
-    moe_text = ""
-    if work.moe is not None:
-        moe_text = f" (MoE: {work.experts_touched:.1f} of {work.moe.num_experts} experts per layer)"
 
-    g = f"{devices}·" if devices > 1 else ""
-    explanations = {
-        "prefill_tokens_per_s": Explanation(
-            title="Prefill speed",
-            meaning="How fast the prompt is read: every prompt token in one pass, limited by arithmetic.",
-            formula="tokens / (max(FLOPs / (peak·eff), weights / (BW·eff)) + launches + all-reduce)",
-            substituted=(
-                f"{work.prefill_tokens} / {format_duration(t.prefill_s)} = {t.prefill_tokens_per_s:,.0f} tokens/s "
-                f"({format_si(work.prefill_flops, 'FLOP')} at {g}{format_si(t.peak_flops_per_s / devices, 'FLOP/s')} effective)"
+    def explain() -> dict[str, Explanation]:
+        moe_text = ""
+        if work.moe is not None:
+            moe_text = f" (MoE: {work.experts_touched:.1f} of {work.moe.num_experts} experts per layer)"
+
+        g = f"{devices}·" if devices > 1 else ""
+        explanations = {
+            "prefill_tokens_per_s": Explanation(
+                title="Prefill speed",
+                meaning="How fast the prompt is read: every prompt token in one pass, limited by arithmetic.",
+                formula="tokens / (max(FLOPs / (peak·eff), weights / (BW·eff)) + launches + all-reduce)",
+                substituted=(
+                    f"{work.prefill_tokens} / {format_duration(t.prefill_s)} = {t.prefill_tokens_per_s:,.0f} tokens/s "
+                    f"({format_si(work.prefill_flops, 'FLOP')} at {g}{format_si(t.peak_flops_per_s / devices, 'FLOP/s')} effective)"
+                ),
+                source="2·N FLOPs per token (Kaplan et al. 2020, section 2.1); causal attention 2·L·d·s² per sequence (PaLM appendix B, halved for the causal mask)",
             ),
-            source="2·N FLOPs per token (Kaplan et al. 2020, section 2.1); causal attention 2·L·d·s² per sequence (PaLM appendix B, halved for the causal mask)",
-        ),
-        "time_to_first_token_s": Explanation(
-            title="Time to first token",
-            meaning="Waiting time before the first generated token: the whole prefill.",
-            formula="prefill time",
-            substituted=f"= {format_duration(t.prefill_s)}",
-            source="roofline model, see prefill speed",
-        ),
-        "decode_tokens_per_s_per_request": Explanation(
-            title="Decode speed per request",
-            meaning=(
-                f"Tokens per second each user sees. Bound: {t.decode_bound}. Every step reads the "
-                "weights it uses and each sequence's whole KV cache."
+            "time_to_first_token_s": Explanation(
+                title="Time to first token",
+                meaning="Waiting time before the first generated token: the whole prefill.",
+                formula="prefill time",
+                substituted=f"= {format_duration(t.prefill_s)}",
+                source="roofline model, see prefill speed",
             ),
-            formula="1 / (max(bytes / (BW·eff), FLOPs / (peak·eff)) + layers·kernels·overhead + all-reduce)",
-            substituted=(
-                f"bytes {format_si(work.step_bytes, 'B')}{moe_text} / {format_si(t.bandwidth_bytes_per_s, 'B/s')} = "
-                f"{format_duration(t.memory_s)}; "
-                f"FLOPs {format_si(work.step_flops)} / {format_si(t.peak_flops_per_s, 'FLOP/s')} = {format_duration(t.compute_s)}; "
-                f"launches {t.launches}·{profile.per_kernel_overhead_s * 1e6:g} µs = {format_duration(t.overhead_s)} "
-                f"→ step {format_duration(t.step_s)} = {t.decode_tokens_per_s_per_request:.1f} tokens/s"
+            "decode_tokens_per_s_per_request": Explanation(
+                title="Decode speed per request",
+                meaning=(
+                    f"Tokens per second each user sees. Bound: {t.decode_bound}. Every step reads the "
+                    "weights it uses and each sequence's whole KV cache."
+                ),
+                formula="1 / (max(bytes / (BW·eff), FLOPs / (peak·eff)) + layers·kernels·overhead + all-reduce)",
+                substituted=(
+                    f"bytes {format_si(work.step_bytes, 'B')}{moe_text} / {format_si(t.bandwidth_bytes_per_s, 'B/s')} = "
+                    f"{format_duration(t.memory_s)}; "
+                    f"FLOPs {format_si(work.step_flops)} / {format_si(t.peak_flops_per_s, 'FLOP/s')} = {format_duration(t.compute_s)}; "
+                    f"launches {t.launches}·{profile.per_kernel_overhead_s * 1e6:g} µs = {format_duration(t.overhead_s)} "
+                    f"→ step {format_duration(t.step_s)} = {t.decode_tokens_per_s_per_request:.1f} tokens/s"
+                ),
+                source=f"roofline (Williams et al. 2009); runtime '{profile.name}': {profile.source}",
             ),
-            source=f"roofline (Williams et al. 2009); runtime '{profile.name}': {profile.source}",
-        ),
-        "decode_tokens_per_s": Explanation(
-            title="Decode throughput",
-            meaning="Tokens per second over the whole batch: one token per sequence per step.",
-            formula="batch / step time",
-            substituted=f"{work.batch} / {format_duration(t.step_s)} = {t.decode_tokens_per_s:,.1f} tokens/s",
-            source="roofline model, see decode speed per request",
-        ),
-    }
-    if cost_per_million is not None:
-        explanations["cost_per_million_output_tokens_usd"] = Explanation(
-            title="Cost per million output tokens",
-            meaning="Rental cost of the devices for the time it takes to generate a million tokens at this batch.",
-            formula="price/h · devices / 3600 / (tokens/s) · 1e6",
-            substituted=f"${price:.2f} · {devices} / 3600 / {t.decode_tokens_per_s:,.1f} · 1e6 = ${cost_per_million:,.2f}",
-            source=target.price_source if price_per_hour_usd is None else "price given by the user",
-        )
+            "decode_tokens_per_s": Explanation(
+                title="Decode throughput",
+                meaning="Tokens per second over the whole batch: one token per sequence per step.",
+                formula="batch / step time",
+                substituted=f"{work.batch} / {format_duration(t.step_s)} = {t.decode_tokens_per_s:,.1f} tokens/s",
+                source="roofline model, see decode speed per request",
+            ),
+        }
+        if cost_per_million is not None:
+            explanations["cost_per_million_output_tokens_usd"] = Explanation(
+                title="Cost per million output tokens",
+                meaning="Rental cost of the devices for the time it takes to generate a million tokens at this batch.",
+                formula="price/h · devices / 3600 / (tokens/s) · 1e6",
+                substituted=f"${price:.2f} · {devices} / 3600 / {t.decode_tokens_per_s:,.1f} · 1e6 = ${cost_per_million:,.2f}",
+                source=target.price_source if price_per_hour_usd is None else "price given by the user",
+            )
+        return explanations
 
     return SpeedEstimate(
         target_id=target.id,
@@ -398,7 +401,7 @@ def explain_speed(target: Target, work: SpeedWorkload, timing: SpeedTiming,
         decode_bound=t.decode_bound,
         price_per_hour_usd=price,
         cost_per_million_output_tokens_usd=cost_per_million,
-        explanations=explanations,
+        explanations=Explanations(explain),
         workload=work,
         timing=t,
     )
