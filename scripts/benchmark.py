@@ -179,11 +179,12 @@ def run_pilot(body, size=(80, 24)):
 
 
 def _clear_estimate_cache() -> None:
-    from paramtui.core import estimate as estimate_mod
+    """Forget every per-scenario result (estimates and their serving halves), so the next
+    computation is cold; parsed catalogs and the catalog models' counts stay, as they do
+    in the app once a model has been shown."""
+    from paramtui.core.estimate import clear_caches
 
-    cached = getattr(estimate_mod, "_cached_estimate", None)
-    if cached is not None and hasattr(cached, "cache_clear"):
-        cached.cache_clear()
+    clear_caches()
 
 
 async def time_key(app, pilot, key: str, done, timeout: float = 5.0) -> float:

@@ -10,6 +10,7 @@ Unknown keys are errors, never silently ignored.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -150,6 +151,6 @@ class Architecture(BaseModel):
             and (layer + 1) % self.decoder_sparse_step == 0
         )
 
-    @property
+    @cached_property
     def num_moe_layers(self) -> int:
         return sum(self.is_moe_layer(i) for i in range(self.num_hidden_layers))

@@ -3,10 +3,10 @@ it does not fit (DESIGN.md, TUI 4 "Deploy"; issue 6).
 
 - The matrix cell (`deploy_cell`, `deploy_matrix`) is the estimate's own verdict for the
   scenario moved to that target: `memory.fits`, `memory.use_fraction` and
-  `speed.decode_tokens_per_s` of `estimate(scenario with target=…)`. Inference memory does not
-  depend on the target, so it is computed once per scenario and compared with each
-  target's usable memory; the decode speed is taken from the estimate only where the model
-  fits or can be offloaded (a cell that cannot run has no speed).
+  `speed.decode_tokens_per_s` of `estimate(scenario with target=…)`, and an error where that
+  estimate would fail. It is computed from the estimate's target-independent half,
+  `estimate.serving` (inference memory and the speed workload, once per scenario), set
+  against each target's usable memory and timed on it; a cell that cannot run has no speed.
 - `deploy_detail` adds the largest context and batch that fit (solved exactly on the integer
   with `memory.inference_memory`, which counts the KV cache with `memory.kv_cache_bytes`),
   the highest precision that fits, and the two ways of running a model larger than the
@@ -36,17 +36,15 @@ card's is the whole PC (more cards share it), a datacenter GPU's is its share of
 reference server and a node's is the node's host (`host_memory_for`). The user's own host
 RAM replaces it in `deploy_detail`.
 
-Speed: a matrix cell runs the numbers only (`speed.speed_timing` on the estimate's own
+Speed: a matrix cell runs the numbers only (`speed.decode_step_s` on the serving estimate's
 `speed.SpeedWorkload`, the offload placements and rates of `_layer_placement`,
-`_layer_speed`, `_expert_speed`); the detail's `layer_offload` / `expert_offload` call the
+`_layer_cpu_rate`, `_expert_speed`); the detail's `layer_offload` / `expert_offload` call the
 same functions and then explain their numbers, so cell and detail cannot disagree.
 """
 
 from __future__ import annotations
 
 import gc
-import math
-from fractions import Fraction
 from typing import Iterable, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -54,10 +52,10 @@ from pydantic import BaseModel, ConfigDict
 from paramtui.core import memory as memory_mod
 from paramtui.core import speed as speed_mod
 from paramtui.core.errors import UserError
-from paramtui.core.estimate import Estimate, default_kv_precision, estimate
+from paramtui.core.estimate import Estimate, Serving, check_parallel_split, default_kv_precision, estimate, serving
 from paramtui.core.estimate import routed_expert_params as routed_expert_total
 from paramtui.core.explain import Explanation
-from paramtui.core.precision import PRECISION_IDS, get_precision
+from paramtui.core.precision import PRECISION_IDS, bytes_for_bits, get_precision
 from paramtui.core.scenario import Scenario
 from paramtui.core.targets import Target
 from paramtui.core.units import format_bytes, format_count, format_rate
@@ -167,13 +165,8 @@ def _memory_total(est: Estimate, *, precision=None, batch: int | None = None, co
     return memory_mod.inference_memory(
         est.architecture, est.params, prec, kvp,
         batch=s.inference.batch if batch is None else batch,
-        context=_context(est) if context is None else context,
+        context=est.serving.context if context is None else context,
     ).total_bytes
-
-
-def _context(est: Estimate) -> int:
-    """The context the estimate used (the scenario's, or the default capped at the model's)."""
-    return est.values["scenario.context"]
 
 
 def _devices(scenario: Scenario, target: Target) -> int:
@@ -185,16 +178,18 @@ def _on_target(scenario: Scenario, target: Target) -> Scenario:
 
 
 class _ScenarioPrep:
-    """What every cell of one scenario's row shares: its estimate (memory is the same on every
-    target), its speed workload (`speed.speed_timing` times it per target) and, worked out
-    only when a cell needs an offload, its offload sizes."""
+    """What every cell of one scenario's row shares: its serving estimate (memory is the same
+    on every target), its speed workload (`speed.speed_timing` times it per target) and,
+    worked out only when a cell needs an offload, its offload sizes."""
 
-    __slots__ = ("base", "work", "required", "_shape")
+    __slots__ = ("scenario", "base", "work", "required", "split", "_shape")
 
-    def __init__(self, base: Estimate) -> None:
+    def __init__(self, scenario: Scenario, base: Serving) -> None:
+        self.scenario = scenario
         self.base = base
-        self.work: speed_mod.SpeedWorkload = base.speed.workload
+        self.work: speed_mod.SpeedWorkload = base.workload
         self.required: int = base.inference.total_bytes
+        self.split = scenario.training.tensor_parallel * scenario.training.pipeline_parallel
         self._shape: _OffloadShape | None = None
 
     @property
@@ -204,25 +199,30 @@ class _ScenarioPrep:
         return self._shape
 
 
-def deploy_cell(scenario: Scenario, target: Target, base: Estimate | None = None) -> DeployCell:
+def deploy_cell(scenario: Scenario, target: Target, base: Serving | None = None) -> DeployCell:
     """The matrix cell for `scenario` moved to `target`.
 
-    `base` is the scenario's estimate on any target (its inference memory is the same on all
-    of them); passing it saves recomputing it for every target.
+    `base` is the scenario's `estimate.serving` (the same on every target); by default it is
+    worked out (or found cached) here.
     """
-    base = base if base is not None else estimate(_on_target(scenario, target))
-    return _cell(scenario, target, _ScenarioPrep(base))
+    return _cell(target, _ScenarioPrep(scenario, base if base is not None else serving(scenario)))
 
 
-def _cell(scenario: Scenario, target: Target, prep: _ScenarioPrep) -> DeployCell:
-    """The cell from numbers only: the estimate's memory total against this target, the
-    estimate's own speed workload timed on it, and the offload splits' numbers (no text)."""
+def _cell(target: Target, prep: _ScenarioPrep) -> DeployCell:
+    """The cell from numbers only: the serving estimate's memory total against this target,
+    its decode speed there, and the offload splits' numbers (no text)."""
+    scenario = prep.scenario
     devices = scenario.gpus * target.devices
+    # What would make the scenario's estimate on this target fail makes the cell an error.
+    if devices % prep.split:
+        check_parallel_split(scenario, devices)
+    if devices > 1:
+        speed_mod.tensor_parallel_link(target, devices)
     required = prep.required
     usable = target.memory_bytes * target.usable_memory_fraction * devices  # = usable_memory_bytes · devices
     fraction = required / usable
     if fraction <= 1.0:
-        rate = speed_mod.speed_timing(target, prep.work, devices).decode_tokens_per_s_per_request
+        rate = 1.0 / speed_mod.decode_step_s(target, prep.work, devices)  # tokens/s each request sees
         return DeployCell(scenario.id, target.id, "fits", devices, required, usable, fraction, rate)
     runs, rate = _best_offload_rate(prep, target, devices)
     return DeployCell(scenario.id, target.id, "offload" if runs else "no", devices, required, usable, fraction,
@@ -239,7 +239,7 @@ def _best_offload_rate(prep: _ScenarioPrep, target: Target, devices: int) -> tup
     runs, best = False, None
     placement = _layer_placement(shape, target, devices, host_capacity)
     if placement.fits:
-        runs, best = True, _layer_speed(shape, placement, target, devices, host_bw).cpu_rate
+        runs, best = True, _layer_cpu_rate(shape, placement, target, devices, host_bw)[2]
     if shape.expert_bytes and _expert_fits(shape, target, devices, host_capacity):
         rate = _expert_speed(shape, target, devices, host_bw)[1]
         if not runs or (rate or 0.0) > (best or 0.0):
@@ -248,10 +248,12 @@ def _best_offload_rate(prep: _ScenarioPrep, target: Target, devices: int) -> tup
     return runs, best
 
 
-# Rows of unchanged scenarios are reused between repaints: `estimate` returns the same
-# object for equal scenarios, so (that object, gpus) identifies a row's inputs exactly, and
-# a target object its column.
-_ROW_CACHE: dict[tuple[int, int], tuple[Estimate, str, dict[str, tuple[Target, DeployCell]]]] = {}
+# Rows of unchanged scenarios are reused between repaints: `serving` returns the same
+# object for equal inputs, so (that object, gpus, tensor × pipeline split) identifies a
+# row's inputs exactly. Cells are kept by target id while the target objects stay the same
+# (`_COLUMNS`); a target that changes (user targets re-read) empties the cache.
+_ROW_CACHE: dict[tuple[int, int, int], tuple[Serving, str, dict[str, DeployCell]]] = {}
+_COLUMNS: dict[str, Target] = {}
 _ROW_CACHE_LIMIT = 2_000
 
 
@@ -274,21 +276,23 @@ def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> d
 
 
 def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> dict[tuple[str, str], DeployCell | UserError]:
+    for target in targets:
+        known = _COLUMNS.get(target.id)
+        if known is not target:
+            if known is not None:
+                _ROW_CACHE.clear()  # the same id is another target now: cells made for the old one are stale
+            _COLUMNS[target.id] = target
     out: dict[tuple[str, str], DeployCell | UserError] = {}
     for scenario in scenarios:
         sid = scenario.id
         try:
-            base = estimate(scenario)
-        except UserError:
-            base = None  # e.g. too many devices for its own target: other targets may still work
-        if base is None:
+            base = serving(scenario)
+        except UserError as error:  # e.g. an unknown model: the same on every target
             for target in targets:
-                try:
-                    out[(sid, target.id)] = deploy_cell(scenario, target, None)
-                except UserError as error:
-                    out[(sid, target.id)] = error
+                out[(sid, target.id)] = error
             continue
-        key = (id(base), scenario.gpus)
+        training = scenario.training
+        key = (id(base), scenario.gpus, training.tensor_parallel * training.pipeline_parallel)
         hit = _ROW_CACHE.get(key)
         if hit is not None and hit[0] is base and hit[1] == sid:
             row = hit[2]
@@ -300,18 +304,14 @@ def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> dict[tuple[
         prep = None
         for target in targets:
             tid = target.id
-            cached = row.get(tid)
-            if cached is not None and cached[0] is target:
-                out[(sid, tid)] = cached[1]
-                continue
-            if prep is None:
-                prep = _ScenarioPrep(base)
-            try:
-                cell = _cell(scenario, target, prep)
-            except UserError as error:
-                out[(sid, tid)] = error
-                continue
-            row[tid] = (target, cell)
+            cell = row.get(tid)
+            if cell is None:
+                if prep is None:
+                    prep = _ScenarioPrep(scenario, base)
+                try:
+                    cell = row[tid] = _cell(target, prep)
+                except UserError as error:
+                    cell = error
             out[(sid, tid)] = cell
     return out
 
@@ -361,25 +361,15 @@ def best_precision(est: Estimate, usable_bytes: float) -> str | None:
 # -------------------------------------------------------------------------- offload
 
 
-# Bits per weight by (precision, part): Precision.part_bits parses the figure exactly (a
-# Fraction from its decimal repr), which costs more than the rest of a matrix cell.
-_PART_BITS: dict[tuple, Fraction] = {}
-
-
 def _bytes_at(count: int, precision, part: str | None = None) -> int:
     """Bytes of `count` weights of one part (None: the quantised body) at the precision's bits
-    for it: ⌈count · bits / 8⌉, the exact arithmetic of `precision.weights_bytes`."""
+    for it: the arithmetic of `precision.weights_bytes`."""
     if not count:
         return 0
-    key = (precision.id, precision.bits_per_weight, precision.high_precision_parts, precision.other_part_bits, part)
-    bits = _PART_BITS.get(key)
-    if bits is None:
-        # A part the format does not list (here "body") runs at the format's own bits.
-        bits = _PART_BITS[key] = precision.part_bits(part if part is not None else "body")
-    return math.ceil(bits * count / 8)
+    return bytes_for_bits((count, precision.exact_bits if part is None else precision.part_bits(part)))
 
 
-def _layers(est: Estimate) -> int:
+def _layers(est: Estimate | Serving) -> int:
     arch = est.architecture
     return arch.num_hidden_layers + (arch.num_decoder_layers or arch.num_hidden_layers if arch.is_encoder_decoder else 0)
 
@@ -434,10 +424,10 @@ class _OffloadShape(NamedTuple):
     expert_device_work: speed_mod.SpeedWorkload | None
 
 
-def _offload_shape(est: Estimate) -> _OffloadShape:
+def _offload_shape(est: Serving) -> _OffloadShape:
     arch = est.architecture
     inf = est.inference
-    work: speed_mod.SpeedWorkload = est.speed.workload
+    work: speed_mod.SpeedWorkload = est.workload
     layers = _layers(est)
     embedding = _bytes_at(est.params.embedding, est.precision, "embedding")
     head = _bytes_at(est.params.head, est.precision, "head")
@@ -455,12 +445,9 @@ def _offload_shape(est: Estimate) -> _OffloadShape:
     expert_device_weights = inf.weights_bytes - expert_bytes
     expert_device_work = None
     if routed_total:
-        expert_device_work = speed_mod.speed_workload(
-            active_params=max(est.params.active - routed_active, 1.0), weight_bytes=expert_device_weights,
-            kv_bytes_per_token=work.kv_bytes_per_token, num_layers=layers, hidden_size=work.hidden_size,
-            attention_dim=work.attention_dim, compute_dtype=work.compute_dtype, batch=work.batch,
-            context=work.context, runtime=work.runtime, activation_bytes=work.activation_bytes,
-            bandwidth_efficiency=work.bandwidth_efficiency, compute_efficiency=work.compute_efficiency)
+        expert_device_work = speed_mod.part_of_workload(
+            work, active_params=max(est.params.active - routed_active, 1.0), weight_bytes=expert_device_weights,
+            kv_bytes_per_token=work.kv_bytes_per_token, num_layers=layers, moe=None)
     return _OffloadShape(
         work=work, layers=layers, embedding=embedding, head=head, layer_weights=layer_weights,
         layer_kv=layer_kv, fixed=fixed, layer_read=layer_read,
@@ -516,28 +503,12 @@ class _LayerSpeed(NamedTuple):
 def _layer_speed(shape: _OffloadShape, p: _LayerPlacement, target: Target, devices: int,
                  host_bw: float | None) -> _LayerSpeed:
     """Decode being memory-bound at small batch: device step (the speed roofline on the
-    device's layers) + host bytes / (host bandwidth · efficiency)."""
+    device's layers) + host bytes / (host bandwidth · efficiency); and the alternative that
+    streams the host layers over the host link."""
     work = shape.work
-    g = p.gpu_layers
-    head = 0 if p.head_on_gpu else shape.head
-    device_s = 0.0
-    if g >= 1:
-        moe = None
-        if shape.expert_bytes:
-            moe = speed_mod.MoeShape(num_experts=shape.num_experts, experts_per_token=shape.experts_per_token,
-                                     routed_expert_bytes=shape.expert_bytes * g / shape.layers)
-        device_work = speed_mod.speed_workload(
-            active_params=max(work.active_params * g / shape.layers, 1.0),
-            weight_bytes=g * shape.layer_weights + (shape.head if p.head_on_gpu else 0),
-            kv_bytes_per_token=work.kv_bytes_per_token * g / shape.layers, num_layers=g,
-            hidden_size=work.hidden_size, attention_dim=work.attention_dim, compute_dtype=work.compute_dtype,
-            batch=work.batch, context=work.context, runtime=work.runtime, moe=moe,
-            activation_bytes=work.activation_bytes, bandwidth_efficiency=work.bandwidth_efficiency,
-            compute_efficiency=work.compute_efficiency)
-        device_s = speed_mod.speed_timing(target, device_work, devices).step_s
+    device_s, host_read, cpu_rate = _layer_cpu_rate(shape, p, target, devices, host_bw)
     bw_eff = work.bandwidth_efficiency
-    host_read = p.cpu_layers * shape.layer_read + head
-    cpu_rate = 1.0 / (device_s + host_read / (host_bw * bw_eff)) if host_bw is not None else None
+    head = 0 if p.head_on_gpu else shape.head
     # Streaming moves every host-resident weight byte (all experts, not only the active
     # ones: the GPU cannot know the routing before the layer runs) over each device's link.
     streamed_bytes = p.cpu_layers * shape.layer_weights + head
@@ -548,6 +519,27 @@ def _layer_speed(shape: _OffloadShape, p: _LayerPlacement, target: Target, devic
         streamed = 1.0 / (device_s + p.cpu_layers * shape.layer_kv / (target.bandwidth_bytes_per_s * devices * bw_eff)
                           + streamed_bytes / (link_bw * bw_eff))
     return _LayerSpeed(device_s, host_read, host_bw, cpu_rate, streamed_bytes, link_bw, streamed)
+
+
+def _layer_cpu_rate(shape: _OffloadShape, p: _LayerPlacement, target: Target, devices: int,
+                    host_bw: float | None) -> tuple[float, float, float | None]:
+    """(device step, bytes the CPU reads per step, tok/s with the CPU computing its layers):
+    the part of `_layer_speed` a matrix cell needs."""
+    work = shape.work
+    g = p.gpu_layers
+    device_s = 0.0
+    if g >= 1:
+        moe = None
+        if shape.expert_bytes:
+            moe = speed_mod.MoeShape(shape.num_experts, shape.experts_per_token, shape.expert_bytes * g / shape.layers)
+        device_work = speed_mod.part_of_workload(
+            work, active_params=max(work.active_params * g / shape.layers, 1.0),
+            weight_bytes=g * shape.layer_weights + (shape.head if p.head_on_gpu else 0),
+            kv_bytes_per_token=work.kv_bytes_per_token * g / shape.layers, num_layers=g, moe=moe)
+        device_s = speed_mod.decode_step_s(target, device_work, devices)
+    host_read = p.cpu_layers * shape.layer_read + (0 if p.head_on_gpu else shape.head)
+    cpu_rate = 1.0 / (device_s + host_read / (host_bw * work.bandwidth_efficiency)) if host_bw is not None else None
+    return device_s, host_read, cpu_rate
 
 
 def layer_offload(est: Estimate, target: Target, *, devices: int | None = None,
@@ -563,7 +555,7 @@ def layer_offload(est: Estimate, target: Target, *, devices: int | None = None,
     if target.unified_memory:
         return None
     devices = devices if devices is not None else _devices(est.scenario, target)
-    shape = _offload_shape(est)
+    shape = _offload_shape(est.serving)
     p = _layer_placement(shape, target, devices, host_memory_for(target, devices, host_memory_bytes))
     sp = _layer_speed(shape, p, target, devices, host_bandwidth_for(target, devices, host_bandwidth_bytes_per_s))
     bw_eff = shape.work.bandwidth_efficiency
@@ -632,7 +624,7 @@ def _host_source(target: Target, override: float | None) -> str:
     return f" (typical host assumed for {target.id}; see its notes)"
 
 
-def routed_expert_params(est: Estimate) -> tuple[int, int]:
+def routed_expert_params(est: Estimate | Serving) -> tuple[int, int]:
     """(all routed-expert parameters, those one token is routed to): the estimate's count of
     routed experts (`estimate.routed_expert_params`) and its k/E share."""
     arch = est.architecture
@@ -651,7 +643,7 @@ def _expert_speed(shape: _OffloadShape, target: Target, devices: int,
                   host_bw: float | None) -> tuple[float, float | None]:
     """(device step, tok/s): the speed roofline on what stays on the device, then the CPU
     reading the routed experts the batch touches from host RAM."""
-    device_s = speed_mod.speed_timing(target, shape.expert_device_work, devices).step_s
+    device_s = speed_mod.decode_step_s(target, shape.expert_device_work, devices)
     if host_bw is None:
         return device_s, None
     return device_s, 1.0 / (device_s + shape.expert_host_read / (host_bw * shape.work.bandwidth_efficiency))
@@ -666,7 +658,7 @@ def expert_offload(est: Estimate, target: Target, *, devices: int | None = None,
     """
     if target.unified_memory:
         return None
-    shape = _offload_shape(est)
+    shape = _offload_shape(est.serving)
     if shape.routed_total == 0:
         return None
     devices = devices if devices is not None else _devices(est.scenario, target)
@@ -735,7 +727,7 @@ def deploy_detail(scenario: Scenario, target: Target, *, host_memory_bytes: floa
     `host_memory_bytes` / `host_bandwidth_bytes_per_s`: the user's whole host instead of the
     target's typical one (the cell's offload verdict then follows them)."""
     est = estimate(_on_target(scenario, target))
-    cell = deploy_cell(scenario, target, est)
+    cell = deploy_cell(scenario, target, est.serving)
     usable = cell.usable_bytes
     ctx = max_context(est, usable)
     batch = max_batch(est, usable)
@@ -762,7 +754,7 @@ def deploy_detail(scenario: Scenario, target: Target, *, host_memory_bytes: floa
         ),
         "max_batch": Explanation(
             title="Largest batch that fits",
-            meaning=f"The most concurrent sequences of {_context(est):,} tokens that fit.",
+            meaning=f"The most concurrent sequences of {est.serving.context:,} tokens that fit.",
             formula="max b with weights + KV(b) + activations(b) + overhead ≤ usable",
             substituted=f"b = {batch:,} (usable {format_bytes(usable)})",
             source="memory.inference_memory / memory.kv_cache_bytes, solved exactly on the integer",

@@ -9,7 +9,7 @@ each was computed, under the same key.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -45,6 +45,7 @@ class Estimate(BaseModel):
     kv_precision: Precision
     target: Target
     devices: int  # total devices: scenario.gpus × the target's devices per unit
+    serving: Any  # Serving: the target-independent half these figures are built on
     inference: Any  # memory.InferenceMemory
     training: Any  # memory.TrainingMemory
     compute: Any  # compute.TrainingCompute
@@ -98,6 +99,66 @@ def estimate(scenario: Scenario) -> Estimate:
     return _cached_estimate(scenario.model_dump_json())
 
 
+class Serving(NamedTuple):
+    """What serving one scenario's model takes on any target: the model, its formats, the
+    inference memory and the speed workload. Nothing here depends on the target, the device
+    count, training or scaling, so the Deploy matrix computes it once per scenario and sets it
+    against every target; `estimate` builds on the same object."""
+
+    model: ResolvedModel
+    precision: Precision
+    kv_precision: Precision
+    context: int  # tokens per sequence (`resolved_context`)
+    inference: memory_mod.InferenceMemory
+    workload: speed_mod.SpeedWorkload
+
+    @property
+    def architecture(self) -> Architecture:
+        return self.model.architecture
+
+    @property
+    def params(self) -> ParamCount:
+        return self.model.params
+
+
+_SERVING: dict[tuple, Serving] = {}
+_SERVING_LIMIT = 4096
+
+
+def serving(s: Scenario) -> Serving:
+    """The serving half of `s`'s estimate (cached by the fields it depends on)."""
+    model_key = s.model if s.model is not None else s.params if s.params is not None else (
+        s.name, s.architecture.model_dump_json())  # an architecture's model takes the scenario's name
+    key = (model_key, s.precision, s.kv_precision, s.inference)
+    hit = _SERVING.get(key)
+    if hit is None:
+        if len(_SERVING) >= _SERVING_LIMIT:
+            _SERVING.clear()
+        hit = _SERVING[key] = _serving(s)
+    return hit
+
+
+def clear_caches() -> None:
+    """Forget every cached estimate (benchmarks measure the cold path with it)."""
+    _cached_estimate.cache_clear()
+    _SERVING.clear()
+
+
+def _serving(s: Scenario) -> Serving:
+    model = resolve_model(s)
+    arch = model.architecture
+    precision = get_precision(s.precision)
+    kv_precision = get_kv_precision(s.kv_precision or default_kv_precision(precision))
+    context = resolved_context(s, model)
+    if context > arch.max_position_embeddings and arch.position_embedding_type == "learned":
+        raise UserError(f"{model.name} reads at most {arch.max_position_embeddings:,} tokens "
+                        f"(it has learned positions); context {context:,} is too long")
+    inference = memory_mod.inference_memory(arch, model.params, precision, kv_precision,
+                                            batch=s.inference.batch, context=context)
+    work = speed_workload_for(arch, model.params, precision, inference, s, context)
+    return Serving(model, precision, kv_precision, context, inference, work)
+
+
 def resolved_context(s: Scenario, model: ResolvedModel) -> int:
     """The scenario's context, or by default 4096 tokens capped at what the model can read."""
     if s.inference.context is not None:
@@ -137,23 +198,26 @@ def speed_workload_for(arch, params, precision, inference, s: Scenario, context:
         activation_bytes=4 if precision.compute_dtype == "fp32" else 2)
 
 
-def _compute(s: Scenario) -> Estimate:
-    model = resolve_model(s)
-    arch, params = model.architecture, model.params
-    precision = get_precision(s.precision)
-    kv_precision = get_kv_precision(s.kv_precision or default_kv_precision(precision))
-    target = get_target(s.target)
-    devices = s.gpus * target.devices
-    batch, context = s.inference.batch, resolved_context(s, model)
-    if context > arch.max_position_embeddings and arch.position_embedding_type == "learned":
-        raise UserError(f"{model.name} reads at most {arch.max_position_embeddings:,} tokens "
-                        f"(it has learned positions); context {context:,} is too long")
-
-    inference = memory_mod.inference_memory(arch, params, precision, kv_precision, batch=batch, context=context)
-    t = s.training
-    tp, pp = t.tensor_parallel, t.pipeline_parallel
+def check_parallel_split(s: Scenario, devices: int) -> None:
+    """Training splits the devices into tensor × pipeline parallel groups, data parallel
+    over the rest (Narayanan et al. 2021, section 2), so tp · pp must divide them."""
+    tp, pp = s.training.tensor_parallel, s.training.pipeline_parallel
     if devices % (tp * pp):
         raise UserError(f"{devices} devices cannot be split into tensor parallel {tp} × pipeline parallel {pp}")
+
+
+def _compute(s: Scenario) -> Estimate:
+    serve = serving(s)
+    model, inference = serve.model, serve.inference
+    arch, params = model.architecture, model.params
+    precision, kv_precision = serve.precision, serve.kv_precision
+    target = get_target(s.target)
+    devices = s.gpus * target.devices
+    batch, context = s.inference.batch, serve.context
+
+    check_parallel_split(s, devices)
+    t = s.training
+    tp, pp = t.tensor_parallel, t.pipeline_parallel
     setup = memory_mod.TrainingSetup(
         regime=t.regime, optimizer=t.optimizer, recompute=t.recompute, flash_attention=t.flash_attention,
         zero=t.zero, data_parallel=devices // (tp * pp), tensor_parallel=tp, pipeline_parallel=pp,
@@ -171,8 +235,7 @@ def _compute(s: Scenario) -> Estimate:
             seq_len=t.seq_len or context),
         recompute=t.recompute, price_per_hour_usd=s.price_per_hour_usd)
 
-    speed = speed_mod.speed_of(target, speed_workload_for(arch, params, precision, inference, s, context), devices,
-                               price_per_hour_usd=s.price_per_hour_usd)
+    speed = speed_mod.speed_of(target, serve.workload, devices, price_per_hour_usd=s.price_per_hour_usd)
 
     law = s.scaling.law or scaling_mod.DEFAULT_LAW
     scaling = scaling_mod.estimate_scaling(params.total, tokens, law, s.scaling.unique_tokens)
@@ -305,5 +368,6 @@ def _compute(s: Scenario) -> Estimate:
     return Estimate(
         scenario=s, model_name=model.name, architecture=arch, nominal_architecture=model.nominal_architecture,
         params=params, precision=precision, kv_precision=kv_precision, target=target, devices=devices,
+        serving=serve,
         inference=inference, training=training, compute=compute, speed=speed, scaling=scaling,
         fits=fits, memory_use_fraction=use_fraction, values=values, explanations=Explanations(explain))

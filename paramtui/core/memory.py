@@ -23,6 +23,7 @@ from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.precision import (
     ParamCountLike,
     Precision,
+    bytes_for_bits,
     get_kv_precision,
     get_precision,
     weights_bytes,
@@ -80,7 +81,7 @@ def _kv_cache(
     """The KV cache in bytes (see `kv_cache_bytes`; `_explain_kv_cache` says it in words)."""
     if not arch.is_decoder and not arch.is_encoder_decoder:
         return 0
-    bits = Fraction(repr(kv.bits_per_weight))
+    bits = kv.exact_bits
     cached = sum(_cached_tokens_per_layer(arch, tokens))
     if arch.uses_mla:
         # MLA caches one compressed latent c_KV (kv_lora_rank) plus the shared decoupled RoPE
@@ -89,15 +90,14 @@ def _kv_cache(
         width = (arch.kv_lora_rank or 0) + (arch.qk_rope_head_dim or 0)
     else:
         width = 2 * arch.kv_heads * arch.resolved_head_dim
-    total = Fraction(width) * bits / 8 * cached * batch
+    elements = width * cached * batch
     if arch.is_encoder_decoder:
         # Cross-attention K/V over the encoder output are computed once and cached for every
         # decoder layer (transformers EncoderDecoderCache). Assumption: the encoder input is
         # `encoder_tokens` long, by default as long as the context.
         enc = tokens if encoder_tokens is None else encoder_tokens
-        cross = Fraction(2 * arch.kv_heads * arch.resolved_head_dim) * bits / 8 * _decoder_layers(arch) * enc
-        total += cross * batch
-    return int(-(-total // 1))
+        elements += 2 * arch.kv_heads * arch.resolved_head_dim * _decoder_layers(arch) * enc * batch
+    return bytes_for_bits((elements, bits))
 
 
 def _explain_kv_cache(
@@ -266,14 +266,13 @@ def _prefill_workspace(
     q_w, kv_w, o_w = _attention_widths(arch)
     gated = 3 if arch.gated_mlp else 2
     mlp_peak = 0
-    for i in range(arch.num_hidden_layers):
-        if _is_moe_layer(arch, i):
-            moe_i = arch.moe_intermediate_size or arch.intermediate_size
-            width = (arch.num_experts_per_tok * gated * moe_i + gated * _shared_expert_width(arch)
-                     + h + 2 * arch.num_local_experts)
-        else:
-            width = gated * arch.intermediate_size
-        mlp_peak = max(mlp_peak, width)
+    moe_layers = arch.num_moe_layers
+    if moe_layers:
+        moe_i = arch.moe_intermediate_size or arch.intermediate_size
+        mlp_peak = (arch.num_experts_per_tok * gated * moe_i + gated * _shared_expert_width(arch)
+                    + h + 2 * arch.num_local_experts)
+    if moe_layers < arch.num_hidden_layers:  # some layers have a dense MLP
+        mlp_peak = max(mlp_peak, gated * arch.intermediate_size)
     mlp_phase = 4 * h + mlp_peak
     attn_phase = 3 * h + 2 * q_w + kv_w + kv_w // 2 + o_w
     per_token = (max(mlp_phase, attn_phase) + 2 * _rope_dim(arch)) * act_bytes

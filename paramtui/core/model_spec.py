@@ -87,17 +87,23 @@ def _scaled_count(arch: Architecture, total: int) -> ParamCount:
     return ParamCount(total=total, active=total, **parts, explanations=Explanations(explain))
 
 
+@lru_cache(maxsize=1024)
+def _catalog_model(model_id: str) -> ResolvedModel:
+    """A catalog model resolved once per process (the catalog does not change while running)."""
+    from paramtui.core.catalog import get_model
+
+    entry = get_model(model_id)
+    return ResolvedModel(
+        name=entry.name, architecture=entry.architecture, params=entry.param_count,
+        nominal_architecture=False, catalog_id=entry.id, training_tokens=entry.training_tokens,
+        context_length=entry.context_length, license=entry.license,
+    )
+
+
 def resolve_model(scenario: Scenario) -> ResolvedModel:
     """The architecture and exact count for a scenario, whichever way it names its model."""
     if scenario.model is not None:
-        from paramtui.core.catalog import get_model
-
-        entry = get_model(scenario.model)
-        return ResolvedModel(
-            name=entry.name, architecture=entry.architecture, params=entry.param_count,
-            nominal_architecture=False, catalog_id=entry.id, training_tokens=entry.training_tokens,
-            context_length=entry.context_length, license=entry.license,
-        )
+        return _catalog_model(scenario.model)
     if scenario.architecture is not None:
         arch = scenario.architecture
         return ResolvedModel(

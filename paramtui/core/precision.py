@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -45,16 +46,25 @@ class Precision(BaseModel):
     def bytes_per_param(self) -> float:
         return self.bits_per_weight / 8
 
+    @property
+    def exact_bits(self) -> Fraction:
+        """`bits_per_weight` as the exact decimal it is written as (the body's bits)."""
+        return _exact(self.bits_per_weight)
+
     def part_bits(self, part: Part) -> Fraction:
         """Bits per weight the runtime spends on one part of the model with this format."""
         if part in self.high_precision_parts:
-            return Fraction(16)
+            return _SIXTEEN
         for name, bits in self.other_part_bits:
             if name == part:
                 return _exact(bits)
-        return _exact(self.bits_per_weight)
+        return self.exact_bits
 
 
+_SIXTEEN = Fraction(16)
+
+
+@lru_cache(maxsize=256)
 def _exact(bits: float) -> Fraction:
     # Through the decimal repr, so 4.8944 means 4.8944 and not its binary neighbour.
     return Fraction(repr(bits))
@@ -277,20 +287,26 @@ def weights_bytes(params: ParamCountLike | int, precision: Precision | str) -> i
     """
     prec = get_precision(precision) if isinstance(precision, str) else precision
     if isinstance(params, int):
-        total, parts = params, {}
+        total, embedding, head, norm = params, 0, 0, 0
     else:
         total = int(params.total)
-        parts = {
-            "embedding": int(getattr(params, "embedding", 0) or 0),
-            "head": int(getattr(params, "head", 0) or 0),
-            "norm": int(getattr(params, "norm", 0) or 0),
-        }
-    if total < 0 or any(v < 0 for v in parts.values()):
+        embedding, head, norm = (int(getattr(params, part, 0) or 0) for part in ("embedding", "head", "norm"))
+    if min(total, embedding, head, norm) < 0:
         raise UserError(f"parameter count must not be negative (got {total})")
-    body = total - sum(parts.values())
+    body = total - embedding - head - norm
     if body < 0:
-        raise UserError(f"parameter parts ({sum(parts.values())}) exceed the total ({total})")
-    bits = _exact(prec.bits_per_weight) * body
-    for name, count in parts.items():
-        bits += prec.part_bits(name) * count  # type: ignore[arg-type]
-    return math.ceil(bits / 8)
+        raise UserError(f"parameter parts ({embedding + head + norm}) exceed the total ({total})")
+    return bytes_for_bits((body, prec.exact_bits), (embedding, prec.part_bits("embedding")),
+                          (head, prec.part_bits("head")), (norm, prec.part_bits("norm")))
+
+
+def bytes_for_bits(*terms: tuple[int, Fraction]) -> int:
+    """⌈Σ count · bits / 8⌉ for (count, bits per element) terms, exactly, in integers over
+    the common denominator (summing Fractions costs more than the rest of an estimate)."""
+    denominator = 1
+    for _, bits in terms:
+        denominator = math.lcm(denominator, bits.denominator)
+    numerator = 0
+    for count, bits in terms:
+        numerator += count * bits.numerator * (denominator // bits.denominator)
+    return -(-numerator // (8 * denominator))

@@ -86,14 +86,13 @@ EAGER = RuntimeProfile(
 RUNTIMES: dict[str, RuntimeProfile] = {OPTIMIZED.name: OPTIMIZED, EAGER.name: EAGER}
 
 
-class MoeShape(BaseModel):
-    """What decode reads of a mixture of experts: routed experts' bytes and the routing."""
+class MoeShape(NamedTuple):
+    """What decode reads of a mixture of experts: routed experts' bytes and the routing
+    (checked by `speed_workload`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    num_experts: int = Field(gt=0)  # routed experts per MoE layer (E)
-    experts_per_token: int = Field(gt=0)  # k
-    routed_expert_bytes: float = Field(ge=0)  # all routed experts of all layers, in bytes
+    num_experts: int  # routed experts per MoE layer (E)
+    experts_per_token: int  # k, 1 ≤ k ≤ E
+    routed_expert_bytes: float  # all routed experts of all layers, in bytes (≥ 0)
 
 
 def expected_distinct_experts(num_experts: int, experts_per_token: int, tokens: int) -> float:
@@ -248,7 +247,30 @@ def speed_workload(
     prompt = prompt_tokens if prompt_tokens is not None else context
     if prompt < 1:
         raise UserError(f"prompt tokens must be at least 1, got {prompt}")
+    if moe is not None and moe.routed_expert_bytes < 0:
+        raise UserError("routed expert bytes must not be negative")
+    return _derive(active_params, weight_bytes, kv_bytes_per_token, num_layers, hidden_size, attention_dim,
+                   compute_dtype, batch, context, prompt, profile, bw_eff, c_eff, activation_bytes,
+                   input_embedding_bytes, moe)
 
+
+def part_of_workload(work: SpeedWorkload, *, active_params: float, weight_bytes: float,
+                     kv_bytes_per_token: float, num_layers: int, moe: MoeShape | None) -> SpeedWorkload:
+    """The same requests on part of the model (the device's layers of an offload split, or
+    all but the routed experts): the rest of `work` was validated when it was made, so only
+    the new part's FLOPs and bytes are worked out (the Deploy matrix does this per cell)."""
+    if active_params <= 0 or weight_bytes <= 0 or kv_bytes_per_token < 0 or num_layers < 1:
+        raise UserError("a part of a model needs parameters, weight bytes and at least one layer")
+    return _derive(active_params, weight_bytes, kv_bytes_per_token, num_layers, work.hidden_size,
+                   work.attention_dim, work.compute_dtype, work.batch, work.context, work.prompt_tokens,
+                   work.runtime, work.bandwidth_efficiency, work.compute_efficiency, work.activation_bytes,
+                   0.0, moe)
+
+
+def _derive(active_params: float, weight_bytes: float, kv_bytes_per_token: float, num_layers: int,
+            hidden_size: int, attention_dim: int, compute_dtype: str, batch: int, context: int, prompt: int,
+            profile: RuntimeProfile, bw_eff: float, c_eff: float, activation_bytes: int,
+            input_embedding_bytes: float, moe: MoeShape | None) -> SpeedWorkload:
     # Prefill: all prompt tokens of the batch in one pass; causal attention is half of
     # PaLM's 4·L·d·s² per sequence.
     prefill_tokens = batch * prompt
@@ -272,45 +294,70 @@ def speed_workload(
         step_bytes, step_flops)
 
 
+def tensor_parallel_link(target: Target, devices: int) -> float:
+    """Bytes/s of the link `devices` devices of `target` all-reduce over: the interconnect
+    (NVLink, Infinity Fabric), else the host link (PCIe). A target with neither (a phone, a
+    laptop) cannot be split across devices."""
+    link = target.interconnect.bytes_per_s if target.interconnect else target.host_link_bytes_per_s
+    if link is None:
+        raise UserError(f"target '{target.id}' has no interconnect for {devices}-way tensor parallelism")
+    return link
+
+
+def _rates(target: Target, work: SpeedWorkload, devices: int | None) -> tuple[float, float, int, float, float]:
+    """What `devices` devices of a target give one workload: effective peak FLOP/s and
+    bandwidth (all devices, × efficiency), kernel launches per pass, their host time, and
+    the all-reduce time per token (a plain tuple: the Deploy matrix asks for thousands)."""
+    if devices is None:
+        devices = target.devices
+    elif devices < 1:
+        raise UserError(f"devices must be at least 1, got {devices}")
+    layers, profile = work.num_layers, work.runtime
+    peak = peak_flops_per_s(target, work.compute_dtype) * devices * work.compute_efficiency
+    bandwidth = target.bandwidth_bytes_per_s * devices * work.bandwidth_efficiency
+    if devices > 1:
+        link = tensor_parallel_link(target, devices)
+        # Ring all-reduce of one token's activations, twice per layer (Megatron-LM section 3).
+        allreduce_per_token_s = (2 * layers * 2 * (devices - 1) / devices * work.hidden_size
+                                 * work.activation_bytes / link)
+        launches = layers * (profile.kernels_per_layer + 2)
+    else:
+        allreduce_per_token_s = 0.0
+        launches = layers * profile.kernels_per_layer
+    return peak, bandwidth, launches, launches * profile.per_kernel_overhead_s, allreduce_per_token_s
+
+
+def _decode_step(work: SpeedWorkload, peak: float, bandwidth: float, overhead_s: float,
+                 allreduce_per_token_s: float) -> tuple[float, float, float]:
+    """(memory time, compute time, step time) of one decode step: every sequence gets one token."""
+    memory_s = work.step_bytes / bandwidth
+    compute_s = work.step_flops / peak
+    return memory_s, compute_s, max(memory_s, compute_s) + overhead_s + allreduce_per_token_s * work.batch
+
+
+def decode_step_s(target: Target, work: SpeedWorkload, devices: int | None = None) -> float:
+    """One decode step's time alone (`speed_timing(...).step_s` by the same `_rates` and
+    `_decode_step`, without the rest): what a Deploy matrix cell and an offload split need."""
+    peak, bandwidth, _, overhead_s, allreduce_per_token_s = _rates(target, work, devices)
+    return _decode_step(work, peak, bandwidth, overhead_s, allreduce_per_token_s)[2]
+
+
 def speed_timing(target: Target, work: SpeedWorkload, devices: int | None = None) -> SpeedTiming:
     """The roofline of `work` on `devices` devices of `target` (tensor parallel): numbers only.
 
     Per pass: max(bytes / (BW·eff), FLOPs / (peak·eff)) + launches · per-kernel overhead +
     two ring all-reduces per layer when split over devices (see the module docstring).
     """
-    if devices is None:
-        devices = target.devices
-    elif devices < 1:
-        raise UserError(f"devices must be at least 1, got {devices}")
-    # One unpacking instead of a dozen attribute reads: the Deploy matrix calls this per cell.
-    (_, _, _, layers, hidden_size, _, compute_dtype, batch, _, _, profile, bw_eff, c_eff, activation_bytes,
-     _, _, prefill_tokens, prefill_flops, prefill_bytes, _, step_bytes, step_flops) = work
-    peak = peak_flops_per_s(target, compute_dtype) * devices * c_eff
-    bandwidth = target.bandwidth_bytes_per_s * devices * bw_eff
-    if devices > 1:
-        link = target.interconnect.bytes_per_s if target.interconnect else target.host_link_bytes_per_s
-        if link is None:
-            raise UserError(f"target '{target.id}' has no interconnect for {devices}-way tensor parallelism")
-        # Ring all-reduce of one token's activations, twice per layer (Megatron-LM section 3).
-        allreduce_per_token_s = 2 * layers * 2 * (devices - 1) / devices * hidden_size * activation_bytes / link
-        launches = layers * (profile.kernels_per_layer + 2)
-    else:
-        allreduce_per_token_s = 0.0
-        launches = layers * profile.kernels_per_layer
-    overhead_s = launches * profile.per_kernel_overhead_s
-
-    prefill_compute_s = prefill_flops / peak
-    prefill_memory_s = prefill_bytes / bandwidth
-    prefill_s = (max(prefill_compute_s, prefill_memory_s) + overhead_s
-                 + allreduce_per_token_s * prefill_tokens)
-
-    memory_s = step_bytes / bandwidth
-    compute_s = step_flops / peak
-    step_s = max(memory_s, compute_s) + overhead_s + allreduce_per_token_s * batch
+    peak, bandwidth, launches, overhead_s, allreduce_per_token_s = _rates(target, work, devices)
+    prefill_compute_s = work.prefill_flops / peak
+    prefill_memory_s = work.prefill_bytes / bandwidth
+    prefill_s = max(prefill_compute_s, prefill_memory_s) + overhead_s + allreduce_per_token_s * work.prefill_tokens
+    memory_s, compute_s, step_s = _decode_step(work, peak, bandwidth, overhead_s, allreduce_per_token_s)
     return SpeedTiming(
-        devices, peak, bandwidth, launches, overhead_s, prefill_compute_s, prefill_memory_s, prefill_s,
-        _bound(prefill_memory_s, prefill_compute_s, overhead_s), memory_s, compute_s, step_s,
-        _bound(memory_s, compute_s, overhead_s), prefill_tokens / prefill_s, 1.0 / step_s, batch / step_s)
+        devices if devices is not None else target.devices, peak, bandwidth, launches, overhead_s,
+        prefill_compute_s, prefill_memory_s, prefill_s, _bound(prefill_memory_s, prefill_compute_s, overhead_s),
+        memory_s, compute_s, step_s, _bound(memory_s, compute_s, overhead_s), work.prefill_tokens / prefill_s,
+        1.0 / step_s, work.batch / step_s)
 
 
 def explain_speed(target: Target, work: SpeedWorkload, timing: SpeedTiming,

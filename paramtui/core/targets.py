@@ -93,6 +93,7 @@ class Target(BaseModel):
         return self.memory_bytes * self.usable_memory_fraction
 
 
+
 class TargetSet(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -224,7 +225,20 @@ def peak_flops_per_s(target: Target, dtype: str) -> float:
     No fp8 on an A100 gives the bf16 rate; no bf16 on a V100 the fp16 rate; int4 without
     int4 units the int8 rate (then fp8, bf16, ...).
     """
-    return target.tflops[effective_dtype(target, dtype)] * 1e12
+    known = _PEAKS.get(id(target))
+    if known is None or known[0] is not target:
+        if len(_PEAKS) >= 4096:
+            _PEAKS.clear()
+        known = _PEAKS[id(target)] = (target, {})
+    peak = known[1].get(dtype)
+    if peak is None:
+        peak = known[1][dtype] = target.tflops[effective_dtype(target, dtype)] * 1e12
+    return peak
+
+
+# Peaks by target object and dtype, worked out once: the Deploy matrix asks for one per cell.
+# (functools.cached_property would do, but takes a lock on every read before Python 3.12.)
+_PEAKS: dict[int, tuple[Target, dict[str, float]]] = {}
 
 
 def node_peak_flops_per_s(target: Target, dtype: str) -> float:

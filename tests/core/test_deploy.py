@@ -130,7 +130,9 @@ def test_matrix_agrees_with_the_estimate_for_the_same_target():
     scenarios = [scenario(model="llama-3.1-8b", precision="bf16"),
                  Scenario(id="q", model="qwen3-30b-a3b", precision="q4_k_m", target="h100-sxm",
                           inference={"batch": 4, "context": 16384}),
-                 Scenario(id="p", params="7B", precision="int8", target="m1", gpus=2)]
+                 Scenario(id="p", params="7B", precision="int8", target="m1", gpus=2),
+                 # tensor parallel 2 on one device is an error, on a node of 8 it is not
+                 Scenario(id="t", model="qwen3-0.6b", training={"tensor_parallel": 2})]
     targets = list(default_targets().targets.values())
     matrix = deploy_matrix(scenarios, targets)
     assert len(matrix) == len(scenarios) * len(targets)
@@ -226,3 +228,18 @@ def test_matrix_offload_cells_agree_with_the_detail():
                 offloads += 1
                 assert cell.offload_tokens_per_s == max(x.decode_tokens_per_s for x in splits)
     assert offloads >= 10
+
+
+def test_repainted_matrix_follows_changed_targets_and_training_splits():
+    """Rows are reused between repaints; a target redefined under the same id, or a scenario
+    whose tensor × pipeline split changed, must not be served a stale cell."""
+    h100 = get_target("h100-sxm")
+    s = scenario(model="llama-3.1-8b", target="h100-sxm")
+    first = deploy_matrix([s], [h100])[("s", "h100-sxm")]
+    assert first.fits
+    smaller = h100.model_copy(update={"memory_bytes": 8e9})  # a user's edited target, same id
+    again = deploy_matrix([s], [smaller])[("s", "h100-sxm")]
+    assert not again.fits and again.usable_bytes == pytest.approx(8e9 * h100.usable_memory_fraction)
+    split = s.with_changes(training__tensor_parallel=2)
+    assert isinstance(deploy_matrix([split], [smaller])[("s", "h100-sxm")], UserError)
+    assert deploy_matrix([s], [h100])[("s", "h100-sxm")] == first
