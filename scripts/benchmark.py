@@ -260,16 +260,18 @@ def _matrix_scenarios(count: int = 100):
 
 @measurement("deploy-matrix")
 def deploy_matrix_time(args) -> list[Result]:
-    """The Deploy screen's matrix: 100 scenarios × every target, cold (estimates not cached)
-    and warm (the scenarios' estimates cached, as after the first paint)."""
+    """The Deploy screen's matrix: 100 scenarios × every target, cold (no scenario's estimate
+    cached: each row works out its inference memory and speed workload, then every cell) and
+    warm (rows cached, as on a repaint). Catalog models are counted once per process, as in
+    the app, so the warm-up run leaves their counts behind; everything per scenario is cleared."""
     from paramtui.core.deploy import deploy_matrix
     from paramtui.core.targets import default_targets
 
     scenarios = _matrix_scenarios()
     targets = list(default_targets().targets.values())
-    deploy_matrix(scenarios[:2], targets)  # imports, catalog and targets loaded once
+    deploy_matrix(scenarios, targets)  # imports; catalog, targets and model counts loaded once
     cold = []
-    for _ in range(3):
+    for _ in range(9):
         _clear_estimate_cache()
         start = time.perf_counter()
         deploy_matrix(scenarios, targets)
@@ -283,9 +285,11 @@ def deploy_matrix_time(args) -> list[Result]:
     c, w = statistics.median(cold), statistics.median(warm)
     return [
         Result(f"deploy matrix {len(scenarios)}×{len(targets)}, cold", c, "s",
-               f"< {DEPLOY_MATRIX_GOAL_S * 1000:.0f} ms", c < DEPLOY_MATRIX_GOAL_S, f"{cells} cells, median of 3"),
+               f"< {DEPLOY_MATRIX_GOAL_S * 1000:.0f} ms", c < DEPLOY_MATRIX_GOAL_S,
+               f"{cells} cells, median of {len(cold)}, {min(cold) * 1000:.1f}–{max(cold) * 1000:.1f} ms"),
         Result(f"deploy matrix {len(scenarios)}×{len(targets)}, warm", w, "s",
-               f"< {DEPLOY_MATRIX_GOAL_S * 1000:.0f} ms", w < DEPLOY_MATRIX_GOAL_S, "estimates cached, median of 5"),
+               f"< {DEPLOY_MATRIX_GOAL_S * 1000:.0f} ms", w < DEPLOY_MATRIX_GOAL_S,
+               f"rows cached, median of {len(warm)}"),
     ]
 
 

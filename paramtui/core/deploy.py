@@ -179,13 +179,15 @@ def _on_target(scenario: Scenario, target: Target) -> Scenario:
 
 class _ScenarioPrep:
     """What every cell of one scenario's row shares: its serving estimate (memory is the same
-    on every target), its speed workload (`speed.speed_timing` times it per target) and,
+    on every target), its speed workload (`speed.decode_step_s` times it per target) and,
     worked out only when a cell needs an offload, its offload sizes."""
 
-    __slots__ = ("scenario", "base", "work", "required", "split", "_shape")
+    __slots__ = ("scenario", "id", "gpus", "base", "work", "required", "split", "_shape")
 
     def __init__(self, scenario: Scenario, base: Serving) -> None:
         self.scenario = scenario
+        self.id = scenario.id
+        self.gpus = scenario.gpus
         self.base = base
         self.work: speed_mod.SpeedWorkload = base.workload
         self.required: int = base.inference.total_bytes
@@ -199,40 +201,56 @@ class _ScenarioPrep:
         return self._shape
 
 
+class _Column(NamedTuple):
+    """One target as every cell of its column reads it (worked out once per matrix)."""
+
+    target: Target
+    id: str
+    devices: int  # devices per unit of the target (8 for a node)
+    usable_bytes: float  # usable memory of one device
+    joinable: bool  # has a link to split a model across devices
+    offloadable: bool  # a discrete device with a host listed: offload can apply
+
+
+def _column(target: Target) -> _Column:
+    return _Column(target, target.id, target.devices, target.usable_memory_bytes,
+                   target.interconnect is not None or target.host_link_bytes_per_s is not None,
+                   not target.unified_memory and target.host_memory_bytes is not None)
+
+
 def deploy_cell(scenario: Scenario, target: Target, base: Serving | None = None) -> DeployCell:
     """The matrix cell for `scenario` moved to `target`.
 
     `base` is the scenario's `estimate.serving` (the same on every target); by default it is
     worked out (or found cached) here.
     """
-    return _cell(target, _ScenarioPrep(scenario, base if base is not None else serving(scenario)))
+    return _cell(_column(target), _ScenarioPrep(scenario, base if base is not None else serving(scenario)))
 
 
-def _cell(target: Target, prep: _ScenarioPrep) -> DeployCell:
+def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
     """The cell from numbers only: the serving estimate's memory total against this target,
     its decode speed there, and the offload splits' numbers (no text)."""
-    scenario = prep.scenario
-    devices = scenario.gpus * target.devices
+    devices = prep.gpus * column.devices
     # What would make the scenario's estimate on this target fail makes the cell an error.
     if devices % prep.split:
-        check_parallel_split(scenario, devices)
-    if devices > 1:
-        speed_mod.tensor_parallel_link(target, devices)
+        check_parallel_split(prep.scenario, devices)
+    if devices > 1 and not column.joinable:
+        speed_mod.tensor_parallel_link(column.target, devices)
     required = prep.required
-    usable = target.memory_bytes * target.usable_memory_fraction * devices  # = usable_memory_bytes · devices
+    usable = column.usable_bytes * devices
     fraction = required / usable
     if fraction <= 1.0:
-        rate = 1.0 / speed_mod.decode_step_s(target, prep.work, devices)  # tokens/s each request sees
-        return DeployCell(scenario.id, target.id, "fits", devices, required, usable, fraction, rate)
-    runs, rate = _best_offload_rate(prep, target, devices)
-    return DeployCell(scenario.id, target.id, "offload" if runs else "no", devices, required, usable, fraction,
+        rate = 1.0 / speed_mod.decode_step_s(column.target, prep.work, devices)  # tokens/s each request sees
+        return DeployCell(prep.id, column.id, "fits", devices, required, usable, fraction, rate)
+    if not column.offloadable:
+        return DeployCell(prep.id, column.id, "no", devices, required, usable, fraction, None)
+    runs, rate = _best_offload_rate(prep, column.target, devices)
+    return DeployCell(prep.id, column.id, "offload" if runs else "no", devices, required, usable, fraction,
                       None, rate)
 
 
 def _best_offload_rate(prep: _ScenarioPrep, target: Target, devices: int) -> tuple[bool, float | None]:
     """(some offload fits device and host, the fastest fitting one's decode tok/s)."""
-    if target.unified_memory or target.host_memory_bytes is None:
-        return False, None
     shape = prep.shape
     host_capacity = host_memory_for(target, devices)
     host_bw = host_bandwidth_for(target, devices)
@@ -282,6 +300,7 @@ def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> dict[tuple[
             if known is not None:
                 _ROW_CACHE.clear()  # the same id is another target now: cells made for the old one are stale
             _COLUMNS[target.id] = target
+    columns = [_column(t) for t in targets]
     out: dict[tuple[str, str], DeployCell | UserError] = {}
     for scenario in scenarios:
         sid = scenario.id
@@ -302,17 +321,16 @@ def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> dict[tuple[
             row = {}
             _ROW_CACHE[key] = (base, sid, row)
         prep = None
-        for target in targets:
-            tid = target.id
-            cell = row.get(tid)
+        for column in columns:
+            cell = row.get(column.id)
             if cell is None:
                 if prep is None:
                     prep = _ScenarioPrep(scenario, base)
                 try:
-                    cell = row[tid] = _cell(target, prep)
+                    cell = row[column.id] = _cell(column, prep)
                 except UserError as error:
                     cell = error
-            out[(sid, tid)] = cell
+            out[(sid, column.id)] = cell
     return out
 
 
