@@ -22,6 +22,8 @@ utilization is one documented value, not tuned per case (DEFAULT_MFU).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -83,9 +85,8 @@ def training_flops_per_token(
     return executed, model
 
 
-class TrainingCompute(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True)
+class TrainingCompute:
     active_params: float
     tokens: float
     recompute: Recompute

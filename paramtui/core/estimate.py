@@ -8,10 +8,11 @@ each was computed, under the same key.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
 
 from paramtui.core import compute as compute_mod
 from paramtui.core import memory as memory_mod
@@ -33,9 +34,8 @@ DEFAULT_TOKENS_PER_PARAM = 20
 DEFAULT_CONTEXT = 4096
 
 
-class Estimate(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
+@dataclass(frozen=True, slots=True)
+class Estimate:
     scenario: Scenario
     model_name: str
     architecture: Architecture

@@ -59,16 +59,3 @@ class Explanations(Mapping[str, Explanation]):
 
     def __repr__(self) -> str:
         return "Explanations(not written yet)" if self._items is None else f"Explanations({self._items!r})"
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source, handler):
-        # A result model's field: take an Explanations as it is (without writing it), or
-        # a plain dict of explanations.
-        from pydantic_core import core_schema
-
-        return core_schema.no_info_plain_validator_function(
-            lambda v: v if isinstance(v, Explanations) else Explanations(v),
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                dict, return_schema=core_schema.dict_schema(
-                    core_schema.str_schema(), handler.generate_schema(Explanation))))
-

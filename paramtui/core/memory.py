@@ -231,9 +231,8 @@ _COMPOSITE_ACTS = {"gelu_new", "gelu_fast"}
 # Inference
 
 
-class InferenceMemory(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True)
+class InferenceMemory:
     weights_bytes: int
     kv_cache_bytes: int
     activations_bytes: int
@@ -399,9 +398,8 @@ class TrainingSetup(BaseModel):
     seq_len: int = Field(default=2048, ge=1)
 
 
-class TrainingMemory(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True)
+class TrainingMemory:
     weights_bytes: int
     gradients_bytes: int
     optimizer_bytes: int

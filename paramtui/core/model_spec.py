@@ -9,9 +9,8 @@ user gave, and every explanation says the shape was assumed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
-
-from pydantic import BaseModel, ConfigDict
 
 from paramtui.core.architecture import Architecture
 from paramtui.core.explain import Explanation, Explanations
@@ -23,9 +22,8 @@ NOMINAL_VOCAB = 32000
 NOMINAL_HEAD_DIM = 128
 
 
-class ResolvedModel(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
+@dataclass(frozen=True, slots=True)
+class ResolvedModel:
     name: str
     architecture: Architecture
     params: ParamCount

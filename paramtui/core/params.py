@@ -21,9 +21,8 @@ active: that is how both published active counts are made. Mixtral 8x7B's "12.9B
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from pydantic import BaseModel, ConfigDict
 
 from paramtui.core.architecture import Architecture
 from paramtui.core.explain import Explanation, Explanations
@@ -43,10 +42,9 @@ _MOE_SOURCE = (
 )
 
 
-class ParamCount(BaseModel):
+@dataclass(frozen=True, slots=True)
+class ParamCount:
     """A model's parameters, in total, per token (MoE) and by part; the parts add up to the total."""
-
-    model_config = ConfigDict(frozen=True)
 
     total: int
     active: int  # per token; = total for a dense model
@@ -56,7 +54,7 @@ class ParamCount(BaseModel):
     mlp: int  # dense MLPs, routed and shared experts, routers and expert gates
     norm: int  # every norm weight and bias, the final norm included
     head: int  # untied LM head; BERT's pooler; 0 when the head is tied to the embedding
-    explanations: Explanations = Explanations()
+    explanations: Explanations = field(default_factory=Explanations)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ All functions here are pure; results carry their explanations.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import math
 from typing import Annotated, Literal, Union
 
@@ -309,10 +311,9 @@ def kaplan_compute_efficient_params(flops: float) -> float:
 # ----------------------------------------------------------- smaller model, trained longer
 
 
-class SmallerModelCost(BaseModel):
+@dataclass(frozen=True, slots=True)
+class SmallerModelCost:
     """What it costs a model smaller than compute-optimal to reach the optimum's loss."""
-
-    model_config = ConfigDict(frozen=True)
 
     params: float
     target_loss: float
@@ -471,10 +472,9 @@ def frontier(
 # ----------------------------------------------------------------- one scenario
 
 
-class ScalingEstimate(BaseModel):
+@dataclass(frozen=True, slots=True)
+class ScalingEstimate:
     """The scaling-law view of one training run: N parameters on D tokens, U of them unique."""
-
-    model_config = ConfigDict(frozen=True)
 
     law: str
     params: float

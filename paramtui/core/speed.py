@@ -35,9 +35,11 @@ Calibration (never per case; see tests/core/test_speed.py for the tables and err
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+from pydantic import BaseModel, ConfigDict, Field
 
 from paramtui.core.units import format_duration, format_si
 from paramtui.core.errors import UserError
@@ -169,9 +171,8 @@ class SpeedTiming(NamedTuple):
     decode_tokens_per_s: float  # aggregate over the batch
 
 
-class SpeedEstimate(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True)
+class SpeedEstimate:
     target_id: str
     devices: int
     runtime: str
@@ -195,8 +196,8 @@ class SpeedEstimate(BaseModel):
     explanations: Explanations
     # The inputs and numbers the figures above were explained from (not part of the JSON):
     # a caller can re-time the same workload on another target with `speed_timing`.
-    workload: SkipValidation[SpeedWorkload] = Field(exclude=True, repr=False)
-    timing: SkipValidation[SpeedTiming] = Field(exclude=True, repr=False)
+    workload: SpeedWorkload = field(repr=False)
+    timing: SpeedTiming = field(repr=False)
 
 
 def _bound(memory_s: float, compute_s: float, overhead_s: float) -> Bound:

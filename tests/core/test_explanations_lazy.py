@@ -24,11 +24,12 @@ def test_written_once_on_first_read_only():
     assert calls == [1]
 
 
-def test_a_result_model_takes_a_plain_dict_and_dumps_it():
+def test_a_plain_dict_reads_the_same():
+    written = Explanations({"total_bytes": _one("Total")})
     memory = InferenceMemory(weights_bytes=1, kv_cache_bytes=2, activations_bytes=3, overhead_bytes=4,
-                             total_bytes=10, explanations={"total_bytes": _one("Total")})
-    assert memory.explanations["total_bytes"].title == "Total"
-    assert memory.model_dump()["explanations"]["total_bytes"]["title"] == "Total"
+                             total_bytes=10, explanations=written)
+    assert memory.explanations["total_bytes"].title == "Total" and dict(memory.explanations) == dict(written)
+    assert Explanations() == {} and len(Explanations()) == 0
 
 
 def test_an_estimate_explains_every_shown_figure_with_its_own_numbers():

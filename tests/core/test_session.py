@@ -7,7 +7,7 @@ import pytest
 from paramtui.core.errors import UserError
 from paramtui.core.scenario import Scenario
 from paramtui.core.session import (
-    Session, atomic_write_text, load_session, parse_session, save_session, session_to_toml,
+    atomic_write_text, load_session, parse_session, save_session, session_to_toml,
 )
 
 DESIGN_EXAMPLE = '''version = 1

@@ -6,14 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from paramtui.core import resources
 from paramtui.core.session import Session, load_session, save_session, session_to_toml
 from paramtui.tui.app import ParamApp, run_app
-from paramtui.tui.autosave import Autosaver, find_orphans
+from paramtui.tui.autosave import find_orphans
 from paramtui.tui.demo import demo_session
 from paramtui.tui.prefs import load_prefs
 from paramtui.tui.screens.calculator import CalculatorScreen

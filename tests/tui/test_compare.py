@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input
@@ -16,7 +15,7 @@ from paramtui.core.export import machine_column_name
 from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES
 from paramtui.core.precision import PRECISION_IDS
 from paramtui.core.scenario import Scenario
-from paramtui.core.session import Session, load_session, session_to_toml
+from paramtui.core.session import Session, session_to_toml
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.compare import CompareScreen, target_cycle
 

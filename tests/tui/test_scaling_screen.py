@@ -7,7 +7,6 @@ import time
 import pytest
 from rich.text import Text
 
-from paramtui.core import scaling
 from paramtui.core.estimate import estimate
 from paramtui.core.scenario import Scenario
 from paramtui.core.session import Session, session_to_toml

@@ -25,7 +25,6 @@ from paramtui.core import scaling as scaling_mod
 from paramtui.core.errors import UserError
 from paramtui.core.estimate import Estimate, estimate
 from paramtui.core.figures import FIGURES
-from paramtui.core.units import format_count, format_flops, format_money
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.widgets.plot import Axis, Chart, LogPlot, Point, Series, compact_count, compact_power
 

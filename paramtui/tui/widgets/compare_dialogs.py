@@ -156,8 +156,6 @@ class ColumnPicker(ModalScreen[list[str] | None]):
 
     @staticmethod
     def _selection(key: str, checked: bool) -> Selection:
-        from paramtui.core.figures import FIGURES
-
         return Selection(ColumnPicker._prompt(key, checked), key, checked)
 
     @staticmethod
