@@ -22,9 +22,8 @@ utilization is one documented value, not tuned per case (DEFAULT_MFU).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -85,8 +84,7 @@ def training_flops_per_token(
     return executed, model
 
 
-@dataclass(frozen=True, slots=True)
-class TrainingCompute:
+class TrainingCompute(NamedTuple):
     active_params: float
     tokens: float
     recompute: Recompute

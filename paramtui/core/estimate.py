@@ -8,7 +8,6 @@ each was computed, under the same key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -34,8 +33,12 @@ DEFAULT_TOKENS_PER_PARAM = 20
 DEFAULT_CONTEXT = 4096
 
 
-@dataclass(frozen=True, slots=True)
-class Estimate:
+class Estimate(NamedTuple):
+    """Everything paramtui says about one scenario. Immutable, like every result of the core:
+    results are NamedTuples (pydantic validates what the user edits; what the core computes
+    from it is valid by construction, and a tuple is the cheapest immutable record to build,
+    at start-up and thousands of times in the Deploy matrix)."""
+
     scenario: Scenario
     model_name: str
     architecture: Architecture
@@ -45,12 +48,12 @@ class Estimate:
     kv_precision: Precision
     target: Target
     devices: int  # total devices: scenario.gpus × the target's devices per unit
-    serving: Any  # Serving: the target-independent half these figures are built on
-    inference: Any  # memory.InferenceMemory
-    training: Any  # memory.TrainingMemory
-    compute: Any  # compute.TrainingCompute
-    speed: Any  # speed result
-    scaling: Any  # scaling.ScalingEstimate
+    serving: Serving  # the target-independent half these figures are built on
+    inference: memory_mod.InferenceMemory
+    training: memory_mod.TrainingMemory
+    compute: compute_mod.TrainingCompute
+    speed: speed_mod.SpeedEstimate
+    scaling: scaling_mod.ScalingEstimate
     fits: bool
     memory_use_fraction: float
     values: dict[str, Any]

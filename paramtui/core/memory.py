@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Literal
+from typing import Callable, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -231,8 +231,7 @@ _COMPOSITE_ACTS = {"gelu_new", "gelu_fast"}
 # Inference
 
 
-@dataclass(frozen=True, slots=True)
-class InferenceMemory:
+class InferenceMemory(NamedTuple):
     weights_bytes: int
     kv_cache_bytes: int
     activations_bytes: int
@@ -398,8 +397,7 @@ class TrainingSetup(BaseModel):
     seq_len: int = Field(default=2048, ge=1)
 
 
-@dataclass(frozen=True, slots=True)
-class TrainingMemory:
+class TrainingMemory(NamedTuple):
     weights_bytes: int
     gradients_bytes: int
     optimizer_bytes: int

@@ -9,8 +9,8 @@ user gave, and every explanation says the shape was assumed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from paramtui.core.architecture import Architecture
 from paramtui.core.explain import Explanation, Explanations
@@ -22,8 +22,7 @@ NOMINAL_VOCAB = 32000
 NOMINAL_HEAD_DIM = 128
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedModel:
+class ResolvedModel(NamedTuple):
     name: str
     architecture: Architecture
     params: ParamCount

@@ -21,8 +21,8 @@ active: that is how both published active counts are made. Mixtral 8x7B's "12.9B
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from paramtui.core.architecture import Architecture
 from paramtui.core.explain import Explanation, Explanations
@@ -42,8 +42,7 @@ _MOE_SOURCE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ParamCount:
+class ParamCount(NamedTuple):
     """A model's parameters, in total, per token (MoE) and by part; the parts add up to the total."""
 
     total: int
@@ -54,7 +53,7 @@ class ParamCount:
     mlp: int  # dense MLPs, routed and shared experts, routers and expert gates
     norm: int  # every norm weight and bias, the final norm included
     head: int  # untied LM head; BERT's pooler; 0 when the head is tied to the embedding
-    explanations: Explanations = field(default_factory=Explanations)
+    explanations: Explanations = Explanations()  # none: an empty mapping, never written to
 
 
 @dataclass(frozen=True)

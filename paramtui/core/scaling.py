@@ -17,10 +17,9 @@ All functions here are pure; results carry their explanations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, NamedTuple, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -311,8 +310,7 @@ def kaplan_compute_efficient_params(flops: float) -> float:
 # ----------------------------------------------------------- smaller model, trained longer
 
 
-@dataclass(frozen=True, slots=True)
-class SmallerModelCost:
+class SmallerModelCost(NamedTuple):
     """What it costs a model smaller than compute-optimal to reach the optimum's loss."""
 
     params: float
@@ -472,8 +470,7 @@ def frontier(
 # ----------------------------------------------------------------- one scenario
 
 
-@dataclass(frozen=True, slots=True)
-class ScalingEstimate:
+class ScalingEstimate(NamedTuple):
     """The scaling-law view of one training run: N parameters on D tokens, U of them unique."""
 
     law: str

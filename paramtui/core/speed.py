@@ -35,7 +35,6 @@ Calibration (never per case; see tests/core/test_speed.py for the tables and err
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from typing import Literal, NamedTuple
 
@@ -171,8 +170,7 @@ class SpeedTiming(NamedTuple):
     decode_tokens_per_s: float  # aggregate over the batch
 
 
-@dataclass(frozen=True, slots=True)
-class SpeedEstimate:
+class SpeedEstimate(NamedTuple):
     target_id: str
     devices: int
     runtime: str
@@ -196,8 +194,8 @@ class SpeedEstimate:
     explanations: Explanations
     # The inputs and numbers the figures above were explained from (not part of the JSON):
     # a caller can re-time the same workload on another target with `speed_timing`.
-    workload: SpeedWorkload = field(repr=False)
-    timing: SpeedTiming = field(repr=False)
+    workload: SpeedWorkload
+    timing: SpeedTiming
 
 
 def _bound(memory_s: float, compute_s: float, overhead_s: float) -> Bound:
