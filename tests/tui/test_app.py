@@ -379,3 +379,32 @@ def test_demo_session_scenarios_are_all_estimable():
     assert kinds == {"catalog", "params"}
     for scenario in session.scenarios:
         assert estimate(scenario).params.total > 0
+
+
+# ---------------------------------------------------------------------- small terminals
+
+
+def key_line(app) -> str:
+    from paramtui.tui.widgets.key_bar import KeyBar
+
+    bar = app.screen.query_one(KeyBar)
+    return "".join(segment.text for segment in bar.render_line(0))
+
+
+async def test_a_terminal_smaller_than_80x24_says_so_in_one_line_and_keeps_working():
+    app = ParamApp(restore_autosave=False, autosave=False)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        assert "40×10 < 80×24: enlarge the terminal" in key_line(app)
+        await pilot.press("2")  # keys still work, and every screen says it
+        await pilot.pause()
+        assert app.current_mode == "compare" and "40×10 < 80×24" in key_line(app)
+        await pilot.resize_terminal(80, 20)  # a change of height alone
+        await pilot.pause()
+        assert "80×20 < 80×24" in key_line(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert "enlarge" not in key_line(app) and "palette" in key_line(app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert "enlarge" not in key_line(app)

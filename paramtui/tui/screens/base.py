@@ -63,6 +63,12 @@ class ParamScreen(Screen):
                 # once the screen is up, one more layout after the first frame.
                 widget.display = False
 
+    def on_resize(self, _event: events.Resize) -> None:
+        # The key line warns when the terminal is smaller than the screens are laid out for;
+        # a change of height alone does not resize it, so it is told here.
+        for bar in self.query(KeyBar):
+            bar.refresh()
+
     def on_mount(self) -> None:
         self.watch(self.app, "session", self._session_changed, init=False)
         self.watch(self.app, "current_id", self._session_changed, init=False)

@@ -1,5 +1,8 @@
 """The bottom line of every screen: the keys that matter here, and the command palette key.
 
+In a terminal smaller than the 80×24 the screens are laid out for, the line says so
+instead (the app keeps running; results that do not fit are cut off).
+
 It looks like Textual's Footer (same theme variables, same spacing) but is one widget
 that draws every key itself. Textual's Footer is a widget per key, each styled, measured,
 laid out and painted: at start-up that was a seventh of the Calculator's widgets. Keys are
@@ -21,6 +24,18 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 
+# The size every screen is laid out for (DESIGN.md: usable at 80×24 over SSH).
+FULL_VIEW = Size(80, 24)
+
+
+def too_small_text(size: Size) -> str | None:
+    """One readable line for a terminal smaller than FULL_VIEW (None when it is not)."""
+    if size.width >= FULL_VIEW.width and size.height >= FULL_VIEW.height:
+        return None
+    return (f"⚠ {size.width}×{size.height} < {FULL_VIEW.width}×{FULL_VIEW.height}: enlarge the terminal"
+            " · ^q quit · ? keys")
+
+
 @dataclass(frozen=True)
 class _Key:
     key: str  # what a click presses
@@ -34,7 +49,8 @@ class KeyBar(Widget, can_focus=False):
     """The shown bindings of the screen, left to right, and the palette key docked right."""
 
     ALLOW_SELECT = False
-    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover", "key-bar--border"}
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover", "key-bar--border",
+                         "key-bar--warning"}
     # The theme variables of Textual's Footer and FooterKey, so themes style both alike.
     DEFAULT_CSS = """
     KeyBar {
@@ -49,6 +65,7 @@ class KeyBar(Widget, can_focus=False):
     }
     KeyBar > .key-bar--hover { color: $footer-key-foreground; background: $block-hover-background; }
     KeyBar > .key-bar--border { color: $foreground 20%; }
+    KeyBar > .key-bar--warning { color: $text-warning; background: $warning-muted; text-style: bold; }
     """
     virtual_size = Reactive(Size(0, 0), layout=False)  # one line: a resize needs a repaint only
 
@@ -106,6 +123,11 @@ class KeyBar(Widget, can_focus=False):
         base = self.rich_style
         if y or not width:
             return Strip.blank(width, base)
+        warning = too_small_text(self.app.size)
+        if warning is not None:
+            self._spans = []
+            style = base + self._style("key-bar--warning")
+            return Strip([Segment(f" {warning}", style)]).adjust_cell_length(width, style)
         key_style, description_style = self._style("key-bar--key"), self._style("key-bar--description")
         hover = self._style("key-bar--hover")
         dim = Style(dim=True)
