@@ -10,7 +10,6 @@ Unknown keys are errors, never silently ignored.
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -151,6 +150,12 @@ class Architecture(BaseModel):
             and (layer + 1) % self.decoder_sparse_step == 0
         )
 
-    @cached_property
+    @property
     def num_moe_layers(self) -> int:
+        """How many layers `is_moe_layer` (counted, not cached: a copy made with changed
+        fields must not keep an old count)."""
+        if not self.is_moe:
+            return 0
+        if self.decoder_sparse_step == 1 and not self.mlp_only_layers:  # every layer from the k-th on
+            return max(0, self.num_hidden_layers - self.first_k_dense_replace)
         return sum(self.is_moe_layer(i) for i in range(self.num_hidden_layers))

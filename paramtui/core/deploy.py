@@ -47,17 +47,19 @@ from __future__ import annotations
 import gc
 from typing import Iterable, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SkipValidation
 
 from paramtui.core import memory as memory_mod
 from paramtui.core import speed as speed_mod
 from paramtui.core.errors import UserError
-from paramtui.core.estimate import Estimate, Serving, check_parallel_split, default_kv_precision, estimate, serving
+from paramtui.core.estimate import (
+    Estimate, Serving, check_parallel_split, default_kv_precision, estimate, model_split, serving, training_dtype,
+)
 from paramtui.core.estimate import routed_expert_params as routed_expert_total
 from paramtui.core.explain import Explanation
 from paramtui.core.precision import PRECISION_IDS, bytes_for_bits, get_precision
 from paramtui.core.scenario import Scenario
-from paramtui.core.targets import Target
+from paramtui.core.targets import Target, peak_flops_per_s
 from paramtui.core.units import format_bytes, format_count, format_rate
 
 Status = Literal["fits", "offload", "no"]
@@ -141,8 +143,9 @@ class DeployDetail(BaseModel):
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
-    cell: DeployCell
-    estimate: Estimate  # the scenario on this target
+    # Taken as they are (NamedTuples pydantic would otherwise rebuild as copies).
+    cell: SkipValidation[DeployCell]
+    estimate: SkipValidation[Estimate]  # the scenario on this target, the object `estimate` returns
     max_context: int  # largest context (tokens per sequence) that fits at this batch; 0 if none
     model_context: int | None  # the model's own limit, when known
     max_batch: int  # largest batch that fits at this context; 0 if none
@@ -182,7 +185,7 @@ class _ScenarioPrep:
     on every target), its speed workload (`speed.decode_step_s` times it per target) and,
     worked out only when a cell needs an offload, its offload sizes."""
 
-    __slots__ = ("scenario", "id", "gpus", "base", "work", "required", "split", "_shape")
+    __slots__ = ("scenario", "id", "gpus", "base", "work", "required", "split", "dtypes", "_shape")
 
     def __init__(self, scenario: Scenario, base: Serving) -> None:
         self.scenario = scenario
@@ -191,7 +194,8 @@ class _ScenarioPrep:
         self.base = base
         self.work: speed_mod.SpeedWorkload = base.workload
         self.required: int = base.inference.total_bytes
-        self.split = scenario.training.tensor_parallel * scenario.training.pipeline_parallel
+        self.split = model_split(scenario)
+        self.dtypes = (base.workload.compute_dtype, training_dtype(scenario))  # the math the estimate times
         self._shape: _OffloadShape | None = None
 
     @property
@@ -214,7 +218,7 @@ class _Column(NamedTuple):
 
 def _column(target: Target) -> _Column:
     return _Column(target, target.id, target.devices, target.usable_memory_bytes,
-                   target.interconnect is not None or target.host_link_bytes_per_s is not None,
+                   speed_mod.link_bytes_per_s(target) is not None,
                    not target.unified_memory and target.host_memory_bytes is not None)
 
 
@@ -231,11 +235,13 @@ def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
     """The cell from numbers only: the serving estimate's memory total against this target,
     its decode speed there, and the offload splits' numbers (no text)."""
     devices = prep.gpus * column.devices
-    # What would make the scenario's estimate on this target fail makes the cell an error.
-    if devices % prep.split:
-        check_parallel_split(prep.scenario, devices)
+    # What would make the scenario's estimate on this target fail makes the cell an error:
+    # devices training cannot split, devices that cannot be joined, math it cannot run.
+    check_parallel_split(prep.scenario, devices, prep.split)
     if devices > 1 and not column.joinable:
         speed_mod.tensor_parallel_link(column.target, devices)
+    for dtype in prep.dtypes:
+        peak_flops_per_s(column.target, dtype)
     required = prep.required
     usable = column.usable_bytes * devices
     fraction = required / usable
@@ -266,11 +272,12 @@ def _best_offload_rate(prep: _ScenarioPrep, target: Target, devices: int) -> tup
     return runs, best
 
 
-# Rows of unchanged scenarios are reused between repaints: `serving` returns the same
-# object for equal inputs, so (that object, gpus, tensor × pipeline split) identifies a
-# row's inputs exactly. Cells are kept by target id while the target objects stay the same
-# (`_COLUMNS`); a target that changes (user targets re-read) empties the cache.
-_ROW_CACHE: dict[tuple[int, int, int], tuple[Serving, str, dict[str, DeployCell]]] = {}
+# Rows of unchanged scenarios are reused between repaints, by scenario id: a row is still
+# valid while `serving` returns the same object for the scenario (equal inputs give the
+# same object) and its device count and training split are the same. Cells are kept by
+# target id while the target objects stay the same (`_COLUMNS`); a target that changes
+# (user targets re-read) empties the cache.
+_ROW_CACHE: dict[tuple[str, int, int], tuple[Serving, dict[str, DeployCell]]] = {}
 _COLUMNS: dict[str, Target] = {}
 _ROW_CACHE_LIMIT = 2_000
 
@@ -310,16 +317,15 @@ def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> dict[tuple[
             for target in targets:
                 out[(sid, target.id)] = error
             continue
-        training = scenario.training
-        key = (id(base), scenario.gpus, training.tensor_parallel * training.pipeline_parallel)
+        key = (sid, scenario.gpus, model_split(scenario))
         hit = _ROW_CACHE.get(key)
-        if hit is not None and hit[0] is base and hit[1] == sid:
-            row = hit[2]
+        if hit is not None and hit[0] is base:
+            row = hit[1]
         else:
             if len(_ROW_CACHE) >= _ROW_CACHE_LIMIT:
                 _ROW_CACHE.clear()
             row = {}
-            _ROW_CACHE[key] = (base, sid, row)
+            _ROW_CACHE[key] = (base, row)
         prep = None
         for column in columns:
             cell = row.get(column.id)

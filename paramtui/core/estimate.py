@@ -34,10 +34,11 @@ DEFAULT_CONTEXT = 4096
 
 
 class Estimate(NamedTuple):
-    """Everything paramtui says about one scenario. Immutable, like every result of the core:
-    results are NamedTuples (pydantic validates what the user edits; what the core computes
-    from it is valid by construction, and a tuple is the cheapest immutable record to build,
-    at start-up and thousands of times in the Deploy matrix)."""
+    """Everything paramtui says about one scenario, immutable. It and its parts (counts,
+    memory, compute, speed, scaling) are NamedTuples: pydantic validates what the user edits,
+    what the core computes from it is valid by construction, and a tuple is the cheapest
+    immutable record to build, at start-up and thousands of times in the Deploy matrix.
+    (`values` is a dict for the JSON keys; nothing writes to it after `estimate`.)"""
 
     scenario: Scenario
     model_name: str
@@ -201,12 +202,25 @@ def speed_workload_for(arch, params, precision, inference, s: Scenario, context:
         activation_bytes=4 if precision.compute_dtype == "fp32" else 2)
 
 
-def check_parallel_split(s: Scenario, devices: int) -> None:
+def training_dtype(s: Scenario) -> str:
+    """The math units training runs on: fp32 for an fp32 regime, else bf16 (mixed precision
+    and pure bf16 both do their matmuls in bf16)."""
+    return "fp32" if s.training.regime == "fp32" else "bf16"
+
+
+def model_split(s: Scenario) -> int:
+    """Devices one copy of the model is split over in training: tensor × pipeline parallel."""
+    return s.training.tensor_parallel * s.training.pipeline_parallel
+
+
+def check_parallel_split(s: Scenario, devices: int, split: int | None = None) -> None:
     """Training splits the devices into tensor × pipeline parallel groups, data parallel
-    over the rest (Narayanan et al. 2021, section 2), so tp · pp must divide them."""
-    tp, pp = s.training.tensor_parallel, s.training.pipeline_parallel
-    if devices % (tp * pp):
-        raise UserError(f"{devices} devices cannot be split into tensor parallel {tp} × pipeline parallel {pp}")
+    over the rest (Narayanan et al. 2021, section 2), so tp · pp must divide them.
+    `split`: `model_split(s)` when the caller has it already."""
+    if devices % (split or model_split(s)):
+        t = s.training
+        raise UserError(f"{devices} devices cannot be split into tensor parallel {t.tensor_parallel} × "
+                        f"pipeline parallel {t.pipeline_parallel}")
 
 
 def _compute(s: Scenario) -> Estimate:
@@ -228,7 +242,7 @@ def _compute(s: Scenario) -> Estimate:
     training = memory_mod.training_memory(arch, params, setup)
 
     tokens, tokens_source = training_tokens(s, model)
-    train_dtype = "fp32" if t.regime == "fp32" else "bf16"
+    train_dtype = training_dtype(s)
     compute = compute_mod.training_compute(
         params.active, tokens, target, devices=devices, dtype=train_dtype,
         mfu=t.mfu or compute_mod.DEFAULT_MFU,

@@ -196,10 +196,6 @@ def _shared_expert_width(arch: Architecture) -> int:
     return arch.shared_expert_intermediate_size or 0
 
 
-def _is_moe_layer(arch: Architecture, index: int) -> bool:
-    return arch.is_moe and index >= arch.first_k_dense_replace
-
-
 def _attention_widths(arch: Architecture) -> tuple[int, int, int]:
     """(query width, key+value width as fed to the attention kernel, output width)."""
     if arch.uses_mla:
@@ -525,7 +521,7 @@ def _linear_shapes(arch: Architecture) -> list[tuple[int, int, int]]:
         hd = arch.resolved_head_dim
         shapes += [(h, a * hd, L), (h, arch.kv_heads * hd, 2 * L), (a * hd, h, L)]
     n_up = 2 if arch.gated_mlp else 1
-    moe_layers = sum(_is_moe_layer(arch, i) for i in range(arch.num_hidden_layers))
+    moe_layers = arch.num_moe_layers
     dense_layers = L - moe_layers
     I = arch.intermediate_size
     shapes += [(h, I, n_up * dense_layers), (I, h, dense_layers)]
@@ -656,7 +652,7 @@ def training_memory(
             by_kind[(moe_layer, cross)] = _layer_saved_per_token(arch, d, s, flash, moe_layer, cross)[0]
         return by_kind[(moe_layer, cross)]
 
-    per_layer_tokens = [saved(_is_moe_layer(arch, i), False) for i in range(arch.num_hidden_layers)]
+    per_layer_tokens = [saved(arch.is_moe_layer(i), False) for i in range(arch.num_hidden_layers)]
     if enc_dec:
         per_layer_tokens += [saved(False, True)] * (arch.num_decoder_layers or arch.num_hidden_layers)
     n_layers = len(per_layer_tokens)
@@ -790,5 +786,5 @@ def layer_activation_bytes(arch: Architecture, setup: TrainingSetup, layer: int 
     d = _training_dtypes(setup)
     flash = setup.flash_attention or setup.recompute == "selective"
     per_token, _ = _layer_saved_per_token(arch, d, setup.seq_len, flash,
-                                          _is_moe_layer(arch, layer), False)
+                                          arch.is_moe_layer(layer), False)
     return per_token * setup.micro_batch * setup.seq_len // setup.tensor_parallel

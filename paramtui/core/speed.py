@@ -293,11 +293,16 @@ def _derive(active_params: float, weight_bytes: float, kv_bytes_per_token: float
         step_bytes, step_flops)
 
 
+def link_bytes_per_s(target: Target) -> float | None:
+    """The link devices of `target` all-reduce over: the interconnect (NVLink, Infinity
+    Fabric), else the host link (PCIe); None for a target with neither (a phone, a laptop),
+    which cannot be split across devices."""
+    return target.interconnect.bytes_per_s if target.interconnect else target.host_link_bytes_per_s
+
+
 def tensor_parallel_link(target: Target, devices: int) -> float:
-    """Bytes/s of the link `devices` devices of `target` all-reduce over: the interconnect
-    (NVLink, Infinity Fabric), else the host link (PCIe). A target with neither (a phone, a
-    laptop) cannot be split across devices."""
-    link = target.interconnect.bytes_per_s if target.interconnect else target.host_link_bytes_per_s
+    """`link_bytes_per_s`, or a UserError when `devices` devices of `target` cannot be joined."""
+    link = link_bytes_per_s(target)
     if link is None:
         raise UserError(f"target '{target.id}' has no interconnect for {devices}-way tensor parallelism")
     return link

@@ -237,7 +237,8 @@ def peak_flops_per_s(target: Target, dtype: str) -> float:
 
 
 # Peaks by target object and dtype, worked out once: the Deploy matrix asks for one per cell.
-# (functools.cached_property would do, but takes a lock on every read before Python 3.12.)
+# Kept beside the targets rather than on them: a copy of a target with other rates
+# (`model_copy(update=...)`) would carry a value cached on the original along.
 _PEAKS: dict[int, tuple[Target, dict[str, float]]] = {}
 
 

@@ -132,7 +132,10 @@ def test_matrix_agrees_with_the_estimate_for_the_same_target():
                           inference={"batch": 4, "context": 16384}),
                  Scenario(id="p", params="7B", precision="int8", target="m1", gpus=2),
                  # tensor parallel 2 on one device is an error, on a node of 8 it is not
-                 Scenario(id="t", model="qwen3-0.6b", training={"tensor_parallel": 2})]
+                 Scenario(id="t", model="qwen3-0.6b", training={"tensor_parallel": 2}),
+                 # fp32 weights, and fp32 training, on TPUs (no fp32 units listed), fitting or not
+                 Scenario(id="f", model="llama-3.1-8b", precision="fp32", inference={"context": 2048}),
+                 Scenario(id="r", model="qwen3-0.6b", training={"regime": "fp32"})]
     targets = list(default_targets().targets.values())
     matrix = deploy_matrix(scenarios, targets)
     assert len(matrix) == len(scenarios) * len(targets)

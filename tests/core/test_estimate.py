@@ -115,3 +115,22 @@ def test_architecture_scenario_counts_like_the_core():
             "num_key_value_heads": 4, "intermediate_size": 5632}
     s = Scenario.model_validate({"id": "a", "architecture": arch})
     assert estimate(s).values["params.total"] == count_parameters(s.architecture).total
+
+
+def test_serving_half_is_shared_only_by_scenarios_it_fits():
+    """`estimate.serving` is cached by what it reads; each input it reads must change it."""
+    from paramtui.core.estimate import serving
+
+    base = Scenario(id="a", model="llama-3.1-8b", inference={"batch": 4, "context": 8192})
+    same = base.with_changes(target="rtx-4090", gpus=2, training__optimizer="sgd", scaling__law="kaplan")
+    assert serving(same) is serving(base)  # target, devices, training and scaling do not enter it
+    kv8 = base.with_changes(kv_precision="fp8")
+    assert serving(kv8).inference.kv_cache_bytes * 2 == serving(base).inference.kv_cache_bytes
+    eager = base.with_changes(inference__runtime="eager")
+    assert serving(eager).workload.runtime.name == "eager" != serving(base).workload.runtime.name
+    assert estimate(eager).values["speed.decode_tokens_per_s"] < estimate(base).values["speed.decode_tokens_per_s"]
+    arch = {"vocab_size": 32000, "hidden_size": 2048, "num_hidden_layers": 16, "num_attention_heads": 16,
+            "intermediate_size": 5632}
+    mine = Scenario.model_validate({"id": "b", "name": "mine", "architecture": arch})
+    theirs = mine.with_changes(name="theirs")
+    assert estimate(mine).model_name == "mine" and estimate(theirs).model_name == "theirs"

@@ -299,3 +299,27 @@ def test_training_setup_validates():
         TrainingSetup(zero=4)
     with pytest.raises(ValueError):
         TrainingSetup(optimizer="adam")
+
+
+def test_layers_listed_as_mlp_only_are_dense_everywhere():
+    """Qwen-MoE `mlp_only_layers` (transformers Qwen3MoeDecoderLayer) have a dense MLP: the
+    count, the prefill workspace, training activations and LoRA adapters all see the same layers."""
+    from paramtui.core.hf_config import load_hf_config
+
+    mixed = load_hf_config(Path(__file__).parent / "hf_configs" / "synthetic-qwen3-moe-mlp-only.json")
+    all_moe = mixed.model_copy(update={"mlp_only_layers": []})
+    assert [mixed.is_moe_layer(i) for i in range(4)] == [False, True, False, True] and mixed.num_moe_layers == 2
+    assert all_moe.num_moe_layers == 4
+    # LoRA r=16 on q/k/v/o (h 128, 4×48 queries, 2×48 keys/values), gate/up/down: 2 dense
+    # layers (intermediate 384) and 2 MoE layers of 8 experts (intermediate 64).
+    r = 16
+    attention = r * ((128 + 192) + 2 * (128 + 96) + (192 + 128))
+    dense = r * 3 * (128 + 384)
+    experts = 8 * r * 3 * (128 + 64)
+    assert lora_trainable_params(mixed, r) == 4 * attention + 2 * dense + 2 * experts
+    # The dense MLP (3 × 384 wide) is the widest tensor of the prefill workspace; all-MoE has none.
+    assert inference_memory(mixed, 10**6, batch=1, context=64).activations_bytes > \
+        inference_memory(all_moe, 10**6, batch=1, context=64).activations_bytes
+    setup = TrainingSetup(micro_batch=1, seq_len=64)
+    assert layer_activation_bytes(mixed, setup, layer=0) != layer_activation_bytes(mixed, setup, layer=1)
+    assert layer_activation_bytes(mixed, setup, layer=0) == layer_activation_bytes(mixed, setup, layer=2)

@@ -108,3 +108,14 @@ def test_kv_precisions_separate():
     assert get_kv_precision("int4").bytes_per_param == 0.5
     with pytest.raises(UserError):
         get_kv_precision("q4_k_m")
+
+
+def test_bytes_for_bits_rounds_the_exact_sum_up():
+    from paramtui.core.precision import bytes_for_bits
+
+    assert bytes_for_bits((3, Fraction(4))) == 2  # 12 bits: 1.5 bytes, a whole second byte
+    assert bytes_for_bits((16, Fraction(4))) == 8  # exactly 8 bytes: nothing added
+    # 9/2 + 13/3 bits = 53/6 bits = 1.104 bytes: the sum is exact before the one rounding
+    assert bytes_for_bits((1, Fraction(9, 2)), (1, Fraction(13, 3))) == 2
+    assert bytes_for_bits((6, Fraction(9, 2)), (6, Fraction(13, 3))) == 7  # 53 bits = 6.625 bytes
+    assert bytes_for_bits((1_000_000_007, Fraction("4.85"))) == math.ceil(Fraction(1_000_000_007) * Fraction("4.85") / 8)

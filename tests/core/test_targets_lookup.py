@@ -47,3 +47,13 @@ def test_a_user_target_file_turns_the_one_table_lookup_off(user_targets):
 def test_an_unknown_id_still_names_the_closest(user_targets):
     with pytest.raises(UserError, match="h100-sxm"):
         get_target("h100-sxn")
+
+
+def test_peak_rates_follow_the_target_object_not_its_id():
+    from paramtui.core.targets import get_target, peak_flops_per_s
+
+    h100 = get_target("h100-sxm")
+    faster = h100.model_copy(update={"tflops": {**h100.tflops, "bf16": 2 * h100.tflops["bf16"]}})
+    assert peak_flops_per_s(h100, "bf16") == h100.tflops["bf16"] * 1e12
+    assert peak_flops_per_s(faster, "bf16") == 2 * peak_flops_per_s(h100, "bf16")
+    assert peak_flops_per_s(h100, "bf16") == h100.tflops["bf16"] * 1e12  # the first is not overwritten

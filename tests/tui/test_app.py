@@ -402,6 +402,9 @@ async def test_a_terminal_smaller_than_80x24_says_so_in_one_line_and_keeps_worki
         await pilot.resize_terminal(80, 20)  # a change of height alone
         await pilot.pause()
         assert "80×20 < 80×24" in key_line(app)
+        await pilot.resize_terminal(79, 30)  # wide enough to name the keys that still work
+        await pilot.pause()
+        assert "⚠ 79×30 < 80×24: enlarge the terminal · ^q quit · ? keys" in key_line(app)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert "enlarge" not in key_line(app) and "palette" in key_line(app)
