@@ -59,7 +59,7 @@ from paramtui.core.estimate import routed_expert_params as routed_expert_total
 from paramtui.core.explain import Explanation
 from paramtui.core.precision import PRECISION_IDS, bytes_for_bits, get_precision
 from paramtui.core.scenario import Scenario
-from paramtui.core.targets import Target, peak_flops_per_s
+from paramtui.core.targets import DTYPES, Target, effective_dtype, peak_flops_per_s
 from paramtui.core.units import format_bytes, format_count, format_rate
 
 Status = Literal["fits", "offload", "no"]
@@ -185,7 +185,7 @@ class _ScenarioPrep:
     on every target), its speed workload (`speed.decode_step_s` times it per target) and,
     worked out only when a cell needs an offload, its offload sizes."""
 
-    __slots__ = ("scenario", "id", "gpus", "base", "work", "required", "split", "dtypes", "_shape")
+    __slots__ = ("scenario", "id", "gpus", "base", "work", "required", "split", "dtypes", "dtype_set", "_shape")
 
     def __init__(self, scenario: Scenario, base: Serving) -> None:
         self.scenario = scenario
@@ -195,7 +195,9 @@ class _ScenarioPrep:
         self.work: speed_mod.SpeedWorkload = base.workload
         self.required: int = base.inference.total_bytes
         self.split = model_split(scenario)
-        self.dtypes = (base.workload.compute_dtype, training_dtype(scenario))  # the math the estimate times
+        # The math the estimate times, in the order it does (training compute, then speed).
+        self.dtypes = (training_dtype(scenario), base.workload.compute_dtype)
+        self.dtype_set = frozenset(self.dtypes)
         self._shape: _OffloadShape | None = None
 
     @property
@@ -214,12 +216,22 @@ class _Column(NamedTuple):
     usable_bytes: float  # usable memory of one device
     joinable: bool  # has a link to split a model across devices
     offloadable: bool  # a discrete device with a host listed: offload can apply
+    dtypes: frozenset[str]  # the math it can run (`targets.effective_dtype` finds units for)
 
 
 def _column(target: Target) -> _Column:
     return _Column(target, target.id, target.devices, target.usable_memory_bytes,
                    speed_mod.link_bytes_per_s(target) is not None,
-                   not target.unified_memory and target.host_memory_bytes is not None)
+                   not target.unified_memory and target.host_memory_bytes is not None,
+                   frozenset(d for d in DTYPES if _runs(target, d)))
+
+
+def _runs(target: Target, dtype: str) -> bool:
+    try:
+        effective_dtype(target, dtype)
+    except UserError:
+        return False
+    return True
 
 
 def deploy_cell(scenario: Scenario, target: Target, base: Serving | None = None) -> DeployCell:
@@ -240,8 +252,9 @@ def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
     check_parallel_split(prep.scenario, devices, prep.split)
     if devices > 1 and not column.joinable:
         speed_mod.tensor_parallel_link(column.target, devices)
-    for dtype in prep.dtypes:
-        peak_flops_per_s(column.target, dtype)
+    if not prep.dtype_set <= column.dtypes:
+        for dtype in prep.dtypes:
+            peak_flops_per_s(column.target, dtype)  # raises, saying which
     required = prep.required
     usable = column.usable_bytes * devices
     fraction = required / usable
