@@ -247,14 +247,15 @@ def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
     """The cell from numbers only: the serving estimate's memory total against this target,
     its decode speed there, and the offload splits' numbers (no text)."""
     devices = prep.gpus * column.devices
-    # What would make the scenario's estimate on this target fail makes the cell an error:
-    # devices training cannot split, devices that cannot be joined, math it cannot run.
+    # What would make the scenario's estimate on this target fail makes the cell an error,
+    # checked in the estimate's order: devices training cannot split, math the target cannot
+    # run (training's, then the model's), devices that cannot be joined.
     check_parallel_split(prep.scenario, devices, prep.split)
-    if devices > 1 and not column.joinable:
-        speed_mod.tensor_parallel_link(column.target, devices)
     if not prep.dtype_set <= column.dtypes:
         for dtype in prep.dtypes:
             peak_flops_per_s(column.target, dtype)  # raises, saying which
+    if devices > 1 and not column.joinable:
+        speed_mod.tensor_parallel_link(column.target, devices)
     required = prep.required
     usable = column.usable_bytes * devices
     fraction = required / usable
