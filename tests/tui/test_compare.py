@@ -158,6 +158,17 @@ async def test_add_from_catalog_with_type_to_filter():
         assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
 
 
+async def test_add_a_bare_parameter_count():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_compare(pilot)
+        await pilot.press("a", *"13B", "enter")
+        await pilot.pause()
+        new = app.session.scenario(app.current_id)
+        assert new.params == 13e9 and new.model is None and new.name == "13.0B parameters"
+        assert [s.id for s in app.session.scenarios] == ["l8", new.id, "l8q", "q3"]
+
+
 async def test_add_picker_escape_changes_nothing():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -29,6 +29,7 @@ from paramtui.core.export import (
     write_table,
 )
 from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES
+from paramtui.core.units import format_count
 from paramtui.core.session import Session, ViewSettings
 from paramtui.tui.screens.base import ParamScreen
 
@@ -350,26 +351,33 @@ class CompareScreen(ParamScreen):
         await self.app.run_action("mode('calculator')")
 
     def action_add(self) -> None:
-        from paramtui.tui.widgets.compare_dialogs import ModelPicker
+        from paramtui.tui.widgets.model_picker import ModelPicker
 
-        def chosen(model_id: str | None) -> None:
-            if model_id is None:
+        def chosen(choice: tuple[str, object] | None) -> None:
+            if choice is None:
                 return
-            from paramtui.core.catalog import get_model
             from paramtui.core.scenario import Scenario
 
-            entry = get_model(model_id)
-            new_id = self.session.unique_id(model_id.replace(".", "-"))
-            base = self._current()
-            if base is not None:
-                new = base.with_changes(id=new_id, name=entry.name, model=model_id)
+            kind, value = choice
+            if kind == "model":
+                from paramtui.core.catalog import get_model
+
+                name, wanted = get_model(value).name, value
             else:
-                new = Scenario(id=new_id, name=entry.name, model=model_id)
+                name = f"{format_count(value)} parameters"
+                wanted = f"params-{format_count(value)}"
+            new_id = self.session.unique_id(wanted)
+            base = self._current()
+            model = {kind: value}
+            if base is not None:
+                new = base.with_changes(id=new_id, name=name, **model)
+            else:
+                new = Scenario(id=new_id, name=name, **model)
             self._insert_after_current(new, f"add {new_id}")
-            self.notify(f"Added “{entry.name}” (same precision, target and workload as the focused row)",
+            self.notify(f"Added “{name}” (same precision, target and workload as the focused row)",
                         timeout=3, markup=False)
 
-        self.app.push_screen(ModelPicker(), chosen)
+        self.app.push_screen(ModelPicker(title="Add a scenario", verb="add"), chosen)
 
     def _insert_after_current(self, new, label: str) -> None:
         scenarios = list(self.session.scenarios)

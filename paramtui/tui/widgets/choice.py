@@ -19,14 +19,15 @@ from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
-from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from paramtui.tui.widgets.filter_picker import FilterPicker
 
-class ChoicePicker(ModalScreen[str | None]):
+
+class ChoicePicker(FilterPicker[str | None]):
     """A filterable list of choices; dismisses with the chosen value or None."""
 
     DEFAULT_CSS = """
@@ -37,13 +38,6 @@ class ChoicePicker(ModalScreen[str | None]):
     }
     ChoicePicker OptionList { height: auto; max-height: 30; border: none; padding: 0; }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", show=False),
-        Binding("up", "move(-1)", show=False),
-        Binding("pagedown", "move(10)", show=False),
-        Binding("pageup", "move(-10)", show=False),
-    ]
 
     def __init__(self, title: str, options: list[tuple[str, str]], current: str | None) -> None:
         super().__init__()
@@ -58,10 +52,6 @@ class ChoicePicker(ModalScreen[str | None]):
             yield Input(placeholder="filter…", id="choice-filter")
             yield OptionList(id="choice-list")
 
-    def on_mount(self) -> None:
-        self._fill("")
-        self.query_one(Input).focus()
-
     def _fill(self, text: str) -> None:
         words = text.lower().split()
         shown = [(label, value) for label, value in self.options
@@ -71,29 +61,6 @@ class ChoicePicker(ModalScreen[str | None]):
         listing.add_options([Option(Text(label), id=value) for label, value in shown])
         values = [v for _l, v in shown]
         listing.highlighted = values.index(self.current) if self.current in values else (0 if shown else None)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._fill(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        listing = self.query_one(OptionList)
-        if listing.highlighted is not None:
-            self.dismiss(listing.get_option_at_index(listing.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_move(self, delta: int) -> None:
-        listing = self.query_one(OptionList)
-        if listing.option_count:
-            current = listing.highlighted if listing.highlighted is not None else 0
-            listing.highlighted = max(0, min(listing.option_count - 1, current + delta))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ChoiceField(Widget, can_focus=True):

@@ -1,4 +1,5 @@
-"""The Compare screen's dialogs: a name prompt, a catalog picker with type-to-filter, a column picker."""
+"""The Compare screen's dialogs: a name prompt and a column picker (scenarios are added with
+the model picker of `model_picker`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
-
-from paramtui.core.units import format_count
 
 _BOX = """
     {name} {{ align: center middle; }}
@@ -54,81 +52,6 @@ class NamePrompt(ModalScreen[str | None]):
             self.query_one("#name-error", Static).update("✗ give a name")
             return
         self.dismiss(text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ModelPicker(ModalScreen[str | None]):
-    """Choose a catalog model: type to filter (id, name or org), ↑↓ to move, enter to pick."""
-
-    DEFAULT_CSS = _BOX.format(name="ModelPicker") + """
-    ModelPicker Input { margin: 1 0 0 0; }
-    ModelPicker OptionList { height: auto; max-height: 14; border: none; padding: 0; }
-    """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", show=False),
-        Binding("up", "move(-1)", show=False),
-        Binding("pagedown", "move(8)", show=False),
-        Binding("pageup", "move(-8)", show=False),
-    ]
-
-    def __init__(self, title: str = "Add a scenario from the catalog") -> None:
-        super().__init__()
-        self.title_text = title
-
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = self.title_text
-            box.border_subtitle = "type to filter · ↑↓ move · enter add · esc cancel"
-            yield Input(placeholder="filter: llama, qwen 7b, moe, mistral…", id="model-filter")
-            yield OptionList(id="model-list")
-            yield Static("", id="model-count", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self._fill("")
-        self.query_one(Input).focus()
-
-    def _fill(self, text: str) -> None:
-        from paramtui.core.catalog import load_catalog, search_models
-
-        entries = search_models(text) if text.strip() else list(load_catalog().values())
-        options = self.query_one(OptionList)
-        options.clear_options()
-        for entry in entries:
-            label = Text.assemble((f"{entry.id:<24}", "bold"), f" {format_count(entry.param_count.total):>6}  ",
-                                  (f"{entry.org} · {entry.kind} · {entry.license}", "dim"))
-            options.add_option(Option(label, id=entry.id))
-        if entries:
-            options.highlighted = 0
-        total = len(load_catalog())
-        self.query_one("#model-count", Static).update(
-            f"{len(entries)} of {total} models" if entries else f"no model matches {text!r}")
-
-    @on(Input.Changed, "#model-filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self._fill(event.value)
-
-    def action_move(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if options.option_count == 0:
-            return
-        current = options.highlighted if options.highlighted is not None else -1
-        options.highlighted = max(0, min(options.option_count - 1, current + step))
-
-    @on(Input.Submitted, "#model-filter")
-    def _submit(self, event: Input.Submitted) -> None:
-        event.stop()
-        options = self.query_one(OptionList)
-        if options.highlighted is None:
-            return
-        self.dismiss(options.get_option_at_index(options.highlighted).id)
-
-    @on(OptionList.OptionSelected, "#model-list")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

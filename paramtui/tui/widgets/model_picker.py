@@ -1,18 +1,20 @@
-"""The model picker: type to filter the catalog, or type a bare parameter count ("7B", "1.3e9")."""
+"""The model picker: type to filter the catalog, or type a bare parameter count ("7B", "1.3e9").
+
+Used wherever a model is chosen: the Calculator's model field and Compare's "add a scenario".
+"""
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from paramtui.core.errors import UserError
 from paramtui.core.units import format_count, parse_count
+from paramtui.tui.widgets.filter_picker import FilterPicker
 
 
 def _entry_prompt(entry) -> Table:
@@ -31,8 +33,9 @@ def _entry_prompt(entry) -> Table:
     return grid
 
 
-class ModelPicker(ModalScreen[tuple[str, object] | None]):
-    """Dismisses with ("model", catalog_id), ("params", count) or None (escape)."""
+class ModelPicker(FilterPicker[tuple[str, object] | None]):
+    """The model picker of the Calculator (choose the scenario's model) and of Compare (add a
+    scenario). Dismisses with ("model", catalog_id), ("params", count) or None (escape)."""
 
     DEFAULT_CSS = """
     ModelPicker { align: center middle; }
@@ -40,36 +43,28 @@ class ModelPicker(ModalScreen[tuple[str, object] | None]):
         width: 90%; max-width: 100; height: 85%; border: round $primary; background: $surface; padding: 0 1;
         border-title-style: bold; border-subtitle-color: $text-muted;
     }
-    ModelPicker #picker-hint { color: $text-muted; }
+    ModelPicker .picker-hint { color: $text-muted; }
     ModelPicker OptionList { height: 1fr; border: none; padding: 0; }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", "Next", show=False),
-        Binding("up", "move(-1)", "Previous", show=False),
-        Binding("pagedown", "move(10)", show=False),
-        Binding("pageup", "move(-10)", show=False),
-    ]
 
-    def __init__(self, initial: str = "") -> None:
+    def __init__(self, initial: str = "", *, title: str = "Model", verb: str = "pick") -> None:
         super().__init__()
         self.initial = initial
+        self.title_text = title
+        self.verb = verb  # what enter does, in the box's subtitle
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = "Model"
-            box.border_subtitle = "type to filter · ↑↓ choose · enter pick · esc cancel"
+            box.border_title = self.title_text
+            box.border_subtitle = f"type to filter · ↑↓ choose · enter {self.verb} · esc cancel"
             yield Static("A catalog model (name, org, id), or a bare parameter count like 7B or 1.3e9.",
-                         id="picker-hint")
+                         classes="picker-hint")
             yield Input(self.initial, placeholder="filter…  e.g. llama 8b, qwen, 7B", id="picker-filter")
             yield OptionList(id="picker-list")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-        self._fill(self.initial)
+            yield Static("", id="picker-count", classes="picker-hint")
 
     def _fill(self, text: str) -> None:
-        from paramtui.core.catalog import search_models
+        from paramtui.core.catalog import load_catalog, search_models
 
         options: list[Option] = []
         try:
@@ -80,39 +75,19 @@ class ModelPicker(ModalScreen[tuple[str, object] | None]):
             options.append(Option(Text.assemble(("Bare parameter count: ", "bold"), format_count(count),
                                                 ("  (a typical shape of that size is assumed)", "dim")),
                                   id=f"params:{count!r}"))
-        for entry in search_models(text):
-            options.append(Option(_entry_prompt(entry), id=f"model:{entry.id}"))
+        entries = search_models(text)
+        options.extend(Option(_entry_prompt(entry), id=f"model:{entry.id}") for entry in entries)
         listing = self.query_one(OptionList)
         listing.clear_options()
         listing.add_options(options)
         if options:
             listing.highlighted = 0
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._fill(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        listing = self.query_one(OptionList)
-        if listing.highlighted is not None:
-            self._choose(listing.get_option_at_index(listing.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self._choose(event.option.id)
+        self.query_one("#picker-count", Static).update(
+            f"{len(entries)} of {len(load_catalog())} catalog models" if entries or count is not None
+            else f"no model matches {text!r}")
 
     def _choose(self, option_id: str | None) -> None:
         if not option_id:
             return
         kind, _, value = option_id.partition(":")
         self.dismiss(("params", float(value)) if kind == "params" else ("model", value))
-
-    def action_move(self, delta: int) -> None:
-        listing = self.query_one(OptionList)
-        if listing.option_count:
-            current = listing.highlighted or 0
-            listing.highlighted = max(0, min(listing.option_count - 1, current + delta))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
