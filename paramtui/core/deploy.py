@@ -185,7 +185,7 @@ class _ScenarioPrep:
     on every target), its speed workload (`speed.decode_step_s` times it per target) and,
     worked out only when a cell needs an offload, its offload sizes."""
 
-    __slots__ = ("scenario", "id", "gpus", "base", "work", "required", "split", "dtypes", "dtype_set", "_shape")
+    __slots__ = ("scenario", "id", "gpus", "base", "work", "required", "split", "dtypes", "_shape")
 
     def __init__(self, scenario: Scenario, base: Serving) -> None:
         self.scenario = scenario
@@ -197,7 +197,6 @@ class _ScenarioPrep:
         self.split = model_split(scenario)
         # The math the estimate times, in the order it does (training compute, then speed).
         self.dtypes = (training_dtype(scenario), base.workload.compute_dtype)
-        self.dtype_set = frozenset(self.dtypes)
         self._shape: _OffloadShape | None = None
 
     @property
@@ -251,7 +250,7 @@ def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
     # checked in the estimate's order: devices training cannot split, math the target cannot
     # run (training's, then the model's), devices that cannot be joined.
     check_parallel_split(prep.scenario, devices, prep.split)
-    if not prep.dtype_set <= column.dtypes:
+    if not column.dtypes.issuperset(prep.dtypes):
         for dtype in prep.dtypes:
             peak_flops_per_s(column.target, dtype)  # raises, saying which
     if devices > 1 and not column.joinable:

@@ -43,6 +43,18 @@ class TmuxApp:
             text = self.text()
         return text
 
+    def open_screen(self, key: str, fragment: str) -> str:
+        """From the first screen press `key` (a screen's number) and return the screen once it
+        shows `fragment`, checked to fit 80×24."""
+        self.wait_for("Calculator", timeout=30)
+        self.keys("Escape")  # leave the focused field, so the digit switches screens
+        time.sleep(0.3)
+        self.keys(key)
+        text = self.wait_for(fragment)
+        lines = text.splitlines()
+        assert len(lines) <= 24 and max(len(line) for line in lines) <= 80
+        return text
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 

@@ -3,7 +3,6 @@ snapshots and a tmux run."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from textual.widgets import DataTable, Input
@@ -189,13 +188,7 @@ def test_snapshot_120x40_gpus(snap_compare):
 
 def test_tmux_press_4_shows_fit_and_memory_use(tmux_app):
     app = tmux_app(session_to_toml(make_session()), no_color=True)
-    app.wait_for("Calculator", timeout=30)
-    app.keys("Escape")
-    time.sleep(0.3)
-    app.keys("4")
-    text = app.wait_for("Targets:")
-    lines = text.splitlines()
-    assert len(lines) <= 24 and max(len(ln) for ln in lines) <= 80
+    text = app.open_screen("4", "Targets:")
     assert "▸4 Deploy◂" in text and "100" in text
     assert "✓" in text and "✗" in text and "%" in text
     assert "l70" in text and "mix" in text

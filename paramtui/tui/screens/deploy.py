@@ -143,27 +143,26 @@ class DeployScreen(ParamScreen):
         self.filter_index = (self.filter_index - 1) % len(KIND_FILTERS)
         self.refresh_from_session()
 
-    def action_detail(self) -> None:
+    def _detail_at_cursor(self):
+        """The detail of the cell under the cursor; None (said in a notice) when it has none."""
         sid, target = self._cursor()
         if sid is None:
-            return
+            return None
         try:
-            detail = deploy_detail(self.app.session.scenario(sid), target)
+            return deploy_detail(self.app.session.scenario(sid), target)
         except UserError as error:
             self.notify(str(error), severity="error", markup=False)
-            return
-        self.app.push_screen(DeployDetailScreen(detail))
+            return None
+
+    def action_detail(self) -> None:
+        detail = self._detail_at_cursor()
+        if detail is not None:
+            self.app.push_screen(DeployDetailScreen(detail))
 
     def action_explain(self) -> None:
-        sid, target = self._cursor()
-        if sid is None:
-            return
-        try:
-            detail = deploy_detail(self.app.session.scenario(sid), target)
-        except UserError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.app.explain(detail.estimate.explanations["memory.use_fraction"])
+        detail = self._detail_at_cursor()
+        if detail is not None:
+            self.app.explain(detail.estimate.explanations["memory.use_fraction"])
 
     def action_pick(self) -> None:
         sid, target = self._cursor()

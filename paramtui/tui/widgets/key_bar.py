@@ -28,11 +28,13 @@ from textual.widget import Widget
 FULL_VIEW = Size(80, 24)
 
 
-def too_small_text(size: Size, keys: str = "") -> str | None:
-    """One readable line for a terminal smaller than FULL_VIEW (None when it is not);
-    `keys`: the keys that still matter, e.g. "^q quit · ? keys"."""
-    if size.width >= FULL_VIEW.width and size.height >= FULL_VIEW.height:
-        return None
+def too_small(size: Size) -> bool:
+    return size.width < FULL_VIEW.width or size.height < FULL_VIEW.height
+
+
+def too_small_text(size: Size, keys: str) -> str:
+    """One readable line for a terminal smaller than FULL_VIEW; `keys`: the keys that still
+    matter, e.g. "^q quit · ? keys"."""
     text = f"⚠ {size.width}×{size.height} < {FULL_VIEW.width}×{FULL_VIEW.height}: enlarge the terminal"
     return f"{text} · {keys}" if keys else text
 
@@ -80,7 +82,6 @@ class KeyBar(Widget, can_focus=False):
         self._palette: _Key | None = None
         self._spans: list[tuple[int, int, _Key]] = []  # (start x, end x, key) as last drawn
         self._hover: _Key | None = None
-        self._small_keys = ""  # the keys the small-terminal line names
 
     def on_mount(self) -> None:
         self._read_bindings(self.screen)
@@ -107,14 +108,18 @@ class KeyBar(Widget, can_focus=False):
                 _node, binding, enabled, tooltip = found
                 palette = self._key(binding, enabled, binding.tooltip or binding.description)
         keys = tuple(by_action.values())
-        first_key = {}
-        for _node, binding, _enabled, _tooltip in screen.active_bindings.values():
-            first_key.setdefault(binding.action, app.get_key_display(binding))
-        small_keys = " · ".join(f"{first_key[action]} {words}" for action, words in _ALWAYS_USEFUL
-                                if action in first_key)
-        if (keys, palette, small_keys) != (self._keys, self._palette, self._small_keys):
-            self._keys, self._palette, self._small_keys = keys, palette, small_keys
+        if (keys, palette) != (self._keys, self._palette):
+            self._keys, self._palette = keys, palette
             self.refresh()
+
+    def _always_useful_keys(self) -> str:
+        """"^q quit · ? keys": the keys of `_ALWAYS_USEFUL` this screen binds (only asked for
+        in a small terminal, so never on a keystroke at the usual size)."""
+        first_key: dict[str, str] = {}
+        for _node, binding, _enabled, _tooltip in self.screen.active_bindings.values():
+            first_key.setdefault(binding.action, self.app.get_key_display(binding))
+        return " · ".join(f"{first_key[action]} {words}" for action, words in _ALWAYS_USEFUL
+                          if action in first_key)
 
     def _key(self, binding: Binding, enabled: bool, tooltip: str) -> _Key:
         return _Key(binding.key, self.app.get_key_display(binding), binding.description, tooltip, enabled)
@@ -134,8 +139,8 @@ class KeyBar(Widget, can_focus=False):
         base = self.rich_style
         if y or not width:
             return Strip.blank(width, base)
-        warning = too_small_text(self.app.size, self._small_keys)
-        if warning is not None:
+        if too_small(self.app.size):
+            warning = too_small_text(self.app.size, self._always_useful_keys())
             self._spans = []
             style = base + self._style("key-bar--warning")
             return Strip([Segment(f" {warning}", style)]).adjust_cell_length(width, style)
