@@ -68,18 +68,6 @@ class CatalogEntry(BaseModel):
 
         return count_parameters(self.architecture)
 
-    @property
-    def published_params_value(self) -> float | None:
-        """The card's stated total as a number ("8.03B" -> 8.03e9); None if none is published."""
-        return None if self.published_params is None else parse_published_count(self.published_params)[0]
-
-    @property
-    def published_active_params_value(self) -> float | None:
-        """The card's stated parameters active per token (MoE) as a number; None if not published."""
-        if self.published_active_params is None:
-            return None
-        return parse_published_count(self.published_active_params)[0]
-
 
 def parse_published_count(text: str) -> tuple[float, float]:
     """A stated count and the resolution it was stated to: "8.03B" -> (8.03e9, 1e7).

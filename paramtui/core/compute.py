@@ -107,14 +107,6 @@ class TrainingCompute(NamedTuple):
     co2_kg: float | None
     explanations: Explanations
 
-    @property
-    def days(self) -> float:
-        return self.seconds / 86400
-
-    @property
-    def implied_note(self) -> str:
-        return f"{self.gpu_hours:,.0f} GPU-hours at {self.mfu:.0%} of {self.effective_dtype} peak"
-
 
 def training_compute(
     active_params: float,

@@ -198,11 +198,6 @@ def _sliding(c: _Config, layers: int) -> dict[str, Any]:
         "sliding_attention" if i >= start else "full_attention" for i in range(layers)])
 
 
-def _explicit_layer_types(c: _Config) -> dict[str, Any]:
-    types = c.cfg.get("layer_types")
-    return {"layer_types": list(types)} if isinstance(types, list) else {}
-
-
 def _llama(c: _Config) -> dict[str, Any]:
     return dict(_common(c), hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"),
                 mlp_bias=c.bool("mlp_bias"))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 
 import math
-from typing import Annotated, Literal, NamedTuple, Union
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,8 +76,6 @@ class KaplanFormLaw(BaseModel):
     loss_meaning: str = "nats per token on WebText2 (GPT-2 tokenizer)"
     source: str
 
-
-ScalingLaw = Annotated[Union[ChinchillaFormLaw, KaplanFormLaw], Field(discriminator="form")]
 
 CHINCHILLA = ChinchillaFormLaw(
     id="chinchilla",

@@ -250,7 +250,3 @@ def node_peak_flops_per_s(target: Target, dtype: str) -> float:
 def node_memory_bytes(target: Target) -> float:
     """Usable memory summed over the node's devices."""
     return target.usable_memory_bytes * target.devices
-
-
-def node_bandwidth_bytes_per_s(target: Target) -> float:
-    return target.bandwidth_bytes_per_s * target.devices
