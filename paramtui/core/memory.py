@@ -726,7 +726,7 @@ def training_memory(
                 "Adafactor: Shazeer & Stern 2018; Lion: Chen et al. 2023; ZeRO: Rajbhandari 2020",
             ),
             "activations_bytes": Explanation(
-                title="Activations",
+                title="Activations (training)",
                 meaning="Tensors the forward pass keeps for backward, plus the fp32 logits and "
                 "loss buffers (which dominate small models with large vocabularies)."
                 + (" Full recomputation keeps only each layer's input." if setup.recompute
