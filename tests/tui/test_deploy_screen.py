@@ -192,3 +192,18 @@ def test_tmux_press_4_shows_fit_and_memory_use(tmux_app):
     assert "▸4 Deploy◂" in text and "100" in text
     assert "✓" in text and "✗" in text and "%" in text
     assert "l70" in text and "mix" in text
+
+
+async def test_a_target_that_cannot_take_the_scenario_shows_error_and_enter_says_why():
+    split = Scenario(id="tp2", model="qwen3-0.6b", target="h100-sxm", training={"tensor_parallel": 2})
+    app = ParamApp(Session(title="t", scenario=(split,)), restore_autosave=False, autosave=False)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_deploy(pilot)
+        table = screen.query_one(DataTable)
+        ids = [t.id for t in screen.targets]
+        one, node = ids.index("h100-sxm") + 1, ids.index("8xh100") + 1
+        assert cell_plain(table, 0, one) == "error" and cell_plain(table, 0, node).startswith("✓")
+        table.cursor_coordinate = (0, one)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("cannot be split into tensor parallel 2" in n.message for n in app._notifications)
