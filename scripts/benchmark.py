@@ -211,13 +211,14 @@ async def time_key(app, pilot, key: str, done, timeout: float = 5.0) -> float:
 def keystroke_calculator(args) -> list[Result]:
     async def body(app, pilot):
         screen = app.screen
-        field = screen.query_one("#f-batch")
-        field.focus()
+        form = screen.form
+        form.focus_row("batch")
         await pilot.press("end")
         times = []
         keys = ["1", "2", "backspace", "backspace"] * (args.keys // 4 + 1)
         for key in keys[: args.keys]:
-            expected = field.value + key if key != "backspace" else field.value[:-1]
+            text = form.value("batch")
+            expected = text + key if key != "backspace" else text[:-1]
             _clear_estimate_cache()
 
             def updated() -> bool:

@@ -36,9 +36,9 @@ def notifications(app) -> list[str]:
 
 
 async def type_into(pilot, field_id: str, text: str) -> None:
-    field = pilot.app.screen.query_one(f"#f-{field_id}")
-    field.focus()
-    await pilot.press("end", *["backspace"] * len(field.value), *list(text))
+    form = pilot.app.screen.form
+    form.focus_row(field_id)
+    await pilot.press("end", *["backspace"] * len(form.value(field_id)), *list(text))
     await pilot.pause()
 
 
@@ -194,7 +194,7 @@ async def test_restore_after_a_crash():
         assert find_orphans() == []  # the old autosave is gone; this process's own one replaces it
         screen = app.screen
         assert isinstance(screen, CalculatorScreen)
-        assert screen.query_one("#f-batch").value == "77"
+        assert screen.form.value("batch") == "77"
         await pilot.press("ctrl+z")  # restoring is undoable
         await pilot.pause()
         assert app.session == demo_session()

@@ -37,6 +37,15 @@ def make_app(session: Session | None = None) -> ParamApp:
     return ParamApp(session or one_scenario(), restore_autosave=False, autosave=False)
 
 
+def screen_text(screen) -> str:
+    """What the screen shows, as plain text (each widget's visible lines)."""
+    lines = []
+    for widget in screen.walk_children():
+        if widget.display and widget.size.height:
+            lines += [strip.text for strip in widget.render_lines(widget.size.region)]
+    return "\n".join(lines)
+
+
 def figure_value(screen: CalculatorScreen, key: str) -> str:
     for row in screen.query_one(FigureList).rows:
         if row.key == key:
@@ -45,10 +54,10 @@ def figure_value(screen: CalculatorScreen, key: str) -> str:
 
 
 async def type_into(pilot, field_id: str, text: str) -> None:
-    """Focus a field, clear it with backspace as a user would, and type `text`."""
-    field = pilot.app.screen.query_one(f"#f-{field_id}")
-    field.focus()
-    await pilot.press("end", *["backspace"] * len(field.value), *list(text))
+    """Put the cursor on a field, clear it with backspace as a user would, and type `text`."""
+    form = pilot.app.screen.form
+    form.focus_row(field_id)
+    await pilot.press("end", *["backspace"] * len(form.value(field_id)), *list(text))
     await pilot.pause()
 
 
@@ -65,8 +74,8 @@ async def test_first_screen_shows_results_of_the_current_scenario():
         for key in ("compute.training_flops", "compute.cost_usd", "compute.energy_kwh",
                     "speed.decode_tokens_per_s", "speed.prefill_tokens_per_s", "scaling.loss"):
             assert figure_value(screen, key) == FIGURES[key].format(est)
-        assert screen.query_one("#f-batch").value == "8"
-        assert screen.query_one("#f-context").value == "8192"
+        assert screen.form.value("batch") == "8"
+        assert screen.form.value("context") == "8192"
 
 
 async def test_editing_batch_recomputes_results_and_is_one_undo_step():
@@ -85,7 +94,7 @@ async def test_editing_batch_recomputes_results_and_is_one_undo_step():
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert app.session.scenarios[0].inference.batch == 8
-        assert screen.query_one("#f-batch").value == "8"
+        assert screen.form.value("batch") == "8"
         assert figure_value(screen, "memory.kv_cache_bytes") == kv_before
         assert not app.dirty
         await pilot.press("ctrl+y")
@@ -100,22 +109,21 @@ async def test_invalid_input_is_marked_at_the_field_and_results_keep_the_last_va
         screen = app.screen
         kv_before = figure_value(screen, "memory.kv_cache_bytes")
         await type_into(pilot, "batch", "0")
-        error = screen.query_one("#err-batch")
-        assert error.display and "at least 1" in str(error.render())
-        assert "invalid" in screen.query_one("#f-batch").classes
+        assert "at least 1" in screen.form.error("batch")
+        assert "✗ must be at least 1" in screen_text(screen)  # the reason, under the field
         assert app.session.scenarios[0].inference.batch == 8  # the session keeps the valid value
         assert figure_value(screen, "memory.kv_cache_bytes") == kv_before
         banner = screen.query_one("#results-banner")
         assert banner.display and "last valid inputs" in str(banner.render())
         # Text that is not a number names the field and the text.
         await type_into(pilot, "context", "lots")
-        assert "'lots' is not a number" in str(screen.query_one("#err-context").render())
-        assert screen.query_one("#f-context").value == "lots"  # what the user typed stays
+        assert "'lots' is not a number" in screen.form.error("context")
+        assert screen.form.value("context") == "lots"  # what the user typed stays
         # Fixing the field clears its mark and applies it.
         await type_into(pilot, "batch", "2")
-        assert not screen.query_one("#err-batch").display
+        assert screen.form.error("batch") is None
         assert app.session.scenarios[0].inference.batch == 2
-        assert screen.query_one("#err-context").display  # the other mistake is still marked
+        assert screen.form.error("context")  # the other mistake is still marked
 
 
 async def test_out_of_range_and_unit_inputs():
@@ -124,14 +132,14 @@ async def test_out_of_range_and_unit_inputs():
         await pilot.pause()
         screen = app.screen
         await type_into(pilot, "mfu", "150%")
-        assert "between 0 and 1" in str(screen.query_one("#err-mfu").render())
+        assert "between 0 and 1" in screen.form.error("mfu")
         # Live editing: "1" on the way to "150%" was a valid 100% and is the last valid state.
         assert app.session.scenarios[0].training.mfu == 1.0
         await type_into(pilot, "mfu", "50%")
         assert app.session.scenarios[0].training.mfu == 0.5
         await type_into(pilot, "tokens", "2T")
         assert app.session.scenarios[0].training.tokens == 2e12
-        assert screen.query_one("#f-tokens").value == "2T"  # not rewritten while typing
+        assert screen.form.value("tokens") == "2T"  # not rewritten while typing
 
 
 async def test_choice_fields_step_with_arrows_and_pick_from_a_list():
@@ -139,7 +147,7 @@ async def test_choice_fields_step_with_arrows_and_pick_from_a_list():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert app.focused is screen.query_one("#f-precision")
+        assert app.focused is screen.form and screen.form.current == "precision"
         weights_before = figure_value(screen, "memory.weights_bytes")
         # → steps to the next precision in the core's order (highest to lowest).
         await pilot.press("right")
@@ -154,7 +162,9 @@ async def test_choice_fields_step_with_arrows_and_pick_from_a_list():
         assert app.session.scenarios[0].precision == "q4_k_m"
         assert figure_value(screen, "memory.weights_bytes") != weights_before
         # The target list filters by name as well.
-        screen.query_one("#f-target").focus()
+        await pilot.press("down", "down", "down")  # KV cache, Batch, Context
+        await pilot.press("down")
+        assert screen.form.current == "target"
         await pilot.press("enter", *"4090", "enter")
         await pilot.pause()
         assert app.session.scenarios[0].target == "rtx-4090"
@@ -171,7 +181,7 @@ async def test_model_picker_takes_a_catalog_model_or_a_bare_count():
         await pilot.pause()
         scenario = app.session.scenarios[0]
         assert scenario.model == "mixtral-8x7b" and scenario.params is None
-        assert "Mixtral" in str(app.screen.query_one("#f-model").render())
+        assert "Mixtral" in app.screen.form.value("model")
         await pilot.press("ctrl+l")
         await pilot.pause()
         await pilot.press(*"7B", "enter")
@@ -186,10 +196,12 @@ async def test_architecture_fields_customise_the_model():
     async with app.run_test(size=(80, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        screen.query_one("#arch").collapsed = False
+        screen.form.focus_row("arch")
+        await pilot.press("enter")  # opens the section
         await pilot.pause()
-        await pilot.pause()
-        assert screen.query_one("#f-arch-num_hidden_layers").value == "32"
+        assert screen.form.is_open("arch")
+        assert screen.form.value("arch-num_hidden_layers") == "32"
+        assert "Layers" in screen_text(screen)
         await type_into(pilot, "arch-num_hidden_layers", "16")
         scenario = app.session.scenarios[0]
         assert scenario.architecture is not None and scenario.architecture.num_hidden_layers == 16
@@ -202,12 +214,12 @@ async def test_scenario_selector_switches_the_current_scenario():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        screen.query_one("#f-scenario").focus()
+        screen.form.focus_row("scenario")
         await pilot.press("right")
         await pilot.pause()
         second = app.session.scenarios[1]
         assert app.current_id == second.id
-        assert screen.query_one("#f-precision").value == second.precision
+        assert screen.form.value("precision") == second.precision
         assert screen._estimate.scenario == second
 
 
@@ -240,8 +252,7 @@ def test_snapshot_120x40(snap_compare):
 
 def test_snapshot_80x24_invalid_field(snap_compare):
     async def type_zero(pilot):
-        field = pilot.app.screen.query_one("#f-batch")
-        field.focus()
+        pilot.app.screen.form.focus_row("batch")
         await pilot.press("end", "backspace", "0")
         await pilot.pause()
 

@@ -6,6 +6,7 @@
 - `ModeBar`: the top line (screens 1-4, session title, modified mark).
 - `KeyBar`: the bottom line (the keys of the current screen).
 - `MemoryBar`: a stacked bar of memory parts against a capacity.
+- `FormView`, `FormRow`: a form in one widget (choice, text and button rows).
 
 Each lives in its own module and is imported from there; the names below are also
 importable from this package, each module loaded on first use (a screen that needs only
@@ -17,6 +18,8 @@ from importlib import import_module
 _WHERE = {
     "ChoiceScreen": "dialogs",
     "ExplainScreen": "explain",
+    "FormRow": "form",
+    "FormView": "form",
     "KeyBar": "key_bar",
     "MemoryBar": "memory_bar",
     "MemoryPart": "memory_bar",

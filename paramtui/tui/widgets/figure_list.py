@@ -16,8 +16,9 @@ from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from paramtui.tui.widgets.quiet_scroll import QuietScrollView
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class FigureRow:
     bad: bool = False  # drawn with a ✗ sign as well as the error colour
 
 
-class FigureList(ScrollView, can_focus=True):
+class FigureList(QuietScrollView, can_focus=True):
     COMPONENT_CLASSES = {"figure-list--section", "figure-list--value", "figure-list--cursor",
                          "figure-list--bad"}
     DEFAULT_CSS = """
@@ -60,17 +61,6 @@ class FigureList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.rows: list[FigureRow] = []
-        self._scrolled: tuple | None = None  # (size, container size, virtual size) last given to the scrollbars
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # Textual's ScrollView compares the size the layout gives it with its scrolled size,
-        # which always differ, so every layout of the screen refreshed the scrollbar and
-        # painted another frame. The scrollbar changes only with the view or the row count.
-        key = (size, container_size, self.virtual_size)
-        if key == self._scrolled:
-            return False
-        self._scrolled = key
-        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def set_rows(self, rows: list[FigureRow]) -> None:
         old, self.rows = self.rows, list(rows)
