@@ -75,8 +75,8 @@ class FormRow:
         return self.value
 
 
-# The lines the form draws: (what, row index). "gap" is the blank line above a section title
-# or a toggle; "error" the reason under an invalid field.
+# The lines the form draws: (what, row index). "gap" is the blank line above a section
+# title; "error" the reason under an invalid field.
 _Line = tuple[Literal["row", "gap", "error"], int]
 
 
@@ -250,7 +250,7 @@ class FormView(QuietScrollView, can_focus=True):
         for i, row in enumerate(self.rows):
             if not self.shown(row):
                 continue
-            if row.kind in ("section", "toggle"):
+            if row.kind == "section":
                 lines.append(("gap", i))
             lines.append(("row", i))
             if row.error is not None:
@@ -390,9 +390,12 @@ class FormView(QuietScrollView, can_focus=True):
             self._edited()
 
     def _on_paste(self, event: events.Paste) -> None:
-        if self._edit is not None and event.text:
+        # A field is one line: the first line with text in it (a copied cell often ends, or
+        # starts, with a line break).
+        line = next((line for line in event.text.splitlines() if line.strip()), "")
+        if self._edit is not None and line:
             event.stop()
-            self._edit.insert(event.text.splitlines()[0])
+            self._edit.insert(line)
             self._edited()
 
     def _choose(self, row: FormRow, value: str | None) -> None:
