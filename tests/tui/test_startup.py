@@ -2,6 +2,8 @@
 
 import gc
 import os
+import subprocess
+import sys
 
 from paramtui.tui import startup
 
@@ -28,3 +30,30 @@ def test_collections_held_while_starting_then_given_back():
     startup.release()  # nor does a second release
     assert gc.get_threshold() == default
     gc.unfreeze()
+
+
+def _fresh_python(code: str, **env: str) -> list[str]:
+    """Run `code` in a new interpreter (this one has imported pydantic's plugin loader long ago)."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"} | env
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
+    return out.stdout.split()
+
+
+ESTIMATE_THE_DEMO = (
+    "import sys; from paramtui.tui import startup; startup.hold(); "
+    "from paramtui.tui.demo import demo_session; from paramtui.core.estimate import estimate; "
+    "print(estimate(demo_session().scenarios[0]).params.total); "
+    "print('importlib.metadata' in sys.modules); "
+)
+
+
+def test_with_plugins_off_start_up_reads_no_package_metadata():
+    # The models validate and the estimate is computed, without pydantic's plugin loader
+    # importing importlib.metadata; the loader's other names are still pydantic's own.
+    out = _fresh_python(ESTIMATE_THE_DEMO + "from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP as g; print(g)")
+    assert out == ["8030261248", "False", "pydantic"]
+
+
+def test_a_user_naming_plugins_to_skip_gets_pydantics_own_lookup():
+    out = _fresh_python(ESTIMATE_THE_DEMO, PYDANTIC_DISABLE_PLUGINS="some_plugin")
+    assert out == ["8030261248", "True"]

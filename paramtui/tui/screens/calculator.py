@@ -218,7 +218,7 @@ def _static_options(field_id: str) -> list[tuple[str, str]]:
     return []
 
 
-ARCH_TITLE = "Architecture (edit to customise)"
+ARCH_TITLE = "Architecture: layers, heads, …"  # editing one makes the model a custom one
 
 
 # ---------------------------------------------------------------------- the screen
