@@ -33,7 +33,7 @@ class FigureList(QuietScrollView, can_focus=True):
     COMPONENT_CLASSES = {"figure-list--section", "figure-list--value", "figure-list--cursor",
                          "figure-list--bad"}
     DEFAULT_CSS = """
-    FigureList { height: 1fr; scrollbar-size-vertical: 1; }
+    FigureList { height: 1fr; scrollbar-size-vertical: 1; overflow-y: scroll; }
     FigureList > .figure-list--section { text-style: bold; color: $secondary; }
     FigureList > .figure-list--value { text-style: bold; }
     FigureList > .figure-list--bad { color: $error; text-style: bold; }
@@ -104,7 +104,9 @@ class FigureList(QuietScrollView, can_focus=True):
     def watch_cursor(self, _old: int, new: int) -> None:
         # Keep the section title above the cursor in view when moving up to its first row.
         top = new - 1 if new > 0 and self.rows[new - 1].key is None else new
-        if top < self.scroll_y:
+        if not self.size.height:
+            pass  # not laid out yet: the list shows from its top
+        elif top < self.scroll_y:
             self.scroll_to(y=top, animate=False)
         elif new >= self.scroll_y + self.size.height:
             self.scroll_to(y=new - self.size.height + 1, animate=False)
