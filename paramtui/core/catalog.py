@@ -14,7 +14,7 @@ import difflib
 import re
 import tomllib
 from functools import cache, cached_property
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -101,7 +101,9 @@ _entries: dict[str, CatalogEntry] = {}
 
 @cache
 def _catalog_text() -> str:
-    return resources.files("paramtui.core").joinpath(CATALOG_FILE).read_text(encoding="utf-8")
+    # Beside this module, in a checkout and in every install (as resources.py finds shipped
+    # data); importlib.resources would also import zipfile at start-up, for nothing.
+    return Path(__file__).with_name(CATALOG_FILE).read_text(encoding="utf-8")
 
 
 def _entry(raw: dict[str, Any], index: int) -> CatalogEntry:

@@ -29,7 +29,7 @@ class FigureRow:
     bad: bool = False  # drawn with a ✗ sign as well as the error colour
 
 
-class FigureList(QuietScrollView, can_focus=True):
+class FigureList(QuietScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {"figure-list--section", "figure-list--value", "figure-list--cursor",
                          "figure-list--bad"}
     DEFAULT_CSS = """
@@ -40,11 +40,12 @@ class FigureList(QuietScrollView, can_focus=True):
     FigureList > .figure-list--cursor { background: $foreground 10%; }
     FigureList:focus > .figure-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     """
+    # Its own keys only: a ScrollView's (scroll left, page right, …) do not apply.
     BINDINGS = [
         Binding("e", "explain", "Explain"),
         Binding("enter", "explain", "Explain", show=False),
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("up,k", "move(-1)", "Previous figure", show=False),
+        Binding("down,j", "move(1)", "Next figure", show=False),
         Binding("pageup", "page(-1)", show=False),
         Binding("pagedown", "page(1)", show=False),
         Binding("home", "edge(-1)", show=False),

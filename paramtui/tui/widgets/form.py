@@ -80,7 +80,7 @@ class FormRow:
 _Line = tuple[Literal["row", "gap", "error"], int]
 
 
-class FormView(QuietScrollView, can_focus=True):
+class FormView(QuietScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {"form--label", "form--field", "form--focus", "form--text-focus", "form--cursor",
                          "form--placeholder", "form--invalid", "form--error", "form--section",
                          "form--toggle", "form--toggle-focus"}
@@ -106,16 +106,17 @@ class FormView(QuietScrollView, can_focus=True):
     }
     """
     BINDINGS = [
-        Binding("up", "move(-1)", "Previous field", show=False),
-        Binding("down", "move(1)", "Next field", show=False),
+        # The form's own keys only: a ScrollView's (scroll left, page right, …) do not apply.
+        Binding("up", "field(-1)", "Previous field", show=False),
+        Binding("down", "field(1)", "Next field", show=False),
         Binding("tab", "tab(1)", "Next field", show=False),
         Binding("shift+tab", "tab(-1)", "Previous field", show=False),
         Binding("pageup", "page(-1)", show=False),
         Binding("pagedown", "page(1)", show=False),
-        Binding("enter", "enter", "Choose / next field", show=False),
-        Binding("space", "activate", "Choose", show=False),
-        Binding("left", "left", "Previous choice", show=False),
-        Binding("right", "right", "Next choice", show=False),
+        Binding("enter", "enter", "Choose from the list (text field: next field)", show=False),
+        Binding("space", "activate", "Choose from the list", show=False),
+        Binding("left", "left", "Previous choice (text field: cursor left)", show=False),
+        Binding("right", "right", "Next choice (text field: cursor right)", show=False),
         Binding("home,ctrl+a", "edit('home')", show=False),
         Binding("end,ctrl+e", "edit('end')", show=False),
         Binding("ctrl+left", "edit('word_left')", show=False),
@@ -317,7 +318,7 @@ class FormView(QuietScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    def action_move(self, step: int) -> None:
+    def action_field(self, step: int) -> None:
         self._move_to(self._step(self._cursor, step))
 
     def action_tab(self, step: int) -> None:
@@ -337,7 +338,7 @@ class FormView(QuietScrollView, can_focus=True):
 
     def action_enter(self) -> None:
         if self.rows[self._cursor].kind == "text":
-            self.action_move(1)
+            self.action_field(1)
         else:
             self.action_activate()
 
