@@ -209,6 +209,22 @@ async def test_architecture_fields_customise_the_model():
         assert estimate(scenario).params.total < 8.03e9
 
 
+async def test_opening_the_architecture_at_80x24_scrolls_its_fields_into_view():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert "▶ Architecture" in screen_text(screen)  # the whole form fits: its last row shows
+        screen.form.focus_row("arch")
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = screen_text(screen)
+        assert "▼ Architecture" in shown
+        assert "Hidden" in shown and "Top-k" in shown  # first and last of its fields
+        await pilot.press("down")
+        assert screen.form.current == "arch-hidden_size"
+
+
 async def test_scenario_selector_switches_the_current_scenario():
     app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:

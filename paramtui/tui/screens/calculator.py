@@ -174,7 +174,7 @@ ARCH_FIELDS: list[tuple[str, str]] = [
     ("intermediate_size", "FFN"),
     ("vocab_size", "Vocab"),
     ("num_local_experts", "Experts"),
-    ("num_experts_per_tok", "Active exp."),
+    ("num_experts_per_tok", "Top-k"),  # experts per token
 ]
 
 SECTION_BEFORE = {"name": None, "tokens": "Training", "law": "Scaling"}

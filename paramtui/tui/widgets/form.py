@@ -239,10 +239,11 @@ class FormView(QuietScrollView, can_focus=True, inherit_bindings=False):
         (self._open.add if open_ else self._open.discard)(toggle_id)
         self._layout_lines()
         self.refresh()
-        if open_:  # bring the opened rows into view
+        if open_:  # bring the opened rows into view, once the taller form is laid out
             rows = [i for i, r in enumerate(self.rows) if r.section == toggle_id]
             if rows:
-                self._scroll_to_lines(self._line_of(rows[-1]), self._line_of(self._index[toggle_id]))
+                self.call_after_refresh(self._scroll_to_lines, self._line_of(rows[-1]),
+                                        self._line_of(self._index[toggle_id]))
 
     # ------------------------------------------------------------------ the lines
 
