@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from paramtui.tui.widgets.component_styles import CachedComponentStyles
 from paramtui.tui.widgets.quiet_scroll import QuietScrollView
 
 
@@ -29,7 +30,7 @@ class FigureRow:
     bad: bool = False  # drawn with a ✗ sign as well as the error colour
 
 
-class FigureList(QuietScrollView, can_focus=True, inherit_bindings=False):
+class FigureList(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {"figure-list--section", "figure-list--value", "figure-list--cursor",
                          "figure-list--bad"}
     DEFAULT_CSS = """
@@ -132,16 +133,6 @@ class FigureList(QuietScrollView, can_focus=True, inherit_bindings=False):
         row = int(self.scroll_y) + event.y
         if self._selectable(row):
             self.cursor = row
-
-    def _style(self, name: str) -> Style:
-        cache = self.__dict__.setdefault("_styles", {})
-        if name not in cache:
-            cache[name] = self.get_component_rich_style(name)
-        return cache[name]
-
-    def notify_style_update(self) -> None:
-        self.__dict__.pop("_styles", None)  # theme or focus changed: styles are read again
-        super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y

@@ -28,6 +28,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
+from paramtui.tui.widgets.component_styles import CachedComponentStyles
 from paramtui.tui.widgets.line_edit import LineEdit
 from paramtui.tui.widgets.quiet_scroll import QuietScrollView
 
@@ -80,7 +81,7 @@ class FormRow:
 _Line = tuple[Literal["row", "gap", "error"], int]
 
 
-class FormView(QuietScrollView, can_focus=True, inherit_bindings=False):
+class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {"form--label", "form--field", "form--focus", "form--text-focus", "form--cursor",
                          "form--placeholder", "form--invalid", "form--error", "form--section",
                          "form--toggle", "form--toggle-focus"}
@@ -428,16 +429,6 @@ class FormView(QuietScrollView, can_focus=True, inherit_bindings=False):
             self.action_activate()
 
     # ------------------------------------------------------------------ drawing
-
-    def _style(self, name: str) -> Style:
-        cache = self.__dict__.setdefault("_styles", {})
-        if name not in cache:
-            cache[name] = self.get_component_rich_style(name)
-        return cache[name]
-
-    def notify_style_update(self) -> None:
-        self.__dict__.pop("_styles", None)  # theme changed: styles are read again
-        super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
         line = int(self.scroll_y) + y

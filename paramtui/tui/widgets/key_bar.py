@@ -23,6 +23,8 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from paramtui.tui.widgets.component_styles import CachedComponentStyles
+
 
 # The size every screen is laid out for (DESIGN.md: usable at 80×24 over SSH).
 FULL_VIEW = Size(80, 24)
@@ -52,7 +54,7 @@ class _Key:
     enabled: bool
 
 
-class KeyBar(Widget, can_focus=False):
+class KeyBar(CachedComponentStyles, Widget, can_focus=False):
     """The shown bindings of the screen, left to right, and the palette key docked right."""
 
     ALLOW_SELECT = False
@@ -123,16 +125,6 @@ class KeyBar(Widget, can_focus=False):
 
     def _key(self, binding: Binding, enabled: bool, tooltip: str) -> _Key:
         return _Key(binding.key, self.app.get_key_display(binding), binding.description, tooltip, enabled)
-
-    def notify_style_update(self) -> None:
-        self.__dict__.pop("_styles", None)  # theme changed: styles are read again
-        super().notify_style_update()
-
-    def _style(self, name: str) -> Style:
-        cache = self.__dict__.setdefault("_styles", {})
-        if name not in cache:
-            cache[name] = self.get_component_rich_style(name)
-        return cache[name]
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
