@@ -583,3 +583,18 @@ async def test_calculator_batch_typed_over_its_selection_and_digits_stay_in_the_
         await pilot.pause()
         assert app.screen.MODE == "compare"
         assert app.session.scenarios[0].inference.batch == 162
+
+
+async def test_closing_a_section_with_the_cursor_inside_puts_it_on_the_title():
+    app = FormApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await started(pilot)
+        form.focus_row("extra2")
+        await pilot.pause()
+        form.set_open("more", False)
+        await pilot.pause()
+        assert form.current == "more"
+        await pilot.press("z")  # a title row takes no text
+        await pilot.pause()
+        assert form.value("extra2") == "x2"  # the hidden field kept its text
+        assert app.messages == []

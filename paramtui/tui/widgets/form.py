@@ -245,6 +245,8 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
             if rows:
                 self.call_after_refresh(self._scroll_to_lines, self._line_of(rows[-1]),
                                         self._line_of(self._index[toggle_id]))
+        elif not self.shown(self.rows[self._cursor]):  # the cursor's row was hidden: on to the title
+            self._move_to(self._index[toggle_id])
 
     # ------------------------------------------------------------------ the lines
 
