@@ -257,7 +257,8 @@ class CalculatorScreen(ParamScreen):
     def __init__(self) -> None:
         super().__init__()
         self._shown_id: str | None = None  # the scenario the form shows
-        self._invalid: dict[str, str] = {}  # field id -> reason
+        self._scenario_error: str | None = None  # why the scenario as saved cannot be estimated
+        # (a field's own mistake is kept by the form, with the text the user typed)
         self._estimate = None  # the last valid Estimate shown
 
     # ------------------------------------------------------------------ layout
@@ -313,13 +314,12 @@ class CalculatorScreen(ParamScreen):
         form.set_value("scenario", scenario.id)
         switched = scenario.id != self._shown_id
         if switched:
-            self._invalid.clear()
             self._shown_id = scenario.id
         result = app.estimate_for(scenario.id)
         if isinstance(result, Exception):
-            self._invalid.setdefault("_scenario", readable_error(result))
+            self._scenario_error = readable_error(result)
         else:
-            self._invalid.pop("_scenario", None)
+            self._scenario_error = None
             self._estimate = result
         self._fill_form(scenario, force=switched)
         self._paint_results()
@@ -327,7 +327,7 @@ class CalculatorScreen(ParamScreen):
     def _fill_form(self, scenario: Scenario, force: bool) -> None:
         form = self.form
         for f in FIELDS:
-            if f.id in self._invalid and not force:
+            if form.error(f.id) is not None and not force:
                 continue  # keep what the user typed, and its mark, until it is fixed
             value = f.read(scenario)
             if f.kind == "select":
@@ -340,10 +340,12 @@ class CalculatorScreen(ParamScreen):
                     same = False
                 if force or not same:
                     form.set_value(f.id, f.show(value) if value is not None else "")
-            self._mark(f.id, None)
+            form.set_error(f.id, None)
         est = self._estimate
         if est is not None and est.scenario.id == scenario.id:
             self._fill_placeholders(est)
+        if force:
+            form.set_error("model", None)  # a model the last scenario could not take
         self._fill_model(scenario, est)
         self._fill_arch(force)
 
@@ -354,13 +356,13 @@ class CalculatorScreen(ParamScreen):
         form = self.form
         for key, _label in ARCH_FIELDS:
             fid = f"arch-{key}"
-            if fid in self._invalid and not force:
+            if form.error(fid) is not None and not force:
                 continue
             value = getattr(arch, key, None) if arch is not None else None
             if key == "num_key_value_heads" and arch is not None and value is None:
                 value = arch.num_attention_heads
             form.set_value(fid, "" if value is None else str(value))
-            self._mark(fid, None)
+            form.set_error(fid, None)
 
     @staticmethod
     def _target_choices(value: str):
@@ -413,7 +415,9 @@ class CalculatorScreen(ParamScreen):
         est = self._estimate
         head = self.query_one("#results-head", Static)
         banner = self.query_one("#results-banner", Static)
-        problems = [f"✗ {FIELD_LABEL.get(k, k)}: {v}" for k, v in self._invalid.items()]
+        problems = [f"✗ {row.label}: {row.error}" for row in self.form.rows if row.error is not None]
+        if self._scenario_error is not None:
+            problems.append(f"✗ Scenario: {self._scenario_error}")
         if problems:
             _update(banner, Text("\n".join(problems) + "\n  results below are for the last valid inputs"))
             banner.add_class("-shown")
@@ -457,14 +461,6 @@ class CalculatorScreen(ParamScreen):
 
     # ------------------------------------------------------------------ editing
 
-    def _mark(self, field_id: str, reason: str | None) -> None:
-        if reason:
-            self._invalid[field_id] = reason
-        else:
-            self._invalid.pop(field_id, None)
-        if field_id in FORM_ROW_IDS:
-            self.form.set_error(field_id, reason)
-
     def _try(self, field_id: str, make: Callable[[Scenario], Scenario], label: str) -> None:
         """Build the changed scenario; apply it if valid, else mark the field and keep the results."""
         scenario = self.app.current_scenario
@@ -477,11 +473,11 @@ class CalculatorScreen(ParamScreen):
 
                 estimate(new)  # a scenario the core cannot estimate is marked here, not applied
         except (UserError, ValidationError, ValueError) as e:
-            self._mark(field_id, readable_error(e))
+            self.form.set_error(field_id, readable_error(e))
             self._paint_results()
             return
-        had_problem = field_id in self._invalid
-        self._mark(field_id, None)
+        had_problem = self.form.error(field_id) is not None
+        self.form.set_error(field_id, None)
         if new == scenario:
             if had_problem:
                 self._paint_results()
@@ -564,9 +560,5 @@ def _update(static: Static, text: Text) -> None:
         static._paramtui_text = text.plain
         static.update(text)
 
-
-FORM_ROW_IDS = {f.id for f in FIELDS} | {"scenario", "model"} | {f"arch-{k}" for k, _label in ARCH_FIELDS}
-FIELD_LABEL = {f.id: f.label for f in FIELDS} | {"model": "Model", "_scenario": "Scenario", "scenario": "Scenario"} | {
-    f"arch-{k}": label for k, label in ARCH_FIELDS}
 
 SCREEN = CalculatorScreen

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from paramtui.tui.widgets.component_styles import CachedComponentStyles
+from paramtui.tui.widgets.fit_text import ellipsize
 from paramtui.tui.widgets.quiet_scroll import QuietScrollView
 
 
@@ -154,7 +155,7 @@ class FigureList(CachedComponentStyles, QuietScrollView, can_focus=True, inherit
         # Colour and weight only: the value keeps the cursor row's background.
         value_style = line_style + Style(color=emphasis.color, bold=emphasis.bold)
         room = max(0, width - len(value) - 2)
-        label = row.label if len(row.label) <= room else row.label[: max(0, room - 1)] + "…"
+        label = ellipsize(row.label, room)
         gap = max(1, width - 1 - len(label) - len(value))
         marker = "▸" if at_cursor and self.has_focus else " "  # the cursor without colour, too
         segments = [Segment(marker + label + " " * gap, line_style), Segment(value, value_style)]

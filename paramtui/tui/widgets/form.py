@@ -29,6 +29,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from paramtui.tui.widgets.component_styles import CachedComponentStyles
+from paramtui.tui.widgets.fit_text import ellipsize
 from paramtui.tui.widgets.line_edit import LineEdit
 from paramtui.tui.widgets.quiet_scroll import QuietScrollView
 
@@ -446,20 +447,20 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
         # Each run carries its offset (Textual maps clicks and selections with it).
         meta = Style(meta={"offset": (0, line)})
         if what == "error":
-            text = _cut(f"✗ {row.error}", width - ERROR_INDENT)
+            text = ellipsize(f"✗ {row.error}", width - ERROR_INDENT)
             return Strip([Segment(" " * ERROR_INDENT, blank),
                           Segment(text, base + self._style("form--error") + meta)]).adjust_cell_length(width, blank)
         focused = self.has_focus and index == self._cursor
         if row.kind == "section":
-            segments = [Segment(" ", blank), Segment(_cut(row.label, width - 1), base + self._style("form--section") + meta)]
+            segments = [Segment(" ", blank), Segment(ellipsize(row.label, width - 1), base + self._style("form--section") + meta)]
             return Strip(segments).adjust_cell_length(width, blank)
         if row.kind == "toggle":
             title = f"{'▼' if row.id in self._open else '▶'} {row.label}"
             style = base + self._style("form--toggle-focus" if focused else "form--toggle")
             pad = Style(bgcolor=style.bgcolor)
-            segments = [Segment(" ", pad), Segment(_cut(title, width - 2), style + meta), Segment(" ", pad)]
+            segments = [Segment(" ", pad), Segment(ellipsize(title, width - 2), style + meta), Segment(" ", pad)]
             return Strip(segments).adjust_cell_length(width, blank)
-        label = _cut(row.label, LABEL_WIDTH - 2).ljust(LABEL_WIDTH - 1)
+        label = ellipsize(row.label, LABEL_WIDTH - 2).ljust(LABEL_WIDTH - 1)
         segments = [Segment(" ", blank), Segment(label, base + self._style("form--label") + meta)]
         room = width - LABEL_WIDTH
         if room > 0:
@@ -475,8 +476,8 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
             edit = self._edit if focused else None
             if edit is None:
                 if row.value:
-                    return [Segment(_cut(row.value, room).ljust(room), style + meta)]
-                hint = _cut(row.placeholder, room)
+                    return [Segment(ellipsize(row.value, room).ljust(room), style + meta)]
+                hint = ellipsize(row.placeholder, room)
                 return [Segment(hint, field + self._style("form--placeholder") + meta), Segment(" " * (room - len(hint)), field)]
             # The text with its cursor (a cell past the end when it is there), scrolled so the cursor shows.
             self._view_start = start = edit.window(room, self._view_start)
@@ -494,15 +495,9 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
         if invalid:
             style += invalid
         if row.kind == "choice":
-            text = _cut(row.choice_label(), max(1, room - 3)).ljust(max(1, room - 3))
+            text = ellipsize(row.choice_label(), max(1, room - 3)).ljust(max(1, room - 3))
             text = f"{text} ◂▸"[:room] if room >= 4 else text[:room]
         else:
-            text = _cut(row.value, room).ljust(room)
+            text = ellipsize(row.value, room).ljust(room)
         return [Segment(text, style + meta)]
 
-
-def _cut(text: str, width: int) -> str:
-    """`text` in at most `width` cells, an ellipsis marking a cut."""
-    if width <= 0:
-        return ""
-    return text if len(text) <= width else text[: width - 1] + "…"
