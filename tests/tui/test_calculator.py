@@ -225,6 +225,31 @@ async def test_opening_the_architecture_at_80x24_scrolls_its_fields_into_view():
         assert screen.form.current == "arch-hidden_size"
 
 
+async def test_keys_typed_in_a_burst_act_in_the_order_typed():
+    # Over SSH keys often arrive together; each must act as if typed one by one, and a field
+    # typed into must not be overwritten by the results of the field before it.
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen.form
+        await pilot.press("down", "down")
+        assert form.current == "batch"
+        burst = [("4", "4"), ("backspace", None), ("backspace", None), ("7", "7"),
+                 ("tab", None), ("1", "1"), ("6", "6")]
+        for key, char in burst:  # as the terminal driver hands them to the app, without waiting
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        for _ in range(4):
+            await pilot.pause()
+        scenario = app.session.scenarios[0]
+        assert (scenario.inference.batch, scenario.inference.context) == (7, 16)
+        assert (form.value("batch"), form.value("context")) == ("7", "16")
+        assert form.error("batch") is None and form.error("context") is None
+
+
 async def test_scenario_selector_switches_the_current_scenario():
     app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:

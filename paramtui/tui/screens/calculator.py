@@ -487,8 +487,8 @@ class CalculatorScreen(ParamScreen):
     def on_form_view_changed(self, event: FormView.Changed) -> None:
         event.stop()
         field_id = event.row_id
-        if event.value != self.form.value(field_id):
-            return  # a stale message: the field was set again since
+        if not self.form.settle(event):
+            return  # the user has changed the field again since: its newer Changed follows
         if field_id == "scenario":
             self.app.select_scenario(event.value)
             return

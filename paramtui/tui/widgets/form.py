@@ -13,6 +13,9 @@ section title, enter or space presses it. A click picks the row (and opens a cho
 The screen listens for `Changed` (a field edited or a choice changed by the user, with the
 new text or value) and `Pressed` (a button row); it sets what the form shows with
 `set_value`, `set_options`, `set_placeholder`, `set_error`, none of which posts a message.
+A host handling `Changed` first calls `settle(event)`: keys typed in a burst reach the form
+before their `Changed` messages reach the host, so until the host has seen a row's last
+`Changed`, `set_value` keeps the user's newer text instead of writing an older value over it.
 """
 
 from __future__ import annotations
@@ -165,6 +168,7 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
         self._lines: list[_Line] = []
         self._cursor = self._index[current] if current in self._index else self._step(-1, 1)
         self._edit: LineEdit | None = None  # the text field under the cursor, while it has one
+        self._unsettled: dict[str, int] = {}  # row id -> Changed messages the host has not settled
         self._view_start = 0  # the first character shown of the edited text
         self._layout_lines()
 
@@ -192,8 +196,20 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
 
     # ------------------------------------------------------------------ set by the program
 
+    def settle(self, event: FormView.Changed) -> bool:
+        """The host has this Changed in hand: True when it still carries the row's value (act on
+        it), False when the user has changed the row again since (a newer Changed follows)."""
+        waiting = self._unsettled.get(event.row_id, 0) - 1
+        if waiting > 0:
+            self._unsettled[event.row_id] = waiting
+        else:
+            self._unsettled.pop(event.row_id, None)
+        return event.value == self.row(event.row_id).value
+
     def set_value(self, row_id: str, value: str) -> None:
         row = self.row(row_id)
+        if self._unsettled.get(row_id):
+            return  # the user's newer text: its Changed is on the way to the host
         if row.value != value:
             row.value = value
             if self._edit is not None and self.rows[self._cursor] is row:
@@ -384,16 +400,24 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
         self._refresh_row(row.id)
         if self._edit is not None and self._edit.text != row.value:
             row.value = self._edit.text
-            self.post_message(self.Changed(self, row.id, row.value))
+            self._post_changed(row)
 
     async def _on_key(self, event: events.Key) -> None:
-        # Printable keys type into a text field (so digits there are not screen keys); every
-        # other key goes on to the bindings.
+        # Every key of the form is handled here, in the order typed. Left to Textual's
+        # bindings, a key like backspace travels up to the app and back first, so a printable
+        # key typed right after it (a burst over SSH, "⌫⌫7") was inserted before it ran.
+        # Printable keys type into a text field (so digits there are not screen keys).
         if self._edit is not None and event.is_printable and event.character:
             event.stop()
             event.prevent_default()
             self._edit.insert(event.character)
             self._edited()
+            return
+        action = _ACTION_OF_KEY.get(event.key)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(action)
 
     def _on_paste(self, event: events.Paste) -> None:
         # A field is one line: the first line with text in it (a copied cell often ends, or
@@ -408,7 +432,11 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
         if value is not None and value != row.value:
             row.value = value
             self._refresh_row(row.id)
-            self.post_message(self.Changed(self, row.id, value))
+            self._post_changed(row)
+
+    def _post_changed(self, row: FormRow) -> None:
+        self._unsettled[row.id] = self._unsettled.get(row.id, 0) + 1
+        self.post_message(self.Changed(self, row.id, row.value))
 
     def _open_choices(self, row: FormRow) -> None:
         from paramtui.tui.widgets.choice import ChoicePicker
@@ -501,3 +529,6 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
             text = ellipsize(row.value, room).ljust(room)
         return [Segment(text, style + meta)]
 
+
+# The form's keys and their actions, as its BINDINGS declare them (which the key list shows).
+_ACTION_OF_KEY = {key.strip(): binding.action for binding in FormView.BINDINGS for key in binding.key.split(",")}
