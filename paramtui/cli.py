@@ -150,6 +150,7 @@ def _tui_parser() -> argparse.ArgumentParser:
 
 
 def _scenario_from_args(args):
+    from paramtui.core import validation
     from paramtui.core.errors import UserError
     from paramtui.core.scenario import Scenario
 
@@ -189,7 +190,7 @@ def _scenario_from_args(args):
         data["kv_precision"] = args.kv_precision
     if args.price is not None:
         data["price_per_hour_usd"] = args.price
-    return Scenario.model_validate(data)
+    return validation.validate(Scenario, data)
 
 
 def cmd_estimate(argv) -> int:
@@ -199,7 +200,7 @@ def cmd_estimate(argv) -> int:
     from paramtui.core.session import Session
 
     scenario = _scenario_from_args(args)
-    check_references(Session(scenario=(scenario,)), "estimate")
+    check_references(Session(scenarios=(scenario,)), "estimate")
     est = estimate(scenario)
     if args.json:
         print(json.dumps(est.to_json(), indent=2))
@@ -252,8 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         from paramtui.tui import startup
 
         startup.hold()  # the TUI: no garbage collections until its first screen is painted
-    from pydantic import ValidationError
-
+    from paramtui.core import validation
     from paramtui.core.errors import UserError
 
     try:
@@ -268,7 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as e:
         print(f"paramtui: {e}", file=sys.stderr)
         return EXIT_USER_ERROR
-    except ValidationError as e:
+    except ValueError as e:
+        if not validation.is_validation_error(e):
+            raise
         err = e.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         print(f"paramtui: {where + ': ' if where else ''}{err['msg'].removeprefix('Value error, ')}", file=sys.stderr)
@@ -375,7 +377,9 @@ def print_models() -> None:
 def targets_json() -> list[dict]:
     from paramtui.core.targets import load_targets
 
-    return [t.model_dump(mode="json") for t in load_targets().targets.values()]
+    from paramtui.core.validation import dump
+
+    return [dump(t, mode="json") for t in load_targets().targets.values()]
 
 
 def print_targets() -> None:
@@ -408,7 +412,9 @@ def print_pick(args) -> int:
     result = pick(args.target, gpus=args.gpus, min_context=args.min_context,
                   min_tokens_per_s=args.min_tokens_per_s, precisions=args.precision)
     if args.json:
-        print(json.dumps(result.model_dump(mode="json", exclude={"explanation"}), indent=2))
+        from paramtui.core.validation import dump
+
+        print(json.dumps(dump(result, mode="json", exclude={"explanation"}), indent=2))
         return 0
     table = Table(title=f"Models for {args.gpus}× {result.target_id} (context ≥ {result.min_context:,}, "
                         f"≥ {result.min_tokens_per_s:g} tok/s), best predicted loss first",

@@ -243,7 +243,7 @@ DEPLOY_MATRIX_GOAL_S = 0.020
 def _matrix_scenarios(count: int = 100):
     """`count` distinct scenarios: catalog decoders × precisions × contexts × batches."""
     from paramtui.core.catalog import load_catalog
-    from paramtui.core.scenario import Scenario
+    from paramtui.core.scenario import InferenceSettings, Scenario
 
     entries = [e for e in load_catalog().values() if e.kind in ("decoder", "moe")]
     precisions = ["bf16", "q8_0", "q4_k_m", "int4", "fp8"]
@@ -254,7 +254,7 @@ def _matrix_scenarios(count: int = 100):
         precision = precisions[(i // len(entries)) % len(precisions)]
         context = min((2048, 8192, 32768)[(i // 7) % 3], entry.context_length)
         scenarios.append(Scenario(id=f"s{i}", model=entry.id, precision=precision, target="h100-sxm",
-                                  inference={"batch": 1 + i % 4, "context": context}))
+                                  inference=InferenceSettings(batch=1 + i % 4, context=context)))
         i += 1
     return scenarios
 
@@ -309,7 +309,7 @@ def compare_change_time(args) -> list[Result]:
     scenarios = _matrix_scenarios(100)
 
     async def body(app, pilot):
-        app.apply(Session(title="100 scenarios", scenario=tuple(scenarios)), "benchmark session")
+        app.apply(Session(title="100 scenarios", scenarios=tuple(scenarios)), "benchmark session")
         await pilot.press("2")
         await pilot.pause()
         screen = app.screen

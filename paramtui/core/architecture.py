@@ -10,25 +10,27 @@ Unknown keys are errors, never silently ignored.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 
-class Architecture(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@record
+class Architecture:
+    __pydantic_config__ = STRICT
 
     # Family: selects the few details only transformers' modeling code knows
     # (T5's relative attention bias, BERT's pooler, OPT's position offset, ...).
     model_type: str = "llama"
 
-    vocab_size: int = Field(gt=0)
-    hidden_size: int = Field(gt=0)
-    num_hidden_layers: int = Field(gt=0)
-    num_attention_heads: int = Field(gt=0)
-    num_key_value_heads: int | None = Field(default=None, gt=0)  # None: = num_attention_heads (MHA)
-    head_dim: int | None = Field(default=None, gt=0)  # None: hidden_size // num_attention_heads
-    intermediate_size: int = Field(gt=0)  # dense FFN width
+    vocab_size: Annotated[int, pyd.Field(gt=0)]
+    hidden_size: Annotated[int, pyd.Field(gt=0)]
+    num_hidden_layers: Annotated[int, pyd.Field(gt=0)]
+    num_attention_heads: Annotated[int, pyd.Field(gt=0)]
+    num_key_value_heads: Annotated[int, pyd.Field(gt=0)] | None = None  # None: = num_attention_heads (MHA)
+    head_dim: Annotated[int, pyd.Field(gt=0)] | None = None  # None: hidden_size // num_attention_heads
+    intermediate_size: Annotated[int, pyd.Field(gt=0)]  # dense FFN width
 
     gated_mlp: bool = True  # SwiGLU/GeGLU (gate, up, down) vs plain (up, down)
     hidden_act: str = "silu"
@@ -38,53 +40,52 @@ class Architecture(BaseModel):
     mlp_bias: bool = False
     tie_word_embeddings: bool = False
     position_embedding_type: Literal["rope", "learned", "relative", "alibi", "none"] = "rope"
-    max_position_embeddings: int = Field(default=4096, gt=0)
+    max_position_embeddings: Annotated[int, pyd.Field(gt=0)] = 4096
     parallel_attn: bool = False  # attention and MLP read the same input (GPT-J, Falcon)
 
     # Norms. A LayerNorm has a weight and a bias, an RMSNorm only a weight.
-    norms_per_layer: int | None = Field(default=None, ge=1)  # None: 2 (before attention, before MLP);
+    norms_per_layer: Annotated[int, pyd.Field(ge=1)] | None = None  # None: 2 (before attention, before MLP);
     # 1 for Falcon-7B's shared norm, 4 for Gemma 2's pre- and post-norms
     qk_norm: bool = False  # a norm over each head of q and of k (Qwen3), head_dim wide
     final_norm: bool = True  # the norm after the last layer (OPT-350m, post-LN, has none)
 
     # Embedding details (BERT, OPT).
-    type_vocab_size: int = Field(default=0, ge=0)  # token-type (segment) embeddings, BERT
+    type_vocab_size: Annotated[int, pyd.Field(ge=0)] = 0  # token-type (segment) embeddings, BERT
     embedding_norm: bool = False  # a norm right after the embeddings, BERT
-    word_embed_proj_dim: int | None = Field(default=None, gt=0)  # OPT: embeddings narrower than
+    word_embed_proj_dim: Annotated[int, pyd.Field(gt=0)] | None = None  # OPT: embeddings narrower than
     # hidden_size, with project_in / project_out between them
-    position_embedding_offset: int = Field(default=0, ge=0)  # extra learned position rows (OPT: 2)
+    position_embedding_offset: Annotated[int, pyd.Field(ge=0)] = 0  # extra learned position rows (OPT: 2)
     pooler: bool = False  # BERT's pooler: a dense layer with bias on the first token
-    relative_attention_num_buckets: int = Field(default=32, gt=0)  # T5 relative attention bias
+    relative_attention_num_buckets: Annotated[int, pyd.Field(gt=0)] = 32  # T5 relative attention bias
 
     # Sliding-window attention: window size and which layers use it.
-    sliding_window: int | None = Field(default=None, gt=0)
-    layer_types: list[Literal["full_attention", "sliding_attention"]] | None = None
+    sliding_window: Annotated[int, pyd.Field(gt=0)] | None = None
+    layer_types: tuple[Literal["full_attention", "sliding_attention"], ...] | None = None
 
     # Mixture of experts (Mixtral, Qwen-MoE, DeepSeek).
-    num_local_experts: int = Field(default=0, ge=0)  # routed experts per MoE layer; 0 = dense
-    num_experts_per_tok: int = Field(default=0, ge=0)
-    moe_intermediate_size: int | None = Field(default=None, gt=0)  # None: = intermediate_size
-    n_shared_experts: int = Field(default=0, ge=0)
-    shared_expert_intermediate_size: int | None = Field(default=None, gt=0)
-    first_k_dense_replace: int = Field(default=0, ge=0)  # leading dense layers (DeepSeek)
-    decoder_sparse_step: int = Field(default=1, ge=1)  # every k-th layer is MoE (Qwen-MoE)
+    num_local_experts: Annotated[int, pyd.Field(ge=0)] = 0  # routed experts per MoE layer; 0 = dense
+    num_experts_per_tok: Annotated[int, pyd.Field(ge=0)] = 0
+    moe_intermediate_size: Annotated[int, pyd.Field(gt=0)] | None = None  # None: = intermediate_size
+    n_shared_experts: Annotated[int, pyd.Field(ge=0)] = 0
+    shared_expert_intermediate_size: Annotated[int, pyd.Field(gt=0)] | None = None
+    first_k_dense_replace: Annotated[int, pyd.Field(ge=0)] = 0  # leading dense layers (DeepSeek)
+    decoder_sparse_step: Annotated[int, pyd.Field(ge=1)] = 1  # every k-th layer is MoE (Qwen-MoE)
     mlp_only_layers: tuple[int, ...] = ()  # layers kept dense (Qwen-MoE)
     shared_expert_gate: bool = False  # a sigmoid gate (hidden -> 1) on the shared expert (Qwen2-MoE)
 
     # Multi-head latent attention (DeepSeek-V2/V3).
-    q_lora_rank: int | None = Field(default=None, gt=0)
-    kv_lora_rank: int | None = Field(default=None, gt=0)
-    qk_rope_head_dim: int | None = Field(default=None, gt=0)
-    qk_nope_head_dim: int | None = Field(default=None, gt=0)
-    v_head_dim: int | None = Field(default=None, gt=0)
+    q_lora_rank: Annotated[int, pyd.Field(gt=0)] | None = None
+    kv_lora_rank: Annotated[int, pyd.Field(gt=0)] | None = None
+    qk_rope_head_dim: Annotated[int, pyd.Field(gt=0)] | None = None
+    qk_nope_head_dim: Annotated[int, pyd.Field(gt=0)] | None = None
+    v_head_dim: Annotated[int, pyd.Field(gt=0)] | None = None
 
     # Encoder-decoder (T5) and encoder-only (BERT).
     is_encoder_decoder: bool = False
-    num_decoder_layers: int | None = Field(default=None, gt=0)
+    num_decoder_layers: Annotated[int, pyd.Field(gt=0)] | None = None
     is_decoder: bool = True  # False for encoder-only (no KV cache when generating)
 
-    @model_validator(mode="after")
-    def _check_shapes(self) -> Architecture:
+    def __post_init__(self) -> None:
         if self.num_attention_heads % self.kv_heads:
             raise ValueError(
                 f"num_attention_heads ({self.num_attention_heads}) must be a multiple of "
@@ -105,7 +106,6 @@ class Architecture(BaseModel):
                               or self.v_head_dim is None):
             raise ValueError("multi-head latent attention (kv_lora_rank) needs qk_rope_head_dim, "
                              "qk_nope_head_dim and v_head_dim")
-        return self
 
     @property
     def kv_heads(self) -> int:

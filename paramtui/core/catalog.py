@@ -15,9 +15,10 @@ import re
 import tomllib
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Annotated, TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 from paramtui.core.errors import UserError
 
@@ -33,25 +34,26 @@ _PUBLISHED_RE = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>[KMBT])$")
 _UNIT_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 
 
-class CatalogEntry(BaseModel):
+@record
+class CatalogEntry:
     """One real model: its config.json architecture keys and what its card/paper publishes."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    __pydantic_config__ = STRICT
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: Annotated[str, pyd.Field(pattern=ID_PATTERN)]
     name: str
     org: str
     kind: Literal["decoder", "moe", "encoder", "encoder-decoder"]
     license: str
-    context_length: int = Field(gt=0)
-    training_tokens: float | None = Field(default=None, gt=0)
+    context_length: Annotated[int, pyd.Field(gt=0)]
+    training_tokens: Annotated[float, pyd.Field(gt=0)] | None = None
     training_tokens_source: str | None = None
-    release: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    release: Annotated[str, pyd.Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
     source: str  # the Hugging Face repo (or paper) the config keys come from
-    published_params: str | None = Field(default=None, pattern=_PUBLISHED_RE.pattern)
+    published_params: Annotated[str, pyd.Field(pattern=_PUBLISHED_RE.pattern)] | None = None
     published_params_source: str | None = None
     # MoE only: what the card says is active per token ("37B" of DeepSeek-V3's 671B).
-    published_active_params: str | None = Field(default=None, pattern=_PUBLISHED_RE.pattern)
+    published_active_params: Annotated[str, pyd.Field(pattern=_PUBLISHED_RE.pattern)] | None = None
     config: dict[str, Any]
 
     @cached_property
@@ -59,7 +61,7 @@ class CatalogEntry(BaseModel):
         """The config normalised with transformers' defaults for absent keys."""
         from paramtui.core.hf_config import architecture_from_hf_config
 
-        return architecture_from_hf_config(self.config, origin=f"catalog model '{self.id}'")
+        return architecture_from_hf_config(self.config, origin=f"catalog model '{self.id}'", shipped=True)
 
     @cached_property
     def param_count(self) -> ParamCount:
@@ -107,9 +109,11 @@ def _catalog_text() -> str:
 
 
 def _entry(raw: dict[str, Any], index: int) -> CatalogEntry:
+    # The catalog is ours: the tests validate every entry with pydantic (test_catalog) and
+    # require the same entry as this direct build, which keeps pydantic out of start-up.
     try:
-        entry = CatalogEntry.model_validate(raw)
-    except ValidationError as error:
+        entry = pyd.build(CatalogEntry, raw)
+    except TypeError as error:
         label = raw.get("id", f"entry {index + 1}")
         raise ValueError(f"{CATALOG_FILE}: model '{label}' is invalid: {error}") from error
     return _entries.setdefault(entry.id, entry)

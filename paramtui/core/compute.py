@@ -23,9 +23,10 @@ utilization is one documented value, not tuned per case (DEFAULT_MFU).
 from __future__ import annotations
 
 
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 from paramtui.core.errors import UserError
 from paramtui.core.units import format_duration, format_si
@@ -57,14 +58,15 @@ _SOURCE_ATTENTION = "Chowdhery et al. 2022 (PaLM), appendix B: 6N + 12·L·H·Q�
 _SOURCE_RECOMPUTE = "Korthikanti et al. 2022, section 5; PaLM appendix B (MFU vs HFU)"
 
 
-class AttentionShape(BaseModel):
+@record
+class AttentionShape:
     """What the attention FLOPs depend on: layers, H·Q (heads × head dim) and sequence length."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = STRICT
 
-    num_layers: int = Field(gt=0)
-    attention_dim: int = Field(gt=0)  # num_attention_heads · head_dim
-    seq_len: int = Field(gt=0)
+    num_layers: Annotated[int, pyd.Field(gt=0)]
+    attention_dim: Annotated[int, pyd.Field(gt=0)]  # num_attention_heads · head_dim
+    seq_len: Annotated[int, pyd.Field(gt=0)]
 
 
 def training_flops_per_token(

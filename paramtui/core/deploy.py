@@ -47,7 +47,7 @@ from __future__ import annotations
 import gc
 from typing import Iterable, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, SkipValidation
+from paramtui.core.validation import record
 
 from paramtui.core import memory as memory_mod
 from paramtui.core import speed as speed_mod
@@ -120,10 +120,9 @@ def _rate(value: float | None) -> str:
     return f"{value:.0f} t/s" if value >= 9.95 else f"{value:.1f} t/s"
 
 
-class OffloadSplit(BaseModel):
+@record
+class OffloadSplit:
     """A way to run a model larger than the device with part of it in host RAM."""
-
-    model_config = ConfigDict(frozen=True)
 
     mode: Literal["layers", "experts"]
     gpu_layers: int  # transformer layers whose weights live on the device
@@ -138,14 +137,12 @@ class OffloadSplit(BaseModel):
     explanations: dict[str, Explanation]
 
 
-class DeployDetail(BaseModel):
+@record
+class DeployDetail:
     """Everything the Deploy screen's detail shows for one scenario on one target."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-    # Taken as they are (NamedTuples pydantic would otherwise rebuild as copies).
-    cell: SkipValidation[DeployCell]
-    estimate: SkipValidation[Estimate]  # the scenario on this target, the object `estimate` returns
+    cell: DeployCell
+    estimate: Estimate  # the scenario on this target, the object `estimate` returns
     max_context: int  # largest context (tokens per sequence) that fits at this batch; 0 if none
     model_context: int | None  # the model's own limit, when known
     max_batch: int  # largest batch that fits at this context; 0 if none

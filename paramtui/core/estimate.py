@@ -94,13 +94,9 @@ def training_tokens(scenario: Scenario, model: ResolvedModel) -> tuple[float, st
 
 
 @lru_cache(maxsize=4096)
-def _cached_estimate(scenario_json: str) -> Estimate:
-    return _compute(Scenario.model_validate_json(scenario_json))
-
-
 def estimate(scenario: Scenario) -> Estimate:
     """The estimate of one scenario (cached by the scenario's value: equal inputs, same object)."""
-    return _cached_estimate(scenario.model_dump_json())
+    return _compute(scenario)
 
 
 class Serving(NamedTuple):
@@ -132,7 +128,7 @@ _SERVING_LIMIT = 4096
 def serving(s: Scenario) -> Serving:
     """The serving half of `s`'s estimate (cached by the fields it depends on)."""
     model_key = s.model if s.model is not None else s.params if s.params is not None else (
-        s.name, s.architecture.model_dump_json())  # an architecture's model takes the scenario's name
+        s.name, s.architecture)  # an architecture's model takes the scenario's name
     key = (model_key, s.precision, s.kv_precision, s.inference)
     hit = _SERVING.get(key)
     if hit is None:
@@ -144,7 +140,7 @@ def serving(s: Scenario) -> Serving:
 
 def clear_caches() -> None:
     """Forget every cached estimate (benchmarks measure the cold path with it)."""
-    _cached_estimate.cache_clear()
+    estimate.cache_clear()
     _SERVING.clear()
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from pydantic import BaseModel, ConfigDict
+from paramtui.core.validation import record
 
 
-class Explanation(BaseModel):
+@record
+class Explanation:
     """What one figure means, its formula, the formula with this scenario's values, its source."""
 
-    model_config = ConfigDict(frozen=True)
 
     title: str
     meaning: str  # plain language, one or two sentences

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Literal, NamedTuple
+from typing import Annotated, Callable, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 from paramtui.core.architecture import Architecture
 from paramtui.core.errors import UserError
@@ -374,23 +375,24 @@ def inference_memory(
 # Training
 
 
-class TrainingSetup(BaseModel):
+@record
+class TrainingSetup:
     """How a model is trained; field names are the session file's and the CLI's."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    __pydantic_config__ = STRICT
 
     regime: Literal["fp32", "mixed", "bf16"] = "mixed"
     optimizer: Literal["adamw", "adamw-8bit", "sgd", "adafactor", "lion"] = "adamw"
     recompute: Literal["none", "selective", "full"] = "none"
     flash_attention: bool = True
-    zero: int = Field(default=0, ge=0, le=3)  # ZeRO stage; 3 = FSDP full sharding
-    data_parallel: int = Field(default=1, ge=1)
-    tensor_parallel: int = Field(default=1, ge=1)
-    pipeline_parallel: int = Field(default=1, ge=1)
+    zero: Annotated[int, pyd.Field(ge=0, le=3)] = 0  # ZeRO stage; 3 = FSDP full sharding
+    data_parallel: Annotated[int, pyd.Field(ge=1)] = 1
+    tensor_parallel: Annotated[int, pyd.Field(ge=1)] = 1
+    pipeline_parallel: Annotated[int, pyd.Field(ge=1)] = 1
     method: Literal["full", "lora", "qlora"] = "full"
-    lora_rank: int = Field(default=16, ge=1)
-    micro_batch: int = Field(default=1, ge=1)
-    seq_len: int = Field(default=2048, ge=1)
+    lora_rank: Annotated[int, pyd.Field(ge=1)] = 16
+    micro_batch: Annotated[int, pyd.Field(ge=1)] = 1
+    seq_len: Annotated[int, pyd.Field(ge=1)] = 2048
 
 
 class TrainingMemory(NamedTuple):

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from pydantic import BaseModel, ConfigDict
+from paramtui.core import validation as pyd
+from paramtui.core.validation import record
 
 from paramtui.core import scaling as scaling_mod
 from paramtui.core.catalog import CatalogEntry, load_catalog
@@ -24,7 +25,7 @@ from paramtui.core.errors import UserError
 from paramtui.core.estimate import estimate
 from paramtui.core.explain import Explanation
 from paramtui.core.precision import PRECISION_IDS, get_precision
-from paramtui.core.scenario import Scenario
+from paramtui.core.scenario import InferenceSettings, Scenario
 from paramtui.core.targets import default_targets, get_target
 from paramtui.core.units import format_bytes, format_count
 
@@ -41,10 +42,10 @@ PROXY_NOTE = (
 DEFAULT_PRECISIONS: tuple[str, ...] = tuple(p for p in PRECISION_IDS if p not in ("fp32", "fp16"))
 
 
-class PickRow(BaseModel):
+@record
+class PickRow:
     """One catalog model judged for the target: in or out, and why."""
 
-    model_config = ConfigDict(frozen=True)
 
     model_id: str
     name: str
@@ -66,13 +67,12 @@ class PickRow(BaseModel):
         return Scenario(
             id=scenario_id, name=f"{self.name}, {self.precision} on {target_id}", model=self.model_id,
             precision=self.precision or "bf16", target=target_id, gpus=gpus,
-            inference={"batch": 1, "context": context},
+            inference=InferenceSettings(batch=1, context=context),
         )
 
 
-class PickResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@record
+class PickResult:
     target_id: str
     gpus: int
     min_context: int
@@ -116,7 +116,7 @@ def _judge(entry: CatalogEntry, target_id: str, gpus: int, min_context: int, min
     too_slow = None
     for precision_id in precisions:
         scenario = Scenario(id="pick", model=entry.id, precision=precision_id, target=target_id,
-                            gpus=gpus, inference={"batch": 1, "context": context})
+                            gpus=gpus, inference=InferenceSettings(batch=1, context=context))
         try:
             est = estimate(scenario)
         except UserError as error:
@@ -197,7 +197,7 @@ def pick(
     ranked = sorted((r for r in rows if r.eligible and r.loss is not None), key=lambda r: (r.loss, r.params))
     unranked = sorted((r for r in rows if r.eligible and r.loss is None), key=lambda r: -r.params)
     out_rows = sorted((r for r in rows if not r.eligible), key=lambda r: -r.params)
-    ordered = [r.model_copy(update={"rank": i + 1}) for i, r in enumerate(ranked)] + unranked + out_rows
+    ordered = [pyd.replace(r, rank=i + 1) for i, r in enumerate(ranked)] + unranked + out_rows
 
     law = scaling_mod.get_law(scaling_mod.DEFAULT_LAW)
     best = ordered[0] if ordered and ordered[0].rank == 1 else None

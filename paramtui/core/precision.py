@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from paramtui.core.validation import record
 
 from paramtui.core.errors import UserError
 
@@ -25,10 +25,10 @@ PrecisionKind = Literal["float", "int", "gguf", "nf4", "gptq", "awq"]
 Part = Literal["embedding", "head", "norm"]
 
 
-class Precision(BaseModel):
+@record
+class Precision:
     """A weight (or KV-cache) storage format."""
 
-    model_config = ConfigDict(frozen=True)
 
     id: str
     name: str

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 
 import math
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 from paramtui.core.errors import UserError
 from paramtui.core.explain import Explanation, Explanations
@@ -42,36 +43,38 @@ REPEATED_TOKENS_DECAY = 15.387756  # R_D*
 EXCESS_PARAMS_DECAY = 5.309743  # R_N*
 
 
-class ChinchillaFormLaw(BaseModel):
+@record
+class ChinchillaFormLaw:
     """L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, eq. 2)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    __pydantic_config__ = STRICT
 
     form: Literal["chinchilla"] = "chinchilla"
     id: str
     name: str
-    E: float = Field(gt=0)  # irreducible loss: the entropy of natural text under this tokenizer
-    A: float = Field(gt=0)
-    B: float = Field(gt=0)
-    alpha: float = Field(gt=0)
-    beta: float = Field(gt=0)
+    E: Annotated[float, pyd.Field(gt=0)]  # irreducible loss: the entropy of natural text under this tokenizer
+    A: Annotated[float, pyd.Field(gt=0)]
+    B: Annotated[float, pyd.Field(gt=0)]
+    alpha: Annotated[float, pyd.Field(gt=0)]
+    beta: Annotated[float, pyd.Field(gt=0)]
     params_meaning: str = "total parameters"
     loss_meaning: str = "nats per token on MassiveText"
     source: str
 
 
-class KaplanFormLaw(BaseModel):
+@record
+class KaplanFormLaw:
     """L(N, D) = [(N_c/N)^(α_N/α_D) + D_c/D]^α_D (Kaplan et al. 2020, eq. 1.5 / 4.1)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    __pydantic_config__ = STRICT
 
     form: Literal["kaplan"] = "kaplan"
     id: str
     name: str
-    n_c: float = Field(gt=0)
-    d_c: float = Field(gt=0)
-    alpha_n: float = Field(gt=0)
-    alpha_d: float = Field(gt=0)
+    n_c: Annotated[float, pyd.Field(gt=0)]
+    d_c: Annotated[float, pyd.Field(gt=0)]
+    alpha_n: Annotated[float, pyd.Field(gt=0)]
+    alpha_d: Annotated[float, pyd.Field(gt=0)]
     params_meaning: str = "non-embedding parameters"
     loss_meaning: str = "nats per token on WebText2 (GPT-2 tokenizer)"
     source: str

@@ -7,12 +7,12 @@ table in Hugging Face key names.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
+from paramtui.core import validation as pyd
 from paramtui.core.architecture import Architecture
 from paramtui.core.units import parse_count
+from paramtui.core.validation import STRICT, record
 
 ID_PATTERN = r"^[a-z0-9_-]+$"
 
@@ -24,77 +24,75 @@ Runtime = Literal["optimized", "eager"]
 Law = Literal["chinchilla", "epoch", "kaplan", "muennighoff"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _count(what: str):
+    """A count as a number or as text like "7B" / "1.5T" (`parse_count`), for pydantic."""
+    return lambda v: None if v is None else parse_count(v, what)
 
 
-class InferenceSettings(_Strict):
-    batch: int = Field(default=1, ge=1, le=1_000_000)  # concurrent sequences
+@record
+class InferenceSettings:
+    __pydantic_config__ = STRICT
+
+    batch: Annotated[int, pyd.Field(ge=1, le=1_000_000)] = 1  # concurrent sequences
     # Tokens per sequence held in the KV cache; None: 4096, or the model's limit if lower.
-    context: int | None = Field(default=None, ge=1, le=100_000_000)
+    context: Annotated[int, pyd.Field(ge=1, le=100_000_000)] | None = None
     runtime: Runtime = "optimized"  # an optimized server (vLLM, llama.cpp) or a plain eager loop
 
 
-class TrainingSettings(_Strict):
-    tokens: float | None = Field(default=None, gt=0)  # None: the catalog's published figure, else 20 per parameter
+@record
+class TrainingSettings:
+    __pydantic_config__ = STRICT
+
+    # None: the catalog's published figure, else 20 per parameter
+    tokens: Annotated[Annotated[float, pyd.Field(gt=0)] | None, pyd.BeforeValidator(_count("training tokens"))] = None
     optimizer: Optimizer = "adamw"
     regime: Regime = "mixed"
     recompute: Recompute = "none"
     flash_attention: bool = True
-    zero: int = Field(default=0, ge=0, le=3)
-    tensor_parallel: int = Field(default=1, ge=1)
-    pipeline_parallel: int = Field(default=1, ge=1)
+    zero: Annotated[int, pyd.Field(ge=0, le=3)] = 0
+    tensor_parallel: Annotated[int, pyd.Field(ge=1)] = 1
+    pipeline_parallel: Annotated[int, pyd.Field(ge=1)] = 1
     method: Method = "full"
-    lora_rank: int = Field(default=16, ge=1)
-    micro_batch: int | None = Field(default=None, ge=1)  # None: the inference batch
-    seq_len: int | None = Field(default=None, ge=1)  # None: the inference context
-    mfu: float | None = Field(default=None, gt=0, le=1)  # None: the documented default
-
-    @field_validator("tokens", mode="before")
-    @classmethod
-    def _tokens(cls, v):
-        return None if v is None else parse_count(v, "training tokens")
+    lora_rank: Annotated[int, pyd.Field(ge=1)] = 16
+    micro_batch: Annotated[int, pyd.Field(ge=1)] | None = None  # None: the inference batch
+    seq_len: Annotated[int, pyd.Field(ge=1)] | None = None  # None: the inference context
+    mfu: Annotated[float, pyd.Field(gt=0, le=1)] | None = None  # None: the documented default
 
 
-class ScalingSettings(_Strict):
+@record
+class ScalingSettings:
+    __pydantic_config__ = STRICT
+
     law: Law | None = None  # None: the documented default law
-    unique_tokens: float | None = Field(default=None, gt=0)  # data-constrained scaling; None = all unique
-
-    @field_validator("unique_tokens", mode="before")
-    @classmethod
-    def _unique(cls, v):
-        return None if v is None else parse_count(v, "unique tokens")
+    # data-constrained scaling; None = all unique
+    unique_tokens: Annotated[Annotated[float, pyd.Field(gt=0)] | None, pyd.BeforeValidator(_count("unique tokens"))] = None
 
 
-class Scenario(_Strict):
-    id: str = Field(pattern=ID_PATTERN, max_length=64)
+@record
+class Scenario:
+    __pydantic_config__ = STRICT
+
+    id: Annotated[str, pyd.Field(pattern=ID_PATTERN, max_length=64)]
     name: str = ""
     model: str | None = None
-    params: float | None = None
+    params: Annotated[float | None, pyd.BeforeValidator(_count("params"))] = None
     architecture: Architecture | None = None
     precision: str = "bf16"
     kv_precision: str | None = None  # None: 16-bit, or the weights' float precision if higher
     target: str = "h100-sxm"
-    gpus: int = Field(default=1, ge=1, le=100_000)
-    price_per_hour_usd: float | None = Field(default=None, ge=0)  # per device-hour; None: the target's
+    gpus: Annotated[int, pyd.Field(ge=1, le=100_000)] = 1
+    price_per_hour_usd: Annotated[float, pyd.Field(ge=0)] | None = None  # per device-hour; None: the target's
     inference: InferenceSettings = InferenceSettings()
     training: TrainingSettings = TrainingSettings()
     scaling: ScalingSettings = ScalingSettings()
 
-    @field_validator("params", mode="before")
-    @classmethod
-    def _params(cls, v):
-        return None if v is None else parse_count(v, "params")
-
-    @model_validator(mode="after")
-    def _one_model(self) -> Scenario:
+    def __post_init__(self) -> None:
         given = [k for k in ("model", "params", "architecture") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
                 "give the model exactly one way: `model` (a catalog id), `params` or "
                 f"[scenario.architecture]; got {', '.join(given) or 'none'}"
             )
-        return self
 
     @property
     def label(self) -> str:
@@ -108,7 +106,7 @@ class Scenario(_Strict):
 
     def with_changes(self, **changes) -> Scenario:
         """A validated copy with top-level and nested (`inference__batch=8`) fields changed."""
-        data = self.model_dump(exclude_none=True)
+        data = pyd.dump(self, exclude_none=True)
         for key, value in changes.items():
             if "__" in key:
                 section, field = key.split("__", 1)
@@ -119,4 +117,4 @@ class Scenario(_Strict):
             for k in ("model", "params", "architecture"):
                 if k not in changes:
                     data.pop(k, None)
-        return Scenario.model_validate(data)
+        return pyd.validate(Scenario, data)

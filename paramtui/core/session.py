@@ -12,33 +12,36 @@ import re
 import tempfile
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from paramtui.core import validation as pyd
 from paramtui.core.errors import UserError
 from paramtui.core.scenario import Scenario
+from paramtui.core.validation import STRICT, record
 
 
-class ViewSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@record
+class ViewSettings:
+    __pydantic_config__ = STRICT
 
-    columns: list[str] | None = None  # Compare screen columns, in order; None = the defaults
+    columns: tuple[str, ...] | None = None  # Compare screen columns, in order; None = the defaults
     sort: str | None = None  # Compare screen sort column; "-name" sorts descending
 
 
-class Session(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+@record
+class Session:
+    # The file's `[[scenario]]` tables are `scenarios` here.
+    __pydantic_config__ = {**STRICT, "populate_by_name": True}
 
     version: Literal[1] = 1
     title: str = "Untitled session"
     baseline: str | None = None
-    scenarios: tuple[Scenario, ...] = Field(default=(), alias="scenario")
+    scenarios: Annotated[tuple[Scenario, ...], pyd.Field(alias="scenario")] = ()
     view: ViewSettings = ViewSettings()
 
-    @model_validator(mode="after")
-    def _check_ids(self) -> Session:
+    def __post_init__(self) -> None:
         seen: set[str] = set()
         for s in self.scenarios:
             if s.id in seen:
@@ -46,7 +49,6 @@ class Session(BaseModel):
             seen.add(s.id)
         if self.baseline is not None and self.baseline not in seen:
             raise ValueError(f"baseline {self.baseline!r} is not the id of any scenario")
-        return self
 
     def scenario(self, scenario_id: str) -> Scenario:
         for s in self.scenarios:
@@ -60,7 +62,7 @@ class Session(BaseModel):
     def replace_scenario(self, scenario: Scenario) -> Session:
         """A new session with the scenario of the same id replaced."""
         items = tuple(scenario if s.id == scenario.id else s for s in self.scenarios)
-        return self.model_copy(update={"scenarios": items})
+        return pyd.replace(self, scenarios=items)
 
     def with_scenarios(self, scenarios, **changes) -> Session:
         """A validated new session with these scenarios (and other top-level changes)."""
@@ -69,7 +71,7 @@ class Session(BaseModel):
         data.update(changes)
         if data["baseline"] is not None and data["baseline"] not in {s.id for s in data["scenario"]}:
             data["baseline"] = None
-        return Session.model_validate(data)
+        return pyd.validate(Session, data)
 
     def unique_id(self, stem: str) -> str:
         """`stem`, or `stem-2`, `stem-3`, ... whichever is free; cleaned to [a-z0-9_-]."""
@@ -91,15 +93,15 @@ def parse_session(text: str, origin: str = "session") -> Session:
     except tomllib.TOMLDecodeError as e:
         raise UserError(f"{origin}: not valid TOML: {e}") from None
     try:
-        session = Session.model_validate(data)
-    except ValidationError as e:
+        session = pyd.validate(Session, data)
+    except pyd.ValidationError as e:
         err = e.errors()[0]
         loc = tuple(err["loc"])
         where = _describe_loc(data, loc)
         line = _line_of(text, loc)
         at = f", line {line}" if line else ""
         msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
+        if err["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
             msg = "unknown key (not a paramtui session key)"
         raise UserError(f"{origin}{at}: {where}: {msg}") from None
     check_references(session, origin, text)
@@ -189,19 +191,19 @@ def session_to_dict(session: Session) -> dict:
         doc["baseline"] = session.baseline
     scenarios = []
     for s in session.scenarios:
-        item = s.model_dump(exclude_none=True, exclude={"inference", "training", "scaling", "architecture"})
+        item = pyd.dump(s, exclude_none=True, exclude={"inference", "training", "scaling", "architecture"})
         if s.params is not None:
             item["params"] = s.params
         for section in ("inference", "training", "scaling"):
-            changed = getattr(s, section).model_dump(exclude_defaults=True, exclude_none=True)
+            changed = pyd.dump(getattr(s, section), exclude_defaults=True, exclude_none=True)
             if changed:
                 item[section] = changed
         if s.architecture is not None:
-            item["architecture"] = s.architecture.model_dump(exclude_defaults=True, exclude_none=True) | {
+            item["architecture"] = pyd.dump(s.architecture, exclude_defaults=True, exclude_none=True) | {
                 "model_type": s.architecture.model_type}
         scenarios.append(item)
     doc["scenario"] = scenarios
-    view = session.view.model_dump(exclude_none=True)
+    view = pyd.dump(session.view, exclude_none=True)
     if view:
         doc["view"] = view
     return doc

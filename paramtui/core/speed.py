@@ -36,9 +36,10 @@ Calibration (never per case; see tests/core/test_speed.py for the tables and err
 from __future__ import annotations
 
 
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 from paramtui.core.units import format_duration, format_si
 from paramtui.core.errors import UserError
@@ -50,17 +51,18 @@ DEFAULT_BANDWIDTH_EFFICIENCY = 0.89  # = REFERENCE_H100_COPY_BANDWIDTH / 3.35e12
 DEFAULT_COMPUTE_EFFICIENCY = 0.48
 
 
-class RuntimeProfile(BaseModel):
+@record
+class RuntimeProfile:
     """How close a runtime gets to the hardware, and what each step costs the host."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = STRICT
 
     name: str
     description: str
-    bandwidth_efficiency: float = Field(gt=0, le=1)
-    compute_efficiency: float = Field(gt=0, le=1)
-    kernels_per_layer: int = Field(ge=0)
-    per_kernel_overhead_s: float = Field(ge=0)
+    bandwidth_efficiency: Annotated[float, pyd.Field(gt=0, le=1)]
+    compute_efficiency: Annotated[float, pyd.Field(gt=0, le=1)]
+    kernels_per_layer: Annotated[int, pyd.Field(ge=0)]
+    per_kernel_overhead_s: Annotated[float, pyd.Field(ge=0)]
     source: str
 
 

@@ -16,9 +16,10 @@ import re
 from functools import lru_cache
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 from paramtui.core.errors import UserError
 from paramtui.core.resources import shipped_dir, user_dir
@@ -43,49 +44,42 @@ _FALLBACK: dict[str, tuple[str, ...]] = {
 }
 
 
-class Interconnect(BaseModel):
+@record
+class Interconnect:
     """The device-to-device link used for tensor parallelism; bandwidth per direction."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = STRICT
 
     name: str
-    bytes_per_s: float = Field(gt=0)
+    bytes_per_s: Annotated[float, pyd.Field(gt=0)]
 
 
-class Target(BaseModel):
+@record
+class Target:
     """One piece of hardware (or a node of identical devices), figures per device."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = STRICT
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    id: Annotated[str, pyd.Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
     name: str
     kind: TargetKind
-    memory_bytes: float = Field(gt=0)  # per device, decimal bytes as datasheets print
-    bandwidth_bytes_per_s: float = Field(gt=0)  # per device
-    tflops: dict[Dtype, float]  # dense peak TFLOP/s (TOPS for int) per device
-    devices: int = Field(default=1, ge=1)
+    memory_bytes: Annotated[float, pyd.Field(gt=0)]  # per device, decimal bytes as datasheets print
+    bandwidth_bytes_per_s: Annotated[float, pyd.Field(gt=0)]  # per device
+    # dense peak TFLOP/s (TOPS for int) per device; at least one dtype
+    tflops: Annotated[dict[Dtype, Annotated[float, pyd.Field(gt=0)]], pyd.Field(min_length=1)]
+    devices: Annotated[int, pyd.Field(ge=1)] = 1
     interconnect: Interconnect | None = None
-    host_memory_bytes: float | None = Field(default=None, gt=0)
-    host_bandwidth_bytes_per_s: float | None = Field(default=None, gt=0)
+    host_memory_bytes: Annotated[float, pyd.Field(gt=0)] | None = None
+    host_bandwidth_bytes_per_s: Annotated[float, pyd.Field(gt=0)] | None = None
     host_link: str | None = None
-    host_link_bytes_per_s: float | None = Field(default=None, gt=0)  # per direction
+    host_link_bytes_per_s: Annotated[float, pyd.Field(gt=0)] | None = None  # per direction
     unified_memory: bool = False
-    usable_memory_fraction: float = Field(default=1.0, gt=0, le=1)
-    price_per_hour_usd: float | None = Field(default=None, ge=0)  # per device-hour
+    usable_memory_fraction: Annotated[float, pyd.Field(gt=0, le=1)] = 1.0
+    price_per_hour_usd: Annotated[float, pyd.Field(ge=0)] | None = None  # per device-hour
     price_source: str = ""
-    power_watts: float | None = Field(default=None, gt=0)  # per device (board power / TDP)
+    power_watts: Annotated[float, pyd.Field(gt=0)] | None = None  # per device (board power / TDP)
     source: str
     notes: str = ""
-
-    @field_validator("tflops")
-    @classmethod
-    def _positive_rates(cls, rates: dict[str, float]) -> dict[str, float]:
-        if not rates:
-            raise ValueError("give at least one dtype's peak rate")
-        for dtype, rate in rates.items():
-            if rate <= 0:
-                raise ValueError(f"tflops.{dtype} must be positive, got {rate}")
-        return rates
 
     @property
     def usable_memory_bytes(self) -> float:
@@ -94,14 +88,13 @@ class Target(BaseModel):
 
 
 
-class TargetSet(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@record
+class TargetSet:
     targets: dict[str, Target]
-    problems: list[str] = []
+    problems: tuple[str, ...] = ()
 
 
-def _describe(error: ValidationError) -> str:
+def _describe(error) -> str:
     parts = []
     for item in error.errors():
         where = ".".join(str(p) for p in item["loc"]) or "(target)"
@@ -121,8 +114,8 @@ def _load_file(path: Path) -> tuple[list[Target], list[str]]:
     for index, table in enumerate(tables):
         label = table.get("id", f"#{index + 1}") if isinstance(table, dict) else f"#{index + 1}"
         try:
-            loaded.append(Target.model_validate(table))
-        except ValidationError as exc:
+            loaded.append(pyd.validate(Target, table))
+        except pyd.ValidationError as exc:
             problems.append(f"{path}: target {label}: {_describe(exc)}")
     return loaded, problems
 
@@ -149,7 +142,7 @@ def load_targets(
                     )
                 seen_here[target.id] = path
                 targets[target.id] = target
-    return TargetSet(targets=targets, problems=problems)
+    return TargetSet(targets=targets, problems=tuple(problems))
 
 
 @lru_cache(maxsize=1)
@@ -188,8 +181,9 @@ def _shipped_target(target_id: str) -> Target | None:
         return None
     try:
         found = tomllib.loads(tables[0]).get("target", [])
-        return Target.model_validate(found[0]) if len(found) == 1 else None
-    except (tomllib.TOMLDecodeError, ValidationError):
+        # Ours, and validated by the tests (test_targets): built without pydantic at start-up.
+        return pyd.build(Target, found[0]) if len(found) == 1 else None
+    except (tomllib.TOMLDecodeError, TypeError):
         return None
 
 
@@ -238,7 +232,7 @@ def peak_flops_per_s(target: Target, dtype: str) -> float:
 
 # Peaks by target object and dtype, worked out once: the Deploy matrix asks for one per cell.
 # Kept beside the targets rather than on them: a copy of a target with other rates
-# (`model_copy(update=...)`) would carry a value cached on the original along.
+# (`validation.replace`) would carry a value cached on the original along.
 _PEAKS: dict[int, tuple[Target, dict[str, float]]] = {}
 
 

@@ -445,11 +445,12 @@ class ParamApp(App):
 
     def action_new_scenario(self) -> None:
         from paramtui.core.scenario import Scenario
+        from paramtui.core.validation import replace
 
         base = self.current_scenario
         new_id = self.session.unique_id(base.id if base else "scenario")
         if base is not None:
-            new = base.model_copy(update={"id": new_id, "name": f"{base.label} (copy)"})
+            new = replace(base, id=new_id, name=f"{base.label} (copy)")
         else:
             new = Scenario(id=new_id, name="Llama 3.1 8B", model="llama-3.1-8b")
         scenarios = list(self.session.scenarios)

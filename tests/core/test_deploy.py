@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from paramtui.core.validation import replace, validate
 from paramtui.core import memory, speed
 from paramtui.core.deploy import (
     best_precision,
@@ -24,8 +25,8 @@ from paramtui.core.targets import default_targets, get_target
 
 
 def scenario(model="llama-3.1-8b", precision="bf16", target="rtx-4090", batch=1, context=8192, gpus=1):
-    return Scenario(id="s", model=model, precision=precision, target=target, gpus=gpus,
-                    inference={"batch": batch, "context": context})
+    return validate(Scenario, dict(id="s", model=model, precision=precision, target=target, gpus=gpus,
+                    inference={"batch": batch, "context": context}))
 
 
 def total(est, **kw) -> int:
@@ -128,14 +129,14 @@ def test_dense_model_has_no_expert_split():
 
 def test_matrix_agrees_with_the_estimate_for_the_same_target():
     scenarios = [scenario(model="llama-3.1-8b", precision="bf16"),
-                 Scenario(id="q", model="qwen3-30b-a3b", precision="q4_k_m", target="h100-sxm",
-                          inference={"batch": 4, "context": 16384}),
-                 Scenario(id="p", params="7B", precision="int8", target="m1", gpus=2),
+                 validate(Scenario, dict(id="q", model="qwen3-30b-a3b", precision="q4_k_m", target="h100-sxm",
+                          inference={"batch": 4, "context": 16384})),
+                 validate(Scenario, dict(id="p", params="7B", precision="int8", target="m1", gpus=2)),
                  # tensor parallel 2 on one device is an error, on a node of 8 it is not
-                 Scenario(id="t", model="qwen3-0.6b", training={"tensor_parallel": 2}),
+                 validate(Scenario, dict(id="t", model="qwen3-0.6b", training={"tensor_parallel": 2})),
                  # fp32 weights, and fp32 training, on TPUs (no fp32 units listed), fitting or not
-                 Scenario(id="f", model="llama-3.1-8b", precision="fp32", inference={"context": 2048}),
-                 Scenario(id="r", model="qwen3-0.6b", training={"regime": "fp32"})]
+                 validate(Scenario, dict(id="f", model="llama-3.1-8b", precision="fp32", inference={"context": 2048})),
+                 validate(Scenario, dict(id="r", model="qwen3-0.6b", training={"regime": "fp32"}))]
     targets = list(default_targets().targets.values())
     matrix = deploy_matrix(scenarios, targets)
     assert len(matrix) == len(scenarios) * len(targets)
@@ -214,8 +215,8 @@ def test_host_share_scales_with_datacenter_gpus_not_with_desktop_cards():
 
 def test_matrix_offload_cells_agree_with_the_detail():
     scenarios = [scenario(model="llama-3.1-70b", precision="bf16"),
-                 Scenario(id="m", model="mixtral-8x7b", precision="bf16", target="rtx-4090",
-                          inference={"batch": 1, "context": 4096})]
+                 validate(Scenario, dict(id="m", model="mixtral-8x7b", precision="bf16", target="rtx-4090",
+                          inference={"batch": 1, "context": 4096}))]
     targets = list(default_targets().targets.values())
     matrix = deploy_matrix(scenarios, targets)
     offloads = 0
@@ -240,7 +241,7 @@ def test_repainted_matrix_follows_changed_targets_and_training_splits():
     s = scenario(model="llama-3.1-8b", target="h100-sxm")
     first = deploy_matrix([s], [h100])[("s", "h100-sxm")]
     assert first.fits
-    smaller = h100.model_copy(update={"memory_bytes": 8e9})  # a user's edited target, same id
+    smaller = replace(h100, memory_bytes=8e9)  # a user's edited target, same id
     again = deploy_matrix([s], [smaller])[("s", "h100-sxm")]
     assert not again.fits and again.usable_bytes == pytest.approx(8e9 * h100.usable_memory_fraction)
     split = s.with_changes(training__tensor_parallel=2)

@@ -4,6 +4,7 @@ from paramtui.core.estimate import estimate
 from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.memory import InferenceMemory
 from paramtui.core.scenario import Scenario
+from paramtui.core.validation import validate
 
 
 def _one(title: str) -> Explanation:
@@ -33,7 +34,7 @@ def test_a_plain_dict_reads_the_same():
 
 
 def test_an_estimate_explains_every_shown_figure_with_its_own_numbers():
-    est = estimate(Scenario(id="a", model="llama-3.1-8b", inference={"batch": 4, "context": 8192}))
+    est = estimate(validate(Scenario, dict(id="a", model="llama-3.1-8b", inference={"batch": 4, "context": 8192})))
     kv = est.explanations["memory.kv_cache_bytes"]
     # 2 · 32 layers · 8 KV heads · 128 · 2 bytes · 8192 tokens · 4 sequences = 4 GiB exactly
     assert est.values["memory.kv_cache_bytes"] == 2 * 32 * 8 * 128 * 2 * 8192 * 4

@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from paramtui.core.validation import replace, validate
 from paramtui.core.errors import UserError
 from paramtui.core.export import (
     comparison_table,
@@ -67,12 +68,12 @@ COLS = ["scenario.name", "params.total", "memory.kv_cache_bytes", "speed.decode_
 
 def fake_session(baseline="base", sort=None, ids=("base", "big", "fast")) -> Session:
     names = {"base": "Base & co", "big": "Big_50%", "fast": "Fast {x}", "broken": "Broken"}
-    return Session(
+    return validate(Session, dict(
         title="Options <A&B> 100%",
         baseline=baseline,
         scenario=tuple(Scenario(id=i, name=names[i], params=8e9) for i in ids),
         view=ViewSettings(columns=COLS, sort=sort),
-    )
+    ))
 
 
 def test_rows_follow_session_order_and_columns_the_view():
@@ -84,7 +85,7 @@ def test_rows_follow_session_order_and_columns_the_view():
 
 
 def test_default_columns_when_the_session_names_none():
-    session = fake_session().model_copy(update={"view": ViewSettings()})
+    session = replace(fake_session(), view=ViewSettings())
     table = comparison_table(session, estimator=fake_estimator)
     assert table.column_keys == DEFAULT_COLUMNS
 
@@ -149,7 +150,7 @@ def test_unknown_columns_and_sort_are_user_errors_unless_lenient():
     session = fake_session()
     with pytest.raises(UserError, match="memory.kv_cache"):
         comparison_table(session, ["memory.kv_cache"], estimator=fake_estimator)
-    bad = session.model_copy(update={"view": ViewSettings(columns=["nope", "params.total"], sort="-nope")})
+    bad = replace(session, view=validate(ViewSettings, dict(columns=["nope", "params.total"], sort="-nope")))
     with pytest.raises(UserError, match="nope"):
         comparison_table(bad, estimator=fake_estimator)
     lenient = comparison_table(bad, strict=False, estimator=fake_estimator)
@@ -315,8 +316,8 @@ def test_every_writer_renders_every_figure():
     """All registry figures at once, including strings, booleans and None, in every format."""
     values = {k: None for k in FIGURES}
     values.update({"scenario.name": "x", "memory.fits": True, "params.total": 10, "speed.bound": "memory"})
-    session = Session(title="all", scenario=(Scenario(id="a", params=8e9), Scenario(id="b", params=8e9)),
-                      baseline="a")
+    session = validate(Session, dict(title="all", scenario=(Scenario(id="a", params=8e9), Scenario(id="b", params=8e9)),
+                      baseline="a"))
     table = comparison_table(session, list(FIGURES), estimator=lambda s: SimpleNamespace(values=values))
     for fmt in ("csv", "json", "md", "html", "tex"):
         assert render_table(table, fmt, DAY)

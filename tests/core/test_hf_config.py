@@ -71,7 +71,7 @@ def test_qwen_gemma_phi_deepseek_details():
     assert _load("qwen3-8b").qk_norm
     assert _load("gemma-2b").tie_word_embeddings  # GemmaConfig default: tied
     g2 = _load("gemma-2-9b")
-    assert g2.norms_per_layer == 4 and g2.layer_types[:2] == ["sliding_attention", "full_attention"]
+    assert g2.norms_per_layer == 4 and g2.layer_types[:2] == ("sliding_attention", "full_attention")
     moe = _load("qwen1.5-moe-a2.7b-chat")
     assert moe.n_shared_experts == 1 and moe.shared_expert_intermediate_size == 5632 and moe.shared_expert_gate
     ds = _load("deepseek-v3")

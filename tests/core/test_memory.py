@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from paramtui.core.validation import replace, validate
 from paramtui.core.architecture import Architecture
 from paramtui.core.errors import UserError
 from paramtui.core.memory import (
@@ -23,10 +24,10 @@ MEASURED = Path("/work/shared/reference/measured_h100.json")
 if not MEASURED.exists():  # the reference copy beside the checkout
     MEASURED = Path(__file__).resolve().parents[3] / "shared/reference/measured_h100.json"
 
-LLAMA_31_8B = Architecture(
+LLAMA_31_8B = validate(Architecture, dict(
     vocab_size=128256, hidden_size=4096, num_hidden_layers=32, num_attention_heads=32,
     num_key_value_heads=8, intermediate_size=14336, max_position_embeddings=131072,
-)
+))
 
 # Tolerances against the H100 measurements (stated in the README):
 INFERENCE_TOLERANCE = 0.02  # weights + KV + prefill workspace vs torch max_memory_allocated
@@ -36,15 +37,15 @@ TRAINING_TOLERANCE = 0.10  # peak of one step vs torch max_memory_allocated
 def _arch_from_measured(cfg: dict) -> Architecture:
     # Hand-translated from the reference configs (hf_config.py does this in the app).
     if cfg["model_type"] == "gpt2":
-        return Architecture(
+        return validate(Architecture, dict(
             model_type="gpt2", vocab_size=cfg["vocab_size"], hidden_size=cfg["n_embd"],
             num_hidden_layers=cfg["n_layer"], num_attention_heads=cfg["n_head"],
             intermediate_size=4 * cfg["n_embd"], gated_mlp=False, hidden_act="gelu_new",
             norm_type="layernorm", attention_bias=True, mlp_bias=True,
             tie_word_embeddings=True, position_embedding_type="learned",
             max_position_embeddings=cfg["n_positions"],
-        )
-    return Architecture(**cfg)
+        ))
+    return validate(Architecture, dict(**cfg))
 
 
 def _measured(kind: str) -> list[dict]:
@@ -64,20 +65,20 @@ def test_kv_cache_llama_31_8b_exact():
 
 def test_kv_cache_mqa():
     # Falcon-7B: 71 heads of 64, one shared K/V head, 32 layers.
-    falcon = Architecture(model_type="falcon", vocab_size=65024, hidden_size=4544,
+    falcon = validate(Architecture, dict(model_type="falcon", vocab_size=65024, hidden_size=4544,
                           num_hidden_layers=32, num_attention_heads=71, num_key_value_heads=1,
-                          intermediate_size=18176, gated_mlp=False)
+                          intermediate_size=18176, gated_mlp=False))
     assert kv_cache_bytes(falcon, 2048, 1, "bf16") == 2 * 32 * 1 * 64 * 2 * 2048
 
 
 def test_kv_cache_mla_deepseek_v3():
     # DeepSeek-V3: 61 layers, kv_lora_rank 512 + qk_rope_head_dim 64 cached per token.
-    ds = Architecture(model_type="deepseek_v3", vocab_size=129280, hidden_size=7168,
+    ds = validate(Architecture, dict(model_type="deepseek_v3", vocab_size=129280, hidden_size=7168,
                       num_hidden_layers=61, num_attention_heads=128, intermediate_size=18432,
                       num_local_experts=256, num_experts_per_tok=8, moe_intermediate_size=2048,
                       n_shared_experts=1, first_k_dense_replace=3, q_lora_rank=1536,
                       kv_lora_rank=512, qk_rope_head_dim=64, qk_nope_head_dim=128,
-                      v_head_dim=128)
+                      v_head_dim=128))
     assert kv_cache_bytes(ds, 1, 1, "bf16") == 61 * 576 * 2 == 70272
     assert kv_cache_bytes(ds, 4096, 2, "bf16") == 70272 * 4096 * 2
     # Far below the decompressed per-head K/V transformers' eager code would keep.
@@ -85,28 +86,28 @@ def test_kv_cache_mla_deepseek_v3():
 
 
 def test_kv_cache_sliding_window():
-    mistral = Architecture(vocab_size=32000, hidden_size=4096, num_hidden_layers=32,
+    mistral = validate(Architecture, dict(vocab_size=32000, hidden_size=4096, num_hidden_layers=32,
                            num_attention_heads=32, num_key_value_heads=8,
-                           intermediate_size=14336, sliding_window=4096)
+                           intermediate_size=14336, sliding_window=4096))
     assert kv_cache_bytes(mistral, 32768) == kv_cache_bytes(mistral, 4096) == 2 * 32 * 8 * 128 * 2 * 4096
     assert kv_cache_bytes(mistral, 1000) == 2 * 32 * 8 * 128 * 2 * 1000
     # Gemma 2 style: alternate sliding and full layers.
     types = ["sliding_attention", "full_attention"] * 2
-    alt = Architecture(vocab_size=1000, hidden_size=256, num_hidden_layers=4,
+    alt = validate(Architecture, dict(vocab_size=1000, hidden_size=256, num_hidden_layers=4,
                        num_attention_heads=4, num_key_value_heads=2, head_dim=64,
-                       intermediate_size=512, sliding_window=100, layer_types=types)
+                       intermediate_size=512, sliding_window=100, layer_types=types))
     per_tok_layer = 2 * 2 * 64 * 2
     assert kv_cache_bytes(alt, 1000) == per_tok_layer * (2 * 100 + 2 * 1000)
 
 
 def test_kv_cache_encoder_only_and_encoder_decoder():
-    bert = Architecture(model_type="bert", vocab_size=30522, hidden_size=768,
+    bert = validate(Architecture, dict(model_type="bert", vocab_size=30522, hidden_size=768,
                         num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072,
-                        is_decoder=False, gated_mlp=False, norm_type="layernorm")
+                        is_decoder=False, gated_mlp=False, norm_type="layernorm"))
     assert kv_cache_bytes(bert, 512) == 0
-    t5 = Architecture(model_type="t5", vocab_size=32128, hidden_size=512, num_hidden_layers=6,
+    t5 = validate(Architecture, dict(model_type="t5", vocab_size=32128, hidden_size=512, num_hidden_layers=6,
                       num_attention_heads=8, head_dim=64, intermediate_size=2048,
-                      is_encoder_decoder=True, num_decoder_layers=6, gated_mlp=False)
+                      is_encoder_decoder=True, num_decoder_layers=6, gated_mlp=False))
     per_token_layer = 2 * 8 * 64 * 2
     # Decoder self-attention over 128 generated tokens + cross-attention over 512 inputs.
     assert kv_cache_bytes(t5, 128, 1, "bf16", encoder_tokens=512) == \
@@ -195,10 +196,10 @@ def test_korthikanti_gpt3_layer():
     assert korthikanti_layer_activation_bytes(2048, 1, 12288, 96) == \
         2048 * 12288 * (34 + 5 * 96 * 2048 // 12288)
     assert korthikanti_layer_activation_bytes(2048, 1, 12288, 96, True) == 34 * 2048 * 12288
-    gpt3 = Architecture(model_type="gpt3", vocab_size=50257, hidden_size=12288,
+    gpt3 = validate(Architecture, dict(model_type="gpt3", vocab_size=50257, hidden_size=12288,
                         num_hidden_layers=96, num_attention_heads=96, intermediate_size=49152,
                         gated_mlp=False, hidden_act="gelu", norm_type="layernorm",
-                        attention_bias=True, mlp_bias=True, position_embedding_type="learned")
+                        attention_bias=True, mlp_bias=True, position_embedding_type="learned"))
     # Our shape-derived term for an MHA, 4h plain-MLP 16-bit layer reproduces the 34·sbh
     # (we count no dropout masks but the out-projection's input copy; per-head log-sum-exp).
     ours = layer_activation_bytes(gpt3, TrainingSetup(regime="bf16", seq_len=2048))
@@ -296,9 +297,10 @@ def test_training_explanations_and_peak():
 
 def test_training_setup_validates():
     with pytest.raises(ValueError):
-        TrainingSetup(zero=4)
+        validate(TrainingSetup, {"zero": 4})
     with pytest.raises(ValueError):
-        TrainingSetup(optimizer="adam")
+        validate(TrainingSetup, {"optimizer": "adam"})
+    assert validate(TrainingSetup, {"zero": 3}).zero == 3
 
 
 def test_layers_listed_as_mlp_only_are_dense_everywhere():
@@ -307,7 +309,7 @@ def test_layers_listed_as_mlp_only_are_dense_everywhere():
     from paramtui.core.hf_config import load_hf_config
 
     mixed = load_hf_config(Path(__file__).parent / "hf_configs" / "synthetic-qwen3-moe-mlp-only.json")
-    all_moe = mixed.model_copy(update={"mlp_only_layers": []})
+    all_moe = replace(mixed, mlp_only_layers=())
     assert [mixed.is_moe_layer(i) for i in range(4)] == [False, True, False, True] and mixed.num_moe_layers == 2
     assert all_moe.num_moe_layers == 4
     # LoRA r=16 on q/k/v/o (h 128, 4×48 queries, 2×48 keys/values), gate/up/down: 2 dense

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from paramtui.core.architecture import Architecture
 from paramtui.core.hf_config import load_hf_config
 from paramtui.core.params import PARTS, count_parameters
+from paramtui.core.validation import validate
 
 CONFIGS = Path(__file__).parent / "hf_configs"
 
@@ -209,7 +210,7 @@ def test_qwen_moe_active_matches_model_cards():
 def _tiny(**kw) -> Architecture:
     base = dict(vocab_size=100, hidden_size=8, num_hidden_layers=2, num_attention_heads=2,
                 num_key_value_heads=1, head_dim=4, intermediate_size=16)
-    return Architecture(**{**base, **kw})
+    return validate(Architecture, dict(**{**base, **kw}))
 
 
 def test_hand_built_architecture_counted_by_hand():
@@ -259,8 +260,8 @@ def test_count_grows_linearly_with_layers_and_tying_saves_one_matrix(layers, hid
     hidden, heads = hidden_heads
 
     def arch(n, tied=tie):
-        return Architecture(vocab_size=vocab, hidden_size=hidden, num_hidden_layers=n, num_attention_heads=heads,
-                            num_key_value_heads=kv, intermediate_size=3 * hidden, tie_word_embeddings=tied)
+        return validate(Architecture, dict(vocab_size=vocab, hidden_size=hidden, num_hidden_layers=n, num_attention_heads=heads,
+                            num_key_value_heads=kv, intermediate_size=3 * hidden, tie_word_embeddings=tied))
 
     a, b, c = (count_parameters(arch(n)).total for n in (layers, layers + 1, layers + 2))
     assert b - a == c - b > 0

@@ -11,6 +11,7 @@ from paramtui.core.estimate import estimate
 from paramtui.core.pick import DEFAULT_PRECISIONS, PROXY_NOTE, pick, pick_models
 from paramtui.core.precision import PRECISION_IDS
 from paramtui.core.scenario import Scenario
+from paramtui.core.validation import validate
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +40,11 @@ def test_precision_is_the_highest_allowed_that_fits(rtx4090):
     for row in [r for r in rtx4090.rows if r.eligible][:6]:
         i = DEFAULT_PRECISIONS.index(row.precision)
         for higher in DEFAULT_PRECISIONS[:i]:
-            s = Scenario(id="x", model=row.model_id, precision=higher, target="rtx-4090",
-                         inference={"batch": 1, "context": 8192})
+            s = validate(Scenario, dict(id="x", model=row.model_id, precision=higher, target="rtx-4090",
+                         inference={"batch": 1, "context": 8192}))
             assert not estimate(s).fits, (row.model_id, higher)
-        s = Scenario(id="x", model=row.model_id, precision=row.precision, target="rtx-4090",
-                     inference={"batch": 1, "context": 8192})
+        s = validate(Scenario, dict(id="x", model=row.model_id, precision=row.precision, target="rtx-4090",
+                     inference={"batch": 1, "context": 8192}))
         est = estimate(s)
         assert est.fits and row.memory_bytes == est.inference.total_bytes
         assert row.decode_tokens_per_s == est.values["speed.decode_tokens_per_s"]

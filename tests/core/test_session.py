@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from paramtui.core.validation import validate
 from paramtui.core.errors import UserError
 from paramtui.core.scenario import Scenario
 from paramtui.core.session import (
@@ -42,10 +43,10 @@ def test_design_example_loads():
 
 def test_round_trip_is_equal(tmp_path):
     s = parse_session(DESIGN_EXAMPLE)
-    arch = Scenario.model_validate({"id": "tiny", "architecture": {
+    arch = validate(Scenario, {"id": "tiny", "architecture": {
         "vocab_size": 1000, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
         "intermediate_size": 256}})
-    s = s.with_scenarios([*s.scenarios, arch, Scenario(id="bare", params="7B", precision="q4_k_m")])
+    s = s.with_scenarios([*s.scenarios, arch, validate(Scenario, dict(id="bare", params="7B", precision="q4_k_m"))])
     path = tmp_path / "s.toml"
     save_session(s, path)
     assert load_session(path) == s
@@ -124,4 +125,4 @@ def test_unique_id_and_with_changes():
 
 def test_baseline_dropped_when_its_scenario_goes():
     s = parse_session(DESIGN_EXAMPLE)
-    assert s.with_scenarios([Scenario(id="x", model="gpt2")]).baseline is None
+    assert s.with_scenarios([validate(Scenario, dict(id="x", model="gpt2"))]).baseline is None

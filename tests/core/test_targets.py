@@ -23,7 +23,7 @@ REQUIRED = [
 
 def test_shipped_targets_load_without_problems():
     shipped = load_targets(user=Path("/nonexistent"))
-    assert shipped.problems == []
+    assert shipped.problems == ()
     assert len(shipped.targets) >= 30
     missing = [i for i in REQUIRED if i not in shipped.targets]
     assert missing == []

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from paramtui.core.validation import replace
 from paramtui.core import targets
 from paramtui.core.errors import UserError
 from paramtui.core.targets import default_targets, get_target, load_targets
@@ -53,7 +54,7 @@ def test_peak_rates_follow_the_target_object_not_its_id():
     from paramtui.core.targets import get_target, peak_flops_per_s
 
     h100 = get_target("h100-sxm")
-    faster = h100.model_copy(update={"tflops": {**h100.tflops, "bf16": 2 * h100.tflops["bf16"]}})
+    faster = replace(h100, tflops={**h100.tflops, "bf16": 2 * h100.tflops["bf16"]})
     assert peak_flops_per_s(h100, "bf16") == h100.tflops["bf16"] * 1e12
     assert peak_flops_per_s(faster, "bf16") == 2 * peak_flops_per_s(h100, "bf16")
     assert peak_flops_per_s(h100, "bf16") == h100.tflops["bf16"] * 1e12  # the first is not overwritten

@@ -9,13 +9,13 @@ import pytest
 from paramtui.core.estimate import estimate
 from paramtui.core.figures import FIGURES
 from paramtui.core.precision import PRECISION_IDS
-from paramtui.core.scenario import Scenario
 from paramtui.core.session import Session
 from paramtui.tui.app import ParamApp
 from paramtui.tui.demo import demo_session
 from paramtui.tui.screens.calculator import CalculatorScreen
 from paramtui.tui.widgets.explain import ExplainScreen
 from paramtui.tui.widgets.figure_list import FigureList
+from paramtui.core.validation import validate
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +30,7 @@ def one_scenario(**changes) -> Session:
     base = dict(id="l8", name="Llama 8B", model="llama-3.1-8b", precision="bf16", target="h100-sxm",
                 inference={"batch": 8, "context": 8192})
     base.update(changes)
-    return Session(title="calc test", scenario=(Scenario(**base),))
+    return validate(Session, dict(title="calc test", scenario=(base,)))
 
 
 def make_app(session: Session | None = None) -> ParamApp:

@@ -18,6 +18,7 @@ from paramtui.core.scenario import Scenario
 from paramtui.core.session import Session, session_to_toml
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.compare import CompareScreen, target_cycle
+from paramtui.core.validation import validate
 
 
 @pytest.fixture(autouse=True)
@@ -29,18 +30,18 @@ def _isolated_dirs(tmp_path, monkeypatch):
 
 
 def make_session(baseline: str | None = None) -> Session:
-    return Session(
+    return validate(Session, dict(
         title="Compare test",
         baseline=baseline,
         scenario=(
-            Scenario(id="l8", name="Llama 8B bf16", model="llama-3.1-8b", precision="bf16", target="h100-sxm",
+            dict(id="l8", name="Llama 8B bf16", model="llama-3.1-8b", precision="bf16", target="h100-sxm",
                      inference={"batch": 4, "context": 8192}),
-            Scenario(id="l8q", name="Llama 8B int4", model="llama-3.1-8b", precision="int4", target="rtx-4090",
+            dict(id="l8q", name="Llama 8B int4", model="llama-3.1-8b", precision="int4", target="rtx-4090",
                      inference={"batch": 1, "context": 8192}),
-            Scenario(id="q3", name="Qwen3 0.6B", model="qwen3-0.6b", precision="bf16", target="rtx-4090",
+            dict(id="q3", name="Qwen3 0.6B", model="qwen3-0.6b", precision="bf16", target="rtx-4090",
                      inference={"batch": 1, "context": 4096}),
         ),
-    )
+    ))
 
 
 def make_app(session: Session | None = None) -> ParamApp:
@@ -125,7 +126,7 @@ async def test_baseline_pin_shows_changes_in_words_and_unpins():
 
 async def test_a_failed_estimate_keeps_its_row_with_the_reason():
     session = make_session()
-    bad = Scenario(id="bert", name="BERT long", model="bert-base-uncased", inference={"context": 100_000})
+    bad = validate(Scenario, dict(id="bert", name="BERT long", model="bert-base-uncased", inference={"context": 100_000}))
     session = session.with_scenarios([*session.scenarios, bad])
     app = make_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -206,7 +207,7 @@ async def test_duplicate_rename_delete_with_undo_redo():
 
 
 async def test_the_last_scenario_is_not_deleted():
-    app = make_app(Session(title="one", scenario=(Scenario(id="a", model="gpt2"),)))
+    app = make_app(validate(Session, dict(title="one", scenario=(Scenario(id="a", model="gpt2"),))))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_compare(pilot)
         await pilot.press("delete")
@@ -362,7 +363,10 @@ async def test_column_picker_saves_columns_in_the_session():
         assert cols[0] == "scenario.name"
         assert "params.total" not in cols
         assert cols.index("params.active") == cols.index("scenario.precision") + 1
-        assert app.screen.table.column_keys == cols
+        assert list(app.screen.table.column_keys) == list(cols)
+        from paramtui.core.session import parse_session, session_to_toml
+
+        assert parse_session(session_to_toml(app.session)) == app.session  # saved as chosen, reread equal
         assert list(app.screen.query_one(DataTable).columns) and "params.total" not in [
             str(k.value) for k in app.screen.query_one(DataTable).columns]
         await pilot.press("ctrl+z")
@@ -527,7 +531,7 @@ def test_tmux_press_2_and_read_the_table(tmux_app):
 
 
 async def test_an_empty_session_says_what_to_do_and_keys_do_not_fail():
-    app = make_app(Session(title="empty"))
+    app = make_app(validate(Session, dict(title="empty")))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         assert "a adds one" in str(app.screen.query_one("#compare-detail").render())

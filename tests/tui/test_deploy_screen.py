@@ -22,6 +22,7 @@ from paramtui.tui.screens.deploy import (
 )
 from paramtui.tui.widgets.compare_dialogs import NamePrompt
 from paramtui.tui.widgets.explain import ExplainScreen
+from paramtui.core.validation import validate
 
 
 @pytest.fixture(autouse=True)
@@ -32,14 +33,14 @@ def _isolated_dirs(tmp_path, monkeypatch):
 
 
 def make_session() -> Session:
-    return Session(title="Deploy test", scenario=(
-        Scenario(id="l8", name="Llama 8B bf16", model="llama-3.1-8b", precision="bf16", target="h100-sxm",
+    return validate(Session, dict(title="Deploy test", scenario=(
+        dict(id="l8", name="Llama 8B bf16", model="llama-3.1-8b", precision="bf16", target="h100-sxm",
                  inference={"batch": 1, "context": 8192}),
-        Scenario(id="l70", name="Llama 70B bf16", model="llama-3.1-70b", precision="bf16", target="rtx-4090",
+        dict(id="l70", name="Llama 70B bf16", model="llama-3.1-70b", precision="bf16", target="rtx-4090",
                  inference={"batch": 1, "context": 8192}),
-        Scenario(id="mix", name="Mixtral q4", model="mixtral-8x7b", precision="q4_k_m", target="rtx-4090",
+        dict(id="mix", name="Mixtral q4", model="mixtral-8x7b", precision="q4_k_m", target="rtx-4090",
                  inference={"batch": 1, "context": 4096}),
-    ))
+    )))
 
 
 def make_app() -> ParamApp:
@@ -195,8 +196,8 @@ def test_tmux_press_4_shows_fit_and_memory_use(tmux_app):
 
 
 async def test_a_target_that_cannot_take_the_scenario_shows_error_and_enter_says_why():
-    split = Scenario(id="tp2", model="qwen3-0.6b", target="h100-sxm", training={"tensor_parallel": 2})
-    app = ParamApp(Session(title="t", scenario=(split,)), restore_autosave=False, autosave=False)
+    split = validate(Scenario, dict(id="tp2", model="qwen3-0.6b", target="h100-sxm", training={"tensor_parallel": 2}))
+    app = ParamApp(validate(Session, dict(title="t", scenario=(split,))), restore_autosave=False, autosave=False)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await open_deploy(pilot)
         table = screen.query_one(DataTable)

@@ -11,13 +11,13 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button
 
-from paramtui.core.scenario import Scenario
 from paramtui.core.session import Session
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.calculator import CalculatorScreen
 from paramtui.tui.widgets.choice import ChoicePicker
 from paramtui.tui.widgets.figure_list import FigureList
 from paramtui.tui.widgets.form import FormRow, FormView
+from paramtui.core.validation import validate
 
 
 @pytest.fixture(autouse=True)
@@ -544,9 +544,9 @@ async def test_a_disabled_form_cannot_be_focused():
 
 
 def one_scenario() -> Session:
-    return Session(title="form test", scenario=(Scenario(
+    return validate(Session, dict(title="form test", scenario=(dict(
         id="l8", name="Llama 8B", model="llama-3.1-8b", precision="bf16", target="h100-sxm",
-        inference={"batch": 8, "context": 8192}),))
+        inference={"batch": 8, "context": 8192}),)))
 
 
 def figure_value(screen: CalculatorScreen, key: str) -> str:

@@ -7,12 +7,12 @@ import pytest
 from rich.text import Text
 
 from paramtui.core.estimate import estimate
-from paramtui.core.scenario import Scenario
 from paramtui.core.session import Session, session_to_toml
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.scaling import ScalingScreen, budgets_for, build_chart, law_estimates
 from paramtui.tui.widgets.explain import ExplainScreen
 from paramtui.tui.widgets.plot import LogPlot, compact_count, render_chart
+from paramtui.core.validation import validate
 
 
 @pytest.fixture(autouse=True)
@@ -23,11 +23,11 @@ def _isolated_dirs(tmp_path, monkeypatch):
 
 
 def make_session() -> Session:
-    return Session(title="Scaling test", scenario=(
-        Scenario(id="l8", name="Llama 8B", model="llama-3.1-8b", target="h100-sxm"),
-        Scenario(id="q06", name="Qwen3 0.6B", model="qwen3-0.6b", target="rtx-4090"),
-        Scenario(id="chin", name="70B at 20 tok/param", params="70B", training={"tokens": 1.4e12}),
-    ))
+    return validate(Session, dict(title="Scaling test", scenario=(
+        dict(id="l8", name="Llama 8B", model="llama-3.1-8b", target="h100-sxm"),
+        dict(id="q06", name="Qwen3 0.6B", model="qwen3-0.6b", target="rtx-4090"),
+        dict(id="chin", name="70B at 20 tok/param", params="70B", training={"tokens": 1.4e12}),
+    )))
 
 
 def make_app() -> ParamApp:

@@ -94,7 +94,11 @@ class ParamScreen(Screen):
     def _repaint(self) -> None:
         self._stale = False
         self.refresh_from_session()
-        self.call_after_refresh(startup.release)  # the first screen is painted: start-up is over
+        self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        if startup.release():  # the first screen is painted: start-up is over
+            self.app.set_timer(startup.PREPARE_AFTER_S, startup.prepare_validation_in_background)
 
     def refresh_from_session(self) -> None:
         """Repaint from `self.app.session` / `self.app.current_id`. Override."""

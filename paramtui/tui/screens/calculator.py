@@ -12,7 +12,6 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +22,7 @@ from paramtui.core import units
 from paramtui.core.errors import UserError
 from paramtui.core.figures import FIGURES, explain
 from paramtui.core.scenario import Scenario
+from paramtui.core.validation import dump, is_validation_error, validate
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.widgets.figure_list import FigureList, FigureRow
 from paramtui.tui.widgets.form import FormRow, FormView
@@ -44,7 +44,7 @@ AUTO = "auto"
 
 def readable_error(error: Exception) -> str:
     """One short line for a field from a UserError or a pydantic ValidationError."""
-    if isinstance(error, ValidationError):
+    if is_validation_error(error):
         err = error.errors()[0]
         ctx = err.get("ctx") or {}
         kind = err["type"]
@@ -472,7 +472,7 @@ class CalculatorScreen(ParamScreen):
                 from paramtui.core.estimate import estimate
 
                 estimate(new)  # a scenario the core cannot estimate is marked here, not applied
-        except (UserError, ValidationError, ValueError) as e:
+        except (UserError, ValueError) as e:  # pydantic's ValidationError is a ValueError
             self.form.set_error(field_id, readable_error(e))
             self._paint_results()
             return
@@ -510,9 +510,9 @@ class CalculatorScreen(ParamScreen):
         if est is None or est.scenario.id != scenario.id:
             raise UserError("fix the other inputs first")
         value = parse_int(text, key)
-        data = est.architecture.model_dump()
+        data = dump(est.architecture)
         data[key] = value
-        return scenario.with_changes(architecture=Architecture.model_validate(data))
+        return scenario.with_changes(architecture=validate(Architecture, data))
 
     def _label(self) -> str:
         s = self.app.current_scenario

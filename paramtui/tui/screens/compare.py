@@ -512,7 +512,7 @@ class CompareScreen(ParamScreen):
         def chosen(columns: list[str] | None) -> None:
             if columns is None:
                 return
-            stored = None if columns == list(DEFAULT_COLUMNS) else columns
+            stored = None if columns == list(DEFAULT_COLUMNS) else tuple(columns)
             view = ViewSettings(columns=stored, sort=self.session.view.sort)
             self._apply(self.session.with_scenarios(self.session.scenarios, view=view), "columns")
 

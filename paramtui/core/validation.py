@@ -1,0 +1,163 @@
+"""Records and their validation: frozen dataclasses that pydantic checks where data comes in.
+
+The core's values (an architecture, a scenario, a session, a target, ...) are `record`s:
+frozen, keyword-only standard-library dataclasses. Their annotations carry pydantic's own
+constraints (`Annotated[int, pyd.Field(ge=1)]`, `pyd.BeforeValidator(...)`), a class's
+`__pydantic_config__` its pydantic config (`extra="forbid"`), and `__post_init__` the checks
+across fields. pydantic validates dataclasses natively (docs: "Dataclasses", "Standard library
+dataclasses"), so whatever comes from outside — a session file, the command line, a
+`config.json`, a field typed in the TUI — goes through `validate(cls, data)` and gets
+pydantic's checks and messages, with the location of every mistake.
+
+Why not `pydantic.BaseModel`: a BaseModel class cannot be defined without importing pydantic
+and building its validator, which is about half of what the TUI adds to Textual's own
+start-up, although its first screen validates nothing (the demo session and the shipped
+catalog and targets are written by us and checked by the tests). Here pydantic is imported,
+and a class's validator built, the first time something is validated (`prepare` does it
+ahead of time, after the TUI's first screen is painted).
+
+Module attributes that are pydantic's own names (`Field`, `BeforeValidator`, ...) resolve
+to pydantic's objects on first use (PEP 562 `__getattr__`); the records' annotations are
+strings (`from __future__ import annotations`) that pydantic evaluates only when it builds a
+validator, so writing `pyd.Field(gt=0)` in one costs nothing at import.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import types
+import typing
+from collections.abc import Mapping
+from functools import cache
+from typing import Annotated, Any, TypeVar, Union
+
+T = TypeVar("T")
+
+# Keyword-only: a record's fields are its file keys, always given by name.
+record = dataclasses.dataclass(frozen=True, kw_only=True)
+
+# The config every user-written record has: an unknown key is an error, never ignored.
+STRICT: dict[str, Any] = {"extra": "forbid"}
+
+# pydantic's names a record's annotations may use, resolved on first use.
+_PYDANTIC_NAMES = frozenset({"Field", "BeforeValidator", "AfterValidator", "SkipValidation"})
+
+
+def __getattr__(name: str):
+    if name in _PYDANTIC_NAMES or name == "ValidationError":
+        import pydantic
+
+        return getattr(pydantic, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _adapter(cls: type):
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(cls)
+
+
+def validate(cls: type[T], data: Any) -> T:
+    """`data` (a mapping from a file, the command line, a form) checked and built into `cls`;
+    raises pydantic's `ValidationError` naming each mistake's location."""
+    return _adapter(cls).validate_python(data)
+
+
+def validate_json(cls: type[T], text: str | bytes) -> T:
+    return _adapter(cls).validate_json(text)
+
+
+def dump(value: Any, **options: Any) -> Any:
+    """A record as plain data (pydantic's `dump_python`; `mode="json"` for JSON types)."""
+    return _adapter(type(value)).dump_python(value, **options)
+
+
+def prepare(*classes: type) -> None:
+    """Build these classes' validators now (the TUI does it once its first screen is shown,
+    so the first edit does not wait for pydantic)."""
+    for cls in classes:
+        _adapter(cls)
+
+
+def is_validation_error(error: BaseException) -> bool:
+    """Whether `error` is pydantic's ValidationError (without importing pydantic to ask: if it
+    was never imported, nothing was validated)."""
+    core = sys.modules.get("pydantic_core")
+    return core is not None and isinstance(error, core.ValidationError)
+
+
+# ---------------------------------------------------------------- shipped data
+
+
+class _Inert:
+    """Stands for this module while a record's annotations are read for `build`: pydantic's
+    markers become no-ops, so reading the types does not import pydantic."""
+
+    def __getattr__(self, name: str):
+        return lambda *args, **kwargs: None
+
+
+@cache
+def _field_types(cls: type) -> dict[str, Any]:
+    module = sys.modules[cls.__module__]
+    namespace = {**vars(module), "pyd": _Inert()}
+    hints = typing.get_type_hints(cls, globalns=namespace, include_extras=False)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+
+
+def build(cls: type[T], data: Mapping[str, Any]) -> T:
+    """A record from data we ship (the catalog, the targets), without pydantic.
+
+    Coerces as pydantic's lax mode does for the types those files use (an integer where a
+    float is declared, a list where a tuple is, a table where a record is); it does not check
+    constraints: the tests validate every shipped table with `validate` and require the
+    same record from both. An unknown key is still an error (the dataclass's own)."""
+    types_ = _field_types(cls)
+    return cls(**{key: _coerce(types_.get(key, Any), value) for key, value in data.items()})
+
+
+def _coerce(kind: Any, value: Any) -> Any:
+    origin = typing.get_origin(kind)
+    if origin is Annotated:
+        return _coerce(typing.get_args(kind)[0], value)
+    if origin in (Union, types.UnionType):
+        if value is None:
+            return None
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        return _coerce(options[0], value) if len(options) == 1 else value
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if dataclasses.is_dataclass(kind) and isinstance(value, Mapping):
+        return build(kind, value)
+    if origin is tuple and isinstance(value, (list, tuple)):
+        args = typing.get_args(kind)
+        item = args[0] if len(args) == 2 and args[1] is Ellipsis else Any
+        return tuple(_coerce(item, v) for v in value)
+    if origin is dict and isinstance(value, Mapping):
+        _key, item = typing.get_args(kind)
+        return {k: _coerce(item, v) for k, v in value.items()}
+    return value
+
+
+def replace(value: T, **changes: Any) -> T:
+    """A copy with fields changed, the record's cross-field checks run again (no pydantic
+    checks: for values the code itself computes; use `validate` for what a user gave)."""
+    return dataclasses.replace(value, **changes)
+
+
+def fields_of(cls: type) -> tuple[str, ...]:
+    """The field names of a record, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def defaults_of(cls: type) -> dict[str, Any]:
+    """The default of each field that has one."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            out[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            out[f.name] = f.default_factory()
+    return out
