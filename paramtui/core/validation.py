@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import threading
 import types
 import typing
 from collections.abc import Mapping
@@ -52,11 +53,24 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@cache
-def _adapter(cls: type):
-    from pydantic import TypeAdapter
+# Validators by record class. Built under one lock: the TUI builds them in a thread after
+# its first screen, and an edit made meanwhile must wait for that import of pydantic rather
+# than run a second one beside it (two threads importing the same package can see each
+# other's half-initialised modules).
+_ADAPTERS: dict[type, Any] = {}
+_BUILDING = threading.Lock()
 
-    return TypeAdapter(cls)
+
+def _adapter(cls: type):
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        with _BUILDING:
+            adapter = _ADAPTERS.get(cls)
+            if adapter is None:
+                from pydantic import TypeAdapter
+
+                adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter
 
 
 def validate(cls: type[T], data: Any) -> T:

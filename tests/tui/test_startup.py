@@ -86,7 +86,7 @@ async def drive(pilot):
     while not threads:  # the validators are built a moment after the first screen
         await asyncio.sleep(0.05)
     threads[0].join()
-    print(threads[0].name, validation._adapter.cache_info().currsize)
+    print(threads[0].name, len(validation._ADAPTERS))
     pilot.app.exit()
 
 ParamApp(restore_autosave=False, autosave=False).run(headless=True, size=(80, 24), auto_pilot=drive)
