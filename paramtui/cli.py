@@ -377,9 +377,9 @@ def print_models() -> None:
 def targets_json() -> list[dict]:
     from paramtui.core.targets import load_targets
 
-    from paramtui.core.validation import dump
+    from paramtui.core.validation import dump_json_data
 
-    return [dump(t, mode="json") for t in load_targets().targets.values()]
+    return [dump_json_data(t) for t in load_targets().targets.values()]
 
 
 def print_targets() -> None:
@@ -412,9 +412,9 @@ def print_pick(args) -> int:
     result = pick(args.target, gpus=args.gpus, min_context=args.min_context,
                   min_tokens_per_s=args.min_tokens_per_s, precisions=args.precision)
     if args.json:
-        from paramtui.core.validation import dump
+        from paramtui.core.validation import dump_json_data
 
-        print(json.dumps(dump(result, mode="json", exclude={"explanation"}), indent=2))
+        print(json.dumps(dump_json_data(result, exclude={"explanation"}), indent=2))
         return 0
     table = Table(title=f"Models for {args.gpus}× {result.target_id} (context ≥ {result.min_context:,}, "
                         f"≥ {result.min_tokens_per_s:g} tok/s), best predicted loss first",

@@ -109,7 +109,7 @@ def _catalog_text() -> str:
 
 
 def _entry(raw: dict[str, Any], index: int) -> CatalogEntry:
-    # The catalog is ours: the tests validate every entry with pydantic (test_catalog) and
+    # The catalog is ours: the tests validate every entry with pydantic (test_validation) and
     # require the same entry as this direct build, which keeps pydantic out of start-up.
     try:
         entry = pyd.build(CatalogEntry, raw)

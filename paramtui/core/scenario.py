@@ -106,7 +106,7 @@ class Scenario:
 
     def with_changes(self, **changes) -> Scenario:
         """A validated copy with top-level and nested (`inference__batch=8`) fields changed."""
-        data = pyd.dump(self, exclude_none=True)
+        data = pyd.as_data(self, exclude_none=True)
         for key, value in changes.items():
             if "__" in key:
                 section, field = key.split("__", 1)

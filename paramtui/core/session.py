@@ -191,19 +191,19 @@ def session_to_dict(session: Session) -> dict:
         doc["baseline"] = session.baseline
     scenarios = []
     for s in session.scenarios:
-        item = pyd.dump(s, exclude_none=True, exclude={"inference", "training", "scaling", "architecture"})
+        item = pyd.as_data(s, exclude_none=True, exclude={"inference", "training", "scaling", "architecture"})
         if s.params is not None:
             item["params"] = s.params
         for section in ("inference", "training", "scaling"):
-            changed = pyd.dump(getattr(s, section), exclude_defaults=True, exclude_none=True)
+            changed = pyd.as_data(getattr(s, section), exclude_defaults=True, exclude_none=True)
             if changed:
                 item[section] = changed
         if s.architecture is not None:
-            item["architecture"] = pyd.dump(s.architecture, exclude_defaults=True, exclude_none=True) | {
+            item["architecture"] = pyd.as_data(s.architecture, exclude_defaults=True, exclude_none=True) | {
                 "model_type": s.architecture.model_type}
         scenarios.append(item)
     doc["scenario"] = scenarios
-    view = pyd.dump(session.view, exclude_none=True)
+    view = pyd.as_data(session.view, exclude_none=True)
     if view:
         doc["view"] = view
     return doc

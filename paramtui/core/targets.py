@@ -181,7 +181,7 @@ def _shipped_target(target_id: str) -> Target | None:
         return None
     try:
         found = tomllib.loads(tables[0]).get("target", [])
-        # Ours, and validated by the tests (test_targets): built without pydantic at start-up.
+        # Ours, and validated by the tests (test_validation): built without pydantic at start-up.
         return pyd.build(Target, found[0]) if len(found) == 1 else None
     except (tomllib.TOMLDecodeError, TypeError):
         return None

@@ -41,12 +41,13 @@ record = dataclasses.dataclass(frozen=True, kw_only=True)
 # The config every user-written record has: an unknown key is an error, never ignored.
 STRICT: dict[str, Any] = {"extra": "forbid"}
 
-# pydantic's names a record's annotations may use, resolved on first use.
-_PYDANTIC_NAMES = frozenset({"Field", "BeforeValidator", "AfterValidator", "SkipValidation"})
+# pydantic's names that records' annotations (Field, BeforeValidator) and `except` clauses
+# (ValidationError: evaluated only once something raised) use, resolved on first use.
+_PYDANTIC_NAMES = frozenset({"Field", "BeforeValidator", "ValidationError"})
 
 
 def __getattr__(name: str):
-    if name in _PYDANTIC_NAMES or name == "ValidationError":
+    if name in _PYDANTIC_NAMES:
         import pydantic
 
         return getattr(pydantic, name)
@@ -79,13 +80,38 @@ def validate(cls: type[T], data: Any) -> T:
     return _adapter(cls).validate_python(data)
 
 
-def validate_json(cls: type[T], text: str | bytes) -> T:
-    return _adapter(cls).validate_json(text)
+def dump_json_data(value: Any, **options: Any) -> Any:
+    """A record as JSON-ready data, as pydantic writes it (`dump_python(mode="json")`: no
+    infinities, every value a JSON type), for `--json` output."""
+    return _adapter(type(value)).dump_python(value, mode="json", **options)
 
 
-def dump(value: Any, **options: Any) -> Any:
-    """A record as plain data (pydantic's `dump_python`; `mode="json"` for JSON types)."""
-    return _adapter(type(value)).dump_python(value, **options)
+def as_data(value: Any, *, exclude_none: bool = False, exclude_defaults: bool = False,
+            exclude: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
+    """A record as plain Python data (dicts for records, tuples, numbers, text), without
+    pydantic: what a session file is written from, also in the hang-up handler, which must
+    not wait for pydantic. The flags apply to nested records too, as pydantic's do."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(value):
+        if f.name in exclude:
+            continue
+        item = getattr(value, f.name)
+        if exclude_none and item is None:
+            continue
+        if exclude_defaults and f.default is not dataclasses.MISSING and item == f.default:
+            continue
+        out[f.name] = _plain(item, exclude_none, exclude_defaults)
+    return out
+
+
+def _plain(item: Any, exclude_none: bool, exclude_defaults: bool) -> Any:
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return as_data(item, exclude_none=exclude_none, exclude_defaults=exclude_defaults)
+    if type(item) is tuple:
+        return tuple(_plain(x, exclude_none, exclude_defaults) for x in item)
+    if isinstance(item, dict):
+        return {k: _plain(x, exclude_none, exclude_defaults) for k, x in item.items()}
+    return item
 
 
 def prepare(*classes: type) -> None:
@@ -159,19 +185,3 @@ def replace(value: T, **changes: Any) -> T:
     """A copy with fields changed, the record's cross-field checks run again (no pydantic
     checks: for values the code itself computes; use `validate` for what a user gave)."""
     return dataclasses.replace(value, **changes)
-
-
-def fields_of(cls: type) -> tuple[str, ...]:
-    """The field names of a record, in declaration order."""
-    return tuple(f.name for f in dataclasses.fields(cls))
-
-
-def defaults_of(cls: type) -> dict[str, Any]:
-    """The default of each field that has one."""
-    out: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            out[f.name] = f.default
-        elif f.default_factory is not dataclasses.MISSING:
-            out[f.name] = f.default_factory()
-    return out

@@ -31,5 +31,5 @@ def demo_session() -> Session:
                  precision="q4_k_m", target="m3-max", gpus=1,
                  inference=InferenceSettings(batch=1, context=4096)),
     ]
-    # Built directly, not validated: it is ours, and test_demo validates it.
+    # Built directly, not validated: it is ours, and test_validation validates it.
     return Session(title="paramtui demo", scenarios=tuple(scenarios))

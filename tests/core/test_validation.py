@@ -15,13 +15,13 @@ import pytest
 
 from paramtui.core import validation
 from paramtui.core.architecture import Architecture
-from paramtui.core.catalog import CATALOG_FILE, CatalogEntry, load_catalog
+from paramtui.core.catalog import CATALOG_FILE, CatalogEntry, get_model, load_catalog
 from paramtui.core.hf_config import architecture_from_hf_config
 from paramtui.core.resources import shipped_dir
 from paramtui.core.scenario import InferenceSettings, Scenario
 from paramtui.core.session import Session
 from paramtui.core.targets import Target, get_target, load_targets
-from paramtui.core.validation import build, dump, is_validation_error, validate
+from paramtui.core.validation import as_data, build, is_validation_error, validate
 from paramtui.tui.demo import demo_session
 
 CATALOG_TABLES = tomllib.loads((Path(validation.__file__).with_name(CATALOG_FILE)).read_text())["model"]
@@ -40,7 +40,7 @@ def test_every_shipped_catalog_entry_built_directly_is_the_validated_one(table):
     assert same_record(direct, checked)
     shipped = architecture_from_hf_config(table["config"], shipped=True)
     assert same_record(shipped, architecture_from_hf_config(table["config"]))
-    assert same_record(shipped, validate(Architecture, dump(shipped)))
+    assert same_record(shipped, validate(Architecture, as_data(shipped)))
 
 
 @pytest.mark.parametrize("table", TARGET_TABLES, ids=[t["id"] for t in TARGET_TABLES])
@@ -58,12 +58,12 @@ def test_the_lookup_at_start_up_gives_the_loaded_target():
 
 def test_the_demo_session_is_valid():
     demo = demo_session()
-    assert same_record(validate(Session, dump(demo, by_alias=True)), demo)
+    assert same_record(validate(Session, as_data(demo)), demo)
 
 
 def test_catalog_entries_are_the_validated_ones_after_a_full_load():
     for entry in load_catalog().values():
-        assert same_record(entry, validate(CatalogEntry, dump(entry)))
+        assert same_record(entry, validate(CatalogEntry, as_data(entry)))
 
 
 def test_build_coerces_as_pydantic_does_for_shipped_types():
@@ -115,3 +115,14 @@ def test_the_core_and_the_demo_estimate_do_not_import_pydantic():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"})
     assert out.stdout.split("\n")[:2] == ["8030261248 8030261248", "[]"]
+
+
+@pytest.mark.parametrize("flags", [{}, {"exclude_none": True}, {"exclude_defaults": True},
+                                   {"exclude_none": True, "exclude_defaults": True}])
+def test_plain_data_is_what_pydantic_dumps(flags):
+    # Session files are written without pydantic (also from the hang-up handler); the data
+    # must be what pydantic's own dump gives, nested records included.
+    records = [*demo_session().scenarios, demo_session(), get_model("deepseek-v3").architecture,
+               get_target("h100-sxm")]
+    for record in records:
+        assert as_data(record, **flags) == validation._adapter(type(record)).dump_python(record, **flags)

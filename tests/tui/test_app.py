@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from paramtui.core.validation import dump, validate
+from paramtui.core.validation import as_data, validate
 from paramtui.core import resources
 from paramtui.core.session import Session, load_session, save_session, session_to_toml
 from paramtui.tui.app import ParamApp, run_app
@@ -356,7 +356,7 @@ async def test_new_scenario_copies_the_current_one():
         assert len(app.session.scenarios) == len(demo_session().scenarios) + 1
         new = app.session.scenarios[1]
         assert app.current_id == new.id != first.id
-        assert dump(new, exclude={"id", "name"}) == dump(first, exclude={"id", "name"})
+        assert as_data(new, exclude={"id", "name"}) == as_data(first, exclude={"id", "name"})
 
 
 async def test_empty_session_shows_how_to_add_a_scenario():

@@ -22,7 +22,7 @@ from paramtui.core import units
 from paramtui.core.errors import UserError
 from paramtui.core.figures import FIGURES, explain
 from paramtui.core.scenario import Scenario
-from paramtui.core.validation import dump, is_validation_error, validate
+from paramtui.core.validation import as_data, is_validation_error, validate
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.widgets.figure_list import FigureList, FigureRow
 from paramtui.tui.widgets.form import FormRow, FormView
@@ -510,7 +510,7 @@ class CalculatorScreen(ParamScreen):
         if est is None or est.scenario.id != scenario.id:
             raise UserError("fix the other inputs first")
         value = parse_int(text, key)
-        data = dump(est.architecture)
+        data = as_data(est.architecture)
         data[key] = value
         return scenario.with_changes(architecture=validate(Architecture, data))
 
