@@ -23,3 +23,9 @@ FIELD_KEYS: list[tuple[str, str]] = [
     ("escape", "Close a dialog or a list; leave a text field"),
     ("ctrl+p", "Command palette: every command by name"),
 ]
+
+
+def actions_by_key(bindings) -> dict[str, str]:
+    """Each key of a widget's BINDINGS (a binding may name several: "home,ctrl+a") and the
+    action it runs, for widgets that act on their own keys in the order typed."""
+    return {key.strip(): binding.action for binding in bindings for key in binding.key.split(",")}

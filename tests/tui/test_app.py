@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from paramtui.core.validation import as_data, validate
 from paramtui.core import resources
 from paramtui.core.session import Session, load_session, save_session, session_to_toml
+from paramtui.core.validation import as_data, validate
 from paramtui.tui.app import ParamApp, run_app
 from paramtui.tui.autosave import find_orphans
 from paramtui.tui.demo import demo_session

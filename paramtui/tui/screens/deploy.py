@@ -25,6 +25,7 @@ from paramtui.core.units import format_bytes, format_percent, format_rate
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.widgets.compare_dialogs import NamePrompt
 from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
+from paramtui.tui.widgets.ordered_input import OrderedInput
 
 # (filter name, target kinds it shows)
 KIND_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -364,13 +365,13 @@ class PickScreen(ModalScreen[None]):
             box.border_subtitle = "enter apply · a add · e explain · esc close"
             with Horizontal():
                 yield Label("ctx ")
-                yield Input("4096", id="pick-context", type="integer")
+                yield OrderedInput("4096", id="pick-context", type="integer")
                 yield Label(" t/s ")
-                yield Input("0", id="pick-tps", type="number")
+                yield OrderedInput("0", id="pick-tps", type="number")
                 yield Label(" gpus ")
-                yield Input("1", id="pick-gpus", type="integer")
+                yield OrderedInput("1", id="pick-gpus", type="integer")
                 yield Label(" prec ")
-                yield Input("", id="pick-precisions", placeholder="all: " + ",".join(DEFAULT_PRECISIONS[:3]) + ",…")
+                yield OrderedInput("", id="pick-precisions", placeholder="all: " + ",".join(DEFAULT_PRECISIONS[:3]) + ",…")
             yield DataTable(id="pick-table", cursor_type="row")
             yield Static(id="pick-note")
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from paramtui.tui.widgets.filter_picker import FilterPicker
+from paramtui.tui.widgets.ordered_input import OrderedInput
 
 
 class ChoicePicker(FilterPicker[str | None]):
@@ -35,7 +36,7 @@ class ChoicePicker(FilterPicker[str | None]):
         with Vertical() as box:
             box.border_title = self.title_text
             box.border_subtitle = "type to filter · ↑↓ · enter choose · esc cancel"
-            yield Input(placeholder="filter…", id="choice-filter")
+            yield OrderedInput(placeholder="filter…", id="choice-filter")
             yield OptionList(id="choice-list")
 
     def _fill(self, text: str) -> None:

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from paramtui.tui.widgets.ordered_input import OrderedInput
+
 _BOX = """
     {name} {{ align: center middle; }}
     {name} > Vertical {{
@@ -39,7 +41,7 @@ class NamePrompt(ModalScreen[str | None]):
             box.border_subtitle = "enter accept · esc cancel"
             if self.hint:
                 yield Static(Text(self.hint), classes="dialog-hint")
-            yield Input(self.initial, id="name-input", select_on_focus=True)
+            yield OrderedInput(self.initial, id="name-input", select_on_focus=True)
             yield Static("", id="name-error", classes="dialog-error")
 
     def on_mount(self) -> None:

@@ -31,6 +31,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
+from paramtui.tui.keymap import actions_by_key
 from paramtui.tui.widgets.component_styles import CachedComponentStyles
 from paramtui.tui.widgets.fit_text import ellipsize
 from paramtui.tui.widgets.line_edit import LineEdit
@@ -531,4 +532,4 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
 
 
 # The form's keys and their actions, as its BINDINGS declare them (which the key list shows).
-_ACTION_OF_KEY = {key.strip(): binding.action for binding in FormView.BINDINGS for key in binding.key.split(",")}
+_ACTION_OF_KEY = actions_by_key(FormView.BINDINGS)

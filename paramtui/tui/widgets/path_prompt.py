@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from paramtui.tui.widgets.ordered_input import OrderedInput
+
 
 class PathSuggester(Suggester):
     """Completes the last path component from the directory listing (right arrow accepts)."""
@@ -77,7 +79,7 @@ class PathPrompt(ModalScreen[Path | None]):
             box.border_title = self.title_text
             box.border_subtitle = "enter accept · → complete · esc cancel"
             yield Static(Text(self.hint or f"A path, relative to {Path.cwd()}"), id="path-hint")
-            yield Input(self.initial, id="path-input", suggester=PathSuggester((self.suffix,) if self.suffix else ()),
+            yield OrderedInput(self.initial, id="path-input", suggester=PathSuggester((self.suffix,) if self.suffix else ()),
                         select_on_focus=False)
             yield Static("", id="path-error")
 
