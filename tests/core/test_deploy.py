@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from paramtui.core.validation import replace, validate
 from paramtui.core import memory, speed
 from paramtui.core.deploy import (
     best_precision,
@@ -22,6 +21,7 @@ from paramtui.core.estimate import estimate
 from paramtui.core.precision import PRECISION_IDS, get_precision
 from paramtui.core.scenario import Scenario
 from paramtui.core.targets import default_targets, get_target
+from paramtui.core.validation import replace, validate
 
 
 def scenario(model="llama-3.1-8b", precision="bf16", target="rtx-4090", batch=1, context=8192, gpus=1):

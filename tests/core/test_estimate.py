@@ -2,12 +2,12 @@
 
 import pytest
 
-from paramtui.core.validation import validate
 from paramtui.core.errors import UserError
 from paramtui.core.estimate import estimate, routed_expert_params
 from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES, explain
 from paramtui.core.params import count_parameters
 from paramtui.core.scenario import Scenario
+from paramtui.core.validation import validate
 
 DESIGN_KEYS = [
     "params.total", "params.active", "params.breakdown.embedding", "params.breakdown.attention",

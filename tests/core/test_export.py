@@ -19,7 +19,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from paramtui.core.validation import replace, validate
 from paramtui.core.errors import UserError
 from paramtui.core.export import (
     comparison_table,
@@ -38,6 +37,7 @@ from paramtui.core.export import (
 from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES
 from paramtui.core.scenario import Scenario
 from paramtui.core.session import Session, ViewSettings, parse_session
+from paramtui.core.validation import replace, validate
 
 DAY = dt.date(2025, 3, 14)
 

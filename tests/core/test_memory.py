@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from paramtui.core.validation import replace, validate
 from paramtui.core.architecture import Architecture
 from paramtui.core.errors import UserError
 from paramtui.core.memory import (
@@ -19,6 +18,7 @@ from paramtui.core.memory import (
     lora_trainable_params,
     training_memory,
 )
+from paramtui.core.validation import replace, validate
 
 MEASURED = Path("/work/shared/reference/measured_h100.json")
 if not MEASURED.exists():  # the reference copy beside the checkout

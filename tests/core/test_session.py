@@ -4,12 +4,12 @@ import os
 
 import pytest
 
-from paramtui.core.validation import validate
 from paramtui.core.errors import UserError
 from paramtui.core.scenario import Scenario
 from paramtui.core.session import (
     atomic_write_text, load_session, parse_session, save_session, session_to_toml,
 )
+from paramtui.core.validation import validate
 
 DESIGN_EXAMPLE = '''version = 1
 title = "8B fine-tune options"

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from paramtui.core.validation import replace
 from paramtui.core import targets
 from paramtui.core.errors import UserError
 from paramtui.core.targets import default_targets, get_target, load_targets
+from paramtui.core.validation import replace
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from paramtui.core.estimate import estimate
 from paramtui.core.figures import FIGURES
 from paramtui.core.precision import PRECISION_IDS
 from paramtui.core.session import Session
+from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.demo import demo_session
 from paramtui.tui.screens.calculator import CalculatorScreen
 from paramtui.tui.widgets.explain import ExplainScreen
 from paramtui.tui.widgets.figure_list import FigureList
-from paramtui.core.validation import validate
 
 
 @pytest.fixture(autouse=True)

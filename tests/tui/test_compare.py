@@ -16,9 +16,9 @@ from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES
 from paramtui.core.precision import PRECISION_IDS
 from paramtui.core.scenario import Scenario
 from paramtui.core.session import Session, session_to_toml
+from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.compare import CompareScreen, target_cycle
-from paramtui.core.validation import validate
 
 
 @pytest.fixture(autouse=True)

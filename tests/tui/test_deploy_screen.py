@@ -3,7 +3,6 @@ snapshots and a tmux run."""
 
 from __future__ import annotations
 
-
 import pytest
 from textual.widgets import DataTable, Input
 
@@ -12,6 +11,7 @@ from paramtui.core.estimate import estimate
 from paramtui.core.scenario import Scenario
 from paramtui.core.session import Session, session_to_toml
 from paramtui.core.targets import get_target
+from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.deploy import (
     KIND_FILTERS,
@@ -22,7 +22,6 @@ from paramtui.tui.screens.deploy import (
 )
 from paramtui.tui.widgets.compare_dialogs import NamePrompt
 from paramtui.tui.widgets.explain import ExplainScreen
-from paramtui.core.validation import validate
 
 
 @pytest.fixture(autouse=True)

@@ -12,12 +12,12 @@ from textual.binding import Binding
 from textual.widgets import Button
 
 from paramtui.core.session import Session
+from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.calculator import CalculatorScreen
 from paramtui.tui.widgets.choice import ChoicePicker
 from paramtui.tui.widgets.figure_list import FigureList
 from paramtui.tui.widgets.form import FormRow, FormView
-from paramtui.core.validation import validate
 
 
 @pytest.fixture(autouse=True)

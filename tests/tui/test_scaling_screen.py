@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-
 import pytest
 from rich.text import Text
 
 from paramtui.core.estimate import estimate
 from paramtui.core.session import Session, session_to_toml
+from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.scaling import ScalingScreen, budgets_for, build_chart, law_estimates
 from paramtui.tui.widgets.explain import ExplainScreen
 from paramtui.tui.widgets.plot import LogPlot, compact_count, render_chart
-from paramtui.core.validation import validate
 
 
 @pytest.fixture(autouse=True)
