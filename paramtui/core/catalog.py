@@ -17,10 +17,9 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, TYPE_CHECKING, Any, Literal
 
+from paramtui.core.errors import UserError
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
-
-from paramtui.core.errors import UserError
 
 if TYPE_CHECKING:
     from paramtui.core.architecture import Architecture

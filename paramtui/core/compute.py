@@ -22,16 +22,14 @@ utilization is one documented value, not tuned per case (DEFAULT_MFU).
 
 from __future__ import annotations
 
-
 from typing import Annotated, Literal, NamedTuple
-
-from paramtui.core import validation as pyd
-from paramtui.core.validation import STRICT, record
 
 from paramtui.core.errors import UserError
 from paramtui.core.units import format_duration, format_si
 from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.targets import Target, effective_dtype, peak_flops_per_s
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 # Llama 3 (Dubey et al. 2024, "The Llama 3 Herd of Models", section 3.3.2, table 4):
 # 38-43% BF16 MFU training 405B on 8K-16K H100s. PaLM reports 46.2% (appendix B), Megatron-LM

@@ -47,8 +47,6 @@ from __future__ import annotations
 import gc
 from typing import Iterable, Literal, NamedTuple
 
-from paramtui.core.validation import record
-
 from paramtui.core import memory as memory_mod
 from paramtui.core import speed as speed_mod
 from paramtui.core.errors import UserError
@@ -61,6 +59,7 @@ from paramtui.core.precision import PRECISION_IDS, bytes_for_bits, get_precision
 from paramtui.core.scenario import Scenario
 from paramtui.core.targets import DTYPES, Target, effective_dtype, peak_flops_per_s
 from paramtui.core.units import format_bytes, format_count, format_rate
+from paramtui.core.validation import record
 
 Status = Literal["fits", "offload", "no"]
 

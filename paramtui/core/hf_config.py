@@ -24,10 +24,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-
-from paramtui.core import validation as pyd
 from paramtui.core.architecture import Architecture
 from paramtui.core.errors import UserError
+from paramtui.core import validation as pyd
 
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2",

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Annotated, Callable, Literal, NamedTuple
 
-from paramtui.core import validation as pyd
-from paramtui.core.validation import STRICT, record
-
 from paramtui.core.architecture import Architecture
 from paramtui.core.errors import UserError
 from paramtui.core.units import format_bytes
@@ -29,6 +26,8 @@ from paramtui.core.precision import (
     get_precision,
     weights_bytes,
 )
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 MiB = 1024**2
 

@@ -16,9 +16,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from paramtui.core import validation as pyd
-from paramtui.core.validation import record
-
 from paramtui.core import scaling as scaling_mod
 from paramtui.core.catalog import CatalogEntry, load_catalog
 from paramtui.core.errors import UserError
@@ -28,6 +25,8 @@ from paramtui.core.precision import PRECISION_IDS, get_precision
 from paramtui.core.scenario import InferenceSettings, Scenario
 from paramtui.core.targets import default_targets, get_target
 from paramtui.core.units import format_bytes, format_count
+from paramtui.core import validation as pyd
+from paramtui.core.validation import record
 
 PROXY_NOTE = (
     "Predicted loss is a proxy for quality: it comes from a scaling law fitted on one data set "
@@ -45,7 +44,6 @@ DEFAULT_PRECISIONS: tuple[str, ...] = tuple(p for p in PRECISION_IDS if p not in
 @record
 class PickRow:
     """One catalog model judged for the target: in or out, and why."""
-
 
     model_id: str
     name: str

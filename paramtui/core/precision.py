@@ -16,9 +16,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Literal, Protocol
 
-from paramtui.core.validation import record
-
 from paramtui.core.errors import UserError
+from paramtui.core.validation import record
 
 ComputeDtype = Literal["fp32", "tf32", "bf16", "fp8", "int8", "int4"]
 PrecisionKind = Literal["float", "int", "gguf", "nf4", "gptq", "awq"]

@@ -17,16 +17,14 @@ All functions here are pure; results carry their explanations.
 
 from __future__ import annotations
 
-
 import math
 from typing import Annotated, Literal, NamedTuple
-
-from paramtui.core import validation as pyd
-from paramtui.core.validation import STRICT, record
 
 from paramtui.core.errors import UserError
 from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.units import format_count, format_flops
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 # Training FLOPs per parameter per token: 2 for the forward pass, 4 for the backward pass
 # (Kaplan et al. 2020, §2.1, "C ≈ 6N floating point operators per training token").

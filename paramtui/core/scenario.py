@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from paramtui.core import validation as pyd
 from paramtui.core.architecture import Architecture
 from paramtui.core.units import parse_count
+from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 
 ID_PATTERN = r"^[a-z0-9_-]+$"

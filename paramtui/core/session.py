@@ -16,9 +16,9 @@ from typing import Annotated, Literal
 
 import tomli_w
 
-from paramtui.core import validation as pyd
 from paramtui.core.errors import UserError
 from paramtui.core.scenario import Scenario
+from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 
 

@@ -35,16 +35,14 @@ Calibration (never per case; see tests/core/test_speed.py for the tables and err
 
 from __future__ import annotations
 
-
 from typing import Annotated, Literal, NamedTuple
-
-from paramtui.core import validation as pyd
-from paramtui.core.validation import STRICT, record
 
 from paramtui.core.units import format_duration, format_si
 from paramtui.core.errors import UserError
 from paramtui.core.explain import Explanation, Explanations
 from paramtui.core.targets import Target, effective_dtype, peak_flops_per_s
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 REFERENCE_H100_COPY_BANDWIDTH = 2983809623025.6733  # measured_h100.json, environment
 DEFAULT_BANDWIDTH_EFFICIENCY = 0.89  # = REFERENCE_H100_COPY_BANDWIDTH / 3.35e12, rounded

@@ -18,11 +18,10 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from paramtui.core import validation as pyd
-from paramtui.core.validation import STRICT, record
-
 from paramtui.core.errors import UserError
 from paramtui.core.resources import shipped_dir, user_dir
+from paramtui.core import validation as pyd
+from paramtui.core.validation import STRICT, record
 
 TargetKind = Literal["phone", "edge", "laptop", "desktop-gpu", "datacenter-gpu", "node", "cpu-server"]
 Dtype = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4"]
@@ -85,7 +84,6 @@ class Target:
     def usable_memory_bytes(self) -> float:
         """Memory a model may use on one device (unified machines keep some for the OS)."""
         return self.memory_bytes * self.usable_memory_fraction
-
 
 
 @record
