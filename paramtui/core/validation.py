@@ -16,10 +16,11 @@ catalog and targets are written by us and checked by the tests). Here pydantic i
 and a class's validator built, the first time something is validated (`prepare` does it
 ahead of time, after the TUI's first screen is painted).
 
-Module attributes that are pydantic's own names (`Field`, `BeforeValidator`, ...) resolve
-to pydantic's objects on first use (PEP 562 `__getattr__`); the records' annotations are
-strings (`from __future__ import annotations`) that pydantic evaluates only when it builds a
-validator, so writing `pyd.Field(gt=0)` in one costs nothing at import.
+Records import this module as `pyd` (`from paramtui.core import validation as pyd`). Its
+attributes that are pydantic's own names (`Field`, `BeforeValidator`, `ValidationError`)
+resolve to pydantic's objects on first use (PEP 562 `__getattr__`); the records' annotations
+are strings (`from __future__ import annotations`) that pydantic evaluates only when it
+builds a validator, so writing `pyd.Field(gt=0)` in one costs nothing at import.
 """
 
 from __future__ import annotations
@@ -132,8 +133,8 @@ def is_validation_error(error: BaseException) -> bool:
 
 
 class _Inert:
-    """Stands for this module while a record's annotations are read for `build`: pydantic's
-    markers become no-ops, so reading the types does not import pydantic."""
+    """Stands for `pyd` (this module, as records import it) while `build` reads a record's
+    annotations: pydantic's markers become no-ops, so reading the types imports no pydantic."""
 
     def __getattr__(self, name: str):
         return lambda *args, **kwargs: None
