@@ -36,11 +36,6 @@ class Figure:
             return "–"
         return self.fmt(value)
 
-    @property
-    def column_name(self) -> str:
-        """A machine-readable column name with its unit: `memory.kv_cache_bytes`, `speed.decode_tokens_per_s`."""
-        return self.key
-
 
 def _text(v) -> str:
     return str(v)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from paramtui.core import validation
+from paramtui.core import targets, validation
 from paramtui.core.architecture import Architecture
 from paramtui.core.catalog import CATALOG_FILE, CatalogEntry, get_model, load_catalog
 from paramtui.core.hf_config import architecture_from_hf_config
@@ -50,7 +50,7 @@ def test_every_shipped_target_built_directly_is_the_validated_one(table):
 
 def test_the_lookup_at_start_up_gives_the_loaded_target():
     # Start-up reads one target's table alone (no pydantic); the full load validates them all.
-    get_target.__globals__["_shipped_target"].cache_clear()
+    targets._shipped_target.cache_clear()
     alone = get_target("h100-sxm")
     assert same_record(alone, load_targets().targets["h100-sxm"])
     assert isinstance(alone.power_watts, float)  # written `700` in the file
