@@ -152,14 +152,14 @@ def _tui_parser() -> argparse.ArgumentParser:
 def _scenario_from_args(args):
     from paramtui.core import validation
     from paramtui.core.errors import UserError
-    from paramtui.core.scenario import Scenario
+    from paramtui.core.inputs.scenario import Scenario
 
     model = {}
     given = [x for x in (args.model, args.config, args.params) if x is not None]
     if len(given) > 1:
         raise UserError("give the model one way: a catalog id, --params or --config")
     if args.config or (args.model and args.model.endswith(".json")):
-        from paramtui.core.hf_config import load_hf_config
+        from paramtui.core.model.hf_config import load_hf_config
 
         path = args.config or args.model
         model = {"architecture": load_hf_config(path), "name": Path(path).parent.name or Path(path).stem}
@@ -195,9 +195,9 @@ def _scenario_from_args(args):
 
 def cmd_estimate(argv) -> int:
     args = _estimate_parser().parse_args(argv)
-    from paramtui.core.estimate import estimate
-    from paramtui.core.session import check_references
-    from paramtui.core.session import Session
+    from paramtui.core.result.estimate import estimate
+    from paramtui.core.inputs.session import check_references
+    from paramtui.core.inputs.session import Session
 
     scenario = _scenario_from_args(args)
     check_references(Session(scenarios=(scenario,)), "estimate")
@@ -233,7 +233,7 @@ def cmd_targets(argv) -> int:
 def cmd_export(argv) -> int:
     args = _export_parser().parse_args(argv)
     from paramtui.core.errors import UserError
-    from paramtui.core.export import export_session_file
+    from paramtui.core.io.export import export_session_file
 
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     if Path(args.output).resolve() == Path(args.session).resolve():
@@ -316,7 +316,7 @@ def _console():
 def print_estimate(est, explain: bool = False) -> None:
     from rich.table import Table
 
-    from paramtui.core.figures import FIGURES, explain as explain_figure
+    from paramtui.core.result.figures import FIGURES, explain as explain_figure
 
     v = est.values
     title = (f"{est.model_name} · {v['scenario.precision']} · {v['scenario.gpus']}× {est.target.name} · "
@@ -347,7 +347,7 @@ def print_estimate(est, explain: bool = False) -> None:
 
 
 def models_json() -> list[dict]:
-    from paramtui.core.catalog import load_catalog
+    from paramtui.core.model.catalog import load_catalog
 
     return [
         {"id": m.id, "name": m.name, "org": m.org, "kind": m.kind, "params": m.param_count.total,
@@ -375,7 +375,7 @@ def print_models() -> None:
 
 
 def targets_json() -> list[dict]:
-    from paramtui.core.targets import load_targets
+    from paramtui.core.inputs.targets import load_targets
 
     from paramtui.core.validation import dump_json_data
 
@@ -385,7 +385,7 @@ def targets_json() -> list[dict]:
 def print_targets() -> None:
     from rich.table import Table
 
-    from paramtui.core.targets import load_targets
+    from paramtui.core.inputs.targets import load_targets
     from paramtui.core.units import format_bytes, format_money
 
     loaded = load_targets()
@@ -406,7 +406,7 @@ def print_targets() -> None:
 def print_pick(args) -> int:
     from rich.table import Table
 
-    from paramtui.core.pick import pick
+    from paramtui.core.views.pick import pick
     from paramtui.core.units import format_bytes, format_count, format_rate
 
     result = pick(args.target, gpus=args.gpus, min_context=args.min_context,

@@ -182,7 +182,7 @@ def _clear_estimate_cache() -> None:
     """Forget every per-scenario result (estimates and their serving halves), so the next
     computation is cold; parsed catalogs and the catalog models' counts stay, as they do
     in the app once a model has been shown."""
-    from paramtui.core.estimate import clear_caches
+    from paramtui.core.result.estimate import clear_caches
 
     clear_caches()
 
@@ -242,8 +242,8 @@ DEPLOY_MATRIX_GOAL_S = 0.020
 
 def _matrix_scenarios(count: int = 100):
     """`count` distinct scenarios: catalog decoders × precisions × contexts × batches."""
-    from paramtui.core.catalog import load_catalog
-    from paramtui.core.scenario import InferenceSettings, Scenario
+    from paramtui.core.model.catalog import load_catalog
+    from paramtui.core.inputs.scenario import InferenceSettings, Scenario
 
     entries = [e for e in load_catalog().values() if e.kind in ("decoder", "moe")]
     precisions = ["bf16", "q8_0", "q4_k_m", "int4", "fp8"]
@@ -265,8 +265,8 @@ def deploy_matrix_time(args) -> list[Result]:
     cached: each row works out its inference memory and speed workload, then every cell) and
     warm (rows cached, as on a repaint). Catalog models are counted once per process, as in
     the app, so the warm-up run leaves their counts behind; everything per scenario is cleared."""
-    from paramtui.core.deploy import deploy_matrix
-    from paramtui.core.targets import default_targets
+    from paramtui.core.views.deploy import deploy_matrix
+    from paramtui.core.inputs.targets import default_targets
 
     scenarios = _matrix_scenarios()
     targets = list(default_targets().targets.values())
@@ -304,7 +304,7 @@ def compare_change_time(args) -> list[Result]:
     """The Compare screen with 100 scenarios: one what-if key (batch ×2 on the focused row) until
     the table is rebuilt from the new session and painted. Only the changed scenario needs a
     new estimate (the core caches by scenario value); the rest is table building and repaint."""
-    from paramtui.core.session import Session
+    from paramtui.core.inputs.session import Session
 
     scenarios = _matrix_scenarios(100)
 

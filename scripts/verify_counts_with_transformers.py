@@ -47,8 +47,8 @@ import transformers  # noqa: E402
 from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, T5ForConditionalGeneration  # noqa: E402
 
 from paramtui.core.errors import UserError  # noqa: E402
-from paramtui.core.hf_config import _REQUIRED, architecture_from_hf_config  # noqa: E402
-from paramtui.core.params import PARTS, count_parameters  # noqa: E402
+from paramtui.core.model.hf_config import _REQUIRED, architecture_from_hf_config  # noqa: E402
+from paramtui.core.model.params import PARTS, count_parameters  # noqa: E402
 
 transformers.logging.set_verbosity_error()
 

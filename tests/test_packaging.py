@@ -22,4 +22,4 @@ def test_wheel_ships_data(tmp_path):
         assert f"paramtui/_data/targets/{toml.name}" in names
     for toml in (ROOT / "themes").glob("*.toml"):
         assert f"paramtui/_data/themes/{toml.name}" in names
-    assert "paramtui/core/catalog.toml" in names
+    assert "paramtui/core/model/catalog.toml" in names

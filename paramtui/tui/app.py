@@ -35,7 +35,7 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from paramtui.core.errors import UserError
-from paramtui.core.session import Session, load_session, save_session
+from paramtui.core.inputs.session import Session, load_session, save_session
 from paramtui.tui.autosave import AutosaveRecord, Autosaver, find_orphans
 from paramtui.tui.keymap import MODE_TABS
 from paramtui.tui.prefs import load_prefs, save_pref
@@ -215,7 +215,7 @@ class ParamApp(App):
 
     def estimate_for(self, scenario_id: str):
         """The Estimate of a scenario of the session, or the UserError saying why there is none."""
-        from paramtui.core.estimate import estimate
+        from paramtui.core.result.estimate import estimate
 
         try:
             scenario = self.session.scenario(scenario_id)
@@ -444,7 +444,7 @@ class ParamApp(App):
         self.notify(f"Theme: {self.theme}  (ctrl+p › Theme lists all)", timeout=2, markup=False)
 
     def action_new_scenario(self) -> None:
-        from paramtui.core.scenario import Scenario
+        from paramtui.core.inputs.scenario import Scenario
         from paramtui.core.validation import replace
 
         base = self.current_scenario

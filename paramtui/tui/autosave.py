@@ -1,7 +1,7 @@
 """Autosave: every unsaved change is also written to the platform state dir.
 
 Each running paramtui writes its own file, `autosave/session-<host>-<pid>.json` under
-`paramtui.core.resources.user_state_dir()`, holding the session as TOML plus the file it
+`paramtui.core.io.resources.user_state_dir()`, holding the session as TOML plus the file it
 came from and the focused scenario. A clean quit (or a save, or undoing back to the saved
 state) removes it. A file whose process is gone (SSH drop, SIGHUP, crash, kill) is an
 orphan: the next start offers to restore it. Two paramtui windows never clobber each
@@ -22,8 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from paramtui.core import resources
-from paramtui.core.session import Session, atomic_write_text, parse_session, session_to_toml
+from paramtui.core.io import resources
+from paramtui.core.inputs.session import Session, atomic_write_text, parse_session, session_to_toml
 
 _PREFIX = "session-"
 

@@ -7,8 +7,8 @@ can a 70B model be fine-tuned on one GPU with QLoRA? what does a bare "7B" mean 
 
 from __future__ import annotations
 
-from paramtui.core.scenario import InferenceSettings, Scenario, TrainingSettings
-from paramtui.core.session import Session
+from paramtui.core.inputs.scenario import InferenceSettings, Scenario, TrainingSettings
+from paramtui.core.inputs.session import Session
 from paramtui.core.units import parse_count
 
 

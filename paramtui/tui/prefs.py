@@ -1,6 +1,6 @@
 """Small UI preferences that survive a restart (the theme), kept in the state dir.
 
-The file is `prefs.toml` in `paramtui.core.resources.user_state_dir()`; a missing or broken
+The file is `prefs.toml` in `paramtui.core.io.resources.user_state_dir()`; a missing or broken
 file gives the defaults rather than an error, because preferences are never worth a failed
 start.
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import tomli_w
 
-from paramtui.core import resources
-from paramtui.core.session import atomic_write_text
+from paramtui.core.io import resources
+from paramtui.core.inputs.session import atomic_write_text
 
 PREFS_FILE = "prefs.toml"
 

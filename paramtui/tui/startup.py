@@ -124,9 +124,9 @@ def prepare_validation_in_background() -> None:
 
 
 def prepare_validation() -> None:
-    from paramtui.core.architecture import Architecture
-    from paramtui.core.scenario import Scenario
-    from paramtui.core.session import Session
+    from paramtui.core.model.architecture import Architecture
+    from paramtui.core.inputs.scenario import Scenario
+    from paramtui.core.inputs.session import Session
     from paramtui.core.validation import prepare
 
     prepare(Session, Scenario, Architecture)

@@ -2,7 +2,7 @@
 
 A theme file holds the fields of `textual.theme.Theme` (name, primary, background, ...,
 dark, ansi, and a `[variables]` table of Textual design variables). Users drop theirs in
-the config dir (`paramtui.core.resources.user_dir("themes")`, e.g. ~/.config/paramtui/themes);
+the config dir (`paramtui.core.io.resources.user_dir("themes")`, e.g. ~/.config/paramtui/themes);
 a user theme with the name of a shipped one replaces it. A file that cannot be used is
 reported as one line naming the file and the problem; the others still load.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from paramtui.core import resources
+from paramtui.core.io import resources
 
 DEFAULT_THEME = "paramtui-dark"
 

@@ -6,7 +6,7 @@ from importlib import resources
 
 import pytest
 
-from paramtui.core.catalog import (
+from paramtui.core.model.catalog import (
     CatalogEntry,
     get_model,
     load_catalog,
@@ -111,7 +111,7 @@ CATALOG_IDS = list(TRANSFORMERS_COUNTS)
 
 
 def _raw_models() -> list[dict]:
-    text = resources.files("paramtui.core").joinpath("catalog.toml").read_text(encoding="utf-8")
+    text = resources.files("paramtui.core.model").joinpath("catalog.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)["model"]
 
 
@@ -131,7 +131,7 @@ def test_catalog_is_read_once():
 def test_each_model_table_read_alone_is_the_same_entry():
     # get_model parses only the asked-for [[model]] table (start-up needs one model): each
     # table cut from the file must read exactly as in the whole file.
-    from paramtui.core.catalog import _tables_by_id
+    from paramtui.core.model.catalog import _tables_by_id
 
     tables = _tables_by_id()
     raws = _raw_models()
@@ -329,8 +329,8 @@ def _with_known_disagreements(model_ids: list[str]) -> list:
 
 @pytest.mark.parametrize("model_id", _with_known_disagreements(CATALOG_IDS))
 def test_our_count_equals_transformers(model_id):
-    pytest.importorskip("paramtui.core.params")
-    pytest.importorskip("paramtui.core.hf_config")
+    pytest.importorskip("paramtui.core.model.params")
+    pytest.importorskip("paramtui.core.model.hf_config")
     entry = get_model(model_id)
     assert entry.param_count.total == TRANSFORMERS_COUNTS[model_id]
     if model_id in TRANSFORMERS_ACTIVE_COUNTS:
@@ -340,7 +340,7 @@ def test_our_count_equals_transformers(model_id):
 
 
 def test_architecture_is_cached_and_shaped_from_the_config():
-    pytest.importorskip("paramtui.core.hf_config")
+    pytest.importorskip("paramtui.core.model.hf_config")
     entry = get_model("llama-3.1-8b")
     arch = entry.architecture
     assert arch is entry.architecture

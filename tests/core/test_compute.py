@@ -7,7 +7,7 @@ stages), so the per-case tolerance is stated, not tuned.
 
 import pytest
 
-from paramtui.core.compute import (
+from paramtui.core.formulas.compute import (
     DEFAULT_MFU,
     AttentionShape,
     implied_mfu,
@@ -15,7 +15,7 @@ from paramtui.core.compute import (
     training_flops_per_token,
 )
 from paramtui.core.errors import UserError
-from paramtui.core.targets import get_target
+from paramtui.core.inputs.targets import get_target
 
 
 def test_gpt3_flops():

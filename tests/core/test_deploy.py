@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from paramtui.core import memory, speed
-from paramtui.core.deploy import (
+from paramtui.core.formulas import inference_memory as memory
+from paramtui.core.formulas import speed
+from paramtui.core.views.deploy import (
     best_precision,
     deploy_cell,
     deploy_detail,
@@ -17,10 +18,10 @@ from paramtui.core.deploy import (
     routed_expert_params,
 )
 from paramtui.core.errors import UserError
-from paramtui.core.estimate import estimate
-from paramtui.core.precision import PRECISION_IDS, get_precision
-from paramtui.core.scenario import Scenario
-from paramtui.core.targets import default_targets, get_target
+from paramtui.core.result.estimate import estimate
+from paramtui.core.model.precision import PRECISION_IDS, get_precision
+from paramtui.core.inputs.scenario import Scenario
+from paramtui.core.inputs.targets import default_targets, get_target
 from paramtui.core.validation import replace, validate
 
 

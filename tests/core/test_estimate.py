@@ -3,10 +3,10 @@
 import pytest
 
 from paramtui.core.errors import UserError
-from paramtui.core.estimate import estimate, routed_expert_params
-from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES, explain
-from paramtui.core.params import count_parameters
-from paramtui.core.scenario import Scenario
+from paramtui.core.result.estimate import estimate, routed_expert_params
+from paramtui.core.result.figures import DEFAULT_COLUMNS, FIGURES, explain
+from paramtui.core.model.params import count_parameters
+from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.validation import validate
 
 DESIGN_KEYS = [
@@ -120,7 +120,7 @@ def test_architecture_scenario_counts_like_the_core():
 
 def test_serving_half_is_shared_only_by_scenarios_it_fits():
     """`estimate.serving` is cached by what it reads; each input it reads must change it."""
-    from paramtui.core.estimate import serving
+    from paramtui.core.result.estimate import serving
 
     base = validate(Scenario, dict(id="a", model="llama-3.1-8b", inference={"batch": 4, "context": 8192}))
     same = base.with_changes(target="rtx-4090", gpus=2, training__optimizer="sgd", scaling__law="kaplan")

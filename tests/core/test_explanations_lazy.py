@@ -1,9 +1,9 @@
 """Explanations are written when first read, once, and read the same as a plain dict."""
 
-from paramtui.core.estimate import estimate
-from paramtui.core.explain import Explanation, Explanations
-from paramtui.core.memory import InferenceMemory
-from paramtui.core.scenario import Scenario
+from paramtui.core.result.estimate import estimate
+from paramtui.core.result.explain import Explanation, Explanations
+from paramtui.core.formulas.inference_memory import InferenceMemory
+from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.validation import validate
 
 

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import pytest
 
 from paramtui.core.errors import UserError
-from paramtui.core.export import (
+from paramtui.core.io.export import (
     comparison_table,
     export_session_file,
     format_for,
@@ -34,9 +34,9 @@ from paramtui.core.export import (
     tex_escape,
     write_table,
 )
-from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES
-from paramtui.core.scenario import Scenario
-from paramtui.core.session import Session, ViewSettings, parse_session
+from paramtui.core.result.figures import DEFAULT_COLUMNS, FIGURES
+from paramtui.core.inputs.scenario import Scenario
+from paramtui.core.inputs.session import Session, ViewSettings, parse_session
 from paramtui.core.validation import replace, validate
 
 DAY = dt.date(2025, 3, 14)
@@ -382,7 +382,7 @@ ALL_NUMERIC = [k for k in FIGURES if not k.startswith("scenario.")]
 
 
 def test_csv_numbers_equal_estimate_json(session_file, tmp_path):
-    from paramtui.core.estimate import estimate
+    from paramtui.core.result.estimate import estimate
 
     out = export_session_file(session_file, tmp_path / "t.csv", columns=ALL_NUMERIC)
     rows = list(csv.DictReader(out.open(newline="")))
@@ -410,7 +410,7 @@ def test_csv_numbers_equal_estimate_json(session_file, tmp_path):
 
 
 def test_json_numbers_equal_estimate_json(session_file, tmp_path):
-    from paramtui.core.estimate import estimate
+    from paramtui.core.result.estimate import estimate
 
     out = export_session_file(session_file, tmp_path / "t.json", columns=ALL_NUMERIC)
     doc = json.loads(out.read_text())

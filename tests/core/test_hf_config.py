@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from paramtui.core.errors import UserError
-from paramtui.core.hf_config import SUPPORTED_MODEL_TYPES, architecture_from_hf_config, load_hf_config
+from paramtui.core.model.hf_config import SUPPORTED_MODEL_TYPES, architecture_from_hf_config, load_hf_config
 
 CONFIGS = Path(__file__).parent / "hf_configs"
 

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from paramtui.core.architecture import Architecture
+from paramtui.core.model.architecture import Architecture
 from paramtui.core.errors import UserError
-from paramtui.core.memory import (
-    CUDA_CONTEXT_BYTES,
+from paramtui.core.formulas.inference_memory import inference_memory, kv_cache_bytes
+from paramtui.core.formulas.layer_shapes import CUDA_CONTEXT_BYTES
+from paramtui.core.formulas.training_memory import (
     TrainingSetup,
-    inference_memory,
     korthikanti_layer_activation_bytes,
-    kv_cache_bytes,
     layer_activation_bytes,
     lora_trainable_params,
     training_memory,
@@ -306,7 +305,7 @@ def test_training_setup_validates():
 def test_layers_listed_as_mlp_only_are_dense_everywhere():
     """Qwen-MoE `mlp_only_layers` (transformers Qwen3MoeDecoderLayer) have a dense MLP: the
     count, the prefill workspace, training activations and LoRA adapters all see the same layers."""
-    from paramtui.core.hf_config import load_hf_config
+    from paramtui.core.model.hf_config import load_hf_config
 
     mixed = load_hf_config(Path(__file__).parent / "hf_configs" / "synthetic-qwen3-moe-mlp-only.json")
     all_moe = replace(mixed, mlp_only_layers=())

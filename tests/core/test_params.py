@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paramtui.core.architecture import Architecture
-from paramtui.core.hf_config import load_hf_config
-from paramtui.core.params import PARTS, count_parameters
+from paramtui.core.model.architecture import Architecture
+from paramtui.core.model.hf_config import load_hf_config
+from paramtui.core.model.params import PARTS, count_parameters
 from paramtui.core.validation import validate
 
 CONFIGS = Path(__file__).parent / "hf_configs"

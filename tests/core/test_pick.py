@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from paramtui.core import scaling
-from paramtui.core.catalog import get_model, load_catalog
+from paramtui.core.formulas import scaling
+from paramtui.core.model.catalog import get_model, load_catalog
 from paramtui.core.errors import UserError
-from paramtui.core.estimate import estimate
-from paramtui.core.pick import DEFAULT_PRECISIONS, PROXY_NOTE, pick, pick_models
-from paramtui.core.precision import PRECISION_IDS
-from paramtui.core.scenario import Scenario
+from paramtui.core.result.estimate import estimate
+from paramtui.core.views.pick import DEFAULT_PRECISIONS, PROXY_NOTE, pick, pick_models
+from paramtui.core.model.precision import PRECISION_IDS
+from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.validation import validate
 
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from paramtui.core.errors import UserError
-from paramtui.core.precision import (
+from paramtui.core.model.precision import (
     KV_PRECISION_IDS,
     PRECISION_IDS,
     get_kv_precision,
@@ -111,7 +111,7 @@ def test_kv_precisions_separate():
 
 
 def test_bytes_for_bits_rounds_the_exact_sum_up():
-    from paramtui.core.precision import bytes_for_bits
+    from paramtui.core.model.precision import bytes_for_bits
 
     assert bytes_for_bits((3, Fraction(4))) == 2  # 12 bits: 1.5 bytes, a whole second byte
     assert bytes_for_bits((16, Fraction(4))) == 8  # exactly 8 bytes: nothing added

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paramtui.core import scaling
+from paramtui.core.formulas import scaling
 from paramtui.core.errors import UserError
-from paramtui.core.scaling import (
+from paramtui.core.formulas.scaling import (
     DEFAULT_LAW,
     LAWS,
     ChinchillaFormLaw,

@@ -5,8 +5,8 @@ import os
 import pytest
 
 from paramtui.core.errors import UserError
-from paramtui.core.scenario import Scenario
-from paramtui.core.session import (
+from paramtui.core.inputs.scenario import Scenario
+from paramtui.core.inputs.session import (
     atomic_write_text, load_session, parse_session, save_session, session_to_toml,
 )
 from paramtui.core.validation import validate

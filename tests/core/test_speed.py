@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from paramtui.core.errors import UserError
-from paramtui.core.speed import (
+from paramtui.core.formulas.speed import (
     DEFAULT_BANDWIDTH_EFFICIENCY,
     DEFAULT_COMPUTE_EFFICIENCY,
     EAGER,
@@ -27,7 +27,7 @@ from paramtui.core.speed import (
     speed_timing,
     speed_workload,
 )
-from paramtui.core.targets import get_target
+from paramtui.core.inputs.targets import get_target
 
 REFERENCE = Path("/work/shared/reference/measured_h100.json")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from paramtui.core.errors import UserError
-from paramtui.core.targets import (
+from paramtui.core.inputs.targets import (
     get_target,
     load_targets,
     node_memory_bytes,

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from paramtui.core import targets
+from paramtui.core.inputs import targets
 from paramtui.core.errors import UserError
-from paramtui.core.targets import default_targets, get_target, load_targets
+from paramtui.core.inputs.targets import default_targets, get_target, load_targets
 from paramtui.core.validation import replace
 
 
@@ -51,7 +51,7 @@ def test_an_unknown_id_still_names_the_closest(user_targets):
 
 
 def test_peak_rates_follow_the_target_object_not_its_id():
-    from paramtui.core.targets import get_target, peak_flops_per_s
+    from paramtui.core.inputs.targets import get_target, peak_flops_per_s
 
     h100 = get_target("h100-sxm")
     faster = replace(h100, tflops={**h100.tflops, "bf16": 2 * h100.tflops["bf16"]})

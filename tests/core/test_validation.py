@@ -13,18 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from paramtui.core import targets, validation
-from paramtui.core.architecture import Architecture
-from paramtui.core.catalog import CATALOG_FILE, CatalogEntry, get_model, load_catalog
-from paramtui.core.hf_config import architecture_from_hf_config
-from paramtui.core.resources import shipped_dir
-from paramtui.core.scenario import InferenceSettings, Scenario
-from paramtui.core.session import Session
-from paramtui.core.targets import Target, get_target, load_targets
+from paramtui.core.inputs import targets
+from paramtui.core import validation
+from paramtui.core.model.architecture import Architecture
+from paramtui.core.model import catalog
+from paramtui.core.model.catalog import CATALOG_FILE, CatalogEntry, get_model, load_catalog
+from paramtui.core.model.hf_config import architecture_from_hf_config
+from paramtui.core.io.resources import shipped_dir
+from paramtui.core.inputs.scenario import InferenceSettings, Scenario
+from paramtui.core.inputs.session import Session
+from paramtui.core.inputs.targets import Target, get_target, load_targets
 from paramtui.core.validation import as_data, build, is_validation_error, validate
 from paramtui.tui.demo import demo_session
 
-CATALOG_TABLES = tomllib.loads((Path(validation.__file__).with_name(CATALOG_FILE)).read_text())["model"]
+CATALOG_TABLES = tomllib.loads((Path(catalog.__file__).with_name(CATALOG_FILE)).read_text())["model"]
 TARGET_TABLES = [table for path in sorted(shipped_dir("targets").glob("*.toml"))
                  for table in tomllib.loads(path.read_text())["target"]]
 
@@ -109,7 +111,7 @@ def test_records_are_frozen_values():
 
 def test_the_core_and_the_demo_estimate_do_not_import_pydantic():
     code = ("import sys; from paramtui.tui.demo import demo_session; "
-            "from paramtui.core.estimate import estimate; from paramtui.core.catalog import get_model; "
+            "from paramtui.core.result.estimate import estimate; from paramtui.core.model.catalog import get_model; "
             "e = estimate(demo_session().scenarios[0]); print(e.params.total, get_model('llama-3.1-8b').param_count.total); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from paramtui.core import resources
-from paramtui.core.session import Session, load_session, save_session, session_to_toml
+from paramtui.core.io import resources
+from paramtui.core.inputs.session import Session, load_session, save_session, session_to_toml
 from paramtui.core.validation import as_data, validate
 from paramtui.tui.app import ParamApp, run_app
 from paramtui.tui.autosave import find_orphans
@@ -167,7 +167,7 @@ def _crash_with_autosave(session: Session, source: str | None = None) -> None:
     """A real process writes its autosave and dies without quitting cleanly."""
     code = (
         "import sys\n"
-        "from paramtui.core.session import parse_session\n"
+        "from paramtui.core.inputs.session import parse_session\n"
         "from paramtui.tui.autosave import Autosaver\n"
         "s = parse_session(sys.stdin.read())\n"
         f"Autosaver().write_now(s, {source!r}, s.scenarios[0].id)\n"
@@ -229,7 +229,7 @@ async def test_every_change_is_autosaved_and_a_clean_quit_clears_it():
         data = json.loads(autosave.read_text())
         assert data["current"] == app.current_id
         assert autosave.parent == resources.user_state_dir() / "autosave"
-        from paramtui.core.session import parse_session
+        from paramtui.core.inputs.session import parse_session
 
         assert parse_session(data["session"]) == app.session
         # Undoing back to the saved state leaves nothing unsaved: the autosave goes.
@@ -371,8 +371,8 @@ async def test_empty_session_shows_how_to_add_a_scenario():
 
 
 def test_demo_session_scenarios_are_all_estimable():
-    from paramtui.core.estimate import estimate
-    from paramtui.core.session import check_references
+    from paramtui.core.result.estimate import estimate
+    from paramtui.core.inputs.session import check_references
 
     session = demo_session()
     check_references(session)

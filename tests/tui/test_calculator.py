@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from paramtui.core.estimate import estimate
-from paramtui.core.figures import FIGURES
-from paramtui.core.precision import PRECISION_IDS
-from paramtui.core.session import Session
+from paramtui.core.result.estimate import estimate
+from paramtui.core.result.figures import FIGURES
+from paramtui.core.model.precision import PRECISION_IDS
+from paramtui.core.inputs.session import Session
 from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.demo import demo_session

@@ -10,12 +10,12 @@ import json
 import pytest
 from textual.widgets import DataTable, Input
 
-from paramtui.core.estimate import estimate
-from paramtui.core.export import machine_column_name
-from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES
-from paramtui.core.precision import PRECISION_IDS
-from paramtui.core.scenario import Scenario
-from paramtui.core.session import Session, session_to_toml
+from paramtui.core.result.estimate import estimate
+from paramtui.core.io.export import machine_column_name
+from paramtui.core.result.figures import DEFAULT_COLUMNS, FIGURES
+from paramtui.core.model.precision import PRECISION_IDS
+from paramtui.core.inputs.scenario import Scenario
+from paramtui.core.inputs.session import Session, session_to_toml
 from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.compare import CompareScreen, target_cycle
@@ -364,7 +364,7 @@ async def test_column_picker_saves_columns_in_the_session():
         assert "params.total" not in cols
         assert cols.index("params.active") == cols.index("scenario.precision") + 1
         assert list(app.screen.table.column_keys) == list(cols)
-        from paramtui.core.session import parse_session, session_to_toml
+        from paramtui.core.inputs.session import parse_session, session_to_toml
 
         assert parse_session(session_to_toml(app.session)) == app.session  # saved as chosen, reread equal
         assert list(app.screen.query_one(DataTable).columns) and "params.total" not in [

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input
 
-from paramtui.core.deploy import deploy_cell
-from paramtui.core.estimate import estimate
-from paramtui.core.scenario import Scenario
-from paramtui.core.session import Session, session_to_toml
-from paramtui.core.targets import get_target
+from paramtui.core.views.deploy import deploy_cell
+from paramtui.core.result.estimate import estimate
+from paramtui.core.inputs.scenario import Scenario
+from paramtui.core.inputs.session import Session, session_to_toml
+from paramtui.core.inputs.targets import get_target
 from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.deploy import (

@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button
 
-from paramtui.core.session import Session
+from paramtui.core.inputs.session import Session
 from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.calculator import CalculatorScreen

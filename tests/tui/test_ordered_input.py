@@ -4,7 +4,7 @@ order typed, also when the keys arrive together, as they do over a slow SSH conn
 from textual import events
 from textual.app import App
 
-from paramtui.core.session import save_session
+from paramtui.core.inputs.session import save_session
 from paramtui.tui.app import ParamApp
 from paramtui.tui.demo import demo_session
 from paramtui.tui.widgets.ordered_input import OrderedInput

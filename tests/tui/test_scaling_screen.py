@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rich.text import Text
 
-from paramtui.core.estimate import estimate
-from paramtui.core.session import Session, session_to_toml
+from paramtui.core.result.estimate import estimate
+from paramtui.core.inputs.session import Session, session_to_toml
 from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.scaling import ScalingScreen, budgets_for, build_chart, law_estimates

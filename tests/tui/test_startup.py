@@ -41,8 +41,8 @@ def _fresh_python(code: str, **env: str) -> list[str]:
 
 ESTIMATE_THE_DEMO = (
     "import sys; from paramtui.tui import startup; startup.hold(); "
-    "from paramtui.tui.demo import demo_session; from paramtui.core.estimate import estimate; "
-    "from paramtui.core.session import Session; from paramtui.core.validation import as_data, validate; "
+    "from paramtui.tui.demo import demo_session; from paramtui.core.result.estimate import estimate; "
+    "from paramtui.core.inputs.session import Session; from paramtui.core.validation import as_data, validate; "
     "demo = validate(Session, as_data(demo_session())); "
     "print(estimate(demo.scenarios[0]).params.total); "
     "print('importlib.metadata' in sys.modules); "

@@ -3,7 +3,7 @@
 Every change to a field is validated at once. A valid change becomes an `app.apply` (one undo
 step per field, keystrokes merged) and the results repaint; an invalid one is marked at the
 field with a one-line reason, and the results keep showing the last valid scenario. Labels
-and formatting come from `paramtui.core.figures`; nothing is computed here.
+and formatting come from `paramtui.core.result.figures`; nothing is computed here.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from textual.widgets import Static
 
 from paramtui.core import units
 from paramtui.core.errors import UserError
-from paramtui.core.figures import FIGURES, explain
-from paramtui.core.scenario import Scenario
+from paramtui.core.result.figures import FIGURES, explain
+from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.validation import as_data, is_validation_error, validate
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.widgets.figure_list import FigureList, FigureRow
@@ -187,15 +187,15 @@ def _options(field_id: str) -> tuple[tuple[str, str], ...]:
 
 def _static_options(field_id: str) -> list[tuple[str, str]]:
     if field_id == "precision":
-        from paramtui.core.precision import PRECISION_IDS, get_precision
+        from paramtui.core.model.precision import PRECISION_IDS, get_precision
 
         return [(f"{p}  ({get_precision(p).bits_per_weight:.3g} bit)", p) for p in PRECISION_IDS]
     if field_id == "kv_precision":
-        from paramtui.core.precision import KV_PRECISION_IDS
+        from paramtui.core.model.precision import KV_PRECISION_IDS
 
         return [("auto (16-bit)", AUTO)] + [(p, p) for p in KV_PRECISION_IDS]
     if field_id == "target":
-        from paramtui.core.targets import default_targets
+        from paramtui.core.inputs.targets import default_targets
 
         order = ["phone", "edge", "laptop", "desktop-gpu", "datacenter-gpu", "node", "cpu-server"]
         targets = sorted(default_targets().targets.values(),
@@ -368,7 +368,7 @@ class CalculatorScreen(ParamScreen):
     def _target_choices(value: str):
         """The target field's options: the current target now, every target when first needed
         (reading them all is ~10 ms of TOML that start-up does not need)."""
-        from paramtui.core.targets import get_target
+        from paramtui.core.inputs.targets import get_target
 
         try:
             shown = [(get_target(value).name, value)]
@@ -469,7 +469,7 @@ class CalculatorScreen(ParamScreen):
         try:
             new = make(scenario)
             if new != scenario:
-                from paramtui.core.estimate import estimate
+                from paramtui.core.result.estimate import estimate
 
                 estimate(new)  # a scenario the core cannot estimate is marked here, not applied
         except (UserError, ValueError) as e:  # pydantic's ValidationError is a ValueError
@@ -504,7 +504,7 @@ class CalculatorScreen(ParamScreen):
         self._try(field_id, change, f"{f.label.lower()} of {self._label()}")
 
     def _with_arch(self, scenario: Scenario, key: str, text: str) -> Scenario:
-        from paramtui.core.architecture import Architecture
+        from paramtui.core.model.architecture import Architecture
 
         est = self._estimate
         if est is None or est.scenario.id != scenario.id:

@@ -1,6 +1,6 @@
 """Compare (mode "compare", key 2): scenarios as rows, figures as columns, a pinned baseline.
 
-The table is `paramtui.core.export.comparison_table` — the very table `ctrl+e` and
+The table is `paramtui.core.io.export.comparison_table` — the very table `ctrl+e` and
 `paramtui export` write — drawn in a DataTable. Every edit (add, duplicate, rename, delete,
 reorder, the what-if keys, baseline, sort, columns) is a new Session handed to `app.apply`,
 so ctrl+z / ctrl+y undo and redo it and every other screen follows.
@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from paramtui.core.errors import UserError
-from paramtui.core.export import (
+from paramtui.core.io.export import (
     FORMATS,
     ComparisonTable,
     comparison_table,
@@ -28,9 +28,9 @@ from paramtui.core.export import (
     table_markdown,
     write_table,
 )
-from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES
+from paramtui.core.result.figures import DEFAULT_COLUMNS, FIGURES
 from paramtui.core.units import format_count
-from paramtui.core.session import Session, ViewSettings
+from paramtui.core.inputs.session import Session, ViewSettings
 from paramtui.tui.screens.base import ParamScreen
 
 NAME_KEY = "scenario.name"
@@ -47,7 +47,7 @@ _FORMAT_CHOICES = [("c", "CSV", "csv"), ("j", "JSON", "json"), ("m", "Markdown",
 
 def _safe_estimate(scenario):
     """The core's estimate; a bug inside it becomes this row's error, not a crashed screen."""
-    from paramtui.core.estimate import estimate
+    from paramtui.core.result.estimate import estimate
 
     try:
         return estimate(scenario)
@@ -59,7 +59,7 @@ def _safe_estimate(scenario):
 
 def target_cycle() -> list[str]:
     """Targets from small to big: by kind (phone … node), then by memory."""
-    from paramtui.core.targets import default_targets
+    from paramtui.core.inputs.targets import default_targets
 
     targets = default_targets().targets.values()
 
@@ -356,11 +356,11 @@ class CompareScreen(ParamScreen):
         def chosen(choice: tuple[str, object] | None) -> None:
             if choice is None:
                 return
-            from paramtui.core.scenario import Scenario
+            from paramtui.core.inputs.scenario import Scenario
 
             kind, value = choice
             if kind == "model":
-                from paramtui.core.catalog import get_model
+                from paramtui.core.model.catalog import get_model
 
                 name, wanted = get_model(value).name, value
             else:
@@ -442,7 +442,7 @@ class CompareScreen(ParamScreen):
                     f"move {scenario.id}", current_id=scenario.id)
 
     def action_precision(self, step: int) -> None:
-        from paramtui.core.precision import PRECISION_IDS
+        from paramtui.core.model.precision import PRECISION_IDS
 
         scenario = self._current()
         if scenario is None:
@@ -519,7 +519,7 @@ class CompareScreen(ParamScreen):
         self.app.push_screen(ColumnPicker(self.table.column_keys, list(DEFAULT_COLUMNS)), chosen)
 
     def action_explain(self) -> None:
-        from paramtui.core.figures import explain
+        from paramtui.core.result.figures import explain
 
         row, key = self._focused()
         if row is None:

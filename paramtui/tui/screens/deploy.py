@@ -1,6 +1,6 @@
 """Deploy (mode "deploy", key 4): every scenario on every target, and what to do when it does not fit.
 
-Each cell is `paramtui.core.deploy.deploy_cell`, the estimate's own verdict for the scenario
+Each cell is `paramtui.core.views.deploy.deploy_cell`, the estimate's own verdict for the scenario
 moved to that target, written with signs so it reads without colour:
 "✓ 54% 31 t/s" fits, "⇄ 130% 4 t/s" runs with part of the model in host RAM, "✗ 310%" does
 not run. `enter` opens the detail (memory against the target, the largest context and
@@ -17,10 +17,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
-from paramtui.core.deploy import DeployCell, DeployDetail, OffloadSplit, deploy_detail, deploy_matrix
+from paramtui.core.views.deploy import DeployCell, DeployDetail, OffloadSplit, deploy_detail, deploy_matrix
 from paramtui.core.errors import UserError
-from paramtui.core.pick import DEFAULT_PRECISIONS, PickResult, pick
-from paramtui.core.targets import Target, default_targets
+from paramtui.core.views.pick import DEFAULT_PRECISIONS, PickResult, pick
+from paramtui.core.inputs.targets import Target, default_targets
 from paramtui.core.units import format_bytes, format_percent, format_rate
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.widgets.compare_dialogs import NamePrompt

@@ -6,7 +6,7 @@ frontier through their minima, and each scenario as a lettered point at its N an
 its training tokens give. View 2, compute vs loss: the frontier L_opt(C) and each scenario at
 its training compute, with the curve of its own size trained longer or shorter.
 
-All numbers come from `paramtui.core.scaling` (curves) and the scenarios' estimates (points
+All numbers come from `paramtui.core.formulas.scaling` (curves) and the scenarios' estimates (points
 and the side panel); switching the law here is a view setting and does not edit the session.
 """
 
@@ -21,10 +21,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from paramtui.core import scaling as scaling_mod
+from paramtui.core.formulas import scaling as scaling_mod
 from paramtui.core.errors import UserError
-from paramtui.core.estimate import Estimate, estimate
-from paramtui.core.figures import FIGURES
+from paramtui.core.result.estimate import Estimate, estimate
+from paramtui.core.result.figures import FIGURES
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.widgets.plot import Axis, Chart, LogPlot, Point, Series, compact_count, compact_power
 

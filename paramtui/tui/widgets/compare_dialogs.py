@@ -86,7 +86,7 @@ class ColumnPicker(ModalScreen[list[str] | None]):
     @staticmethod
     def _prompt(key: str, checked: bool) -> Text:
         """'✓ KV cache  inference · memory.kv_cache_bytes': the tick reads without colour."""
-        from paramtui.core.figures import FIGURES
+        from paramtui.core.result.figures import FIGURES
 
         fig = FIGURES[key]
         return Text.assemble(("✓ " if checked else "· ", "bold"), fig.label, (f"  {fig.group} · {key}", "dim"))
@@ -100,7 +100,7 @@ class ColumnPicker(ModalScreen[list[str] | None]):
             sl.replace_option_prompt_at_index(index, self._prompt(key, key in chosen))
 
     def _selections(self, chosen: list[str]) -> list[Selection]:
-        from paramtui.core.figures import FIGURES
+        from paramtui.core.result.figures import FIGURES
 
         order = chosen + [k for k in FIGURES if k not in chosen and k not in self.always]
         return [self._selection(key, key in chosen) for key in order]

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from paramtui.core.explain import Explanation
+from paramtui.core.result.explain import Explanation
 
 
 class ExplainScreen(ModalScreen[None]):

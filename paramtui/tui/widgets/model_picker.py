@@ -64,7 +64,7 @@ class ModelPicker(FilterPicker[tuple[str, object] | None]):
             yield Static("", id="picker-count", classes="picker-hint")
 
     def _fill(self, text: str) -> None:
-        from paramtui.core.catalog import load_catalog, search_models
+        from paramtui.core.model.catalog import load_catalog, search_models
 
         options: list[Option] = []
         try:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from paramtui.core.architecture import Architecture
-from paramtui.core.explain import Explanation, Explanations
-from paramtui.core.params import ParamCount, count_parameters
-from paramtui.core.scenario import Scenario
+from paramtui.core.model.architecture import Architecture
+from paramtui.core.result.explain import Explanation, Explanations
+from paramtui.core.model.params import ParamCount, count_parameters
+from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.units import format_count
 
 NOMINAL_VOCAB = 32000
@@ -87,7 +87,7 @@ def _scaled_count(arch: Architecture, total: int) -> ParamCount:
 @lru_cache(maxsize=1024)
 def _catalog_model(model_id: str) -> ResolvedModel:
     """A catalog model resolved once per process (the catalog does not change while running)."""
-    from paramtui.core.catalog import get_model
+    from paramtui.core.model.catalog import get_model
 
     entry = get_model(model_id)
     return ResolvedModel(

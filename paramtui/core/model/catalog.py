@@ -22,8 +22,8 @@ from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 
 if TYPE_CHECKING:
-    from paramtui.core.architecture import Architecture
-    from paramtui.core.params import ParamCount
+    from paramtui.core.model.architecture import Architecture
+    from paramtui.core.model.params import ParamCount
 
 CATALOG_FILE = "catalog.toml"
 ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"
@@ -58,14 +58,14 @@ class CatalogEntry:
     @cached_property
     def architecture(self) -> Architecture:
         """The config normalised with transformers' defaults for absent keys."""
-        from paramtui.core.hf_config import architecture_from_hf_config
+        from paramtui.core.model.hf_config import architecture_from_hf_config
 
         return architecture_from_hf_config(self.config, origin=f"catalog model '{self.id}'", shipped=True)
 
     @cached_property
     def param_count(self) -> ParamCount:
         """Exact count, equal to transformers' sum of numel for the same config."""
-        from paramtui.core.params import count_parameters
+        from paramtui.core.model.params import count_parameters
 
         return count_parameters(self.architecture)
 

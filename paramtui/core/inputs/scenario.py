@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from paramtui.core.architecture import Architecture
+from paramtui.core.model.architecture import Architecture
 from paramtui.core.units import parse_count
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record

@@ -13,18 +13,19 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 
-from paramtui.core import compute as compute_mod
-from paramtui.core import memory as memory_mod
-from paramtui.core import scaling as scaling_mod
-from paramtui.core import speed as speed_mod
-from paramtui.core.architecture import Architecture
+from paramtui.core.formulas import compute as compute_mod
+from paramtui.core.formulas import inference_memory as inference_mod
+from paramtui.core.formulas import training_memory as training_mod
+from paramtui.core.formulas import scaling as scaling_mod
+from paramtui.core.formulas import speed as speed_mod
+from paramtui.core.model.architecture import Architecture
 from paramtui.core.errors import UserError
-from paramtui.core.explain import Explanation, Explanations
-from paramtui.core.model_spec import ResolvedModel, resolve_model
-from paramtui.core.params import ParamCount
-from paramtui.core.precision import Precision, get_kv_precision, get_precision
-from paramtui.core.scenario import Scenario
-from paramtui.core.targets import Target, get_target
+from paramtui.core.result.explain import Explanation, Explanations
+from paramtui.core.model.model_spec import ResolvedModel, resolve_model
+from paramtui.core.model.params import ParamCount
+from paramtui.core.model.precision import Precision, get_kv_precision, get_precision
+from paramtui.core.inputs.scenario import Scenario
+from paramtui.core.inputs.targets import Target, get_target
 from paramtui.core.units import format_bytes, format_count
 
 # Tokens per parameter when a scenario names no training tokens and the model has no
@@ -50,8 +51,8 @@ class Estimate(NamedTuple):
     target: Target
     devices: int  # total devices: scenario.gpus × the target's devices per unit
     serving: Serving  # the target-independent half these figures are built on
-    inference: memory_mod.InferenceMemory
-    training: memory_mod.TrainingMemory
+    inference: inference_mod.InferenceMemory
+    training: training_mod.TrainingMemory
     compute: compute_mod.TrainingCompute
     speed: speed_mod.SpeedEstimate
     scaling: scaling_mod.ScalingEstimate
@@ -109,7 +110,7 @@ class Serving(NamedTuple):
     precision: Precision
     kv_precision: Precision
     context: int  # tokens per sequence (`resolved_context`)
-    inference: memory_mod.InferenceMemory
+    inference: inference_mod.InferenceMemory
     workload: speed_mod.SpeedWorkload
 
     @property
@@ -153,7 +154,7 @@ def _serving(s: Scenario) -> Serving:
     if context > arch.max_position_embeddings and arch.position_embedding_type == "learned":
         raise UserError(f"{model.name} reads at most {arch.max_position_embeddings:,} tokens "
                         f"(it has learned positions); context {context:,} is too long")
-    inference = memory_mod.inference_memory(arch, model.params, precision, kv_precision,
+    inference = inference_mod.inference_memory(arch, model.params, precision, kv_precision,
                                             batch=s.inference.batch, context=context)
     work = speed_workload_for(arch, model.params, precision, inference, s, context)
     return Serving(model, precision, kv_precision, context, inference, work)
@@ -231,11 +232,11 @@ def _compute(s: Scenario) -> Estimate:
     check_parallel_split(s, devices)
     t = s.training
     tp, pp = t.tensor_parallel, t.pipeline_parallel
-    setup = memory_mod.TrainingSetup(
+    setup = training_mod.TrainingSetup(
         regime=t.regime, optimizer=t.optimizer, recompute=t.recompute, flash_attention=t.flash_attention,
         zero=t.zero, data_parallel=devices // (tp * pp), tensor_parallel=tp, pipeline_parallel=pp,
         method=t.method, lora_rank=t.lora_rank, micro_batch=t.micro_batch or batch, seq_len=t.seq_len or context)
-    training = memory_mod.training_memory(arch, params, setup)
+    training = training_mod.training_memory(arch, params, setup)
 
     tokens, tokens_source = training_tokens(s, model)
     train_dtype = training_dtype(s)

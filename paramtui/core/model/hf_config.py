@@ -24,7 +24,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from paramtui.core.architecture import Architecture
+from paramtui.core.model.architecture import Architecture
 from paramtui.core.errors import UserError
 from paramtui.core import validation as pyd
 

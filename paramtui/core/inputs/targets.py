@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from paramtui.core.errors import UserError
-from paramtui.core.resources import shipped_dir, user_dir
+from paramtui.core.io.resources import shipped_dir, user_dir
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 

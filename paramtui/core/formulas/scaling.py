@@ -21,7 +21,7 @@ import math
 from typing import Annotated, Literal, NamedTuple
 
 from paramtui.core.errors import UserError
-from paramtui.core.explain import Explanation, Explanations
+from paramtui.core.result.explain import Explanation, Explanations
 from paramtui.core.units import format_count, format_flops
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record

@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from paramtui.core.architecture import Architecture
-from paramtui.core.explain import Explanation, Explanations
+from paramtui.core.model.architecture import Architecture
+from paramtui.core.result.explain import Explanation, Explanations
 from paramtui.core.units import format_count
 
 PARTS = ("embedding", "attention", "mlp", "norm", "head")

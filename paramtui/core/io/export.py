@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from paramtui.core.errors import UserError
-from paramtui.core.figures import DEFAULT_COLUMNS, FIGURES, Figure, get_figure
+from paramtui.core.result.figures import DEFAULT_COLUMNS, FIGURES, Figure, get_figure
 
 Verdict = Literal["better", "worse", "same"]
 
@@ -167,10 +167,10 @@ def comparison_table(session, columns=None, *, sort: str | None = ..., strict: b
     it; None means session order). A scenario whose estimate fails keeps its row, with the
     error text and only its inputs filled in. With `strict=False`, unknown column or sort keys
     (a hand-edited file) are dropped instead of raising, so a screen can still draw.
-    `estimator(scenario) -> Estimate` defaults to `paramtui.core.estimate.estimate`.
+    `estimator(scenario) -> Estimate` defaults to `paramtui.core.result.estimate.estimate`.
     """
     if estimator is None:
-        from paramtui.core.estimate import estimate as estimator
+        from paramtui.core.result.estimate import estimate as estimator
     requested = list(columns) if columns is not None else (session.view.columns or DEFAULT_COLUMNS)
     if strict:
         keys = resolve_columns(requested)
@@ -536,7 +536,7 @@ def render_table(table: ComparisonTable, fmt: str, date=None) -> str:
 def write_table(table: ComparisonTable, output_path: str | os.PathLike, fmt: str | None = None,
                 date=None) -> Path:
     """Render and write atomically (temp file + rename); overwrites: callers ask first."""
-    from paramtui.core.session import atomic_write_text
+    from paramtui.core.inputs.session import atomic_write_text
 
     path = Path(output_path).expanduser()
     chosen = format_for(path, fmt)
@@ -555,7 +555,7 @@ def write_table(table: ComparisonTable, output_path: str | os.PathLike, fmt: str
 def export_session_file(session_path, output_path, fmt: str | None = None,
                         columns: list[str] | None = None) -> Path:
     """`paramtui export`: load the session, build its table, write it; returns the path written."""
-    from paramtui.core.session import load_session
+    from paramtui.core.inputs.session import load_session
 
     chosen = format_for(output_path, fmt)  # a bad format is reported before any work
     session = load_session(session_path)

@@ -47,17 +47,17 @@ from __future__ import annotations
 import gc
 from typing import Iterable, Literal, NamedTuple
 
-from paramtui.core import memory as memory_mod
-from paramtui.core import speed as speed_mod
+from paramtui.core.formulas import inference_memory as inference_mod
+from paramtui.core.formulas import speed as speed_mod
 from paramtui.core.errors import UserError
-from paramtui.core.estimate import (
+from paramtui.core.result.estimate import (
     Estimate, Serving, check_parallel_split, default_kv_precision, estimate, model_split, serving, training_dtype,
 )
-from paramtui.core.estimate import routed_expert_params as routed_expert_total
-from paramtui.core.explain import Explanation
-from paramtui.core.precision import PRECISION_IDS, bytes_for_bits, get_precision
-from paramtui.core.scenario import Scenario
-from paramtui.core.targets import DTYPES, Target, effective_dtype, peak_flops_per_s
+from paramtui.core.result.estimate import routed_expert_params as routed_expert_total
+from paramtui.core.result.explain import Explanation
+from paramtui.core.model.precision import PRECISION_IDS, bytes_for_bits, get_precision
+from paramtui.core.inputs.scenario import Scenario
+from paramtui.core.inputs.targets import DTYPES, Target, effective_dtype, peak_flops_per_s
 from paramtui.core.units import format_bytes, format_count, format_rate
 from paramtui.core.validation import record
 
@@ -161,7 +161,7 @@ def _memory_total(est: Estimate, *, precision=None, batch: int | None = None, co
     kvp = est.kv_precision
     if precision is not None and s.kv_precision is None:
         kvp = default_kv_precision(prec)
-    return memory_mod.inference_memory(
+    return inference_mod.inference_memory(
         est.architecture, est.params, prec, kvp,
         batch=s.inference.batch if batch is None else batch,
         context=est.serving.context if context is None else context,
@@ -628,7 +628,7 @@ def layer_offload(est: Estimate, target: Target, *, devices: int | None = None,
                 f"({format_bytes(sp.host_bandwidth)}/s · {bw_eff})) = {format_rate(sp.cpu_rate)}"
                 if sp.cpu_rate is not None else "the target lists no host memory bandwidth"
             ),
-            source=f"{_LLAMA_CPP_NGL}; bandwidth efficiency and device step: paramtui.core.speed",
+            source=f"{_LLAMA_CPP_NGL}; bandwidth efficiency and device step: paramtui.core.formulas.speed",
         ),
         "streamed_tokens_per_s": Explanation(
             title="Decode speed streaming weights over the host link",
@@ -739,7 +739,7 @@ def expert_offload(est: Estimate, target: Target, *, devices: int | None = None,
                 f"({format_bytes(host_bw)}/s · {bw_eff}) + device {device_s * 1e3:.3g} ms → {format_rate(rate)}"
                 if rate is not None else "the target lists no host memory bandwidth"
             ),
-            source=f"{_LLAMA_CPP_MOE}; expected distinct experts: paramtui.core.speed",
+            source=f"{_LLAMA_CPP_MOE}; expected distinct experts: paramtui.core.formulas.speed",
         ),
     }
     return OffloadSplit(
@@ -800,7 +800,7 @@ def deploy_detail(scenario: Scenario, target: Target, *, host_memory_bytes: floa
             substituted=(f"{best}: {format_bytes(_memory_total(est, precision=get_precision(best)))} ≤ "
                          f"{format_bytes(usable)}" if best else
                          ("this precision already fits" if cell.fits else "none fits")),
-            source="memory.inference_memory with each precision of paramtui.core.precision",
+            source="memory.inference_memory with each precision of paramtui.core.model.precision",
         ),
     }
     return DeployDetail(

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from paramtui.core import scaling as scaling_mod
-from paramtui.core.catalog import CatalogEntry, load_catalog
+from paramtui.core.formulas import scaling as scaling_mod
+from paramtui.core.model.catalog import CatalogEntry, load_catalog
 from paramtui.core.errors import UserError
-from paramtui.core.estimate import estimate
-from paramtui.core.explain import Explanation
-from paramtui.core.precision import PRECISION_IDS, get_precision
-from paramtui.core.scenario import InferenceSettings, Scenario
-from paramtui.core.targets import default_targets, get_target
+from paramtui.core.result.estimate import estimate
+from paramtui.core.result.explain import Explanation
+from paramtui.core.model.precision import PRECISION_IDS, get_precision
+from paramtui.core.inputs.scenario import InferenceSettings, Scenario
+from paramtui.core.inputs.targets import default_targets, get_target
 from paramtui.core.units import format_bytes, format_count
 from paramtui.core import validation as pyd
 from paramtui.core.validation import record

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Literal
 
 from paramtui.core import units
-from paramtui.core.explain import Explanation
+from paramtui.core.result.explain import Explanation
 
 Better = Literal["lower", "higher"] | None
 

@@ -26,8 +26,8 @@ from typing import Annotated, Literal, NamedTuple
 
 from paramtui.core.errors import UserError
 from paramtui.core.units import format_duration, format_si
-from paramtui.core.explain import Explanation, Explanations
-from paramtui.core.targets import Target, effective_dtype, peak_flops_per_s
+from paramtui.core.result.explain import Explanation, Explanations
+from paramtui.core.inputs.targets import Target, effective_dtype, peak_flops_per_s
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 

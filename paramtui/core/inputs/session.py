@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 import tomli_w
 
 from paramtui.core.errors import UserError
-from paramtui.core.scenario import Scenario
+from paramtui.core.inputs.scenario import Scenario
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 
@@ -123,9 +123,9 @@ def load_session(path: str | os.PathLike) -> Session:
 
 def check_references(session: Session, origin: str = "session", text: str = "") -> None:
     """Every catalog id, precision and target a scenario names must exist."""
-    from paramtui.core.catalog import get_model
-    from paramtui.core.precision import get_kv_precision, get_precision
-    from paramtui.core.targets import get_target
+    from paramtui.core.model.catalog import get_model
+    from paramtui.core.model.precision import get_kv_precision, get_precision
+    from paramtui.core.inputs.targets import get_target
 
     for i, s in enumerate(session.scenarios):
         checks = [("model", s.model, get_model), ("precision", s.precision, get_precision),

@@ -10,7 +10,7 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "paramtui"
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[2]
 
 
 def shipped_dir(name: str) -> Path:
