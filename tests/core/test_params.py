@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.model.hf_config import load_hf_config
+from paramtui.core.model.layers.network import network_of
 from paramtui.core.model.params import PARTS, count_parameters
 from paramtui.core.validation import validate
 
@@ -267,3 +268,23 @@ def test_count_grows_linearly_with_layers_and_tying_saves_one_matrix(layers, hid
     assert b - a == c - b > 0
     assert count_parameters(arch(layers, False)).total - count_parameters(arch(layers, True)).total \
         == vocab * hidden
+
+
+# ---------------------------------------------------------------- the network as layer groups
+
+def test_network_groups_layers_by_kind_with_their_pattern():
+    gemma2 = network_of(load_hf_config(CONFIGS / "gemma-2-9b.json"))
+    assert gemma2.describe() == ("21 full attention + MLP, 21 sliding-window attention + MLP "
+                                 "(repeating every 2 layers)")
+    ds = network_of(load_hf_config(CONFIGS / "deepseek-v3.json"))
+    assert [(g.count, g.channel.kind) for g in ds.groups] == [(3, "mlp"), (58, "moe")]
+    t5 = network_of(load_hf_config(CONFIGS / "t5-small.json"))
+    assert t5.describe() == "6 encoder full attention + MLP, 6 full attention + cross-attention + MLP"
+
+
+def test_a_deep_uniform_network_is_one_group_not_one_entry_per_layer():
+    arch = Architecture(vocab_size=1000, hidden_size=64, num_hidden_layers=10**7, num_attention_heads=4,
+                        intermediate_size=128)
+    net = network_of(arch)
+    assert len(net.groups) == 1 and net.num_layers == 10**7
+    assert count_parameters(arch).total == 10**7 * (4 * 64 * 64 + 3 * 64 * 128 + 2 * 64) + 2 * 1000 * 64 + 64

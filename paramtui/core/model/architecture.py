@@ -37,6 +37,8 @@ class Architecture:
     norm_type: Literal["rmsnorm", "layernorm"] = "rmsnorm"
     attention_bias: bool = False  # bias on q/k/v/o
     qkv_bias: bool = False  # bias on q/k/v only, none on o (Qwen2)
+    attention_out_bias: bool = False  # bias on o whatever attention_bias says (Seed-OSS)
+    attention_sinks: bool = False  # one learned sink logit per head and layer (gpt-oss)
     mlp_bias: bool = False
     tie_word_embeddings: bool = False
     position_embedding_type: Literal["rope", "learned", "relative", "alibi", "none"] = "rope"
@@ -46,7 +48,9 @@ class Architecture:
     # Norms. A LayerNorm has a weight and a bias, an RMSNorm only a weight.
     norms_per_layer: Annotated[int, pyd.Field(ge=1)] | None = None  # None: 2 (before attention, before MLP);
     # 1 for Falcon-7B's shared norm, 4 for Gemma 2's pre- and post-norms
-    qk_norm: bool = False  # a norm over each head of q and of k (Qwen3), head_dim wide
+    qk_norm: bool = False  # a norm over q and over k (Qwen3, OLMo 2)
+    qk_norm_scope: Literal["head", "all_heads"] = "head"  # head_dim wide, shared by the heads
+    # (Qwen3), or as wide as the whole projection (OLMo 2: heads·head_dim and kv_heads·head_dim)
     final_norm: bool = True  # the norm after the last layer (OPT-350m, post-LN, has none)
 
     # Embedding details (BERT, OPT).
@@ -72,6 +76,7 @@ class Architecture:
     decoder_sparse_step: Annotated[int, pyd.Field(ge=1)] = 1  # every k-th layer is MoE (Qwen-MoE)
     mlp_only_layers: tuple[int, ...] = ()  # layers kept dense (Qwen-MoE)
     shared_expert_gate: bool = False  # a sigmoid gate (hidden -> 1) on the shared expert (Qwen2-MoE)
+    moe_bias: bool = False  # biases on the router and on every expert's projections (gpt-oss)
 
     # Multi-head latent attention (DeepSeek-V2/V3).
     q_lora_rank: Annotated[int, pyd.Field(gt=0)] | None = None

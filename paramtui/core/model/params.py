@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from paramtui.core.model.architecture import Architecture
+from paramtui.core.model.layers.channel_mixers import DenseMLP, MixtureOfExperts
+from paramtui.core.model.layers.network import Network, network_of
+from paramtui.core.model.layers.token_mixers import Attention, LatentAttention, TokenMixer
 from paramtui.core.result.explain import Explanation, Explanations
 from paramtui.core.units import format_count
 
@@ -65,69 +68,9 @@ class _Term:
     value: int
 
 
-def _linear(d_in: int, d_out: int, bias: bool) -> int:
-    """torch.nn.Linear: an out×in weight plus, with bias, out more."""
-    return d_in * d_out + (d_out if bias else 0)
-
-
 def _norm(arch: Architecture, width: int) -> int:
     """LayerNorm has weight and bias; RMSNorm (and T5's LayerNorm, which is an RMSNorm) a weight."""
     return width * (2 if arch.norm_type == "layernorm" else 1)
-
-
-def _self_attention(arch: Architecture) -> int:
-    """One layer's self-attention: q/k/v/o projections (GQA/MQA aware) or MLA, with biases."""
-    d, h = arch.hidden_size, arch.num_attention_heads
-    if arch.uses_mla:
-        # DeepSeek-V2/V3 (DeepSeek-AI 2024, §2.1.1; transformers DeepseekV3Attention):
-        # q: d -> q_lora (+RMSNorm) -> h·(nope+rope), or one d -> h·(nope+rope) without q_lora;
-        # kv: d -> kv_lora + rope (+RMSNorm on kv_lora) -> h·(nope+v); o: h·v -> d.
-        qk_head = arch.qk_nope_head_dim + arch.qk_rope_head_dim
-        bias = arch.attention_bias
-        if arch.q_lora_rank is None:
-            q = _linear(d, h * qk_head, False)
-        else:
-            q = (_linear(d, arch.q_lora_rank, bias) + arch.q_lora_rank
-                 + _linear(arch.q_lora_rank, h * qk_head, False))
-        kv = (_linear(d, arch.kv_lora_rank + arch.qk_rope_head_dim, bias) + arch.kv_lora_rank
-              + _linear(arch.kv_lora_rank, h * (arch.qk_nope_head_dim + arch.v_head_dim), False))
-        return q + kv + _linear(h * arch.v_head_dim, d, bias)
-    hd, kv_heads = arch.resolved_head_dim, arch.kv_heads
-    qkv_bias = arch.attention_bias or arch.qkv_bias
-    return (_linear(d, h * hd, qkv_bias) + 2 * _linear(d, kv_heads * hd, qkv_bias)
-            + _linear(h * hd, d, arch.attention_bias))
-
-
-def _cross_attention(arch: Architecture) -> int:
-    """Decoder cross-attention of an encoder-decoder (T5 EncDecAttention): q/k/v/o, no MLA."""
-    d, h, hd = arch.hidden_size, arch.num_attention_heads, arch.resolved_head_dim
-    bias = arch.attention_bias
-    return _linear(d, h * hd, bias) + 2 * _linear(d, arch.kv_heads * hd, bias) + _linear(h * hd, d, bias)
-
-
-def _dense_mlp(arch: Architecture, width: int) -> int:
-    """A dense MLP: gate+up+down when gated (SwiGLU/GeGLU), up+down otherwise, with biases."""
-    d, bias = arch.hidden_size, arch.mlp_bias
-    ins = 2 if arch.gated_mlp else 1
-    return ins * _linear(d, width, bias) + _linear(width, d, bias)
-
-
-def _expert_width(arch: Architecture) -> int:
-    return arch.moe_intermediate_size or arch.intermediate_size
-
-
-def _shared_width(arch: Architecture) -> int:
-    """All shared experts together: n_shared · their width (DeepSeek builds one MLP that wide)."""
-    return arch.n_shared_experts * (arch.shared_expert_intermediate_size or _expert_width(arch))
-
-
-def _moe_parts(arch: Architecture) -> tuple[int, int]:
-    """(routed experts, everything else) of one MoE layer's MLP block."""
-    routed = arch.num_local_experts * _dense_mlp(arch, _expert_width(arch))
-    router = arch.num_local_experts * arch.hidden_size  # gate: hidden -> experts, no bias
-    shared = _dense_mlp(arch, _shared_width(arch)) if arch.n_shared_experts else 0
-    gate = arch.hidden_size if arch.shared_expert_gate and arch.n_shared_experts else 0
-    return routed, router + shared + gate
 
 
 def _n(x: int) -> str:
@@ -150,30 +93,34 @@ def _embedding_terms(arch: Architecture) -> list[_Term]:
     return terms
 
 
-def _decoder_layers(arch: Architecture) -> int:
-    """Layers of the decoder stack of an encoder-decoder."""
-    return arch.num_decoder_layers or arch.num_hidden_layers
+def _mixer_formula(mixer: TokenMixer, cross: Attention | None) -> str:
+    if isinstance(mixer, LatentAttention):
+        return "MLA(q_a, q_a_norm, q_b, kv_a, kv_a_norm, kv_b, o)"
+    extras = (" + biases" if mixer.qkv_bias or mixer.o_bias else "") + (" + heads (sinks)" if mixer.sinks else "")
+    core = f"d·(heads + 2·kv_heads)·head_dim + heads·head_dim·d{extras}"
+    return f"({core} + cross attention)" if cross else f"({core})"
 
 
-def _layers(arch: Architecture) -> str:
-    """The symbol for num_hidden_layers: the encoder's depth in an encoder-decoder."""
-    return "encoder_layers" if arch.is_encoder_decoder else "layers"
+_SPAN_SYMBOL = {"full": "full_layers", "sliding": "sliding_layers"}
 
 
-def _attention_terms(arch: Architecture) -> list[_Term]:
-    L = arch.num_hidden_layers
-    per_layer = _self_attention(arch)
-    if arch.uses_mla:
-        sym = f"{_layers(arch)}·MLA(q_a, q_a_norm, q_b, kv_a, kv_a_norm, kv_b, o)"
-    else:
-        bias = " + biases" if arch.attention_bias or arch.qkv_bias else ""
-        sym = f"{_layers(arch)}·(d·(heads + 2·kv_heads)·head_dim + heads·head_dim·d{bias})"
-    terms = [_Term(sym, f"{L}·{_n(per_layer)}", L * per_layer)]
-    if arch.is_encoder_decoder:
-        Ld = _decoder_layers(arch)
-        cross = _cross_attention(arch)
-        terms.append(_Term("decoder_layers·(self + cross attention)",
-                           f"{Ld}·({_n(per_layer)} + {_n(cross)})", Ld * (per_layer + cross)))
+def _attention_terms(arch: Architecture, network: Network) -> list[_Term]:
+    # Layers per (stack, token mixer): the mixer does not care which MLP follows it.
+    counts: dict[tuple[str, TokenMixer, Attention | None], int] = {}
+    for group in network.groups:
+        key = (group.stack, group.mixer, group.cross)
+        counts[key] = counts.get(key, 0) + group.count
+    terms = []
+    for (stack, mixer, cross), layers in counts.items():
+        if arch.is_encoder_decoder:
+            symbol = f"{stack}_layers"
+        elif len(counts) == 1:
+            symbol = "layers"
+        else:
+            symbol = _SPAN_SYMBOL.get(getattr(mixer, "span", ""), "layers")
+        per_layer = mixer.params() + (cross.params() if cross else 0)
+        terms.append(_Term(f"{symbol}·{_mixer_formula(mixer, cross)}", f"{layers}·{_n(per_layer)}",
+                           layers * per_layer))
     if arch.position_embedding_type == "relative":
         # T5: a (buckets × heads) relative position bias in the first layer of each stack only.
         stacks = 2 if arch.is_encoder_decoder else 1
@@ -183,47 +130,58 @@ def _attention_terms(arch: Architecture) -> list[_Term]:
     return terms
 
 
-def _mlp_terms(arch: Architecture) -> list[_Term]:
-    L = arch.num_hidden_layers
-    moe_layers = arch.num_moe_layers
-    dense_layers = L - moe_layers
+def _channel_layers(network: Network) -> dict[tuple[str, object], int]:
+    """Layers per (stack, channel mixer), in first-seen order: the MLP does not care about the mixer."""
+    counts: dict[tuple[str, object], int] = {}
+    for group in network.groups:
+        key = (group.stack, group.channel)
+        counts[key] = counts.get(key, 0) + group.count
+    return counts
+
+
+def _mlp_terms(arch: Architecture, network: Network) -> list[_Term]:
     terms = []
-    if dense_layers:
-        per = _dense_mlp(arch, arch.intermediate_size)
-        mats = "3" if arch.gated_mlp else "2"
-        label = "encoder_layers" if arch.is_encoder_decoder else "dense_layers"
-        terms.append(_Term(f"{label}·{mats}·d·ffn" + (" + biases" if arch.mlp_bias else ""),
-                           f"{dense_layers}·{_n(per)}", dense_layers * per))
-    if moe_layers:
-        routed, other = _moe_parts(arch)
-        terms.append(_Term("moe_layers·experts·expert_mlp", f"{moe_layers}·{_n(routed)}", moe_layers * routed))
-        other_sym = "moe_layers·(router" + (" + shared experts" if arch.n_shared_experts else "") + (
-            " + shared gate" if arch.shared_expert_gate and arch.n_shared_experts else "") + ")"
-        terms.append(_Term(other_sym, f"{moe_layers}·{_n(other)}", moe_layers * other))
-    if arch.is_encoder_decoder:
-        Ld = _decoder_layers(arch)
-        per = _dense_mlp(arch, arch.intermediate_size)
-        terms.append(_Term("decoder_layers·ffn", f"{Ld}·{_n(per)}", Ld * per))
+    for (stack, channel), layers in _channel_layers(network).items():
+        if isinstance(channel, MixtureOfExperts):
+            terms.append(_Term("moe_layers·experts·expert_mlp", f"{layers}·{_n(channel.routed_params())}",
+                               layers * channel.routed_params()))
+            other_sym = "moe_layers·(router" + (" + shared experts" if channel.shared else "") + (
+                " + shared gate" if channel.shared_gate and channel.shared else "") + ")"
+            terms.append(_Term(other_sym, f"{layers}·{_n(channel.other_params())}", layers * channel.other_params()))
+        elif isinstance(channel, DenseMLP):
+            per = channel.params()
+            if arch.is_encoder_decoder:
+                sym = f"{stack}_layers·" + ("3·d·ffn" if channel.gated else "2·d·ffn")
+            else:
+                sym = "dense_layers·" + ("3" if channel.gated else "2") + "·d·ffn" + (
+                    " + biases" if channel.bias else "")
+            terms.append(_Term(sym, f"{layers}·{_n(per)}", layers * per))
     return terms
 
 
-def _norm_terms(arch: Architecture) -> list[_Term]:
-    L, d = arch.num_hidden_layers, arch.hidden_size
-    size = _norm(arch, d)
+def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
+    size = _norm(arch, arch.hidden_size)
     kind = "(weight + bias)" if arch.norm_type == "layernorm" else "weight"
-    k = arch.resolved_norms_per_layer
-    terms = [_Term(f"{_layers(arch)}·norms_per_layer·d {kind}", f"{L}·{k}·{_n(size)}", L * k * size)]
-    if arch.qk_norm:
-        per = 2 * _norm(arch, arch.resolved_head_dim)
-        terms.append(_Term("layers·2·head_dim (q_norm, k_norm)", f"{L}·{_n(per)}", L * per))
-    if arch.is_encoder_decoder:
-        # Decoder layers add a norm before cross-attention; each stack has its own final norm.
-        Ld = _decoder_layers(arch)
-        terms.append(_Term("decoder_layers·(norms_per_layer + 1)·d", f"{Ld}·{k + 1}·{_n(size)}", Ld * (k + 1) * size))
-        if arch.final_norm:
+    terms = []
+    by_stack: dict[tuple[str, int, bool], int] = {}  # layers per (stack, norms per layer, cross)
+    for group in network.groups:
+        key = (group.stack, group.norms, group.cross is not None)
+        by_stack[key] = by_stack.get(key, 0) + group.count
+    for (stack, norms, cross), layers in by_stack.items():
+        label = f"{stack}_layers" if arch.is_encoder_decoder else "layers"
+        sym = f"{label}·(norms_per_layer + 1)·d" if cross else f"{label}·norms_per_layer·d {kind}"
+        terms.append(_Term(sym, f"{layers}·{norms}·{_n(size)}", layers * norms * size))
+    qk_layers = sum(g.count for g in network.groups if g.mixer.norm_params())
+    if qk_layers:
+        per = next(g.mixer.norm_params() for g in network.groups if g.mixer.norm_params())
+        width = "head_dim" if arch.qk_norm_scope == "head" else "(heads + kv_heads)·head_dim"
+        terms.append(_Term(f"layers·{'2·' if arch.qk_norm_scope == 'head' else ''}{width} (q_norm, k_norm)",
+                           f"{qk_layers}·{_n(per)}", qk_layers * per))
+    if arch.final_norm:
+        if arch.is_encoder_decoder:  # each stack has its own final norm
             terms.append(_Term("2 final norms", f"2·{_n(size)}", 2 * size))
-    elif arch.final_norm:
-        terms.append(_Term("final norm", _n(size), size))
+        else:
+            terms.append(_Term("final norm", _n(size), size))
     if arch.embedding_norm:
         terms.append(_Term("embedding norm", _n(size), size))
     return terms
@@ -271,20 +229,21 @@ def _explain_part(part: str, terms: list[_Term], value: int) -> Explanation:
 
 def count_parameters(arch: Architecture) -> ParamCount:
     """Total, active-per-token and per-part parameter counts of `arch`, as transformers counts them."""
+    network = network_of(arch)
     terms = {
         "embedding": _embedding_terms(arch),
-        "attention": _attention_terms(arch),
-        "mlp": _mlp_terms(arch),
-        "norm": _norm_terms(arch),
+        "attention": _attention_terms(arch, network),
+        "mlp": _mlp_terms(arch, network),
+        "norm": _norm_terms(arch, network),
         "head": _head_terms(arch),
     }
     parts = {k: sum(t.value for t in v) for k, v in terms.items()}
     total = sum(parts.values())
 
-    moe_layers = arch.num_moe_layers
-    per_expert = _dense_mlp(arch, _expert_width(arch)) if arch.is_moe else 0
-    idle = arch.num_local_experts - arch.num_experts_per_tok
-    active = total - moe_layers * idle * per_expert
+    moe_groups = [g for g in network.groups if isinstance(g.channel, MixtureOfExperts)]
+    moe_layers = sum(g.count for g in moe_groups)
+    per_expert = moe_groups[0].channel.expert.params() if moe_groups else 0
+    active = total - sum(g.count * (g.channel.params() - g.channel.active_params()) for g in moe_groups)
 
     def explain() -> dict[str, Explanation]:
         explanations = {k: _explain_part(k, terms[k], parts[k]) for k in PARTS}

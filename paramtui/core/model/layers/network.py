@@ -1,0 +1,149 @@
+"""An `Architecture` as a `Network`: groups of identical layers, each with its count.
+
+A layer is a token mixer (attention of some kind) and a channel mixer (MLP, experts or
+none), plus its d-wide norms. Layers that are alike form one `LayerGroup`, so a network of
+any depth is a handful of records ("26 sliding-window attention + MLP, 8 full attention +
+MLP"). The order of the layers is not kept, only how often each kind occurs and, where the
+kinds repeat, the period ("every 6th full attention").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+from paramtui.core.model.architecture import Architecture
+from paramtui.core.model.layers.channel_mixers import ChannelMixer, DenseMLP, MixtureOfExperts
+from paramtui.core.model.layers.token_mixers import Attention, LatentAttention, TokenMixer
+
+# transformers' learned activations and their parameter count per MLP (activations.py: XIELU
+# holds alpha_p and alpha_n, one element each).
+_ACTIVATION_PARAMS = {"xielu": 2}
+
+
+@dataclass(frozen=True)
+class LayerGroup:
+    """`count` identical layers."""
+
+    count: int
+    mixer: TokenMixer
+    channel: ChannelMixer
+    norms: int  # d-wide norms per layer (before/after the mixers)
+    norm_weights: int  # 1 for RMSNorm, 2 for LayerNorm
+    cross: Attention | None = None  # cross-attention of an encoder-decoder's decoder layer
+    stack: Literal["decoder", "encoder"] = "decoder"
+
+    @property
+    def label(self) -> str:
+        parts = [self.mixer.label] + ([self.cross.label] if self.cross else []) + [self.channel.label]
+        return " + ".join(parts)
+
+    def mixer_params(self) -> int:
+        return self.mixer.params() + (self.cross.params() if self.cross else 0)
+
+    def norm_params(self, hidden: int) -> int:
+        return self.norms * hidden * self.norm_weights + self.mixer.norm_params()
+
+
+@dataclass(frozen=True)
+class Network:
+    hidden: int
+    groups: tuple[LayerGroup, ...]
+    period: int | None = None  # the layer kinds repeat every `period` layers (None: no pattern)
+
+    @property
+    def num_layers(self) -> int:
+        return sum(g.count for g in self.groups)
+
+    def describe(self) -> str:
+        """The layer pattern in one line, e.g. '26 sliding-window attention + MLP, 8 full attention + MLP'."""
+        text = ", ".join(f"{g.count} {g.stack + ' ' if g.stack == 'encoder' else ''}{g.label}"
+                         for g in self.groups)
+        return text + (f" (repeating every {self.period} layers)" if self.period else "")
+
+
+def _attention(arch: Architecture, span: Literal["full", "sliding"], *, cross: bool = False) -> TokenMixer:
+    if arch.uses_mla and not cross:
+        return LatentAttention(
+            hidden=arch.hidden_size, heads=arch.num_attention_heads, q_lora_rank=arch.q_lora_rank,
+            kv_lora_rank=arch.kv_lora_rank, qk_nope_head_dim=arch.qk_nope_head_dim,
+            qk_rope_head_dim=arch.qk_rope_head_dim, v_head_dim=arch.v_head_dim, bias=arch.attention_bias)
+    qk_norm = "none" if cross or not arch.qk_norm else arch.qk_norm_scope
+    return Attention(
+        hidden=arch.hidden_size, heads=arch.num_attention_heads, kv_heads=arch.kv_heads,
+        head_dim=arch.resolved_head_dim, span=span, window=arch.sliding_window if span == "sliding" else None,
+        qkv_bias=arch.attention_bias or arch.qkv_bias, o_bias=arch.attention_bias or arch.attention_out_bias,
+        qk_norm=qk_norm, norm_weights=_norm_weights(arch), sinks=arch.attention_sinks and not cross, cross=cross)
+
+
+def _norm_weights(arch: Architecture) -> int:
+    return 2 if arch.norm_type == "layernorm" else 1
+
+
+def _dense(arch: Architecture, width: int, *, bias: bool | None = None) -> DenseMLP:
+    return DenseMLP(hidden=arch.hidden_size, width=width, gated=arch.gated_mlp,
+                    bias=arch.mlp_bias if bias is None else bias,
+                    activation_params=_ACTIVATION_PARAMS.get(arch.hidden_act, 0))
+
+
+def _experts(arch: Architecture) -> MixtureOfExperts:
+    expert_width = arch.moe_intermediate_size or arch.intermediate_size
+    shared = None
+    if arch.n_shared_experts:
+        shared = _dense(arch, arch.n_shared_experts * (arch.shared_expert_intermediate_size or expert_width))
+    return MixtureOfExperts(
+        hidden=arch.hidden_size, experts=arch.num_local_experts, top_k=arch.num_experts_per_tok,
+        expert=_dense(arch, expert_width, bias=arch.moe_bias or arch.mlp_bias), shared=shared,
+        shared_gate=arch.shared_expert_gate, router_bias=arch.moe_bias)
+
+
+def _span(layer_type: str) -> Literal["full", "sliding"]:
+    return "sliding" if layer_type == "sliding_attention" else "full"
+
+
+def _period(kinds: tuple) -> int | None:
+    """The shortest period of a per-layer sequence shorter than the sequence, if any."""
+    n = len(kinds)
+    for p in range(1, n // 2 + 1):
+        if n % p == 0 and kinds == kinds[:p] * (n // p):
+            return p if len(set(kinds[:p])) > 1 else None
+    return None
+
+
+def _decoder_kinds(arch: Architecture) -> tuple[Counter, int | None]:
+    """How many decoder layers of each (span, has experts) kind, and the period of the kinds."""
+    L = arch.num_hidden_layers
+    uniform_moe = not arch.is_moe or (arch.decoder_sparse_step == 1 and not arch.mlp_only_layers)
+    if arch.layer_types is None and uniform_moe:
+        # Every layer alike but for leading dense layers: counted without a pass over the layers.
+        span = "sliding" if arch.sliding_window is not None else "full"
+        moe = arch.num_moe_layers
+        return Counter({k: n for k, n in (((span, False), L - moe), ((span, True), moe)) if n}), None
+    span_default = "sliding" if arch.sliding_window is not None else "full"
+    kinds = tuple(
+        (_span(arch.layer_types[i]) if arch.layer_types is not None else span_default, arch.is_moe_layer(i))
+        for i in range(L))
+    return Counter(kinds), _period(kinds)
+
+
+def network_of(arch: Architecture) -> Network:
+    """The layers of `arch`, grouped by kind (see the module docstring)."""
+    norms, weights = arch.resolved_norms_per_layer, _norm_weights(arch)
+    dense = _dense(arch, arch.intermediate_size)
+    if arch.is_encoder_decoder:
+        self_attention, cross = _attention(arch, "full"), _attention(arch, "full", cross=True)
+        decoder_layers = arch.num_decoder_layers or arch.num_hidden_layers
+        return Network(arch.hidden_size, (
+            LayerGroup(arch.num_hidden_layers, self_attention, dense, norms, weights, stack="encoder"),
+            # A decoder layer adds a norm before its cross-attention (T5LayerCrossAttention).
+            LayerGroup(decoder_layers, self_attention, dense, norms + 1, weights, cross=cross),
+        ))
+    counts, period = _decoder_kinds(arch)
+    experts = _experts(arch) if arch.is_moe else None
+    # Dense before experts and full before sliding, so the order reads the same for every model.
+    order = sorted(counts, key=lambda k: (k[1], k[0] != "full"))
+    groups = tuple(
+        LayerGroup(counts[(span, moe)], _attention(arch, span), experts if moe else dense, norms, weights)
+        for span, moe in order)
+    return Network(arch.hidden_size, groups, period)

@@ -1,0 +1,102 @@
+"""Token mixers: the part of a layer that moves information between positions.
+
+Each is a frozen record with `params()` (its weights and biases, as transformers' modules
+hold them) and `norm_params()` (norms inside the mixer that the breakdown files under
+"norm", such as per-head q/k norms). Shapes follow transformers' modeling code; every
+Linear has in·out weights plus out biases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+def linear(d_in: int, d_out: int, bias: bool) -> int:
+    """torch.nn.Linear: an out×in weight plus, with bias, out more."""
+    return d_in * d_out + (d_out if bias else 0)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Softmax attention (MHA, GQA, MQA) over the whole context, a sliding window or chunks."""
+
+    hidden: int
+    heads: int
+    kv_heads: int
+    head_dim: int
+    span: Literal["full", "sliding"] = "full"
+    window: int | None = None  # tokens a sliding layer sees
+    qkv_bias: bool = False
+    o_bias: bool = False
+    qk_norm: Literal["none", "head", "all_heads"] = "none"  # per head (Qwen3) or whole projection (OLMo 2)
+    norm_weights: int = 1  # 1 for RMSNorm, 2 for LayerNorm (weight and bias)
+    sinks: bool = False  # one learned logit per head (gpt-oss)
+    cross: bool = False  # attends to an encoder's output (T5 decoder)
+
+    kind = "attention"
+
+    @property
+    def label(self) -> str:
+        if self.cross:
+            return "cross-attention"
+        return "sliding-window attention" if self.span == "sliding" else "full attention"
+
+    def params(self) -> int:
+        d, h, kv, hd = self.hidden, self.heads, self.kv_heads, self.head_dim
+        return (linear(d, h * hd, self.qkv_bias) + 2 * linear(d, kv * hd, self.qkv_bias)
+                + linear(h * hd, d, self.o_bias) + (h if self.sinks else 0))
+
+    def norm_params(self) -> int:
+        if self.qk_norm == "head":
+            return 2 * self.head_dim * self.norm_weights
+        if self.qk_norm == "all_heads":
+            return (self.heads + self.kv_heads) * self.head_dim * self.norm_weights
+        return 0
+
+    def kv_width(self) -> int:
+        """Elements cached per token: a K and a V vector per KV head."""
+        return 2 * self.kv_heads * self.head_dim
+
+
+@dataclass(frozen=True)
+class LatentAttention:
+    """Multi-head latent attention (DeepSeek-V2/V3; transformers DeepseekV3Attention).
+
+    q: d -> q_lora (+RMSNorm) -> heads·(nope+rope), or d -> heads·(nope+rope) without q_lora;
+    kv: d -> kv_lora + rope (+RMSNorm on kv_lora) -> heads·(nope+v); o: heads·v -> d. Its
+    norms count as attention (they sit inside the low-rank projections).
+    """
+
+    hidden: int
+    heads: int
+    q_lora_rank: int | None
+    kv_lora_rank: int
+    qk_nope_head_dim: int
+    qk_rope_head_dim: int
+    v_head_dim: int
+    bias: bool = False  # on q_a, kv_a and o (attention_bias)
+
+    kind = "latent attention"
+    label = "latent attention (MLA)"
+
+    def params(self) -> int:
+        d, h, bias = self.hidden, self.heads, self.bias
+        qk_head = self.qk_nope_head_dim + self.qk_rope_head_dim
+        if self.q_lora_rank is None:
+            q = linear(d, h * qk_head, False)
+        else:
+            q = linear(d, self.q_lora_rank, bias) + self.q_lora_rank + linear(self.q_lora_rank, h * qk_head, False)
+        kv = (linear(d, self.kv_lora_rank + self.qk_rope_head_dim, bias) + self.kv_lora_rank
+              + linear(self.kv_lora_rank, h * (self.qk_nope_head_dim + self.v_head_dim), False))
+        return q + kv + linear(h * self.v_head_dim, d, bias)
+
+    def norm_params(self) -> int:
+        return 0
+
+    def kv_width(self) -> int:
+        """Elements cached per token: the compressed latent and the shared rotary key."""
+        return self.kv_lora_rank + self.qk_rope_head_dim
+
+
+TokenMixer = Attention | LatentAttention
