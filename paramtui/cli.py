@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -52,8 +53,18 @@ def _fraction(text: str) -> float:
         value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value <= 1:
+    if not 0 < value <= 1:  # the scenario's own range (from 0.01%) is checked with the others
         raise argparse.ArgumentTypeError(f"must be between 0 and 1 (or 1%–100%), not {text}")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < float("inf"):  # also refuses nan, which would print as invalid JSON
+        raise argparse.ArgumentTypeError(f"must be zero or more, not {text}")
     return value
 
 
@@ -129,7 +140,7 @@ def _pick_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", required=True, help="hardware id")
     p.add_argument("--gpus", type=_positive_int, default=1)
     p.add_argument("--min-context", type=_positive_int, default=4096)
-    p.add_argument("--min-tokens-per-s", type=float, default=0.0)
+    p.add_argument("--min-tokens-per-s", type=_rate, default=0.0)
     p.add_argument("--precision", action="append", help="allowed precision (repeatable; default: all)")
     p.add_argument("--json", action="store_true")
     return p
@@ -166,9 +177,10 @@ def _scenario_from_args(args):
     elif args.params is not None:
         model = {"params": args.params}
     elif args.model is not None:
-        from paramtui.core.units import _NUMBER
+        from paramtui.core.units import _NUMBER, parse_count
 
-        model = {"params": _count(args.model)} if _NUMBER.match(args.model) else {"model": args.model}
+        # Not `_count`: outside argparse its ArgumentTypeError would escape as a traceback.
+        model = {"params": parse_count(args.model, "params")} if _NUMBER.match(args.model) else {"model": args.model}
     else:
         raise UserError("give a model: a catalog id (paramtui models), --params N or --config FILE")
     training = {"optimizer": args.optimizer, "regime": args.regime, "recompute": args.recompute,
@@ -236,7 +248,8 @@ def cmd_export(argv) -> int:
     from paramtui.core.io.export import export_session_file
 
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
-    if Path(args.output).resolve() == Path(args.session).resolve():
+    # realpath, not Path.resolve: that raises on a symlink loop, which the load reports instead
+    if os.path.realpath(args.output) == os.path.realpath(args.session):
         raise UserError(f"{args.output}: refusing to overwrite the session file itself")
     written = export_session_file(args.session, args.output, fmt=args.format, columns=columns)
     print(f"wrote {written}", file=sys.stderr)
@@ -281,6 +294,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # a bug in paramtui: one line that says so and how to report it
+        from paramtui.core.bugs import bug_line
+
+        print(bug_line(e, f"running `paramtui {' '.join(argv)[:200]}`"), file=sys.stderr)
+        return EXIT_BUG
+
+
+EXIT_BUG = 70  # EX_SOFTWARE (sysexits.h): an internal error, not the user's mistake
 
 
 if __name__ == "__main__":
@@ -313,13 +334,21 @@ def _console():
     return Console()
 
 
+def _plain(text) -> str:
+    """Text from a file or the user shown as typed: Rich would read `[/]` or `[bold]` in a
+    name as markup (and fail on `weird [/] name`)."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
 def print_estimate(est, explain: bool = False) -> None:
     from rich.table import Table
 
     from paramtui.core.result.figures import FIGURES, explain as explain_figure
 
     v = est.values
-    title = (f"{est.model_name} · {v['scenario.precision']} · {v['scenario.gpus']}× {est.target.name} · "
+    title = (f"{_plain(est.model_name)} · {_plain(v['scenario.precision'])} · {v['scenario.gpus']}× {_plain(est.target.name)} · "
              f"batch {v['scenario.batch']} · context {v['scenario.context']:,}")
     table = Table(title=title, show_header=False, box=None, pad_edge=False, title_justify="left")
     table.add_column("figure", style="bold")
@@ -332,9 +361,9 @@ def print_estimate(est, explain: bool = False) -> None:
             fig = FIGURES[key]
             if fig.value(est) is None:
                 continue
-            cells = [f"  {fig.label}", fig.format(est)]
+            cells = [f"  {fig.label}", _plain(fig.format(est))]
             if explain:
-                cells.append(explain_figure(est, key).substituted)
+                cells.append(_plain(explain_figure(est, key).substituted))
             table.add_row(*cells)
     console = _console()
     console.print(table)
@@ -343,7 +372,8 @@ def print_estimate(est, explain: bool = False) -> None:
     if explain:
         console.print()
         for key, e in est.explanations.items():
-            console.print(f"[bold]{e.title}[/] ({key})\n  {e.meaning}\n  {e.formula}\n  {e.substituted}\n  [dim]{e.source}[/]")
+            console.print(f"[bold]{_plain(e.title)}[/] ({key})\n  {_plain(e.meaning)}\n  {_plain(e.formula)}\n"
+                          f"  {_plain(e.substituted)}\n  [dim]{_plain(e.source)}[/]")
 
 
 def models_json() -> list[dict]:
@@ -367,10 +397,10 @@ def print_models() -> None:
                          ("context", "right"), ("trained on", "right"), ("license", "left")):
         table.add_column(col, justify=justify)
     for m in models_json():
-        table.add_row(m["id"], m["name"], format_count(m["params"]),
+        table.add_row(_plain(m["id"]), _plain(m["name"]), format_count(m["params"]),
                       format_count(m["active_params"]) if m["active_params"] != m["params"] else "",
                       f"{m['context_length']:,}" if m["context_length"] else "–",
-                      format_count(m["training_tokens"]) if m["training_tokens"] else "–", m["license"] or "–")
+                      format_count(m["training_tokens"]) if m["training_tokens"] else "–", _plain(m["license"] or "–"))
     _console().print(table)
 
 
@@ -395,12 +425,12 @@ def print_targets() -> None:
         table.add_column(col, justify=justify)
     for t in loaded.targets.values():
         bf16 = (t.tflops or {}).get("bf16") if isinstance(t.tflops, dict) else getattr(t.tflops, "bf16", None)
-        table.add_row(t.id, t.name, t.kind, format_bytes(t.memory_bytes), format_bytes(t.bandwidth_bytes_per_s) + "/s",
+        table.add_row(_plain(t.id), _plain(t.name), t.kind, format_bytes(t.memory_bytes), format_bytes(t.bandwidth_bytes_per_s) + "/s",
                       f"{bf16:,.0f}" if bf16 else "–", format_money(t.price_per_hour_usd) if t.price_per_hour_usd else "–")
     console = _console()
     console.print(table)
     for problem in loaded.problems:
-        console.print(f"[yellow]skipped:[/] {problem}")
+        console.print(f"[yellow]skipped:[/] {_plain(problem)}")
 
 
 def print_pick(args) -> int:
@@ -416,7 +446,7 @@ def print_pick(args) -> int:
 
         print(json.dumps(dump_json_data(result, exclude={"explanation"}), indent=2))
         return 0
-    table = Table(title=f"Models for {args.gpus}× {result.target_id} (context ≥ {result.min_context:,}, "
+    table = Table(title=f"Models for {args.gpus}× {_plain(result.target_id)} (context ≥ {result.min_context:,}, "
                         f"≥ {result.min_tokens_per_s:g} tok/s), best predicted loss first",
                   title_justify="left")
     for col, justify in (("#", "right"), ("model", "left"), ("params", "right"), ("precision", "left"),
@@ -424,11 +454,11 @@ def print_pick(args) -> int:
         table.add_column(col, justify=justify)
     for row in result.rows:
         table.add_row(
-            str(row.rank) if row.rank else ("✓" if row.eligible else "✗"), row.model_id, format_count(row.params),
-            row.precision or "–", format_bytes(row.memory_bytes) if row.memory_bytes else "–",
+            str(row.rank) if row.rank else ("✓" if row.eligible else "✗"), _plain(row.model_id), format_count(row.params),
+            _plain(row.precision or "–"), format_bytes(row.memory_bytes) if row.memory_bytes else "–",
             format_rate(row.decode_tokens_per_s) if row.decode_tokens_per_s else "–",
-            f"{row.loss:.3f}" if row.loss is not None else "–", "; ".join(row.reasons))
+            f"{row.loss:.3f}" if row.loss is not None else "–", _plain("; ".join(row.reasons)))
     console = _console()
     console.print(table)
-    console.print(f"[dim]{result.explanation.meaning}[/]")
+    console.print(f"[dim]{_plain(result.explanation.meaning)}[/]")
     return 0

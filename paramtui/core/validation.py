@@ -39,8 +39,10 @@ T = TypeVar("T")
 # Keyword-only: a record's fields are its file keys, always given by name.
 record = dataclasses.dataclass(frozen=True, kw_only=True)
 
-# The config every user-written record has: an unknown key is an error, never ignored.
-STRICT: dict[str, Any] = {"extra": "forbid"}
+# The config every user-written record has: an unknown key is an error, never ignored, and
+# no number is an infinity or a NaN (TOML writes them `inf`, `nan`): every figure computed
+# from a record's numbers must be finite.
+STRICT: dict[str, Any] = {"extra": "forbid", "allow_inf_nan": False}
 
 # pydantic's names that records' annotations (Field, BeforeValidator) and `except` clauses
 # (ValidationError: evaluated only once something raised) use, resolved on first use.

@@ -24,9 +24,19 @@ Runtime = Literal["optimized", "eager"]
 Law = Literal["chinchilla", "epoch", "kaplan", "muennighoff"]
 
 
-def _count(what: str):
+# The ranges of the counts and prices a scenario takes: far beyond any real run (today's
+# largest models have ~2e12 parameters and are trained on ~4e13 tokens; the largest
+# clusters have ~1e5 devices) and low enough that every figure stays a finite float.
+MAX_PARAMS = 1e16
+MAX_TOKENS = 1e18
+MAX_DEVICES = 10_000_000
+MAX_PRICE_PER_HOUR_USD = 1_000_000.0
+MIN_MFU = 0.0001  # 0.01%: any lower and a training run's time is beyond any meaning
+
+
+def _count(what: str, maximum: float):
     """A count as a number or as text like "7B" / "1.5T" (`parse_count`), for pydantic."""
-    return lambda v: None if v is None else parse_count(v, what)
+    return lambda v: None if v is None else parse_count(v, what, maximum)
 
 
 @record
@@ -44,19 +54,19 @@ class TrainingSettings:
     __pydantic_config__ = STRICT
 
     # None: the catalog's published figure, else 20 per parameter
-    tokens: Annotated[Annotated[float, pyd.Field(gt=0)] | None, pyd.BeforeValidator(_count("training tokens"))] = None
+    tokens: Annotated[Annotated[float, pyd.Field(gt=0)] | None, pyd.BeforeValidator(_count("training tokens", MAX_TOKENS))] = None
     optimizer: Optimizer = "adamw"
     regime: Regime = "mixed"
     recompute: Recompute = "none"
     flash_attention: bool = True
     zero: Annotated[int, pyd.Field(ge=0, le=3)] = 0
-    tensor_parallel: Annotated[int, pyd.Field(ge=1)] = 1
-    pipeline_parallel: Annotated[int, pyd.Field(ge=1)] = 1
+    tensor_parallel: Annotated[int, pyd.Field(ge=1, le=MAX_DEVICES)] = 1
+    pipeline_parallel: Annotated[int, pyd.Field(ge=1, le=MAX_DEVICES)] = 1
     method: Method = "full"
-    lora_rank: Annotated[int, pyd.Field(ge=1)] = 16
-    micro_batch: Annotated[int, pyd.Field(ge=1)] | None = None  # None: the inference batch
-    seq_len: Annotated[int, pyd.Field(ge=1)] | None = None  # None: the inference context
-    mfu: Annotated[float, pyd.Field(gt=0, le=1)] | None = None  # None: the documented default
+    lora_rank: Annotated[int, pyd.Field(ge=1, le=1_000_000)] = 16
+    micro_batch: Annotated[int, pyd.Field(ge=1, le=1_000_000)] | None = None  # None: the inference batch
+    seq_len: Annotated[int, pyd.Field(ge=1, le=100_000_000)] | None = None  # None: the inference context
+    mfu: Annotated[float, pyd.Field(ge=MIN_MFU, le=1)] | None = None  # None: the documented default
 
 
 @record
@@ -65,7 +75,7 @@ class ScalingSettings:
 
     law: Law | None = None  # None: the documented default law
     # data-constrained scaling; None = all unique
-    unique_tokens: Annotated[Annotated[float, pyd.Field(gt=0)] | None, pyd.BeforeValidator(_count("unique tokens"))] = None
+    unique_tokens: Annotated[Annotated[float, pyd.Field(gt=0)] | None, pyd.BeforeValidator(_count("unique tokens", MAX_TOKENS))] = None
 
 
 @record
@@ -75,13 +85,13 @@ class Scenario:
     id: Annotated[str, pyd.Field(pattern=ID_PATTERN, max_length=64)]
     name: str = ""
     model: str | None = None
-    params: Annotated[float | None, pyd.BeforeValidator(_count("params"))] = None
+    params: Annotated[float | None, pyd.BeforeValidator(_count("params", MAX_PARAMS))] = None
     architecture: Architecture | None = None
     precision: str = "bf16"
     kv_precision: str | None = None  # None: 16-bit, or the weights' float precision if higher
     target: str = "h100-sxm"
-    gpus: Annotated[int, pyd.Field(ge=1, le=100_000)] = 1
-    price_per_hour_usd: Annotated[float, pyd.Field(ge=0)] | None = None  # per device-hour; None: the target's
+    gpus: Annotated[int, pyd.Field(ge=1, le=MAX_DEVICES)] = 1
+    price_per_hour_usd: Annotated[float, pyd.Field(ge=0, le=MAX_PRICE_PER_HOUR_USD)] | None = None  # per device-hour; None: the target's
     inference: InferenceSettings = InferenceSettings()
     training: TrainingSettings = TrainingSettings()
     scaling: ScalingSettings = ScalingSettings()

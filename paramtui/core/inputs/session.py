@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
 import tomli_w
 
 from paramtui.core.errors import UserError
+from paramtui.core.io.bounded_parse import loads_toml
 from paramtui.core.inputs.scenario import Scenario
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
@@ -88,10 +88,7 @@ class Session:
 
 def parse_session(text: str, origin: str = "session") -> Session:
     """Parse TOML text into a Session; the error names `origin`, the line and the field."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise UserError(f"{origin}: not valid TOML: {e}") from None
+    data = loads_toml(text, origin)
     try:
         session = pyd.validate(Session, data)
     except pyd.ValidationError as e:

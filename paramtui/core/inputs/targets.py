@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from paramtui.core.errors import UserError
+from paramtui.core.io.bounded_parse import loads_toml
 from paramtui.core.io.resources import shipped_dir, user_dir
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
@@ -102,9 +103,11 @@ def _describe(error) -> str:
 
 def _load_file(path: Path) -> tuple[list[Target], list[str]]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return [], [f"{path}: cannot read: {exc}"]
+        data = loads_toml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}"]
+    except UserError as exc:
+        return [], [str(exc)]
     tables = data.get("target")
     if not isinstance(tables, list):
         return [], [f"{path}: expected [[target]] tables"]

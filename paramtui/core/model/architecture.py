@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from paramtui.core import validation as pyd
+from paramtui.core.model import limits
 from paramtui.core.validation import STRICT, record
 
 
@@ -24,13 +25,13 @@ class Architecture:
     # (T5's relative attention bias, BERT's pooler, OPT's position offset, ...).
     model_type: str = "llama"
 
-    vocab_size: Annotated[int, pyd.Field(gt=0)]
-    hidden_size: Annotated[int, pyd.Field(gt=0)]
-    num_hidden_layers: Annotated[int, pyd.Field(gt=0)]
-    num_attention_heads: Annotated[int, pyd.Field(gt=0)]
-    num_key_value_heads: Annotated[int, pyd.Field(gt=0)] | None = None  # None: = num_attention_heads (MHA)
-    head_dim: Annotated[int, pyd.Field(gt=0)] | None = None  # None: hidden_size // num_attention_heads
-    intermediate_size: Annotated[int, pyd.Field(gt=0)]  # dense FFN width
+    vocab_size: Annotated[int, pyd.Field(gt=0, le=limits.VOCAB)]
+    hidden_size: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)]
+    num_hidden_layers: Annotated[int, pyd.Field(gt=0, le=limits.LAYERS)]
+    num_attention_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)]
+    num_key_value_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None  # None: = num_attention_heads (MHA)
+    head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None  # None: hidden_size // num_attention_heads
+    intermediate_size: Annotated[int, pyd.Field(gt=0, le=limits.FFN_WIDTH)]  # dense FFN width
 
     gated_mlp: bool = True  # SwiGLU/GeGLU (gate, up, down) vs plain (up, down)
     hidden_act: str = "silu"
@@ -42,11 +43,11 @@ class Architecture:
     mlp_bias: bool = False
     tie_word_embeddings: bool = False
     position_embedding_type: Literal["rope", "learned", "relative", "alibi", "none"] = "rope"
-    max_position_embeddings: Annotated[int, pyd.Field(gt=0)] = 4096
+    max_position_embeddings: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] = 4096
     parallel_attn: bool = False  # attention and MLP read the same input (GPT-J, Falcon)
 
     # Norms. A LayerNorm has a weight and a bias, an RMSNorm only a weight.
-    norms_per_layer: Annotated[int, pyd.Field(ge=1)] | None = None  # None: 2 (before attention, before MLP);
+    norms_per_layer: Annotated[int, pyd.Field(ge=1, le=limits.NORMS)] | None = None  # None: 2 (before attention, before MLP);
     # 1 for Falcon-7B's shared norm, 4 for Gemma 2's pre- and post-norms
     qk_norm: bool = False  # a norm over q and over k (Qwen3, OLMo 2)
     qk_norm_scope: Literal["head", "all_heads"] = "head"  # head_dim wide, shared by the heads
@@ -54,40 +55,40 @@ class Architecture:
     final_norm: bool = True  # the norm after the last layer (OPT-350m, post-LN, has none)
 
     # Embedding details (BERT, OPT).
-    type_vocab_size: Annotated[int, pyd.Field(ge=0)] = 0  # token-type (segment) embeddings, BERT
+    type_vocab_size: Annotated[int, pyd.Field(ge=0, le=limits.VOCAB)] = 0  # token-type (segment) embeddings, BERT
     embedding_norm: bool = False  # a norm right after the embeddings, BERT
-    word_embed_proj_dim: Annotated[int, pyd.Field(gt=0)] | None = None  # OPT: embeddings narrower than
+    word_embed_proj_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None  # OPT: embeddings narrower than
     # hidden_size, with project_in / project_out between them
-    position_embedding_offset: Annotated[int, pyd.Field(ge=0)] = 0  # extra learned position rows (OPT: 2)
+    position_embedding_offset: Annotated[int, pyd.Field(ge=0, le=limits.POSITIONS)] = 0  # extra learned position rows (OPT: 2)
     pooler: bool = False  # BERT's pooler: a dense layer with bias on the first token
-    relative_attention_num_buckets: Annotated[int, pyd.Field(gt=0)] = 32  # T5 relative attention bias
+    relative_attention_num_buckets: Annotated[int, pyd.Field(gt=0, le=limits.BUCKETS)] = 32  # T5 relative attention bias
 
     # Sliding-window attention: window size and which layers use it.
-    sliding_window: Annotated[int, pyd.Field(gt=0)] | None = None
+    sliding_window: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
     layer_types: tuple[Literal["full_attention", "sliding_attention"], ...] | None = None
 
     # Mixture of experts (Mixtral, Qwen-MoE, DeepSeek).
-    num_local_experts: Annotated[int, pyd.Field(ge=0)] = 0  # routed experts per MoE layer; 0 = dense
-    num_experts_per_tok: Annotated[int, pyd.Field(ge=0)] = 0
-    moe_intermediate_size: Annotated[int, pyd.Field(gt=0)] | None = None  # None: = intermediate_size
-    n_shared_experts: Annotated[int, pyd.Field(ge=0)] = 0
-    shared_expert_intermediate_size: Annotated[int, pyd.Field(gt=0)] | None = None
-    first_k_dense_replace: Annotated[int, pyd.Field(ge=0)] = 0  # leading dense layers (DeepSeek)
-    decoder_sparse_step: Annotated[int, pyd.Field(ge=1)] = 1  # every k-th layer is MoE (Qwen-MoE)
+    num_local_experts: Annotated[int, pyd.Field(ge=0, le=limits.EXPERTS)] = 0  # routed experts per MoE layer; 0 = dense
+    num_experts_per_tok: Annotated[int, pyd.Field(ge=0, le=limits.EXPERTS)] = 0
+    moe_intermediate_size: Annotated[int, pyd.Field(gt=0, le=limits.FFN_WIDTH)] | None = None  # None: = intermediate_size
+    n_shared_experts: Annotated[int, pyd.Field(ge=0, le=limits.EXPERTS)] = 0
+    shared_expert_intermediate_size: Annotated[int, pyd.Field(gt=0, le=limits.FFN_WIDTH)] | None = None
+    first_k_dense_replace: Annotated[int, pyd.Field(ge=0, le=limits.LAYERS)] = 0  # leading dense layers (DeepSeek)
+    decoder_sparse_step: Annotated[int, pyd.Field(ge=1, le=limits.LAYERS)] = 1  # every k-th layer is MoE (Qwen-MoE)
     mlp_only_layers: tuple[int, ...] = ()  # layers kept dense (Qwen-MoE)
     shared_expert_gate: bool = False  # a sigmoid gate (hidden -> 1) on the shared expert (Qwen2-MoE)
     moe_bias: bool = False  # biases on the router and on every expert's projections (gpt-oss)
 
     # Multi-head latent attention (DeepSeek-V2/V3).
-    q_lora_rank: Annotated[int, pyd.Field(gt=0)] | None = None
-    kv_lora_rank: Annotated[int, pyd.Field(gt=0)] | None = None
-    qk_rope_head_dim: Annotated[int, pyd.Field(gt=0)] | None = None
-    qk_nope_head_dim: Annotated[int, pyd.Field(gt=0)] | None = None
-    v_head_dim: Annotated[int, pyd.Field(gt=0)] | None = None
+    q_lora_rank: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    kv_lora_rank: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    qk_rope_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    qk_nope_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    v_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
 
     # Encoder-decoder (T5) and encoder-only (BERT).
     is_encoder_decoder: bool = False
-    num_decoder_layers: Annotated[int, pyd.Field(gt=0)] | None = None
+    num_decoder_layers: Annotated[int, pyd.Field(gt=0, le=limits.LAYERS)] | None = None
     is_decoder: bool = True  # False for encoder-only (no KV cache when generating)
 
     def __post_init__(self) -> None:

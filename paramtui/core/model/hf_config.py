@@ -20,12 +20,13 @@ the explanation of the count says so.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from paramtui.core.model import limits
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.errors import UserError
+from paramtui.core.io.bounded_parse import loads_json
 from paramtui.core import validation as pyd
 
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
@@ -151,20 +152,47 @@ class _Config:
         if value is None and nullable:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise UserError(f"{self.origin}: {key} must be a whole number, not {value!r}")
+            raise UserError(f"{self.origin}: {key} must be a whole number, not {_shown(value)}")
+        # Lists are built per layer below (layer types): refuse a depth out of range first.
+        if key == "num_hidden_layers" and not 0 < value <= limits.LAYERS:
+            raise UserError(f"{self.origin}: {key} must be between 1 and {limits.LAYERS:,}, not {_shown(value)}")
+        return value
+
+    def int_list(self, key: str) -> list[int]:
+        """A list of whole numbers (layer indices); null or absent is an empty list."""
+        value = self.get(key) if self.has(key) or key in self.defaults else None
+        if value is None:
+            return []
+        if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
+            raise UserError(f"{self.origin}: {key} must be a list of layer numbers, not {_shown(value)}")
+        return value
+
+    def str_list(self, key: str) -> list[str] | None:
+        """A list of strings (layer types); null or absent is None."""
+        value = self.get(key) if self.has(key) or key in self.defaults else None
+        if value is None:
+            return None
+        if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
+            raise UserError(f"{self.origin}: {key} must be a list of strings, not {_shown(value)}")
         return value
 
     def bool(self, key: str) -> bool:
         value = self.get(key)
         if not isinstance(value, bool):
-            raise UserError(f"{self.origin}: {key} must be true or false, not {value!r}")
+            raise UserError(f"{self.origin}: {key} must be true or false, not {_shown(value)}")
         return value
 
     def str(self, key: str) -> str:
         value = self.get(key)
         if not isinstance(value, str):
-            raise UserError(f"{self.origin}: {key} must be a string, not {value!r}")
+            raise UserError(f"{self.origin}: {key} must be a string, not {_shown(value)}")
         return value
+
+
+def _shown(value: Any) -> str:
+    """A value from the user's file in a message, cut to one short line."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _common(c: _Config) -> dict[str, Any]:
@@ -219,7 +247,7 @@ def _qwen2(c: _Config) -> dict[str, Any]:
 
 
 def _qwen_moe_common(c: _Config) -> dict[str, Any]:
-    mlp_only = c.get("mlp_only_layers") or []
+    mlp_only = c.int_list("mlp_only_layers")
     return dict(num_local_experts=c.int("num_experts"), num_experts_per_tok=c.int("num_experts_per_tok"),
                 moe_intermediate_size=c.int("moe_intermediate_size"),
                 decoder_sparse_step=c.int("decoder_sparse_step"), mlp_only_layers=tuple(mlp_only))
@@ -253,7 +281,7 @@ def _gemma2(c: _Config) -> dict[str, Any]:
     kw = _common(c)
     layers = kw["num_hidden_layers"]
     # Gemma 2 alternates local (sliding) and global layers, starting local (configuration_gemma2.py).
-    types = c.get("layer_types") or [
+    types = c.str_list("layer_types") or [
         "sliding_attention" if (i + 1) % 2 else "full_attention" for i in range(layers)]
     act = c.cfg.get("hidden_activation") or c.cfg.get("hidden_act") or c.defaults["hidden_activation"]
     # Gemma2DecoderLayer: input, post-attention, pre-feedforward and post-feedforward norms.
@@ -406,6 +434,9 @@ def architecture_from_hf_config(cfg: dict, *, origin: str = "config", shipped: b
     if model_type is None:
         raise UserError(f"{origin}: missing required key 'model_type' "
                         f"(supported: {', '.join(SUPPORTED_MODEL_TYPES)})")
+    if not isinstance(model_type, str):  # a list or an object is not hashable: check before looking up
+        raise UserError(f"{origin}: model_type must be a string, not {_shown(model_type)} "
+                        f"(supported: {', '.join(SUPPORTED_MODEL_TYPES)})")
     if model_type not in _BUILDERS:
         raise UserError(f"{origin}: unsupported model_type {model_type!r}; "
                         f"supported: {', '.join(SUPPORTED_MODEL_TYPES)}")
@@ -435,8 +466,5 @@ def load_hf_config(path: str | Path) -> Architecture:
         raise UserError(f"{p}: cannot read it ({e.strerror or e})") from None
     except UnicodeDecodeError:
         raise UserError(f"{p}: not a text file (a config.json is UTF-8 JSON)") from None
-    try:
-        cfg = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise UserError(f"{p}: invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+    cfg = loads_json(text, str(p))
     return architecture_from_hf_config(cfg, origin=str(p))

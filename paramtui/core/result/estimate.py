@@ -8,7 +8,7 @@ each was computed, under the same key.
 
 from __future__ import annotations
 
-
+import math
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -97,7 +97,18 @@ def training_tokens(scenario: Scenario, model: ResolvedModel) -> tuple[float, st
 @lru_cache(maxsize=4096)
 def estimate(scenario: Scenario) -> Estimate:
     """The estimate of one scenario (cached by the scenario's value: equal inputs, same object)."""
-    return _compute(scenario)
+    est = _compute(scenario)
+    _require_finite(est.values)
+    return est
+
+
+def _require_finite(values: dict[str, Any]) -> None:
+    """Every figure is a finite number: the inputs' ranges are chosen so that none overflows,
+    and should one still do, the user reads which figure, never an ∞ or NaN shown as an answer."""
+    for key, value in values.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UserError(f"{key} cannot be computed for these inputs (it overflows): "
+                            "make the largest sizes smaller")
 
 
 class Serving(NamedTuple):
