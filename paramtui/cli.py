@@ -262,10 +262,6 @@ def cmd_pick(argv) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in SUBCOMMANDS:
-        from paramtui.tui import startup
-
-        startup.hold()  # the TUI: no garbage collections until its first screen is painted
     from paramtui.core import validation
     from paramtui.core.errors import UserError
 

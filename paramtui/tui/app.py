@@ -15,10 +15,6 @@ Contract for screens (see paramtui/tui/screens/base.py for a base class that doe
 
 from __future__ import annotations
 
-from paramtui.tui import startup
-
-startup.hold()  # before the heavy imports below; released when the first screen is painted
-
 import importlib
 import importlib.util
 import os
@@ -130,9 +126,11 @@ class ParamApp(App):
         self.autosaver: Autosaver | None = Autosaver() if autosave else None
         self.quit_cleanly = False
 
+        self.modes_added: set[str] = set()
         for mode, _key, _title in MODE_TABS:
             if mode_available(mode):
                 self.add_mode(mode, self._mode_factory(mode))
+                self.modes_added.add(mode)
 
         loaded = load_themes()
         self.theme_problems = loaded.problems
@@ -145,12 +143,7 @@ class ParamApp(App):
 
     def _mode_factory(self, mode: str):
         def make() -> Screen:
-            screen = screen_class(mode)()
-            # A new screen is styled from the current stylesheet when it mounts. Textual
-            # marks it as having missed every CSS change (count -1), and refreshes the CSS
-            # (re-parses every widget's CSS, restyles the app, lays it out) for nothing.
-            screen._css_update_count = self._css_update_count
-            return screen
+            return screen_class(mode)()
         return make
 
     # ------------------------------------------------------------------ start
@@ -405,7 +398,7 @@ class ParamApp(App):
         if self.current_mode == mode:
             return
         title = dict((m, t) for m, _k, t in MODE_TABS).get(mode, mode)
-        if mode not in self._modes:
+        if mode not in self.modes_added:
             self.notify(f"The {title} screen is not in this version of paramtui yet.", timeout=3)
             return
         try:
@@ -476,7 +469,7 @@ class ParamApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode, key, title in MODE_TABS:
-            if mode in self._modes:
+            if mode in self.modes_added:
                 yield SystemCommand(f"{title} screen", f"Switch to the {title} screen (key {key})",
                                     lambda m=mode: self.run_action(f"mode('{m}')"))
         yield SystemCommand("Save session", "Save to the session file (ctrl+s)", self.action_save)

@@ -11,6 +11,14 @@ import time
 import pytest
 
 
+@pytest.fixture
+def require_tmux() -> None:
+    """The terminal tests need tmux (CI installs it): without it they fail, saying so."""
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is not installed: the tests that run paramtui in a real terminal need it "
+                    "(apt-get install tmux)", pytrace=False)
+
+
 class TmuxApp:
     """`python -m paramtui SESSION` in a private tmux server, with a throwaway home."""
 
@@ -60,10 +68,8 @@ class TmuxApp:
 
 
 @pytest.fixture
-def tmux_app(tmp_path):
+def tmux_app(tmp_path, require_tmux):
     """Start the app on a session's TOML: `tmux_app(toml, no_color=...)`; killed after the test."""
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
     started: list[TmuxApp] = []
 
     def start(session_toml: str, **kwargs) -> TmuxApp:

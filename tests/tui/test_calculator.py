@@ -239,9 +239,7 @@ async def test_keys_typed_in_a_burst_act_in_the_order_typed():
         burst = [("4", "4"), ("backspace", None), ("backspace", None), ("7", "7"),
                  ("tab", None), ("1", "1"), ("6", "6")]
         for key, char in burst:  # as the terminal driver hands them to the app, without waiting
-            event = events.Key(key, char)
-            event.set_sender(app)
-            app._driver.send_message(event)
+            app.post_message(events.Key(key, char))
         for _ in range(4):
             await pilot.pause()
         scenario = app.session.scenarios[0]

@@ -2,13 +2,12 @@
 
 Checks what a user sees and does over SSH: the first screen, a keyboard edit, quitting,
 and an SSH drop (tmux kills the pane's process group with SIGHUP) followed by a restart
-that offers to restore the unsaved work. Skipped only when tmux is not installed.
+that offers to restore the unsaved work. Fails, saying so, when tmux is not installed.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
 def paramtui_command() -> str:
@@ -75,7 +73,7 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.fixture(params=["xterm-256color", "screen-256color"])
-def tmux(request, tmp_path):
+def tmux(request, tmp_path, require_tmux):
     t = Tmux(tmp_path, request.param)
     yield t
     t.close()

@@ -15,9 +15,7 @@ def send_burst(app, keys: list[str]) -> None:
     """Hand keys to the app as the terminal driver does when they arrive in one read."""
     for key in keys:
         char = key if len(key) == 1 else None
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
+        app.post_message(events.Key(key, char))
 
 
 class OneField(App):

@@ -55,14 +55,6 @@ class ParamScreen(Screen):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
-    def _extend_compose(self, widgets) -> None:
-        super()._extend_compose(widgets)
-        for widget in widgets:
-            if widget.id == "textual-toastrack":
-                # Hidden until there is a notification. Textual mounts it shown and hides it
-                # once the screen is up, one more layout after the first frame.
-                widget.display = False
-
     def on_resize(self, _event: events.Resize) -> None:
         # The key line warns when the terminal is smaller than the screens are laid out for;
         # a change of height alone does not resize it, so it is told here.
@@ -74,7 +66,7 @@ class ParamScreen(Screen):
         self.watch(self.app, "current_id", self._session_changed, init=False)
         self._repaint()
 
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual dispatches this, then Screen's own handler, with the same event. Screen's
         # restyles the whole screen on every resume (for CSS changed while it was covered);
         # on the first resume the screen was styled by its mount a moment ago, so that pass
@@ -97,7 +89,7 @@ class ParamScreen(Screen):
         self.call_after_refresh(self._painted)
 
     def _painted(self) -> None:
-        if startup.release():  # the first screen is painted: start-up is over
+        if startup.first_screen_painted():  # start-up is over
             self.app.set_timer(startup.PREPARE_AFTER_S, startup.prepare_validation_in_background)
 
     def refresh_from_session(self) -> None:

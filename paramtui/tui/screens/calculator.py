@@ -556,8 +556,7 @@ class CalculatorScreen(ParamScreen):
 
 def _update(static: Static, text: Text) -> None:
     """Static.update relayouts the screen; skip it when nothing changed."""
-    if getattr(static, "_paramtui_text", None) != text.plain:
-        static._paramtui_text = text.plain
+    if getattr(static.content, "plain", None) != text.plain:
         static.update(text)
 
 

@@ -15,8 +15,13 @@ from paramtui.tui.keymap import FIELD_KEYS
 
 
 def _bindings_of(node: DOMNode) -> list[Binding]:
-    return [binding for bindings in node._bindings.key_to_bindings.values()
-            for binding in bindings if binding.action and binding.description]
+    """The described bindings of `node`'s class and its bases, read from their `BINDINGS`;
+    a class's binding of a key replaces its bases' binding of that key, as in Textual."""
+    by_key: dict[str, Binding] = {}
+    for cls in reversed(type(node).__mro__):
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", ())):
+            by_key[binding.key] = binding
+    return [binding for binding in by_key.values() if binding.action and binding.description]
 
 
 def key_rows(app, node: DOMNode, *, widgets: bool = False) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from textual.strip import Strip
 
 from paramtui.tui.widgets.component_styles import CachedComponentStyles
 from paramtui.tui.widgets.fit_text import ellipsize
-from paramtui.tui.widgets.quiet_scroll import QuietScrollView
+from textual.scroll_view import ScrollView
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class FigureRow:
     bad: bool = False  # drawn with a ✗ sign as well as the error colour
 
 
-class FigureList(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_bindings=False):
+class FigureList(CachedComponentStyles, ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {"figure-list--section", "figure-list--value", "figure-list--cursor",
                          "figure-list--bad"}
     DEFAULT_CSS = """

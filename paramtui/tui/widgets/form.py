@@ -35,7 +35,7 @@ from paramtui.tui.keymap import actions_by_key
 from paramtui.tui.widgets.component_styles import CachedComponentStyles
 from paramtui.tui.widgets.fit_text import ellipsize
 from paramtui.tui.widgets.line_edit import LineEdit
-from paramtui.tui.widgets.quiet_scroll import QuietScrollView
+from textual.scroll_view import ScrollView
 
 RowKind = Literal["choice", "text", "button", "section", "toggle"]
 Options = list[tuple[str, str]]  # (label, value)
@@ -86,7 +86,7 @@ class FormRow:
 _Line = tuple[Literal["row", "gap", "error"], int]
 
 
-class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_bindings=False):
+class FormView(CachedComponentStyles, ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {"form--label", "form--field", "form--focus", "form--text-focus", "form--cursor",
                          "form--placeholder", "form--invalid", "form--error", "form--section",
                          "form--toggle", "form--toggle-focus"}
@@ -403,10 +403,11 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
             row.value = self._edit.text
             self._post_changed(row)
 
-    async def _on_key(self, event: events.Key) -> None:
-        # Every key of the form is handled here, in the order typed. Left to Textual's
-        # bindings, a key like backspace travels up to the app and back first, so a printable
-        # key typed right after it (a burst over SSH, "⌫⌫7") was inserted before it ran.
+    async def on_key(self, event: events.Key) -> None:
+        # Every key of the form is handled here, in the order typed. Works around Textual
+        # (8.x) running a widget's bindings only after the key has travelled up to the app
+        # and back: a printable key typed right after backspace (a burst over SSH, "⌫⌫7")
+        # was inserted before the backspace ran.
         # Printable keys type into a text field (so digits there are not screen keys).
         if self._edit is not None and event.is_printable and event.character:
             event.stop()
@@ -420,7 +421,7 @@ class FormView(CachedComponentStyles, QuietScrollView, can_focus=True, inherit_b
             event.prevent_default()
             await self.run_action(action)
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         # A field is one line: the first line with text in it (a copied cell often ends, or
         # starts, with a line break).
         line = next((line for line in event.text.splitlines() if line.strip()), "")

@@ -1,11 +1,12 @@
 """`OrderedInput`: Textual's Input, acting on its keys in the order they were typed.
 
-Textual's Input types a printable key at once, but runs its other keys (backspace, ctrl+u,
-← →, enter, ...) as bindings, once the key event has travelled up to the app and back. Keys
-that arrive together — typed fast, or bunched by an SSH connection — then act out of
-order: "ctrl+u" then "bad.toml" cleared the name just typed, "x ⌫ y" kept the x. Here every
-key bound by Input runs its action as it arrives, in turn with the typed characters (as
-the Calculator's form does). Keys Input does not bind (escape, tab) go on as before.
+Works around a Textual behaviour (seen in 8.x): Input types a printable key at once, in its
+own key handler, but runs its other keys (backspace, ctrl+u, ← →, enter, ...) as bindings,
+once the key event has travelled up to the app and back. Keys that arrive together — typed
+fast, or bunched by an SSH connection — then act out of order: "ctrl+u" then "bad.toml"
+cleared the name just typed, "x ⌫ y" kept the x. Here `on_key` (Textual's public key handler,
+which runs before Input's own) runs the action of every key Input binds as it arrives, in
+turn with the typed characters. Keys Input does not bind (escape, tab) go on as before.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from paramtui.tui.keymap import actions_by_key
 
 
 class OrderedInput(Input):
-    async def _on_key(self, event: events.Key) -> None:
-        await super()._on_key(event)  # types a printable key; shows the cursor again
+    async def on_key(self, event: events.Key) -> None:
         action = _ACTION_OF_KEY.get(event.key)
         if action is not None and not event.is_printable:
             event.stop()
-            event.prevent_default()
+            event.prevent_default()  # the binding does not run a second time
             await self.run_action(action)
 
 
