@@ -132,6 +132,7 @@ def _export_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="output file; the format follows the suffix")
     p.add_argument("--format", choices=["csv", "json", "md", "html", "tex"], help="override the suffix")
     p.add_argument("--columns", help="comma-separated figure keys (default: the session's columns)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return p
 
 
@@ -246,12 +247,17 @@ def cmd_export(argv) -> int:
     args = _export_parser().parse_args(argv)
     from paramtui.core.errors import UserError
     from paramtui.core.io.export import export_session_file
+    from paramtui.core.io.user_files import FileExistsUserError
 
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     # realpath, not Path.resolve: that raises on a symlink loop, which the load reports instead
     if os.path.realpath(args.output) == os.path.realpath(args.session):
         raise UserError(f"{args.output}: refusing to overwrite the session file itself")
-    written = export_session_file(args.session, args.output, fmt=args.format, columns=columns)
+    try:
+        written = export_session_file(args.session, args.output, fmt=args.format, columns=columns,
+                                      replace=args.force)
+    except FileExistsUserError as e:
+        raise UserError(f"{e}; add --force to replace it") from None
     print(f"wrote {written}", file=sys.stderr)
     return 0
 

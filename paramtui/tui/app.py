@@ -31,8 +31,10 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from paramtui.core.errors import UserError
-from paramtui.core.inputs.session import Session, load_session, save_session
-from paramtui.tui.autosave import AutosaveRecord, Autosaver, find_orphans
+from paramtui.core.inputs.session import Session
+from paramtui.core.io.session_file import SessionFile, open_session_file, save_session_file
+from paramtui.core.io.user_files import FileChangedError
+from paramtui.tui.autosave import AutosaveFailed, AutosaveRecord, Autosaver, find_orphans
 from paramtui.tui.keymap import MODE_TABS
 from paramtui.tui.prefs import load_prefs, save_pref
 from paramtui.tui.themes import DEFAULT_THEME, load_themes
@@ -108,8 +110,16 @@ class ParamApp(App):
     dirty: var[bool] = var(False, init=False)
 
     def __init__(self, session: Session | None = None, session_path: str | os.PathLike | None = None, *,
-                 restore_autosave: bool = True, autosave: bool = True) -> None:
+                 restore_autosave: bool = True, autosave: bool = True,
+                 session_file: SessionFile | None = None) -> None:
         super().__init__()
+        # Each file as this app last opened or saved it (its text and stamp): a save keeps
+        # its comments and spellings and notices another program's changes since.
+        self._files: dict[Path, SessionFile] = {}
+        if session_file is not None:
+            self._files[_absolute(session_file.path)] = session_file
+            if session is None:
+                session, session_path = session_file.session, session_path or session_file.path
         if session is None:
             from paramtui.tui.demo import demo_session
 
@@ -123,7 +133,7 @@ class ParamApp(App):
         self._last_label: str | None = None
         self._last_time = 0.0
         self.restore_autosave = restore_autosave
-        self.autosaver: Autosaver | None = Autosaver() if autosave else None
+        self.autosaver: Autosaver | None = Autosaver(on_failure=self._autosave_failed) if autosave else None
         self.quit_cleanly = False
 
         self.modes_added: set[str] = set()
@@ -181,9 +191,12 @@ class ParamApp(App):
                 saved = None
                 if path is not None:
                     try:
-                        saved = load_session(path)
+                        opened = open_session_file(path)
                     except UserError:
-                        saved = None
+                        pass
+                    else:
+                        self._files[_absolute(path)] = opened
+                        saved = opened.session
                 self._set_state(_State(session, record.current_id or "", path, saved, "restore"),
                                 push=True, label="restore autosave")
                 record.discard()
@@ -295,19 +308,53 @@ class ParamApp(App):
 
     # ------------------------------------------------------------------ files
 
-    def save_to(self, path: Path) -> bool:
+    def save_to(self, path: Path, then=None, *, overwrite_changes: bool = False) -> bool:
+        """Save to `path`; True when saved now (then `then()` runs). A file changed on disk
+        since it was opened is not overwritten without asking: that answer saves later."""
         path = _absolute(path)
         try:
-            save_session(self.session, path)
+            written = save_session_file(self.session, path, self._files.get(path) or self._files.get(self.session_path),
+                                        overwrite_changes=overwrite_changes)
+        except FileChangedError:
+            self._ask_overwrite_changed(path, then)
+            return False
         except UserError as e:
             self.notify(str(e), title="Not saved", severity="error", timeout=15, markup=False)
             return False
+        self._files[path] = written
         self._saved = self.session
         self.session_path = path
         self._last_label = None
         self._after_change()
         self.notify(f"Saved {path}", timeout=3, markup=False)
+        if then is not None:
+            then()
         return True
+
+    def _ask_overwrite_changed(self, path: Path, then) -> None:
+        from paramtui.tui.widgets.dialogs import ChoiceScreen
+
+        def answer(choice: str | None) -> None:
+            if choice == "overwrite":
+                self.save_to(path, then, overwrite_changes=True)
+            elif choice == "save-as":
+                self._ask_save_path(then)
+
+        self.push_screen(ChoiceScreen(
+            "Changed on disk",
+            f"{path} was changed by another program (or another paramtui) since it was opened "
+            "here. Overwrite it with this session, losing those changes?",
+            [("o", "Overwrite", "overwrite"), ("a", "Save as…", "save-as"), ("c", "Cancel", "cancel")],
+            cancel_value="cancel"), answer)
+
+    def _autosave_failed(self, reason: str) -> None:
+        # Called on the autosave thread; post_message is thread-safe.
+        self.post_message(AutosaveFailed(reason))
+
+    def on_autosave_failed(self, message: AutosaveFailed) -> None:
+        self.notify(f"{message.reason}. Unsaved changes will not survive a crash or an SSH drop: "
+                    "save with ctrl+s.", title="Autosave not written", severity="warning", timeout=20,
+                    markup=False)
 
     def open_path(self, path: Path, *, ask: bool = False) -> bool:
         """Load a session file; on failure the current session stays and the reason is shown.
@@ -317,12 +364,14 @@ class ParamApp(App):
         """
         path = _absolute(path)
         try:
-            session = load_session(path)
+            opened = open_session_file(path)
         except UserError as e:
             self.notify(str(e), title="Could not open", severity="error", timeout=20, markup=False)
             return False
+        session = opened.session
 
         def replace() -> None:
+            self._files[path] = opened
             self._last_label = None
             ids = [s.id for s in session.scenarios]
             self._set_state(_State(session, ids[0] if ids else "", path, session, "open"),
@@ -344,8 +393,8 @@ class ParamApp(App):
             initial = f"{Session().unique_id(self.session.title) or 'session'}.toml"
 
         def chosen(path: Path | None) -> None:
-            if path is not None and self.save_to(path) and then is not None:
-                then()
+            if path is not None:
+                self.save_to(path, then)
 
         self.push_screen(PathPrompt("Save session as", initial, confirm_overwrite=True,
                                     current=self.session_path,
@@ -382,8 +431,8 @@ class ParamApp(App):
             if choice == "save":
                 if self.session_path is None:
                     self._ask_save_path(then=proceed)
-                elif self.save_to(self.session_path):
-                    proceed()
+                else:
+                    self.save_to(self.session_path, proceed)
             elif choice == "discard":
                 proceed()
 
@@ -497,14 +546,14 @@ def run_app(session_path: str | None) -> int:
     starting the UI. SIGHUP (the SSH connection dropped) writes the autosave and exits, so
     the next start offers to restore it.
     """
-    session = None
+    opened = None
     if session_path is not None:
         try:
-            session = load_session(session_path)
+            opened = open_session_file(session_path)
         except UserError as e:
             print(f"paramtui: {e}", file=sys.stderr)
             return 2
-    app = ParamApp(session, session_path)
+    app = ParamApp(session_file=opened)
 
     def hangup(_signum, _frame) -> None:
         if app.autosaver is not None and app.dirty:

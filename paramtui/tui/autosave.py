@@ -9,7 +9,9 @@ other's autosave, and a file from another machine sharing the home directory is 
 that machine.
 
 Writes happen on a background thread (latest state wins) so that a slow or network home
-directory never delays a keystroke; `flush()` writes synchronously, for SIGHUP.
+directory never delays a keystroke; `flush()` writes synchronously, for SIGHUP. When the
+file cannot be written, `on_failure` is called once with the reason (not on every
+keystroke); after a write succeeds again, a later failure is reported again.
 """
 
 from __future__ import annotations
@@ -21,11 +23,24 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+from textual.message import Message
+
+from paramtui.core.errors import UserError
 from paramtui.core.io import resources
-from paramtui.core.inputs.session import Session, atomic_write_text, parse_session, session_to_toml
+from paramtui.core.io.user_files import write_user_file
+from paramtui.core.inputs.session import Session, parse_session, session_to_toml
 
 _PREFIX = "session-"
+
+
+class AutosaveFailed(Message):
+    """The autosave could not be written (posted once per run of failures)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
 
 
 def autosave_dir() -> Path:
@@ -113,8 +128,11 @@ def find_orphans(directory: Path | None = None) -> list[AutosaveRecord]:
 class Autosaver:
     """Writes this process's autosave; `schedule` is cheap and returns at once."""
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None,
+                 on_failure: Callable[[str], None] | None = None) -> None:
         self.directory = directory or autosave_dir()
+        # Called on the writing thread (the autosave thread, or the caller of flush()).
+        self.on_failure = on_failure
         self.file = self.directory / f"{_PREFIX}{_host()}-{os.getpid()}.json"
         # Re-entrant: the SIGHUP handler may run on the main thread while it holds a lock.
         self._lock = threading.RLock()
@@ -168,11 +186,20 @@ class Autosaver:
                 return
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
-                atomic_write_text(self.file, text)
+                write_user_file(self.file, text)
+            except OSError as e:
+                self._failed(f"{self.file}: {e.strerror or e}")
+            except UserError as e:
+                self._failed(str(e))
+            else:
                 self._written = seq
                 self.last_error = None
-            except OSError as e:
-                self.last_error = f"{self.file}: {e.strerror or e}"
+
+    def _failed(self, reason: str) -> None:
+        first = self.last_error is None
+        self.last_error = reason
+        if first and self.on_failure is not None:
+            self.on_failure(reason)
 
     def flush(self) -> None:
         """Write any pending state now, on this thread (SIGHUP handler, exit, tests)."""

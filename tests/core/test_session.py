@@ -100,7 +100,7 @@ def test_atomic_write_keeps_old_file_when_the_write_fails(tmp_path, monkeypatch)
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(UserError, match="s.toml: cannot save: disk full"):
         atomic_write_text(path, "new")
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["s.toml"]  # no temp file left behind

@@ -1,16 +1,14 @@
 """The session file: scenarios plus view settings, read and written as TOML (DESIGN.md).
 
 Loading reports the first problem as one line naming the file, the line and the field.
-Saving is atomic (a temp file in the same directory, then rename), so a crash mid-write
-never leaves a half-written session, and an existing file keeps its permissions.
+How the file itself is read and written (atomic, symlinks followed, read-only files and
+changes on disk respected, comments kept) is `paramtui.core.io.session_file`.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Annotated, Literal
 
 import tomli_w
@@ -106,15 +104,10 @@ def parse_session(text: str, origin: str = "session") -> Session:
 
 
 def load_session(path: str | os.PathLike) -> Session:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not a text file (expected a TOML session)") from None
-    except OSError as e:
-        raise UserError(f"{path}: cannot read: {e.strerror}") from None
+    """Read a session file (a regular file only: a FIFO or a device is refused, never read)."""
+    from paramtui.core.io.user_files import read_user_file
+
+    text, _stamp = read_user_file(path, "TOML session")
     return parse_session(text, str(path))
 
 
@@ -211,30 +204,12 @@ def session_to_toml(session: Session) -> str:
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write `text` to `path` via a temp file and rename: the old file stays whole until the new one is."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        except FileNotFoundError:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Write `text` to `path` safely and atomically (`paramtui.core.io.user_files`)."""
+    from paramtui.core.io.user_files import write_user_file
+
+    write_user_file(path, text)
 
 
 def save_session(session: Session, path: str | os.PathLike) -> None:
-    try:
-        atomic_write_text(path, session_to_toml(session))
-    except OSError as e:
-        raise UserError(f"{path}: cannot save: {e.strerror or e}") from None
+    """Write `session` as a new document; `io.session_file` keeps an opened file's formatting."""
+    atomic_write_text(path, session_to_toml(session))

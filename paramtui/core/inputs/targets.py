@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 from paramtui.core.errors import UserError
 from paramtui.core.io.bounded_parse import loads_toml
 from paramtui.core.io.resources import shipped_dir, user_dir
+from paramtui.core.io.user_files import read_user_file
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 
@@ -103,10 +104,9 @@ def _describe(error) -> str:
 
 def _load_file(path: Path) -> tuple[list[Target], list[str]]:
     try:
-        data = loads_toml(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}"]
-    except UserError as exc:
+        text, _stamp = read_user_file(path, "TOML targets")  # a FIFO is refused, never read
+        data = loads_toml(text, str(path))
+    except UserError as exc:  # not a regular file, unreadable, not UTF-8, too deep, bad TOML
         return [], [str(exc)]
     tables = data.get("target")
     if not isinstance(tables, list):

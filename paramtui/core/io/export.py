@@ -534,30 +534,28 @@ def render_table(table: ComparisonTable, fmt: str, date=None) -> str:
 
 
 def write_table(table: ComparisonTable, output_path: str | os.PathLike, fmt: str | None = None,
-                date=None) -> Path:
-    """Render and write atomically (temp file + rename); overwrites: callers ask first."""
-    from paramtui.core.inputs.session import atomic_write_text
+                date=None, *, replace: bool = True) -> Path:
+    """Render and write safely (`io.user_files`: atomic, through symlinks, read-only refused).
+
+    replace: False refuses an existing file (the CLI without --force); the TUI asks first.
+    """
+    from paramtui.core.io.user_files import write_user_file
 
     path = Path(output_path).expanduser()
     chosen = format_for(path, fmt)
     text = render_table(table, chosen, date)
     if path.is_dir():
         raise UserError(f"{path}: is a directory; give a file name")
-    try:
-        atomic_write_text(path, text)
-    except FileNotFoundError:
-        raise UserError(f"{path}: the folder {path.parent} does not exist") from None
-    except OSError as e:
-        raise UserError(f"{path}: cannot write: {e.strerror or e}") from None
+    write_user_file(path, text, replace=replace)
     return path
 
 
 def export_session_file(session_path, output_path, fmt: str | None = None,
-                        columns: list[str] | None = None) -> Path:
+                        columns: list[str] | None = None, *, replace: bool = True) -> Path:
     """`paramtui export`: load the session, build its table, write it; returns the path written."""
     from paramtui.core.inputs.session import load_session
 
     chosen = format_for(output_path, fmt)  # a bad format is reported before any work
     session = load_session(session_path)
     table = comparison_table(session, columns)
-    return write_table(table, output_path, chosen)
+    return write_table(table, output_path, chosen, replace=replace)

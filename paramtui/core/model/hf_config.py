@@ -457,14 +457,9 @@ def architecture_from_hf_config(cfg: dict, *, origin: str = "config", shipped: b
 
 def load_hf_config(path: str | Path) -> Architecture:
     """Read a local Hugging Face config.json into an `Architecture`."""
+    from paramtui.core.io.user_files import read_user_file
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{p}: no such file") from None
-    except OSError as e:
-        raise UserError(f"{p}: cannot read it ({e.strerror or e})") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{p}: not a text file (a config.json is UTF-8 JSON)") from None
+    text, _stamp = read_user_file(p, "config.json")  # a FIFO or device: one line
     cfg = loads_json(text, str(p))
     return architecture_from_hf_config(cfg, origin=str(p))
