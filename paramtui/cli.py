@@ -25,17 +25,65 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-# ------------------------------------------------------------------ argument types
+# ------------------------------------------------------------------ scenario options
+
+# Each scenario input (`paramtui.core.inputs.options`) is an option of `paramtui estimate`,
+# named after its key ("inference.batch" -> --batch) unless named here.
+_FLAG_NAMES = {
+    "training.tokens": "--train-tokens",
+    "training.tensor_parallel": "--tp",
+    "training.pipeline_parallel": "--pp",
+    "price_per_hour_usd": "--price",
+}
+_NOT_FLAGS = {"name"}  # a scenario from the command line has no name of its own
+_SEE_ALSO = {"target": "see `paramtui targets`"}
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
+def _flag(option) -> str:
+    return _FLAG_NAMES.get(option.key) or "--" + option.name.replace("_", "-")
+
+
+def _reader(option):
+    """argparse's `type` for an input: the input's own reading of text; a usage error
+    (naming the option) otherwise."""
+    from paramtui.core.errors import UserError
+
+    def read(text: str):
+        try:
+            return option.read(text)
+        except UserError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+
+    return read
+
+
+def _help(option) -> str:
+    words = [option.help]
+    if option.key == "precision":
+        from paramtui.core.model.precision import PRECISION_IDS
+
+        words.append(" ".join(PRECISION_IDS))
+    if option.key in _SEE_ALSO:
+        words.append(_SEE_ALSO[option.key])
+    if option.kind == "choice" and not callable(option.choices):
+        words += [f"{c.value} = {c.help}" for c in option.choices if c.help]
+    default = option.default if option.default is not None else option.auto
+    if default not in (None, ""):
+        words.append(f"default: {default}")
+    return "; ".join(w for w in words if w).replace("%", "%%")
+
+
+def _add_scenario_options(p: argparse.ArgumentParser) -> None:
+    from paramtui.core.inputs.options import OPTIONS
+
+    for option in OPTIONS.values():
+        if option.key in _NOT_FLAGS:
+            continue
+        fixed = option.kind == "choice" and not callable(option.choices)
+        p.add_argument(_flag(option), dest=option.key, default=None, help=_help(option),
+                       choices=option.values() if fixed else None,
+                       type=None if option.kind == "choice" else _reader(option),
+                       metavar=None if fixed else option.name.upper())
 
 
 def _count(text: str) -> float:
@@ -48,13 +96,13 @@ def _count(text: str) -> float:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def _fraction(text: str) -> float:
+def _positive_int(text: str) -> int:
     try:
-        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+        value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value <= 1:  # the scenario's own range (from 0.01%) is checked with the others
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (or 1%–100%), not {text}")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
 
 
@@ -68,22 +116,6 @@ def _rate(text: str) -> float:
     return value
 
 
-def _price(text: str) -> float:
-    try:
-        value = float(text.lstrip("$"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a price in USD") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be zero or more, not {text}")
-    return value
-
-
-def _zero_stage(text: str) -> int:
-    if text not in {"0", "1", "2", "3"}:
-        raise argparse.ArgumentTypeError(f"must be 0, 1, 2 or 3, not {text!r}")
-    return int(text)
-
-
 # ------------------------------------------------------------------ parsers
 
 
@@ -95,26 +127,7 @@ def _estimate_parser() -> argparse.ArgumentParser:
     p.add_argument("model", nargs="?", help="a catalog id (see `paramtui models`), a count like 7B, or a config.json")
     p.add_argument("--config", metavar="FILE", help="a Hugging Face config.json")
     p.add_argument("--params", type=_count, metavar="N", help="a bare parameter count (7e9, 7B)")
-    p.add_argument("--precision", default="bf16", help="weights: fp32 bf16 fp16 fp8 int8 int4 q4_k_m nf4 gptq-int4-g128 ... (default bf16)")
-    p.add_argument("--kv-precision", help="KV cache precision (default: 16-bit)")
-    p.add_argument("--batch", type=_positive_int, default=1, help="sequences at once; for training the micro-batch per device (default 1)")
-    p.add_argument("--context", type=_positive_int, help="tokens per sequence; for training the sequence length (default 4096, or the model's limit if lower)")
-    p.add_argument("--runtime", choices=["optimized", "eager"], default="optimized", help="inference runtime the speed assumes (default optimized: vLLM/llama.cpp-class)")
-    p.add_argument("--target", default="h100-sxm", help="hardware id (see `paramtui targets`; default h100-sxm)")
-    p.add_argument("--gpus", type=_positive_int, default=1, help="how many of the target: devices, or nodes for a node target (default 1)")
-    p.add_argument("--price", type=_price, metavar="USD", help="price per device-hour (default: the target's cloud price)")
-    p.add_argument("--train-tokens", type=_count, metavar="D", help="training tokens (default: published, else 20 per parameter)")
-    p.add_argument("--unique-tokens", type=_count, metavar="U", help="unique tokens available (data-constrained scaling)")
-    p.add_argument("--optimizer", choices=["adamw", "adamw-8bit", "sgd", "adafactor", "lion"], default="adamw")
-    p.add_argument("--mfu", type=_fraction, help="model FLOPs utilisation, 0–1 or a percentage")
-    p.add_argument("--law", choices=["chinchilla", "epoch", "kaplan", "muennighoff"], help="scaling law: epoch = Besiroglu 2024 (default), chinchilla = Hoffmann 2022 approach 3, kaplan = Kaplan 2020, muennighoff = Muennighoff 2023")
-    p.add_argument("--regime", choices=["fp32", "mixed", "bf16"], default="mixed", help="training precision regime (default mixed)")
-    p.add_argument("--recompute", choices=["none", "selective", "full"], default="none", help="activation recomputation (default none)")
-    p.add_argument("--zero", type=_zero_stage, default=0, help="ZeRO stage 0-3 (3 = FSDP) over the data-parallel devices")
-    p.add_argument("--tp", type=_positive_int, default=1, help="tensor-parallel degree")
-    p.add_argument("--pp", type=_positive_int, default=1, help="pipeline-parallel degree")
-    p.add_argument("--method", choices=["full", "lora", "qlora"], default="full", help="fine-tuning method (default full)")
-    p.add_argument("--lora-rank", type=_positive_int, default=16)
+    _add_scenario_options(p)
     p.add_argument("--explain", action="store_true", help="print how every figure was computed")
     p.add_argument("--json", action="store_true", help="print one JSON object with stable keys")
     return p
@@ -184,25 +197,14 @@ def _scenario_from_args(args):
         model = {"params": parse_count(args.model, "params")} if _NUMBER.match(args.model) else {"model": args.model}
     else:
         raise UserError("give a model: a catalog id (paramtui models), --params N or --config FILE")
-    training = {"optimizer": args.optimizer, "regime": args.regime, "recompute": args.recompute,
-                "zero": args.zero, "tensor_parallel": args.tp, "pipeline_parallel": args.pp,
-                "method": args.method, "lora_rank": args.lora_rank}
-    if args.train_tokens:
-        training["tokens"] = args.train_tokens
-    if args.mfu:
-        training["mfu"] = args.mfu
-    scaling = {}
-    if args.law:
-        scaling["law"] = args.law
-    if args.unique_tokens:
-        scaling["unique_tokens"] = args.unique_tokens
-    data = dict(id="cli", precision=args.precision, target=args.target, gpus=args.gpus,
-                inference={"batch": args.batch, "context": args.context, "runtime": args.runtime},
-                training=training, scaling=scaling, **model)
-    if args.kv_precision:
-        data["kv_precision"] = args.kv_precision
-    if args.price is not None:
-        data["price_per_hour_usd"] = args.price
+    from paramtui.core.inputs.options import OPTIONS
+
+    data: dict = {"id": "cli", **model}
+    for key in OPTIONS:
+        value = getattr(args, key, None)
+        if value is not None:
+            section, _, name = key.rpartition(".")
+            (data.setdefault(section, {}) if section else data)[name] = value
     return validation.validate(Scenario, data)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from paramtui.core.inputs.options import bounds, default, option, values
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.units import parse_count
 from paramtui.core import validation as pyd
@@ -16,22 +17,20 @@ from paramtui.core.validation import STRICT, record
 
 ID_PATTERN = r"^[a-z0-9_-]+$"
 
-Optimizer = Literal["adamw", "adamw-8bit", "sgd", "adafactor", "lion"]
-Regime = Literal["fp32", "mixed", "bf16"]
-Recompute = Literal["none", "selective", "full"]
-Method = Literal["full", "lora", "qlora"]
-Runtime = Literal["optimized", "eager"]
-Law = Literal["chinchilla", "epoch", "kaplan", "muennighoff"]
+# The choices, ranges and defaults are the inputs' own (`inputs/options.py`), so the record,
+# the command line and the screens accept the same values.
+Optimizer = Literal[values("training.optimizer")]
+Regime = Literal[values("training.regime")]
+Recompute = Literal[values("training.recompute")]
+Method = Literal[values("training.method")]
+Runtime = Literal[values("inference.runtime")]
+Law = Literal[values("scaling.law")]
 
 
-# The ranges of the counts and prices a scenario takes: far beyond any real run (today's
-# largest models have ~2e12 parameters and are trained on ~4e13 tokens; the largest
-# clusters have ~1e5 devices) and low enough that every figure stays a finite float.
+# The range of a bare parameter count: far beyond any real model (today's largest have
+# ~2e12) and low enough that every figure stays a finite float. The inputs' ranges are in
+# `inputs/options.py`.
 MAX_PARAMS = 1e16
-MAX_TOKENS = 1e18
-MAX_DEVICES = 10_000_000
-MAX_PRICE_PER_HOUR_USD = 1_000_000.0
-MIN_MFU = 0.0001  # 0.01%: any lower and a training run's time is beyond any meaning
 
 
 def _count(what: str, maximum: float):
@@ -43,10 +42,10 @@ def _count(what: str, maximum: float):
 class InferenceSettings:
     __pydantic_config__ = STRICT
 
-    batch: Annotated[int, pyd.Field(ge=1, le=1_000_000)] = 1  # concurrent sequences
+    batch: Annotated[int, pyd.Field(**bounds("inference.batch"))] = default("inference.batch")
     # Tokens per sequence held in the KV cache; None: 4096, or the model's limit if lower.
-    context: Annotated[int, pyd.Field(ge=1, le=100_000_000)] | None = None
-    runtime: Runtime = "optimized"  # an optimized server (vLLM, llama.cpp) or a plain eager loop
+    context: Annotated[int, pyd.Field(**bounds("inference.context"))] | None = None
+    runtime: Runtime = default("inference.runtime")
 
 
 @record
@@ -54,19 +53,20 @@ class TrainingSettings:
     __pydantic_config__ = STRICT
 
     # None: the catalog's published figure, else 20 per parameter
-    tokens: Annotated[Annotated[float, pyd.Field(gt=0)] | None, pyd.BeforeValidator(_count("training tokens", MAX_TOKENS))] = None
-    optimizer: Optimizer = "adamw"
-    regime: Regime = "mixed"
-    recompute: Recompute = "none"
+    tokens: Annotated[Annotated[float, pyd.Field(**bounds("training.tokens"))] | None,
+                      pyd.BeforeValidator(_count("training tokens", option("training.tokens").maximum))] = None
+    optimizer: Optimizer = default("training.optimizer")
+    regime: Regime = default("training.regime")
+    recompute: Recompute = default("training.recompute")
     flash_attention: bool = True
-    zero: Annotated[int, pyd.Field(ge=0, le=3)] = 0
-    tensor_parallel: Annotated[int, pyd.Field(ge=1, le=MAX_DEVICES)] = 1
-    pipeline_parallel: Annotated[int, pyd.Field(ge=1, le=MAX_DEVICES)] = 1
-    method: Method = "full"
-    lora_rank: Annotated[int, pyd.Field(ge=1, le=1_000_000)] = 16
-    micro_batch: Annotated[int, pyd.Field(ge=1, le=1_000_000)] | None = None  # None: the inference batch
-    seq_len: Annotated[int, pyd.Field(ge=1, le=100_000_000)] | None = None  # None: the inference context
-    mfu: Annotated[float, pyd.Field(ge=MIN_MFU, le=1)] | None = None  # None: the documented default
+    zero: Annotated[int, pyd.Field(**bounds("training.zero"))] = default("training.zero")
+    tensor_parallel: Annotated[int, pyd.Field(**bounds("training.tensor_parallel"))] = default("training.tensor_parallel")
+    pipeline_parallel: Annotated[int, pyd.Field(**bounds("training.pipeline_parallel"))] = default("training.pipeline_parallel")
+    method: Method = default("training.method")
+    lora_rank: Annotated[int, pyd.Field(**bounds("training.lora_rank"))] = default("training.lora_rank")
+    micro_batch: Annotated[int, pyd.Field(**bounds("inference.batch"))] | None = None  # None: the inference batch
+    seq_len: Annotated[int, pyd.Field(**bounds("inference.context"))] | None = None  # None: the inference context
+    mfu: Annotated[float, pyd.Field(**bounds("training.mfu"))] | None = None  # None: the documented default
 
 
 @record
@@ -75,7 +75,8 @@ class ScalingSettings:
 
     law: Law | None = None  # None: the documented default law
     # data-constrained scaling; None = all unique
-    unique_tokens: Annotated[Annotated[float, pyd.Field(gt=0)] | None, pyd.BeforeValidator(_count("unique tokens", MAX_TOKENS))] = None
+    unique_tokens: Annotated[Annotated[float, pyd.Field(**bounds("scaling.unique_tokens"))] | None,
+                             pyd.BeforeValidator(_count("unique tokens", option("scaling.unique_tokens").maximum))] = None
 
 
 @record
@@ -87,11 +88,11 @@ class Scenario:
     model: str | None = None
     params: Annotated[float | None, pyd.BeforeValidator(_count("params", MAX_PARAMS))] = None
     architecture: Architecture | None = None
-    precision: str = "bf16"
+    precision: str = default("precision")
     kv_precision: str | None = None  # None: 16-bit, or the weights' float precision if higher
-    target: str = "h100-sxm"
-    gpus: Annotated[int, pyd.Field(ge=1, le=MAX_DEVICES)] = 1
-    price_per_hour_usd: Annotated[float, pyd.Field(ge=0, le=MAX_PRICE_PER_HOUR_USD)] | None = None  # per device-hour; None: the target's
+    target: str = default("target")
+    gpus: Annotated[int, pyd.Field(**bounds("gpus"))] = default("gpus")
+    price_per_hour_usd: Annotated[float, pyd.Field(**bounds("price_per_hour_usd"))] | None = None
     inference: InferenceSettings = InferenceSettings()
     training: TrainingSettings = TrainingSettings()
     scaling: ScalingSettings = ScalingSettings()

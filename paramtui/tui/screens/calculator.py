@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from paramtui.core import units
 from paramtui.core.errors import UserError
+from paramtui.core.inputs.options import OPTIONS, Option
 from paramtui.core.result.figures import FIGURES, explain
 from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.validation import as_data, is_validation_error, validate
@@ -76,24 +77,6 @@ def parse_int(text: str, what: str) -> int:
     return int(value)
 
 
-def parse_optional_count(text: str, what: str) -> float | None:
-    text = text.strip().replace(",", "").replace("_", "")
-    return None if text in ("", AUTO) else units.parse_count(text, what)
-
-
-def parse_fraction(text: str, what: str) -> float | None:
-    text = text.strip()
-    if text in ("", AUTO):
-        return None
-    try:
-        value = float(text.rstrip("%").strip()) / (100 if text.endswith("%") else 1)
-    except ValueError:
-        raise UserError(f"{what} is a fraction (0.4) or a percentage (40%), not {text!r}") from None
-    if not 0 < value <= 1:
-        raise UserError(f"{what} must be between 0 and 1 (or 1%–100%), not {text}")
-    return value
-
-
 def count_text(value: float | None) -> str:
     """A count written short when that is exact ('2T', '20M'), else in full."""
     if value is None:
@@ -113,55 +96,63 @@ def fraction_text(value: float | None) -> str:
 
 @dataclass(frozen=True)
 class Field:
-    """One input: how to read it from a scenario, and how to turn its text into a change."""
+    """One input of the form: the scenario input (`core.inputs.options`) it edits."""
 
-    id: str
-    label: str
-    kind: str  # "input" or "select"
-    read: Callable[[Scenario], Any]  # the scenario's value (what the field shows)
-    change: Callable[[Scenario, Any], Scenario]  # a new scenario with the parsed value
-    parse: Callable[[str], Any] | None = None  # inputs: text -> value (raises on bad text)
-    show: Callable[[Any], str] = str  # inputs: value -> text
-    placeholder: str = ""
+    id: str  # the form row's id
+    key: str  # the input's session-file key
+    show: Callable[[Any], str] = str  # text fields: value -> text
 
+    @property
+    def option(self) -> Option:
+        return OPTIONS[self.key]
 
-def _nested(section: str, key: str):
-    return lambda s, v: s.with_changes(**{f"{section}__{key}": v})
+    @property
+    def label(self) -> str:
+        return self.option.label
 
+    @property
+    def kind(self) -> str:
+        return "select" if self.option.choices else "input"
 
-def _top(key: str):
-    return lambda s, v: s.with_changes(**{key: v})
+    @property
+    def placeholder(self) -> str:
+        return self.option.help if self.option.kind == "text" else ""
 
+    def read(self, scenario: Scenario) -> Any:
+        """The scenario's value, as the field shows it (a choice's value is text)."""
+        section, name = self.option.section, self.option.name
+        value = getattr(getattr(scenario, section) if section else scenario, name)
+        if self.kind == "select":
+            return AUTO if value is None else str(value)
+        return value
 
-def _rename(s: Scenario, v: str) -> Scenario:
-    return s.with_changes(name=v.strip())
+    def parse(self, text: str) -> Any:
+        return self.option.read(text)
+
+    def change(self, scenario: Scenario, value: Any) -> Scenario:
+        """A new scenario with the field's value (a choice's text turned back into its type)."""
+        if self.kind == "select":
+            value = None if value == AUTO else (int(value) if self.option.kind == "whole" else value)
+        section, name = self.option.section, self.option.name
+        return scenario.with_changes(**{f"{section}__{name}" if section else name: value})
 
 
 FIELDS: list[Field] = [
-    Field("name", "Name", "input", lambda s: s.name, _rename, parse=lambda t: t, show=str,
-          placeholder="a label for this scenario"),
-    Field("precision", "Precision", "select", lambda s: s.precision, _top("precision")),
-    Field("kv_precision", "KV cache", "select", lambda s: s.kv_precision or AUTO,
-          lambda s, v: s.with_changes(kv_precision=None if v == AUTO else v)),
-    Field("batch", "Batch", "input", lambda s: s.inference.batch, _nested("inference", "batch"),
-          parse=lambda t: parse_int(t, "batch"), show=str),
-    Field("context", "Context", "input", lambda s: s.inference.context, _nested("inference", "context"),
-          parse=lambda t: parse_int(t, "context"), show=str),
-    Field("target", "Target", "select", lambda s: s.target, _top("target")),
-    Field("gpus", "Devices", "input", lambda s: s.gpus, _top("gpus"),
-          parse=lambda t: parse_int(t, "devices"), show=str),
-    Field("tokens", "Tokens", "input", lambda s: s.training.tokens, _nested("training", "tokens"),
-          parse=lambda t: parse_optional_count(t, "training tokens"), show=count_text),
-    Field("method", "Method", "select", lambda s: s.training.method, _nested("training", "method")),
-    Field("optimizer", "Optimizer", "select", lambda s: s.training.optimizer, _nested("training", "optimizer")),
-    Field("regime", "Regime", "select", lambda s: s.training.regime, _nested("training", "regime")),
-    Field("recompute", "Recompute", "select", lambda s: s.training.recompute, _nested("training", "recompute")),
-    Field("zero", "ZeRO", "select", lambda s: str(s.training.zero),
-          lambda s, v: s.with_changes(training__zero=int(v))),
-    Field("mfu", "MFU", "input", lambda s: s.training.mfu, _nested("training", "mfu"),
-          parse=lambda t: parse_fraction(t, "MFU"), show=fraction_text),
-    Field("law", "Law", "select", lambda s: s.scaling.law or AUTO,
-          lambda s, v: s.with_changes(scaling__law=None if v == AUTO else v)),
+    Field("name", "name"),
+    Field("precision", "precision"),
+    Field("kv_precision", "kv_precision"),
+    Field("batch", "inference.batch"),
+    Field("context", "inference.context"),
+    Field("target", "target"),
+    Field("gpus", "gpus"),
+    Field("tokens", "training.tokens", show=lambda v: count_text(v)),
+    Field("method", "training.method"),
+    Field("optimizer", "training.optimizer"),
+    Field("regime", "training.regime"),
+    Field("recompute", "training.recompute"),
+    Field("zero", "training.zero"),
+    Field("mfu", "training.mfu", show=lambda v: fraction_text(v)),
+    Field("law", "scaling.law"),
 ]
 FIELD_BY_ID = {f.id: f for f in FIELDS}
 
@@ -180,42 +171,17 @@ ARCH_FIELDS: list[tuple[str, str]] = [
 SECTION_BEFORE = {"name": None, "tokens": "Training", "law": "Scaling"}
 
 
+# What "automatic" is called in a choice list, where the input has an automatic value.
+AUTO_LABELS = {"kv_precision": "auto (16-bit)"}
+
+
 @functools.cache
 def _options(field_id: str) -> tuple[tuple[str, str], ...]:
-    return tuple(_static_options(field_id))
-
-
-def _static_options(field_id: str) -> list[tuple[str, str]]:
-    if field_id == "precision":
-        from paramtui.core.model.precision import PRECISION_IDS, get_precision
-
-        return [(f"{p}  ({get_precision(p).bits_per_weight:.3g} bit)", p) for p in PRECISION_IDS]
-    if field_id == "kv_precision":
-        from paramtui.core.model.precision import KV_PRECISION_IDS
-
-        return [("auto (16-bit)", AUTO)] + [(p, p) for p in KV_PRECISION_IDS]
-    if field_id == "target":
-        from paramtui.core.inputs.targets import default_targets
-
-        order = ["phone", "edge", "laptop", "desktop-gpu", "datacenter-gpu", "node", "cpu-server"]
-        targets = sorted(default_targets().targets.values(),
-                         key=lambda t: (order.index(t.kind) if t.kind in order else 99, t.memory_bytes, t.name))
-        return [(f"{t.name}", t.id) for t in targets]
-    if field_id == "method":
-        return [("full", "full"), ("LoRA", "lora"), ("QLoRA (4-bit base)", "qlora")]
-    if field_id == "optimizer":
-        return [("AdamW", "adamw"), ("AdamW 8-bit", "adamw-8bit"), ("SGD + momentum", "sgd"),
-                ("Adafactor", "adafactor"), ("Lion", "lion")]
-    if field_id == "regime":
-        return [("mixed (fp32 master)", "mixed"), ("pure bf16", "bf16"), ("fp32", "fp32")]
-    if field_id == "recompute":
-        return [("none", "none"), ("selective", "selective"), ("full", "full")]
-    if field_id == "zero":
-        return [("0 (plain DDP)", "0"), ("1 (optimizer)", "1"), ("2 (+ gradients)", "2"), ("3 (+ weights, FSDP)", "3")]
-    if field_id == "law":
-        return [("auto", AUTO), ("Chinchilla (Hoffmann 2022)", "chinchilla"),
-                ("Epoch AI (Besiroglu 2024)", "epoch"), ("Kaplan 2020", "kaplan")]
-    return []
+    option = FIELD_BY_ID[field_id].option
+    choices = [(c.label, c.value) for c in option.choice_list()]
+    if option.default is None:
+        choices.insert(0, (AUTO_LABELS.get(field_id, AUTO), AUTO))
+    return tuple(choices)
 
 
 ARCH_TITLE = "Architecture: layers, heads, …"  # editing one makes the model a custom one
@@ -499,7 +465,7 @@ class CalculatorScreen(ParamScreen):
         f = FIELD_BY_ID.get(field_id)
         if f is None:
             return
-        change = (lambda s: f.change(s, f.parse(event.value))) if f.parse is not None else (
+        change = (lambda s: f.change(s, f.parse(event.value))) if f.kind == "input" else (
             lambda s: f.change(s, event.value))
         self._try(field_id, change, f"{f.label.lower()} of {self._label()}")
 

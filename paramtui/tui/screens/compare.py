@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from paramtui.core.errors import UserError
+from paramtui.core.inputs.options import option
 from paramtui.core.io.export import (
     FORMATS,
     ComparisonTable,
@@ -34,12 +35,11 @@ from paramtui.core.inputs.session import Session, ViewSettings
 from paramtui.tui.screens.base import ParamScreen
 
 NAME_KEY = "scenario.name"
-TARGET_KIND_ORDER = ("phone", "edge", "laptop", "desktop-gpu", "datacenter-gpu", "node", "cpu-server")
-# (key, field in Scenario.with_changes, what the user calls it, lowest, highest)
+# The what-if keys that scale a number: (the input's key, its field in Scenario.with_changes).
 _SCALED_INPUTS = {
-    "batch": ("inference__batch", "batch", 1, 1_000_000),
-    "context": ("inference__context", "context", 1, 100_000_000),
-    "gpus": ("gpus", "devices", 1, 100_000),
+    "batch": ("inference.batch", "inference__batch"),
+    "context": ("inference.context", "inference__context"),
+    "gpus": ("gpus", "gpus"),
 }
 _FORMAT_CHOICES = [("c", "CSV", "csv"), ("j", "JSON", "json"), ("m", "Markdown", "md"),
                    ("h", "HTML", "html"), ("t", "LaTeX", "tex")]
@@ -58,16 +58,8 @@ def _safe_estimate(scenario):
 
 
 def target_cycle() -> list[str]:
-    """Targets from small to big: by kind (phone … node), then by memory."""
-    from paramtui.core.inputs.targets import default_targets
-
-    targets = default_targets().targets.values()
-
-    def order(t):
-        kind = TARGET_KIND_ORDER.index(t.kind) if t.kind in TARGET_KIND_ORDER else len(TARGET_KIND_ORDER)
-        return (kind, t.memory_bytes * t.devices, t.id)
-
-    return [t.id for t in sorted(targets, key=order)]
+    """Targets from small to big, as every list of targets is ordered."""
+    return list(option("target").values())
 
 
 def _step(items: list[str], current: str, step: int) -> str:
@@ -442,12 +434,10 @@ class CompareScreen(ParamScreen):
                     f"move {scenario.id}", current_id=scenario.id)
 
     def action_precision(self, step: int) -> None:
-        from paramtui.core.model.precision import PRECISION_IDS
-
         scenario = self._current()
         if scenario is None:
             return
-        new = _step(list(PRECISION_IDS), scenario.precision, step)
+        new = _step(list(option("precision").values()), scenario.precision, step)
         if self._change_current("precision", precision=new):
             self.notify(f"Precision {scenario.precision} → {new}", timeout=2, markup=False)
 
@@ -463,7 +453,9 @@ class CompareScreen(ParamScreen):
         scenario = self._current()
         if scenario is None:
             return
-        field, word, lowest, highest = _SCALED_INPUTS[what]
+        key, field = _SCALED_INPUTS[what]
+        scaled = option(key)
+        word, lowest, highest = scaled.word, scaled.minimum, scaled.maximum
         old = scenario.gpus if what == "gpus" else (
             _context_of(scenario) if what == "context" else scenario.inference.batch)
         if old is None:

@@ -20,6 +20,8 @@ from textual.widgets import DataTable, Input, Label, Static
 from paramtui.core.views.deploy import DeployCell, DeployDetail, OffloadSplit, deploy_detail, deploy_matrix
 from paramtui.core.errors import UserError
 from paramtui.core.views.pick import DEFAULT_PRECISIONS, PickResult, pick
+from paramtui.core.inputs.options import TARGET_KIND_FILTERS
+from paramtui.core.inputs.options import ordered_targets as order_targets
 from paramtui.core.inputs.targets import Target, default_targets
 from paramtui.core.units import format_bytes, format_percent, format_rate
 from paramtui.tui.screens.base import ParamScreen
@@ -27,25 +29,13 @@ from paramtui.tui.widgets.compare_dialogs import NamePrompt
 from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
 from paramtui.tui.widgets.ordered_input import OrderedInput
 
-# (filter name, target kinds it shows)
-KIND_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("all", ()),
-    ("phone", ("phone",)),
-    ("edge", ("edge",)),
-    ("laptop", ("laptop",)),
-    ("GPU", ("desktop-gpu", "datacenter-gpu")),
-    ("node", ("node",)),
-    ("CPU server", ("cpu-server",)),
-)
-KIND_ORDER = ("phone", "edge", "laptop", "desktop-gpu", "datacenter-gpu", "node", "cpu-server")
+KIND_FILTERS = TARGET_KIND_FILTERS  # `f` steps through them
 LEGEND = "✓ fits (≤100% of usable memory)  ⇄ offload to host RAM  ✗ too big  (mem %, t/s)"
 
 
 def ordered_targets(kinds: tuple[str, ...] = ()) -> list[Target]:
-    """Targets small to big: by kind, then by memory; only `kinds` when given."""
-    targets = [t for t in default_targets().targets.values() if not kinds or t.kind in kinds]
-    return sorted(targets, key=lambda t: (KIND_ORDER.index(t.kind) if t.kind in KIND_ORDER else 99,
-                                          t.memory_bytes * t.devices, t.id))
+    """Targets small to big (by kind, then by memory); only `kinds` when given."""
+    return order_targets(default_targets().targets.values(), kinds)
 
 
 def cell_text(cell: DeployCell | UserError) -> Text:

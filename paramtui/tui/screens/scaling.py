@@ -23,13 +23,14 @@ from textual.widgets.option_list import Option
 
 from paramtui.core.formulas import scaling as scaling_mod
 from paramtui.core.errors import UserError
+from paramtui.core.inputs.options import option
 from paramtui.core.result.estimate import Estimate, estimate
 from paramtui.core.result.figures import FIGURES
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.widgets.plot import Axis, Chart, LogPlot, Point, Series, compact_count, compact_power
 
-LAW_ORDER = ("chinchilla", "epoch", "kaplan")
-LAW_SHORT = {"chinchilla": "Hoffmann (Chinchilla)", "epoch": "Epoch AI", "kaplan": "Kaplan"}
+LAW_ORDER = option("scaling.law").values()  # `l` steps through them
+LAW_SHORT = {c.value: c.short_label for c in option("scaling.law").choice_list()}
 VIEWS = ("params", "compute")
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Side-panel figures: (estimate key, label). `e` explains the highlighted one.
