@@ -47,7 +47,7 @@ import transformers  # noqa: E402
 from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, T5ForConditionalGeneration  # noqa: E402
 
 from paramtui.core.errors import UserError  # noqa: E402
-from paramtui.core.model.hf_config import _REQUIRED, architecture_from_hf_config  # noqa: E402
+from paramtui.core.model.hf_config import _REQUIRED, SUPPORTED_MODEL_TYPES, architecture_from_hf_config  # noqa: E402
 from paramtui.core.model.params import PARTS, count_parameters  # noqa: E402
 
 transformers.logging.set_verbosity_error()
@@ -98,11 +98,90 @@ def minimal(cfg_dict: dict) -> dict:
     return {k: v for k, v in cfg_dict.items() if k in keep}
 
 
+# Shapes other than each config class's defaults: a smaller model with another vocabulary,
+# width and depth, and a second with the family's options turned (tying, biases, patterns).
+_SMALL = dict(vocab_size=1000, pad_token_id=0, hidden_size=256, num_hidden_layers=6, num_attention_heads=8,
+              num_key_value_heads=2, intermediate_size=512)
+PERTURBED: dict[str, list[dict]] = {
+    "olmo2": [_SMALL, dict(_SMALL, head_dim=48, attention_bias=True, tie_word_embeddings=True)],
+    "olmo3": [_SMALL, dict(_SMALL, sliding_window=64, layer_types=["full_attention"] * 2 + ["sliding_attention"] * 4,
+                           attention_bias=True)],
+    "smollm3": [_SMALL, dict(_SMALL, use_sliding_window=True, sliding_window=128, tie_word_embeddings=False,
+                             mlp_bias=True, attention_bias=True, no_rope_layer_interval=3)],
+    "glm4": [_SMALL, dict(_SMALL, head_dim=64, attention_bias=False, tie_word_embeddings=True)],
+    "exaone4": [_SMALL, dict(_SMALL, sliding_window_pattern=3, head_dim=40, tie_word_embeddings=True),
+                dict(_SMALL, sliding_window=None, layer_types=["full_attention"] * 6)],
+    "seed_oss": [_SMALL, dict(_SMALL, head_dim=24, attention_bias=False, attention_out_bias=True, mlp_bias=True)],
+    "apertus": [_SMALL, dict(_SMALL, hidden_act="silu", attention_bias=True, tie_word_embeddings=True)],
+    "ministral3": [_SMALL, dict(_SMALL, head_dim=40, sliding_window=512, tie_word_embeddings=True)],
+    "olmoe": [dict(_SMALL, num_experts=8, num_experts_per_tok=2),
+              dict(_SMALL, num_experts=6, num_experts_per_tok=3, attention_bias=True, tie_word_embeddings=True)],
+    "ernie4_5_moe": [dict(_SMALL, moe_intermediate_size=96, moe_num_experts=8, moe_k=2),
+                     dict(_SMALL, moe_intermediate_size=96, moe_num_experts=8, moe_k=2, use_bias=True,
+                          moe_layer_start_index=2, moe_layer_end_index=4, moe_layer_interval=2,
+                          moe_num_shared_experts=0, tie_word_embeddings=False)],
+    "glm4_moe": [dict(_SMALL, moe_intermediate_size=96, n_routed_experts=8, num_experts_per_tok=2, n_group=1,
+                      topk_group=1),
+                 dict(_SMALL, moe_intermediate_size=96, n_routed_experts=8, num_experts_per_tok=2, n_group=1,
+                      topk_group=1, attention_bias=True, use_qk_norm=True, first_k_dense_replace=3,
+                      n_shared_experts=2, head_dim=48)],
+    "gpt_oss": [dict(_SMALL, num_local_experts=8, num_experts_per_tok=2, head_dim=32),
+                dict(_SMALL, num_local_experts=4, num_experts_per_tok=1, attention_bias=False,
+                     tie_word_embeddings=True, layer_types=["full_attention"] * 6)],
+    "minimax_m2": [dict(_SMALL, num_local_experts=8, num_experts_per_tok=2, head_dim=32),
+                   dict(_SMALL, num_local_experts=4, num_experts_per_tok=4, head_dim=64, tie_word_embeddings=True)],
+    "deepseek_v2": [dict(_SMALL, num_experts_per_tok=2, n_routed_experts=8, moe_intermediate_size=96,
+                         kv_lora_rank=64, q_lora_rank=None, qk_rope_head_dim=16, qk_nope_head_dim=32,
+                         v_head_dim=32, num_key_value_heads=8),
+                    dict(_SMALL, num_experts_per_tok=2, n_routed_experts=8, moe_intermediate_size=96,
+                         kv_lora_rank=64, q_lora_rank=48, qk_rope_head_dim=16, qk_nope_head_dim=32, v_head_dim=24,
+                         num_key_value_heads=8, first_k_dense_replace=2, n_shared_experts=1, mlp_bias=True,
+                         attention_bias=True)],
+}
+
+
+def default_config(model_type: str) -> dict:
+    """The config class's defaults, with the keys paramtui requires filled from them."""
+    defaults = AutoConfig.for_model(model_type).to_dict()
+    return {"model_type": model_type, **{k: defaults[k] for k in _REQUIRED[model_type]}}
+
+
+def check_types(types: list[str]) -> int:
+    """Each model type at its default config and at its perturbed shapes; returns the mismatches."""
+    failures = 0
+    for model_type in types:
+        variants = [("default", default_config(model_type))] + [
+            (f"perturbed {i + 1}", {"model_type": model_type, **p})
+            for i, p in enumerate(PERTURBED.get(model_type, []))]
+        for label, cfg in variants:
+            try:
+                counted = count_parameters(architecture_from_hf_config(cfg, origin=f"{model_type} {label}"))
+            except UserError as e:
+                print(f"refused {model_type} {label}: {e}")
+                continue
+            expected, cls, expected_parts = transformers_count(cfg)
+            wrong_parts = [f"{k} {getattr(counted, k):,} vs {v:,}" for k, v in expected_parts.items()
+                           if getattr(counted, k) != v]
+            ok = counted.total == expected and not wrong_parts
+            failures += not ok
+            print(f"{'ok  ' if ok else 'FAIL'} {model_type} {label}: transformers {cls} {expected:,}, "
+                  f"paramtui {counted.total:,}" + ("; parts differ: " + "; ".join(wrong_parts) if wrong_parts else ""))
+    return failures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("configs", nargs="*", help="config.json files (default: tests/core/hf_configs/*.json)")
     parser.add_argument("--defaults", action="store_true", help="also check each config reduced to its required keys")
+    parser.add_argument("--types", nargs="*", metavar="MODEL_TYPE",
+                        help="check these model types (all supported ones when none is named) at their "
+                        "transformers default config and at perturbed shapes, instead of config files")
     args = parser.parse_args()
+    if args.types is not None:
+        print(f"transformers {transformers.__version__}, torch {torch.__version__}, meta device")
+        failures = check_types(args.types or list(SUPPORTED_MODEL_TYPES))
+        print(f"{failures} mismatches")
+        return 1 if failures else 0
     paths = args.configs or sorted(glob.glob(os.path.join(ROOT, "tests", "core", "hf_configs", "*.json")))
     print(f"transformers {transformers.__version__}, torch {torch.__version__}, meta device")
     failures = 0

@@ -21,16 +21,30 @@ def _cfg(name: str) -> dict:
     return json.loads((CONFIGS / f"{name}.json").read_text())
 
 
+# Types whose fixture is still their transformers config class's defaults ("default-*"), not
+# a released checkpoint's config.json: each should get a real one.
+WITHOUT_REAL_FIXTURE = {
+    "olmo2", "olmo3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3", "olmoe", "ernie4_5_moe",
+    "glm4_moe", "minimax_m2", "deepseek_v2"}
+
+
 def test_supported_types_are_those_design_md_lists():
     assert set(SUPPORTED_MODEL_TYPES) == {
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2",
-        "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5"}
+        "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
+        # issue 14
+        "olmo2", "olmo3", "smollm3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3",
+        "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2"}
 
 
-def test_every_supported_type_has_a_real_fixture():
-    types = {json.loads(p.read_text())["model_type"] for p in CONFIGS.glob("*.json")
-             if not p.stem.startswith("synthetic-")}
-    assert types == set(SUPPORTED_MODEL_TYPES)
+def _fixture_types(prefix: str | None) -> set[str]:
+    return {json.loads(p.read_text())["model_type"] for p in CONFIGS.glob("*.json")
+            if (p.stem.startswith(prefix) if prefix else not p.stem.startswith(("synthetic-", "default-")))}
+
+
+def test_every_supported_type_has_a_real_fixture_or_its_transformers_defaults():
+    assert _fixture_types(None) == set(SUPPORTED_MODEL_TYPES) - WITHOUT_REAL_FIXTURE
+    assert _fixture_types("default-") == WITHOUT_REAL_FIXTURE
 
 
 def test_gpt2_names_and_derived_ffn():
@@ -168,3 +182,29 @@ def test_load_reads_a_local_file(tmp_path):
     path = tmp_path / "config.json"
     path.write_text((CONFIGS / "qwen2.5-7b.json").read_text())
     assert load_hf_config(path).hidden_size == 3584
+
+
+def test_2025_families_read_their_own_keys():
+    oss = _load("gpt-oss-20b")  # sinks, router and expert biases, alternating sliding layers
+    assert oss.attention_sinks and oss.expert_bias and oss.router_bias and oss.attention_bias
+    assert oss.layer_types[:2] == ("sliding_attention", "full_attention") and oss.sliding_window == 128
+    assert _load("default-olmo2").qk_norm_scope == "all_heads"
+    assert _load("default-olmo3").layer_types[:4] == ("sliding_attention",) * 3 + ("full_attention",)
+    ernie = _load("synthetic-ernie4-5-moe-2")  # experts on layers 2..4, every 2nd: layer 3 only
+    assert [ernie.is_moe_layer(i) for i in range(6)] == [False, False, False, True, False, False]
+    assert ernie.lm_head_bias and not ernie.n_shared_experts
+    seed = _load("synthetic-seed-oss-2")
+    assert seed.attention_out_bias and not seed.qkv_bias and not seed.attention_bias
+    assert not _load("synthetic-apertus-2").gated_mlp
+
+
+def test_key_combinations_transformers_cannot_model_are_refused_naming_the_key():
+    with pytest.raises(UserError, match="layer_types: 'linear_attention'"):
+        architecture_from_hf_config({**_cfg("default-olmo3"), "num_hidden_layers": 2,
+                                     "layer_types": ["linear_attention", "full_attention"]})
+    with pytest.raises(UserError, match="sliding_window_pattern"):
+        architecture_from_hf_config({**_cfg("default-exaone4"), "sliding_window_pattern": "LLLG"})
+    with pytest.raises(UserError, match="num_experts_per_tok"):
+        architecture_from_hf_config({**_cfg("default-deepseek-v2"), "num_experts_per_tok": None})
+    with pytest.raises(UserError, match="head_dim"):
+        architecture_from_hf_config({**_cfg("default-olmoe"), "head_dim": 64})

@@ -42,6 +42,7 @@ class Architecture:
     attention_sinks: bool = False  # one learned sink logit per head and layer (gpt-oss)
     mlp_bias: bool = False
     tie_word_embeddings: bool = False
+    lm_head_bias: bool = False  # a bias on the LM head (ERNIE 4.5 with use_bias), counted even when tied
     position_embedding_type: Literal["rope", "learned", "relative", "alibi", "none"] = "rope"
     max_position_embeddings: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] = 4096
     parallel_attn: bool = False  # attention and MLP read the same input (GPT-J, Falcon)
@@ -77,7 +78,9 @@ class Architecture:
     decoder_sparse_step: Annotated[int, pyd.Field(ge=1, le=limits.LAYERS)] = 1  # every k-th layer is MoE (Qwen-MoE)
     mlp_only_layers: tuple[int, ...] = ()  # layers kept dense (Qwen-MoE)
     shared_expert_gate: bool = False  # a sigmoid gate (hidden -> 1) on the shared expert (Qwen2-MoE)
-    moe_bias: bool = False  # biases on the router and on every expert's projections (gpt-oss)
+    expert_bias: bool = False  # biases on every routed expert's projections (gpt-oss)
+    router_bias: bool = False  # one bias per expert on the router: gpt-oss's router bias, ERNIE 4.5's
+    # e_score_correction_bias (a parameter there; DeepSeek-V3's and GLM-4.5's is a buffer, not counted)
 
     # Multi-head latent attention (DeepSeek-V2/V3).
     q_lora_rank: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None

@@ -32,6 +32,9 @@ from paramtui.core import validation as pyd
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2",
     "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
+    # 2025 families (transformers 5.25): dense, then mixture of experts.
+    "olmo2", "olmo3", "smollm3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3",
+    "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2",
 )
 
 # Defaults of the keys we read, from each config class in transformers 5.23
@@ -85,6 +88,46 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                  position_embedding_type="absolute", add_cross_attention=False, is_decoder=False),
     "t5": dict(d_kv=64, num_decoder_layers=None, relative_attention_num_buckets=32,
                feed_forward_proj="relu", tie_word_embeddings=True),
+    # transformers 5.25's config classes (configuration_<type>.py).
+    "olmo2": dict(num_key_value_heads=None, head_dim=None, hidden_act="silu", max_position_embeddings=2048,
+                  tie_word_embeddings=False, attention_bias=False),
+    "olmo3": dict(num_key_value_heads=None, head_dim=None, hidden_act="silu", max_position_embeddings=2048,
+                  tie_word_embeddings=False, attention_bias=False, sliding_window=4096, layer_types=None),
+    "smollm3": dict(num_key_value_heads=4, head_dim=None, hidden_act="silu", max_position_embeddings=32768,
+                    tie_word_embeddings=True, attention_bias=False, mlp_bias=False, use_sliding_window=False,
+                    sliding_window=None, layer_types=None, no_rope_layers=None, no_rope_layer_interval=4),
+    "glm4": dict(num_key_value_heads=2, head_dim=128, hidden_act="silu", max_position_embeddings=131072,
+                 tie_word_embeddings=False, attention_bias=True),
+    "exaone4": dict(num_key_value_heads=32, head_dim=None, hidden_act="silu", max_position_embeddings=2048,
+                    tie_word_embeddings=False, sliding_window=4096, sliding_window_pattern=4, layer_types=None),
+    "seed_oss": dict(num_key_value_heads=8, head_dim=128, hidden_act="silu", max_position_embeddings=524288,
+                     tie_word_embeddings=False, attention_bias=True, attention_out_bias=False, mlp_bias=False),
+    "apertus": dict(num_key_value_heads=None, head_dim=None, hidden_act="xielu", max_position_embeddings=65536,
+                    tie_word_embeddings=False, attention_bias=False),
+    "ministral3": dict(num_key_value_heads=8, head_dim=128, hidden_act="silu", max_position_embeddings=262144,
+                       tie_word_embeddings=False, sliding_window=None),
+    "olmoe": dict(num_key_value_heads=None, head_dim=None, hidden_act="silu", max_position_embeddings=4096,
+                  tie_word_embeddings=False, attention_bias=False, intermediate_size=2048, num_experts=64,
+                  num_experts_per_tok=8),
+    "ernie4_5_moe": dict(num_key_value_heads=4, head_dim=None, hidden_act="silu", max_position_embeddings=131072,
+                         tie_word_embeddings=True, use_bias=False, intermediate_size=12288,
+                         moe_intermediate_size=1536, moe_num_experts=64, moe_k=6, moe_layer_start_index=1,
+                         moe_layer_end_index=-1, moe_layer_interval=1, moe_num_shared_experts=2),
+    "glm4_moe": dict(num_key_value_heads=8, head_dim=None, hidden_act="silu", max_position_embeddings=131072,
+                     tie_word_embeddings=False, attention_bias=False, intermediate_size=10944,
+                     moe_intermediate_size=1408, n_shared_experts=1, n_routed_experts=128, num_experts_per_tok=8,
+                     first_k_dense_replace=1, use_qk_norm=False),
+    "gpt_oss": dict(num_key_value_heads=8, head_dim=64, hidden_act="silu", max_position_embeddings=131072,
+                    tie_word_embeddings=False, attention_bias=True, sliding_window=128, layer_types=None,
+                    intermediate_size=2880, num_local_experts=128, num_experts_per_tok=4),
+    "minimax_m2": dict(num_key_value_heads=8, head_dim=128, hidden_act="silu", max_position_embeddings=196608,
+                       tie_word_embeddings=False, intermediate_size=1536, num_local_experts=256,
+                       num_experts_per_tok=8),
+    "deepseek_v2": dict(num_key_value_heads=None, head_dim=None, hidden_act="silu", max_position_embeddings=2048,
+                        tie_word_embeddings=False, attention_bias=False, mlp_bias=False, intermediate_size=11008,
+                        moe_intermediate_size=1407, n_shared_experts=2, n_routed_experts=64,
+                        num_experts_per_tok=None, first_k_dense_replace=0, q_lora_rank=1536, kv_lora_rank=512,
+                        qk_rope_head_dim=64, qk_nope_head_dim=128, v_head_dim=128),
 }
 
 # Other names a config may use for a key (transformers' `attribute_map` of each config class).
@@ -98,6 +141,12 @@ _ALIASES: dict[str, dict[str, str]] = {
     "qwen2_moe": {"num_local_experts": "num_experts"},
     "deepseek_v3": {"num_local_experts": "n_routed_experts"},
     "falcon": {"n_embed": "hidden_size"},
+    "olmoe": {"num_local_experts": "num_experts"},
+    "ernie4_5_moe": {"num_experts": "moe_num_experts", "num_experts_per_tok": "moe_k"},
+    "glm4_moe": {"num_local_experts": "n_routed_experts"},
+    "gpt_oss": {"num_experts": "num_local_experts"},
+    "minimax_m2": {"num_experts": "num_local_experts"},
+    "deepseek_v2": {"num_experts": "n_routed_experts"},
 }
 
 _SCALE = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads")
@@ -120,6 +169,16 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "deepseek_v3": _SCALE + ("intermediate_size",),
     "bert": _SCALE + ("intermediate_size",),
     "t5": ("vocab_size", "d_model", "num_layers", "num_heads", "d_ff"),
+    **{t: _SCALE + ("intermediate_size",) for t in (
+        "olmo2", "olmo3", "smollm3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3")},
+    # Mixture-of-experts families whose expert width is intermediate_size or moe_intermediate_size
+    # with a fixed default: the file must give the one that sets the experts' size.
+    "olmoe": _SCALE + ("intermediate_size",),
+    "ernie4_5_moe": _SCALE + ("intermediate_size", "moe_intermediate_size"),
+    "glm4_moe": _SCALE + ("intermediate_size", "moe_intermediate_size"),
+    "deepseek_v2": _SCALE + ("intermediate_size", "moe_intermediate_size"),
+    "gpt_oss": _SCALE + ("intermediate_size",),
+    "minimax_m2": _SCALE + ("intermediate_size",),
 }
 
 
@@ -415,11 +474,176 @@ def _t5(c: _Config) -> dict[str, Any]:
                 num_decoder_layers=c.int("num_decoder_layers", nullable=True) or layers)
 
 
+# ---------------------------------------------------------------- 2025 families
+
+def _layer_types(c: _Config, layers: int, default: list[str]) -> dict[str, Any]:
+    """`layer_types` as the file gives it, else the family's default pattern; only the attention
+    kinds paramtui models are accepted (one line naming the key otherwise)."""
+    types = c.get("layer_types")
+    if types is None:
+        types = default
+    if not isinstance(types, list) or len(types) != layers:
+        raise UserError(f"{c.origin}: layer_types must list one entry per layer ({layers})")
+    unknown = sorted({t for t in types if t not in ("full_attention", "sliding_attention")})
+    if unknown:
+        raise UserError(f"{c.origin}: layer_types: {unknown[0]!r} layers are not supported for "
+                        f"model_type {c.model_type!r}")
+    return dict(layer_types=list(types))
+
+
+def _every_kth_full(layers: int, k: int) -> list[str]:
+    """Sliding layers with every k-th one full (OLMo 3, EXAONE 4, Gemma 3: k = 4, 4, 6)."""
+    return ["sliding_attention" if (i + 1) % k else "full_attention" for i in range(layers)]
+
+
+def _olmo2(c: _Config) -> dict[str, Any]:
+    # Olmo2DecoderLayer: norms after attention and after the MLP only (2); q_norm and k_norm
+    # over the whole projections (heads·head_dim, kv_heads·head_dim).
+    return dict(_common(c), hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"),
+                qk_norm=True, qk_norm_scope="all_heads")
+
+
+def _olmo3(c: _Config) -> dict[str, Any]:
+    kw = _olmo2(c)
+    layers = kw["num_hidden_layers"]
+    return dict(kw, sliding_window=c.int("sliding_window", nullable=True),
+                **_layer_types(c, layers, _every_kth_full(layers, 4)))
+
+
+def _smollm3(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    layers = kw["num_hidden_layers"]
+    # SmolLM3Config: a layer slides only with use_sliding_window, a window, and no RoPE there.
+    window = c.int("sliding_window", nullable=True)
+    no_rope = c.get("no_rope_layers")
+    if no_rope is None:
+        interval = c.int("no_rope_layer_interval")
+        no_rope = [int((i + 1) % interval != 0) for i in range(layers)]
+    slides = c.bool("use_sliding_window") and window is not None
+    default = ["sliding_attention" if slides and not no_rope[i] else "full_attention" for i in range(layers)]
+    return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"),
+                mlp_bias=c.bool("mlp_bias"), sliding_window=window, **_layer_types(c, layers, default))
+
+
+def _glm4(c: _Config) -> dict[str, Any]:
+    # Glm4Attention: bias on q/k/v (attention_bias), none on o; Glm4DecoderLayer: four norms
+    # (input, post-attention, post-self-attention, post-MLP); gate_up_proj fused, same size.
+    return dict(_common(c), hidden_act=c.str("hidden_act"), qkv_bias=c.bool("attention_bias"), norms_per_layer=4)
+
+
+def _exaone4(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    layers = kw["num_hidden_layers"]
+    window = c.int("sliding_window", nullable=True)
+    pattern = c.get("sliding_window_pattern")
+    if "layer_types" not in c.cfg and window is not None and (isinstance(pattern, bool) or not isinstance(pattern, int)):
+        raise UserError(f"{c.origin}: sliding_window_pattern {pattern!r} is not supported (a whole number, "
+                        "or give layer_types)")
+    default = _every_kth_full(layers, pattern) if window is not None and pattern else ["full_attention"] * layers
+    # Exaone4DecoderLayer: post-attention and post-feedforward norms; q/k norms per head.
+    return dict(kw, hidden_act=c.str("hidden_act"), qk_norm=True, sliding_window=window,
+                **_layer_types(c, layers, default))
+
+
+def _seed_oss(c: _Config) -> dict[str, Any]:
+    # SeedOssAttention: q/k/v bias from attention_bias, o bias from attention_out_bias.
+    return dict(_common(c), hidden_act=c.str("hidden_act"), qkv_bias=c.bool("attention_bias"),
+                attention_out_bias=c.bool("attention_out_bias"), mlp_bias=c.bool("mlp_bias"))
+
+
+def _apertus(c: _Config) -> dict[str, Any]:
+    # ApertusMLP: up and down only (no gate); xIELU has two learned scalars per MLP;
+    # q/k norms per head.
+    return dict(_common(c), hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"),
+                gated_mlp=False, qk_norm=True)
+
+
+def _ministral3(c: _Config) -> dict[str, Any]:
+    return dict(_common(c), hidden_act=c.str("hidden_act"), sliding_window=c.int("sliding_window", nullable=True))
+
+
+def _olmoe(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    heads = kw["num_attention_heads"]
+    if kw["head_dim"] not in (None, kw["hidden_size"] // heads):
+        # OlmoeAttention sizes q_norm by hidden_size whatever head_dim says: no working model.
+        raise UserError(f"{c.origin}: head_dim {kw['head_dim']} other than hidden_size / "
+                        f"num_attention_heads is not supported for model_type 'olmoe'")
+    # Every layer is MoE, experts as wide as intermediate_size; q_norm (hidden) and k_norm
+    # (kv_heads·head_dim) over the whole projections.
+    return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"), qk_norm=True,
+                qk_norm_scope="all_heads", num_local_experts=c.int("num_experts"),
+                num_experts_per_tok=c.int("num_experts_per_tok"))
+
+
+def _ernie4_5_moe(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    layers = kw["num_hidden_layers"]
+    start, interval = c.int("moe_layer_start_index"), c.int("moe_layer_interval")
+    end = c.int("moe_layer_end_index")
+    end = layers - 1 if end == -1 else end
+    bias = c.bool("use_bias")
+    shared = c.int("moe_num_shared_experts")
+    # Ernie4_5_MoeDecoderLayer: experts where (i+1) % interval == 0 and start <= i <= end; the
+    # router keeps a per-expert e_score_correction_bias parameter; use_bias puts biases on
+    # attention, dense and shared MLPs and the LM head (never on the fused routed experts).
+    return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=bias, mlp_bias=bias, lm_head_bias=bias,
+                num_local_experts=c.int("moe_num_experts"), num_experts_per_tok=c.int("moe_k"),
+                moe_intermediate_size=c.int("moe_intermediate_size"), n_shared_experts=shared,
+                first_k_dense_replace=min(start, layers), decoder_sparse_step=interval,
+                mlp_only_layers=tuple(range(max(end + 1, 0), layers)), router_bias=True)
+
+
+def _glm4_moe(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    # Glm4MoeAttention: head_dim = config.head_dim or hidden_size // heads, rounded down
+    # (the class default, 4096 wide with 96 heads, gives 42).
+    kw["head_dim"] = kw["head_dim"] or kw["hidden_size"] // kw["num_attention_heads"]
+    # Glm4MoeAttention: q/k/v bias from attention_bias, none on o; per-head q/k norms with
+    # use_qk_norm. Shared experts: n_shared · moe_intermediate_size wide; the router's
+    # correction bias is a buffer.
+    return dict(kw, hidden_act=c.str("hidden_act"), qkv_bias=c.bool("attention_bias"),
+                qk_norm=c.bool("use_qk_norm"), num_local_experts=c.int("n_routed_experts"),
+                num_experts_per_tok=c.int("num_experts_per_tok"),
+                moe_intermediate_size=c.int("moe_intermediate_size"),
+                n_shared_experts=c.int("n_shared_experts"),
+                first_k_dense_replace=c.int("first_k_dense_replace"))
+
+
+def _gpt_oss(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    layers = kw["num_hidden_layers"]
+    # GptOssAttention: biases on q/k/v/o and one sink logit per head; GptOssMLP: a router with
+    # bias and experts (intermediate_size wide) with biases, every layer.
+    default = ["sliding_attention" if (i + 1) % 2 else "full_attention" for i in range(layers)]
+    return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"),
+                attention_sinks=True, sliding_window=c.int("sliding_window", nullable=True),
+                num_local_experts=c.int("num_local_experts"), num_experts_per_tok=c.int("num_experts_per_tok"),
+                expert_bias=True, router_bias=True, **_layer_types(c, layers, default))
+
+
+def _minimax_m2(c: _Config) -> dict[str, Any]:
+    # MiniMaxM2Attention: q_norm and k_norm over the whole projections; every layer MoE with
+    # experts intermediate_size wide; the correction bias is a buffer.
+    return dict(_common(c), hidden_act=c.str("hidden_act"), qk_norm=True, qk_norm_scope="all_heads",
+                num_local_experts=c.int("num_local_experts"), num_experts_per_tok=c.int("num_experts_per_tok"))
+
+
+def _deepseek_v2(c: _Config) -> dict[str, Any]:
+    kw = _deepseek_v3(c)
+    kw["mlp_bias"] = c.bool("mlp_bias")
+    return kw
+
+
 _BUILDERS = {
     "llama": _llama, "mistral": _mistral, "mixtral": _mixtral, "qwen2": _qwen2, "qwen2_moe": _qwen2_moe,
     "qwen3": _qwen3, "qwen3_moe": _qwen3_moe, "gemma": _gemma, "gemma2": _gemma2, "phi3": _phi3,
     "gpt2": _gpt2, "gpt_neox": _gpt_neox, "falcon": _falcon, "opt": _opt, "deepseek_v3": _deepseek_v3,
     "bert": _bert, "t5": _t5,
+    "olmo2": _olmo2, "olmo3": _olmo3, "smollm3": _smollm3, "glm4": _glm4, "exaone4": _exaone4,
+    "seed_oss": _seed_oss, "apertus": _apertus, "ministral3": _ministral3, "olmoe": _olmoe,
+    "ernie4_5_moe": _ernie4_5_moe, "glm4_moe": _glm4_moe, "gpt_oss": _gpt_oss, "minimax_m2": _minimax_m2,
+    "deepseek_v2": _deepseek_v2,
 }
 
 

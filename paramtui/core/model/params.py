@@ -192,6 +192,8 @@ def _head_terms(arch: Architecture) -> list[_Term]:
     if arch.has_lm_head and not arch.tie_word_embeddings:
         v, e = arch.vocab_size, arch.embedding_dim
         terms.append(_Term("vocab·d_emb (untied LM head)", f"{v}·{e}", v * e))
+    if arch.has_lm_head and arch.lm_head_bias:
+        terms.append(_Term("vocab (LM head bias)", f"{arch.vocab_size}", arch.vocab_size))
     if arch.pooler:
         d = arch.hidden_size
         terms.append(_Term("d·d + d (pooler)", f"{d}·{d} + {d}", d * d + d))

@@ -94,8 +94,10 @@ def _experts(arch: Architecture) -> MixtureOfExperts:
         shared = _dense(arch, arch.n_shared_experts * (arch.shared_expert_intermediate_size or expert_width))
     return MixtureOfExperts(
         hidden=arch.hidden_size, experts=arch.num_local_experts, top_k=arch.num_experts_per_tok,
-        expert=_dense(arch, expert_width, bias=arch.moe_bias or arch.mlp_bias), shared=shared,
-        shared_gate=arch.shared_expert_gate, router_bias=arch.moe_bias)
+        # transformers 5 stores routed experts as fused tensors without biases unless the family
+        # adds them (gpt-oss); mlp_bias applies to the dense and shared MLPs only.
+        expert=_dense(arch, expert_width, bias=arch.expert_bias), shared=shared,
+        shared_gate=arch.shared_expert_gate, router_bias=arch.router_bias)
 
 
 def _span(layer_type: str) -> Literal["full", "sliding"]:
