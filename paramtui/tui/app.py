@@ -30,13 +30,16 @@ from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
 
+from paramtui.core.bugs import bug_line
 from paramtui.core.errors import UserError
+from paramtui.core.io.resources import user_dir
+from paramtui.core.validation import is_validation_error
 from paramtui.core.inputs.session import Session
 from paramtui.core.io.session_file import SessionFile, open_session_file, save_session_file
 from paramtui.core.io.user_files import FileChangedError
 from paramtui.tui.autosave import AutosaveFailed, AutosaveRecord, Autosaver, find_orphans
 from paramtui.tui.keymap import MODE_TABS
-from paramtui.tui.prefs import load_prefs, save_pref
+from paramtui.tui.prefs import load_prefs, prefs_problem, save_pref
 from paramtui.tui.themes import DEFAULT_THEME, load_themes
 
 UNDO_LIMIT = 500
@@ -147,6 +150,7 @@ class ParamApp(App):
         self.paramtui_themes = list(loaded.themes)
         for theme in loaded.themes.values():
             self.register_theme(theme)
+        self.prefs_problem = prefs_problem()
         wanted = load_prefs().get("theme")
         self.theme = wanted if wanted in self.available_themes else (
             DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark")
@@ -162,10 +166,21 @@ class ParamApp(App):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self.theme_problems:
             self.notify(problem, title="Theme not loaded", severity="warning", timeout=12, markup=False)
+        if self.prefs_problem:
+            self.notify(self.prefs_problem, title="Preferences not loaded", severity="warning", timeout=12,
+                        markup=False)
+        if any(user_dir("targets").glob("*.toml")):  # read after the first paint; only the user's can be bad
+            self.call_after_refresh(self._report_target_problems)
         if self.restore_autosave:
             orphans = find_orphans(self.autosaver.directory if self.autosaver else None)
             if orphans:
                 self.call_after_refresh(self._offer_restore, orphans[0])
+
+    def _report_target_problems(self) -> None:
+        from paramtui.core.inputs.targets import default_targets
+
+        for problem in default_targets().problems:
+            self.notify(problem, title="Target skipped", severity="warning", timeout=12, markup=False)
 
     def _theme_changed(self, theme) -> None:
         save_pref("theme", theme.name)
@@ -229,7 +244,11 @@ class ParamApp(App):
         except UserError as e:
             return e
         except ValueError as e:  # pydantic validation inside the core: still the user's input
+            if not is_validation_error(e):
+                return UserError(bug_line(e, f"estimating scenario {scenario_id!r}"))
             return UserError(str(e).splitlines()[0])
+        except Exception as e:  # a bug: the row says so, the app goes on
+            return UserError(bug_line(e, f"estimating scenario {scenario_id!r}"))
 
     def _state(self, label: str = "") -> _State:
         return _State(self.session, self.current_id, self.session_path, self._saved, label)
@@ -367,6 +386,10 @@ class ParamApp(App):
             opened = open_session_file(path)
         except UserError as e:
             self.notify(str(e), title="Could not open", severity="error", timeout=20, markup=False)
+            return False
+        except Exception as e:  # a bug: the current session stays
+            self.notify(bug_line(e, f"opening {path}"), title="Could not open", severity="error",
+                        timeout=20, markup=False)
             return False
         session = opened.session
 

@@ -2,17 +2,18 @@
 
 The file is `prefs.toml` in `paramtui.core.io.resources.user_state_dir()`; a missing or broken
 file gives the defaults rather than an error, because preferences are never worth a failed
-start.
+start (`prefs_problem` says what was wrong, for the app to tell the user).
 """
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import tomli_w
 
+from paramtui.core.errors import UserError
 from paramtui.core.io import resources
+from paramtui.core.io.bounded_parse import loads_toml
 from paramtui.core.inputs.session import atomic_write_text
 
 PREFS_FILE = "prefs.toml"
@@ -23,11 +24,29 @@ def prefs_path() -> Path:
 
 
 def load_prefs() -> dict:
+    return _read()[0]
+
+
+def prefs_problem() -> str | None:
+    """Why the preferences file was not used, in one line; None when it was (or is absent)."""
+    return _read()[1]
+
+
+def _read() -> tuple[dict, str | None]:
+    path = prefs_path()
     try:
-        data = tomllib.loads(prefs_path().read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        data = loads_toml(path.read_text(encoding="utf-8"), str(path))
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, UnicodeDecodeError) as e:
+        return {}, f"{path}: cannot read: {getattr(e, 'strerror', None) or e}; using the defaults"
+    except UserError as e:
+        return {}, f"{e}; using the defaults"
+    theme = data.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        return {k: v for k, v in data.items() if k != "theme"}, (
+            f"{path}: theme must be a theme's name, not {str(theme)[:40]!r}; using the default theme")
+    return data, None
 
 
 def save_pref(key: str, value) -> None:

@@ -9,20 +9,26 @@ reported as one line naming the file and the problem; the others still load.
 
 from __future__ import annotations
 
-import tomllib
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from paramtui.core.errors import UserError
 from paramtui.core.io import resources
+from paramtui.core.io.bounded_parse import loads_toml
 
 DEFAULT_THEME = "paramtui-dark"
 
 _COLOUR_KEYS = ("primary", "secondary", "warning", "error", "success", "accent",
                 "foreground", "background", "surface", "panel", "boost")
 _KNOWN_KEYS = {f.name for f in fields(Theme)}
+# The words of a Textual text style (bold, b, not, none, ...): a design variable whose name
+# says "style" holds some of them; every other design variable holds a colour.
+_STYLE_WORDS = frozenset({"bold", "b", "italic", "i", "underline", "u", "uu", "overline", "o",
+                          "reverse", "strike", "dim", "blink", "not", "none"})
 
 
 @dataclass
@@ -35,9 +41,9 @@ class LoadedThemes:
 def theme_from_toml(text: str, origin: str) -> Theme:
     """Parse one theme file; a mistake raises ValueError naming `origin`, the key and the reason."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ValueError(f"{origin}: not valid TOML: {e}") from None
+        data = loads_toml(text, origin)
+    except UserError as e:
+        raise ValueError(str(e)) from None
     unknown = sorted(set(data) - _KNOWN_KEYS)
     if unknown:
         raise ValueError(f"{origin}: unknown key {unknown[0]!r} (theme keys: {', '.join(sorted(_KNOWN_KEYS))})")
@@ -55,6 +61,9 @@ def theme_from_toml(text: str, origin: str) -> Theme:
     for key, value in variables.items():
         if not isinstance(value, str):
             raise ValueError(f"{origin}: variables.{key} must be a string, not {value!r}")
+        # Checked now: Textual reads a variable only when the theme is chosen, and a bad
+        # value would then stop the app rather than this one file.
+        _check_variable(key, value, f"{origin}: variables.{key}")
     for key in ("dark", "ansi"):
         if key in data and not isinstance(data[key], bool):
             raise ValueError(f"{origin}: {key} must be true or false, not {data[key]!r}")
@@ -71,6 +80,28 @@ def _check_colour(value, where: str) -> None:
         Color.parse(value)
     except ColorParseError:
         raise ValueError(f"{where}: {value!r} is not a colour (\"#rrggbb\", a CSS name or ansi_red ...)") from None
+
+
+def _check_variable(name: str, value: str, where: str) -> None:
+    words = value.split()
+    if "style" in name:
+        if not words or not set(words) <= _STYLE_WORDS:
+            raise ValueError(f"{where}: {value!r} is not a text style (words such as bold, italic, "
+                             "underline, reverse, not, none)")
+        return
+    # A colour, as Textual's own variables write them: "#rrggbb", "auto 87%", "initial", "red 50%".
+    if len(words) in (1, 2) and (words[0] in ("auto", "initial") or _is_colour(words[0])) and (
+            len(words) == 1 or re.fullmatch(r"\d{1,3}(\.\d+)?%", words[1])):
+        return
+    raise ValueError(f"{where}: {value!r} is not a colour (\"#rrggbb\", a CSS name, \"auto 87%\" ...)")
+
+
+def _is_colour(text: str) -> bool:
+    try:
+        Color.parse(text)
+    except ColorParseError:
+        return False
+    return True
 
 
 def theme_dirs() -> list[Path]:

@@ -85,7 +85,13 @@ class ParamScreen(Screen):
 
     def _repaint(self) -> None:
         self._stale = False
-        self.refresh_from_session()
+        try:
+            self.refresh_from_session()
+        except Exception as e:  # a bug painting one screen: said so, and the app goes on
+            from paramtui.core.bugs import bug_line
+
+            self.notify(bug_line(e, f"showing the {type(self).__name__}"), title="paramtui bug",
+                        severity="error", timeout=20, markup=False)
         self.call_after_refresh(self._painted)
 
     def _painted(self) -> None:
