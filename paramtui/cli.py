@@ -34,6 +34,11 @@ _FLAG_NAMES = {
     "training.tensor_parallel": "--tp",
     "training.pipeline_parallel": "--pp",
     "price_per_hour_usd": "--price",
+    "host_ram_bytes": "--host-ram",
+    "budget.usd": "--budget-usd",
+    "budget.gpu_hours": "--budget-gpu-hours",
+    "budget.days": "--budget-days",
+    "budget.flops": "--budget-flops",
 }
 _NOT_FLAGS = {"name"}  # a scenario from the command line has no name of its own
 _SEE_ALSO = {"target": "see `paramtui targets`"}
@@ -320,15 +325,21 @@ _ESTIMATE_SECTIONS = [
     ("Inference memory", ["memory.weights_bytes", "memory.kv_cache_bytes", "memory.activations_bytes",
                           "memory.overhead_bytes", "memory.inference_total_bytes", "memory.per_device_bytes",
                           "memory.use_fraction", "memory.fits"]),
+    ("Offload to host RAM (the model does not fit the device)",
+     ["offload.mode", "offload.fits", "offload.gpu_layers", "offload.cpu_layers", "offload.device_bytes",
+      "offload.host_bytes", "offload.host_capacity_bytes", "offload.decode_tokens_per_s"]),
     ("Training memory (peak per device)", ["memory.training.weights_bytes", "memory.training.gradients_bytes",
                                            "memory.training.optimizer_bytes", "memory.training.activations_bytes",
-                                           "memory.training.total_bytes"]),
+                                           "memory.training.total_bytes", "memory.training.fits"]),
     ("Training compute", ["compute.training_tokens", "compute.training_flops", "compute.wall_seconds",
                           "compute.gpu_hours", "compute.cost_usd", "compute.energy_kwh", "compute.co2_kg"]),
     ("Inference speed", ["speed.time_to_first_token_s", "speed.prefill_tokens_per_s", "speed.decode_tokens_per_s",
                          "speed.aggregate_tokens_per_s", "speed.cost_per_million_tokens_usd", "speed.bound"]),
     ("Scaling", ["scaling.loss", "scaling.compute_optimal.params", "scaling.compute_optimal.tokens",
                  "scaling.tokens_per_param"]),
+    ("Budget plan (compute-optimal, trained from scratch)",
+     ["budget.flops", "budget.gpu_hours", "budget.cost_usd", "budget.wall_seconds", "budget.params",
+      "budget.tokens", "budget.loss"]),
 ]
 
 
@@ -349,7 +360,7 @@ def _plain(text) -> str:
 def print_estimate(est, explain: bool = False) -> None:
     from rich.table import Table
 
-    from paramtui.core.result.figures import FIGURES, explain as explain_figure
+    from paramtui.core.result.figures import FIGURES, FROM_SCRATCH_NOTE, NO_LOSS_FOR_FINETUNE, group_applies, explain as explain_figure
 
     v = est.values
     title = (f"{_plain(est.model_name)} · {_plain(v['scenario.precision'])} · {v['scenario.gpus']}× {_plain(est.target.name)} · "
@@ -360,9 +371,15 @@ def print_estimate(est, explain: bool = False) -> None:
     if explain:
         table.add_column("how", style="dim", overflow="fold")
     for section, keys in _ESTIMATE_SECTIONS:
+        figures = [FIGURES[key] for key in keys]
+        if not group_applies(est, figures[0].group):
+            if figures[0].group == "scaling" and v["scenario.purpose"] == "finetune":
+                table.add_row(f"[underline]{section}[/]", *([""] * (2 if explain else 1)))
+                table.add_row("  Predicted loss", NO_LOSS_FOR_FINETUNE, *([""] if explain else []))
+            continue
         table.add_row(f"[underline]{section}[/]", *([""] * (2 if explain else 1)))
-        for key in keys:
-            fig = FIGURES[key]
+        for fig in figures:
+            key = fig.key
             if fig.value(est) is None:
                 continue
             cells = [f"  {fig.label}", _plain(fig.format(est))]
@@ -373,6 +390,8 @@ def print_estimate(est, explain: bool = False) -> None:
     console.print(table)
     if est.nominal_architecture:
         console.print("[dim]Shape assumed for a bare count (Llama-2-style); see --explain.[/]")
+    if v["scenario.purpose"] == "finetune":
+        console.print(f"[dim]{FROM_SCRATCH_NOTE}[/]")
     if explain:
         console.print()
         for key, e in est.explanations.items():

@@ -265,7 +265,7 @@ def deploy_matrix_time(args) -> list[Result]:
     cached: each row works out its inference memory and speed workload, then every cell) and
     warm (rows cached, as on a repaint). Catalog models are counted once per process, as in
     the app, so the warm-up run leaves their counts behind; everything per scenario is cleared."""
-    from paramtui.core.views.deploy import deploy_matrix
+    from paramtui.core.views.deploy_matrix import deploy_matrix
     from paramtui.core.inputs.targets import default_targets
 
     scenarios = _matrix_scenarios()

@@ -114,3 +114,40 @@ def test_price_overrides_the_targets(capsys):
     owned = run_json(capsys, "estimate", "llama-3.1-8b", "--target", "m3-max", "--price", "0.1", "--json")
     assert owned["compute"]["cost_usd"] == pytest.approx(0.1 * owned["compute"]["gpu_hours"])
     assert main(["estimate", "gpt2", "--price", "-1"]) == 2
+
+
+def test_estimate_json_carries_the_offload_answer(capsys):
+    """Issue 13: `estimate --json` gives the layer split and its speed, the Calculator's and Deploy's."""
+    out = run_json(capsys, "estimate", "llama-3.1-70b", "--precision", "q4_k_m", "--target", "rtx-4090",
+                   "--host-ram", "64GB", "--json")
+    assert out["offload"]["mode"] == "layers" and out["offload"]["fits"] is True
+    assert out["offload"]["gpu_layers"] == 41
+    assert out["offload"]["host_capacity_bytes"] == 64 * 2**30
+    assert out["speed"]["decode_tokens_per_s"] == out["offload"]["decode_tokens_per_s"]
+
+
+def test_estimate_table_shows_the_offload_and_no_gpu_only_speed(capsys):
+    assert main(["estimate", "llama-3.1-70b", "--precision", "q4_k_m", "--target", "rtx-4090", "--host-ram", "64"]) == 0
+    text = capsys.readouterr().out
+    assert "Layers on the device" in text and "41" in text
+    assert "Prefill" not in text and "Time to first token" not in text
+
+
+def test_estimate_budget_gives_a_plan(capsys):
+    out = run_json(capsys, "estimate", "llama-3.1-8b", "--budget-usd", "50000", "--target", "h100-sxm",
+                   "--price", "2", "--json")
+    assert out["budget"]["gpu_hours"] == 25_000 and out["budget"]["cost_usd"] == 50_000
+    assert out["budget"]["params"] > 1e9 and out["budget"]["loss"] > 1.5
+
+
+def test_a_fine_tune_shows_no_loss_and_says_why(capsys):
+    assert main(["estimate", "llama-3.1-8b", "--method", "qlora"]) == 0
+    text = capsys.readouterr().out
+    assert "100M" in text and "years" not in text
+    assert "from scratch" in text
+
+
+def test_bad_host_ram_and_two_budgets_are_one_line_errors(capsys):
+    assert main(["estimate", "gpt2", "--host-ram", "lots"]) == 2
+    assert main(["estimate", "gpt2", "--budget-usd", "1", "--budget-days", "2"]) == 2
+    assert "Traceback" not in capsys.readouterr().err

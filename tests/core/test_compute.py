@@ -114,3 +114,65 @@ def test_bad_inputs_are_user_errors(kwargs):
         training_compute(7e9, 1e12, get_target("h100-sxm"), **kwargs)
     with pytest.raises(UserError):
         training_compute(-1, 1e12, get_target("h100-sxm"))
+
+
+# ------------------------------------------------------------ fine-tuning (issue 13 item 2)
+
+def test_lora_skips_the_weight_gradients_of_the_frozen_base():
+    from paramtui.core.formulas.compute import FineTuneShape
+
+    n, adapters = 8.0e9, 42.0e6
+    full, _ = training_flops_per_token(n)
+    lora, lora_model = training_flops_per_token(n, fine_tune=FineTuneShape(method="lora", adapter_params=42_000_000))
+    assert full == 6 * n
+    assert lora == lora_model == 4 * n + 6 * adapters  # 32.252e9 FLOPs per token
+    # QLoRA dequantizes the NF4 base for the forward and the backward pass of each step:
+    # 2 passes · 2 FLOPs · 8e9 weights over 4096 tokens = 7.8125e6 FLOPs per token.
+    qlora, _ = training_flops_per_token(n, fine_tune=FineTuneShape(method="qlora", adapter_params=42_000_000,
+                                                                   tokens_per_step=4096))
+    assert qlora - lora == pytest.approx(2 * 2 * n / 4096)
+
+
+def test_a_qlora_fine_tune_of_llama_8b_by_hand():
+    from paramtui.core.formulas.training_memory import lora_trainable_params
+    from paramtui.core.inputs.scenario import Scenario
+    from paramtui.core.result.estimate import estimate
+    from paramtui.core.validation import validate
+
+    s = validate(Scenario, dict(id="q", model="llama-3.1-8b", target="h100-sxm", training={"method": "qlora"},
+                                inference={"context": 4096}))
+    est = estimate(s)
+    v = est.values
+    assert v["scenario.purpose"] == "finetune" and v["scenario.method"] == "qlora"
+    # A fine-tune reads the user's dataset, 100M tokens by default, not the 15T pretraining corpus.
+    assert v["compute.training_tokens"] == 100e6
+    assert "default" in est.explanations["compute.training_tokens"].substituted
+    # Rank 16 on every linear layer of 32 blocks: 16·(in + out) per matrix.
+    adapters = 32 * 16 * ((4096 + 4096) * 2 + (4096 + 1024) * 2 + (4096 + 14336) * 3)
+    assert lora_trainable_params(est.architecture, 16) == adapters == 41_943_040
+    n = est.params.active
+    attention = 12 * 32 * 4096 * 4096
+    per_token = 4 * n + 6 * adapters + attention + 2 * 2 * n / 4096
+    assert v["compute.training_flops"] == pytest.approx(per_token * 100e6)
+    # About 3.9e18 FLOPs: 2.7 hours on one H100 at 40% of 989 TFLOP/s, not 704 years.
+    assert v["compute.wall_seconds"] == pytest.approx(per_token * 100e6 / (989.4e12 * 0.40))
+    assert v["compute.wall_seconds"] < 4 * 3600
+    # No pretraining loss for a fine-tune, and the reason is given in plain words.
+    assert v["scaling.loss"] is None
+    assert "from scratch" in est.explanations["scaling.loss"].meaning
+
+
+def test_training_fit_is_its_own_figure():
+    from paramtui.core.inputs.scenario import Scenario
+    from paramtui.core.result.estimate import estimate
+    from paramtui.core.validation import validate
+
+    s = validate(Scenario, dict(id="f", model="llama-3.1-8b", target="h100-sxm", training={"method": "full"},
+                                inference={"batch": 1, "context": 4096}))
+    est = estimate(s)
+    v = est.values
+    assert v["memory.fits"] is True  # serving the 8B fits one H100
+    assert v["memory.training.fits"] is False  # full AdamW training of it does not
+    assert v["memory.training.total_bytes"] > 80e9
+    text = est.explanations["memory.training.fits"].substituted
+    assert text.startswith("fits for training on 1 × NVIDIA H100") and ": no, needs" in text

@@ -6,17 +6,8 @@ import pytest
 
 from paramtui.core.formulas import inference_memory as memory
 from paramtui.core.formulas import speed
-from paramtui.core.views.deploy import (
-    best_precision,
-    deploy_cell,
-    deploy_detail,
-    deploy_matrix,
-    expert_offload,
-    layer_offload,
-    max_batch,
-    max_context,
-    routed_expert_params,
-)
+from paramtui.core.views.deploy_detail import best_precision, deploy_detail, max_batch, max_context
+from paramtui.core.views.deploy_matrix import deploy_cell, deploy_matrix
 from paramtui.core.errors import UserError
 from paramtui.core.result.estimate import estimate
 from paramtui.core.model.precision import PRECISION_IDS, get_precision
@@ -72,60 +63,6 @@ def test_best_precision_is_the_highest_that_fits():
     assert total(est, precision=get_precision(best)) <= usable
     fits = [estimate(est.scenario.with_changes(precision=p, target="a100-80gb")).fits for p in PRECISION_IDS[: i + 1]]
     assert fits[-1] and not any(fits[:-1])
-
-
-def test_layer_split_sums_to_the_layers_and_respects_memory():
-    target = get_target("gh200")  # 96 GB HBM + 480 GB LPDDR5X host memory
-    est = estimate(scenario(model="llama-3.1-70b", target="gh200", context=8192))
-    assert not est.fits
-    split = layer_offload(est, target)
-    assert split is not None and split.fits
-    assert split.gpu_layers + split.cpu_layers == est.architecture.num_hidden_layers
-    assert split.device_bytes <= target.usable_memory_bytes
-    assert split.host_bytes <= target.host_memory_bytes
-    inf = est.inference
-    per_layer = (inf.weights_bytes - est.params.embedding * 2 - est.params.head * 2 + inf.kv_cache_bytes) / 80
-    # One more layer on the device would not fit.
-    assert split.device_bytes + per_layer > target.usable_memory_bytes
-    # Device + host hold the whole model once.
-    assert split.device_bytes + split.host_bytes == pytest.approx(inf.total_bytes, abs=2)
-    # Layers on the CPU cost speed against an imaginary device big enough for all.
-    assert 0 < split.decode_tokens_per_s < estimate(scenario(model="llama-3.1-70b", target="gh200", gpus=2)).values[
-        "speed.decode_tokens_per_s"]
-    # Streaming the host part over NVLink-C2C instead is limited by the link and host memory.
-    assert split.streamed_tokens_per_s is not None
-
-
-def test_unified_memory_has_no_offload_tier():
-    target = get_target("m3-max")
-    est = estimate(scenario(model="llama-3.1-70b", target="m3-max"))
-    assert layer_offload(est, target) is None
-    assert expert_offload(est, target) is None
-
-
-def test_moe_experts_on_cpu_reads_active_experts_only():
-    target = get_target("rtx-4090")
-    est = estimate(scenario(model="mixtral-8x7b", target="rtx-4090", context=4096))
-    # Mixtral: 32 layers × 8 experts × 3·4096·14336 weights (config.json).
-    routed, active = routed_expert_params(est)
-    assert routed == 32 * 8 * 3 * 4096 * 14336
-    assert active == routed * 2 // 8
-    host_bw = 89.6e9  # DDR5-5600, two channels: 2 · 8 B · 5.6e9
-    split = expert_offload(est, target, host_memory_bytes=128e9, host_bandwidth_bytes_per_s=host_bw)
-    assert split is not None and split.fits
-    assert split.host_bytes == routed * 2  # memory holds ALL experts, bf16
-    assert split.device_bytes <= target.usable_memory_bytes
-    # Per token the CPU reads 2 of 8 experts per layer: a quarter of the expert bytes.
-    host_seconds = 1 / split.decode_tokens_per_s
-    active_read = routed * 2 * 2 / 8 / (host_bw * speed.DEFAULT_BANDWIDTH_EFFICIENCY)
-    all_read = routed * 2 / (host_bw * speed.DEFAULT_BANDWIDTH_EFFICIENCY)
-    assert active_read < host_seconds < active_read * 1.2
-    assert host_seconds < all_read / 3
-
-
-def test_dense_model_has_no_expert_split():
-    est = estimate(scenario(model="llama-3.1-70b"))
-    assert expert_offload(est, get_target("rtx-4090"), host_memory_bytes=256e9) is None
 
 
 def test_matrix_agrees_with_the_estimate_for_the_same_target():
@@ -205,13 +142,6 @@ def test_llama_70b_q4_runs_on_a_desktop_4090_at_host_bandwidth():
     # Far below the roofline of the same model if it all sat in the card's 1 TB/s memory.
     in_vram = speed.speed_timing(target, d.estimate.speed.workload).decode_tokens_per_s_per_request
     assert split.decode_tokens_per_s < in_vram / 4
-
-
-def test_host_share_scales_with_datacenter_gpus_not_with_desktop_cards():
-    est = estimate(scenario(model="llama-3.1-405b", precision="bf16", target="h100-sxm", gpus=4))
-    assert layer_offload(est, get_target("h100-sxm")).host_capacity_bytes == 4 * 250e9
-    est = estimate(scenario(model="llama-3.1-70b", precision="bf16", target="rtx-4090", gpus=2))
-    assert layer_offload(est, get_target("rtx-4090")).host_capacity_bytes == 64e9  # one desktop, two cards
 
 
 def test_matrix_offload_cells_agree_with_the_detail():

@@ -78,6 +78,25 @@ async def test_first_screen_shows_results_of_the_current_scenario():
         assert screen.form.value("context") == "8192"
 
 
+async def test_a_model_too_big_for_the_card_shows_the_offload_deploy_shows():
+    """Issue 13: 70B Q4_K_M on an RTX 4090 with 64 GB RAM: the Calculator gives the layer split
+    and speed of Deploy's detail and `estimate --json`, and no speed as if the card held it."""
+    from paramtui.core.inputs.targets import get_target
+    from paramtui.core.views.deploy_detail import deploy_detail
+
+    app = make_app(one_scenario(model="llama-3.1-70b", precision="q4_k_m", target="rtx-4090",
+                                host_ram_bytes="64GB", inference={"batch": 1, "context": 4096}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        d = deploy_detail(app.session.scenarios[0], get_target("rtx-4090"))
+        assert figure_value(screen, "offload.gpu_layers") == str(d.layer_offload.gpu_layers) == "41"
+        speed = FIGURES["offload.decode_tokens_per_s"].fmt(d.layer_offload.decode_tokens_per_s)
+        assert figure_value(screen, "offload.decode_tokens_per_s") == speed
+        assert figure_value(screen, "speed.decode_tokens_per_s") == speed
+        assert figure_value(screen, "speed.prefill_tokens_per_s") == "–"
+
+
 async def test_editing_batch_recomputes_results_and_is_one_undo_step():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input
 
-from paramtui.core.views.deploy import deploy_cell
+from paramtui.core.views.deploy_matrix import deploy_cell
 from paramtui.core.result.estimate import estimate
 from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.inputs.session import Session, session_to_toml

@@ -16,6 +16,17 @@ second time during backward, so the hardware executes 8·N·D instead of 6·N·D
 recomputation re-runs only the attention-score part (its forward share of the attention
 term). `training_flops` is what the hardware executes; `model_flops` is 6·N·D (+ attention).
 
+Fine-tuning with LoRA (Hu et al. 2021, section 4.2: "we do not need to calculate the
+gradients or maintain the optimizer states for most parameters") freezes the base: its
+matmuls still run forward (2·N) and pass gradients back to the activations (2·N), but
+compute no weight gradients (the other 2·N of 6·N), so a token costs 4·N plus the small
+adapters' own 6·N_adapter. QLoRA (Dettmers et al. 2023, section 3) stores the frozen base
+in NF4 and dequantizes it to bf16 for the forward and the backward pass of every step: with
+double quantization a weight costs two multiplies per dequantization, 2 · 2 · N FLOPs per
+step, spread over the step's micro-batch · sequence tokens (small; QLoRA's slowness is
+memory traffic, which the utilization covers). The attention score products have no
+weights, so their 12·L·H·Q·T is the same for every method.
+
 Time on G devices: t = training_flops / (G · peak · utilization). The default
 utilization is one documented value, not tuned per case (DEFAULT_MFU).
 """
@@ -50,9 +61,12 @@ DEFAULT_GRID_KG_CO2_PER_KWH = 0.48
 DEFAULT_GRID_SOURCE = "Ember, Global Electricity Review 2024: world average 480 gCO2/kWh (2023)"
 
 Recompute = Literal["none", "selective", "full"]
+Method = Literal["full", "lora", "qlora"]
 
 _SOURCE_6ND = "Kaplan et al. 2020, section 2.1; Hoffmann et al. 2022, section 3"
 _SOURCE_ATTENTION = "Chowdhery et al. 2022 (PaLM), appendix B: 6N + 12·L·H·Q·T per token"
+_SOURCE_LORA = ("Hu et al. 2021 (LoRA), section 4.2: no gradients for the frozen weights; "
+                "Dettmers et al. 2023 (QLoRA), section 3: NF4 base dequantized to bf16 each pass")
 _SOURCE_RECOMPUTE = "Korthikanti et al. 2022, section 5; PaLM appendix B (MFU vs HFU)"
 
 
@@ -67,20 +81,50 @@ class AttentionShape:
     seq_len: Annotated[int, pyd.Field(gt=0)]
 
 
+@record
+class FineTuneShape:
+    """What a LoRA / QLoRA step computes besides the frozen base: the adapters' parameters and,
+    for QLoRA, the tokens of one step (over which the base's dequantization is spread)."""
+
+    __pydantic_config__ = STRICT
+
+    method: Method
+    adapter_params: Annotated[int, pyd.Field(ge=0)] = 0
+    tokens_per_step: Annotated[int, pyd.Field(gt=0)] = 1  # micro-batch · sequence length
+
+
+# Dequantizing one double-quantized NF4 weight: the block scale from its 8-bit code, then the
+# weight's table value times that scale (Dettmers et al. 2023, eq. 6): two multiplies.
+DEQUANT_FLOPS_PER_WEIGHT = 2
+
+
 def training_flops_per_token(
-    active_params: float, attention: AttentionShape | None = None, recompute: Recompute = "none"
+    active_params: float, attention: AttentionShape | None = None, recompute: Recompute = "none",
+    fine_tune: FineTuneShape | None = None,
 ) -> tuple[float, float]:
     """(executed FLOPs per token, model FLOPs per token) for one training step."""
     attention_per_token = (
         12.0 * attention.num_layers * attention.attention_dim * attention.seq_len if attention else 0.0
     )
-    model = 6.0 * active_params + attention_per_token
+    method = fine_tune.method if fine_tune is not None else "full"
+    if method == "full":
+        weights = 6.0 * active_params
+        forward = 2.0 * active_params
+    else:
+        adapters = fine_tune.adapter_params
+        weights = 4.0 * active_params + 6.0 * adapters  # frozen base: no weight gradients
+        forward = 2.0 * (active_params + adapters)
+    model = weights + attention_per_token
+    passes = 2
     if recompute == "full":
-        executed = model + (2.0 * active_params + attention_per_token / 3.0)
+        executed = model + (forward + attention_per_token / 3.0)
+        passes = 3
     elif recompute == "selective":
         executed = model + attention_per_token / 3.0
     else:
         executed = model
+    if method == "qlora":
+        executed += passes * DEQUANT_FLOPS_PER_WEIGHT * active_params / fine_tune.tokens_per_step
     return executed, model
 
 
@@ -118,6 +162,7 @@ def training_compute(
     mfu: float = DEFAULT_MFU,
     attention: AttentionShape | None = None,
     recompute: Recompute = "none",
+    fine_tune: FineTuneShape | None = None,
     price_per_hour_usd: float | None = None,
     power_watts: float | None = None,
     pue: float = DEFAULT_PUE,
@@ -142,7 +187,7 @@ def training_compute(
     if devices < 1:
         raise UserError(f"number of devices must be at least 1, got {devices}")
 
-    per_token, model_per_token = training_flops_per_token(active_params, attention, recompute)
+    per_token, model_per_token = training_flops_per_token(active_params, attention, recompute, fine_tune)
     executed = per_token * tokens
     model = model_per_token * tokens
     used_dtype = effective_dtype(target, dtype)
@@ -163,29 +208,38 @@ def training_compute(
             attention_text = (
                 f" + 12·{attention.num_layers}·{attention.attention_dim}·{attention.seq_len}"
             )
-        formula = "6·N·D" + (" + 12·L·H·Q·T·D" if attention else "")
+        method = fine_tune.method if fine_tune is not None else "full"
+        base = "6·N·D" if method == "full" else "(4·N + 6·N_adapter)·D"
+        base_n = f"6·{n}" if method == "full" else f"4·{n} + 6·{format_si(fine_tune.adapter_params)}"
+        formula = base + (" + 12·L·H·Q·T·D" if attention else "")
         if recompute == "full":
             formula += " + recomputed forward (2·N·D" + (" + 4·L·H·Q·T·D)" if attention else ")")
         elif recompute == "selective" and attention:
             formula += " + recomputed attention scores (4·L·H·Q·T·D)"
+        if method == "qlora":
+            formula += " + dequantizing the NF4 base each pass (2 · passes · N · D / tokens per step)"
+        lora_text = ("LoRA freezes the base: no weight gradients for it, so 4·N per token plus the "
+                     "adapters' 6·N_adapter instead of 6·N. " if method != "full" else "")
 
         explanations = {
             "model_flops": Explanation(
                 title="Model FLOPs",
                 meaning="Arithmetic the model itself needs: a forward and a backward pass over every token.",
-                formula="6·N·D" + (" + 12·L·H·Q·T·D" if attention else ""),
-                substituted=f"(6·{n}{attention_text})·{d} = {model:.3g} FLOPs",
-                source=_SOURCE_6ND + ("; " + _SOURCE_ATTENTION if attention else ""),
+                formula=base + (" + 12·L·H·Q·T·D" if attention else ""),
+                substituted=f"({base_n}{attention_text})·{d} = {model:.3g} FLOPs",
+                source=_SOURCE_6ND + ("; " + _SOURCE_ATTENTION if attention else "")
+                + ("; " + _SOURCE_LORA if method != "full" else ""),
             ),
             "training_flops": Explanation(
                 title="Training FLOPs",
                 meaning=(
                     "Arithmetic the hardware executes. N is the active parameters per token (for MoE "
-                    "only the routed experts). Full recomputation runs the forward pass twice."
+                    "only the routed experts). " + lora_text + "Full recomputation runs the forward pass twice."
                 ),
                 formula=formula,
                 substituted=f"{per_token:.3g} FLOPs/token · {d} tokens = {executed:.3g} FLOPs",
-                source=_SOURCE_6ND + (f"; {_SOURCE_RECOMPUTE}" if recompute != "none" else ""),
+                source=_SOURCE_6ND + (f"; {_SOURCE_RECOMPUTE}" if recompute != "none" else "")
+                + (f"; {_SOURCE_LORA}" if method != "full" else ""),
             ),
             "seconds": Explanation(
                 title="Training time",

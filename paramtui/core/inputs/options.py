@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from paramtui.core.errors import UserError
 
-Kind = Literal["text", "whole", "count", "fraction", "price", "choice"]
+Kind = Literal["text", "whole", "count", "fraction", "price", "choice", "memory"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,8 @@ class Option:
                 return float(plain.rstrip("%").strip()) / (100 if percent else 1)
             except ValueError:
                 raise UserError(f"is a fraction (0.4) or a percentage (40%), not {text!r}") from None
+        if self.kind == "memory":
+            return parse_ram(text)
         if self.kind == "price":
             try:
                 return float(plain.lstrip("$"))
@@ -154,6 +156,32 @@ class Option:
             raise UserError(f"must be more than {format_plain(self.above)}")
         if self.maximum is not None and value > self.maximum:
             raise UserError(f"must be at most {format_plain(self.maximum)}")
+
+
+# Memory modules are sold in binary sizes under decimal names: a "64 GB" kit holds 64 GiB
+# (JEDEC JESD100B.01 defines the memory "GB" as 2^30 bytes), so RAM sizes read GB as GiB.
+_RAM_UNITS = {"": 2**30, "K": 2**10, "KB": 2**10, "KIB": 2**10, "M": 2**20, "MB": 2**20, "MIB": 2**20,
+              "G": 2**30, "GB": 2**30, "GIB": 2**30, "T": 2**40, "TB": 2**40, "TIB": 2**40}
+
+
+def parse_ram(text: str | float | int) -> float:
+    """A RAM size in bytes: a number is bytes; text is GB by default ("64", "64GB", "64 GiB",
+    "512MB", "1TB"), each binary as memory is sold. Anything else is a UserError."""
+    import re
+
+    if isinstance(text, bool):
+        raise UserError(f"host RAM must be a size like 64GB, not {text!r}")
+    if isinstance(text, (int, float)):
+        value = float(text)
+    else:
+        m = re.match(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([A-Za-z]*)\s*$", str(text).replace(",", ""))
+        unit = m.group(2).upper() if m else None
+        if unit not in _RAM_UNITS:
+            raise UserError(f"{text!r} is not a memory size (examples: 64GB, 128, 1TB)")
+        value = float(m.group(1)) * _RAM_UNITS[unit]
+    if not math.isfinite(value) or value <= 0:
+        raise UserError(f"a memory size must be positive, not {text!r}")
+    return value
 
 
 # ---------------------------------------------------------------- lists read from their tables
@@ -213,6 +241,12 @@ MAX_TOKENS = 1e18
 MAX_DEVICES = 10_000_000
 MAX_PRICE_PER_HOUR_USD = 1_000_000.0
 MIN_MFU = 0.0001  # 0.01%: any lower and a training run's time is beyond any meaning
+MAX_HOST_RAM_BYTES = 2.0**60  # 1 EiB
+# A budget far beyond any run (the largest reported training runs cost ~1e9 USD, ~5e25 FLOPs).
+MAX_BUDGET_USD = 1e15
+MAX_BUDGET_GPU_HOURS = 1e13
+MAX_BUDGET_DAYS = 1e6
+MAX_BUDGET_FLOPS = 1e35
 
 LAWS: tuple[Choice, ...] = (
     Choice("chinchilla", "Chinchilla (Hoffmann 2022)", "Hoffmann et al. 2022, approach 3, as printed",
@@ -243,8 +277,17 @@ _INPUTS: tuple[Option, ...] = (
            default=1, minimum=1, maximum=MAX_DEVICES),
     Option("price_per_hour_usd", "Price", "price per device-hour", "price", unit="USD/h",
            auto="the target's cloud price", minimum=0, maximum=MAX_PRICE_PER_HOUR_USD),
-    Option("training.tokens", "Tokens", "training tokens", "count", unit="tokens",
-           auto="the published figure, else 20 per parameter", above=0, maximum=MAX_TOKENS),
+    Option("host_ram_bytes", "Host RAM", "the host's RAM, for offloading a model too big for the device "
+           "(binary, as RAM is sold: 64GB = 64 GiB)", "memory", unit="bytes",
+           auto="the target's typical host", above=0, maximum=MAX_HOST_RAM_BYTES),
+    Option("purpose", "Run kind", "what the run is for: serve, train from scratch, or fine-tune", "choice",
+           auto="fine-tune with LoRA/QLoRA, else pretrain", choices=(
+               Choice("inference", "inference only", "serve the model; no training figures"),
+               Choice("pretrain", "pretrain", "train from scratch; the scaling laws predict its loss"),
+               Choice("finetune", "fine-tune", "train from trained weights on your dataset; no predicted loss"))),
+    Option("training.tokens", "Tokens", "training tokens (for a fine-tune: your dataset)", "count", unit="tokens",
+           auto="a fine-tune's 100M, else the published figure, else 20 per parameter", above=0,
+           maximum=MAX_TOKENS),
     Option("training.method", "Method", "how the model is trained", "choice", default="full", choices=(
         Choice("full", "full", "every weight trained"),
         Choice("lora", "LoRA", "low-rank adapters on frozen weights"),
@@ -273,6 +316,15 @@ _INPUTS: tuple[Option, ...] = (
            auto="epoch (Besiroglu et al. 2024)", choices=LAWS),
     Option("scaling.unique_tokens", "Unique", "unique tokens available (data-constrained scaling)", "count",
            unit="tokens", auto="all tokens unique", above=0, maximum=MAX_TOKENS),
+    # A budget, in one unit: the compute-optimal run it buys (`formulas.budget`).
+    Option("budget.usd", "Budget $", "plan the compute-optimal run this many dollars buy at the price per "
+           "device-hour", "price", unit="USD", auto="no budget", above=0, maximum=MAX_BUDGET_USD),
+    Option("budget.gpu_hours", "Budget h", "plan the compute-optimal run for this many device-hours", "count",
+           unit="GPU-h", auto="no budget", above=0, maximum=MAX_BUDGET_GPU_HOURS),
+    Option("budget.days", "Budget d", "plan the compute-optimal run for this many days on the devices", "count",
+           unit="days", auto="no budget", above=0, maximum=MAX_BUDGET_DAYS),
+    Option("budget.flops", "Budget C", "plan the compute-optimal run for this much training compute", "count",
+           unit="FLOP", auto="no budget", above=0, maximum=MAX_BUDGET_FLOPS),
 )
 
 #: Every input by its session-file key, in the order forms and --help list them.

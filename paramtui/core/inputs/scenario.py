@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from paramtui.core.inputs.options import bounds, default, option, values
+from paramtui.core.inputs.options import bounds, default, option, parse_ram, values
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.units import parse_count
 from paramtui.core import validation as pyd
@@ -25,6 +25,8 @@ Recompute = Literal[values("training.recompute")]
 Method = Literal[values("training.method")]
 Runtime = Literal[values("inference.runtime")]
 Law = Literal[values("scaling.law")]
+# What the scenario is for: serving the model, training it from scratch, or fine-tuning it.
+Purpose = Literal[values("purpose")]
 
 
 # The range of a bare parameter count: far beyond any real model (today's largest have
@@ -80,6 +82,26 @@ class ScalingSettings:
 
 
 @record
+class Budget:
+    """What a planned training run may spend, in exactly one unit: dollars, device-hours, days
+    on the scenario's devices, or FLOPs. The plan (`formulas.budget`) turns it into FLOPs."""
+
+    __pydantic_config__ = STRICT
+
+    usd: Annotated[float, pyd.Field(**bounds("budget.usd"))] | None = None
+    gpu_hours: Annotated[float, pyd.Field(**bounds("budget.gpu_hours"))] | None = None
+    days: Annotated[float, pyd.Field(**bounds("budget.days"))] | None = None
+    flops: Annotated[Annotated[float, pyd.Field(**bounds("budget.flops"))] | None,
+                     pyd.BeforeValidator(_count("budget FLOPs", option("budget.flops").maximum))] = None
+
+    def __post_init__(self) -> None:
+        given = [k for k in ("usd", "gpu_hours", "days", "flops") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give a budget in exactly one unit (usd, gpu_hours, days or flops); got "
+                             f"{', '.join(given) or 'none'}")
+
+
+@record
 class Scenario:
     __pydantic_config__ = STRICT
 
@@ -93,9 +115,15 @@ class Scenario:
     target: str = default("target")
     gpus: Annotated[int, pyd.Field(**bounds("gpus"))] = default("gpus")
     price_per_hour_usd: Annotated[float, pyd.Field(**bounds("price_per_hour_usd"))] | None = None
+    # The host's RAM for offloading a model too big for the device; None: the target's typical host.
+    host_ram_bytes: Annotated[Annotated[float, pyd.Field(**bounds("host_ram_bytes"))] | None,
+                              pyd.BeforeValidator(lambda v: None if v is None else parse_ram(v))] = None
+    # None: "finetune" when the method is LoRA or QLoRA, else "pretrain" (`resolved_purpose`).
+    purpose: Purpose | None = None
     inference: InferenceSettings = InferenceSettings()
     training: TrainingSettings = TrainingSettings()
     scaling: ScalingSettings = ScalingSettings()
+    budget: Budget | None = None
 
     def __post_init__(self) -> None:
         given = [k for k in ("model", "params", "architecture") if getattr(self, k) is not None]
@@ -108,6 +136,12 @@ class Scenario:
     @property
     def label(self) -> str:
         return self.name or self.id
+
+    @property
+    def resolved_purpose(self) -> str:
+        if self.purpose is not None:
+            return self.purpose
+        return "finetune" if self.training.method != "full" else "pretrain"
 
     @property
     def model_kind(self) -> str:

@@ -13,7 +13,9 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 
+from paramtui.core.formulas import budget as budget_mod
 from paramtui.core.formulas import compute as compute_mod
+from paramtui.core.formulas import offload as offload_mod
 from paramtui.core.formulas import inference_memory as inference_mod
 from paramtui.core.formulas import training_memory as training_mod
 from paramtui.core.formulas import scaling as scaling_mod
@@ -26,12 +28,19 @@ from paramtui.core.model.params import ParamCount
 from paramtui.core.model.precision import Precision, get_kv_precision, get_precision
 from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.inputs.targets import Target, get_target
-from paramtui.core.units import format_bytes, format_count
+from paramtui.core.formulas.offload import routed_expert_params
+from paramtui.core.units import format_bytes, format_count, format_rate
 
 # Tokens per parameter when a scenario names no training tokens and the model has no
 # published figure: the compute-optimal ratio of Hoffmann et al. 2022 (Table 3, ~20).
 DEFAULT_TOKENS_PER_PARAM = 20
 DEFAULT_CONTEXT = 4096
+# A fine-tune's dataset when the scenario names none: 100M tokens, the order of a typical
+# instruction-tuning set (Alpaca's 52K examples are ~10M tokens, FLAN-sized mixtures reach
+# billions); shown as a default so the user sets their own.
+DEFAULT_FINETUNE_TOKENS = 100e6
+_FROM_SCRATCH = ("The scaling laws predict the loss of a model trained from scratch; a fine-tune starts "
+                 "from trained weights on other data, so no law predicts its loss and none is shown.")
 
 
 class Estimate(NamedTuple):
@@ -86,6 +95,10 @@ def training_tokens(scenario: Scenario, model: ResolvedModel) -> tuple[float, st
     """The run's tokens and where the figure comes from."""
     if scenario.training.tokens is not None:
         return scenario.training.tokens, "set in the scenario"
+    if scenario.resolved_purpose == "finetune":
+        return DEFAULT_FINETUNE_TOKENS, (
+            f"default: {format_count(DEFAULT_FINETUNE_TOKENS)} tokens, a typical fine-tuning dataset; "
+            "set your dataset's size")
     if model.training_tokens is not None:
         return model.training_tokens, "published for this model (catalog)"
     n = model.params.total
@@ -179,14 +192,6 @@ def resolved_context(s: Scenario, model: ResolvedModel) -> int:
     return min(DEFAULT_CONTEXT, limit)
 
 
-def routed_expert_params(params: ParamCount, arch: Architecture) -> int:
-    """All routed experts' parameters, from total − active = routed · (1 − k/E) (see params.py)."""
-    if not arch.is_moe or arch.num_experts_per_tok >= arch.num_local_experts:
-        return 0
-    return round((params.total - params.active) * arch.num_local_experts
-                 / (arch.num_local_experts - arch.num_experts_per_tok))
-
-
 def speed_workload_for(arch, params, precision, inference, s: Scenario, context: int) -> speed_mod.SpeedWorkload:
     """What the scenario's model asks of any target per prefill and decode step (the
     target-independent half of the roofline; `speed_mod.speed_timing` times it on a target)."""
@@ -251,6 +256,12 @@ def _compute(s: Scenario) -> Estimate:
 
     tokens, tokens_source = training_tokens(s, model)
     train_dtype = training_dtype(s)
+    purpose = s.resolved_purpose
+    fine_tune = None
+    if t.method != "full":
+        fine_tune = compute_mod.FineTuneShape(
+            method=t.method, adapter_params=training_mod.lora_trainable_params(arch, t.lora_rank),
+            tokens_per_step=setup.micro_batch * setup.seq_len)
     compute = compute_mod.training_compute(
         params.active, tokens, target, devices=devices, dtype=train_dtype,
         mfu=t.mfu or compute_mod.DEFAULT_MFU,
@@ -258,7 +269,7 @@ def _compute(s: Scenario) -> Estimate:
             num_layers=arch.num_hidden_layers,
             attention_dim=arch.num_attention_heads * arch.resolved_head_dim,
             seq_len=t.seq_len or context),
-        recompute=t.recompute, price_per_hour_usd=s.price_per_hour_usd)
+        recompute=t.recompute, fine_tune=fine_tune, price_per_hour_usd=s.price_per_hour_usd)
 
     speed = speed_mod.speed_of(target, serve.workload, devices, price_per_hour_usd=s.price_per_hour_usd)
 
@@ -268,6 +279,18 @@ def _compute(s: Scenario) -> Estimate:
     usable = target.usable_memory_bytes * devices
     use_fraction = inference.total_bytes / usable
     fits = use_fraction <= 1.0
+    # Too big for the devices: the answer is the offload a runtime would do, never the speed
+    # of a device that cannot hold the model.
+    offload = None if fits else offload_mod.best_offload(serve, target, devices, host_memory_bytes=s.host_ram_bytes)
+    runs_offloaded = offload is not None and offload.fits
+    train_fits = training.total_bytes <= target.usable_memory_bytes
+    plan = None
+    if s.budget is not None:
+        b = s.budget
+        plan = budget_mod.plan_budget(
+            usd=b.usd, gpu_hours=b.gpu_hours, days=b.days, flops=b.flops, devices=devices,
+            peak_flops_per_s=compute.peak_flops_per_s, mfu=compute.mfu, price_per_hour_usd=compute.price_per_hour_usd,
+            law=law)
 
     values: dict[str, Any] = {
         "scenario.id": s.id,
@@ -280,6 +303,9 @@ def _compute(s: Scenario) -> Estimate:
         "scenario.devices": devices,
         "scenario.batch": batch,
         "scenario.context": context,
+        "scenario.purpose": purpose,
+        "scenario.method": t.method,
+        "scenario.host_ram_bytes": s.host_ram_bytes,
         "params.total": params.total,
         "params.active": params.active,
         "params.nominal_shape": model.nominal_architecture,
@@ -302,7 +328,7 @@ def _compute(s: Scenario) -> Estimate:
         "memory.training.optimizer_bytes": training.optimizer_bytes,
         "memory.training.activations_bytes": training.activations_bytes,
         "memory.training.total_bytes": training.total_bytes,
-        "memory.training.fits": training.total_bytes <= target.usable_memory_bytes,
+        "memory.training.fits": train_fits,
         "compute.training_tokens": tokens,
         "compute.training_flops": compute.training_flops,
         "compute.wall_seconds": compute.seconds,
@@ -312,7 +338,7 @@ def _compute(s: Scenario) -> Estimate:
         "compute.co2_kg": compute.co2_kg,
         "compute.mfu": compute.mfu,
         "scaling.law": scaling.law,
-        "scaling.loss": scaling.loss,
+        "scaling.loss": None if purpose == "finetune" else scaling.loss,
         "scaling.compute_optimal.params": scaling.compute_optimal_params,
         "scaling.compute_optimal.tokens": scaling.compute_optimal_tokens,
         "scaling.tokens_per_param": scaling.tokens_per_param,
@@ -327,6 +353,39 @@ def _compute(s: Scenario) -> Estimate:
         "speed.aggregate_tokens_per_s": speed.decode_tokens_per_s,
         "speed.cost_per_million_tokens_usd": speed.cost_per_million_output_tokens_usd,
         "speed.bound": speed.decode_bound,
+    })
+    if not fits:
+        rate = offload.decode_tokens_per_s if runs_offloaded else None
+        values.update({
+            "speed.time_to_first_token_s": None,
+            "speed.prefill_tokens_per_s": None,
+            "speed.decode_tokens_per_s": rate,
+            "speed.aggregate_tokens_per_s": rate * batch if rate is not None else None,
+            "speed.cost_per_million_tokens_usd": None,
+            "speed.bound": "host memory" if rate is not None else None,
+        })
+    values.update({
+        "offload.needed": not fits,
+        "offload.mode": "none" if fits else offload.mode if offload is not None else None,
+        "offload.fits": None if fits else runs_offloaded,
+        "offload.gpu_layers": offload.gpu_layers if offload is not None else None,
+        "offload.cpu_layers": offload.cpu_layers if offload is not None else None,
+        "offload.device_bytes": offload.device_bytes if offload is not None else None,
+        "offload.host_bytes": offload.host_bytes if offload is not None else None,
+        "offload.host_capacity_bytes": (int(offload.host_capacity_bytes) if offload is not None
+                                        and offload.host_capacity_bytes is not None else None),
+        "offload.decode_tokens_per_s": offload.decode_tokens_per_s if offload is not None else None,
+    })
+    values.update({
+        "budget.given": plan.given if plan else None,
+        "budget.flops": plan.flops if plan else None,
+        "budget.gpu_hours": plan.gpu_hours if plan else None,
+        "budget.wall_seconds": plan.wall_seconds if plan else None,
+        "budget.cost_usd": plan.cost_usd if plan else None,
+        "budget.params": plan.params if plan else None,
+        "budget.tokens": plan.tokens if plan else None,
+        "budget.loss": plan.loss if plan else None,
+        "budget.law": plan.law if plan else None,
     })
 
     def explain() -> dict[str, Explanation]:
@@ -382,6 +441,57 @@ def _compute(s: Scenario) -> Estimate:
                 explanations["compute.cost_usd"] = no_price
             if speed.cost_per_million_output_tokens_usd is None:
                 explanations["speed.cost_per_million_tokens_usd"] = no_price
+        if offload is not None:
+            take("offload", offload.explanations)
+            explanations["offload.mode"] = Explanation(
+                title="Offload", meaning="The model does not fit the devices, so part of it runs from host RAM: "
+                "'layers' keeps whole layers on the device and the CPU computes the rest (llama.cpp -ngl); "
+                "'experts' keeps a mixture of experts' routed experts in host RAM (llama.cpp --cpu-moe). "
+                "Of the ways that fit, the faster is shown.",
+                formula="the fastest split whose device and host parts both fit",
+                substituted=f"{offload.mode}: {format_bytes(offload.device_bytes)} on the device(s), "
+                            f"{format_bytes(offload.host_bytes)} in host RAM; "
+                            + ("it fits" if runs_offloaded else "does not fit even with offload"),
+                source="paramtui.core.formulas.offload")
+            explanations["offload.fits"] = explanations["offload.mode"]
+        elif not fits:
+            explanations["offload.mode"] = Explanation(
+                title="Offload", meaning=f"{target.name} has no separate host RAM (its memory is unified or no "
+                "host is listed), so a model too big for it cannot be offloaded.",
+                formula="none", substituted="does not fit", source=target.source)
+        if not fits:
+            no_speed = Explanation(
+                title="Speed of a model that does not fit",
+                meaning="The model does not fit the devices' memory, so they cannot run it alone. "
+                + (f"With part of it in host RAM ({offload.mode} offload) a request decodes at "
+                   f"{format_rate(offload.decode_tokens_per_s)}; prefill is not estimated for an offload."
+                   if runs_offloaded and offload.decode_tokens_per_s is not None else
+                   "It does not fit even with offload to host RAM, so it has no speed."),
+                formula="the offload split's decode speed, else none",
+                substituted=(f"{format_rate(offload.decode_tokens_per_s)}"
+                             if runs_offloaded and offload.decode_tokens_per_s is not None else "none"),
+                source="paramtui.core.formulas.offload")
+            for key in ("time_to_first_token_s", "prefill_tokens_per_s", "aggregate_tokens_per_s",
+                        "cost_per_million_tokens_usd", "bound"):
+                explanations[f"speed.{key}"] = no_speed
+            if runs_offloaded and "decode_tokens_per_s" in offload.explanations:
+                explanations["speed.decode_tokens_per_s"] = offload.explanations["decode_tokens_per_s"]
+            else:
+                explanations["speed.decode_tokens_per_s"] = no_speed
+        if purpose == "finetune":
+            explanations["scaling.loss"] = Explanation(
+                title="Predicted loss", meaning=_FROM_SCRATCH, formula="none for a fine-tune",
+                substituted="not predicted", source="Hoffmann et al. 2022; Besiroglu et al. 2024 (fits on pretraining runs)")
+        explanations["memory.training.fits"] = Explanation(
+            title="Fits for training",
+            meaning="Whether one device holds its share of the training run: weights, gradients, optimizer "
+            "state and activations (inference fit is a separate figure).",
+            formula="training peak per device ≤ usable memory of one device",
+            substituted=(f"fits for training on {devices} × {target.name}: {'yes' if train_fits else 'no'}, needs "
+                         f"{format_bytes(training.total_bytes)} per device of {format_bytes(target.usable_memory_bytes)}"),
+            source=target.source)
+        if plan is not None:
+            take("budget", plan.explanations)
         explanations["memory.fits"] = Explanation(
             title="Fits on target",
             meaning="Whether weights, KV cache, activations and runtime overhead fit in the devices' usable memory.",

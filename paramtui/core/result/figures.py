@@ -25,7 +25,7 @@ class Figure:
     unit: str  # the raw unit, for CSV/JSON column names: "bytes", "tok/s", "USD", ""
     better: Better
     fmt: Callable[[Any], str]
-    group: str  # "model", "inference", "training", "speed", "scaling", "scenario"
+    group: str  # "model", "inference", "offload", "training", "speed", "scaling", "budget", "scenario"
 
     def value(self, est) -> Any:
         return est.values.get(self.key)
@@ -79,6 +79,9 @@ _ALL = [
     _F("scenario.gpus", "Devices", "GPUs", "", None, _plain_int, "scenario"),
     _F("scenario.batch", "Batch", "Batch", "", None, _plain_int, "scenario"),
     _F("scenario.context", "Context", "Ctx", "tokens", None, _plain_int, "scenario"),
+    _F("scenario.purpose", "Run kind", "Kind", "", None, _text, "scenario"),
+    _F("scenario.method", "Method", "Method", "", None, _text, "scenario"),
+    _F("scenario.host_ram_bytes", "Host RAM", "Host RAM", "bytes", None, units.format_bytes, "scenario"),
     _F("params.total", "Parameters", "Params", "", None, units.format_count, "model"),
     _F("params.active", "Active per token", "Active", "", None, units.format_count, "model"),
     _F("params.breakdown.embedding", "Embeddings", "Embed", "", None, units.format_count, "model"),
@@ -94,11 +97,20 @@ _ALL = [
     _F("memory.per_device_bytes", "Per device", "Per dev", "bytes", "lower", units.format_bytes, "inference"),
     _F("memory.use_fraction", "Memory use", "Use", "fraction", "lower", units.format_percent, "inference"),
     _F("memory.fits", "Fits on target", "Fits", "", "higher", _yes_no, "inference"),
+    _F("offload.mode", "Offload", "Offload", "", None, _text, "offload"),
+    _F("offload.fits", "Runs with offload", "Offl fits", "", "higher", _yes_no, "offload"),
+    _F("offload.gpu_layers", "Layers on the device", "GPU layers", "", None, _plain_int, "offload"),
+    _F("offload.cpu_layers", "Layers on the CPU", "CPU layers", "", None, _plain_int, "offload"),
+    _F("offload.device_bytes", "Offload: device memory", "Offl dev", "bytes", "lower", units.format_bytes, "offload"),
+    _F("offload.host_bytes", "Offload: host RAM", "Offl host", "bytes", "lower", units.format_bytes, "offload"),
+    _F("offload.host_capacity_bytes", "Host RAM available", "Host RAM", "bytes", None, units.format_bytes, "offload"),
+    _F("offload.decode_tokens_per_s", "Decode with offload", "Offl t/s", "tok/s", "higher", units.format_rate, "offload"),
     _F("memory.training.weights_bytes", "Training: weights", "T weights", "bytes", "lower", units.format_bytes, "training"),
     _F("memory.training.gradients_bytes", "Training: gradients", "T grads", "bytes", "lower", units.format_bytes, "training"),
     _F("memory.training.optimizer_bytes", "Training: optimizer", "T optim", "bytes", "lower", units.format_bytes, "training"),
     _F("memory.training.activations_bytes", "Training: activations", "T act", "bytes", "lower", units.format_bytes, "training"),
     _F("memory.training.total_bytes", "Training peak / device", "Train mem", "bytes", "lower", units.format_bytes, "training"),
+    _F("memory.training.fits", "Fits for training", "T fits", "", "higher", _yes_no, "training"),
     _F("compute.training_tokens", "Training tokens", "Tokens", "tokens", None, units.format_count, "training"),
     _F("compute.training_flops", "Training compute", "FLOPs", "FLOP", "lower", units.format_flops, "training"),
     _F("compute.wall_seconds", "Training time", "Time", "s", "lower", units.format_duration, "training"),
@@ -116,6 +128,13 @@ _ALL = [
     _F("scaling.compute_optimal.params", "Compute-optimal size", "N opt", "", None, units.format_count, "scaling"),
     _F("scaling.compute_optimal.tokens", "Compute-optimal tokens", "D opt", "tokens", None, units.format_count, "scaling"),
     _F("scaling.tokens_per_param", "Tokens per parameter", "D/N", "", None, _ratio, "scaling"),
+    _F("budget.flops", "Budget: compute", "B FLOPs", "FLOP", None, units.format_flops, "budget"),
+    _F("budget.gpu_hours", "Budget: GPU-hours", "B GPU-h", "GPU-h", None, units.format_hours, "budget"),
+    _F("budget.cost_usd", "Budget: cost", "B cost", "USD", None, units.format_money, "budget"),
+    _F("budget.wall_seconds", "Budget: time", "B time", "s", None, units.format_duration, "budget"),
+    _F("budget.params", "Budget: optimal size", "B N opt", "", None, units.format_count, "budget"),
+    _F("budget.tokens", "Budget: optimal tokens", "B D opt", "tokens", None, units.format_count, "budget"),
+    _F("budget.loss", "Budget: predicted loss", "B loss", "nats", "lower", _loss, "budget"),
 ]
 
 FIGURES: dict[str, Figure] = {f.key: f for f in _ALL}
@@ -124,9 +143,30 @@ FIGURES: dict[str, Figure] = {f.key: f for f in _ALL}
 DEFAULT_COLUMNS = [
     "scenario.name", "params.total", "params.active", "scenario.precision", "memory.weights_bytes",
     "memory.kv_cache_bytes", "memory.inference_total_bytes", "memory.fits",
-    "memory.training.total_bytes", "compute.wall_seconds", "compute.cost_usd",
+    "scenario.method", "memory.training.total_bytes", "memory.training.fits", "compute.wall_seconds", "compute.cost_usd",
     "speed.decode_tokens_per_s", "speed.prefill_tokens_per_s", "scaling.loss",
 ]
+
+
+def group_applies(est, group: str) -> bool:
+    """Whether a group of figures answers something for this scenario, so the Calculator and
+    the `estimate` table show it: offload only for a model too big for its devices, the
+    budget plan only with a budget, training and scaling figures unless the scenario is
+    inference only. (Every figure stays in the JSON and can be chosen as a column.)"""
+    v = est.values
+    if group == "offload":
+        return bool(v.get("offload.needed"))
+    if group == "budget":
+        return v.get("budget.given") is not None
+    if group == "training":
+        return v.get("scenario.purpose") != "inference"
+    if group == "scaling":  # the laws describe training from scratch
+        return v.get("scenario.purpose") == "pretrain"
+    return True
+
+
+NO_LOSS_FOR_FINETUNE = "none for a fine-tune"
+FROM_SCRATCH_NOTE = "No predicted loss: the scaling laws describe training from scratch, not fine-tuning."
 
 
 def get_figure(key: str) -> Figure:

@@ -21,7 +21,7 @@ from textual.widgets import Static
 from paramtui.core import units
 from paramtui.core.errors import UserError
 from paramtui.core.inputs.options import OPTIONS, Option
-from paramtui.core.result.figures import FIGURES, explain
+from paramtui.core.result.figures import FIGURES, explain, group_applies
 from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.validation import as_data, is_validation_error, validate
 from paramtui.tui.screens.base import ParamScreen
@@ -32,9 +32,11 @@ from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
 GROUP_TITLES = {
     "model": "Parameters",
     "inference": "Inference memory",
+    "offload": "Too big for the device: offload to host RAM",
     "training": "Training: memory per device, compute",
     "speed": "Inference speed",
     "scaling": "Scaling law",
+    "budget": "Budget plan (compute-optimal, from scratch)",
 }
 
 AUTO = "auto"
@@ -418,6 +420,11 @@ class CalculatorScreen(ParamScreen):
         ], t.usable_memory_bytes, "per device", peak=v.get("memory.training.total_bytes"))
         rows: list[FigureRow] = []
         for group, title in GROUP_TITLES.items():
+            if not group_applies(est, group):
+                if group == "scaling" and v.get("scenario.purpose") == "finetune":
+                    rows.append(FigureRow(None, title))
+                    rows.append(FigureRow("scaling.loss", "Predicted loss", "none (fine-tune; e: why)"))
+                continue
             rows.append(FigureRow(None, title))
             for fig in FIGURES.values():
                 if fig.group == group:

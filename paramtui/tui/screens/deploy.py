@@ -1,6 +1,6 @@
 """Deploy (mode "deploy", key 4): every scenario on every target, and what to do when it does not fit.
 
-Each cell is `paramtui.core.views.deploy.deploy_cell`, the estimate's own verdict for the scenario
+Each cell is `paramtui.core.views.deploy_matrix.deploy_cell`, the estimate's own verdict for the scenario
 moved to that target, written with signs so it reads without colour:
 "✓ 54% 31 t/s" fits, "⇄ 130% 4 t/s" runs with part of the model in host RAM, "✗ 310%" does
 not run. `enter` opens the detail (memory against the target, the largest context and
@@ -17,7 +17,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
-from paramtui.core.views.deploy import DeployCell, DeployDetail, OffloadSplit, deploy_detail, deploy_matrix
+from paramtui.core.formulas.offload import OffloadSplit
+from paramtui.core.views.deploy_detail import DeployDetail, deploy_detail
+from paramtui.core.views.deploy_matrix import DeployCell, deploy_matrix
 from paramtui.core.errors import UserError
 from paramtui.core.views.pick import DEFAULT_PRECISIONS, PickResult, pick
 from paramtui.core.inputs.options import TARGET_KIND_FILTERS

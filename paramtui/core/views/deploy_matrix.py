@@ -1,0 +1,222 @@
+"""The Deploy matrix: every scenario on every target, one cell each (DESIGN.md, TUI 4 "Deploy";
+issue 6).
+
+A cell (`deploy_cell`, `deploy_matrix`) is the estimate's own verdict for the scenario moved
+to that target: `memory.fits`, `memory.use_fraction` and `speed.decode_tokens_per_s` of
+`estimate(scenario with target=…)`, and an error where that estimate would fail. It is
+computed from the estimate's target-independent half, `estimate.serving` (inference memory
+and the speed workload, once per scenario), set against each target's usable memory and
+timed on it; a cell that cannot run has no speed. A cell too big for the device runs the
+numbers of `formulas.offload` (the same functions the estimate and the detail call), so a
+cell, the Calculator and the detail cannot disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Literal, NamedTuple
+
+from paramtui.core.formulas import offload as offload_mod
+from paramtui.core.formulas import speed as speed_mod
+from paramtui.core.errors import UserError
+from paramtui.core.result.estimate import Serving, check_parallel_split, model_split, serving, training_dtype
+from paramtui.core.inputs.scenario import Scenario
+from paramtui.core.inputs.targets import DTYPES, Target, effective_dtype, peak_flops_per_s
+
+Status = Literal["fits", "offload", "no"]
+
+class DeployCell(NamedTuple):
+    """One scenario on one target: the matrix cell (a plain tuple: the matrix makes thousands)."""
+
+    scenario_id: str
+    target_id: str
+    status: Status  # fits on the devices / fits with host-RAM offload / does not run
+    devices: int
+    required_bytes: int  # inference total (weights + KV + activations + overhead)
+    usable_bytes: float  # usable memory of all devices together
+    memory_use_fraction: float
+    decode_tokens_per_s: float | None  # per request; None when it cannot run
+    offload_tokens_per_s: float | None = None  # best offload speed when status is "offload"
+
+    @property
+    def fits(self) -> bool:
+        return self.status == "fits"
+
+    @property
+    def short(self) -> str:
+        """The cell as text that needs no colour: "✓ 54% 31 t/s", "⇄ 130% 4 t/s", "✗ 310%"."""
+        pct = _pct(self.memory_use_fraction)
+        if self.status == "fits":
+            return f"✓ {pct} {_rate(self.decode_tokens_per_s)}"
+        if self.status == "offload":
+            return f"⇄ {pct} {_rate(self.offload_tokens_per_s)}"
+        return f"✗ {pct}"
+
+
+def _pct(fraction: float) -> str:
+    return f"{fraction * 100:.0f}%" if fraction < 9.995 else f"{fraction:.0f}×"
+
+
+def _rate(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value >= 1000:
+        return f"{value / 1000:.0f}k t/s" if value >= 9950 else f"{value / 1000:.1f}k t/s"
+    return f"{value:.0f} t/s" if value >= 9.95 else f"{value:.1f} t/s"
+
+def _devices(scenario: Scenario, target: Target) -> int:
+    return scenario.gpus * target.devices
+
+
+def _on_target(scenario: Scenario, target: Target) -> Scenario:
+    return scenario if scenario.target == target.id else scenario.with_changes(target=target.id)
+
+
+class _ScenarioPrep:
+    """What every cell of one scenario's row shares: its serving estimate (memory is the same
+    on every target), its speed workload (`speed.decode_step_s` times it per target) and,
+    worked out only when a cell needs an offload, its offload sizes."""
+
+    __slots__ = ("scenario", "id", "gpus", "base", "work", "required", "split", "dtypes", "_shape")
+
+    def __init__(self, scenario: Scenario, base: Serving) -> None:
+        self.scenario = scenario
+        self.id = scenario.id
+        self.gpus = scenario.gpus
+        self.base = base
+        self.work: speed_mod.SpeedWorkload = base.workload
+        self.required: int = base.inference.total_bytes
+        self.split = model_split(scenario)
+        # The math the estimate times, in the order it does (training compute, then speed).
+        self.dtypes = (training_dtype(scenario), base.workload.compute_dtype)
+        self._shape: offload_mod.OffloadShape | None = None
+
+    @property
+    def shape(self) -> offload_mod.OffloadShape:
+        if self._shape is None:
+            self._shape = offload_mod.offload_shape(self.base)
+        return self._shape
+
+
+class _Column(NamedTuple):
+    """One target as every cell of its column reads it (worked out once per matrix)."""
+
+    target: Target
+    id: str
+    devices: int  # devices per unit of the target (8 for a node)
+    usable_bytes: float  # usable memory of one device
+    joinable: bool  # has a link to split a model across devices
+    offloadable: bool  # a discrete device with a host listed: offload can apply
+    dtypes: frozenset[str]  # the math it can run (`targets.effective_dtype` finds units for)
+
+
+def _column(target: Target) -> _Column:
+    return _Column(target, target.id, target.devices, target.usable_memory_bytes,
+                   speed_mod.link_bytes_per_s(target) is not None,
+                   not target.unified_memory and target.host_memory_bytes is not None,
+                   frozenset(d for d in DTYPES if _runs(target, d)))
+
+
+def _runs(target: Target, dtype: str) -> bool:
+    try:
+        effective_dtype(target, dtype)
+    except UserError:
+        return False
+    return True
+
+
+def deploy_cell(scenario: Scenario, target: Target, base: Serving | None = None) -> DeployCell:
+    """The matrix cell for `scenario` moved to `target`.
+
+    `base` is the scenario's `estimate.serving` (the same on every target); by default it is
+    worked out (or found cached) here.
+    """
+    return _cell(_column(target), _ScenarioPrep(scenario, base if base is not None else serving(scenario)))
+
+
+def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
+    """The cell from numbers only: the serving estimate's memory total against this target,
+    its decode speed there, and the offload splits' numbers (no text)."""
+    devices = prep.gpus * column.devices
+    # What would make the scenario's estimate on this target fail makes the cell an error,
+    # checked in the estimate's order: devices training cannot split, math the target cannot
+    # run (training's, then the model's), devices that cannot be joined.
+    check_parallel_split(prep.scenario, devices, prep.split)
+    if not column.dtypes.issuperset(prep.dtypes):
+        for dtype in prep.dtypes:
+            peak_flops_per_s(column.target, dtype)  # raises, saying which
+    if devices > 1 and not column.joinable:
+        speed_mod.tensor_parallel_link(column.target, devices)
+    required = prep.required
+    usable = column.usable_bytes * devices
+    fraction = required / usable
+    if fraction <= 1.0:
+        rate = 1.0 / speed_mod.decode_step_s(column.target, prep.work, devices)  # tokens/s each request sees
+        return DeployCell(prep.id, column.id, "fits", devices, required, usable, fraction, rate)
+    if not column.offloadable:
+        return DeployCell(prep.id, column.id, "no", devices, required, usable, fraction, None)
+    host = prep.scenario.host_ram_bytes
+    runs, rate = offload_mod.best_offload_rate(
+        prep.shape, column.target, devices, offload_mod.host_memory_for(column.target, devices, host),
+        offload_mod.host_bandwidth_for(column.target, devices))
+    return DeployCell(prep.id, column.id, "offload" if runs else "no", devices, required, usable, fraction,
+                      None, rate)
+
+
+# Rows of unchanged scenarios are reused between repaints, by scenario id: a row is still
+# valid while `serving` returns the same object for the scenario (equal inputs give the
+# same object) and its device count and training split are the same. Cells are kept by
+# target id while the target objects stay the same (`_COLUMNS`); a target that changes
+# (user targets re-read) empties the cache.
+_ROW_CACHE: dict[tuple[str, int, int], tuple[Serving, dict[str, DeployCell]]] = {}
+_COLUMNS: dict[str, Target] = {}
+_ROW_CACHE_LIMIT = 2_000
+
+
+def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> dict[tuple[str, str], DeployCell | UserError]:
+    """Every scenario on every target, keyed by (scenario id, target id).
+
+    A cell the core cannot estimate holds its `UserError`, so one bad scenario or target does
+    not blank the screen.
+    """
+    return _matrix(scenarios, list(targets))
+
+
+def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> dict[tuple[str, str], DeployCell | UserError]:
+    for target in targets:
+        known = _COLUMNS.get(target.id)
+        if known is not target:
+            if known is not None:
+                _ROW_CACHE.clear()  # the same id is another target now: cells made for the old one are stale
+            _COLUMNS[target.id] = target
+    columns = [_column(t) for t in targets]
+    out: dict[tuple[str, str], DeployCell | UserError] = {}
+    for scenario in scenarios:
+        sid = scenario.id
+        try:
+            base = serving(scenario)
+        except UserError as error:  # e.g. an unknown model: the same on every target
+            for target in targets:
+                out[(sid, target.id)] = error
+            continue
+        key = (sid, scenario.gpus, model_split(scenario))
+        hit = _ROW_CACHE.get(key)
+        if hit is not None and hit[0] is base:
+            row = hit[1]
+        else:
+            if len(_ROW_CACHE) >= _ROW_CACHE_LIMIT:
+                _ROW_CACHE.clear()
+            row = {}
+            _ROW_CACHE[key] = (base, row)
+        prep = None
+        for column in columns:
+            cell = row.get(column.id)
+            if cell is None:
+                if prep is None:
+                    prep = _ScenarioPrep(scenario, base)
+                try:
+                    cell = row[column.id] = _cell(column, prep)
+                except UserError as error:
+                    cell = error
+            out[(sid, column.id)] = cell
+    return out
+
