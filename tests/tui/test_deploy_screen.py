@@ -191,7 +191,7 @@ def test_tmux_press_4_shows_fit_and_memory_use(tmux_app):
     text = app.open_screen("4", "Targets:")
     assert "▸4 Deploy◂" in text and "100" in text
     assert "✓" in text and "✗" in text and "%" in text
-    assert "l70" in text and "mix" in text
+    assert "Llama 70B bf16" in text and "Mixtral q4" in text  # rows named, not ids
 
 
 async def test_a_target_that_cannot_take_the_scenario_shows_error_and_enter_says_why():
@@ -207,3 +207,50 @@ async def test_a_target_that_cannot_take_the_scenario_shows_error_and_enter_says
         await pilot.press("enter")
         await pilot.pause()
         assert any("cannot be split into tensor parallel 2" in n.message for n in app._notifications)
+
+
+async def test_down_moves_the_current_scenario_once_and_does_not_rebuild_the_matrix():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_deploy(pilot)
+        builds, currents = [], []
+        build = screen.build_table
+        screen.build_table = lambda: (builds.append(1), build())
+        screen.watch(app, "current_id", lambda _old, new: currents.append(new), init=False)
+        await pilot.press("down")
+        await pilot.pause()
+        await pilot.pause()
+        assert currents == ["l70"] and builds == []
+        assert screen.scenario_table.cursor_row == 1
+        assert screen.scenario_table.get_cell_at((1, 0)).style == "bold"
+
+
+async def test_right_reaches_the_last_target_with_a_scenario_added_at_80x24():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "d", "4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DeployScreen) and len(app.session.scenarios) == 4
+        table = screen.scenario_table
+        last = screen.targets[-1].id
+        for _ in screen.targets:
+            await pilot.press("right")
+        await pilot.pause()
+        assert table.cursor_column == len(screen.targets)
+        header = table.render_line(0).text
+        assert f" {last} " in header + " "
+
+
+async def test_the_sessions_own_targets_come_first_headed_by_their_full_ids():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_deploy(pilot)
+        assert [t.id for t in screen.targets[:2]] == ["h100-sxm", "rtx-4090"]
+        header = screen.scenario_table.render_line(0).text
+        assert "h100-sxm" in header and "rtx-4090" in header
+        labels = [screen.scenario_table.get_cell_at((r, 0)).plain for r in range(3)]
+        assert labels == ["Llama 8B bf16", "Llama 70B bf16", "Mixtral q4"]
+        await pilot.press("f")  # a kind filter keeps the session's targets of that kind first
+        await pilot.pause()
+        assert all(t.kind == "phone" for t in screen.targets)

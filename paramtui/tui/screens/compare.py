@@ -11,13 +11,14 @@ colour only as a second cue, so it reads the same with NO_COLOR.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from paramtui.core.errors import UserError
 from paramtui.core.inputs.options import option
@@ -32,7 +33,8 @@ from paramtui.core.io.export import (
 from paramtui.core.result.figures import DEFAULT_COLUMNS, FIGURES
 from paramtui.core.units import format_count
 from paramtui.core.inputs.session import Session, ViewSettings
-from paramtui.tui.screens.base import ParamScreen
+from paramtui.tui.screens.scenario_table import ScenarioTableScreen, distinct_labels
+from paramtui.tui.widgets.cut_marked_table import CutMarkedTable
 
 NAME_KEY = "scenario.name"
 # The what-if keys that scale a number: (the input's key, its field in Scenario.with_changes).
@@ -68,9 +70,10 @@ def _step(items: list[str], current: str, step: int) -> str:
     return items[0] if step > 0 else items[-1]
 
 
-class CompareScreen(ParamScreen):
+class CompareScreen(ScenarioTableScreen):
     MODE = "compare"
     TITLE_TEXT = "Compare"
+    TABLE_ID = "compare-table"
 
     DEFAULT_CSS = """
     CompareScreen #compare-status { height: 1; padding: 0 1; color: $text-muted; }
@@ -113,21 +116,19 @@ class CompareScreen(ParamScreen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.table: ComparisonTable | None = None
-        self._painted_session: Session | None = None
         self._column_key: str | None = None
-        self._painting = False
         self._painted_name_width = 0
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="compare-status")
-        table = DataTable(id="compare-table", cursor_type="cell", zebra_stripes=True, header_height=2)
+        table = CutMarkedTable(id=self.TABLE_ID, cursor_type="cell", zebra_stripes=True, header_height=2)
         table.fixed_columns = 1
         yield table
         yield Static("", id="compare-detail")
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(DataTable).focus()
+        self.scenario_table.focus()
 
     # ------------------------------------------------------------------ painting
 
@@ -135,15 +136,27 @@ class CompareScreen(ParamScreen):
     def session(self) -> Session:
         return self.app.session
 
-    def build_table(self) -> ComparisonTable:
+    def comparison(self) -> ComparisonTable:
+        """The session's comparison table, as export writes it."""
         return comparison_table(self.session, strict=False, estimator=_safe_estimate)
 
     def refresh_from_session(self) -> None:
-        if self.session is not self._painted_session:
-            self._paint_table()
-        self._follow_current()
+        if self._update_changed_row():
+            self.mark_built()
+        super().refresh_from_session()
         self._paint_status()
+
+    def paint_current(self) -> None:
         self._paint_detail()
+
+    def note_cursor(self) -> None:
+        keys = self.table.column_keys if self.table else []
+        column = self.scenario_table.cursor_column
+        if 0 <= column < len(keys):
+            self._column_key = keys[column]
+
+    def row_ids(self) -> list[str]:
+        return [r.scenario_id for r in self.table.rows] if self.table else []
 
     def _styles(self) -> dict[str, str]:
         theme = self.app.current_theme
@@ -154,67 +167,87 @@ class CompareScreen(ParamScreen):
         width = self.size.width or self.app.size.width or 80
         return 24 if width < 100 else 34
 
-    def _paint_table(self) -> None:
-        self._painting = True
-        try:
-            self.table = table = self.build_table()
-            self._painted_session = self.session
-            self._painted_name_width = self._name_width()
-            data = self.query_one(DataTable)
-            data.clear(columns=True)
-            styles = self._styles()
-            deltas = table.baseline is not None
-            sort_key, descending = (table.sort.lstrip("-"), table.sort.startswith("-")) if table.sort else (None, False)
-            columns = list(table.columns)
-            for fig in columns:
-                label = Text(_header(fig.label, fig.short), style="bold")
-                if fig.key == sort_key:
-                    label.append(" ▼" if descending else " ▲")
-                width = self._name_width() if fig.key == NAME_KEY else None
-                data.add_column(label, key=fig.key, width=width)
-            numeric = [any(isinstance(r.cells[i].value, (int, float)) and not isinstance(r.cells[i].value, bool)
-                           for r in table.rows) for i in range(len(columns))]
-            for row in table.rows:
-                cells = []
-                for i, (fig, cell) in enumerate(zip(columns, row.cells)):
-                    justify = "right" if numeric[i] else "left"
-                    if fig.key == NAME_KEY:
-                        text = Text(row.label, no_wrap=True, overflow="ellipsis")
-                        text.truncate(self._name_width(), overflow="ellipsis")
-                        if deltas or row.error:
-                            note = ("✗ " + row.error) if row.error else ("◆ baseline" if row.is_baseline else "")
-                            text.append("\n" + note, style="bold" if row.is_baseline else
-                                        (styles["worse"] if row.error else "dim"))
-                        cells.append(text)
-                        continue
-                    text = Text(cell.text, justify=justify, no_wrap=True)
-                    if deltas and not row.is_baseline:
-                        change = cell.change_text
-                        text.append("\n" + change, style=styles.get(cell.verdict, "") or ("dim" if change else ""))
-                    cells.append(text)
-                height = 2 if (deltas or row.error) else 1
-                data.add_row(*cells, key=row.scenario_id, height=height)
-        finally:
-            self._painting = False
-
-    def _row_ids(self) -> list[str]:
-        return [r.scenario_id for r in self.table.rows] if self.table else []
-
-    def _follow_current(self) -> None:
-        """Put the cursor on app.current_id, keeping the focused column."""
-        data = self.query_one(DataTable)
-        ids = self._row_ids()
-        if not ids:
-            return
-        row = ids.index(self.app.current_id) if self.app.current_id in ids else 0
-        keys = self.table.column_keys
+    def build_table(self) -> None:
+        self.table = table = self.comparison()
+        self._painted_name_width = self._name_width()
+        data = self.scenario_table
+        data.clear(columns=True)
+        sort_key, descending = (table.sort.lstrip("-"), table.sort.startswith("-")) if table.sort else (None, False)
+        columns = list(table.columns)
+        for fig in columns:
+            label = Text(_header(fig.label, fig.short), style="bold")
+            if fig.key == sort_key:
+                label.append(" ▼" if descending else " ▲")
+            width = self._name_width() if fig.key == NAME_KEY else None
+            data.add_column(label, key=fig.key, width=width)
+        self._numeric = [any(isinstance(r.cells[i].value, (int, float)) and not isinstance(r.cells[i].value, bool)
+                             for r in table.rows) for i in range(len(columns))]
+        labels = distinct_labels(self.session.scenarios)
+        for row in table.rows:
+            data.add_row(*self._cells(row, labels.get(row.scenario_id, row.label)), key=row.scenario_id,
+                         height=self._row_height(row))
+        keys = table.column_keys
         column = keys.index(self._column_key) if self._column_key in keys else min(data.cursor_column, len(keys) - 1)
-        if (data.cursor_row, data.cursor_column) != (row, column):
-            self._painting = True
-            try:
-                data.move_cursor(row=row, column=column)
-            finally:
-                self._painting = False
+        data.move_cursor(column=column)
+
+    def _row_height(self, row) -> int:
+        return 2 if (self.table.baseline is not None or row.error) else 1
+
+    def _cells(self, row, label: str) -> list[Text]:
+        """A row's cells as drawn: values, and under them the change against the baseline."""
+        styles = self._styles()
+        deltas = self.table.baseline is not None
+        cells = []
+        for i, (fig, cell) in enumerate(zip(self.table.columns, row.cells)):
+            justify = "right" if self._numeric[i] else "left"
+            if fig.key == NAME_KEY:
+                text = Text(label, no_wrap=True, overflow="ellipsis")
+                text.truncate(self._name_width(), overflow="ellipsis")
+                if deltas or row.error:
+                    note = ("✗ " + row.error) if row.error else ("◆ baseline" if row.is_baseline else "")
+                    text.append("\n" + note, style="bold" if row.is_baseline else
+                                (styles["worse"] if row.error else "dim"))
+                cells.append(text)
+                continue
+            text = Text(cell.text, justify=justify, no_wrap=True)
+            if deltas and not row.is_baseline:
+                change = cell.change_text
+                text.append("\n" + change, style=styles.get(cell.verdict, "") or ("dim" if change else ""))
+            cells.append(text)
+        return cells
+
+    def _update_changed_row(self) -> bool:
+        """When the new session differs from the one shown in one scenario only (a what-if key,
+        a rename), and that row can stay where it is (no sort; not the baseline, whose change
+        moves every other row's deltas), recompute and repaint that row alone. False: the
+        table must be rebuilt. This keeps a key answered at once in a session of 10k scenarios."""
+        old, new = self.built_for, self.session
+        if old is None or old is new or self.table is None or self.table.sort:
+            return False
+        if (old.title, old.view, old.baseline) != (new.title, new.view, new.baseline):
+            return False
+        if len(old.scenarios) != len(new.scenarios):
+            return False
+        changed = [i for i, (a, b) in enumerate(zip(old.scenarios, new.scenarios)) if a is not b and a != b]
+        if len(changed) != 1:
+            return not changed and [s.id for s in old.scenarios] == [s.id for s in new.scenarios]
+        scenario = new.scenarios[changed[0]]
+        if scenario.id != old.scenarios[changed[0]].id or scenario.id == new.baseline:
+            return False
+        scenarios = [s for s in new.scenarios if s.id == new.baseline] + [scenario]
+        one = comparison_table(new.with_scenarios(scenarios, baseline=new.baseline), strict=False,
+                               estimator=_safe_estimate).row(scenario.id)
+        index = self.row_ids().index(scenario.id)
+        if self._row_height(one) != self._row_height(self.table.rows[index]):
+            return False
+        rows = list(self.table.rows)
+        rows[index] = one
+        self.table = dataclasses.replace(self.table, rows=tuple(rows))
+        labels = distinct_labels(new.scenarios)
+        data = self.scenario_table
+        for fig, text in zip(self.table.columns, self._cells(one, labels[scenario.id])):
+            data.update_cell(scenario.id, fig.key, text)
+        return True
 
     def _paint_status(self) -> None:
         table = self.table
@@ -232,9 +265,8 @@ class CompareScreen(ParamScreen):
         """(row, figure key) under the cursor, or (None, None) in an empty table."""
         if not self.table or not self.table.rows:
             return None, None
-        data = self.query_one(DataTable)
-        ids = self._row_ids()
-        row = self.table.rows[min(max(data.cursor_row, 0), len(ids) - 1)]
+        data = self.scenario_table
+        row = self.table.rows[min(max(data.cursor_row, 0), len(self.table.rows) - 1)]
         keys = self.table.column_keys
         key = keys[min(max(data.cursor_column, 0), len(keys) - 1)]
         return row, key
@@ -282,26 +314,9 @@ class CompareScreen(ParamScreen):
             part.truncate(width, overflow="ellipsis")
         detail.update(Text("\n").join([first, line]))
 
-    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
-        event.stop()
-        if self.table is None:
-            return
-        # The cursor as it is now, not as the event saw it: a rebuild posts highlight events
-        # for positions the cursor has already left by the time they arrive.
-        cursor = self.query_one(DataTable).cursor_coordinate
-        keys = self.table.column_keys
-        if 0 <= cursor.column < len(keys):
-            self._column_key = keys[cursor.column]
-        ids = self._row_ids()
-        if not self._painting and 0 <= cursor.row < len(ids):
-            scenario_id = ids[cursor.row]
-            if scenario_id != self.app.current_id:
-                self.app.current_id = scenario_id
-        self._paint_detail()
-
     def on_resize(self, _event) -> None:
         if self.table is not None and self._name_width() != self._painted_name_width:
-            self._painted_session = None
+            self.invalidate_table()
             self.refresh_from_session()
 
     # ------------------------------------------------------------------ helpers
@@ -408,7 +423,7 @@ class CompareScreen(ParamScreen):
         if len(self.session.scenarios) == 1:
             self.notify("The last scenario stays: add another (a) first.", severity="warning", timeout=3)
             return
-        ids = self._row_ids()
+        ids = self.row_ids()
         index = ids.index(scenario.id) if scenario.id in ids else 0
         remaining = [i for i in ids if i != scenario.id]
         next_id = remaining[min(index, len(remaining) - 1)]
@@ -419,7 +434,7 @@ class CompareScreen(ParamScreen):
     def action_move(self, step: int) -> None:
         """Move in the order shown; a sorted table becomes that order, unsorted, first."""
         scenario = self._current()
-        ids = self._row_ids()
+        ids = self.row_ids()
         if scenario is None or scenario.id not in ids:
             return
         i = ids.index(scenario.id)
@@ -523,7 +538,7 @@ class CompareScreen(ParamScreen):
         self.app.explain(explain(est, key))
 
     def action_copy(self) -> None:
-        text = table_markdown(self.build_table())
+        text = table_markdown(self.comparison())
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the table as Markdown ({len(self.table.rows)} rows) to the clipboard",
                     timeout=3, markup=False)
@@ -584,7 +599,7 @@ class CompareScreen(ParamScreen):
             [("n", "Keep it", "keep"), ("r", "Replace", "replace")], cancel_value=None), answer)
 
     def _write(self, path: Path, fmt: str) -> None:
-        table = self.build_table()
+        table = self.comparison()
         try:
             written = write_table(table, path, fmt)
         except UserError as e:

@@ -10,6 +10,8 @@ the cursor, and `a` there adds one to the session through `app.apply` (undoable)
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,8 +28,9 @@ from paramtui.core.inputs.options import TARGET_KIND_FILTERS
 from paramtui.core.inputs.options import ordered_targets as order_targets
 from paramtui.core.inputs.targets import Target, default_targets
 from paramtui.core.units import format_bytes, format_percent, format_rate
-from paramtui.tui.screens.base import ParamScreen
+from paramtui.tui.screens.scenario_table import ScenarioTableScreen, distinct_labels
 from paramtui.tui.widgets.compare_dialogs import NamePrompt
+from paramtui.tui.widgets.cut_marked_table import CutMarkedTable
 from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
 from paramtui.tui.widgets.ordered_input import OrderedInput
 
@@ -35,9 +38,13 @@ KIND_FILTERS = TARGET_KIND_FILTERS  # `f` steps through them
 LEGEND = "✓ fits (≤100% of usable memory)  ⇄ offload to host RAM  ✗ too big  (mem %, t/s)"
 
 
-def ordered_targets(kinds: tuple[str, ...] = ()) -> list[Target]:
-    """Targets small to big (by kind, then by memory); only `kinds` when given."""
-    return order_targets(default_targets().targets.values(), kinds)
+def ordered_targets(kinds: tuple[str, ...] = (), first: Iterable[str] = ()) -> list[Target]:
+    """Targets whose kind is in `kinds` (all when empty): those named in `first` in that
+    order (the session's own targets), then the rest small to big, by kind, then memory."""
+    by_size = order_targets(default_targets().targets.values(), kinds)
+    by_id = {t.id: t for t in by_size}
+    own = [by_id[i] for i in dict.fromkeys(first) if i in by_id]
+    return own + [t for t in by_size if t not in own]
 
 
 def cell_text(cell: DeployCell | UserError) -> Text:
@@ -47,9 +54,16 @@ def cell_text(cell: DeployCell | UserError) -> Text:
     return Text(cell.short, style=style)
 
 
-class DeployScreen(ParamScreen):
+# The scenario column: as wide as the longest name up to this, then cut with an ellipsis.
+LABEL_WIDTH = 22
+# A target column is never narrower than this, so short ids leave room for "⇄ 138% 8.2 t/s".
+CELL_WIDTH = 13
+
+
+class DeployScreen(ScenarioTableScreen):
     MODE = "deploy"
     TITLE_TEXT = "Deploy"
+    TABLE_ID = "deploy-table"
 
     DEFAULT_CSS = """
     DeployScreen #deploy-head { height: auto; color: $text-muted; }
@@ -69,63 +83,77 @@ class DeployScreen(ParamScreen):
         self.filter_index = 0
         self.targets: list[Target] = []
         self.cells: dict[tuple[str, str], DeployCell | UserError] = {}
+        self.labels: dict[str, str] = {}
+        self._bold_id: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="deploy-head")
-        table = DataTable(id="deploy-table", cursor_type="cell", zebra_stripes=False)
+        table = CutMarkedTable(id=self.TABLE_ID, cursor_type="cell", zebra_stripes=False)
         table.fixed_columns = 1  # the scenario stays in view while the targets scroll past
         yield table
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(DataTable).focus()
+        self.scenario_table.focus()
 
-    def refresh_from_session(self) -> None:
+    def row_ids(self) -> list[str]:
+        return [s.id for s in self.app.session.scenarios]
+
+    def _label(self, scenario_id: str) -> Text:
+        text = Text(self.labels[scenario_id], style="bold" if scenario_id == self.app.current_id else "",
+                    no_wrap=True)
+        text.truncate(LABEL_WIDTH, overflow="ellipsis")
+        return text
+
+    def build_table(self) -> None:
         name, kinds = KIND_FILTERS[self.filter_index]
-        self.targets = ordered_targets(kinds)
         scenarios = list(self.app.session.scenarios)
+        self.targets = ordered_targets(kinds, first=[s.target for s in scenarios])
         self.cells = deploy_matrix(scenarios, self.targets)
+        self.labels = distinct_labels(scenarios)
         head = Text()
         head.append(f"Targets: {name} (f)  ", style="bold")
-        head.append(f"{len(scenarios)} scenarios × {len(self.targets)} targets\n")
+        head.append(f"{len(scenarios)} scenarios × {len(self.targets)} targets, this session's first\n")
         head.append(LEGEND)
         self.query_one("#deploy-head", Static).update(head)
 
-        table = self.query_one(DataTable)
+        table = self.scenario_table
         old = table.cursor_coordinate
         table.clear(columns=True)
-        table.add_column("Scenario", key="scenario", width=16)
+        label_width = min(LABEL_WIDTH, max([8, *(len(label) for label in self.labels.values())]))
+        table.add_column("Scenario", key="scenario", width=label_width)
         rows = [[cell_text(self.cells[(s.id, t.id)]) for t in self.targets] for s in scenarios]
         for i, t in enumerate(self.targets):
-            # As wide as the target's id allows (13) or its widest cell needs ("⇄ 138% 8.2 t/s"):
-            # a figure is never cut.
-            width = max([13, *(row[i].cell_len for row in rows)])
-            table.add_column(Text(t.id[:13]), key=t.id, width=width)
+            # As wide as the target's full id or its widest cell ("⇄ 138% 8.2 t/s"): neither is cut.
+            width = max([CELL_WIDTH, len(t.id), *(row[i].cell_len for row in rows)])
+            table.add_column(Text(t.id), key=t.id, width=width)
         for s, cells in zip(scenarios, rows):
-            table.add_row(Text(s.id[:16], style="bold" if s.id == self.app.current_id else ""), *cells, key=s.id)
+            table.add_row(self._label(s.id), *cells, key=s.id)
+        self._bold_id = self.app.current_id
         if scenarios:
             ids = [s.id for s in scenarios]
-            r = ids.index(self.app.current_id) if self.app.current_id in ids else min(old.row, len(ids) - 1)
-            table.cursor_coordinate = (r, max(1, min(old.column, len(self.targets))))
+            row = ids.index(self.app.current_id) if self.app.current_id in ids else min(old.row, len(ids) - 1)
+            table.cursor_coordinate = (row, max(1, min(old.column, len(self.targets))))
+
+    def paint_current(self) -> None:
+        """The current scenario's name in bold (the cursor may be on another screen's choice)."""
+        current = self.app.current_id
+        if current == self._bold_id:
+            return
+        table = self.scenario_table
+        for scenario_id in (self._bold_id, current):
+            if scenario_id in self.labels:
+                table.update_cell(scenario_id, "scenario", self._label(scenario_id))
+        self._bold_id = current
 
     # ------------------------------------------------------------------ cursor
 
     def _cursor(self) -> tuple[str | None, Target | None]:
-        table = self.query_one(DataTable)
-        scenarios = self.app.session.scenarios
-        if not scenarios or not self.targets:
+        if not self.targets:
             return None, None
-        row, col = table.cursor_coordinate.row, table.cursor_coordinate.column
-        sid = scenarios[min(row, len(scenarios) - 1)].id
-        target = self.targets[max(0, min(col - 1, len(self.targets) - 1))]
-        return sid, target
-
-    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
-        scenarios = self.app.session.scenarios
-        if scenarios and event.coordinate.row < len(scenarios):
-            sid = scenarios[event.coordinate.row].id
-            if sid != self.app.current_id:
-                self.app.current_id = sid
+        sid = self.cursor_scenario_id()
+        col = self.scenario_table.cursor_column
+        return sid, self.targets[max(0, min(col - 1, len(self.targets) - 1))]
 
     def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_detail()
@@ -133,11 +161,14 @@ class DeployScreen(ParamScreen):
     # ----------------------------------------------------------------- actions
 
     def action_next_filter(self) -> None:
-        self.filter_index = (self.filter_index + 1) % len(KIND_FILTERS)
-        self.refresh_from_session()
+        self._filter(1)
 
     def action_previous_filter(self) -> None:
-        self.filter_index = (self.filter_index - 1) % len(KIND_FILTERS)
+        self._filter(-1)
+
+    def _filter(self, step: int) -> None:
+        self.filter_index = (self.filter_index + step) % len(KIND_FILTERS)
+        self.invalidate_table()
         self.refresh_from_session()
 
     def _detail_at_cursor(self):
