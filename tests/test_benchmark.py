@@ -9,11 +9,12 @@ BENCHMARK = Path(__file__).resolve().parents[1] / "scripts" / "benchmark.py"
 
 
 def test_benchmark_runs_every_measurement(tmp_path):
-    out = subprocess.run([sys.executable, str(BENCHMARK), "--runs", "1", "--keys", "3"], capture_output=True,
+    out = subprocess.run([sys.executable, str(BENCHMARK), "--runs", "1", "--keys", "3", "--large", "300"], capture_output=True,
                          text=True, timeout=300, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     rows = [line.split("  ")[0] for line in out.stdout.splitlines()[1:]]
     assert rows == ["start-up: minimal Textual app", "start-up: paramtui (demo session)",
                     "start-up ratio paramtui / minimal", "keystroke → results (Calculator)",
                     "deploy matrix 100×32, cold", "deploy matrix 100×32, warm",
-                    "compare 100 scenarios: key → table repainted"]
+                    "compare 100 scenarios: key → table repainted",
+                    "compare 300 scenarios: key → row repainted"]

@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from paramtui.core.result.estimate import estimate
-from paramtui.core.io.export import machine_column_name
+from paramtui.core.io.export import comparison_table, machine_column_name
 from paramtui.core.result.figures import DEFAULT_COLUMNS, FIGURES
 from paramtui.core.model.precision import PRECISION_IDS
 from paramtui.core.inputs.scenario import Scenario
@@ -551,3 +551,27 @@ async def test_ctrl_e_exports_from_the_calculator_too(tmp_path):
         assert app.current_mode == "compare"
         text = (tmp_path / "t.md").read_text()
         assert "Llama 8B bf16" in text and "Qwen3 0.6B" in text
+
+
+async def test_a_what_if_key_in_a_large_session_repaints_only_the_changed_row():
+    # A session of 200 scenarios: `b` doubles the focused row's batch; that row's cells change,
+    # every other row stays as it was, and the table is not rebuilt (10k rows: benchmark compare-10k).
+    base = make_session().scenarios
+    scenarios = tuple(base[i % 3].with_changes(id=f"s{i}", name=f"Scenario {i}") for i in range(200))
+    app = make_app(Session(title="Large", scenarios=scenarios))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(pilot)
+        await pilot.press("down", "down")
+        data = screen.query_one(DataTable)
+        before = [[str(c) for c in data.get_row_at(r)] for r in range(data.row_count)]
+        builds = []
+        build = screen.build_table
+        screen.build_table = lambda: (builds.append(1), build())
+        await pilot.press("b")
+        await pilot.pause()
+        after = [[str(c) for c in data.get_row_at(r)] for r in range(data.row_count)]
+        assert app.session.scenario("s2").inference.batch == 2 and builds == []
+        assert [r for r in range(200) if before[r] != after[r]] == [2]
+        # The repainted row says what a table built afresh from the new session says.
+        fresh = comparison_table(app.session, strict=False).row("s2")
+        assert [c.text for c in fresh.cells[1:]] == after[2][1:]
