@@ -275,7 +275,6 @@ def cmd_pick(argv) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from paramtui.core import validation
     from paramtui.core.errors import UserError
 
     try:
@@ -289,13 +288,6 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(args.session)
     except UserError as e:
         print(f"paramtui: {e}", file=sys.stderr)
-        return EXIT_USER_ERROR
-    except ValueError as e:
-        if not validation.is_validation_error(e):
-            raise
-        err = e.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        print(f"paramtui: {where + ': ' if where else ''}{err['msg'].removeprefix('Value error, ')}", file=sys.stderr)
         return EXIT_USER_ERROR
     except SystemExit as e:  # argparse: --help, --version, usage errors (already printed)
         return e.code if isinstance(e.code, int) else 0

@@ -34,6 +34,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any, TypeVar, Union
 
+from paramtui.core.errors import UserError
+
 T = TypeVar("T")
 
 # Keyword-only: a record's fields are its file keys, always given by name.
@@ -79,8 +81,47 @@ def _adapter(cls: type):
 
 def validate(cls: type[T], data: Any) -> T:
     """`data` (a mapping from a file, the command line, a form) checked and built into `cls`;
-    raises pydantic's `ValidationError` naming each mistake's location."""
-    return _adapter(cls).validate_python(data)
+    a mistake raises a `UserError` saying where (its key path) and what is wrong. A record's
+    own checks (`__post_init__`, a validator) raise ValueError for pydantic to locate."""
+    adapter = _adapter(cls)
+    from pydantic import ValidationError  # imported by now, with the adapter
+
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as error:
+        raise user_error(error) from None
+
+
+# pydantic's error types said in plain words; `ctx` fills the braces.
+_PLAIN = {
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+    "literal_error": "must be one of {expected}",
+    "extra_forbidden": "unknown key",
+    "unexpected_keyword_argument": "unknown key",
+    "missing": "is required",
+    "missing_keyword_only_argument": "is required",
+}
+
+
+def user_error(error: Any) -> UserError:
+    """pydantic's ValidationError as a UserError: its first mistake, where it is and what is
+    wrong in plain words (every place that validates user input reports through this)."""
+    from paramtui.core.units import format_plain
+
+    first = error.errors()[0]
+    context = {k: format_plain(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+               for k, v in (first.get("ctx") or {}).items()}
+    template = _PLAIN.get(first["type"])
+    try:
+        reason = template.format(**context) if template else None
+    except KeyError:
+        reason = None
+    if reason is None:
+        reason = first["msg"].removeprefix("Value error, ")
+    return UserError(reason, tuple(first.get("loc", ())))
 
 
 def dump_json_data(value: Any, **options: Any) -> Any:
@@ -122,13 +163,6 @@ def prepare(*classes: type) -> None:
     so the first edit does not wait for pydantic)."""
     for cls in classes:
         _adapter(cls)
-
-
-def is_validation_error(error: BaseException) -> bool:
-    """Whether `error` is pydantic's ValidationError (without importing pydantic to ask: if it
-    was never imported, nothing was validated)."""
-    core = sys.modules.get("pydantic_core")
-    return core is not None and isinstance(error, core.ValidationError)
 
 
 # ---------------------------------------------------------------- shipped data

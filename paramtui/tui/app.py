@@ -6,7 +6,8 @@ Contract for screens (see paramtui/tui/screens/base.py for a base class that doe
   Observe them with `self.watch(self.app, "session", callback)`; never reach into another screen.
 - Every edit goes through `app.apply(new_session, label)`: it pushes the previous state on the
   undo stack (`app.undo()` / `app.redo()`, ctrl+z / ctrl+y) and autosaves.
-- `app.estimate_for(scenario_id)` -> `Estimate | UserError` (cached by the core).
+- `app.estimate_for(scenario_id)` / `app.estimate_of(scenario, law=None)` -> `Estimate | UserError`:
+  the app holds one estimate per scenario (and per law, for Scaling); screens never estimate.
 - `app.explain(explanation)` opens the explanation modal; `app.current_scenario` is the focused one.
 - Modes: "calculator" (1), "compare" (2), "scaling" (3), "deploy" (4). A mode's screen lives in
   paramtui/tui/screens/<mode>.py; the module's `SCREEN` attribute, else its `<Mode>Screen` class,
@@ -33,7 +34,6 @@ from textual.screen import Screen
 from paramtui.core.bugs import bug_line
 from paramtui.core.errors import UserError
 from paramtui.core.io.resources import user_dir
-from paramtui.core.validation import is_validation_error
 from paramtui.core.inputs.session import Session
 from paramtui.core.io.session_file import SessionFile, open_session_file, save_session_file
 from paramtui.core.io.user_files import FileChangedError
@@ -77,6 +77,17 @@ def screen_class(mode: str) -> type[Screen]:
 
 def mode_available(mode: str) -> bool:
     return importlib.util.find_spec(f"paramtui.tui.screens.{mode}") is not None
+
+
+def _estimate(scenario):
+    from paramtui.core.result.estimate import estimate
+
+    try:
+        return estimate(scenario)
+    except UserError as e:
+        return e
+    except Exception as e:  # a bug: the row says so, the app goes on
+        return UserError(bug_line(e, f"estimating scenario {scenario.id!r}"))
 
 
 class ParamApp(App):
@@ -132,6 +143,8 @@ class ParamApp(App):
         self.set_reactive(ParamApp.session_path, _absolute(Path(session_path)) if session_path else None)
         self._saved: Session | None = session
         self._undo: list[_State] = []
+        # (scenario id, law or None) -> (the scenario, its Estimate or UserError): see estimate_of
+        self._estimates: dict[tuple[str, str | None], tuple] = {}
         self._redo: list[_State] = []
         self._last_label: str | None = None
         self._last_time = 0.0
@@ -236,19 +249,32 @@ class ParamApp(App):
 
     def estimate_for(self, scenario_id: str):
         """The Estimate of a scenario of the session, or the UserError saying why there is none."""
-        from paramtui.core.result.estimate import estimate
-
         try:
             scenario = self.session.scenario(scenario_id)
-            return estimate(scenario)
         except UserError as e:
             return e
-        except ValueError as e:  # pydantic validation inside the core: still the user's input
-            if not is_validation_error(e):
-                return UserError(bug_line(e, f"estimating scenario {scenario_id!r}"))
-            return UserError(str(e).splitlines()[0])
-        except Exception as e:  # a bug: the row says so, the app goes on
-            return UserError(bug_line(e, f"estimating scenario {scenario_id!r}"))
+        return self.estimate_of(scenario)
+
+    def estimate_of(self, scenario, law: str | None = None):
+        """The Estimate of `scenario` (under scaling `law`, when given: the Scaling screen's
+        views), or the UserError saying why there is none. The app holds one per scenario
+        and law, made when first asked for after the scenario changed: screens read these
+        and never estimate themselves."""
+        key = (scenario.id, law)
+        held = self._estimates.get(key)
+        if held is not None and (held[0] is scenario or held[0] == scenario):
+            return held[1]
+        result = _estimate(scenario if law in (None, scenario.scaling.law)
+                           else scenario.with_changes(scaling__law=law))
+        self._estimates[key] = (scenario, result)
+        return result
+
+    def estimate_or_raise(self, scenario):
+        """`estimate_of`, raising its UserError: the estimator the comparison table takes."""
+        result = self.estimate_of(scenario)
+        if isinstance(result, UserError):
+            raise result
+        return result
 
     def _state(self, label: str = "") -> _State:
         return _State(self.session, self.current_id, self.session_path, self._saved, label)
@@ -285,6 +311,9 @@ class ParamApp(App):
         self._after_change()
 
     def _after_change(self) -> None:
+        if len(self._estimates) > 4 * len(self.session.scenarios):  # scenarios gone: forget theirs
+            ids = {s.id for s in self.session.scenarios}
+            self._estimates = {k: v for k, v in self._estimates.items() if k[0] in ids}
         self.dirty = self._saved is None or self.session != self._saved
         if self.autosaver is not None:
             if self.dirty:

@@ -39,61 +39,58 @@ class LoadedThemes:
 
 
 def theme_from_toml(text: str, origin: str) -> Theme:
-    """Parse one theme file; a mistake raises ValueError naming `origin`, the key and the reason."""
-    try:
-        data = loads_toml(text, origin)
-    except UserError as e:
-        raise ValueError(str(e)) from None
+    """Parse one theme file; a mistake raises UserError naming `origin`, the key and the reason."""
+    data = loads_toml(text, origin)
     unknown = sorted(set(data) - _KNOWN_KEYS)
     if unknown:
-        raise ValueError(f"{origin}: unknown key {unknown[0]!r} (theme keys: {', '.join(sorted(_KNOWN_KEYS))})")
+        raise UserError(f"{origin}: unknown key {unknown[0]!r} (theme keys: {', '.join(sorted(_KNOWN_KEYS))})")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"{origin}: `name` is required (the name shown in the theme picker)")
+        raise UserError(f"{origin}: `name` is required (the name shown in the theme picker)")
     if "primary" not in data:
-        raise ValueError(f"{origin}: `primary` is required (a colour, e.g. \"#5fa8d3\")")
+        raise UserError(f"{origin}: `primary` is required (a colour, e.g. \"#5fa8d3\")")
     for key in _COLOUR_KEYS:
         if key in data:
             _check_colour(data[key], f"{origin}: {key}")
     variables = data.get("variables", {})
     if not isinstance(variables, dict):
-        raise ValueError(f"{origin}: [variables] must be a table of name = \"value\"")
+        raise UserError(f"{origin}: [variables] must be a table of name = \"value\"")
     for key, value in variables.items():
         if not isinstance(value, str):
-            raise ValueError(f"{origin}: variables.{key} must be a string, not {value!r}")
+            raise UserError(f"{origin}: variables.{key} must be a string, not {value!r}")
         # Checked now: Textual reads a variable only when the theme is chosen, and a bad
         # value would then stop the app rather than this one file.
         _check_variable(key, value, f"{origin}: variables.{key}")
     for key in ("dark", "ansi"):
         if key in data and not isinstance(data[key], bool):
-            raise ValueError(f"{origin}: {key} must be true or false, not {data[key]!r}")
+            raise UserError(f"{origin}: {key} must be true or false, not {data[key]!r}")
     for key in ("luminosity_spread", "text_alpha"):
         if key in data and not (isinstance(data[key], (int, float)) and 0 <= data[key] <= 1):
-            raise ValueError(f"{origin}: {key} must be a number from 0 to 1, not {data[key]!r}")
+            raise UserError(f"{origin}: {key} must be a number from 0 to 1, not {data[key]!r}")
     return Theme(**data)
 
 
 def _check_colour(value, where: str) -> None:
     if not isinstance(value, str):
-        raise ValueError(f"{where}: a colour must be a string like \"#5fa8d3\", not {value!r}")
+        raise UserError(f"{where}: a colour must be a string like \"#5fa8d3\", not {value!r}")
     try:
         Color.parse(value)
     except ColorParseError:
-        raise ValueError(f"{where}: {value!r} is not a colour (\"#rrggbb\", a CSS name or ansi_red ...)") from None
+        raise UserError(f"{where}: {value!r} is not a colour (\"#rrggbb\", a CSS name or ansi_red ...)") from None
 
 
 def _check_variable(name: str, value: str, where: str) -> None:
     words = value.split()
     if "style" in name:
         if not words or not set(words) <= _STYLE_WORDS:
-            raise ValueError(f"{where}: {value!r} is not a text style (words such as bold, italic, "
+            raise UserError(f"{where}: {value!r} is not a text style (words such as bold, italic, "
                              "underline, reverse, not, none)")
         return
     # A colour, as Textual's own variables write them: "#rrggbb", "auto 87%", "initial", "red 50%".
     if len(words) in (1, 2) and (words[0] in ("auto", "initial") or _is_colour(words[0])) and (
             len(words) == 1 or re.fullmatch(r"\d{1,3}(\.\d+)?%", words[1])):
         return
-    raise ValueError(f"{where}: {value!r} is not a colour (\"#rrggbb\", a CSS name, \"auto 87%\" ...)")
+    raise UserError(f"{where}: {value!r} is not a colour (\"#rrggbb\", a CSS name, \"auto 87%\" ...)")
 
 
 def _is_colour(text: str) -> bool:
@@ -126,7 +123,7 @@ def load_themes(dirs: list[Path] | None = None) -> LoadedThemes:
             except (OSError, UnicodeDecodeError) as e:
                 loaded.problems.append(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}")
                 continue
-            except (ValueError, TypeError) as e:
+            except (UserError, TypeError) as e:  # TypeError: a value Theme cannot take
                 loaded.problems.append(str(e))
                 continue
             loaded.themes[theme.name] = theme

@@ -175,6 +175,14 @@ def test_a_failed_estimate_keeps_its_row_with_the_error_and_its_inputs():
     assert "error: target" in table_markdown(table, DAY)
 
 
+def test_a_bug_while_estimating_is_raised_not_written_as_the_users_mistake():
+    def buggy(scenario):
+        raise ValueError("math domain error")
+
+    with pytest.raises(ValueError, match="math domain"):
+        comparison_table(fake_session(), estimator=buggy)
+
+
 def test_a_failed_baseline_gives_no_deltas_rather_than_wrong_ones():
     session = fake_session(baseline="broken", ids=("broken", "base", "big"))
     table = comparison_table(session, estimator=fake_estimator)

@@ -295,9 +295,9 @@ def test_training_explanations_and_peak():
 
 
 def test_training_setup_validates():
-    with pytest.raises(ValueError):
+    with pytest.raises(UserError):
         validate(TrainingSetup, {"zero": 4})
-    with pytest.raises(ValueError):
+    with pytest.raises(UserError):
         validate(TrainingSetup, {"optimizer": "adam"})
     assert validate(TrainingSetup, {"zero": 3}).zero == 3
 

@@ -31,16 +31,16 @@ def test_record_accepts_the_options_bounds_and_nothing_past_them(key, section):
         return scenario(**({section: {name: v}} if section else {name: v}))
 
     with_value(int(option.maximum))
-    with pytest.raises(ValueError):
+    with pytest.raises(UserError):
         with_value(int(option.maximum) + 1)
-    with pytest.raises(ValueError):
+    with pytest.raises(UserError):
         with_value(int(option.minimum) - 1)
 
 
 def test_record_accepts_each_choice_and_rejects_others():
     for value in OPTIONS["training.optimizer"].values():
         assert scenario(training={"optimizer": value}).training.optimizer == value
-    with pytest.raises(ValueError):
+    with pytest.raises(UserError):
         scenario(training={"optimizer": "adam-ish"})
 
 

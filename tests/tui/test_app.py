@@ -119,7 +119,7 @@ async def test_a_file_that_fails_to_load_keeps_the_session_and_says_why(tmp_path
         assert app.session == before  # nothing replaced
         message = notifications(app)[-1]
         assert str(bad) in message and f"line {line}" in message and "inference.batch" in message
-        assert "greater than or equal to 1" in message
+        assert "must be at least 1" in message
     assert bad.read_text() == text  # a file that fails to load is never overwritten
 
 

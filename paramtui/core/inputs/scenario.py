@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from paramtui.core.inputs.options import bounds, default, option, parse_ram, values
 from paramtui.core.model.architecture import Architecture
+from paramtui.core.errors import UserError
 from paramtui.core.units import parse_count
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
@@ -36,8 +37,15 @@ MAX_PARAMS = 1e16
 
 
 def _count(what: str, maximum: float):
-    """A count as a number or as text like "7B" / "1.5T" (`parse_count`), for pydantic."""
-    return lambda v: None if v is None else parse_count(v, what, maximum)
+    """A count as a number or as text like "7B" / "1.5T" (`parse_count`), for pydantic (which
+    locates a ValueError, and adds where it is to the message)."""
+    def read(value):
+        try:
+            return None if value is None else parse_count(value, what, maximum)
+        except UserError as error:
+            raise ValueError(error.reason) from None
+
+    return read
 
 
 @record

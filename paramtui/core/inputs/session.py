@@ -89,16 +89,12 @@ def parse_session(text: str, origin: str = "session") -> Session:
     data = loads_toml(text, origin)
     try:
         session = pyd.validate(Session, data)
-    except pyd.ValidationError as e:
-        err = e.errors()[0]
-        loc = tuple(err["loc"])
-        where = _describe_loc(data, loc)
-        line = _line_of(text, loc)
+    except UserError as e:
+        where = _describe_loc(data, e.where)
+        line = _line_of(text, e.where) if e.where else None
         at = f", line {line}" if line else ""
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
-            msg = "unknown key (not a paramtui session key)"
-        raise UserError(f"{origin}{at}: {where}: {msg}") from None
+        reason = "unknown key (not a paramtui session key)" if e.reason == "unknown key" else e.reason
+        raise UserError(f"{origin}{at}: {where}: {reason}") from None
     check_references(session, origin, text)
     return session
 

@@ -94,14 +94,6 @@ class TargetSet:
     problems: tuple[str, ...] = ()
 
 
-def _describe(error) -> str:
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "(target)"
-        parts.append(f"{where}: {item['msg']}")
-    return "; ".join(parts)
-
-
 def _load_file(path: Path) -> tuple[list[Target], list[str]]:
     try:
         text, _stamp = read_user_file(path, "TOML targets")  # a FIFO is refused, never read
@@ -116,8 +108,8 @@ def _load_file(path: Path) -> tuple[list[Target], list[str]]:
         label = table.get("id", f"#{index + 1}") if isinstance(table, dict) else f"#{index + 1}"
         try:
             loaded.append(pyd.validate(Target, table))
-        except pyd.ValidationError as exc:
-            problems.append(f"{path}: target {label}: {_describe(exc)}")
+        except UserError as exc:
+            problems.append(f"{path}: target {label}: {exc if exc.where else f'(target): {exc}'}")
     return loaded, problems
 
 

@@ -191,8 +191,8 @@ def comparison_table(session, columns=None, *, sort: str | None = ..., strict: b
     for scenario in session.scenarios:
         try:
             estimates[scenario.id] = estimator(scenario)
-        except (UserError, ValueError, ArithmeticError) as e:  # pydantic ValidationError is a ValueError
-            errors[scenario.id] = _one_line(e)
+        except UserError as e:  # the row says why; anything else is a bug, and is raised
+            errors[scenario.id] = str(e)
 
     base_est = estimates.get(session.baseline) if session.baseline else None
 
@@ -225,18 +225,6 @@ def comparison_table(session, columns=None, *, sort: str | None = ..., strict: b
         baseline=session.baseline if base_est is not None else None,
         sort=(("-" if descending else "") + sort_key) if sort_key else None,
     )
-
-
-def _one_line(error: Exception) -> str:
-    errors = getattr(error, "errors", None)
-    if callable(errors):  # pydantic: the first problem, as the CLI prints it
-        try:
-            first = errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            return f"{where + ': ' if where else ''}{first['msg'].removeprefix('Value error, ')}"
-        except Exception:  # noqa: BLE001 - fall back to the plain message
-            pass
-    return " ".join(str(error).split()) or type(error).__name__
 
 
 def _input_value(scenario, key: str):

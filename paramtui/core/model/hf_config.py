@@ -673,10 +673,8 @@ def architecture_from_hf_config(cfg: dict, *, origin: str = "config", shipped: b
         return pyd.build(Architecture, {"model_type": model_type, **kwargs})
     try:
         return pyd.validate(Architecture, {"model_type": model_type, **kwargs})
-    except pyd.ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "config"
-        raise UserError(f"{origin}: {where}: {first['msg']}") from None
+    except UserError as e:
+        raise UserError(f"{origin}: {e if e.where else f'config: {e}'}") from None
 
 
 def load_hf_config(path: str | Path) -> Architecture:

@@ -434,7 +434,7 @@ def _compute(s: Scenario) -> Estimate:
         if compute.cost_usd is None or speed.cost_per_million_output_tokens_usd is None:
             no_price = Explanation(
                 title="Cost", meaning=f"{target.name} has no rental price in the target catalog, so no cost "
-                "is shown. Give one with `--price` (or `price_per_hour_usd` in the scenario).",
+                "is shown until the scenario gives a price per device-hour.",
                 formula="GPU-hours · price per device-hour", substituted="no price for this target",
                 source=target.source)
             if compute.cost_usd is None:

@@ -178,11 +178,11 @@ def pick(
     """`pick_models` with the constraints and the explanation of the ranking."""
     target = get_target(target_id, default_targets())
     if gpus < 1:
-        raise UserError(f"--gpus must be at least 1, not {gpus}")
+        raise UserError(f"devices must be at least 1, not {gpus}")
     if min_context < 1:
-        raise UserError(f"--min-context must be at least 1 token, not {min_context}")
+        raise UserError(f"the minimum context must be at least 1 token, not {min_context}")
     if min_tokens_per_s < 0:
-        raise UserError(f"--min-tokens-per-s must not be negative, not {min_tokens_per_s}")
+        raise UserError(f"the minimum tokens per second must not be negative, not {min_tokens_per_s}")
     if precisions:
         ids = [get_precision(p).id for p in precisions]  # UserError names the valid ones
         order = {p: i for i, p in enumerate(PRECISION_IDS)}

@@ -23,7 +23,7 @@ from paramtui.core.errors import UserError
 from paramtui.core.inputs.options import OPTIONS, Option
 from paramtui.core.result.figures import FIGURES, explain, group_applies
 from paramtui.core.inputs.scenario import Scenario
-from paramtui.core.validation import as_data, is_validation_error, validate
+from paramtui.core.validation import as_data, validate
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.widgets.figure_list import FigureList, FigureRow
 from paramtui.tui.widgets.form import FormRow, FormView
@@ -45,24 +45,13 @@ AUTO = "auto"
 # ---------------------------------------------------------------------- parsing and display
 
 
-def readable_error(error: Exception) -> str:
-    """One short line for a field from a UserError or a pydantic ValidationError."""
-    if is_validation_error(error):
-        err = error.errors()[0]
-        ctx = err.get("ctx") or {}
-        kind = err["type"]
-        if kind == "greater_than_equal":
-            return f"must be at least {ctx.get('ge')}"
-        if kind == "greater_than":
-            return f"must be more than {ctx.get('gt')}"
-        if kind == "less_than_equal":
-            return f"must be at most {ctx.get('le'):,}" if isinstance(ctx.get("le"), int) else f"must be at most {ctx.get('le')}"
-        if kind == "literal_error":
-            return f"must be one of {ctx.get('expected')}"
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "architecture")
-        msg = err["msg"].removeprefix("Value error, ")
-        return f"{loc}: {msg}" if loc and loc not in msg else msg
-    return str(error)
+def readable_error(error: UserError) -> str:
+    """One short line for a field: what is wrong, and where when that is not the field itself
+    (a range or a choice is the field's own)."""
+    where = ".".join(str(p) for p in error.where if p != "architecture")
+    if not where or error.reason.startswith("must be") or where in error.reason:
+        return error.reason
+    return f"{where}: {error.reason}"
 
 
 def parse_int(text: str, what: str) -> int:
@@ -304,7 +293,7 @@ class CalculatorScreen(ParamScreen):
             else:
                 try:
                     same = f.parse(form.value(f.id)) == value
-                except (UserError, ValueError):
+                except UserError:
                     same = False
                 if force or not same:
                     form.set_value(f.id, f.show(value) if value is not None else "")
@@ -445,7 +434,7 @@ class CalculatorScreen(ParamScreen):
                 from paramtui.core.result.estimate import estimate
 
                 estimate(new)  # a scenario the core cannot estimate is marked here, not applied
-        except (UserError, ValueError) as e:  # pydantic's ValidationError is a ValueError
+        except UserError as e:
             self.form.set_error(field_id, readable_error(e))
             self._paint_results()
             return

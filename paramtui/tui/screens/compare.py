@@ -47,18 +47,6 @@ _FORMAT_CHOICES = [("c", "CSV", "csv"), ("j", "JSON", "json"), ("m", "Markdown",
                    ("h", "HTML", "html"), ("t", "LaTeX", "tex")]
 
 
-def _safe_estimate(scenario):
-    """The core's estimate; a bug inside it becomes this row's error, not a crashed screen."""
-    from paramtui.core.result.estimate import estimate
-
-    try:
-        return estimate(scenario)
-    except (UserError, ValueError, ArithmeticError):
-        raise
-    except Exception as e:  # noqa: BLE001 - shown in the row, so the rest of the table still works
-        raise UserError(f"internal error (please report): {type(e).__name__}: {e}") from e
-
-
 def target_cycle() -> list[str]:
     """Targets from small to big, as every list of targets is ordered."""
     return list(option("target").values())
@@ -137,8 +125,8 @@ class CompareScreen(ScenarioTableScreen):
         return self.app.session
 
     def comparison(self) -> ComparisonTable:
-        """The session's comparison table, as export writes it."""
-        return comparison_table(self.session, strict=False, estimator=_safe_estimate)
+        """The session's comparison table, as export writes it, from the estimates the app holds."""
+        return comparison_table(self.session, strict=False, estimator=self.app.estimate_or_raise)
 
     def refresh_from_session(self) -> None:
         if self._update_changed_row():
@@ -236,7 +224,7 @@ class CompareScreen(ScenarioTableScreen):
             return False
         scenarios = [s for s in new.scenarios if s.id == new.baseline] + [scenario]
         one = comparison_table(new.with_scenarios(scenarios, baseline=new.baseline), strict=False,
-                               estimator=_safe_estimate).row(scenario.id)
+                               estimator=self.app.estimate_or_raise).row(scenario.id)
         index = self.row_ids().index(scenario.id)
         if self._row_height(one) != self._row_height(self.table.rows[index]):
             return False
@@ -283,7 +271,7 @@ class CompareScreen(ScenarioTableScreen):
         try:
             s = self.session.scenario(row.scenario_id)
             model = s.model or (f"{s.params:.3g} params" if s.params else "custom architecture")
-            context = _context_of(s)
+            context = self._context_of(s)
             ctx = f"{context:,}" if context else "default"
             line.append(f" · {model} · {s.precision} · {s.target}×{s.gpus} · batch {s.inference.batch:,}"
                         f" · ctx {ctx}")
@@ -334,6 +322,13 @@ class CompareScreen(ScenarioTableScreen):
             self.app.current_id = row.scenario_id
         return self.session.scenario(row.scenario_id)
 
+    def _context_of(self, scenario) -> int | None:
+        """The context the estimate used: the scenario's own, or the default it resolved to."""
+        if scenario.inference.context is not None:
+            return scenario.inference.context
+        est = self.app.estimate_for(scenario.id)
+        return None if isinstance(est, UserError) else est.values.get("scenario.context")
+
     def _apply(self, session: Session, label: str, current_id: str | None = None) -> None:
         self.app.apply(session, label, current_id=current_id)
 
@@ -343,8 +338,8 @@ class CompareScreen(ScenarioTableScreen):
             return False
         try:
             changed = scenario.with_changes(**changes)
-        except (UserError, ValueError) as e:
-            self.notify(_first_line(e), title="Not changed", severity="warning", markup=False)
+        except UserError as e:
+            self.notify(str(e), title="Not changed", severity="warning", markup=False)
             return False
         self._apply(self.session.replace_scenario(changed), f"{label} of {scenario.id}")
         return True
@@ -472,7 +467,7 @@ class CompareScreen(ScenarioTableScreen):
         scaled = option(key)
         word, lowest, highest = scaled.word, scaled.minimum, scaled.maximum
         old = scenario.gpus if what == "gpus" else (
-            _context_of(scenario) if what == "context" else scenario.inference.batch)
+            self._context_of(scenario) if what == "context" else scenario.inference.batch)
         if old is None:
             self.notify("This scenario has no estimate to start from; fix its error first.", timeout=3)
             return
@@ -609,16 +604,6 @@ class CompareScreen(ScenarioTableScreen):
                     title="Exported", timeout=5, markup=False)
 
 
-def _context_of(scenario) -> int | None:
-    """The context the estimate used: the scenario's own, or the default it resolved to."""
-    if scenario.inference.context is not None:
-        return scenario.inference.context
-    try:
-        return _safe_estimate(scenario).values.get("scenario.context")
-    except (UserError, ValueError, ArithmeticError):
-        return None
-
-
 def _header(label: str, short: str, width: int = 11) -> str:
     """A column title in at most two lines of `width`: 'Inference\ntotal'; the short name if longer."""
     if len(label) <= width:
@@ -629,18 +614,6 @@ def _header(label: str, short: str, width: int = 11) -> str:
         if len(first) <= width and len(second) <= width:
             return f"{first}\n{second}"
     return short
-
-
-def _first_line(error: Exception) -> str:
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        try:
-            first = errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            return f"{where + ': ' if where else ''}{first['msg'].removeprefix('Value error, ')}"
-        except Exception:  # noqa: BLE001
-            pass
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 SCREEN = CompareScreen

@@ -24,7 +24,7 @@ from paramtui.core.views.deploy_detail import DeployDetail, deploy_detail
 from paramtui.core.views.deploy_matrix import DeployCell, deploy_matrix
 from paramtui.core.errors import UserError
 from paramtui.core.views.pick import DEFAULT_PRECISIONS, PickResult, pick
-from paramtui.core.inputs.options import TARGET_KIND_FILTERS
+from paramtui.core.inputs.options import TARGET_KIND_FILTERS, option
 from paramtui.core.inputs.options import ordered_targets as order_targets
 from paramtui.core.inputs.targets import Target, default_targets
 from paramtui.core.units import format_bytes, format_percent, format_rate
@@ -45,6 +45,17 @@ def ordered_targets(kinds: tuple[str, ...] = (), first: Iterable[str] = ()) -> l
     by_id = {t.id: t for t in by_size}
     own = [by_id[i] for i in dict.fromkeys(first) if i in by_id]
     return own + [t for t in by_size if t not in own]
+
+
+def _rate(text: str) -> float:
+    """A rate of zero or more (tokens per second)."""
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        raise UserError(f"{text!r} is not a number") from None
+    if not 0 <= value < float("inf"):
+        raise UserError("must be zero or more")
+    return value
 
 
 def cell_text(cell: DeployCell | UserError) -> Text:
@@ -403,13 +414,16 @@ class PickScreen(ModalScreen[None]):
         self.query_one(DataTable).focus()
 
     def _constraints(self) -> tuple[int, int, float, list[str] | None]:
-        def value(widget_id: str, cast, default):
+        def value(widget_id: str, what: str, read, default):
             text = self.query_one(widget_id, Input).value.strip()
-            return cast(text) if text else default
+            try:
+                return read(text) if text else default
+            except UserError as error:
+                raise UserError(error.reason, (what,)) from None
 
-        context = value("#pick-context", int, 4096)
-        tps = value("#pick-tps", float, 0.0)
-        gpus = value("#pick-gpus", int, 1)
+        context = value("#pick-context", "context", option("inference.context").read, 4096)
+        tps = value("#pick-tps", "tokens/s", _rate, 0.0)
+        gpus = value("#pick-gpus", "devices", option("gpus").read, 1)
         precs = [p.strip() for p in self.query_one("#pick-precisions", Input).value.split(",") if p.strip()]
         return gpus, context, tps, precs or None
 
@@ -419,7 +433,7 @@ class PickScreen(ModalScreen[None]):
         try:
             gpus, context, tps, precs = self._constraints()
             self.result = pick(self.target.id, gpus=gpus, min_context=context, min_tokens_per_s=tps, precisions=precs)
-        except (UserError, ValueError) as error:
+        except UserError as error:
             note.update(Text(f"✗ {error}"))
             return
         table.clear(columns=True)

@@ -55,8 +55,6 @@ def law_estimates(scenarios, law: str) -> list[tuple[str, str, Estimate | UserEr
             est = estimate(s if s.scaling.law == law else s.with_changes(scaling__law=law))
         except UserError as error:
             est = error
-        except ValueError as error:
-            est = UserError(str(error))
         out.append((s.id, s.label, est))
     return out
 
