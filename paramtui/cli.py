@@ -314,7 +314,8 @@ if __name__ == "__main__":
 _ESTIMATE_SECTIONS = [
     ("Model", ["params.total", "params.active", "params.breakdown.embedding", "params.breakdown.attention",
                "params.breakdown.mlp", "params.breakdown.norm", "params.breakdown.head"]),
-    ("Inference memory", ["memory.weights_bytes", "memory.kv_cache_bytes", "memory.activations_bytes",
+    ("Inference memory", ["memory.weights_bytes", "memory.kv_cache_bytes", "memory.recurrent_state_bytes",
+                          "memory.activations_bytes",
                           "memory.overhead_bytes", "memory.inference_total_bytes", "memory.per_device_bytes",
                           "memory.use_fraction", "memory.fits"]),
     ("Offload to host RAM (the model does not fit the device)",
@@ -372,8 +373,8 @@ def print_estimate(est, explain: bool = False) -> None:
         table.add_row(f"[underline]{section}[/]", *([""] * (2 if explain else 1)))
         for fig in figures:
             key = fig.key
-            if fig.value(est) is None:
-                continue
+            if fig.value(est) is None or (key == "memory.recurrent_state_bytes" and not fig.value(est)):
+                continue  # no recurrent state: an all-attention model has no such line
             cells = [f"  {fig.label}", _plain(fig.format(est))]
             if explain:
                 cells.append(_plain(explain_figure(est, key).substituted))

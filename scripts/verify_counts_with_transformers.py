@@ -137,6 +137,19 @@ PERTURBED: dict[str, list[dict]] = {
                          kv_lora_rank=64, q_lora_rank=48, qk_rope_head_dim=16, qk_nope_head_dim=32, v_head_dim=24,
                          num_key_value_heads=8, first_k_dense_replace=2, n_shared_experts=1, mlp_bias=True,
                          attention_bias=True)],
+    "gemma3_text": [dict(_SMALL, head_dim=48, sliding_window=64),
+                    dict(_SMALL, sliding_window_pattern=3, attention_bias=True, tie_word_embeddings=False,
+                         query_pre_attn_scalar=32)],
+    "qwen3_next": [dict(_SMALL, moe_intermediate_size=96, shared_expert_intermediate_size=128, num_experts=8,
+                        num_experts_per_tok=2, head_dim=32, linear_num_key_heads=2, linear_num_value_heads=4,
+                        linear_key_head_dim=32, linear_value_head_dim=48, linear_conv_kernel_dim=3),
+                   dict(_SMALL, moe_intermediate_size=96, shared_expert_intermediate_size=64, num_experts=8,
+                        num_experts_per_tok=2, head_dim=64, linear_num_key_heads=4, linear_num_value_heads=4,
+                        linear_key_head_dim=16, linear_value_head_dim=16, full_attention_interval=3,
+                        decoder_sparse_step=2, mlp_only_layers=[3], attention_bias=True, tie_word_embeddings=True),
+                   dict(_SMALL, num_experts=0, moe_intermediate_size=96, head_dim=32, linear_num_key_heads=2, linear_num_value_heads=2,
+                        linear_key_head_dim=32, linear_value_head_dim=32,
+                        layer_types=["linear_attention", "full_attention"] * 3)],
 }
 
 

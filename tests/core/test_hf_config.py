@@ -25,7 +25,7 @@ def _cfg(name: str) -> dict:
 # a released checkpoint's config.json: each should get a real one.
 WITHOUT_REAL_FIXTURE = {
     "olmo2", "olmo3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3", "olmoe", "ernie4_5_moe",
-    "glm4_moe", "minimax_m2", "deepseek_v2"}
+    "glm4_moe", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next"}
 
 
 def test_supported_types_are_those_design_md_lists():
@@ -34,7 +34,7 @@ def test_supported_types_are_those_design_md_lists():
         "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
         # issue 14
         "olmo2", "olmo3", "smollm3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3",
-        "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2"}
+        "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next"}
 
 
 def _fixture_types(prefix: str | None) -> set[str]:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from paramtui.core.model.architecture import Architecture
+from paramtui.core.model.hf_config import load_hf_config
 from paramtui.core.errors import UserError
-from paramtui.core.formulas.inference_memory import inference_memory, kv_cache_bytes
+from paramtui.core.formulas.inference_memory import inference_memory, kv_cache_bytes, recurrent_state_bytes
 from paramtui.core.formulas.layer_shapes import CUDA_CONTEXT_BYTES
 from paramtui.core.formulas.training_memory import (
     TrainingSetup,
@@ -129,8 +130,9 @@ def test_inference_llama_31_8b_parts():
     assert mem.kv_cache_bytes == 1073741824
     assert mem.total_bytes == (mem.weights_bytes + mem.kv_cache_bytes + mem.activations_bytes
                                + mem.overhead_bytes)
-    assert set(mem.explanations) == {"weights_bytes", "kv_cache_bytes", "activations_bytes",
-                                     "overhead_bytes", "total_bytes"}
+    assert set(mem.explanations) == {"weights_bytes", "kv_cache_bytes", "recurrent_state_bytes",
+                                     "activations_bytes", "overhead_bytes", "total_bytes"}
+    assert mem.recurrent_state_bytes == 0  # every layer is attention
     assert "1.07 GB" in mem.explanations["kv_cache_bytes"].substituted
     # Chunked prefill (vLLM) shrinks the workspace, not the cache.
     chunked = inference_memory(LLAMA_31_8B, 8030261248, "bf16", "bf16", 1, 8192,
@@ -324,3 +326,42 @@ def test_layers_listed_as_mlp_only_are_dense_everywhere():
     setup = TrainingSetup(micro_batch=1, seq_len=64)
     assert layer_activation_bytes(mixed, setup, layer=0) != layer_activation_bytes(mixed, setup, layer=1)
     assert layer_activation_bytes(mixed, setup, layer=0) == layer_activation_bytes(mixed, setup, layer=2)
+
+
+# --- KV cache and recurrent state by layer kind (issue 14) ----------------------------------
+
+HF = Path(__file__).parent / "hf_configs"
+
+
+def test_qwen3_next_caches_kv_only_in_its_12_full_attention_layers():
+    # Qwen3-Next-80B-A3B (its transformers default shape): 12 full-attention layers ×
+    # 2 (K, V) × 2 KV heads × 256 head_dim × 2 bytes = 24,576 bytes per token of context.
+    arch = load_hf_config(HF / "default-qwen3-next.json")
+    assert kv_cache_bytes(arch, 1, 1, "bf16") == 12 * 2 * 2 * 256 * 2 == 24_576
+    assert kv_cache_bytes(arch, 32768, 2, "bf16") == 24_576 * 32768 * 2
+    # Its 36 Gated DeltaNet layers hold a fixed state per sequence: 32 value heads × 128 × 128
+    # recurrent state plus the conv1d's last 3 inputs over 2·16·128 + 32·128 channels.
+    per_layer = 32 * 128 * 128 + (2 * 16 * 128 + 32 * 128) * 3
+    assert recurrent_state_bytes(arch, 1, "bf16") == 36 * per_layer * 2 == 39_518_208
+    short = inference_memory(arch, 79_674_391_296, "bf16", "bf16", batch=1, context=1024)
+    long = inference_memory(arch, 79_674_391_296, "bf16", "bf16", batch=1, context=65536)
+    assert short.recurrent_state_bytes == long.recurrent_state_bytes == 39_518_208
+    assert long.total_bytes - short.total_bytes - (long.activations_bytes - short.activations_bytes) \
+        == 24_576 * (65536 - 1024)
+    assert "36 keep a fixed recurrent state" in long.explanations["kv_cache_bytes"].meaning
+
+
+def test_gemma3_sliding_layers_keep_the_window_unless_the_runtime_reserves_full_pages():
+    # Gemma 3 (1B-class default shape): 26 layers, every 6th full (4 full, 22 sliding),
+    # window 4096, 4 KV heads × 256: 4096 bytes per token per layer at bf16.
+    arch = load_hf_config(HF / "default-gemma3-text.json")
+    per = 2 * 4 * 256 * 2
+    assert kv_cache_bytes(arch, 32768) == 4 * 32768 * per + 22 * 4096 * per == 905_969_664
+    assert kv_cache_bytes(arch, 32768, sliding_policy="full") == 26 * 32768 * per
+    assert kv_cache_bytes(arch, 2000) == 26 * 2000 * per  # shorter than the window: no saving
+    mem = inference_memory(arch, 2_628_658_432, context=32768, sliding_policy="full")
+    assert "allocation policy: full" in mem.explanations["kv_cache_bytes"].meaning
+    assert "keep the window" in inference_memory(arch, 2_628_658_432, context=32768) \
+        .explanations["kv_cache_bytes"].meaning
+    with pytest.raises(UserError, match="allocation policy"):
+        kv_cache_bytes(arch, 10, sliding_policy="paged")

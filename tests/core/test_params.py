@@ -150,6 +150,13 @@ TRANSFORMERS_COUNTS = {
     "synthetic-seed-oss-2": 3_621_120,
     "synthetic-smollm3-1": 3_601_664,
     "synthetic-smollm3-2": 3_869_184,
+    "default-gemma3-text": 2_628_658_432,
+    "default-qwen3-next": 79_674_391_296,
+    "synthetic-gemma3-text-1": 4_096_832,
+    "synthetic-gemma3-text-2": 10_765_056,
+    "synthetic-qwen3-next-1": 5_803_800,
+    "synthetic-qwen3-next-2": 4_374_624,
+    "synthetic-qwen3-next-3": 3_814_188,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
@@ -337,3 +344,14 @@ def test_a_deep_uniform_network_is_one_group_not_one_entry_per_layer():
     net = network_of(arch)
     assert len(net.groups) == 1 and net.num_layers == 10**7
     assert count_parameters(arch).total == 10**7 * (4 * 64 * 64 + 3 * 64 * 128 + 2 * 64) + 2 * 1000 * 64 + 64
+
+
+def test_qwen3_next_is_36_gated_deltanet_and_12_full_attention_layers():
+    # Its transformers default is Qwen3-Next-80B-A3B's shape: 48 layers, every 4th full.
+    arch = load_hf_config(CONFIGS / "default-qwen3-next.json")
+    net = network_of(arch)
+    assert net.describe() == ("12 full attention + mixture of experts, 36 linear attention (Gated DeltaNet) "
+                              "+ mixture of experts (repeating every 4 layers)")
+    c = count_parameters(arch)
+    assert "linear_layers·" in c.explanations["attention"].formula
+    assert 3.0e9 < c.active < 4.0e9  # "80B total, 3B activated" (Qwen3-Next model card): 3.9B with embeddings

@@ -8,9 +8,11 @@ workspace. Each formula cites its source beside it; `explanations` carry them to
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from typing import Callable, Literal, NamedTuple
 
+from paramtui.core.errors import UserError
 from paramtui.core.model.architecture import Architecture
+from paramtui.core.model.layers.network import network_of
 from paramtui.core.units import format_bytes
 from paramtui.core.result.explain import Explanation, Explanations
 from paramtui.core.model.precision import (
@@ -36,35 +38,48 @@ from paramtui.core.formulas.layer_shapes import (
 
 
 
-def _cached_tokens_per_layer(arch: Architecture, tokens: int) -> list[int]:
-    """Tokens each decoder layer holds: a sliding-window layer keeps at most the window
-    (Mistral 7B v0.1 applies the window on every layer; Gemma 2 / gpt-oss name the sliding
-    layers in `layer_types`)."""
-    layers = decoder_layers(arch)
-    if arch.sliding_window is None:
-        return [tokens] * layers
-    window = min(tokens, arch.sliding_window)
-    if arch.layer_types is None:
-        return [window] * layers
-    return [window if t == "sliding_attention" else tokens for t in arch.layer_types]
+# Which tokens a sliding-window layer keeps is the runtime's choice: "window" keeps only the
+# window (transformers' sliding cache, llama.cpp's SWA cache, vLLM's hybrid allocator);
+# "full" reserves full-length pages for every layer, as servers without a hybrid allocator do.
+SlidingPolicy = Literal["window", "full"]
+SLIDING_POLICIES: tuple[str, ...] = ("window", "full")
+
+
+class _CachedLayers(NamedTuple):
+    """Decoder layers of one kind that cache keys and values: how many, width, tokens each."""
+
+    count: int
+    width: int  # elements per token per layer (K and V, or MLA's latent + rotary key)
+    tokens: int
+    mixer: object
+
+
+def _cached_layers(arch: Architecture, tokens: int, policy: str) -> list[_CachedLayers]:
+    """The decoder's caching layers by kind: a sliding-window layer keeps min(tokens, window)
+    under the "window" policy (Mistral 7B v0.1 slides every layer; Gemma 2/3 and gpt-oss name
+    their sliding layers in `layer_types`); linear-attention layers cache nothing that grows."""
+    out = []
+    for group in network_of(arch).groups:
+        if group.stack != "decoder" or not group.mixer.kv_width():
+            continue
+        window = getattr(group.mixer, "window", None)
+        held = min(tokens, window) if window is not None and policy == "window" else tokens
+        out.append(_CachedLayers(group.count, group.mixer.kv_width(), held, group.mixer))
+    return out
 
 
 def _kv_cache(
-    arch: Architecture, tokens: int, batch: int, kv: Precision, encoder_tokens: int | None
+    arch: Architecture, tokens: int, batch: int, kv: Precision, encoder_tokens: int | None,
+    policy: str = "window",
 ) -> int:
     """The KV cache in bytes (see `kv_cache_bytes`; `_explain_kv_cache` says it in words)."""
     if not arch.is_decoder and not arch.is_encoder_decoder:
         return 0
     bits = kv.exact_bits
-    cached = sum(_cached_tokens_per_layer(arch, tokens))
-    if arch.uses_mla:
-        # MLA caches one compressed latent c_KV (kv_lora_rank) plus the shared decoupled RoPE
-        # key (qk_rope_head_dim) per token per layer, not per-head K and V
-        # (DeepSeek-AI 2024, DeepSeek-V2, section 2.1.2-2.1.3; what vLLM and SGLang store).
-        width = (arch.kv_lora_rank or 0) + (arch.qk_rope_head_dim or 0)
-    else:
-        width = 2 * arch.kv_heads * arch.resolved_head_dim
-    elements = width * cached * batch
+    # MLA caches one compressed latent c_KV (kv_lora_rank) plus the shared decoupled RoPE key
+    # (qk_rope_head_dim) per token per layer, not per-head K and V (DeepSeek-AI 2024,
+    # DeepSeek-V2, section 2.1.2-2.1.3; what vLLM and SGLang store): LatentAttention.kv_width.
+    elements = sum(c.count * c.width * c.tokens for c in _cached_layers(arch, tokens, policy)) * batch
     if arch.is_encoder_decoder:
         # Cross-attention K/V over the encoder output are computed once and cached for every
         # decoder layer (transformers EncoderDecoderCache). Assumption: the encoder input is
@@ -74,8 +89,43 @@ def _kv_cache(
     return bytes_for_bits((elements, bits))
 
 
+def _state_elements(arch: Architecture) -> list[tuple[int, int]]:
+    """(layers, state elements per sequence per layer) of the layers with a fixed state."""
+    return [(g.count, g.mixer.state_elements()) for g in network_of(arch).groups
+            if hasattr(g.mixer, "state_elements")]
+
+
+def recurrent_state_bytes(arch: Architecture, batch: int = 1, state_precision: Precision | str = "bf16") -> int:
+    """The fixed per-sequence state of linear-attention and state-space layers: recurrent
+    state plus the short convolution's last kernel − 1 inputs, whatever the context length."""
+    require_positive("batch", batch)
+    prec = as_precision(state_precision, kv=True)
+    elements = sum(n * e for n, e in _state_elements(arch)) * batch
+    return bytes_for_bits((elements, prec.exact_bits))
+
+
+def _explain_recurrent_state(arch: Architecture, batch: int, prec: Precision, value: int) -> Explanation:
+    parts = _state_elements(arch)
+    if not parts:
+        return Explanation(
+            title="Recurrent state", meaning="Every layer of this model is attention: no fixed state.",
+            formula="0", substituted="0 B", source="-")
+    return Explanation(
+        title="Recurrent state",
+        meaning="Linear-attention (Gated DeltaNet) layers keep a fixed state per sequence instead "
+        "of a growing KV cache: a heads × key_dim × value_dim matrix and the short convolution's "
+        f"last inputs. It does not grow with the context. Held at {prec.name}.",
+        formula="layers · (v_heads · k_dim · v_dim + conv_channels · (kernel − 1)) · bytes · batch",
+        substituted=" + ".join(f"{n} · {e:,}" for n, e in parts)
+        + f" · {prec.bits_per_weight / 8:g} · {batch} = {format_bytes(value)}",
+        source="Yang et al. 2024 (Gated Delta Networks); transformers Qwen3NextDynamicCache "
+        "(conv_states, recurrent_states)",
+    )
+
+
 def _explain_kv_cache(
-    arch: Architecture, tokens: int, batch: int, kv: Precision, encoder_tokens: int | None, value: int
+    arch: Architecture, tokens: int, batch: int, kv: Precision, encoder_tokens: int | None, value: int,
+    policy: str = "window",
 ) -> Explanation:
     title = "KV cache"
     if not arch.is_decoder and not arch.is_encoder_decoder:
@@ -87,14 +137,17 @@ def _explain_kv_cache(
             substituted="0 B",
             source="Devlin et al. 2019 (BERT): bidirectional encoder, no autoregressive decoding",
         )
-    per_layer_tokens = _cached_tokens_per_layer(arch, tokens)
-    layers = len(per_layer_tokens)
+    cached = _cached_layers(arch, tokens, policy)
+    layers = sum(c.count for c in cached)
+    held = sum(c.count * c.tokens for c in cached)
+    tokens_text = str(tokens) if held == layers * tokens else \
+        f"(cached tokens summed over layers {held} / {layers} layers)"
     bytes_each = f"{kv.bits_per_weight / 8:g}"
     if arch.uses_mla:
         formula = "layers · (kv_lora_rank + qk_rope_head_dim) · bytes · tokens · batch"
         subst = (
             f"{layers} · ({arch.kv_lora_rank} + {arch.qk_rope_head_dim}) · "
-            f"{bytes_each} · {_tokens_text(per_layer_tokens, tokens)} · {batch}"
+            f"{bytes_each} · {tokens_text} · {batch}"
         )
         meaning = (
             "Multi-head latent attention caches one compressed latent vector and a shared "
@@ -107,7 +160,7 @@ def _explain_kv_cache(
         formula = "2 · layers · kv_heads · head_dim · bytes · tokens · batch"
         subst = (
             f"2 · {layers} · {arch.kv_heads} · {arch.resolved_head_dim} · {bytes_each}"
-            f" · {_tokens_text(per_layer_tokens, tokens)} · {batch}"
+            f" · {tokens_text} · {batch}"
         )
         meaning = (
             "Keys and values of every past token, kept per layer so each new token attends to "
@@ -117,9 +170,18 @@ def _explain_kv_cache(
         source = (
             "Vaswani et al. 2017 (attention); Ainslie et al. 2023 (GQA); Shazeer 2019 (MQA)"
         )
-        if arch.sliding_window is not None:
-            meaning += f" Sliding-window layers keep at most {arch.sliding_window} tokens."
+        if any(getattr(c.mixer, "span", "") == "sliding" for c in cached):
+            if policy == "window":
+                meaning += (f" Sliding-window layers keep at most {arch.sliding_window} tokens "
+                            "(allocation policy: keep the window).")
+            else:
+                meaning += (" Sliding-window layers are given full-length cache here (allocation "
+                            "policy: full, as servers without a hybrid allocator reserve it).")
             source += "; Jiang et al. 2023 (Mistral 7B, sliding window attention)"
+    stateful = sum(n for n, _ in _state_elements(arch))
+    if stateful:
+        meaning += (f" Only {layers} of {layers + stateful} layers are attention; the other {stateful} "
+                    "keep a fixed recurrent state instead (its own line).")
     if arch.is_encoder_decoder:
         enc = tokens if encoder_tokens is None else encoder_tokens
         formula += " + 2 · layers · kv_heads · head_dim · bytes · encoder_tokens · batch"
@@ -134,29 +196,28 @@ def _explain_kv_cache(
     )
 
 
-def _tokens_text(per_layer: list[int], tokens: int) -> str:
-    if all(t == tokens for t in per_layer):
-        return str(tokens)
-    return f"(cached tokens summed over layers {sum(per_layer)} / {len(per_layer)} layers)"
-
-
 def kv_cache_bytes(
     arch: Architecture,
     tokens: int,
     batch: int = 1,
     kv_precision: Precision | str = "bf16",
     encoder_tokens: int | None = None,
+    sliding_policy: SlidingPolicy = "window",
 ) -> int:
     """Exact KV-cache bytes for `batch` sequences of `tokens` tokens.
 
     Standard/GQA/MQA: 2 · layers · kv_heads · head_dim · bytes · tokens · batch;
     MLA: layers · (kv_lora_rank + qk_rope_head_dim) · bytes · tokens · batch;
-    sliding-window layers hold min(tokens, window); encoder-only models hold none;
-    encoder-decoder adds cross-attention K/V over `encoder_tokens` (default: `tokens`).
+    sliding-window layers hold min(tokens, window) under `sliding_policy` "window", all tokens
+    under "full"; linear-attention layers hold none (see `recurrent_state_bytes`);
+    encoder-only models hold none; encoder-decoder adds cross-attention K/V over
+    `encoder_tokens` (default: `tokens`).
     """
     require_positive("tokens", tokens)
     require_positive("batch", batch)
-    return _kv_cache(arch, tokens, batch, as_precision(kv_precision, kv=True), encoder_tokens)
+    if sliding_policy not in SLIDING_POLICIES:
+        raise UserError(f"sliding-window allocation policy must be one of {', '.join(SLIDING_POLICIES)}")
+    return _kv_cache(arch, tokens, batch, as_precision(kv_precision, kv=True), encoder_tokens, sliding_policy)
 
 
 # --------------------------------------------------------------------------------------------
@@ -170,6 +231,7 @@ class InferenceMemory(NamedTuple):
     overhead_bytes: int
     total_bytes: int
     explanations: Explanations
+    recurrent_state_bytes: int = 0  # fixed per-sequence state of linear-attention / SSM layers
 
 
 def _prefill_workspace(
@@ -233,6 +295,8 @@ def inference_memory(
     prefill_chunk: int | None = None,
     flash_attention: bool = True,
     encoder_tokens: int | None = None,
+    sliding_policy: SlidingPolicy = "window",
+    state_precision: Precision | str = "bf16",
 ) -> InferenceMemory:
     """Memory to serve `batch` sequences of `context` tokens: weights, KV cache, the prefill
     activation workspace (whole prompt at once, or `prefill_chunk` tokens per sequence as
@@ -245,12 +309,16 @@ def inference_memory(
     kvp = as_precision(kv_precision, kv=True)
 
     w = weights_bytes(params, prec)
-    kv = _kv_cache(arch, context, batch, kvp, encoder_tokens)
+    if sliding_policy not in SLIDING_POLICIES:
+        raise UserError(f"sliding-window allocation policy must be one of {', '.join(SLIDING_POLICIES)}")
+    kv = _kv_cache(arch, context, batch, kvp, encoder_tokens, sliding_policy)
+    statep = as_precision(state_precision, kv=True)
+    state = recurrent_state_bytes(arch, batch, statep)
     act_bytes = 4 if prec.compute_dtype == "fp32" else 2
     act, act_detail = _prefill_workspace(arch, batch, context, act_bytes, prefill_chunk,
                                          flash_attention)
     overhead = CUDA_CONTEXT_BYTES + CUBLAS_WORKSPACE_BYTES
-    total = w + kv + act + overhead
+    total = w + kv + state + act + overhead
     total_params = params if isinstance(params, int) else params.total
     def explain() -> dict[str, Explanation]:
         expl = {
@@ -264,7 +332,8 @@ def inference_memory(
                 f"{format_bytes(w)}",
                 source=prec.source,
             ),
-            "kv_cache_bytes": _explain_kv_cache(arch, context, batch, kvp, encoder_tokens, kv),
+            "kv_cache_bytes": _explain_kv_cache(arch, context, batch, kvp, encoder_tokens, kv, sliding_policy),
+            "recurrent_state_bytes": _explain_recurrent_state(arch, batch, statep, state),
             "activations_bytes": Explanation(
                 title="Activations (prefill workspace)",
                 meaning="Transient tensors of one layer while the prompt is processed (the largest "
@@ -290,11 +359,11 @@ def inference_memory(
             ),
             "total_bytes": Explanation(
                 title="Inference total",
-                meaning="Everything on the device while serving: weights + KV cache + prefill "
-                "workspace + runtime overhead.",
-                formula="weights + kv_cache + activations + overhead",
-                substituted=f"{format_bytes(w)} + {format_bytes(kv)} + {format_bytes(act)} + "
-                f"{format_bytes(overhead)} = {format_bytes(total)}",
+                meaning="Everything on the device while serving: weights + KV cache + recurrent "
+                "state + prefill workspace + runtime overhead.",
+                formula="weights + kv_cache + recurrent_state + activations + overhead",
+                substituted=f"{format_bytes(w)} + {format_bytes(kv)} + {format_bytes(state)} + "
+                f"{format_bytes(act)} + {format_bytes(overhead)} = {format_bytes(total)}",
                 source="sum of the parts above",
             ),
         }
@@ -302,7 +371,7 @@ def inference_memory(
 
     return InferenceMemory(
         weights_bytes=w, kv_cache_bytes=kv, activations_bytes=act, overhead_bytes=overhead,
-        total_bytes=total, explanations=Explanations(explain),
+        total_bytes=total, explanations=Explanations(explain), recurrent_state_bytes=state,
     )
 
 

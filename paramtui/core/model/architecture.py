@@ -66,7 +66,15 @@ class Architecture:
 
     # Sliding-window attention: window size and which layers use it.
     sliding_window: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
-    layer_types: tuple[Literal["full_attention", "sliding_attention"], ...] | None = None
+    layer_types: tuple[Literal["full_attention", "sliding_attention", "linear_attention"], ...] | None = None
+    attention_output_gate: bool = False  # q_proj also yields a sigmoid gate on the output (Qwen3-Next)
+
+    # Linear attention (Gated DeltaNet, Qwen3-Next / Qwen3.5): the "linear_attention" layers.
+    linear_num_key_heads: Annotated[int, pyd.Field(gt=0)] | None = None
+    linear_num_value_heads: Annotated[int, pyd.Field(gt=0)] | None = None
+    linear_key_head_dim: Annotated[int, pyd.Field(gt=0)] | None = None
+    linear_value_head_dim: Annotated[int, pyd.Field(gt=0)] | None = None
+    linear_conv_kernel_dim: Annotated[int, pyd.Field(gt=0)] | None = None
 
     # Mixture of experts (Mixtral, Qwen-MoE, DeepSeek).
     num_local_experts: Annotated[int, pyd.Field(ge=0, le=limits.EXPERTS)] = 0  # routed experts per MoE layer; 0 = dense
@@ -111,6 +119,11 @@ class Architecture:
             raise ValueError("layer_types must list one entry per hidden layer")
         if any(not 0 <= i < self.num_hidden_layers for i in self.mlp_only_layers):
             raise ValueError("mlp_only_layers must name layers between 0 and num_hidden_layers - 1")
+        if self.layer_types and "linear_attention" in self.layer_types and None in (
+                self.linear_num_key_heads, self.linear_num_value_heads, self.linear_key_head_dim,
+                self.linear_value_head_dim, self.linear_conv_kernel_dim):
+            raise ValueError("linear_attention layers need linear_num_key_heads, linear_num_value_heads, "
+                             "linear_key_head_dim, linear_value_head_dim and linear_conv_kernel_dim")
         if self.uses_mla and (self.qk_rope_head_dim is None or self.qk_nope_head_dim is None
                               or self.v_head_dim is None):
             raise ValueError("multi-head latent attention (kv_lora_rank) needs qk_rope_head_dim, "

@@ -35,6 +35,8 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     # 2025 families (transformers 5.25): dense, then mixture of experts.
     "olmo2", "olmo3", "smollm3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3",
     "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2",
+    # hybrid attention: sliding + full, linear + full
+    "gemma3_text", "qwen3_next",
 )
 
 # Defaults of the keys we read, from each config class in transformers 5.23
@@ -128,6 +130,16 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                         moe_intermediate_size=1407, n_shared_experts=2, n_routed_experts=64,
                         num_experts_per_tok=None, first_k_dense_replace=0, q_lora_rank=1536, kv_lora_rank=512,
                         qk_rope_head_dim=64, qk_nope_head_dim=128, v_head_dim=128),
+    "gemma3_text": dict(num_key_value_heads=4, head_dim=256, hidden_activation="gelu_pytorch_tanh",
+                        max_position_embeddings=131072, tie_word_embeddings=True, attention_bias=False,
+                        sliding_window=4096, layer_types=None, sliding_window_pattern=6,
+                        use_bidirectional_attention=False),
+    "qwen3_next": dict(num_key_value_heads=2, head_dim=256, hidden_act="silu", max_position_embeddings=32768,
+                       tie_word_embeddings=False, attention_bias=False, intermediate_size=5632,
+                       linear_conv_kernel_dim=4, linear_key_head_dim=128, linear_value_head_dim=128,
+                       linear_num_key_heads=16, linear_num_value_heads=32, decoder_sparse_step=1,
+                       moe_intermediate_size=512, shared_expert_intermediate_size=512, num_experts_per_tok=10,
+                       num_experts=512, mlp_only_layers=None, layer_types=None, full_attention_interval=4),
 }
 
 # Other names a config may use for a key (transformers' `attribute_map` of each config class).
@@ -147,6 +159,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     "gpt_oss": {"num_experts": "num_local_experts"},
     "minimax_m2": {"num_experts": "num_local_experts"},
     "deepseek_v2": {"num_experts": "n_routed_experts"},
+    "qwen3_next": {"num_local_experts": "num_experts"},
 }
 
 _SCALE = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads")
@@ -177,6 +190,8 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "ernie4_5_moe": _SCALE + ("intermediate_size", "moe_intermediate_size"),
     "glm4_moe": _SCALE + ("intermediate_size", "moe_intermediate_size"),
     "deepseek_v2": _SCALE + ("intermediate_size", "moe_intermediate_size"),
+    "gemma3_text": _SCALE + ("intermediate_size",),
+    "qwen3_next": _SCALE + ("intermediate_size", "moe_intermediate_size"),
     "gpt_oss": _SCALE + ("intermediate_size",),
     "minimax_m2": _SCALE + ("intermediate_size",),
 }
@@ -476,7 +491,8 @@ def _t5(c: _Config) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- 2025 families
 
-def _layer_types(c: _Config, layers: int, default: list[str]) -> dict[str, Any]:
+def _layer_types(c: _Config, layers: int, default: list[str],
+                 kinds: tuple[str, ...] = ("full_attention", "sliding_attention")) -> dict[str, Any]:
     """`layer_types` as the file gives it, else the family's default pattern; only the attention
     kinds paramtui models are accepted (one line naming the key otherwise)."""
     types = c.get("layer_types")
@@ -484,7 +500,7 @@ def _layer_types(c: _Config, layers: int, default: list[str]) -> dict[str, Any]:
         types = default
     if not isinstance(types, list) or len(types) != layers:
         raise UserError(f"{c.origin}: layer_types must list one entry per layer ({layers})")
-    unknown = sorted({t for t in types if t not in ("full_attention", "sliding_attention")})
+    unknown = sorted({t for t in types if t not in kinds})
     if unknown:
         raise UserError(f"{c.origin}: layer_types: {unknown[0]!r} layers are not supported for "
                         f"model_type {c.model_type!r}")
@@ -635,6 +651,45 @@ def _deepseek_v2(c: _Config) -> dict[str, Any]:
     return kw
 
 
+def _gemma3_text(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    layers = kw["num_hidden_layers"]
+    if kw["hidden_size"] % kw["num_attention_heads"]:
+        # Gemma3TextConfig.validate_architecture refuses it, whatever head_dim says.
+        raise UserError(f"{c.origin}: hidden_size must be a multiple of num_attention_heads for model_type "
+                        "'gemma3_text'")
+    if c.bool("use_bidirectional_attention"):
+        raise UserError(f"{c.origin}: use_bidirectional_attention=true (an encoder) is not supported")
+    pattern = c.int("sliding_window_pattern")
+    act = c.cfg.get("hidden_activation") or c.cfg.get("hidden_act") or c.defaults["hidden_activation"]
+    # Gemma3DecoderLayer: Gemma 2's four norms plus per-head q/k norms; every 6th layer full.
+    return dict(kw, hidden_act=act, attention_bias=c.bool("attention_bias"), norms_per_layer=4, qk_norm=True,
+                sliding_window=c.int("sliding_window", nullable=True),
+                **_layer_types(c, layers, _every_kth_full(layers, pattern)))
+
+
+def _qwen3_next(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    layers = kw["num_hidden_layers"]
+    interval = c.int("full_attention_interval")
+    default = ["linear_attention" if (i + 1) % interval else "full_attention" for i in range(layers)]
+    experts = c.int("num_experts")
+    moe = dict(num_local_experts=experts, num_experts_per_tok=c.int("num_experts_per_tok"),
+               moe_intermediate_size=c.int("moe_intermediate_size"), decoder_sparse_step=c.int("decoder_sparse_step"),
+               mlp_only_layers=tuple(c.get("mlp_only_layers") or ()), n_shared_experts=1,
+               shared_expert_intermediate_size=c.int("shared_expert_intermediate_size"), shared_expert_gate=True
+               ) if experts else {}
+    # Qwen3NextAttention: q_proj twice as wide (output gate), per-head q/k norms, biases on
+    # q/k/v/o with attention_bias; Qwen3NextGatedDeltaNet on the linear_attention layers; the
+    # MoE block always has one shared expert with a sigmoid gate.
+    return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"), qk_norm=True,
+                attention_output_gate=True, linear_num_key_heads=c.int("linear_num_key_heads"),
+                linear_num_value_heads=c.int("linear_num_value_heads"),
+                linear_key_head_dim=c.int("linear_key_head_dim"), linear_value_head_dim=c.int("linear_value_head_dim"),
+                linear_conv_kernel_dim=c.int("linear_conv_kernel_dim"),
+                **_layer_types(c, layers, default, kinds=("full_attention", "linear_attention")), **moe)
+
+
 _BUILDERS = {
     "llama": _llama, "mistral": _mistral, "mixtral": _mixtral, "qwen2": _qwen2, "qwen2_moe": _qwen2_moe,
     "qwen3": _qwen3, "qwen3_moe": _qwen3_moe, "gemma": _gemma, "gemma2": _gemma2, "phi3": _phi3,
@@ -643,7 +698,7 @@ _BUILDERS = {
     "olmo2": _olmo2, "olmo3": _olmo3, "smollm3": _smollm3, "glm4": _glm4, "exaone4": _exaone4,
     "seed_oss": _seed_oss, "apertus": _apertus, "ministral3": _ministral3, "olmoe": _olmoe,
     "ernie4_5_moe": _ernie4_5_moe, "glm4_moe": _glm4_moe, "gpt_oss": _gpt_oss, "minimax_m2": _minimax_m2,
-    "deepseek_v2": _deepseek_v2,
+    "deepseek_v2": _deepseek_v2, "gemma3_text": _gemma3_text, "qwen3_next": _qwen3_next,
 }
 
 

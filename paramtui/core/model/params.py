@@ -27,7 +27,7 @@ from typing import NamedTuple
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.model.layers.channel_mixers import DenseMLP, MixtureOfExperts
 from paramtui.core.model.layers.network import Network, network_of
-from paramtui.core.model.layers.token_mixers import Attention, LatentAttention, TokenMixer
+from paramtui.core.model.layers.token_mixers import Attention, GatedDeltaNet, LatentAttention, TokenMixer
 from paramtui.core.result.explain import Explanation, Explanations
 from paramtui.core.units import format_count
 
@@ -96,12 +96,16 @@ def _embedding_terms(arch: Architecture) -> list[_Term]:
 def _mixer_formula(mixer: TokenMixer, cross: Attention | None) -> str:
     if isinstance(mixer, LatentAttention):
         return "MLA(q_a, q_a_norm, q_b, kv_a, kv_a_norm, kv_b, o)"
+    if isinstance(mixer, GatedDeltaNet):
+        return "(d·(2·keys + 2·values + 2·v_heads) + conv·(2·keys + values) + 2·v_heads + values·d)"
     extras = (" + biases" if mixer.qkv_bias or mixer.o_bias else "") + (" + heads (sinks)" if mixer.sinks else "")
-    core = f"d·(heads + 2·kv_heads)·head_dim + heads·head_dim·d{extras}"
+    q = "2·heads" if mixer.output_gate else "heads"
+    core = f"d·({q} + 2·kv_heads)·head_dim + heads·head_dim·d{extras}"
     return f"({core} + cross attention)" if cross else f"({core})"
 
 
 _SPAN_SYMBOL = {"full": "full_layers", "sliding": "sliding_layers"}
+_KIND_SYMBOL = {"linear attention": "linear_layers"}
 
 
 def _attention_terms(arch: Architecture, network: Network) -> list[_Term]:
@@ -117,7 +121,7 @@ def _attention_terms(arch: Architecture, network: Network) -> list[_Term]:
         elif len(counts) == 1:
             symbol = "layers"
         else:
-            symbol = _SPAN_SYMBOL.get(getattr(mixer, "span", ""), "layers")
+            symbol = _SPAN_SYMBOL.get(getattr(mixer, "span", ""), _KIND_SYMBOL.get(mixer.kind, "layers"))
         per_layer = mixer.params() + (cross.params() if cross else 0)
         terms.append(_Term(f"{symbol}·{_mixer_formula(mixer, cross)}", f"{layers}·{_n(per_layer)}",
                            layers * per_layer))
@@ -171,12 +175,19 @@ def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
         label = f"{stack}_layers" if arch.is_encoder_decoder else "layers"
         sym = f"{label}·(norms_per_layer + 1)·d" if cross else f"{label}·norms_per_layer·d {kind}"
         terms.append(_Term(sym, f"{layers}·{norms}·{_n(size)}", layers * norms * size))
-    qk_layers = sum(g.count for g in network.groups if g.mixer.norm_params())
-    if qk_layers:
-        per = next(g.mixer.norm_params() for g in network.groups if g.mixer.norm_params())
-        width = "head_dim" if arch.qk_norm_scope == "head" else "(heads + kv_heads)·head_dim"
-        terms.append(_Term(f"layers·{'2·' if arch.qk_norm_scope == 'head' else ''}{width} (q_norm, k_norm)",
-                           f"{qk_layers}·{_n(per)}", qk_layers * per))
+    inner: dict[TokenMixer, int] = {}  # norms inside the token mixers, layers per mixer
+    for group in network.groups:
+        if group.mixer.norm_params():
+            inner[group.mixer] = inner.get(group.mixer, 0) + group.count
+    for mixer, layers in inner.items():
+        per = mixer.norm_params()
+        if isinstance(mixer, GatedDeltaNet):
+            sym = "linear_layers·v_head_dim (gated output norm)"
+        elif mixer.qk_norm == "head":
+            sym = "layers·2·head_dim (q_norm, k_norm)"
+        else:
+            sym = "layers·(heads + kv_heads)·head_dim (q_norm, k_norm)"
+        terms.append(_Term(sym, f"{layers}·{_n(per)}", layers * per))
     if arch.final_norm:
         if arch.is_encoder_decoder:  # each stack has its own final norm
             terms.append(_Term("2 final norms", f"2·{_n(size)}", 2 * size))

@@ -316,6 +316,7 @@ def _compute(s: Scenario) -> Estimate:
         "params.breakdown.head": params.head,
         "memory.weights_bytes": inference.weights_bytes,
         "memory.kv_cache_bytes": inference.kv_cache_bytes,
+        "memory.recurrent_state_bytes": inference.recurrent_state_bytes,
         "memory.activations_bytes": inference.activations_bytes,
         "memory.overhead_bytes": inference.overhead_bytes,
         "memory.inference_total_bytes": inference.total_bytes,

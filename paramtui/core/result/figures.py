@@ -91,6 +91,8 @@ _ALL = [
     _F("params.breakdown.head", "Output head", "Head", "", None, units.format_count, "model"),
     _F("memory.weights_bytes", "Weights", "Weights", "bytes", "lower", units.format_bytes, "inference"),
     _F("memory.kv_cache_bytes", "KV cache", "KV", "bytes", "lower", units.format_bytes, "inference"),
+    _F("memory.recurrent_state_bytes", "Recurrent state", "State", "bytes", "lower", units.format_bytes,
+       "inference"),
     _F("memory.activations_bytes", "Activations", "Act", "bytes", "lower", units.format_bytes, "inference"),
     _F("memory.overhead_bytes", "Runtime overhead", "Ovhd", "bytes", "lower", units.format_bytes, "inference"),
     _F("memory.inference_total_bytes", "Inference total", "Infer", "bytes", "lower", units.format_bytes, "inference"),

@@ -15,7 +15,7 @@ from typing import Literal
 
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.model.layers.channel_mixers import ChannelMixer, DenseMLP, MixtureOfExperts
-from paramtui.core.model.layers.token_mixers import Attention, LatentAttention, TokenMixer
+from paramtui.core.model.layers.token_mixers import Attention, GatedDeltaNet, LatentAttention, TokenMixer
 
 # transformers' learned activations and their parameter count per MLP (activations.py: XIELU
 # holds alpha_p and alpha_n, one element each).
@@ -63,6 +63,15 @@ class Network:
         return text + (f" (repeating every {self.period} layers)" if self.period else "")
 
 
+def _token_mixer(arch: Architecture, kind: str) -> TokenMixer:
+    if kind == "linear":
+        return GatedDeltaNet(
+            hidden=arch.hidden_size, key_heads=arch.linear_num_key_heads, value_heads=arch.linear_num_value_heads,
+            key_head_dim=arch.linear_key_head_dim, value_head_dim=arch.linear_value_head_dim,
+            conv_kernel=arch.linear_conv_kernel_dim)
+    return _attention(arch, kind)
+
+
 def _attention(arch: Architecture, span: Literal["full", "sliding"], *, cross: bool = False) -> TokenMixer:
     if arch.uses_mla and not cross:
         return LatentAttention(
@@ -74,7 +83,8 @@ def _attention(arch: Architecture, span: Literal["full", "sliding"], *, cross: b
         hidden=arch.hidden_size, heads=arch.num_attention_heads, kv_heads=arch.kv_heads,
         head_dim=arch.resolved_head_dim, span=span, window=arch.sliding_window if span == "sliding" else None,
         qkv_bias=arch.attention_bias or arch.qkv_bias, o_bias=arch.attention_bias or arch.attention_out_bias,
-        qk_norm=qk_norm, norm_weights=_norm_weights(arch), sinks=arch.attention_sinks and not cross, cross=cross)
+        qk_norm=qk_norm, norm_weights=_norm_weights(arch), sinks=arch.attention_sinks and not cross, cross=cross,
+        output_gate=arch.attention_output_gate and not cross)
 
 
 def _norm_weights(arch: Architecture) -> int:
@@ -100,8 +110,11 @@ def _experts(arch: Architecture) -> MixtureOfExperts:
         shared_gate=arch.shared_expert_gate, router_bias=arch.router_bias)
 
 
-def _span(layer_type: str) -> Literal["full", "sliding"]:
-    return "sliding" if layer_type == "sliding_attention" else "full"
+_KIND = {"full_attention": "full", "sliding_attention": "sliding", "linear_attention": "linear"}
+
+
+def _span(layer_type: str) -> str:
+    return _KIND[layer_type]
 
 
 def _period(kinds: tuple) -> int | None:
@@ -144,8 +157,8 @@ def network_of(arch: Architecture) -> Network:
     counts, period = _decoder_kinds(arch)
     experts = _experts(arch) if arch.is_moe else None
     # Dense before experts and full before sliding, so the order reads the same for every model.
-    order = sorted(counts, key=lambda k: (k[1], k[0] != "full"))
+    order = sorted(counts, key=lambda k: (k[1], ["full", "sliding", "linear"].index(k[0])))
     groups = tuple(
-        LayerGroup(counts[(span, moe)], _attention(arch, span), experts if moe else dense, norms, weights)
+        LayerGroup(counts[(span, moe)], _token_mixer(arch, span), experts if moe else dense, norms, weights)
         for span, moe in order)
     return Network(arch.hidden_size, groups, period)

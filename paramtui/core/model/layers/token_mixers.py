@@ -32,6 +32,7 @@ class Attention:
     qk_norm: Literal["none", "head", "all_heads"] = "none"  # per head (Qwen3) or whole projection (OLMo 2)
     norm_weights: int = 1  # 1 for RMSNorm, 2 for LayerNorm (weight and bias)
     sinks: bool = False  # one learned logit per head (gpt-oss)
+    output_gate: bool = False  # q_proj twice as wide: a sigmoid gate on the output (Qwen3-Next)
     cross: bool = False  # attends to an encoder's output (T5 decoder)
 
     kind = "attention"
@@ -44,7 +45,8 @@ class Attention:
 
     def params(self) -> int:
         d, h, kv, hd = self.hidden, self.heads, self.kv_heads, self.head_dim
-        return (linear(d, h * hd, self.qkv_bias) + 2 * linear(d, kv * hd, self.qkv_bias)
+        q_width = h * hd * (2 if self.output_gate else 1)
+        return (linear(d, q_width, self.qkv_bias) + 2 * linear(d, kv * hd, self.qkv_bias)
                 + linear(h * hd, d, self.o_bias) + (h if self.sinks else 0))
 
     def norm_params(self) -> int:
@@ -99,4 +101,52 @@ class LatentAttention:
         return self.kv_lora_rank + self.qk_rope_head_dim
 
 
-TokenMixer = Attention | LatentAttention
+@dataclass(frozen=True)
+class GatedDeltaNet:
+    """Gated DeltaNet linear attention (Yang et al. 2024; transformers Qwen3NextGatedDeltaNet).
+
+    in_proj_qkvz: d -> 2·keys + 2·values; in_proj_ba: d -> 2·value_heads; a depthwise conv1d
+    over q, k and v (kernel wide, no bias); dt_bias and A_log per value head; a gated RMSNorm
+    over one value head (counted as a norm); out_proj: values -> d. Its state per sequence is
+    fixed: the recurrent state and the convolution's last kernel − 1 inputs.
+    """
+
+    hidden: int
+    key_heads: int
+    value_heads: int
+    key_head_dim: int
+    value_head_dim: int
+    conv_kernel: int
+
+    kind = "linear attention"
+    label = "linear attention (Gated DeltaNet)"
+
+    @property
+    def keys(self) -> int:
+        return self.key_heads * self.key_head_dim
+
+    @property
+    def values(self) -> int:
+        return self.value_heads * self.value_head_dim
+
+    @property
+    def conv_channels(self) -> int:
+        return 2 * self.keys + self.values
+
+    def params(self) -> int:
+        d = self.hidden
+        return (linear(d, 2 * self.keys + 2 * self.values, False) + linear(d, 2 * self.value_heads, False)
+                + self.conv_channels * self.conv_kernel + 2 * self.value_heads + linear(self.values, d, False))
+
+    def norm_params(self) -> int:
+        return self.value_head_dim
+
+    def kv_width(self) -> int:
+        return 0  # nothing grows with the context
+
+    def state_elements(self) -> int:
+        """Per sequence: the recurrent state (value_heads · key_dim · value_dim) and the conv state."""
+        return self.value_heads * self.key_head_dim * self.value_head_dim + self.conv_channels * (self.conv_kernel - 1)
+
+
+TokenMixer = Attention | LatentAttention | GatedDeltaNet
