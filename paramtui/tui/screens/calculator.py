@@ -398,6 +398,9 @@ class CalculatorScreen(ParamScreen):
         self.query_one("#bar-inference", MemoryBar).set_parts([
             MemoryPart("weights", v.get("memory.weights_bytes") or 0),
             MemoryPart("KV", v.get("memory.kv_cache_bytes") or 0),
+            # linear-attention / state-space layers' fixed state, only where the model has some
+            *([MemoryPart("state", v["memory.recurrent_state_bytes"])]
+              if v.get("memory.recurrent_state_bytes") else []),
             MemoryPart("activations", v.get("memory.activations_bytes") or 0, "act"),
             MemoryPart("overhead", v.get("memory.overhead_bytes") or 0, "other"),
         ], usable, f"usable on {est.devices}× {t.name.split(' (')[0]}")
@@ -416,6 +419,8 @@ class CalculatorScreen(ParamScreen):
                 continue
             rows.append(FigureRow(None, title))
             for fig in FIGURES.values():
+                if fig.key == "memory.recurrent_state_bytes" and not fig.value(est):
+                    continue  # an all-attention model has no recurrent state: no row for it
                 if fig.group == group:
                     rows.append(FigureRow(fig.key, fig.label, fig.format(est),
                                           bad=fig.key.endswith("fits") and fig.value(est) is False))
