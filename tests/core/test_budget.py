@@ -57,5 +57,5 @@ def test_the_estimate_plans_under_the_scenarios_law_price_and_devices():
 
 
 def test_a_budget_is_in_exactly_one_unit():
-    with pytest.raises(ValueError, match="exactly one unit"):
+    with pytest.raises(UserError, match="exactly one unit"):
         validate(Scenario, dict(id="b", model="llama-3.1-8b", budget={"usd": 1, "days": 2}))
