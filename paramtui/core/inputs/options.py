@@ -184,6 +184,33 @@ def parse_ram(text: str | float | int) -> float:
     return value
 
 
+# ---------------------------------------------------------------- what a model is picked for
+
+# The tasks a catalog model can be good for and be ranked by (`paramtui pick --task`, the
+# pick dialog), and the classes of model license a pick can be limited to.
+TASKS: tuple[Choice, ...] = (
+    Choice("chat", "Chat", "conversation and following instructions; general knowledge (MMLU)"),
+    Choice("code", "Code", "writing programs (HumanEval, MBPP, LiveCodeBench)"),
+    Choice("reasoning", "Reasoning", "hard questions that need several steps (GPQA, BBH)"),
+    Choice("math", "Math", "grade-school to competition mathematics (GSM8K, MATH)"),
+    Choice("multilingual", "Multilingual", "languages other than English (MGSM, multilingual MMLU)"),
+    Choice("vision", "Vision", "images as input"),
+    Choice("long-context", "Long context", "reading long documents (InfiniteBench, needle tests)"),
+    Choice("tool-use", "Tool use", "calling functions and APIs (BFCL, Nexus)"),
+    Choice("embeddings", "Embeddings", "vectors for search and retrieval"),
+)
+TASK_IDS: tuple[str, ...] = tuple(c.value for c in TASKS)
+
+LICENSE_CLASSES: tuple[Choice, ...] = (
+    Choice("permissive", "Permissive", "Apache-2.0, MIT: use, change and sell freely"),
+    Choice("open-weights-restricted", "Open weights, restricted",
+           "weights published under a license with use restrictions (Llama, Gemma, Qwen, DeepSeek)"),
+    Choice("non-commercial", "Non-commercial", "research or non-commercial use only"),
+    Choice("proprietary", "Proprietary", "weights not published"),
+)
+LICENSE_CLASS_IDS: tuple[str, ...] = tuple(c.value for c in LICENSE_CLASSES)
+
+
 # ---------------------------------------------------------------- lists read from their tables
 
 

@@ -18,8 +18,27 @@ from pathlib import Path
 from typing import Annotated, TYPE_CHECKING, Any, Literal
 
 from paramtui.core.errors import UserError
+from paramtui.core.inputs.options import LICENSE_CLASS_IDS, TASK_IDS
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
+
+
+# The license class of each license id the catalog uses. A license not listed here must say
+# its class in its entry (`license_class`), so no model is classed by a guess.
+LICENSE_CLASSES: dict[str, str] = {
+    "apache-2.0": "permissive",
+    "mit": "permissive",
+    # Community licenses with use restrictions (acceptable-use policies, user caps).
+    "llama2": "open-weights-restricted",
+    "llama3.1": "open-weights-restricted",
+    "llama3.2": "open-weights-restricted",
+    "gemma": "open-weights-restricted",
+    "qwen": "open-weights-restricted",
+    "tongyi-qianwen": "open-weights-restricted",
+    "deepseek": "open-weights-restricted",
+    "qwen-research": "non-commercial",
+    "proprietary": "proprietary",
+}
 
 if TYPE_CHECKING:
     from paramtui.core.model.architecture import Architecture
@@ -31,6 +50,29 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"
 # "8.03B", "124M", "1.5T", "671B": a card's stated count; the suffix scales the number.
 _PUBLISHED_RE = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>[KMBT])$")
 _UNIT_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+
+
+@record
+class TaskScore:
+    """One published benchmark score of a model for a task, as its source states it.
+
+    Scores are copied from their source, never estimated; a model without a published score
+    for a task has none. Scores of different benchmarks, or of one benchmark run by different
+    sources (shots, prompts, base or instruct model), are not comparable."""
+
+    __pydantic_config__ = STRICT
+
+    task: Literal[TASK_IDS]
+    benchmark: str  # "HumanEval", "MMLU", "GSM8K"
+    setting: str  # how it was run and on which variant: "0-shot pass@1, instruct model"
+    score: Annotated[float, pyd.Field(ge=0, le=100)]  # percent, as published
+    source: str  # model card, paper or named leaderboard, with the table
+    date: Annotated[str, pyd.Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]  # of the source
+
+    @property
+    def citation(self) -> str:
+        """What a reason line quotes: 'HumanEval 72.6, Llama 3.1 model card, 2024-07'."""
+        return f"{self.benchmark} {self.score:g}, {self.source.split(' (')[0]}, {self.date}"
 
 
 @record
@@ -54,6 +96,20 @@ class CatalogEntry:
     # MoE only: what the card says is active per token ("37B" of DeepSeek-V3's 671B).
     published_active_params: Annotated[str, pyd.Field(pattern=_PUBLISHED_RE.pattern)] | None = None
     config: dict[str, Any]
+    # What the model is for (its card's intended uses and the tasks it has scores for).
+    tasks: tuple[Literal[TASK_IDS], ...] = ()
+    # Only where `license` is not in LICENSE_CLASSES (e.g. OPT's own "other" license).
+    license_class: Literal[LICENSE_CLASS_IDS] | None = None
+    scores: tuple[TaskScore, ...] = ()
+
+    @property
+    def license_kind(self) -> str:
+        """The license class: permissive, open-weights-restricted, non-commercial, proprietary."""
+        return self.license_class or LICENSE_CLASSES.get(self.license, "unclassified")
+
+    def task_scores(self, task: str) -> tuple[TaskScore, ...]:
+        """This model's published scores for `task`, in catalog order (the preferred first)."""
+        return tuple(s for s in self.scores if s.task == task)
 
     @cached_property
     def architecture(self) -> Architecture:

@@ -1,0 +1,80 @@
+"""What each catalog model is good for: published scores with their sources, license classes,
+and what each precision keeps of a model's quality."""
+
+import pytest
+
+from paramtui.core.inputs.options import LICENSE_CLASS_IDS, TASK_IDS
+from paramtui.core.model.catalog import LICENSE_CLASSES, get_model, load_catalog
+from paramtui.core.model.precision import PRECISION_IDS
+from paramtui.core.model.quant_quality import QUALITY, quality_kept
+
+
+def test_no_score_without_a_source_and_a_date():
+    scores = [(entry.id, s) for entry in load_catalog().values() for s in entry.scores]
+    assert len(scores) >= 40
+    for model_id, score in scores:
+        assert score.source.strip() and score.benchmark.strip() and score.setting.strip(), model_id
+        assert any(kind in score.source.lower() for kind in ("model card", "paper", "report", "leaderboard",
+                                                            "evaluation")), (model_id, score.source)
+        assert score.task in TASK_IDS
+
+
+def test_a_model_is_listed_for_every_task_it_has_a_score_for():
+    for entry in load_catalog().values():
+        assert {s.task for s in entry.scores} <= set(entry.tasks), entry.id
+
+
+# Pinned to their sources (copied, never estimated): a change here is a change of source.
+@pytest.mark.parametrize("model_id, task, bench, score, source_words, date", [
+    # Llama 3.1 model card, 'Instruction tuned models': HumanEval 0-shot pass@1 72.6 / 80.5.
+    ("llama-3.1-8b", "code", "HumanEval", 72.6, "Llama 3.1 model card", "2024-07"),
+    ("llama-3.1-70b", "math", "MATH", 68.0, "Llama 3.1 model card", "2024-07"),
+    # Llama 3.2 model card, 'Instruction Tuned Models': BFCL V2 67.0 for 3B.
+    ("llama-3.2-3b", "tool-use", "BFCL V2", 67.0, "Llama 3.2 model card", "2024-09"),
+    # Gemma 2 model card, 'Benchmark Results': HumanEval pass@1 51.8 for the 27B pre-trained model.
+    ("gemma-2-27b", "code", "HumanEval", 51.8, "Gemma 2 model card", "2024-06"),
+    # Mistral-7B-v0.1 model card, 'Evaluation Results': humaneval_pass@1 29.88%.
+    ("mistral-7b", "code", "HumanEval", 29.88, "Mistral-7B-v0.1 model card", "2023-09"),
+])
+def test_scores_are_pinned_to_their_sources(model_id, task, bench, score, source_words, date):
+    found = [s for s in get_model(model_id).task_scores(task) if s.benchmark == bench]
+    assert len(found) == 1
+    assert found[0].score == score and source_words in found[0].source and found[0].date == date
+
+
+def test_a_model_without_a_published_score_has_none():
+    # GPT-2's card publishes no coding benchmark: nothing is filled in for it.
+    assert get_model("gpt2").task_scores("code") == ()
+
+
+def test_every_model_has_a_license_class():
+    classes = {entry.id: entry.license_kind for entry in load_catalog().values()}
+    assert set(classes.values()) <= set(LICENSE_CLASS_IDS)
+    assert set(LICENSE_CLASSES.values()) <= set(LICENSE_CLASS_IDS)
+    assert classes["qwen3-8b"] == "permissive"  # Apache-2.0
+    assert classes["llama-3.1-8b"] == "open-weights-restricted"  # Llama 3.1 Community License
+    assert classes["opt-1.3b"] == "non-commercial"  # OPT's research-only license
+    assert classes["gpt-3-175b"] == "proprietary"
+
+
+def test_quality_kept_follows_llama_cpp_scoreboard():
+    # llama.cpp perplexity README, Llama 3 8B: f16 6.233160, q4_K_M 6.407115, q2_K 9.751568.
+    assert quality_kept("q4_k_m").kept == pytest.approx(6.233160 / 6.407115)
+    assert quality_kept("q4_k_m").percent == "97.3%"
+    assert quality_kept("q2_k").percent == "63.9%"
+    assert quality_kept("q8_0").same_top_token == pytest.approx(0.97674)
+    assert "llama.cpp" in quality_kept("q6_k").source
+    assert quality_kept("bf16").kept == 1.0
+
+
+def test_fewer_bits_keep_less_quality():
+    order = ["bf16", "q8_0", "q6_k", "q5_k_m", "q4_k_m", "q4_0", "q3_k_m", "q2_k"]
+    kept = [quality_kept(p).kept for p in order]
+    assert kept == sorted(kept, reverse=True)
+
+
+def test_an_unmeasured_precision_says_so():
+    assert set(QUALITY) <= set(PRECISION_IDS)
+    unmeasured = quality_kept("int4")
+    assert unmeasured.kept is None and unmeasured.percent == "not measured"
+    assert "no published quality measurement" in unmeasured.summary()
