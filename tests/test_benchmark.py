@@ -17,4 +17,5 @@ def test_benchmark_runs_every_measurement(tmp_path):
                     "start-up ratio paramtui / minimal", "keystroke → results (Calculator)",
                     "deploy matrix 100×32, cold", "deploy matrix 100×32, warm",
                     "compare 100 scenarios: key → table repainted",
-                    "compare 300 scenarios: key → row repainted"]
+                    "compare 300 scenarios: key → row repainted",
+                    "checkpoint headers: 20 shards, 86 GB"]
