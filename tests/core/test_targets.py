@@ -57,12 +57,12 @@ def test_node_aggregates():
     node = get_target("8xh100")
     assert node.devices == 8
     assert node_peak_flops_per_s(node, "bf16") == pytest.approx(8 * 989.4e12)
-    assert node_memory_bytes(node) == 8 * 80e9
+    assert node_memory_bytes(node) == 8 * 81_559 * 2**20  # nvidia-smi total per H100
 
 
 def test_unified_memory_fraction():
     mac = get_target("m2-ultra")
-    assert mac.unified_memory and mac.usable_memory_bytes == pytest.approx(0.75 * 192e9)
+    assert mac.unified_memory and mac.usable_memory_bytes == pytest.approx(0.75 * 192 * 2**30)
 
 
 def test_unknown_id_suggests_close_ones():

@@ -6,7 +6,10 @@ them or, with the same id, replace them. A file or a target that fails validatio
 reported in `TargetSet.problems` (path, target id, field) and the rest still load.
 
 Figures are per device: `devices` says how many a node has, and the `node_*` helpers
-give the aggregate. Peak rates are dense (not 2:4 sparse) datasheet figures.
+give the aggregate. Peak rates are dense (not 2:4 sparse) datasheet figures. Memory is in
+bytes as the runtime sees them (`memory_source` says where each figure comes from);
+`usable_memory_fraction` is only what the OS keeps on unified-memory machines, so no
+reservation is taken off twice.
 """
 
 from __future__ import annotations
@@ -64,7 +67,11 @@ class Target:
     id: Annotated[str, pyd.Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
     name: str
     kind: TargetKind
-    memory_bytes: Annotated[float, pyd.Field(gt=0)]  # per device, decimal bytes as datasheets print
+    # Per device, in bytes as the runtime sees them: binary sizes where the vendor's "GB"
+    # means GiB, and what nvidia-smi reports where the driver or ECC keeps some back
+    # (the 512 MiB CUDA context is in every estimate's overhead, not taken off here).
+    memory_bytes: Annotated[float, pyd.Field(gt=0)]
+    memory_source: str = ""  # where memory_bytes comes from
     bandwidth_bytes_per_s: Annotated[float, pyd.Field(gt=0)]  # per device
     # dense peak TFLOP/s (TOPS for int) per device; at least one dtype
     tflops: Annotated[dict[Dtype, Annotated[float, pyd.Field(gt=0)]], pyd.Field(min_length=1)]
