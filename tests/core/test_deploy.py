@@ -140,7 +140,7 @@ def test_llama_70b_q4_runs_on_a_desktop_4090_at_host_bandwidth():
     assert 0.9 * host_time < step < host_time + device_time
     assert host_time > 0.75 * step  # host-bandwidth bound
     # Far below the roofline of the same model if it all sat in the card's 1 TB/s memory.
-    in_vram = speed.speed_timing(target, d.estimate.speed.workload).decode_tokens_per_s_per_request
+    in_vram = speed.speed_timing(target, d.estimate.speed.workload).decode_tokens_per_s
     assert split.decode_tokens_per_s < in_vram / 4
 
 

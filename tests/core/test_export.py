@@ -24,7 +24,6 @@ from paramtui.core.io.export import (
     comparison_table,
     export_session_file,
     format_for,
-    machine_column_name,
     render_table,
     table_csv,
     table_html,
@@ -190,19 +189,24 @@ def test_a_failed_baseline_gives_no_deltas_rather_than_wrong_ones():
     assert all(c.delta is None for r in table.rows for c in r.cells)
 
 
-def test_machine_column_names_carry_units():
-    assert machine_column_name(FIGURES["memory.kv_cache_bytes"]) == "memory.kv_cache_bytes"
-    assert machine_column_name(FIGURES["compute.cost_usd"]) == "compute.cost_usd"
-    assert machine_column_name(FIGURES["speed.decode_tokens_per_s"]) == "speed.decode_tokens_per_s"
-    assert machine_column_name(FIGURES["compute.wall_seconds"]) == "compute.wall_seconds"
-    assert machine_column_name(FIGURES["compute.gpu_hours"]) == "compute.gpu_hours"
-    assert machine_column_name(FIGURES["scaling.compute_optimal.tokens"]) == "scaling.compute_optimal.tokens"
-    assert machine_column_name(FIGURES["params.total"]) == "params.total"  # a plain count
-    # Keys that do not say their unit get it appended.
-    assert machine_column_name(FIGURES["scaling.loss"]) == "scaling.loss_nats"
-    assert machine_column_name(FIGURES["scenario.context"]) == "scenario.context_tokens"
-    names = [machine_column_name(f) for f in FIGURES.values()]
-    assert len(names) == len(set(names))
+def test_column_names_are_the_estimate_json_keys(session_file, tmp_path):
+    from paramtui.core.result.estimate import estimate
+
+    out = export_session_file(session_file, tmp_path / "t.csv", columns=list(FIGURES))
+    header = next(csv.reader(out.open(newline="")))
+    assert header == ["scenario.id", *FIGURES, "error"]
+    doc = estimate(parse_session(SESSION_TOML).scenarios[0]).to_json()
+    missing = [key for key in FIGURES if not _has_json_key(doc, key)]
+    assert not missing  # every column is a key of `paramtui estimate --json`
+
+
+def _has_json_key(doc, key):
+    node = doc
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
 
 
 def test_csv_and_json_carry_raw_numbers():
@@ -210,13 +214,13 @@ def test_csv_and_json_carry_raw_numbers():
     rows = list(csv.DictReader(io.StringIO(table_csv(table))))
     assert list(rows[0]) == ["scenario.id", "scenario.name", "params.total", "memory.kv_cache_bytes",
                              "speed.decode_tokens_per_s", "memory.fits", "compute.cost_usd",
-                             "scaling.loss_nats", "error"]
+                             "scaling.loss", "error"]
     assert rows[0]["params.total"] == "8030261248"
     assert rows[1]["memory.kv_cache_bytes"] == "2147483648"
     assert float(rows[2]["speed.decode_tokens_per_s"]) == 75.0
     assert rows[1]["memory.fits"] == "false"
     assert rows[0]["scenario.name"] == "Base & co"  # CSV quoting, not HTML escaping
-    assert rows[2]["scaling.loss_nats"] == ""
+    assert rows[2]["scaling.loss"] == ""
 
     doc = json.loads(table_json(table, DAY))
     assert doc["title"] == "Options <A&B> 100%" and doc["date"] == "2025-03-14"
@@ -401,7 +405,7 @@ def test_csv_numbers_equal_estimate_json(session_file, tmp_path):
         doc = estimate(session.scenario(row["scenario.id"])).to_json()
         for key in ALL_NUMERIC:
             expected = _json_at(doc, key)
-            got = row[machine_column_name(FIGURES[key])]
+            got = row[key]
             if expected is None:
                 assert got == ""
             elif isinstance(expected, bool):
@@ -428,7 +432,7 @@ def test_json_numbers_equal_estimate_json(session_file, tmp_path):
         est = estimate(session.scenario(row["id"])).to_json()
         for key in ALL_NUMERIC:
             expected = _json_at(est, key)
-            got = row["values"][machine_column_name(FIGURES[key])]
+            got = row["values"][key]
             assert got == expected and type(got) is type(expected), key
     # The baseline's row carries no change; int4 halves-or-better the weights against bf16.
     assert "change_vs_baseline" not in doc["rows"][0]
@@ -449,8 +453,7 @@ def test_cli_estimate_json_and_export_agree(session_file, tmp_path):
     doc = json.loads(est.stdout)
     for key in ("params.total", "memory.weights_bytes", "memory.kv_cache_bytes", "memory.inference_total_bytes",
                 "compute.cost_usd", "speed.decode_tokens_per_s", "speed.prefill_tokens_per_s", "scaling.loss"):
-        if key in exported:
-            assert exported[machine_column_name(FIGURES[key])] == _json_at(doc, key), key
+        assert exported[key] == _json_at(doc, key), key
 
 
 def test_every_format_from_a_session_file(session_file, tmp_path):

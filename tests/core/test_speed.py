@@ -68,7 +68,7 @@ LLAMA3_Q4KM_TG = {"rtx-3090": 115.42, "rtx-4090": 130.58, "m1-max": 35.73, "m2-u
 
 
 def decode(target_id, model, context=128):
-    return estimate_speed(get_target(target_id), context=context, **model).decode_tokens_per_s_per_request
+    return estimate_speed(get_target(target_id), context=context, **model).decode_tokens_per_s
 
 
 def test_bandwidth_efficiency_is_the_measured_copy_bandwidth():
@@ -136,20 +136,20 @@ def test_eager_runtime_is_launch_bound():
             continue
         estimate = estimate_speed(get_target("h100-sxm"), batch=row["batch"], context=row["context"],
                                   runtime="eager", **model)
-        assert estimate.decode_bound == "overhead"
-        rows.append((f"eager b{row['batch']}", estimate.decode_tokens_per_s_per_request, row["tokens_per_s_per_seq"]))
+        assert estimate.bound == "overhead"
+        rows.append((f"eager b{row['batch']}", estimate.decode_tokens_per_s, row["tokens_per_s_per_seq"]))
     # Calibrated on the batch-1 row; the batch-16 row measured slower (12.3 tok/s) than 1 and 64.
     assert report(rows, "H100 eager transformers decode, Llama 3.2 1B") <= 0.55
     optimized = estimate_speed(get_target("h100-sxm"), context=512, **model)
-    assert optimized.decode_tokens_per_s_per_request > 10 * rows[0][1]
+    assert optimized.decode_tokens_per_s > 10 * rows[0][1]
 
 
 def test_decode_memory_bound_then_compute_bound():
     model = llama2_7b(16)
     small = estimate_speed(get_target("h100-sxm"), batch=1, context=1024, **model)
     large = estimate_speed(get_target("h100-sxm"), batch=1024, context=16, **model)
-    assert small.decode_bound in ("memory", "overhead") and large.decode_bound == "compute"
-    assert large.decode_tokens_per_s > 50 * small.decode_tokens_per_s
+    assert small.bound in ("memory", "overhead") and large.bound == "compute"
+    assert large.aggregate_tokens_per_s > 50 * small.aggregate_tokens_per_s
 
 
 def test_kv_cache_slows_long_contexts():
@@ -158,7 +158,7 @@ def test_kv_cache_slows_long_contexts():
     long = estimate_speed(get_target("a100-80gb"), batch=8, context=32768, **model)
     # 8 x 32768 tokens x 512 KiB = 137 GB of KV read per step vs 13 GB of weights.
     assert long.decode_bytes_per_step == pytest.approx(short.decode_bytes_per_step + 8 * (32768 - 512) * 524288)
-    assert long.decode_tokens_per_s_per_request < short.decode_tokens_per_s_per_request / 5
+    assert long.decode_tokens_per_s < short.decode_tokens_per_s / 5
 
 
 def test_expected_distinct_experts():
@@ -188,19 +188,19 @@ def test_tensor_parallel_splits_and_adds_all_reduce():
     eight = estimate_speed(node, batch=1, context=1024, **model)
     assert eight.devices == 8
     four = estimate_speed(node, devices=4, batch=1, context=1024, **model)
-    assert eight.decode_tokens_per_s > four.decode_tokens_per_s
+    assert eight.aggregate_tokens_per_s > four.aggregate_tokens_per_s
     # The memory term halves but launches and all-reduce do not: less than 2x.
-    assert eight.decode_tokens_per_s < 2 * four.decode_tokens_per_s
+    assert eight.aggregate_tokens_per_s < 2 * four.aggregate_tokens_per_s
     with pytest.raises(UserError):
         estimate_speed(get_target("m1"), devices=2, **llama2_7b(4.5))
 
 
 def test_cost_per_million_tokens():
     result = estimate_speed(get_target("l4"), batch=16, context=1024, **llama2_7b(16))
-    expected = 0.8048 / 3600 / result.decode_tokens_per_s * 1e6
-    assert result.cost_per_million_output_tokens_usd == pytest.approx(expected)
-    assert estimate_speed(get_target("m1-max"), **llama2_7b(4.5)).cost_per_million_output_tokens_usd is None
-    assert "decode_tokens_per_s_per_request" in result.explanations
+    expected = 0.8048 / 3600 / result.aggregate_tokens_per_s * 1e6
+    assert result.cost_per_million_tokens_usd == pytest.approx(expected)
+    assert estimate_speed(get_target("m1-max"), **llama2_7b(4.5)).cost_per_million_tokens_usd is None
+    assert "decode_tokens_per_s" in result.explanations
 
 
 def test_profiles_and_bad_inputs():
@@ -221,9 +221,9 @@ def test_timing_is_the_numbers_the_estimate_explains():
     timing = speed_timing(h100, work)
     result = estimate_speed(h100, context=512, **llama2_7b(16))
     assert result.timing == timing and result.workload == work
-    assert result.decode_tokens_per_s_per_request == timing.decode_tokens_per_s_per_request
+    assert result.decode_tokens_per_s == timing.decode_tokens_per_s
     assert result.prefill_tokens_per_s == timing.prefill_tokens_per_s
-    assert f"= {timing.decode_tokens_per_s_per_request:.1f} tokens/s" in (
-        result.explanations["decode_tokens_per_s_per_request"].substituted)
+    assert f"= {timing.decode_tokens_per_s:.1f} tokens/s" in (
+        result.explanations["decode_tokens_per_s"].substituted)
     assert speed_timing(a100, work).step_s == estimate_speed(a100, context=512, **llama2_7b(16)).decode_step_s
     assert decode_step_s(a100, work) == speed_timing(a100, work).step_s  # a Deploy cell's path

@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from paramtui.core.result.estimate import estimate
-from paramtui.core.io.export import comparison_table, machine_column_name
+from paramtui.core.io.export import comparison_table
 from paramtui.core.result.figures import DEFAULT_COLUMNS, FIGURES
 from paramtui.core.model.precision import PRECISION_IDS
 from paramtui.core.inputs.scenario import Scenario
@@ -435,13 +435,13 @@ async def test_export_csv_as_shown_with_numbers_equal_to_estimate_json(tmp_path)
         assert out.exists()
         rows = list(csv.DictReader(out.open(newline="")))
         assert [r["scenario.id"] for r in rows] == shown_rows(pilot)  # rows as shown
-        assert list(rows[0])[1:-1] == [machine_column_name(FIGURES[k]) for k in DEFAULT_COLUMNS]
+        assert list(rows[0])[1:-1] == list(DEFAULT_COLUMNS)
         for row in rows:
             doc = estimate(app.session.scenario(row["scenario.id"])).to_json()
             for key in ("params.total", "memory.weights_bytes", "memory.kv_cache_bytes",
                         "memory.inference_total_bytes", "speed.decode_tokens_per_s", "scaling.loss"):
                 expected = _json_at(doc, key)
-                got = row[machine_column_name(FIGURES[key])]
+                got = row[key]
                 assert (int(got) if isinstance(expected, int) else float(got)) == expected
 
 

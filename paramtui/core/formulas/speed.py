@@ -164,10 +164,10 @@ class SpeedTiming(NamedTuple):
     memory_s: float  # decode step: bytes / bandwidth
     compute_s: float  # decode step: FLOPs / peak
     step_s: float  # decode step: max(memory, compute) + overhead + all-reduce
-    decode_bound: Bound
+    bound: Bound
     prefill_tokens_per_s: float
-    decode_tokens_per_s_per_request: float
-    decode_tokens_per_s: float  # aggregate over the batch
+    decode_tokens_per_s: float
+    aggregate_tokens_per_s: float  # aggregate over the batch
 
 
 class SpeedEstimate(NamedTuple):
@@ -186,11 +186,11 @@ class SpeedEstimate(NamedTuple):
     decode_step_s: float
     decode_bytes_per_step: float
     decode_flops_per_step: float
-    decode_tokens_per_s_per_request: float
-    decode_tokens_per_s: float  # aggregate over the batch
-    decode_bound: Bound
+    decode_tokens_per_s: float
+    aggregate_tokens_per_s: float  # aggregate over the batch
+    bound: Bound
     price_per_hour_usd: float | None
-    cost_per_million_output_tokens_usd: float | None
+    cost_per_million_tokens_usd: float | None
     explanations: Explanations
     # The inputs and numbers the figures above were explained from (not part of the JSON):
     # a caller can re-time the same workload on another target with `speed_timing`.
@@ -371,7 +371,7 @@ def explain_speed(target: Target, work: SpeedWorkload, timing: SpeedTiming,
     devices = t.devices
     profile = work.runtime
     price = price_per_hour_usd if price_per_hour_usd is not None else target.price_per_hour_usd
-    cost_per_million = price * devices / 3600 / t.decode_tokens_per_s * 1e6 if price is not None else None
+    cost_per_million = price * devices / 3600 / t.aggregate_tokens_per_s * 1e6 if price is not None else None
 
     def explain() -> dict[str, Explanation]:
         moe_text = ""
@@ -397,10 +397,10 @@ def explain_speed(target: Target, work: SpeedWorkload, timing: SpeedTiming,
                 substituted=f"= {format_duration(t.prefill_s)}",
                 source="roofline model, see prefill speed",
             ),
-            "decode_tokens_per_s_per_request": Explanation(
+            "decode_tokens_per_s": Explanation(
                 title="Decode speed per request",
                 meaning=(
-                    f"Tokens per second each user sees. Bound: {t.decode_bound}. Every step reads the "
+                    f"Tokens per second each user sees. Bound: {t.bound}. Every step reads the "
                     "weights it uses and each sequence's whole KV cache."
                 ),
                 formula="1 / (max(bytes / (BW·eff), FLOPs / (peak·eff)) + layers·kernels·overhead + all-reduce)",
@@ -409,24 +409,24 @@ def explain_speed(target: Target, work: SpeedWorkload, timing: SpeedTiming,
                     f"{format_duration(t.memory_s)}; "
                     f"FLOPs {format_si(work.step_flops)} / {format_si(t.peak_flops_per_s, 'FLOP/s')} = {format_duration(t.compute_s)}; "
                     f"launches {t.launches}·{profile.per_kernel_overhead_s * 1e6:g} µs = {format_duration(t.overhead_s)} "
-                    f"→ step {format_duration(t.step_s)} = {t.decode_tokens_per_s_per_request:.1f} tokens/s"
+                    f"→ step {format_duration(t.step_s)} = {t.decode_tokens_per_s:.1f} tokens/s"
                 ),
                 source=f"roofline (Williams et al. 2009); runtime '{profile.name}': {profile.source}",
             ),
-            "decode_tokens_per_s": Explanation(
+            "aggregate_tokens_per_s": Explanation(
                 title="Decode throughput",
                 meaning="Tokens per second over the whole batch: one token per sequence per step.",
                 formula="batch / step time",
-                substituted=f"{work.batch} / {format_duration(t.step_s)} = {t.decode_tokens_per_s:,.1f} tokens/s",
+                substituted=f"{work.batch} / {format_duration(t.step_s)} = {t.aggregate_tokens_per_s:,.1f} tokens/s",
                 source="roofline model, see decode speed per request",
             ),
         }
         if cost_per_million is not None:
-            explanations["cost_per_million_output_tokens_usd"] = Explanation(
+            explanations["cost_per_million_tokens_usd"] = Explanation(
                 title="Cost per million output tokens",
                 meaning="Rental cost of the devices for the time it takes to generate a million tokens at this batch.",
                 formula="price/h · devices / 3600 / (tokens/s) · 1e6",
-                substituted=f"${price:.2f} · {devices} / 3600 / {t.decode_tokens_per_s:,.1f} · 1e6 = ${cost_per_million:,.2f}",
+                substituted=f"${price:.2f} · {devices} / 3600 / {t.aggregate_tokens_per_s:,.1f} · 1e6 = ${cost_per_million:,.2f}",
                 source=target.price_source if price_per_hour_usd is None else "price given by the user",
             )
         return explanations
@@ -447,11 +447,11 @@ def explain_speed(target: Target, work: SpeedWorkload, timing: SpeedTiming,
         decode_step_s=t.step_s,
         decode_bytes_per_step=work.step_bytes,
         decode_flops_per_step=work.step_flops,
-        decode_tokens_per_s_per_request=t.decode_tokens_per_s_per_request,
         decode_tokens_per_s=t.decode_tokens_per_s,
-        decode_bound=t.decode_bound,
+        aggregate_tokens_per_s=t.aggregate_tokens_per_s,
+        bound=t.bound,
         price_per_hour_usd=price,
-        cost_per_million_output_tokens_usd=cost_per_million,
+        cost_per_million_tokens_usd=cost_per_million,
         explanations=Explanations(explain),
         workload=work,
         timing=t,

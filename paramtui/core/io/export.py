@@ -5,8 +5,9 @@ and the clipboard copy, so a number on screen and in a file is the same number
 (DESIGN.md, Core: "the TUI, the CLI and export all call the same functions").
 
 CSV and JSON carry raw numbers — integer counts and bytes, seconds, dollars — exactly as
-`paramtui estimate --json` prints them, with the unit in the column name, so a spreadsheet or
-a script can use them. Markdown, HTML and LaTeX carry the formatted values, the change
+`paramtui estimate --json` prints them, each column named by its key there (a unit is in a
+name only where the key has it: `memory.kv_cache_bytes`, `scaling.loss`; the JSON export
+lists each column's unit), so a spreadsheet or a script can use them. Markdown, HTML and LaTeX carry the formatted values, the change
 against the baseline, and a caption with the session title and the date.
 """
 
@@ -33,35 +34,6 @@ _SUFFIXES = {
     ".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md",
     ".html": "html", ".htm": "html", ".tex": "tex",
 }
-
-# A machine column name ends in its unit so that a spreadsheet needs no legend. Most figure
-# keys already do (`memory.kv_cache_bytes`); the others get the suffix appended.
-_UNIT_SUFFIX: dict[str, tuple[str, tuple[str, ...]]] = {
-    # unit: (suffix to append, endings that already say it)
-    "bytes": ("bytes", ("_bytes",)),
-    "s": ("s", ("_s", "_seconds")),
-    "USD": ("usd", ("_usd",)),
-    "tok/s": ("tokens_per_s", ("_tokens_per_s",)),
-    "FLOP": ("flops", ("_flops",)),
-    "GPU-h": ("gpu_hours", ("_hours",)),
-    "kWh": ("kwh", ("_kwh",)),
-    "kg": ("kg", ("_kg",)),
-    "tokens": ("tokens", ("_tokens", ".tokens")),
-    "fraction": ("fraction", ("_fraction",)),
-    "nats": ("nats", ("_nats",)),
-}
-
-
-def machine_column_name(figure: Figure) -> str:
-    """`memory.kv_cache_bytes` stays; `scaling.loss` (nats) becomes `scaling.loss_nats`."""
-    if not figure.unit:
-        return figure.key
-    suffix, endings = _UNIT_SUFFIX.get(
-        figure.unit, ("".join(c if c.isalnum() else "_" for c in figure.unit.lower()), ()))
-    if figure.key.endswith(endings + (f"_{suffix}", f".{suffix}")):
-        return figure.key
-    return f"{figure.key}_{suffix}"
-
 
 # ------------------------------------------------------------------ the table
 
@@ -352,7 +324,7 @@ def table_csv(table: ComparisonTable) -> str:
     """Header: scenario.id, then each column's machine name (unit included), then error."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["scenario.id"] + [machine_column_name(f) for f in table.columns] + ["error"])
+    writer.writerow(["scenario.id"] + [f.key for f in table.columns] + ["error"])
     for row in table.rows:
         values = []
         for cell in row.cells:
@@ -374,7 +346,7 @@ def table_json(table: ComparisonTable, date=None) -> str:
         "baseline": table.baseline,
         "sort": table.sort,
         "columns": [
-            {"name": machine_column_name(f), "key": f.key, "label": f.label, "unit": f.unit,
+            {"name": f.key, "key": f.key, "label": f.label, "unit": f.unit,
              "better": f.better}
             for f in table.columns
         ],
@@ -386,11 +358,11 @@ def table_json(table: ComparisonTable, date=None) -> str:
             "name": row.label,
             "baseline": row.is_baseline,
             "error": row.error,
-            "values": {machine_column_name(f): _raw(c.value) for f, c in zip(table.columns, row.cells)},
+            "values": {f.key: _raw(c.value) for f, c in zip(table.columns, row.cells)},
         }
         if table.baseline and not row.is_baseline and row.error is None:
             item["change_vs_baseline"] = {
-                machine_column_name(f): {"absolute": _raw(c.delta), "percent": _raw(c.delta_percent),
+                f.key: {"absolute": _raw(c.delta), "percent": _raw(c.delta_percent),
                                          "verdict": c.verdict}
                 for f, c in zip(table.columns, row.cells) if c.delta is not None or c.verdict
             }

@@ -350,10 +350,10 @@ def _compute(s: Scenario) -> Estimate:
         "speed.runtime": speed.runtime,
         "speed.time_to_first_token_s": speed.time_to_first_token_s,
         "speed.prefill_tokens_per_s": speed.prefill_tokens_per_s,
-        "speed.decode_tokens_per_s": speed.decode_tokens_per_s_per_request,
-        "speed.aggregate_tokens_per_s": speed.decode_tokens_per_s,
-        "speed.cost_per_million_tokens_usd": speed.cost_per_million_output_tokens_usd,
-        "speed.bound": speed.decode_bound,
+        "speed.decode_tokens_per_s": speed.decode_tokens_per_s,
+        "speed.aggregate_tokens_per_s": speed.aggregate_tokens_per_s,
+        "speed.cost_per_million_tokens_usd": speed.cost_per_million_tokens_usd,
+        "speed.bound": speed.bound,
     })
     if not fits:
         rate = offload.decode_tokens_per_s if runs_offloaded else None
@@ -402,9 +402,7 @@ def _compute(s: Scenario) -> Estimate:
         take("memory", inference.explanations, {"total_bytes": "inference_total_bytes"})
         take("memory.training", training.explanations)
         take("compute", compute.explanations, {"seconds": "wall_seconds"})
-        take("speed", speed.explanations, {
-            "decode_tokens_per_s_per_request": "decode_tokens_per_s", "decode_tokens_per_s": "aggregate_tokens_per_s",
-            "cost_per_million_output_tokens_usd": "cost_per_million_tokens_usd", "decode_bound": "bound"})
+        take("speed", speed.explanations)
         take("scaling", scaling.explanations, {"compute_optimal_params": "compute_optimal.params",
                                                "compute_optimal_tokens": "compute_optimal.tokens"})
         explanations["compute.training_tokens"] = Explanation(
@@ -430,9 +428,9 @@ def _compute(s: Scenario) -> Estimate:
                     "batch is large enough that arithmetic takes longer; overhead: kernel launches dominate "
                     "(small models, plain framework loops).",
             formula="the largest of bytes / bandwidth, FLOPs / peak, launches · launch time",
-            substituted=f"decode is {speed.decode_bound}-bound at batch {batch}",
+            substituted=f"decode is {speed.bound}-bound at batch {batch}",
             source="Williams et al. 2009, the roofline model; see speed.decode_tokens_per_s")
-        if compute.cost_usd is None or speed.cost_per_million_output_tokens_usd is None:
+        if compute.cost_usd is None or speed.cost_per_million_tokens_usd is None:
             no_price = Explanation(
                 title="Cost", meaning=f"{target.name} has no rental price in the target catalog, so no cost "
                 "is shown until the scenario gives a price per device-hour.",
@@ -440,7 +438,7 @@ def _compute(s: Scenario) -> Estimate:
                 source=target.source)
             if compute.cost_usd is None:
                 explanations["compute.cost_usd"] = no_price
-            if speed.cost_per_million_output_tokens_usd is None:
+            if speed.cost_per_million_tokens_usd is None:
                 explanations["speed.cost_per_million_tokens_usd"] = no_price
         if offload is not None:
             take("offload", offload.explanations)
