@@ -129,7 +129,8 @@ def _estimate_parser() -> argparse.ArgumentParser:
         prog="paramtui estimate",
         description="Size, memory, training cost, speed and predicted loss of one scenario.",
     )
-    p.add_argument("model", nargs="?", help="a catalog id (see `paramtui models`), a count like 7B, or a config.json")
+    p.add_argument("model", nargs="?", help="a catalog id (see `paramtui models`), a count like 7B, a config.json, "
+                   "a .gguf or .safetensors file or a model folder")
     p.add_argument("--config", metavar="FILE", help="a Hugging Face config.json")
     p.add_argument("--params", type=_count, metavar="N", help="a bare parameter count (7e9, 7B)")
     _add_scenario_options(p)
@@ -188,7 +189,14 @@ def _scenario_from_args(args):
     given = [x for x in (args.model, args.config, args.params) if x is not None]
     if len(given) > 1:
         raise UserError("give the model one way: a catalog id, --params or --config")
-    if args.config or (args.model and args.model.endswith(".json")):
+    from paramtui.core.model.model_file import STORED, is_model_path
+
+    if args.model and not args.model.endswith(".json") and is_model_path(args.model):
+        # A model file or folder: its own types are the default precision.
+        model = {"model": args.model}
+        if args.precision is None:
+            args.precision = STORED
+    elif args.config or (args.model and args.model.endswith(".json")):
         from paramtui.core.model.hf_config import load_hf_config
 
         path = args.config or args.model
@@ -314,6 +322,9 @@ if __name__ == "__main__":
 _ESTIMATE_SECTIONS = [
     ("Model", ["params.total", "params.active", "params.breakdown.embedding", "params.breakdown.attention",
                "params.breakdown.mlp", "params.breakdown.norm", "params.breakdown.head"]),
+    ("Model file (from its headers)", ["checkpoint.format", "checkpoint.file_bytes", "checkpoint.params",
+                                       "checkpoint.difference", "checkpoint.bits_per_weight", "checkpoint.types",
+                                       "checkpoint.quantization"]),
     ("Inference memory", ["memory.weights_bytes", "memory.kv_cache_bytes", "memory.recurrent_state_bytes",
                           "memory.activations_bytes",
                           "memory.overhead_bytes", "memory.inference_total_bytes", "memory.per_device_bytes",

@@ -297,6 +297,7 @@ def inference_memory(
     encoder_tokens: int | None = None,
     sliding_policy: SlidingPolicy = "window",
     state_precision: Precision | str = "bf16",
+    stored_weights_bytes: int | None = None,
 ) -> InferenceMemory:
     """Memory to serve `batch` sequences of `context` tokens: weights, KV cache, the prefill
     activation workspace (whole prompt at once, or `prefill_chunk` tokens per sequence as
@@ -308,7 +309,7 @@ def inference_memory(
     prec = as_precision(precision)
     kvp = as_precision(kv_precision, kv=True)
 
-    w = weights_bytes(params, prec)
+    w = weights_bytes(params, prec) if stored_weights_bytes is None else stored_weights_bytes
     if sliding_policy not in SLIDING_POLICIES:
         raise UserError(f"sliding-window allocation policy must be one of {', '.join(SLIDING_POLICIES)}")
     kv = _kv_cache(arch, context, batch, kvp, encoder_tokens, sliding_policy)
@@ -327,9 +328,11 @@ def inference_memory(
                 meaning=f"The parameters stored as {prec.name}; "
                 + ("parts kept in 16-bit by the runtime: " + ", ".join(prec.high_precision_parts)
                    if prec.high_precision_parts else "every part at the same format") + ".",
-                formula="body · bits_per_weight / 8 + 16-bit parts · 2",
+                formula="body · bits_per_weight / 8 + 16-bit parts · 2" if stored_weights_bytes is None
+                else "Σ the file's tensor sizes (from its header)",
                 substituted=f"{total_params:,} params at {prec.bits_per_weight:g} bits = "
-                f"{format_bytes(w)}",
+                f"{format_bytes(w)}" if stored_weights_bytes is None
+                else f"{w:,} bytes = {format_bytes(w)} ({prec.description})",
                 source=prec.source,
             ),
             "kv_cache_bytes": _explain_kv_cache(arch, context, batch, kvp, encoder_tokens, kv, sliding_policy),

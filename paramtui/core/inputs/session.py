@@ -87,6 +87,7 @@ class Session:
 def parse_session(text: str, origin: str = "session") -> Session:
     """Parse TOML text into a Session; the error names `origin`, the line and the field."""
     data = loads_toml(text, origin)
+    _file_models_default_to_stored(data)
     try:
         session = pyd.validate(Session, data)
     except UserError as e:
@@ -99,6 +100,17 @@ def parse_session(text: str, origin: str = "session") -> Session:
     return session
 
 
+def _file_models_default_to_stored(data: dict) -> None:
+    """A scenario whose model is a file and that names no precision uses the file's own
+    (`precision = "file"`): a checkpoint's quantization is its default precision."""
+    from paramtui.core.model.model_file import STORED, is_model_path
+
+    scenarios = data.get("scenario")
+    for s in scenarios if isinstance(scenarios, list) else ():
+        if isinstance(s, dict) and isinstance(s.get("model"), str) and "precision" not in s and is_model_path(s["model"]):
+            s["precision"] = STORED
+
+
 def load_session(path: str | os.PathLike) -> Session:
     """Read a session file (a regular file only: a FIFO or a device is refused, never read)."""
     from paramtui.core.io.user_files import read_user_file
@@ -109,12 +121,12 @@ def load_session(path: str | os.PathLike) -> Session:
 
 def check_references(session: Session, origin: str = "session", text: str = "") -> None:
     """Every catalog id, precision and target a scenario names must exist."""
-    from paramtui.core.model.catalog import get_model
+    from paramtui.core.model.model_spec import check_model
     from paramtui.core.model.precision import get_kv_precision, get_precision
     from paramtui.core.inputs.targets import get_target
 
     for i, s in enumerate(session.scenarios):
-        checks = [("model", s.model, get_model), ("precision", s.precision, get_precision),
+        checks = [("model", s.model, check_model), ("precision", s.precision, get_precision),
                   ("kv_precision", s.kv_precision, get_kv_precision), ("target", s.target, get_target)]
         for key, value, lookup in checks:
             if value is None:

@@ -1,4 +1,4 @@
-"""Turn a scenario's model (catalog id, bare count or architecture) into a shape and a count.
+"""Turn a scenario's model (catalog id, model file, bare count or architecture) into a shape and a count.
 
 Memory, speed and KV cache need a shape, not just a count. For a bare parameter count the
 shape is *assumed*: a Llama-2-style dense decoder (Touvron et al. 2023: 32k vocabulary,
@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
+from paramtui.core.io.checkpoint import Checkpoint
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.result.explain import Explanation, Explanations
 from paramtui.core.model.params import ParamCount, count_parameters
@@ -31,6 +32,8 @@ class ResolvedModel(NamedTuple):
     training_tokens: float | None = None  # published, from the catalog
     context_length: int | None = None
     license: str | None = None
+    checkpoint: Checkpoint | None = None  # a model file's headers (model_file.py)
+    checkpoint_note: str | None = None  # how the files' weights differ from config.json's count
 
 
 def _nominal_shape(hidden: int) -> Architecture:
@@ -97,9 +100,23 @@ def _catalog_model(model_id: str) -> ResolvedModel:
     )
 
 
+def check_model(model: str) -> None:
+    """A scenario's `model` names a catalog model or a readable model file (UserError if not)."""
+    from paramtui.core.model.model_file import is_model_path, resolve_model_file
+
+    if is_model_path(model):
+        resolve_model_file(model)
+    else:
+        _catalog_model(model)
+
+
 def resolve_model(scenario: Scenario) -> ResolvedModel:
     """The architecture and exact count for a scenario, whichever way it names its model."""
     if scenario.model is not None:
+        from paramtui.core.model.model_file import is_model_path, resolve_model_file
+
+        if is_model_path(scenario.model):
+            return resolve_model_file(scenario.model)
         return _catalog_model(scenario.model)
     if scenario.architecture is not None:
         arch = scenario.architecture

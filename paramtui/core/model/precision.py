@@ -217,6 +217,12 @@ def _grouped_precision(method: str, bits: int, group: int) -> Precision:
 
 _BY_ID = {p.id: p for p in _WEIGHT_PRECISIONS}
 
+# `file`: "as the model file stores it". Only a model file has a meaning for it; the
+# estimate replaces this stand-in with the file's own exact bytes (model/model_file.py).
+_AS_STORED = Precision(
+    id="file", name="as stored in the file", bits_per_weight=16, compute_dtype="bf16", kind="float",
+    source="the model file's header", description="The model file's own tensor types, exact bytes from its header.")
+
 #: Weight precision ids, highest to lowest precision (the order the UI cycles through).
 PRECISION_IDS: tuple[str, ...] = tuple(
     p.id
@@ -232,6 +238,8 @@ def get_precision(precision_id: str) -> Precision:
     key = precision_id.strip().lower()
     if key in _BY_ID:
         return _BY_ID[key]
+    if key == "file":  # a model file's own types; the estimate puts in the file's exact figures
+        return _AS_STORED
     match = _GROUPED_RE.match(key)
     if match:
         return _grouped_precision(match.group(1), int(match.group(2)), int(match.group(3)))

@@ -23,6 +23,7 @@ from paramtui.core.formulas import speed as speed_mod
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.errors import UserError
 from paramtui.core.result.explain import Explanation, Explanations
+from paramtui.core.model.model_file import STORED, stored_precision
 from paramtui.core.model.model_spec import ResolvedModel, resolve_model
 from paramtui.core.model.params import ParamCount
 from paramtui.core.model.precision import Precision, get_kv_precision, get_precision
@@ -173,13 +174,19 @@ def _serving(s: Scenario) -> Serving:
     model = resolve_model(s)
     arch = model.architecture
     precision = get_precision(s.precision)
+    stored_bytes = None
+    if precision.id == STORED:  # the file's own types: its exact bytes
+        if model.checkpoint is None:
+            raise UserError("precision 'file' (as stored) needs a model file: a .gguf, .safetensors or model folder")
+        precision, stored_bytes = stored_precision(model.checkpoint), model.checkpoint.weights_bytes
     kv_precision = get_kv_precision(s.kv_precision or default_kv_precision(precision))
     context = resolved_context(s, model)
     if context > arch.max_position_embeddings and arch.position_embedding_type == "learned":
         raise UserError(f"{model.name} reads at most {arch.max_position_embeddings:,} tokens "
                         f"(it has learned positions); context {context:,} is too long")
     inference = inference_mod.inference_memory(arch, model.params, precision, kv_precision,
-                                            batch=s.inference.batch, context=context)
+                                            batch=s.inference.batch, context=context,
+                                            stored_weights_bytes=stored_bytes)
     work = speed_workload_for(arch, model.params, precision, inference, s, context)
     return Serving(model, precision, kv_precision, context, inference, work)
 
@@ -234,6 +241,22 @@ def check_parallel_split(s: Scenario, devices: int, split: int | None = None) ->
         t = s.training
         raise UserError(f"{devices} devices cannot be split into tensor parallel {t.tensor_parallel} × "
                         f"pipeline parallel {t.pipeline_parallel}")
+
+
+def _checkpoint_values(model: ResolvedModel) -> dict[str, Any]:
+    """What a model file's headers say (all null for a catalog model or a bare count)."""
+    c = model.checkpoint
+    if c is None:
+        return dict.fromkeys(("checkpoint.format", "checkpoint.path", "checkpoint.files", "checkpoint.file_bytes",
+                              "checkpoint.weights_bytes", "checkpoint.params", "checkpoint.bits_per_weight",
+                              "checkpoint.types", "checkpoint.quantization", "checkpoint.difference"))
+    return {
+        "checkpoint.format": c.format, "checkpoint.path": c.path, "checkpoint.files": len(c.files),
+        "checkpoint.file_bytes": c.file_bytes, "checkpoint.weights_bytes": c.weights_bytes,
+        "checkpoint.params": c.elements, "checkpoint.bits_per_weight": float(c.bits_per_weight),
+        "checkpoint.types": c.type_mix(), "checkpoint.quantization": c.quantization,
+        "checkpoint.difference": model.checkpoint_note,
+    }
 
 
 def _compute(s: Scenario) -> Estimate:
@@ -306,6 +329,7 @@ def _compute(s: Scenario) -> Estimate:
         "scenario.purpose": purpose,
         "scenario.method": t.method,
         "scenario.host_ram_bytes": s.host_ram_bytes,
+        **_checkpoint_values(model),
         "params.total": params.total,
         "params.active": params.active,
         "params.nominal_shape": model.nominal_architecture,

@@ -25,7 +25,7 @@ class Figure:
     unit: str  # the raw unit, for CSV/JSON column names: "bytes", "tok/s", "USD", ""
     better: Better
     fmt: Callable[[Any], str]
-    group: str  # "model", "inference", "offload", "training", "speed", "scaling", "budget", "scenario"
+    group: str  # "model", "checkpoint", "inference", "offload", "training", "speed", "scaling", "budget", "scenario"
 
     def value(self, est) -> Any:
         return est.values.get(self.key)
@@ -51,6 +51,10 @@ def _plain_int(v) -> str:
 
 def _loss(v) -> str:
     return f"{v:.3f}"
+
+
+def _bits(v) -> str:
+    return f"{v:.4f}"
 
 
 def _ratio(v) -> str:
@@ -89,6 +93,14 @@ _ALL = [
     _F("params.breakdown.mlp", "MLP / experts", "MLP", "", None, units.format_count, "model"),
     _F("params.breakdown.norm", "Norms", "Norm", "", None, units.format_count, "model"),
     _F("params.breakdown.head", "Output head", "Head", "", None, units.format_count, "model"),
+    # A model file's headers (group "checkpoint": shown only for a model file).
+    _F("checkpoint.format", "File format", "Format", "", None, _text, "checkpoint"),
+    _F("checkpoint.file_bytes", "Size on disk", "On disk", "bytes", None, units.format_bytes, "checkpoint"),
+    _F("checkpoint.params", "Weights in the file", "File N", "", None, units.format_count, "checkpoint"),
+    _F("checkpoint.difference", "Beside config.json", "vs config", "", None, _text, "checkpoint"),
+    _F("checkpoint.bits_per_weight", "Bits per weight (exact)", "File bpw", "bits", None, _bits, "checkpoint"),
+    _F("checkpoint.types", "Tensor types", "Types", "", None, _text, "checkpoint"),
+    _F("checkpoint.quantization", "Quantization", "Quant", "", None, _text, "checkpoint"),
     _F("memory.weights_bytes", "Weights", "Weights", "bytes", "lower", units.format_bytes, "inference"),
     _F("memory.kv_cache_bytes", "KV cache", "KV", "bytes", "lower", units.format_bytes, "inference"),
     _F("memory.recurrent_state_bytes", "Recurrent state", "State", "bytes", "lower", units.format_bytes,
@@ -160,6 +172,8 @@ def group_applies(est, group: str) -> bool:
         return bool(v.get("offload.needed"))
     if group == "budget":
         return v.get("budget.given") is not None
+    if group == "checkpoint":
+        return v.get("checkpoint.format") is not None
     if group == "training":
         return v.get("scenario.purpose") != "inference"
     if group == "scaling":  # the laws describe training from scratch

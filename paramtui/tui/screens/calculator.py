@@ -31,6 +31,7 @@ from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
 
 GROUP_TITLES = {
     "model": "Parameters",
+    "checkpoint": "Model file (from its headers)",
     "inference": "Inference memory",
     "offload": "Too big for the device: offload to host RAM",
     "training": "Training: memory per device, compute",
@@ -188,7 +189,7 @@ class CalculatorScreen(ParamScreen):
     AUTO_FOCUS = "#calc-form"  # on Precision, the first thing people change; focused once, by Textual
 
     BINDINGS = [
-        Binding("ctrl+l", "pick_model", "Model", tooltip="Choose the model: catalog or a bare count"),
+        Binding("ctrl+l", "pick_model", "Model", tooltip="Choose the model: catalog, a bare count or a model file"),
         Binding("ctrl+r", "focus_results", "Results", tooltip="Move to the results list"),
         Binding("escape", "focus_results", "Results", show=False),
         Binding("ctrl+pagedown", "scenario(1)", "Next scenario", show=False),
@@ -497,6 +498,10 @@ class CalculatorScreen(ParamScreen):
             if not choice:
                 return
             kind, value = choice
+            if kind == "file":  # a model file, at its own types (precision "file")
+                self._try("model", lambda s: s.with_changes(model=value, precision="file"),
+                          f"model file {value} for {self._label()}")
+                return
             what = f"model {value}" if kind == "model" else f"{units.format_count(value)} parameters"
             self._try("model", lambda s: s.with_changes(**{kind: value}), f"{what} for {self._label()}")
 

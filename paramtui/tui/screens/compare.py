@@ -361,7 +361,19 @@ class CompareScreen(ScenarioTableScreen):
             from paramtui.core.inputs.scenario import Scenario
 
             kind, value = choice
-            if kind == "model":
+            extra = {}
+            if kind == "file":  # a model file: checked now, so a bad one is one line here
+                from paramtui.core.model.model_spec import check_model
+
+                try:
+                    check_model(value)
+                except UserError as e:
+                    self.notify(str(e), severity="error", markup=False)
+                    return
+                kind, extra = "model", {"precision": "file"}
+                name = value.rstrip("/").rsplit("/", 1)[-1] or value
+                wanted = re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-")[:40] or "file"
+            elif kind == "model":
                 from paramtui.core.model.catalog import get_model
 
                 name, wanted = get_model(value).name, value
@@ -370,7 +382,7 @@ class CompareScreen(ScenarioTableScreen):
                 wanted = f"params-{format_count(value)}"
             new_id = self.session.unique_id(wanted)
             base = self._current()
-            model = {kind: value}
+            model = {kind: value, **extra}
             if base is not None:
                 new = base.with_changes(id=new_id, name=name, **model)
             else:

@@ -1,4 +1,5 @@
-"""The model picker: type to filter the catalog, or type a bare parameter count ("7B", "1.3e9").
+"""The model picker: type to filter the catalog, type a bare parameter count ("7B", "1.3e9"),
+or type a path to a model file or folder (`./Qwen3-8B-Q4_K_M.gguf`, `~/models/llama/`).
 
 Used wherever a model is chosen: the Calculator's model field and Compare's "add a scenario".
 """
@@ -35,7 +36,8 @@ def _entry_prompt(entry) -> Table:
 
 class ModelPicker(FilterPicker[tuple[str, object] | None]):
     """The model picker of the Calculator (choose the scenario's model) and of Compare (add a
-    scenario). Dismisses with ("model", catalog_id), ("params", count) or None (escape)."""
+    scenario). Dismisses with ("model", catalog_id), ("params", count), ("file", path) or None
+    (escape)."""
 
     DEFAULT_CSS = """
     ModelPicker { align: center middle; }
@@ -57,7 +59,8 @@ class ModelPicker(FilterPicker[tuple[str, object] | None]):
         with Vertical() as box:
             box.border_title = self.title_text
             box.border_subtitle = f"type to filter · ↑↓ choose · enter {self.verb} · esc cancel"
-            yield Static("A catalog model (name, org, id), or a bare parameter count like 7B or 1.3e9.",
+            yield Static("A catalog model (name, org, id), a bare parameter count like 7B or 1.3e9, "
+                         "or a path to a .gguf, .safetensors or model folder.",
                          classes="picker-hint")
             yield Input(self.initial, placeholder="filter…  e.g. llama 8b, qwen, 7B", id="picker-filter")
             yield OptionList(id="picker-list")
@@ -75,6 +78,11 @@ class ModelPicker(FilterPicker[tuple[str, object] | None]):
             options.append(Option(Text.assemble(("Bare parameter count: ", "bold"), format_count(count),
                                                 ("  (a typical shape of that size is assumed)", "dim")),
                                   id=f"params:{count!r}"))
+        from paramtui.core.model.model_file import is_model_path
+
+        if text.strip() and is_model_path(text.strip()):
+            options.append(Option(Text.assemble(("Model file: ", "bold"), text.strip(),
+                                                ("  (read from its headers)", "dim")), id=f"file:{text.strip()}"))
         entries = search_models(text)
         options.extend(Option(_entry_prompt(entry), id=f"model:{entry.id}") for entry in entries)
         listing = self.query_one(OptionList)
@@ -90,4 +98,4 @@ class ModelPicker(FilterPicker[tuple[str, object] | None]):
         if not option_id:
             return
         kind, _, value = option_id.partition(":")
-        self.dismiss(("params", float(value)) if kind == "params" else ("model", value))
+        self.dismiss(("params", float(value)) if kind == "params" else (kind, value))
