@@ -69,7 +69,7 @@ def _part(name: str) -> str:
         return "embedding"
     if re.search(r"attn|attention|Attention|query_key_value", name):
         return "attention"
-    if re.search(r"mlp|experts|DenseReluDense|fc1|fc2|intermediate|output\.dense", name):
+    if re.search(r"mlp|experts|feed_forward|DenseReluDense|fc1|fc2|intermediate|output\.dense", name):
         return "mlp"
     raise ValueError(f"no part for parameter {name}")
 
@@ -150,6 +150,39 @@ PERTURBED: dict[str, list[dict]] = {
                    dict(_SMALL, num_experts=0, moe_intermediate_size=96, head_dim=32, linear_num_key_heads=2, linear_num_value_heads=2,
                         linear_key_head_dim=32, linear_value_head_dim=32,
                         layer_types=["linear_attention", "full_attention"] * 3)],
+    "glm4_moe_lite": [dict(_SMALL, n_routed_experts=8, num_experts_per_tok=2, moe_intermediate_size=96,
+                           kv_lora_rank=64, q_lora_rank=48, qk_rope_head_dim=16, qk_nope_head_dim=32,
+                           v_head_dim=40, num_key_value_heads=8),
+                      dict(_SMALL, n_routed_experts=8, num_experts_per_tok=2, moe_intermediate_size=96,
+                           kv_lora_rank=64, q_lora_rank=None, qk_rope_head_dim=16, qk_nope_head_dim=32,
+                           v_head_dim=24, num_key_value_heads=8, n_shared_experts=2, attention_bias=True,
+                           mlp_layer_types=["dense", "sparse", "dense", "sparse", "sparse", "dense"])],
+    "deepseek_v32": [dict(_SMALL, n_routed_experts=8, num_experts_per_tok=2, moe_intermediate_size=96,
+                          kv_lora_rank=64, q_lora_rank=48, qk_rope_head_dim=16, qk_nope_head_dim=32,
+                          v_head_dim=40, num_key_value_heads=8, index_n_heads=4, index_head_dim=32,
+                          n_group=1, topk_group=1),
+                     dict(_SMALL, n_routed_experts=8, num_experts_per_tok=2, moe_intermediate_size=96,
+                          kv_lora_rank=64, q_lora_rank=40, qk_rope_head_dim=16, qk_nope_head_dim=16,
+                          v_head_dim=24, num_key_value_heads=8, index_n_heads=2, index_head_dim=16,
+                          first_k_dense_replace=1, n_shared_experts=2, attention_bias=True, n_group=1,
+                          topk_group=1, tie_word_embeddings=True)],
+    "llama4_text": [dict(_SMALL, intermediate_size_mlp=384, num_local_experts=4, num_experts_per_tok=1,
+                         head_dim=32, attention_chunk_size=64),
+                    dict(_SMALL, intermediate_size_mlp=384, num_local_experts=4, num_experts_per_tok=2,
+                         interleave_moe_layer_step=2, attention_bias=True, use_qk_norm=False,
+                         tie_word_embeddings=True, attention_chunk_size=None)],
+    "qwen3_5_text": [dict(_SMALL, head_dim=32, linear_num_key_heads=2, linear_num_value_heads=4,
+                          linear_key_head_dim=32, linear_value_head_dim=48, linear_conv_kernel_dim=3),
+                     dict(_SMALL, head_dim=64, linear_num_key_heads=4, linear_num_value_heads=4,
+                          linear_key_head_dim=16, linear_value_head_dim=16, attention_bias=True,
+                          tie_word_embeddings=True, layer_types=["full_attention", "linear_attention"] * 3)],
+    "qwen3_5_moe_text": [dict(_SMALL, moe_intermediate_size=96, shared_expert_intermediate_size=128,
+                              num_experts=8, num_experts_per_tok=2, head_dim=32, linear_num_key_heads=2,
+                              linear_num_value_heads=4, linear_key_head_dim=32, linear_value_head_dim=48),
+                         dict(_SMALL, moe_intermediate_size=64, shared_expert_intermediate_size=32,
+                              num_experts=4, num_experts_per_tok=4, head_dim=16, linear_num_key_heads=1,
+                              linear_num_value_heads=2, linear_key_head_dim=8, linear_value_head_dim=8,
+                              full_attention_interval=2, attention_bias=True, tie_word_embeddings=True)],
 }
 
 

@@ -25,7 +25,8 @@ def _cfg(name: str) -> dict:
 # a released checkpoint's config.json: each should get a real one.
 WITHOUT_REAL_FIXTURE = {
     "olmo2", "olmo3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3", "olmoe", "ernie4_5_moe",
-    "glm4_moe", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next"}
+    "glm4_moe", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next", "glm4_moe_lite", "deepseek_v32",
+    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text"}
 
 
 def test_supported_types_are_those_design_md_lists():
@@ -34,7 +35,8 @@ def test_supported_types_are_those_design_md_lists():
         "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
         # issue 14
         "olmo2", "olmo3", "smollm3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3",
-        "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next"}
+        "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next",
+        "glm4_moe_lite", "deepseek_v32", "llama4_text", "qwen3_5_text", "qwen3_5_moe_text"}
 
 
 def _fixture_types(prefix: str | None) -> set[str]:
@@ -208,3 +210,25 @@ def test_key_combinations_transformers_cannot_model_are_refused_naming_the_key()
         architecture_from_hf_config({**_cfg("default-deepseek-v2"), "num_experts_per_tok": None})
     with pytest.raises(UserError, match="head_dim"):
         architecture_from_hf_config({**_cfg("default-olmoe"), "head_dim": 64})
+
+
+def test_llama4_interleaves_experts_and_chunks_its_rope_layers():
+    scout = _load("default-llama4-text")  # Scout's shape: experts in every layer, 3 of 4 layers chunked
+    assert scout.num_moe_layers == 48 and scout.attention_chunk_size == 8192
+    assert scout.layer_types[:4] == ("chunked_attention",) * 3 + ("full_attention",)
+    assert scout.shared_expert_intermediate_size == scout.moe_intermediate_size == 8192
+    every_other = _load("synthetic-llama4-text-2")  # interleave_moe_layer_step 2, as Maverick
+    assert [every_other.is_moe_layer(i) for i in range(6)] == [False, True] * 3
+    assert every_other.intermediate_size == 384  # dense layers are intermediate_size_mlp wide
+    with pytest.raises(UserError, match="intermediate_size_mlp"):
+        architecture_from_hf_config({k: v for k, v in _cfg("synthetic-llama4-text-2").items()
+                                     if k != "intermediate_size_mlp"})
+
+
+def test_deepseek_v32_adds_its_indexer_and_glm_flash_reads_mlp_layer_types():
+    v32 = _load("default-deepseek-v32")
+    assert (v32.index_n_heads, v32.index_head_dim) == (64, 128) and v32.num_moe_layers == 58
+    lite = _load("synthetic-glm4-moe-lite-2")
+    assert [lite.is_moe_layer(i) for i in range(6)] == [False, True, False, True, True, False]
+    with pytest.raises(UserError, match="mlp_layer_types"):
+        architecture_from_hf_config({**_cfg("synthetic-glm4-moe-lite-2"), "mlp_layer_types": ["dense"]})

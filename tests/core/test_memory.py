@@ -365,3 +365,19 @@ def test_gemma3_sliding_layers_keep_the_window_unless_the_runtime_reserves_full_
         .explanations["kv_cache_bytes"].meaning
     with pytest.raises(UserError, match="allocation policy"):
         kv_cache_bytes(arch, 10, sliding_policy="paged")
+
+
+def test_deepseek_v32_caches_the_latent_rope_key_and_the_indexer_key():
+    # DeepSeek-V3.2: 61 layers × (512 latent + 64 rotary key + 128 indexer key) elements per token.
+    arch = load_hf_config(HF / "default-deepseek-v32.json")
+    assert kv_cache_bytes(arch, 1, 1, "bf16") == 61 * (512 + 64 + 128) * 2
+
+
+def test_llama4_chunked_layers_keep_at_most_one_chunk():
+    # Llama 4 Scout's shape: 48 layers, 36 chunked (8192-token chunks) and 12 full; 8 KV heads × 128.
+    arch = load_hf_config(HF / "default-llama4-text.json")
+    per = 2 * 8 * 128 * 2
+    assert kv_cache_bytes(arch, 131072) == (12 * 131072 + 36 * 8192) * per
+    assert kv_cache_bytes(arch, 131072, sliding_policy="full") == 48 * 131072 * per
+    mem = inference_memory(arch, 107_769_861_120, context=131072)
+    assert "chunks of 8192 tokens and keep at most one chunk" in mem.explanations["kv_cache_bytes"].meaning

@@ -170,6 +170,13 @@ def _explain_kv_cache(
         source = (
             "Vaswani et al. 2017 (attention); Ainslie et al. 2023 (GQA); Shazeer 2019 (MQA)"
         )
+        if any(getattr(c.mixer, "span", "") == "chunked" for c in cached):
+            chunked = "Chunked-attention layers attend within chunks of " \
+                f"{arch.attention_chunk_size} tokens"
+            meaning += (f" {chunked} and keep at most one chunk (allocation policy: keep the window)."
+                        if policy == "window" else
+                        f" {chunked}; they are given full-length cache here (allocation policy: full).")
+            source += "; Meta 2025 (Llama 4: chunked attention on the RoPE layers)"
         if any(getattr(c.mixer, "span", "") == "sliding" for c in cached):
             if policy == "window":
                 meaning += (f" Sliding-window layers keep at most {arch.sliding_window} tokens "

@@ -66,15 +66,18 @@ class Architecture:
 
     # Sliding-window attention: window size and which layers use it.
     sliding_window: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
-    layer_types: tuple[Literal["full_attention", "sliding_attention", "linear_attention"], ...] | None = None
+    layer_types: tuple[Literal["full_attention", "sliding_attention", "chunked_attention", "linear_attention"],
+                       ...] | None = None
+    # Chunked attention (Llama 4): a "chunked_attention" layer attends within fixed chunks.
+    attention_chunk_size: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
     attention_output_gate: bool = False  # q_proj also yields a sigmoid gate on the output (Qwen3-Next)
 
     # Linear attention (Gated DeltaNet, Qwen3-Next / Qwen3.5): the "linear_attention" layers.
-    linear_num_key_heads: Annotated[int, pyd.Field(gt=0)] | None = None
-    linear_num_value_heads: Annotated[int, pyd.Field(gt=0)] | None = None
-    linear_key_head_dim: Annotated[int, pyd.Field(gt=0)] | None = None
-    linear_value_head_dim: Annotated[int, pyd.Field(gt=0)] | None = None
-    linear_conv_kernel_dim: Annotated[int, pyd.Field(gt=0)] | None = None
+    linear_num_key_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None
+    linear_num_value_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None
+    linear_key_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    linear_value_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    linear_conv_kernel_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
 
     # Mixture of experts (Mixtral, Qwen-MoE, DeepSeek).
     num_local_experts: Annotated[int, pyd.Field(ge=0, le=limits.EXPERTS)] = 0  # routed experts per MoE layer; 0 = dense
@@ -96,6 +99,10 @@ class Architecture:
     qk_rope_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
     qk_nope_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
     v_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    # DeepSeek sparse attention's indexer (DeepSeek-V3.2): its own heads over q_lora and one
+    # cached key per token of index_head_dim; None = no indexer.
+    index_n_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None
+    index_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
 
     # Encoder-decoder (T5) and encoder-only (BERT).
     is_encoder_decoder: bool = False
@@ -108,7 +115,8 @@ class Architecture:
                 f"num_attention_heads ({self.num_attention_heads}) must be a multiple of "
                 f"num_key_value_heads ({self.kv_heads})"
             )
-        if self.head_dim is None and self.hidden_size % self.num_attention_heads:
+        # (MLA sizes its heads from the rope/nope/v dims, so its width need not divide.)
+        if self.head_dim is None and not self.uses_mla and self.hidden_size % self.num_attention_heads:
             raise ValueError(
                 f"hidden_size ({self.hidden_size}) is not divisible by num_attention_heads "
                 f"({self.num_attention_heads}); give head_dim"

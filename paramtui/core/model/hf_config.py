@@ -37,6 +37,10 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2",
     # hybrid attention: sliding + full, linear + full
     "gemma3_text", "qwen3_next",
+    # latent attention: GLM-4.7-Flash, DeepSeek-V3.2 (with the sparse-attention indexer)
+    "glm4_moe_lite", "deepseek_v32",
+    # chunked attention and interleaved experts
+    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text",
 )
 
 # Defaults of the keys we read, from each config class in transformers 5.23
@@ -140,6 +144,31 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                        linear_num_key_heads=16, linear_num_value_heads=32, decoder_sparse_step=1,
                        moe_intermediate_size=512, shared_expert_intermediate_size=512, num_experts_per_tok=10,
                        num_experts=512, mlp_only_layers=None, layer_types=None, full_attention_interval=4),
+    "glm4_moe_lite": dict(num_key_value_heads=20, head_dim=None, hidden_act="silu", max_position_embeddings=202752,
+                          tie_word_embeddings=False, attention_bias=False, intermediate_size=10240,
+                          moe_intermediate_size=1536, n_shared_experts=1, n_routed_experts=64,
+                          num_experts_per_tok=4, kv_lora_rank=512, q_lora_rank=768, qk_rope_head_dim=64,
+                          v_head_dim=256, qk_nope_head_dim=192, mlp_layer_types=None, first_k_dense_replace=1),
+    "deepseek_v32": dict(num_key_value_heads=128, head_dim=None, hidden_act="silu", max_position_embeddings=163840,
+                         tie_word_embeddings=False, attention_bias=False, intermediate_size=18432,
+                         moe_intermediate_size=2048, n_shared_experts=1, n_routed_experts=256,
+                         num_experts_per_tok=8, kv_lora_rank=512, q_lora_rank=1536, qk_rope_head_dim=64,
+                         v_head_dim=128, qk_nope_head_dim=128, mlp_layer_types=None, first_k_dense_replace=3,
+                         index_n_heads=64, index_head_dim=128, mlp_bias=False),
+    "llama4_text": dict(num_key_value_heads=8, head_dim=128, hidden_act="silu", max_position_embeddings=4096 * 32,
+                        tie_word_embeddings=False, attention_bias=False, intermediate_size_mlp=16384,
+                        num_experts_per_tok=1, num_local_experts=16, moe_layers=None, interleave_moe_layer_step=1,
+                        no_rope_layers=None, no_rope_layer_interval=4, attention_chunk_size=8192, layer_types=None),
+    "qwen3_5_text": dict(num_key_value_heads=4, head_dim=256, hidden_act="silu", max_position_embeddings=32768,
+                         tie_word_embeddings=False, attention_bias=False, linear_conv_kernel_dim=4,
+                         linear_key_head_dim=128, linear_value_head_dim=128, linear_num_key_heads=16,
+                         linear_num_value_heads=32, layer_types=None, full_attention_interval=4),
+    "qwen3_5_moe_text": dict(num_key_value_heads=2, head_dim=256, hidden_act="silu", max_position_embeddings=32768,
+                             tie_word_embeddings=False, attention_bias=False, linear_conv_kernel_dim=4,
+                             linear_key_head_dim=128, linear_value_head_dim=128, linear_num_key_heads=16,
+                             linear_num_value_heads=32, layer_types=None, full_attention_interval=4,
+                             moe_intermediate_size=512, shared_expert_intermediate_size=512,
+                             num_experts_per_tok=8, num_experts=256),
 }
 
 # Other names a config may use for a key (transformers' `attribute_map` of each config class).
@@ -160,6 +189,9 @@ _ALIASES: dict[str, dict[str, str]] = {
     "minimax_m2": {"num_experts": "num_local_experts"},
     "deepseek_v2": {"num_experts": "n_routed_experts"},
     "qwen3_next": {"num_local_experts": "num_experts"},
+    "glm4_moe_lite": {"num_local_experts": "n_routed_experts"},
+    "deepseek_v32": {"num_local_experts": "n_routed_experts"},
+    "qwen3_5_moe_text": {"num_local_experts": "num_experts"},
 }
 
 _SCALE = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads")
@@ -192,6 +224,11 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "deepseek_v2": _SCALE + ("intermediate_size", "moe_intermediate_size"),
     "gemma3_text": _SCALE + ("intermediate_size",),
     "qwen3_next": _SCALE + ("intermediate_size", "moe_intermediate_size"),
+    "glm4_moe_lite": _SCALE + ("intermediate_size", "moe_intermediate_size"),
+    "deepseek_v32": _SCALE + ("intermediate_size", "moe_intermediate_size"),
+    "llama4_text": _SCALE + ("intermediate_size",),
+    "qwen3_5_text": _SCALE + ("intermediate_size",),
+    "qwen3_5_moe_text": _SCALE + ("moe_intermediate_size", "shared_expert_intermediate_size"),
     "gpt_oss": _SCALE + ("intermediate_size",),
     "minimax_m2": _SCALE + ("intermediate_size",),
 }
@@ -285,6 +322,11 @@ def _common(c: _Config) -> dict[str, Any]:
         tie_word_embeddings=c.bool("tie_word_embeddings"),
         max_position_embeddings=c.int("max_position_embeddings"),
     )
+
+
+def _common_without_ffn(c: _Config) -> dict[str, Any]:
+    """`_common` for a family without a dense MLP width (every layer has experts)."""
+    return _common(_Config({**c.cfg, "intermediate_size": 1}, c.model_type, c.origin))
 
 
 def _sliding(c: _Config, layers: int) -> dict[str, Any]:
@@ -668,26 +710,117 @@ def _gemma3_text(c: _Config) -> dict[str, Any]:
                 **_layer_types(c, layers, _every_kth_full(layers, pattern)))
 
 
-def _qwen3_next(c: _Config) -> dict[str, Any]:
-    kw = _common(c)
+def _gated_deltanet_hybrid(c: _Config) -> dict[str, Any]:
+    """Qwen3-Next / Qwen3.5: Gated DeltaNet layers with every full_attention_interval-th
+    layer full attention (q_proj twice as wide for the output gate, per-head q/k norms,
+    biases on q/k/v/o with attention_bias)."""
+    kw = _common(c) if "intermediate_size" in c.cfg or "intermediate_size" in c.defaults else \
+        _common_without_ffn(c)
     layers = kw["num_hidden_layers"]
     interval = c.int("full_attention_interval")
     default = ["linear_attention" if (i + 1) % interval else "full_attention" for i in range(layers)]
-    experts = c.int("num_experts")
-    moe = dict(num_local_experts=experts, num_experts_per_tok=c.int("num_experts_per_tok"),
-               moe_intermediate_size=c.int("moe_intermediate_size"), decoder_sparse_step=c.int("decoder_sparse_step"),
-               mlp_only_layers=tuple(c.get("mlp_only_layers") or ()), n_shared_experts=1,
-               shared_expert_intermediate_size=c.int("shared_expert_intermediate_size"), shared_expert_gate=True
-               ) if experts else {}
-    # Qwen3NextAttention: q_proj twice as wide (output gate), per-head q/k norms, biases on
-    # q/k/v/o with attention_bias; Qwen3NextGatedDeltaNet on the linear_attention layers; the
-    # MoE block always has one shared expert with a sigmoid gate.
     return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"), qk_norm=True,
                 attention_output_gate=True, linear_num_key_heads=c.int("linear_num_key_heads"),
                 linear_num_value_heads=c.int("linear_num_value_heads"),
                 linear_key_head_dim=c.int("linear_key_head_dim"), linear_value_head_dim=c.int("linear_value_head_dim"),
                 linear_conv_kernel_dim=c.int("linear_conv_kernel_dim"),
-                **_layer_types(c, layers, default, kinds=("full_attention", "linear_attention")), **moe)
+                **_layer_types(c, layers, default, kinds=("full_attention", "linear_attention")))
+
+
+def _shared_gated_experts(c: _Config) -> dict[str, Any]:
+    """Qwen3-Next / Qwen3.5-MoE's sparse block: routed experts plus one shared expert with a
+    sigmoid gate."""
+    return dict(num_local_experts=c.int("num_experts"), num_experts_per_tok=c.int("num_experts_per_tok"),
+                moe_intermediate_size=c.int("moe_intermediate_size"), n_shared_experts=1,
+                shared_expert_intermediate_size=c.int("shared_expert_intermediate_size"), shared_expert_gate=True)
+
+
+def _qwen3_next(c: _Config) -> dict[str, Any]:
+    # Experts where (i+1) % decoder_sparse_step == 0 outside mlp_only_layers, if num_experts > 0.
+    moe = dict(_shared_gated_experts(c), decoder_sparse_step=c.int("decoder_sparse_step"),
+               mlp_only_layers=tuple(c.get("mlp_only_layers") or ())) if c.int("num_experts") else {}
+    return dict(_gated_deltanet_hybrid(c), **moe)
+
+
+def _qwen3_5_text(c: _Config) -> dict[str, Any]:
+    return _gated_deltanet_hybrid(c)  # a dense MLP in every layer
+
+
+def _qwen3_5_moe_text(c: _Config) -> dict[str, Any]:
+    kw = _gated_deltanet_hybrid(c)
+    # Every layer is sparse; there is no dense MLP, so intermediate_size is unused.
+    return dict(kw, intermediate_size=c.int("moe_intermediate_size"), **_shared_gated_experts(c))
+
+
+def _mlp_layer_types(c: _Config, layers: int, dense_first: int) -> dict[str, Any]:
+    """GLM-4.7-Flash / DeepSeek-V3.2's `mlp_layer_types` ("dense" / "sparse" per layer; by
+    default the first `dense_first` dense), as paramtui's dense-layer list."""
+    types = c.get("mlp_layer_types")
+    if types is None:
+        types = ["dense"] * min(dense_first, layers) + ["sparse"] * max(layers - dense_first, 0)
+    if not isinstance(types, list) or len(types) != layers or any(t not in ("dense", "sparse") for t in types):
+        raise UserError(f"{c.origin}: mlp_layer_types must list 'dense' or 'sparse' for each of the {layers} layers")
+    return dict(first_k_dense_replace=0, mlp_only_layers=tuple(i for i, t in enumerate(types) if t == "dense"))
+
+
+def _latent_moe(c: _Config, dense_first: int) -> dict[str, Any]:
+    """The MLA + DeepSeek-style MoE keys GLM-4.7-Flash and DeepSeek-V3.2 share."""
+    kw = _common(c)
+    kw.pop("head_dim")
+    if "num_key_value_heads" not in c.cfg:
+        kw["num_key_value_heads"] = kw["num_attention_heads"]
+    return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"),
+                num_local_experts=c.int("n_routed_experts"), num_experts_per_tok=c.int("num_experts_per_tok"),
+                moe_intermediate_size=c.int("moe_intermediate_size"), n_shared_experts=c.int("n_shared_experts"),
+                q_lora_rank=c.int("q_lora_rank", nullable=True), kv_lora_rank=c.int("kv_lora_rank"),
+                qk_rope_head_dim=c.int("qk_rope_head_dim"), qk_nope_head_dim=c.int("qk_nope_head_dim"),
+                v_head_dim=c.int("v_head_dim"), **_mlp_layer_types(c, kw["num_hidden_layers"], dense_first))
+
+
+def _glm4_moe_lite(c: _Config) -> dict[str, Any]:
+    # Glm4MoeLiteDecoderLayer: DeepSeek-V3's MLA and MoE (shared experts n_shared ·
+    # moe_intermediate_size wide; the router's correction bias is a buffer).
+    return _latent_moe(c, 1)
+
+
+def _deepseek_v32(c: _Config) -> dict[str, Any]:
+    kw = _latent_moe(c, c.int("first_k_dense_replace"))
+    if kw["q_lora_rank"] is None:
+        raise UserError(f"{c.origin}: q_lora_rank null is not supported for model_type 'deepseek_v32' "
+                        "(its indexer reads the q_lora projection)")
+    # DeepseekV32Attention: MLA plus a DeepseekV32Indexer on every layer.
+    return dict(kw, mlp_bias=c.bool("mlp_bias"), index_n_heads=c.int("index_n_heads"),
+                index_head_dim=c.int("index_head_dim"))
+
+
+def _llama4_text(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    layers = kw["num_hidden_layers"]
+    step = c.int("interleave_moe_layer_step")
+    moe_layers = c.get("moe_layers")
+    if moe_layers is None:
+        moe_layers = list(range(step - 1, layers, step))
+    if not isinstance(moe_layers, list) or any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < layers
+                                              for i in moe_layers):
+        raise UserError(f"{c.origin}: moe_layers must list layer numbers between 0 and {layers - 1}")
+    dense = [i for i in range(layers) if i not in set(moe_layers)]
+    if dense and "intermediate_size_mlp" not in c.cfg:
+        raise UserError(f"{c.origin}: missing required key 'intermediate_size_mlp' for model_type 'llama4_text' "
+                        "(the width of its dense layers)")
+    interval = c.int("no_rope_layer_interval")
+    no_rope = c.get("no_rope_layers") or [int((i + 1) % interval != 0) for i in range(layers)]
+    chunk = c.int("attention_chunk_size", nullable=True)
+    default = ["chunked_attention" if uses_rope and chunk is not None else "full_attention" for uses_rope in no_rope]
+    expert_width = kw["intermediate_size"]
+    # Llama4TextDecoderLayer: experts (intermediate_size wide) plus one shared expert as wide,
+    # on the moe_layers; the others a dense MLP intermediate_size_mlp wide. Its q/k norm has
+    # no weight; RoPE layers attend in chunks of attention_chunk_size.
+    return dict(kw, intermediate_size=c.int("intermediate_size_mlp"), hidden_act=c.str("hidden_act"),
+                attention_bias=c.bool("attention_bias"), num_local_experts=c.int("num_local_experts"),
+                num_experts_per_tok=c.int("num_experts_per_tok"), moe_intermediate_size=expert_width,
+                n_shared_experts=1, shared_expert_intermediate_size=expert_width, mlp_only_layers=tuple(dense),
+                attention_chunk_size=chunk,
+                **_layer_types(c, layers, default, kinds=("full_attention", "chunked_attention")))
 
 
 _BUILDERS = {
@@ -699,6 +832,8 @@ _BUILDERS = {
     "seed_oss": _seed_oss, "apertus": _apertus, "ministral3": _ministral3, "olmoe": _olmoe,
     "ernie4_5_moe": _ernie4_5_moe, "glm4_moe": _glm4_moe, "gpt_oss": _gpt_oss, "minimax_m2": _minimax_m2,
     "deepseek_v2": _deepseek_v2, "gemma3_text": _gemma3_text, "qwen3_next": _qwen3_next,
+    "glm4_moe_lite": _glm4_moe_lite, "deepseek_v32": _deepseek_v32, "llama4_text": _llama4_text,
+    "qwen3_5_text": _qwen3_5_text, "qwen3_5_moe_text": _qwen3_5_moe_text,
 }
 
 

@@ -95,7 +95,8 @@ def _embedding_terms(arch: Architecture) -> list[_Term]:
 
 def _mixer_formula(mixer: TokenMixer, cross: Attention | None) -> str:
     if isinstance(mixer, LatentAttention):
-        return "MLA(q_a, q_a_norm, q_b, kv_a, kv_a_norm, kv_b, o)"
+        indexer = " + indexer(wq_b, wk, weights_proj)" if mixer.index_heads else ""
+        return f"MLA(q_a, q_a_norm, q_b, kv_a, kv_a_norm, kv_b, o{indexer})"
     if isinstance(mixer, GatedDeltaNet):
         return "(d·(2·keys + 2·values + 2·v_heads) + conv·(2·keys + values) + 2·v_heads + values·d)"
     extras = (" + biases" if mixer.qkv_bias or mixer.o_bias else "") + (" + heads (sinks)" if mixer.sinks else "")
@@ -104,7 +105,7 @@ def _mixer_formula(mixer: TokenMixer, cross: Attention | None) -> str:
     return f"({core} + cross attention)" if cross else f"({core})"
 
 
-_SPAN_SYMBOL = {"full": "full_layers", "sliding": "sliding_layers"}
+_SPAN_SYMBOL = {"full": "full_layers", "sliding": "sliding_layers", "chunked": "chunked_layers"}
 _KIND_SYMBOL = {"linear attention": "linear_layers"}
 
 
@@ -183,6 +184,8 @@ def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
         per = mixer.norm_params()
         if isinstance(mixer, GatedDeltaNet):
             sym = "linear_layers·v_head_dim (gated output norm)"
+        elif isinstance(mixer, LatentAttention):
+            sym = "layers·2·index_head_dim (indexer k_norm, LayerNorm)"
         elif mixer.qk_norm == "head":
             sym = "layers·2·head_dim (q_norm, k_norm)"
         else:

@@ -77,11 +77,13 @@ def _attention(arch: Architecture, span: Literal["full", "sliding"], *, cross: b
         return LatentAttention(
             hidden=arch.hidden_size, heads=arch.num_attention_heads, q_lora_rank=arch.q_lora_rank,
             kv_lora_rank=arch.kv_lora_rank, qk_nope_head_dim=arch.qk_nope_head_dim,
-            qk_rope_head_dim=arch.qk_rope_head_dim, v_head_dim=arch.v_head_dim, bias=arch.attention_bias)
+            qk_rope_head_dim=arch.qk_rope_head_dim, v_head_dim=arch.v_head_dim, bias=arch.attention_bias,
+            index_heads=arch.index_n_heads or 0, index_head_dim=arch.index_head_dim or 0)
     qk_norm = "none" if cross or not arch.qk_norm else arch.qk_norm_scope
     return Attention(
         hidden=arch.hidden_size, heads=arch.num_attention_heads, kv_heads=arch.kv_heads,
-        head_dim=arch.resolved_head_dim, span=span, window=arch.sliding_window if span == "sliding" else None,
+        head_dim=arch.resolved_head_dim, span=span,
+        window={"sliding": arch.sliding_window, "chunked": arch.attention_chunk_size}.get(span),
         qkv_bias=arch.attention_bias or arch.qkv_bias, o_bias=arch.attention_bias or arch.attention_out_bias,
         qk_norm=qk_norm, norm_weights=_norm_weights(arch), sinks=arch.attention_sinks and not cross, cross=cross,
         output_gate=arch.attention_output_gate and not cross)
@@ -110,7 +112,8 @@ def _experts(arch: Architecture) -> MixtureOfExperts:
         shared_gate=arch.shared_expert_gate, router_bias=arch.router_bias)
 
 
-_KIND = {"full_attention": "full", "sliding_attention": "sliding", "linear_attention": "linear"}
+_KIND = {"full_attention": "full", "sliding_attention": "sliding", "chunked_attention": "chunked",
+         "linear_attention": "linear"}
 
 
 def _span(layer_type: str) -> str:
@@ -157,7 +160,7 @@ def network_of(arch: Architecture) -> Network:
     counts, period = _decoder_kinds(arch)
     experts = _experts(arch) if arch.is_moe else None
     # Dense before experts and full before sliding, so the order reads the same for every model.
-    order = sorted(counts, key=lambda k: (k[1], ["full", "sliding", "linear"].index(k[0])))
+    order = sorted(counts, key=lambda k: (k[1], ["full", "sliding", "chunked", "linear"].index(k[0])))
     groups = tuple(
         LayerGroup(counts[(span, moe)], _token_mixer(arch, span), experts if moe else dense, norms, weights)
         for span, moe in order)

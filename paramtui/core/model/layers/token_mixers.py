@@ -25,8 +25,8 @@ class Attention:
     heads: int
     kv_heads: int
     head_dim: int
-    span: Literal["full", "sliding"] = "full"
-    window: int | None = None  # tokens a sliding layer sees
+    span: Literal["full", "sliding", "chunked"] = "full"
+    window: int | None = None  # tokens a sliding layer sees, or a chunked layer's chunk
     qkv_bias: bool = False
     o_bias: bool = False
     qk_norm: Literal["none", "head", "all_heads"] = "none"  # per head (Qwen3) or whole projection (OLMo 2)
@@ -41,7 +41,7 @@ class Attention:
     def label(self) -> str:
         if self.cross:
             return "cross-attention"
-        return "sliding-window attention" if self.span == "sliding" else "full attention"
+        return {"sliding": "sliding-window attention", "chunked": "chunked attention"}.get(self.span, "full attention")
 
     def params(self) -> int:
         d, h, kv, hd = self.hidden, self.heads, self.kv_heads, self.head_dim
@@ -78,9 +78,14 @@ class LatentAttention:
     qk_rope_head_dim: int
     v_head_dim: int
     bias: bool = False  # on q_a, kv_a and o (attention_bias)
+    index_heads: int = 0  # DeepSeek sparse attention indexer (0: none)
+    index_head_dim: int = 0
 
     kind = "latent attention"
-    label = "latent attention (MLA)"
+
+    @property
+    def label(self) -> str:
+        return "latent attention (MLA) + sparse indexer" if self.index_heads else "latent attention (MLA)"
 
     def params(self) -> int:
         d, h, bias = self.hidden, self.heads, self.bias
@@ -91,14 +96,23 @@ class LatentAttention:
             q = linear(d, self.q_lora_rank, bias) + self.q_lora_rank + linear(self.q_lora_rank, h * qk_head, False)
         kv = (linear(d, self.kv_lora_rank + self.qk_rope_head_dim, bias) + self.kv_lora_rank
               + linear(self.kv_lora_rank, h * (self.qk_nope_head_dim + self.v_head_dim), False))
-        return q + kv + linear(h * self.v_head_dim, d, bias)
+        return q + kv + linear(h * self.v_head_dim, d, bias) + self.indexer_params()
+
+    def indexer_params(self) -> int:
+        """DeepseekV32Indexer: wq_b (q_lora -> heads·dim), wk (d -> dim), weights_proj (d -> heads);
+        its k_norm LayerNorm is counted under norm_params."""
+        if not self.index_heads:
+            return 0
+        return (linear(self.q_lora_rank, self.index_heads * self.index_head_dim, False)
+                + linear(self.hidden, self.index_head_dim, False) + linear(self.hidden, self.index_heads, False))
 
     def norm_params(self) -> int:
-        return 0
+        return 2 * self.index_head_dim if self.index_heads else 0  # the indexer's k_norm (LayerNorm)
 
     def kv_width(self) -> int:
-        """Elements cached per token: the compressed latent and the shared rotary key."""
-        return self.kv_lora_rank + self.qk_rope_head_dim
+        """Elements cached per token: the compressed latent and the shared rotary key, plus the
+        indexer's key where there is one."""
+        return self.kv_lora_rank + self.qk_rope_head_dim + (self.index_head_dim if self.index_heads else 0)
 
 
 @dataclass(frozen=True)
