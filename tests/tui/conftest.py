@@ -47,7 +47,7 @@ class TmuxApp:
         deadline = time.monotonic() + timeout
         text = self.text()
         while fragment not in text and time.monotonic() < deadline:
-            time.sleep(0.2)
+            time.sleep(0.05)
             text = self.text()
         return text
 

@@ -234,7 +234,7 @@ async def test_every_change_is_autosaved_and_a_clean_quit_clears_it():
         assert parse_session(data["session"]) == app.session
         # Undoing back to the saved state leaves nothing unsaved: the autosave goes.
         await pilot.press("ctrl+z")
-        await pilot.pause(0.2)
+        await pilot.pause()
         assert not autosave.exists()
         await type_into(pilot, "batch", "65")
         # ctrl+q with unsaved changes asks; "don't save" quits and clears the autosave.

@@ -44,12 +44,18 @@ def make_session(baseline: str | None = None) -> Session:
     ))
 
 
+class CompareFirst(ParamApp):
+    """The app started on Compare: these tests pay neither for the Calculator nor for a second
+    screen's start (pressing 2 is tested in test_app and by the tmux test below)."""
+
+    DEFAULT_MODE = "compare"
+
+
 def make_app(session: Session | None = None) -> ParamApp:
-    return ParamApp(session or make_session(), restore_autosave=False, autosave=False)
+    return CompareFirst(session or make_session(), restore_autosave=False, autosave=False)
 
 
 async def open_compare(pilot) -> CompareScreen:
-    await pilot.press("2")
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, CompareScreen)
@@ -82,7 +88,7 @@ async def focus_column(pilot, key: str) -> None:
 
 async def test_key_2_shows_one_row_per_scenario_with_registry_columns():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_compare(pilot)
         assert shown_rows(pilot) == ["l8", "l8q", "q3"]
         assert screen.table.column_keys == DEFAULT_COLUMNS
@@ -95,7 +101,7 @@ async def test_key_2_shows_one_row_per_scenario_with_registry_columns():
 
 async def test_focused_row_follows_current_id_both_ways():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         data = app.screen.query_one(DataTable)
         await pilot.press("down")
@@ -107,7 +113,7 @@ async def test_focused_row_follows_current_id_both_ways():
 
 async def test_baseline_pin_shows_changes_in_words_and_unpins():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("m")
         assert app.session.baseline == "l8"
@@ -129,7 +135,7 @@ async def test_a_failed_estimate_keeps_its_row_with_the_reason():
     bad = validate(Scenario, dict(id="bert", name="BERT long", model="bert-base-uncased", inference={"context": 100_000}))
     session = session.with_scenarios([*session.scenarios, bad])
     app = make_app(session)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         assert shown_rows(pilot) == ["l8", "l8q", "q3", "bert"]
         assert "✗" in cell_text(pilot, "bert", "scenario.name")
@@ -143,7 +149,7 @@ async def test_a_failed_estimate_keeps_its_row_with_the_reason():
 
 async def test_add_from_catalog_with_type_to_filter():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("a")
         await pilot.press(*"mixtral 8x22")
@@ -161,7 +167,7 @@ async def test_add_from_catalog_with_type_to_filter():
 
 async def test_add_a_bare_parameter_count():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("a", *"13B", "enter")
         await pilot.pause()
@@ -172,7 +178,7 @@ async def test_add_a_bare_parameter_count():
 
 async def test_add_picker_escape_changes_nothing():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         before = app.session
         await pilot.press("a", "q", "w", "escape")
@@ -181,7 +187,7 @@ async def test_add_picker_escape_changes_nothing():
 
 async def test_duplicate_rename_delete_with_undo_redo():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("d")
         assert [s.id for s in app.session.scenarios] == ["l8", "l8-2", "l8q", "q3"]
@@ -208,7 +214,7 @@ async def test_duplicate_rename_delete_with_undo_redo():
 
 async def test_the_last_scenario_is_not_deleted():
     app = make_app(validate(Session, dict(title="one", scenario=(Scenario(id="a", model="gpt2"),))))
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("delete")
         assert [s.id for s in app.session.scenarios] == ["a"]
@@ -216,7 +222,7 @@ async def test_the_last_scenario_is_not_deleted():
 
 async def test_move_up_and_down():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("right_square_bracket")
         assert [s.id for s in app.session.scenarios] == ["l8q", "l8", "q3"]
@@ -234,7 +240,7 @@ async def test_move_up_and_down():
 
 async def test_precision_and_target_cycle_forward_and_back():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         i = PRECISION_IDS.index("bf16")
         await pilot.press("p")
@@ -262,7 +268,7 @@ def test_target_cycle_runs_small_to_big():
 
 async def test_double_and_halve_batch_context_devices_change_the_figures():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         kv_before = cell_text(pilot, "l8", "memory.kv_cache_bytes")
         await pilot.press("b")
@@ -284,7 +290,7 @@ async def test_double_and_halve_batch_context_devices_change_the_figures():
 async def test_what_if_changes_undo_back_to_the_start():
     app = make_app()
     start = app.session
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("p")
         app._last_label = None  # each key below its own undo step, as after a pause
@@ -300,7 +306,7 @@ async def test_what_if_changes_undo_back_to_the_start():
 
 async def test_enter_opens_the_focused_scenario_in_the_calculator():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("down", "down", "enter")
         await pilot.pause()
@@ -313,7 +319,7 @@ async def test_enter_opens_the_focused_scenario_in_the_calculator():
 
 async def test_sort_by_the_focused_column_cycles_up_down_off():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await focus_column(pilot, "memory.weights_bytes")
         weights = {s.id: estimate(s).values["memory.weights_bytes"] for s in app.session.scenarios}
@@ -333,7 +339,7 @@ async def test_sort_by_the_focused_column_cycles_up_down_off():
 
 async def test_moving_a_row_in_a_sorted_table_keeps_what_is_seen():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await focus_column(pilot, "memory.weights_bytes")
         await pilot.press("s")  # q3 (smallest) first
@@ -347,7 +353,7 @@ async def test_moving_a_row_in_a_sorted_table_keeps_what_is_seen():
 
 async def test_column_picker_saves_columns_in_the_session():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("v")
         from textual.widgets import SelectionList
@@ -382,7 +388,7 @@ async def test_explain_opens_the_explanation_of_the_focused_figure():
     from paramtui.tui.widgets.explain import ExplainScreen
 
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await focus_column(pilot, "memory.kv_cache_bytes")
         await pilot.press("e")
@@ -397,7 +403,7 @@ async def test_copy_puts_the_markdown_table_on_the_clipboard():
     app = make_app(make_session(baseline="l8"))
     copied: list[str] = []
     app.copy_to_clipboard = copied.append
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("y")
         assert len(copied) == 1
@@ -426,7 +432,7 @@ def _json_at(doc: dict, key: str):
 
 async def test_export_csv_as_shown_with_numbers_equal_to_estimate_json(tmp_path):
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await focus_column(pilot, "memory.weights_bytes")
         await pilot.press("s", "s")  # shown high → low
@@ -447,7 +453,7 @@ async def test_export_csv_as_shown_with_numbers_equal_to_estimate_json(tmp_path)
 
 async def test_export_json_md_html_tex_by_suffix(tmp_path):
     app = make_app(make_session(baseline="l8"))
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         for suffix in ("json", "md", "html", "tex"):
             await _export(pilot, str(tmp_path / f"t.{suffix}"))
@@ -464,7 +470,7 @@ async def test_export_does_not_overwrite_without_confirmation(tmp_path):
     app = make_app()
     out = tmp_path / "keep.csv"
     out.write_text("precious\n")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await _export(pilot, str(out))
         assert out.read_text() == "precious\n"  # one enter only warns
@@ -479,7 +485,7 @@ async def test_export_does_not_overwrite_without_confirmation(tmp_path):
 
 async def test_export_without_suffix_asks_the_format(tmp_path):
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await _export(pilot, str(tmp_path / "report"), "j")
         written = tmp_path / "report.json"
@@ -501,15 +507,15 @@ def _snapshot_app(baseline: str | None):
 
 
 def test_snapshot_80x24(snap_compare):
-    assert snap_compare(_snapshot_app(None), press=["2"], terminal_size=(80, 24))
+    assert snap_compare(_snapshot_app(None), press=[], terminal_size=(80, 24))
 
 
 def test_snapshot_80x24_with_baseline(snap_compare):
-    assert snap_compare(_snapshot_app("l8"), press=["2", "down"], terminal_size=(80, 24))
+    assert snap_compare(_snapshot_app("l8"), press=["down"], terminal_size=(80, 24))
 
 
 def test_snapshot_120x40_with_baseline(snap_compare):
-    assert snap_compare(_snapshot_app("l8"), press=["2", "down", "right", "right", "right", "right"],
+    assert snap_compare(_snapshot_app("l8"), press=["down", "right", "right", "right", "right"],
                         terminal_size=(120, 40))
 
 
@@ -544,8 +550,8 @@ async def test_an_empty_session_says_what_to_do_and_keys_do_not_fail():
 
 async def test_ctrl_e_exports_from_the_calculator_too(tmp_path):
     # DESIGN.md: ctrl+e exports the comparison table from anywhere, even with a text field focused.
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    app = ParamApp(make_session(), restore_autosave=False, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
         assert app.current_mode == "calculator"
         await _export(pilot, str(tmp_path / "t.md"))
         assert app.current_mode == "compare"

@@ -4,6 +4,7 @@ snapshots and a tmux run."""
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Input
 
 from paramtui.core.views.deploy_matrix import deploy_cell
@@ -42,12 +43,18 @@ def make_session() -> Session:
     )))
 
 
+class DeployFirst(ParamApp):
+    """The app started on Deploy: these tests pay neither for the Calculator nor for a second
+    screen's start (pressing 4 is tested in test_app and by the tmux test below)."""
+
+    DEFAULT_MODE = "deploy"
+
+
 def make_app() -> ParamApp:
-    return ParamApp(make_session(), restore_autosave=False, autosave=False)
+    return DeployFirst(make_session(), restore_autosave=False, autosave=False)
 
 
 async def open_deploy(pilot) -> DeployScreen:
-    await pilot.press("4")
     await pilot.pause()
     assert isinstance(pilot.app.screen, DeployScreen)
     return pilot.app.screen
@@ -60,7 +67,7 @@ def cell_plain(table: DataTable, row: int, col: int) -> str:
 
 async def test_matrix_cells_match_the_estimate():
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_deploy(pilot)
         table = screen.query_one(DataTable)
         assert table.row_count == 3 and len(table.columns) == len(ordered_targets()) + 1
@@ -94,7 +101,7 @@ async def test_kind_filter_keys():
 
 async def test_enter_opens_the_detail_with_offload():
     app = make_app()
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_deploy(pilot)
         while screen.filter_index != [n for n, _ in KIND_FILTERS].index("GPU"):
             await pilot.press("f")
@@ -121,7 +128,7 @@ async def test_enter_opens_the_detail_with_offload():
 
 async def test_detail_host_ram_key_recomputes_the_offload():
     app = make_app()
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_deploy(pilot)
         col = [t.id for t in screen.targets].index("rtx-4090") + 1
         screen.query_one(DataTable).cursor_coordinate = (1, col)  # Llama 70B bf16 (141 GB) on an RTX 4090
@@ -149,7 +156,7 @@ async def test_detail_host_ram_key_recomputes_the_offload():
 
 async def test_pick_adds_a_model_to_the_session_and_undo_removes_it():
     app = make_app()
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_deploy(pilot)
         table = screen.query_one(DataTable)
         col = [t.id for t in screen.targets].index("rtx-4090") + 1
@@ -179,11 +186,11 @@ async def test_pick_adds_a_model_to_the_session_and_undo_removes_it():
 
 
 def test_snapshot_80x24(snap_compare):
-    assert snap_compare(make_app(), press=["4"], terminal_size=(80, 24))
+    assert snap_compare(make_app(), press=[], terminal_size=(80, 24))
 
 
 def test_snapshot_120x40_gpus(snap_compare):
-    assert snap_compare(make_app(), press=["4", "f", "f", "f", "f", "down"], terminal_size=(120, 40))
+    assert snap_compare(make_app(), press=["f", "f", "f", "f", "down"], terminal_size=(120, 40))
 
 
 def test_tmux_press_4_shows_fit_and_memory_use(tmux_app):
@@ -196,8 +203,8 @@ def test_tmux_press_4_shows_fit_and_memory_use(tmux_app):
 
 async def test_a_target_that_cannot_take_the_scenario_shows_error_and_enter_says_why():
     split = validate(Scenario, dict(id="tp2", model="qwen3-0.6b", target="h100-sxm", training={"tensor_parallel": 2}))
-    app = ParamApp(validate(Session, dict(title="t", scenario=(split,))), restore_autosave=False, autosave=False)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    app = DeployFirst(validate(Session, dict(title="t", scenario=(split,))), restore_autosave=False, autosave=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_deploy(pilot)
         table = screen.query_one(DataTable)
         ids = [t.id for t in screen.targets]
@@ -234,8 +241,9 @@ async def test_right_reaches_the_last_target_with_a_scenario_added_at_80x24():
         assert isinstance(screen, DeployScreen) and len(app.session.scenarios) == 4
         table = screen.scenario_table
         last = screen.targets[-1].id
-        for _ in screen.targets:
-            await pilot.press("right")
+        for _ in screen.targets:  # one burst, as a held key sends them
+            app.post_message(events.Key("right", None))
+        await pilot.pause()
         await pilot.pause()
         assert table.cursor_column == len(screen.targets)
         header = table.render_line(0).text

@@ -50,7 +50,7 @@ class Tmux:
             shown = self.screen(name)
             if text in shown:
                 return shown
-            time.sleep(0.2)
+            time.sleep(0.05)
         raise AssertionError(f"{text!r} did not appear; the screen shows:\n{shown}")
 
     def keys(self, name: str, *keys: str) -> None:
@@ -99,7 +99,7 @@ def test_first_screen_edit_and_quit_at_80x24(tmux):
     tmux.keys("app", "d")
     deadline = time.monotonic() + 20
     while tmux.alive("app") and time.monotonic() < deadline:
-        time.sleep(0.2)
+        time.sleep(0.05)
     assert not tmux.alive("app")
     autosaves = tmux.home / "xdg_state_home" / "paramtui" / "autosave"
     assert not autosaves.exists() or not any(autosaves.iterdir())  # a clean quit leaves nothing
