@@ -156,12 +156,17 @@ def _export_parser() -> argparse.ArgumentParser:
 
 
 def _pick_parser() -> argparse.ArgumentParser:
+    from paramtui.core.inputs.options import LICENSE_CLASS_IDS, TASK_IDS
+
     p = _Parser(prog="paramtui pick", description="Rank the catalog models that fit a target.")
     p.add_argument("--target", required=True, help="hardware id")
     p.add_argument("--gpus", type=_positive_int, default=1)
     p.add_argument("--min-context", type=_positive_int, default=4096)
     p.add_argument("--min-tokens-per-s", type=_rate, default=0.0)
     p.add_argument("--precision", action="append", help="allowed precision (repeatable; default: all)")
+    p.add_argument("--task", help="rank by the published score for this task: " + ", ".join(TASK_IDS)
+                   + " (default: by predicted loss, a proxy)")
+    p.add_argument("--license", help="only models licensed this freely or more: " + ", ".join(LICENSE_CLASS_IDS))
     p.add_argument("--json", action="store_true")
     return p
 
@@ -467,24 +472,37 @@ def print_pick(args) -> int:
     from paramtui.core.units import format_bytes, format_count, format_rate
 
     result = pick(args.target, gpus=args.gpus, min_context=args.min_context,
-                  min_tokens_per_s=args.min_tokens_per_s, precisions=args.precision)
+                  min_tokens_per_s=args.min_tokens_per_s, precisions=args.precision,
+                  task=args.task, license=args.license)
     if args.json:
         from paramtui.core.validation import dump_json_data
 
         print(json.dumps(dump_json_data(result, exclude={"explanation"}), indent=2))
         return 0
+    from paramtui.core.model.quant_quality import quality_kept
+    from paramtui.core.views.pick import task_word
+
+    order = (f"best published {task_word(result.task)} score first" if result.task
+             else "best predicted loss first (a proxy for quality)")
+    licensed = f", license {result.license} or freer" if result.license else ""
     table = Table(title=f"Models for {args.gpus}× {_plain(result.target_id)} (context ≥ {result.min_context:,}, "
-                        f"≥ {result.min_tokens_per_s:g} tok/s), best predicted loss first",
+                        f"≥ {result.min_tokens_per_s:g} tok/s{licensed}), {order}",
                   title_justify="left")
+    ranked_by = (("score", "right"), ("kept", "right")) if result.task else (("loss", "right"),)
     for col, justify in (("#", "right"), ("model", "left"), ("params", "right"), ("precision", "left"),
-                         ("memory", "right"), ("decode", "right"), ("loss", "right"), ("why", "left")):
+                         ("memory", "right"), ("decode", "right"), *ranked_by, ("license", "left"), ("why", "left")):
         table.add_column(col, justify=justify)
     for row in result.rows:
+        if result.task:
+            ranked_cells = (f"{row.task_score_benchmark} {row.task_score:g}" if row.task_score is not None else "–",
+                            quality_kept(row.precision).percent if row.quality_kept is not None else "–")
+        else:
+            ranked_cells = (f"{row.loss:.3f}" if row.loss is not None else "–",)
         table.add_row(
             str(row.rank) if row.rank else ("✓" if row.eligible else "✗"), _plain(row.model_id), format_count(row.params),
             _plain(row.precision or "–"), format_bytes(row.memory_bytes) if row.memory_bytes else "–",
-            format_rate(row.decode_tokens_per_s) if row.decode_tokens_per_s else "–",
-            f"{row.loss:.3f}" if row.loss is not None else "–", _plain("; ".join(row.reasons)))
+            format_rate(row.decode_tokens_per_s) if row.decode_tokens_per_s else "–", *ranked_cells,
+            _plain(row.license), _plain("; ".join(row.reasons)))
     console = _console()
     console.print(table)
     console.print(f"[dim]{_plain(result.explanation.meaning)}[/]")

@@ -106,6 +106,26 @@ def test_pick_ranks_models_that_fit(capsys):
     assert main(["pick", "--target", "nope"]) == 2
 
 
+def test_pick_for_a_task_ranks_by_published_score(capsys):
+    # rtx-5090 (issue 16) is not in the catalog yet; a 24 GB card has the same ranking logic.
+    j = run_json(capsys, "pick", "--target", "rtx-4090", "--task", "code", "--json")
+    ranked = [r for r in j["rows"] if r["rank"] is not None]
+    assert len(ranked) >= 5 and j["task"] == "code" and j["benchmark"] == "HumanEval"
+    assert [r["rank"] for r in ranked] == list(range(1, len(ranked) + 1))
+    same = [r["task_score"] for r in ranked if r["task_score_benchmark"] == "HumanEval"]
+    assert same == sorted(same, reverse=True) and len(same) >= 5
+    assert all(r["task_score_source"] and r["license"] and r["quality_kept"] for r in ranked)
+    assert main(["pick", "--target", "rtx-4090", "--task", "code", "--license", "permissive"]) == 0
+    text = capsys.readouterr().out
+    assert "best published coding score first" in text and "not comparable" in " ".join(text.split())
+
+
+def test_pick_with_an_unknown_task_is_one_line_and_exit_2(capsys):
+    assert main(["pick", "--target", "rtx-4090", "--task", "cooking"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown task 'cooking'" in err
+
+
 def test_price_overrides_the_targets(capsys):
     base = run_json(capsys, "estimate", "llama-3.1-8b", "--json")
     cheap = run_json(capsys, "estimate", "llama-3.1-8b", "--price", "2", "--json")

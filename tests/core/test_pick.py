@@ -101,3 +101,72 @@ def test_picked_row_becomes_a_session_scenario(rtx4090):
     assert s.model == row.model_id and s.precision == row.precision and s.inference.context == 8192
     assert estimate(s).fits
     assert row.precision in PRECISION_IDS
+
+
+# ------------------------------------------------------------------ picking for a task
+
+
+@pytest.fixture(scope="module")
+def coding_4090():
+    return pick("rtx-4090", task="code")
+
+
+def test_task_ranks_fitting_models_by_published_score(coding_4090):
+    ranked = [r for r in coding_4090.rows if r.rank is not None]
+    assert len(ranked) >= 5
+    assert coding_4090.benchmark == "HumanEval"
+    leading = [r for r in ranked if r.task_score_benchmark == "HumanEval"]
+    assert [r.task_score for r in leading] == sorted((r.task_score for r in leading), reverse=True)
+    assert all(r.eligible and r.task_score_source for r in ranked)
+    # Llama 3.1 8B Instruct's HumanEval 72.6 (its model card) leads what fits in 24 GB.
+    best = ranked[0]
+    assert best.model_id == "llama-3.1-8b" and best.task_score == 72.6
+    assert "Llama 3.1 model card" in best.task_score_source and best.task_score_source.endswith("2024-07")
+    assert best.reasons[-1] == ("best published coding score among models that fit: "
+                                "HumanEval 72.6, Llama 3.1 model card, 2024-07")
+
+
+def test_task_reason_says_fit_speed_and_quality_cost(coding_4090):
+    rows = {r.model_id: r for r in coding_4090.rows}
+    gemma = rows["gemma-2-27b"]  # 27B does not fit 24 GB at 16 bits: a quantised precision
+    assert gemma.precision not in ("bf16", "fp8", "int8", "q8_0")
+    assert gemma.reasons[0].startswith(f"fits at {gemma.precision}: ")
+    assert "tokens/s, faster than reading" in gemma.reasons[0]
+    assert f"{gemma.precision} keeps " in gemma.reasons[0]
+    assert gemma.quality_kept is not None and gemma.quality_kept < 1
+
+
+def test_models_without_a_score_follow_and_say_so(coding_4090):
+    rows = list(coding_4090.rows)
+    unscored = [r for r in rows if r.eligible and r.task_score is None]
+    assert unscored and all(r.rank is None for r in unscored)
+    assert all(r.reasons[-1] == "no published coding score in the catalog" for r in unscored)
+    last_ranked = max(i for i, r in enumerate(rows) if r.rank is not None)
+    assert all(rows.index(r) > last_ranked for r in unscored)
+
+
+def test_scores_are_said_to_be_not_comparable_across_sources(coding_4090):
+    assert "not comparable" in coding_4090.explanation.meaning
+    assert "proxy" not in coding_4090.explanation.meaning
+
+
+def test_license_filter_keeps_that_class_and_freer():
+    rows = pick_models("rtx-4090", task="code", license="permissive")
+    assert all(r.license == "permissive" for r in rows if r.eligible)
+    llama = next(r for r in rows if r.model_id == "llama-3.1-8b")
+    assert not llama.eligible
+    assert llama.reasons == ("license is open-weights-restricted (llama3.1), not permissive",)
+    freer = pick_models("rtx-4090", license="open-weights-restricted")
+    assert {r.license for r in freer if r.eligible} == {"permissive", "open-weights-restricted"}
+
+
+def test_unknown_task_or_license_is_a_user_error():
+    with pytest.raises(UserError, match="unknown task 'cooking'; choose one of: chat, code"):
+        pick("rtx-4090", task="cooking")
+    with pytest.raises(UserError, match="unknown license class"):
+        pick("rtx-4090", license="free")
+
+
+def test_without_a_task_the_loss_ranking_stays_a_proxy(rtx4090):
+    assert rtx4090.task is None and rtx4090.benchmark is None
+    assert all(r.task_score is None for r in rtx4090.rows)

@@ -262,3 +262,48 @@ async def test_the_sessions_own_targets_come_first_headed_by_their_full_ids():
         await pilot.press("f")  # a kind filter keeps the session's targets of that kind first
         await pilot.pause()
         assert all(t.kind == "phone" for t in screen.targets)
+
+
+async def test_pick_for_a_task_and_license_ranks_by_published_score():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_deploy(pilot)
+        col = [t.id for t in screen.targets].index("rtx-4090") + 1
+        screen.query_one(DataTable).cursor_coordinate = (0, col)
+        await pilot.press("m")
+        await pilot.pause()
+        pick_screen = app.screen
+        assert isinstance(pick_screen, PickScreen)
+        pick_screen.query_one("#pick-task", Input).value = "code"
+        pick_screen.query_one("#pick-license", Input).value = "permissive"
+        pick_screen.query_one("#pick-task", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        result = pick_screen.result
+        assert result.task == "code" and result.license == "permissive"
+        best = result.picked[0]
+        assert best.rank == 1 and best.task_score is not None and best.license == "permissive"
+        note = str(pick_screen.query_one("#pick-note").render())
+        assert "ranked by published coding score" in note and "not comparable" in note
+        pick_screen.query_one("#pick-task", Input).value = "cooking"
+        pick_screen.query_one("#pick-task", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "unknown task 'cooking'" in str(pick_screen.query_one("#pick-note").render())
+
+
+async def test_detail_says_what_the_best_precision_keeps_of_quality():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_deploy(pilot)
+        col = [t.id for t in screen.targets].index("l40s") + 1
+        screen.query_one(DataTable).cursor_coordinate = (1, col)  # Llama 70B bf16 (141 GB) on a 48 GB L40S
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, DeployDetailScreen)
+        best = detail.detail.best_precision
+        assert best in ("q4_k_m", "q4_0", "q3_k_m", "q2_k")  # 4 bits or fewer to fit 48 GB
+        text = " ".join(str(detail.query_one("#detail-lines").render()).split())
+        assert f"quality: {best} keeps " in text and "of 16-bit quality (Llama 3 8B perplexity" in text

@@ -41,12 +41,17 @@ class QualityKept:
 
     @property
     def percent(self) -> str:
-        return f"{self.kept * 100:.1f}%" if self.kept is not None else "not measured"
+        if self.kept is None:
+            return "not measured"
+        # 99.98% is not 100%: a measured loss keeps a second decimal rather than round away.
+        return f"{self.kept * 100:.2f}%" if self.kept < 1 and f"{self.kept * 100:.1f}" == "100.0" else f"{self.kept * 100:.1f}%"
 
     def summary(self) -> str:
         """One line for a table cell or a reason: 'keeps 97.3% (Llama 3 8B perplexity)'."""
         if self.kept is None:
             return f"{self.precision}: no published quality measurement"
+        if self.measured_on == "the checkpoint":
+            return f"{self.precision}: no loss ({self.source})"
         same = f", same top token {self.same_top_token * 100:.1f}%" if self.same_top_token is not None else ""
         return f"{self.precision} keeps {self.percent} of 16-bit quality ({self.measured_on} perplexity{same})"
 

@@ -1,6 +1,13 @@
 """Which catalog model to run on a target: the ones that fit the user's constraints, best first.
 
-"Best" is the predicted loss of the default scaling law from the model's exact parameter
+With a task ("code", "math", ...), "best" is the model's PUBLISHED score for that task
+(catalog), with the quality its precision keeps beside it (`quant_quality`). Scores are only
+ranked against scores of the same benchmark: the benchmark most models that fit were scored
+on leads, models scored only on another benchmark follow, then models with no published
+score for the task. Even one benchmark run by different sources (shots, prompts, base or
+instruct model) is only roughly comparable, and the explanation says so.
+
+Without a task, "best" is the predicted loss of the default scaling law from the model's exact parameter
 count and its PUBLISHED training tokens (catalog). That is a proxy for quality: the laws
 were fitted on one data set and tokenizer (Hoffmann et al. 2022; Besiroglu et al. 2024),
 while real models differ in data quality, tokenizer, post-training and architecture, so two
@@ -17,7 +24,9 @@ from __future__ import annotations
 from typing import Sequence
 
 from paramtui.core.formulas import scaling as scaling_mod
-from paramtui.core.model.catalog import CatalogEntry, load_catalog
+from paramtui.core.inputs.options import LICENSE_CLASS_IDS, LICENSE_CLASSES, TASK_IDS, TASKS
+from paramtui.core.model.catalog import CatalogEntry, TaskScore, load_catalog
+from paramtui.core.model.quant_quality import quality_kept
 from paramtui.core.errors import UserError
 from paramtui.core.result.estimate import estimate
 from paramtui.core.result.explain import Explanation
@@ -34,6 +43,22 @@ PROXY_NOTE = (
     "differ in data, tokenizer and post-training, and the law does not see what quantisation "
     "costs in quality (2-3 bit formats lose noticeably more than 4-8 bit ones)."
 )
+
+SCORES_NOTE = (
+    "Scores are as published by each model's card or paper; scores of different benchmarks, or "
+    "of one benchmark run by different sources (shots, prompts, base or instruct model), are not "
+    "comparable, so only models scored on the same benchmark are ranked against each other. "
+    "Quality kept is the quantised model's perplexity against the 16-bit one, measured on one "
+    "model (Llama 3 8B, llama.cpp); other models lose more or less."
+)
+
+# Silent reading of English non-fiction averages 238 words a minute (Brysbaert 2019, "How many
+# words do we read per minute?", J. Memory and Language 109); at ~0.75 words per token (the
+# usual rule for English BPE tokenizers) that is ~5.3 tokens/s. Faster generation outpaces a reader.
+READING_TOKENS_PER_S = 238 / 60 / 0.75
+
+# From least to most restrictive: asking for a class accepts it and every less restrictive one.
+_LICENSE_ORDER = {c: i for i, c in enumerate(LICENSE_CLASS_IDS)}
 
 
 # Without a choice, bf16 down: checkpoints ship in 16-bit, so fp32 buys no quality for its
@@ -59,6 +84,14 @@ class PickRow:
     decode_tokens_per_s: float | None
     context_length: int
     reasons: tuple[str, ...]  # why it is in ("fits at q8_0: 9.1 GB of 24 GB, 52 tok/s") or out
+    license: str = ""  # the license class (permissive, open-weights-restricted, ...)
+    # With a task: the published score it is ranked by, and where it is published.
+    task_score: float | None = None
+    task_score_benchmark: str | None = None
+    task_score_setting: str | None = None  # "0-shot pass@1, Llama 3.1 8B Instruct"
+    task_score_source: str | None = None  # "Llama 3.1 model card (...), 2024-07"
+    # What the chosen precision keeps of the 16-bit model's quality (0..1), where measured.
+    quality_kept: float | None = None
 
     def scenario(self, scenario_id: str, target_id: str, gpus: int, context: int) -> Scenario:
         """The session scenario for this pick (what "add to session" adds)."""
@@ -77,8 +110,11 @@ class PickResult:
     min_tokens_per_s: float
     precisions: tuple[str, ...]
     law: str
-    rows: tuple[PickRow, ...]  # eligible first (by loss), then the rest (by size)
+    rows: tuple[PickRow, ...]  # eligible first (by task score or loss), then the rest (by size)
     explanation: Explanation
+    task: str | None = None
+    license: str | None = None  # the least permissive license class allowed
+    benchmark: str | None = None  # with a task: the benchmark the leading rows are ranked by
 
     @property
     def picked(self) -> list[PickRow]:
@@ -94,11 +130,15 @@ def _rate(value: float) -> str:
 
 
 def _judge(entry: CatalogEntry, target_id: str, gpus: int, min_context: int, min_tps: float,
-           precisions: Sequence[str], usable: float) -> PickRow:
+           precisions: Sequence[str], usable: float, license: str | None = None) -> PickRow:
     base = dict(model_id=entry.id, name=entry.name, params=entry.param_count.total,
                 context_length=entry.context_length, training_tokens=entry.training_tokens,
-                usable_bytes=usable)
+                usable_bytes=usable, license=entry.license_kind)
     reasons: list[str] = []
+    if license is not None and _LICENSE_ORDER.get(entry.license_kind, len(_LICENSE_ORDER)) > _LICENSE_ORDER[license]:
+        return PickRow(**base, eligible=False, rank=None, precision=None, loss=None, memory_bytes=None,
+                       memory_use_fraction=None, decode_tokens_per_s=None,
+                       reasons=(f"license is {entry.license_kind} ({entry.license}), not {license}",))
     if entry.kind == "encoder":
         return PickRow(**base, eligible=False, rank=None, precision=None, loss=None, memory_bytes=None,
                        memory_use_fraction=None, decode_tokens_per_s=None,
@@ -148,8 +188,10 @@ def _judge(entry: CatalogEntry, target_id: str, gpus: int, min_context: int, min
                           f"{format_bytes(usable)}, {_rate(chosen.values['speed.decode_tokens_per_s'])} tok/s")
         if entry.training_tokens is None:
             reasons.append("training tokens not published: no predicted loss")
+    precision_id = (chosen or shown).precision.id if shown else None
     return PickRow(
-        **base, eligible=eligible, rank=None, precision=(chosen or shown).precision.id if shown else None,
+        **base, eligible=eligible, rank=None, precision=precision_id,
+        quality_kept=quality_kept(precision_id).kept if precision_id else None,
         loss=loss, memory_bytes=shown.inference.total_bytes if shown else None,
         memory_use_fraction=shown.memory_use_fraction if shown else None,
         decode_tokens_per_s=shown.values["speed.decode_tokens_per_s"] if shown else None,
@@ -163,9 +205,89 @@ def pick_models(
     min_context: int = 4096,
     min_tokens_per_s: float = 0.0,
     precisions: Sequence[str] | None = None,
+    task: str | None = None,
+    license: str | None = None,
 ) -> list[PickRow]:
-    """Catalog models judged for `target_id`: eligible ones ranked by predicted loss first."""
-    return list(pick(target_id, gpus, min_context, min_tokens_per_s, precisions).rows)
+    """Catalog models judged for `target_id`: eligible ones ranked first."""
+    return list(pick(target_id, gpus, min_context, min_tokens_per_s, precisions, task, license).rows)
+
+
+def check_task(task: str) -> str:
+    """`task` if it is one of the catalog's tasks; a UserError listing them otherwise."""
+    if task not in TASK_IDS:
+        raise UserError(f"unknown task '{task}'; choose one of: {', '.join(TASK_IDS)}")
+    return task
+
+
+def check_license(license: str) -> str:
+    """`license` if it is a license class; a UserError listing them otherwise."""
+    if license not in LICENSE_CLASS_IDS:
+        raise UserError(f"unknown license class '{license}'; choose one of: {', '.join(LICENSE_CLASS_IDS)}")
+    return license
+
+
+def task_word(task: str) -> str:
+    """How a sentence names the task: 'code' -> 'coding', 'tool-use' -> 'tool use'."""
+    return {"code": "coding", "math": "maths"}.get(task, next(c.label for c in TASKS if c.value == task).lower())
+
+
+def _score_for(entry: CatalogEntry, task: str, benchmark: str | None) -> TaskScore | None:
+    """The model's score on `benchmark` for the task, else its first listed score for it."""
+    scores = entry.task_scores(task)
+    return next((s for s in scores if s.benchmark == benchmark), scores[0] if scores else None)
+
+
+def _leading_benchmark(entries: Sequence[CatalogEntry], task: str) -> str | None:
+    """The benchmark most of `entries` have a score on for `task` (catalog order breaks ties)."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for name in dict.fromkeys(s.benchmark for s in entry.task_scores(task)):
+            counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda name: counts[name]) if counts else None
+
+
+def _rank_by_task(rows: list[PickRow], catalog: dict[str, CatalogEntry], task: str) -> tuple[list[PickRow], str | None]:
+    """Eligible rows ranked by published score for `task`, with the reasons that say so."""
+    eligible = [r for r in rows if r.eligible]
+    benchmark = _leading_benchmark([catalog[r.model_id] for r in eligible], task)
+    word = task_word(task)
+    scored: list[tuple[int, float, PickRow, TaskScore]] = []
+    unscored: list[PickRow] = []
+    for row in eligible:
+        score = _score_for(catalog[row.model_id], task, benchmark)
+        if score is None:
+            unscored.append(pyd.replace(row, reasons=(*row.reasons, f"no published {word} score in the catalog")))
+        else:
+            scored.append((0 if score.benchmark == benchmark else 1, -score.score, row, score))
+    scored.sort(key=lambda item: (item[0], item[1], -item[2].params))
+    ranked: list[PickRow] = []
+    for i, (group, _, row, score) in enumerate(scored):
+        if group == 0:
+            place = "best" if i == 0 else f"{_ordinal(i + 1)}-best"
+            what = f"{place} published {word} score among models that fit: {score.citation}"
+        else:
+            what = f"published {word} score {score.citation} (another benchmark than {benchmark}: not ranked against it)"
+        ranked.append(pyd.replace(
+            row, rank=i + 1, task_score=score.score, task_score_benchmark=score.benchmark,
+            task_score_setting=score.setting, task_score_source=f"{score.source}, {score.date}",
+            reasons=(*row.reasons, what)))
+    unscored.sort(key=lambda r: -r.params)
+    return ranked + unscored, benchmark
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _fit_reason(row: PickRow) -> str:
+    """'fits at q4_k_m: 22.5 GB of 32.0 GB; about 48 tokens/s, faster than reading; keeps 97.3%'."""
+    tps = row.decode_tokens_per_s or 0.0
+    pace = "faster than reading" if tps >= READING_TOKENS_PER_S else "slower than reading"
+    kept = quality_kept(row.precision)
+    quality = (f"{row.precision} keeps {kept.percent} of 16-bit quality" if kept.kept is not None
+               else f"{row.precision}: quality loss not measured")
+    return (f"fits at {row.precision}: {format_bytes(row.memory_bytes)} of {format_bytes(row.usable_bytes)}; "
+            f"about {_rate(tps)} tokens/s, {pace}; {quality}")
 
 
 def pick(
@@ -174,15 +296,21 @@ def pick(
     min_context: int = 4096,
     min_tokens_per_s: float = 0.0,
     precisions: Sequence[str] | None = None,
+    task: str | None = None,
+    license: str | None = None,
 ) -> PickResult:
     """`pick_models` with the constraints and the explanation of the ranking."""
+    if task is not None:
+        check_task(task)
+    if license is not None:
+        check_license(license)
     target = get_target(target_id, default_targets())
     if gpus < 1:
-        raise UserError(f"devices must be at least 1, not {gpus}")
+        raise UserError(f"--gpus must be at least 1, not {gpus}")
     if min_context < 1:
-        raise UserError(f"the minimum context must be at least 1 token, not {min_context}")
+        raise UserError(f"--min-context must be at least 1 token, not {min_context}")
     if min_tokens_per_s < 0:
-        raise UserError(f"the minimum tokens per second must not be negative, not {min_tokens_per_s}")
+        raise UserError(f"--min-tokens-per-s must not be negative, not {min_tokens_per_s}")
     if precisions:
         ids = [get_precision(p).id for p in precisions]  # UserError names the valid ones
         order = {p: i for i, p in enumerate(PRECISION_IDS)}
@@ -190,22 +318,41 @@ def pick(
     else:
         allowed = DEFAULT_PRECISIONS
     usable = target.usable_memory_bytes * target.devices * gpus
-    rows = [_judge(e, target.id, gpus, min_context, min_tokens_per_s, allowed, usable)
-            for e in load_catalog().values()]
+    catalog = load_catalog()
+    rows = [_judge(e, target.id, gpus, min_context, min_tokens_per_s, allowed, usable, license)
+            for e in catalog.values()]
+    out_rows = sorted((r for r in rows if not r.eligible), key=lambda r: -r.params)
+    law = scaling_mod.get_law(scaling_mod.DEFAULT_LAW)
+    allowed_license = f", licensed {license} or freer" if license else ""
+    constraints = (f"Catalog models that fit {gpus}× {target.name} with at least {_k(min_context)} tokens of "
+                   f"context and {_rate(min_tokens_per_s)} tok/s{allowed_license}, at the highest allowed "
+                   f"precision that does")
+    if task is not None:
+        # The fit and the quality cost lead; the loss proxy's own remarks do not apply here.
+        fitting = [pyd.replace(r, reasons=(_fit_reason(r),)) for r in rows if r.eligible]
+        ranked, benchmark = _rank_by_task(fitting, catalog, task)
+        best = ranked[0] if ranked and ranked[0].rank == 1 else None
+        explanation = Explanation(
+            title=f"Models for {target.name}: {task_word(task)}",
+            meaning=f"{constraints}, ranked by their published {task_word(task)} score (higher first). {SCORES_NOTE}",
+            formula=f"rank by the published {benchmark or 'benchmark'} score; quality kept = PPL(16-bit) / PPL(quantised)",
+            substituted=(f"best: {best.name}, {best.task_score_benchmark} {best.task_score:g} at {best.precision}"
+                         if best else f"no model that fits has a published {task_word(task)} score"),
+            source="each model's card or paper (per row); quality kept: llama.cpp perplexity scoreboard",
+        )
+        return PickResult(
+            target_id=target.id, gpus=gpus, min_context=min_context, min_tokens_per_s=min_tokens_per_s,
+            precisions=allowed, law=law.id, rows=tuple(ranked + out_rows), explanation=explanation,
+            task=task, license=license, benchmark=benchmark,
+        )
+
     ranked = sorted((r for r in rows if r.eligible and r.loss is not None), key=lambda r: (r.loss, r.params))
     unranked = sorted((r for r in rows if r.eligible and r.loss is None), key=lambda r: -r.params)
-    out_rows = sorted((r for r in rows if not r.eligible), key=lambda r: -r.params)
     ordered = [pyd.replace(r, rank=i + 1) for i, r in enumerate(ranked)] + unranked + out_rows
-
-    law = scaling_mod.get_law(scaling_mod.DEFAULT_LAW)
     best = ordered[0] if ordered and ordered[0].rank == 1 else None
     explanation = Explanation(
         title=f"Models for {target.name}",
-        meaning=(
-            f"Catalog models that fit {gpus}× {target.name} with at least {_k(min_context)} tokens of "
-            f"context and {_rate(min_tokens_per_s)} tok/s, at the highest allowed precision that does, "
-            f"ranked by predicted loss (lower first). {PROXY_NOTE}"
-        ),
+        meaning=f"{constraints}, ranked by predicted loss (lower first). {PROXY_NOTE}",
         formula="L(N, D) = E + A/N^α + B/D^β, N = parameters, D = published training tokens",
         substituted=(
             f"best: {best.name}, N = {format_count(best.params)}, D = {format_count(best.training_tokens)} "
@@ -215,5 +362,5 @@ def pick(
     )
     return PickResult(
         target_id=target.id, gpus=gpus, min_context=min_context, min_tokens_per_s=min_tokens_per_s,
-        precisions=allowed, law=law.id, rows=tuple(ordered), explanation=explanation,
+        precisions=allowed, law=law.id, rows=tuple(ordered), explanation=explanation, license=license,
     )

@@ -20,11 +20,12 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from paramtui.core.formulas.offload import OffloadSplit
+from paramtui.core.model.quant_quality import quality_kept
 from paramtui.core.views.deploy_detail import DeployDetail, deploy_detail
 from paramtui.core.views.deploy_matrix import DeployCell, deploy_matrix
 from paramtui.core.errors import UserError
-from paramtui.core.views.pick import DEFAULT_PRECISIONS, PickResult, pick
-from paramtui.core.inputs.options import TARGET_KIND_FILTERS, option
+from paramtui.core.views.pick import DEFAULT_PRECISIONS, PickResult, pick, task_word
+from paramtui.core.inputs.options import LICENSE_CLASS_IDS, TARGET_KIND_FILTERS, TASK_IDS, option
 from paramtui.core.inputs.options import ordered_targets as order_targets
 from paramtui.core.inputs.targets import Target, default_targets
 from paramtui.core.units import format_bytes, format_percent, format_rate
@@ -296,6 +297,10 @@ class DeployDetailScreen(ModalScreen[None]):
         if not cell.fits:
             lines.append(f"Highest precision that fits: {d.best_precision or 'none (even the smallest is too big)'}"
                          f" (now {est.precision.id})")
+            if d.best_precision:
+                lines.append(f"  quality: {quality_kept(d.best_precision).summary()}")
+        else:
+            lines.append(f"Quality: {quality_kept(est.precision.id).summary()}")
         if d.layer_offload is None and d.expert_offload is None and not cell.fits:
             lines.append("No offload: this target's memory is unified (no separate host RAM)."
                          if est.target.unified_memory else "")
@@ -406,12 +411,23 @@ class PickScreen(ModalScreen[None]):
                 yield OrderedInput("1", id="pick-gpus", type="integer")
                 yield Label(" prec ")
                 yield OrderedInput("", id="pick-precisions", placeholder="all: " + ",".join(DEFAULT_PRECISIONS[:3]) + ",…")
+            with Horizontal():
+                yield Label("task ")
+                yield OrderedInput("", id="pick-task", placeholder="none (loss proxy): " + ", ".join(TASK_IDS[:4]) + ",…")
+                yield Label(" license ")
+                yield OrderedInput("", id="pick-license", placeholder="any: " + ", ".join(LICENSE_CLASS_IDS[:2]) + ",…")
             yield DataTable(id="pick-table", cursor_type="row")
             yield Static(id="pick-note")
 
     def on_mount(self) -> None:
         self._run()
         self.query_one(DataTable).focus()
+
+    def _choices(self) -> tuple[str | None, str | None]:
+        """The task and the license class typed in the dialog (empty: none)."""
+        task = self.query_one("#pick-task", Input).value.strip().lower() or None
+        license = self.query_one("#pick-license", Input).value.strip().lower() or None
+        return task, license
 
     def _constraints(self) -> tuple[int, int, float, list[str] | None]:
         def value(widget_id: str, what: str, read, default):
@@ -432,18 +448,24 @@ class PickScreen(ModalScreen[None]):
         note = self.query_one("#pick-note", Static)
         try:
             gpus, context, tps, precs = self._constraints()
-            self.result = pick(self.target.id, gpus=gpus, min_context=context, min_tokens_per_s=tps, precisions=precs)
+            task, license = self._choices()
+            self.result = pick(self.target.id, gpus=gpus, min_context=context, min_tokens_per_s=tps, precisions=precs,
+                               task=task, license=license)
         except UserError as error:
             note.update(Text(f"✗ {error}"))
             return
         table.clear(columns=True)
-        for label, width in (("#", 2), ("Model", 16), ("Prec", 7), ("Loss", 5), ("Mem", 8), ("t/s", 5), ("Why", 60)):
+        ranked_by = ("Score", 14) if self.result.task else ("Loss", 5)
+        for label, width in (("#", 2), ("Model", 16), ("Prec", 7), ranked_by, ("Mem", 8), ("t/s", 5), ("Why", 60)):
             table.add_column(label, width=width)
         for row in self.result.rows:
             mark = str(row.rank) if row.rank else ("✓" if row.eligible else "✗")
+            if self.result.task:
+                ranked_cell = f"{row.task_score_benchmark} {row.task_score:g}" if row.task_score is not None else "–"
+            else:
+                ranked_cell = f"{row.loss:.3f}" if row.loss is not None else "–"
             table.add_row(
-                mark, row.model_id[:16], row.precision or "–",
-                f"{row.loss:.3f}" if row.loss is not None else "–",
+                mark, row.model_id[:16], row.precision or "–", ranked_cell,
                 format_bytes(row.memory_bytes) if row.memory_bytes else "–",
                 f"{row.decode_tokens_per_s:.0f}" if row.decode_tokens_per_s else "–",
                 "; ".join(row.reasons), key=row.model_id)
@@ -453,8 +475,13 @@ class PickScreen(ModalScreen[None]):
         if self.result is None:
             return
         row = self._selected()
-        text = Text(f"{len(self.result.picked)} of {len(self.result.rows)} fit; ranked by predicted loss "
-                    "(a proxy: one law, different data and tokenizers).")
+        if self.result.task:
+            text = Text(f"{len(self.result.picked)} of {len(self.result.rows)} fit; ranked by published "
+                        f"{task_word(self.result.task)} score ({self.result.benchmark or 'none published'} first; "
+                        "scores from different sources or benchmarks are not comparable).")
+        else:
+            text = Text(f"{len(self.result.picked)} of {len(self.result.rows)} fit; ranked by predicted loss "
+                        "(a proxy: one law, different data and tokenizers).")
         if row is not None:
             text.append(f"\n{row.name}: " + "; ".join(row.reasons), style="bold")
         self.query_one("#pick-note", Static).update(text)
