@@ -515,6 +515,18 @@ class ParamApp(App):
         if self.current_mode == "compare" and hasattr(self.screen, "action_export"):
             self.screen.action_export()
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, made safe against paging before its list is drawn (palette.py)."""
+        from textual.command import CommandPalette
+
+        from paramtui.tui.widgets.palette import SafeCommandPalette
+
+        # Not `CommandPalette.is_open`: that sees only the top screen, and a palette under a
+        # dialog (ctrl+p ctrl+e ctrl+p in a burst) would be opened twice with one id.
+        if self.use_command_palette and not any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            # No id: a palette closed a moment ago may not be removed yet, and two of one id fail.
+            self.push_screen(SafeCommandPalette())
+
     def action_help(self) -> None:
         from paramtui.tui.screens.help import HelpScreen
 

@@ -189,7 +189,10 @@ class CalculatorScreen(ParamScreen):
     AUTO_FOCUS = "#calc-form"  # on Precision, the first thing people change; focused once, by Textual
 
     BINDINGS = [
-        Binding("ctrl+l", "pick_model", "Model", tooltip="Choose the model: catalog, a bare count or a model file"),
+        # priority: the picker opens as the key arrives, so the name typed after it in the
+        # same burst goes to the picker, not to the form still focused below it
+        Binding("ctrl+l", "pick_model", "Model", tooltip="Choose the model: catalog, a bare count or a model file",
+                priority=True),
         Binding("ctrl+r", "focus_results", "Results", tooltip="Move to the results list"),
         Binding("escape", "focus_results", "Results", show=False),
         Binding("ctrl+pagedown", "scenario(1)", "Next scenario", show=False),

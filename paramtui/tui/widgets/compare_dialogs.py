@@ -8,10 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from paramtui.tui.widgets.dialogs import Dialog
 from paramtui.tui.widgets.ordered_input import OrderedInput
 
 _BOX = """
@@ -25,7 +25,7 @@ _BOX = """
 """
 
 
-class NamePrompt(ModalScreen[str | None]):
+class NamePrompt(Dialog[str | None]):
     """One line of text (a scenario's name). Enter accepts, escape cancels (None)."""
 
     DEFAULT_CSS = _BOX.format(name="NamePrompt") + "NamePrompt Input { margin: 1 0 0 0; }"
@@ -59,7 +59,7 @@ class NamePrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ColumnPicker(ModalScreen[list[str] | None]):
+class ColumnPicker(Dialog[list[str] | None]):
     """Which figures the table shows, in order. Space toggles, [ ] move, a applies, r resets."""
 
     DEFAULT_CSS = _BOX.format(name="ColumnPicker") + """

@@ -1,16 +1,50 @@
-"""Small keyboard dialogs: a question with a few lettered answers."""
+"""Small keyboard dialogs: a question with a few lettered answers; the answer-once base of
+every dialog of the app."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+Result = TypeVar("Result")
+
+
+class Dialog(ModalScreen[Result]):
+    """A modal screen that is answered once.
+
+    Keys that arrive together (a burst over SSH, a key held down) can ask a dialog for its
+    answer twice (`enter enter`) or after another screen covered it; dismissing again would
+    pop a screen that is not this one (Textual's ScreenStackError). The first answer counts,
+    later ones are ignored."""
+
+    _answered = False
+
+    class TypedBefore(Message):
+        """A key typed for this dialog before it was on screen (`enter 4090` in one burst:
+        the digits reached the widget that opened the dialog). Dialogs that take text
+        (`FilterPicker`) apply it; the others ignore it."""
+
+        def __init__(self, key: str, character: str | None) -> None:
+            super().__init__()
+            self.key = key
+            self.character = character
+
+    def dismiss(self, result: Result | None = None):
+        if self._answered or self.app.screen is not self:
+            return None
+        self._answered = True
+        return super().dismiss(result)
+
+
+class ChoiceScreen(Dialog[str | None]):
     """Ask `question`; each choice is (key, label, value). Escape dismisses with `cancel_value`.
 
     The first choice's button has focus, so enter picks it; each choice's key picks it

@@ -6,13 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from paramtui.core.result.explain import Explanation
+from paramtui.tui.widgets.dialogs import Dialog
 
 
-class ExplainScreen(ModalScreen[None]):
+class ExplainScreen(Dialog[None]):
     """Shows one `Explanation`; escape, enter, `e` or `q` closes it."""
 
     DEFAULT_CSS = """

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
+
+from paramtui.tui.widgets.dialogs import Dialog
 
 Result = TypeVar("Result")
 
 
-class FilterPicker(ModalScreen[Result]):
+class FilterPicker(Dialog[Result]):
     """Type to filter, ↑↓ move, enter choose, esc cancel (dismisses with None)."""
 
     BINDINGS = [
@@ -40,6 +41,50 @@ class FilterPicker(ModalScreen[Result]):
     def on_mount(self) -> None:
         field = self.query_one(Input)
         self._fill(field.value)
+        field.focus()
+        self._ready = True
+        early, self._early = self._early, []
+        for key, character in early:
+            self._typed_before(key, character)
+
+    # Keys typed in the same burst as the key that opened the picker (`enter 4090 enter`)
+    # reach the screen before its filter field has the focus: they are applied to the field
+    # in the order typed, not lost, and never passed on to the app (where a digit would
+    # switch screens).
+    _ready = False
+    _early: list[tuple[str, str | None]] = []
+
+    def on_key(self, event) -> None:
+        if self.focused is not None or event.key in ("escape", "up", "down", "pageup", "pagedown"):
+            return  # the field's own keys bubbling up, or the screen's bindings
+        event.stop()
+        event.prevent_default()
+        self._typed_before(event.key, event.character)
+
+    def on_dialog_typed_before(self, message: Dialog.TypedBefore) -> None:
+        message.stop()
+        self._typed_before(message.key, message.character)
+
+    def _typed_before(self, key: str, character: str | None) -> None:
+        if not self._ready:
+            self._early = [*self._early, (key, character)]
+        elif key == "escape":
+            self.action_cancel()
+        else:
+            self._early_key(key, character)
+
+    def _early_key(self, key: str, character: str | None) -> None:
+        field = self.query_one(Input)
+        if key == "enter":
+            self._fill(field.value)  # the list as the text typed so far filters it
+            listing = self.query_one(OptionList)
+            if listing.highlighted is not None:
+                self._choose(listing.get_option_at_index(listing.highlighted).id)
+        elif key == "backspace":
+            field.value = field.value[:-1]
+        elif character is not None and character.isprintable():
+            field.value = field.value + character
+            field.cursor_position = len(field.value)
         field.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:

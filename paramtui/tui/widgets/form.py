@@ -33,6 +33,7 @@ from textual.strip import Strip
 
 from paramtui.tui.keymap import actions_by_key
 from paramtui.tui.widgets.component_styles import CachedComponentStyles
+from paramtui.tui.widgets.dialogs import Dialog
 from paramtui.tui.widgets.fit_text import ellipsize
 from paramtui.tui.widgets.line_edit import LineEdit
 from textual.scroll_view import ScrollView
@@ -408,6 +409,14 @@ class FormView(CachedComponentStyles, ScrollView, can_focus=True, inherit_bindin
         # (8.x) running a widget's bindings only after the key has travelled up to the app
         # and back: a printable key typed right after backspace (a burst over SSH, "⌫⌫7")
         # was inserted before the backspace ran.
+        # Keys typed in the same burst as the enter that opened a list reach the form after
+        # the list covered it: they are the list's, in the order typed.
+        if self.app.screen is not self.screen:
+            event.stop()
+            event.prevent_default()
+            if isinstance(self.app.screen, Dialog):
+                self.app.screen.post_message(Dialog.TypedBefore(event.key, event.character))
+            return
         # Printable keys type into a text field (so digits there are not screen keys).
         if self._edit is not None and event.is_printable and event.character:
             event.stop()

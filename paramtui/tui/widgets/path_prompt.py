@@ -9,10 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from paramtui.tui.widgets.dialogs import Dialog
 from paramtui.tui.widgets.ordered_input import OrderedInput
 
 
@@ -43,7 +43,7 @@ class PathSuggester(Suggester):
         return None
 
 
-class PathPrompt(ModalScreen[Path | None]):
+class PathPrompt(Dialog[Path | None]):
     """Ask for a path. Enter accepts, escape cancels (dismisses with None).
 
     must_exist: the file must already exist (opening). confirm_overwrite: an existing file
