@@ -13,9 +13,12 @@ def test_benchmark_runs_every_measurement(tmp_path):
                          text=True, timeout=300, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     rows = [line.split("  ")[0] for line in out.stdout.splitlines()[1:]]
+    from paramtui.core.inputs.targets import default_targets
+
+    targets = len(default_targets().targets)  # every shipped target is a Deploy column
     assert rows == ["start-up: minimal Textual app", "start-up: paramtui (demo session)",
                     "start-up ratio paramtui / minimal", "keystroke → results (Calculator)",
-                    "deploy matrix 100×32, cold", "deploy matrix 100×32, warm",
+                    f"deploy matrix 100×{targets}, cold", f"deploy matrix 100×{targets}, warm",
                     "compare 100 scenarios: key → table repainted",
                     "compare 300 scenarios: key → row repainted",
                     "checkpoint headers: 20 shards, 86 GB"]
