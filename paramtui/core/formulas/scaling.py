@@ -499,8 +499,13 @@ def estimate_scaling(
     tokens: float,
     law: str | ChinchillaFormLaw | KaplanFormLaw = DEFAULT_LAW,
     unique_tokens: float | None = None,
+    compute_flops: float | None = None,
 ) -> ScalingEstimate:
     """Everything the scaling view shows for one scenario, each figure with its explanation.
+
+    `compute_flops`: the run's training compute, as the rest of paramtui counts it
+    (`compute.training_flops`: 6 · active parameters · D, plus attention); the compute-optimal
+    split and the extra-compute comparison are for that budget. Without it, C = 6·N·D.
 
     `extra_compute_fraction` compares this run with the compute-optimal run that reaches the
     same loss: 6·N·D / C_opt(L) − 1, where C_opt(L) is the budget whose optimum reaches L
@@ -516,7 +521,7 @@ def estimate_scaling(
     d_eff = d if u is None else effective_tokens(d, u)
     n_eff = n if u is None else effective_params(law, n, d, u)
     predicted = loss(law, n, d, u)
-    c = FLOPS_PER_PARAM_TOKEN * n * d
+    c = FLOPS_PER_PARAM_TOKEN * n * d if compute_flops is None else _positive(compute_flops, "compute")
     n_opt, d_opt = compute_optimal(law, c)
     l_opt = loss(law, n_opt, d_opt)
     c_same_loss = compute_for_loss(law, predicted)
@@ -573,8 +578,9 @@ def estimate_scaling(
             "compute_flops": Explanation(
                 title="Training compute",
                 meaning="Floating-point operations to train: 2 per parameter per token forward, 4 backward.",
-                formula="C = 6·N·D",
-                substituted=f"6 · {format_count(n)} · {format_count(d)} = {format_flops(c)}",
+                formula="C = 6·N·D" if compute_flops is None else "C = the run's training compute",
+                substituted=(f"6 · {format_count(n)} · {format_count(d)} = {format_flops(c)}"
+                             if compute_flops is None else f"C = {format_flops(c)} (compute.training_flops)"),
                 source="Kaplan et al. 2020, §2.1; Hoffmann et al. 2022, §3.3",
             ),
             "compute_optimal_params": Explanation(

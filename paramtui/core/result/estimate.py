@@ -297,7 +297,9 @@ def _compute(s: Scenario) -> Estimate:
     speed = speed_mod.speed_of(target, serve.workload, devices, price_per_hour_usd=s.price_per_hour_usd)
 
     law = s.scaling.law or scaling_mod.DEFAULT_LAW
-    scaling = scaling_mod.estimate_scaling(params.total, tokens, law, s.scaling.unique_tokens)
+    # One training compute everywhere: the budget the law splits is the run's own compute.
+    scaling = scaling_mod.estimate_scaling(params.total, tokens, law, s.scaling.unique_tokens,
+                                           compute_flops=compute.training_flops)
 
     usable = target.usable_memory_bytes * devices
     use_fraction = inference.total_bytes / usable

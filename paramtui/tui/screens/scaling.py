@@ -78,12 +78,12 @@ def build_chart(items: list[tuple[str, str, Estimate]], law: str, view: str, hig
     # Scenarios at the same (N, D) share one point: "ABC" instead of three overlapping letters.
     merged: dict[tuple[float, float], list[tuple[str, str, float, float]]] = {}
     for i, (sid, label, e) in enumerate(ests):
-        x, y = (e.scaling.params if view == "params" else e.scaling.compute_flops), e.scaling.loss
+        x, y = (e.scaling.params if view == "params" else _compute(e)), e.scaling.loss
         merged.setdefault((round(math.log10(x), 6), round(y, 6)), []).append((LETTERS[i % 26], sid, x, y))
     points = [Point(group[0][2], group[0][3], "".join(g[0] for g in group), group[0][1][:16],
                     any(g[1] == highlight for g in group))
               for group in merged.values()]
-    flops = [e.scaling.compute_flops for _, _, e in ests]
+    flops = [_compute(e) for _, _, e in ests]
     budgets = budgets_for(flops)
     losses = [p.y for p in points]
 
@@ -109,16 +109,23 @@ def build_chart(items: list[tuple[str, str, Estimate]], law: str, view: str, hig
         frontier = scaling_mod.frontier(law, c_lo, c_hi, 120)
         series = [Series("optimal", "*", [(c, l) for c, _n, _d, l in frontier])]
         for i, (sid, _label, e) in enumerate(ests[:6]):
-            n = e.scaling.params
-            curve = [(6 * n * d, scaling_mod.loss(law, n, d))
-                     for d in (10 ** (math.log10(c_lo / (6 * n)) + k * 0.05) for k in range(400))
-                     if c_lo <= 6 * n * d <= c_hi]
+            # The same model trained on D' tokens costs C·D'/D: compute is linear in the tokens.
+            n, per_token = e.scaling.params, _compute(e) / e.scaling.tokens
+            curve = [(per_token * d, scaling_mod.loss(law, n, d))
+                     for d in (10 ** (math.log10(c_lo / per_token) + k * 0.05) for k in range(400))
+                     if c_lo <= per_token * d <= c_hi]
             series.append(Series(f"{LETTERS[i]} size", LETTERS[i].lower(), curve))
         y = _loss_axis(law, budgets, losses)
-        x = Axis("Training compute C = 6ND, FLOP (log)", c_lo, c_hi, log=True, fmt=compact_power)
+        x = Axis("Training compute, FLOP (log)", c_lo, c_hi, log=True, fmt=compact_power)
         legend = ["* compute-optimal", "a.. same size, other D", "A.. scenarios"]
         title = f"Loss vs training compute · {name}"
     return Chart(title=title, x=x, y=y, series=series, points=points, legend=legend)
+
+
+def _compute(est: Estimate) -> float:
+    """The scenario's training compute: the one figure the plot and the side panel show
+    (`compute.training_flops`, 6 · active parameters · tokens plus attention)."""
+    return est.values["compute.training_flops"]
 
 
 def _loss_axis(law: str, budgets: list[float], losses: list[float]) -> Axis:
