@@ -509,11 +509,11 @@ class ParamApp(App):
             return
         await self.switch_mode(mode)
 
-    async def action_export(self) -> None:
-        """Export the comparison table from any screen: it is the Compare table (DESIGN.md, TUI)."""
-        await self.action_mode("compare")
-        if self.current_mode == "compare" and hasattr(self.screen, "action_export"):
-            self.screen.action_export()
+    def action_export(self) -> None:
+        """Export the comparison table (the Compare table) from any screen, staying on it."""
+        from paramtui.tui.export_flow import start_export
+
+        start_export(self)
 
     def action_command_palette(self) -> None:
         """Textual's palette, made safe against paging before its list is drawn (palette.py)."""

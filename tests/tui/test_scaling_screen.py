@@ -14,6 +14,10 @@ from paramtui.tui.widgets.explain import ExplainScreen
 from paramtui.tui.widgets.plot import LogPlot, compact_count, render_chart
 
 
+def under_law(scenario, law):
+    return estimate(scenario.with_changes(scaling__law=law))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path, monkeypatch):
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
@@ -46,7 +50,7 @@ def test_budgets_bracket_the_scenarios():
 
 def test_log_axis_ticks_are_readable():
     assert [compact_count(v) for v in (1e7, 1e9, 1e10, 1e11, 1e12)] == ["10M", "1B", "10B", "100B", "1T"]
-    items = law_estimates(make_session().scenarios, "epoch")
+    items = law_estimates(make_session().scenarios, "epoch", under_law)
     text = "\n".join(line.plain for line in render_chart(build_chart(items, "epoch", "params", "l8"), 60, 20))
     for tick in ("100M", "1B", "10B", "100B"):
         assert tick in text
@@ -55,7 +59,7 @@ def test_log_axis_ticks_are_readable():
 
 
 def test_points_sit_at_the_estimates_figures():
-    items = law_estimates(make_session().scenarios, "chinchilla")
+    items = law_estimates(make_session().scenarios, "chinchilla", under_law)
     chart = build_chart(items, "chinchilla", "params", "l8")
     l8 = next(p for p in chart.points if "A" in p.marker)
     est = estimate(make_session().scenarios[0].with_changes(scaling__law="chinchilla"))

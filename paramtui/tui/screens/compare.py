@@ -12,8 +12,6 @@ colour only as a second cue, so it reads the same with NO_COLOR.
 from __future__ import annotations
 
 import dataclasses
-import re
-from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,12 +21,9 @@ from textual.widgets import Static
 from paramtui.core.errors import UserError
 from paramtui.core.inputs.options import option
 from paramtui.core.io.export import (
-    FORMATS,
     ComparisonTable,
     comparison_table,
-    format_for,
     table_markdown,
-    write_table,
 )
 from paramtui.core.result.figures import DEFAULT_COLUMNS, FIGURES
 from paramtui.core.units import format_count
@@ -43,8 +38,6 @@ _SCALED_INPUTS = {
     "context": ("inference.context", "inference__context"),
     "gpus": ("gpus", "gpus"),
 }
-_FORMAT_CHOICES = [("c", "CSV", "csv"), ("j", "JSON", "json"), ("m", "Markdown", "md"),
-                   ("h", "HTML", "html"), ("t", "LaTeX", "tex")]
 
 
 def target_cycle() -> list[str]:
@@ -552,68 +545,8 @@ class CompareScreen(ScenarioTableScreen):
 
     # ------------------------------------------------------------------ export
 
-    def default_export_name(self) -> str:
-        stem = re.sub(r"[^a-z0-9_-]+", "-", self.session.title.lower()).strip("-") or "comparison"
-        return f"{stem}.csv"
-
     def action_export(self) -> None:
-        from paramtui.tui.widgets.path_prompt import PathPrompt
-
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                self._export_to(path, confirmed=path.exists())
-
-        self.app.push_screen(PathPrompt(
-            "Export the table", self.default_export_name(), confirm_overwrite=True, suffix="",
-            hint="File name; the format follows the suffix: .csv .json .md .html .tex "
-                 "(none: you choose). An existing file needs a second enter."), chosen)
-
-    def _export_to(self, path: Path, *, confirmed: bool) -> None:
-        try:
-            fmt = format_for(path)
-        except UserError:
-            self._ask_format(path, confirmed=confirmed)
-            return
-        if path.exists() and not confirmed:
-            self._ask_overwrite(path, fmt)
-            return
-        self._write(path, fmt)
-
-    def _ask_format(self, path: Path, *, confirmed: bool) -> None:
-        from paramtui.tui.widgets.dialogs import ChoiceScreen
-
-        def answer(fmt: str | None) -> None:
-            if fmt not in FORMATS:
-                return
-            target = path if path.suffix else path.with_suffix(f".{fmt}")
-            if target.exists() and not (confirmed and target == path):
-                self._ask_overwrite(target, fmt)
-            else:
-                self._write(target, fmt)
-
-        self.app.push_screen(ChoiceScreen(
-            "Export format", f"Which format for {path.name}?", _FORMAT_CHOICES, cancel_value=None), answer)
-
-    def _ask_overwrite(self, path: Path, fmt: str) -> None:
-        from paramtui.tui.widgets.dialogs import ChoiceScreen
-
-        def answer(choice: str | None) -> None:
-            if choice == "replace":
-                self._write(path, fmt)
-
-        self.app.push_screen(ChoiceScreen(
-            "Replace file?", f"{path} exists. Replace it?",
-            [("n", "Keep it", "keep"), ("r", "Replace", "replace")], cancel_value=None), answer)
-
-    def _write(self, path: Path, fmt: str) -> None:
-        table = self.comparison()
-        try:
-            written = write_table(table, path, fmt)
-        except UserError as e:
-            self.notify(str(e), title="Not exported", severity="error", timeout=10, markup=False)
-            return
-        self.notify(f"Exported {len(table.rows)} rows × {len(table.columns)} columns ({fmt}) to {written}",
-                    title="Exported", timeout=5, markup=False)
+        self.app.action_export()
 
 
 def _header(label: str, short: str, width: int = 11) -> str:

@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from paramtui.core.formulas import scaling as scaling_mod
 from paramtui.core.errors import UserError
 from paramtui.core.inputs.options import option
-from paramtui.core.result.estimate import Estimate, estimate
+from paramtui.core.result.estimate import Estimate
 from paramtui.core.result.figures import FIGURES
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.widgets.plot import Axis, Chart, LogPlot, Point, Series, compact_count, compact_power
@@ -47,16 +47,10 @@ PANEL_FIGURES = (
 )
 
 
-def law_estimates(scenarios, law: str) -> list[tuple[str, str, Estimate | UserError]]:
-    """(id, label, estimate under `law`) for each scenario: the session's own figures, law swapped."""
-    out = []
-    for s in scenarios:
-        try:
-            est = estimate(s if s.scaling.law == law else s.with_changes(scaling__law=law))
-        except UserError as error:
-            est = error
-        out.append((s.id, s.label, est))
-    return out
+def law_estimates(scenarios, law: str, estimate_of) -> list[tuple[str, str, Estimate | UserError]]:
+    """(id, label, estimate under `law`) for each scenario: the session's own figures, law
+    swapped, as `estimate_of(scenario, law)` gives them (the app's, which holds them)."""
+    return [(s.id, s.label, estimate_of(s, law)) for s in scenarios]
 
 
 def budgets_for(flops: list[float]) -> list[float]:
@@ -202,7 +196,7 @@ class ScalingScreen(ParamScreen):
     def refresh_from_session(self) -> None:
         session = self.app.session
         law = self._law()
-        items = law_estimates(session.scenarios, law)
+        items = law_estimates(session.scenarios, law, self.app.estimate_of)
         highlight = self.app.current_id
         plot = self.query_one("#scaling-plot", LogPlot)
         head = self.query_one("#scaling-head", Static)
@@ -260,7 +254,8 @@ class ScalingScreen(ParamScreen):
         if figures.highlighted is None or not figures.option_count:
             return
         key = figures.get_option_at_index(figures.highlighted).id
-        items = law_estimates([s for s in self.app.session.scenarios if s.id == self.app.current_id], self._law())
+        items = law_estimates([s for s in self.app.session.scenarios if s.id == self.app.current_id], self._law(),
+                              self.app.estimate_of)
         if not items or not isinstance(items[0][2], Estimate):
             return
         est = items[0][2]
