@@ -243,9 +243,26 @@ def cmd_estimate(argv) -> int:
     return 0
 
 
-def cmd_models(argv) -> int:
-    args = _catalog_parser("models", "the model catalog").parse_args(argv)
+def _models_parser() -> argparse.ArgumentParser:
+    p = _catalog_parser("models", "the model catalog, or (--local) the models on this machine")
+    p.add_argument("--local", action="store_true",
+                   help="models on this machine: the Hugging Face cache, Ollama, LM Studio and --dir")
+    p.add_argument("--dir", action="append", metavar="DIR", help="also look in this folder (repeatable; implies --local)")
+    return p
 
+
+def cmd_models(argv) -> int:
+    args = _models_parser().parse_args(argv)
+
+    if args.local or args.dir:
+        from paramtui.core.io.local_models import find_local_models
+
+        found = find_local_models(args.dir)
+        if args.json:
+            print(json.dumps([m._asdict() for m in found], indent=2))
+        else:
+            print_local_models(found)
+        return 0
     if args.json:
         print(json.dumps(models_json(), indent=2))
     else:
@@ -434,6 +451,25 @@ def print_models() -> None:
                       f"{m['context_length']:,}" if m["context_length"] else "–",
                       format_count(m["training_tokens"]) if m["training_tokens"] else "–", _plain(m["license"] or "–"))
     _console().print(table)
+
+
+def print_local_models(found) -> None:
+    from rich.table import Table
+
+    from paramtui.core.units import format_bytes, format_count
+
+    table = Table(title="Models on this machine (paramtui estimate PATH)", title_justify="left")
+    for col, justify in (("name", "left"), ("from", "left"), ("format", "left"), ("on disk", "right"),
+                         ("params", "right"), ("path", "left")):
+        table.add_column(col, justify=justify, overflow="fold", no_wrap=col != "path")
+    for m in found:
+        table.add_row(_plain(m.name), m.source, m.format, format_bytes(m.size_bytes),
+                      format_count(m.params) if m.params is not None else "[yellow]unreadable[/]", _plain(m.path))
+    console = _console()
+    console.print(table if found else "No models found in the Hugging Face cache, Ollama or LM Studio (add --dir DIR).")
+    for m in found:
+        if m.problem:
+            console.print(f"[yellow]unreadable:[/] {_plain(m.problem)}")
 
 
 def targets_json() -> list[dict]:

@@ -34,6 +34,18 @@ def _entry_prompt(entry) -> Table:
     return grid
 
 
+def _local_prompt(model) -> Table:
+    from paramtui.core.units import format_bytes
+
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(justify="right", no_wrap=True, width=7)
+    grid.add_column(no_wrap=True, width=26, overflow="ellipsis")
+    grid.add_row(Text(model.name), Text(format_bytes(model.size_bytes), style="bold"),
+                 Text(f"{model.source} · {model.format}", style="dim"))
+    return grid
+
+
 class ModelPicker(FilterPicker[tuple[str, object] | None]):
     """The model picker of the Calculator (choose the scenario's model) and of Compare (add a
     scenario). Dismisses with ("model", catalog_id), ("params", count), ("file", path) or None
@@ -54,6 +66,7 @@ class ModelPicker(FilterPicker[tuple[str, object] | None]):
         self.initial = initial
         self.title_text = title
         self.verb = verb  # what enter does, in the box's subtitle
+        self._local = None  # models on this machine, found when first listed
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -85,14 +98,31 @@ class ModelPicker(FilterPicker[tuple[str, object] | None]):
                                                 ("  (read from its headers)", "dim")), id=f"file:{text.strip()}"))
         entries = search_models(text)
         options.extend(Option(_entry_prompt(entry), id=f"model:{entry.id}") for entry in entries)
+        words = text.lower().split()
+        local = [m for m in self._local_models() if all(w in m.name.lower() for w in words)]
+        if local:
+            options.append(Option(Text("on this machine", style="bold"), disabled=True))
+            options.extend(Option(_local_prompt(m), id=f"file:{m.path}") for m in local)
         listing = self.query_one(OptionList)
         listing.clear_options()
         listing.add_options(options)
-        if options:
-            listing.highlighted = 0
+        enabled = [i for i, option in enumerate(options) if not option.disabled]
+        if enabled:
+            listing.highlighted = enabled[0]
         self.query_one("#picker-count", Static).update(
             f"{len(entries)} of {len(load_catalog())} catalog models" if entries or count is not None
             else f"no model matches {text!r}")
+
+    def _local_models(self):
+        """The models found on this machine (listings only, no headers), looked up once."""
+        if self._local is None:
+            from paramtui.core.io.local_models import find_local_models
+
+            try:
+                self._local = find_local_models(read_headers=False)
+            except (UserError, OSError):
+                self._local = []
+        return self._local
 
     def _choose(self, option_id: str | None) -> None:
         if not option_id:
