@@ -110,9 +110,9 @@ def test_pick_for_a_task_ranks_by_published_score(capsys):
     # rtx-5090 (issue 16) is not in the catalog yet; a 24 GB card has the same ranking logic.
     j = run_json(capsys, "pick", "--target", "rtx-4090", "--task", "code", "--json")
     ranked = [r for r in j["rows"] if r["rank"] is not None]
-    assert len(ranked) >= 5 and j["task"] == "code" and j["benchmark"] == "HumanEval"
+    assert len(ranked) >= 5 and j["task"] == "code" and j["benchmark"] == "HumanEval (instruct)"
     assert [r["rank"] for r in ranked] == list(range(1, len(ranked) + 1))
-    same = [r["task_score"] for r in ranked if r["task_score_benchmark"] == "HumanEval"]
+    same = [r["task_score"] for r in ranked if r["task_score_benchmark"] == "HumanEval (instruct)"]
     assert same == sorted(same, reverse=True) and len(same) >= 5
     assert all(r["task_score_source"] and r["license"] and r["quality_kept"] for r in ranked)
     assert main(["pick", "--target", "rtx-4090", "--task", "code", "--license", "permissive"]) == 0

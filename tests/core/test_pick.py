@@ -114,16 +114,27 @@ def coding_4090():
 def test_task_ranks_fitting_models_by_published_score(coding_4090):
     ranked = [r for r in coding_4090.rows if r.rank is not None]
     assert len(ranked) >= 5
-    assert coding_4090.benchmark == "HumanEval"
-    leading = [r for r in ranked if r.task_score_benchmark == "HumanEval"]
+    assert coding_4090.benchmark == "HumanEval (instruct)"
+    leading = [r for r in ranked if r.task_score_benchmark == "HumanEval (instruct)"]
     assert [r.task_score for r in leading] == sorted((r.task_score for r in leading), reverse=True)
     assert all(r.eligible and r.task_score_source for r in ranked)
-    # Llama 3.1 8B Instruct's HumanEval 72.6 (its model card) leads what fits in 24 GB.
+    # Qwen2.5-32B-Instruct's HumanEval 88.4 (Qwen2.5-LLM blog) leads what fits in 24 GB, at 4 bits.
     best = ranked[0]
-    assert best.model_id == "llama-3.1-8b" and best.task_score == 72.6
-    assert "Llama 3.1 model card" in best.task_score_source and best.task_score_source.endswith("2024-07")
+    assert best.model_id == "qwen2.5-32b" and best.task_score == 88.4 and best.precision == "q4_k_m"
+    assert "Qwen2.5-LLM blog" in best.task_score_source and best.task_score_source.endswith("2024-09")
     assert best.reasons[-1] == ("best published coding score among models that fit: "
-                                "HumanEval 72.6, Llama 3.1 model card, 2024-07")
+                                "HumanEval 88.4 (instruct), Qwen2.5-LLM blog, 2024-09")
+    llama = next(r for r in ranked if r.model_id == "llama-3.1-8b")
+    assert llama.task_score == 72.6 and "Llama 3.1 model card" in llama.task_score_source
+
+
+def test_base_model_scores_are_not_ranked_against_instruct_ones(coding_4090):
+    rows = list(coding_4090.rows)
+    gemma = next(r for r in rows if r.model_id == "gemma-2-9b")  # its card scores the pre-trained model
+    assert gemma.task_score_benchmark == "HumanEval (base)"
+    assert gemma.reasons[-1].endswith("(not HumanEval (instruct): not ranked against it)")
+    instruct = [i for i, r in enumerate(rows) if r.task_score_benchmark == "HumanEval (instruct)"]
+    assert max(instruct) < rows.index(gemma)
 
 
 def test_task_reason_says_fit_speed_and_quality_cost(coding_4090):

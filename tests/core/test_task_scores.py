@@ -15,7 +15,8 @@ def test_no_score_without_a_source_and_a_date():
     for model_id, score in scores:
         assert score.source.strip() and score.benchmark.strip() and score.setting.strip(), model_id
         assert any(kind in score.source.lower() for kind in ("model card", "paper", "report", "leaderboard",
-                                                            "evaluation")), (model_id, score.source)
+                                                            "evaluation", "blog")), (model_id, score.source)
+        assert score.variant in ("base", "instruct")
         assert score.task in TASK_IDS
 
 
@@ -35,11 +36,21 @@ def test_a_model_is_listed_for_every_task_it_has_a_score_for():
     ("gemma-2-27b", "code", "HumanEval", 51.8, "Gemma 2 model card", "2024-06"),
     # Mistral-7B-v0.1 model card, 'Evaluation Results': humaneval_pass@1 29.88%.
     ("mistral-7b", "code", "HumanEval", 29.88, "Mistral-7B-v0.1 model card", "2023-09"),
+    # Qwen2.5-LLM blog, 'Qwen2.5-7B-Instruct Performance': HumanEval 84.8, LiveCodeBench 2305-2409 28.7.
+    ("qwen2.5-7b", "code", "HumanEval", 84.8, "Qwen2.5-LLM blog", "2024-09"),
+    ("qwen2.5-32b", "code", "LiveCodeBench", 51.2, "Qwen2.5-LLM blog", "2024-09"),
 ])
 def test_scores_are_pinned_to_their_sources(model_id, task, bench, score, source_words, date):
     found = [s for s in get_model(model_id).task_scores(task) if s.benchmark == bench]
     assert len(found) == 1
     assert found[0].score == score and source_words in found[0].source and found[0].date == date
+
+
+def test_base_and_instruct_scores_are_told_apart():
+    # Gemma 2's card scores the pre-trained model; Llama 3.1's the instruction-tuned release.
+    assert {s.variant for s in get_model("gemma-2-9b").scores} == {"base"}
+    assert get_model("llama-3.1-8b").task_scores("code")[0].scale == "HumanEval (instruct)"
+    assert get_model("gemma-2-9b").task_scores("code")[0].citation == "HumanEval 40.2 (base), Gemma 2 model card, 2024-06"
 
 
 def test_a_model_without_a_published_score_has_none():

@@ -64,15 +64,23 @@ class TaskScore:
 
     task: Literal[TASK_IDS]
     benchmark: str  # "HumanEval", "MMLU", "GSM8K"
-    setting: str  # how it was run and on which variant: "0-shot pass@1, instruct model"
+    setting: str  # how it was run and on which checkpoint: "0-shot pass@1, Llama 3.1 8B Instruct"
+    # Which checkpoint was scored: the pre-trained one or the instruction-tuned release. The
+    # two score differently on the same benchmark, so they are never ranked against each other.
+    variant: Literal["base", "instruct"]
     score: Annotated[float, pyd.Field(ge=0, le=100)]  # percent, as published
     source: str  # model card, paper or named leaderboard, with the table
     date: Annotated[str, pyd.Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]  # of the source
 
     @property
     def citation(self) -> str:
-        """What a reason line quotes: 'HumanEval 72.6, Llama 3.1 model card, 2024-07'."""
-        return f"{self.benchmark} {self.score:g}, {self.source.split(' (')[0]}, {self.date}"
+        """What a reason line quotes: 'HumanEval 72.6 (instruct), Llama 3.1 model card, 2024-07'."""
+        return f"{self.benchmark} {self.score:g} ({self.variant}), {self.source.split(' (')[0]}, {self.date}"
+
+    @property
+    def scale(self) -> str:
+        """What scores are ranked against each other by: one benchmark on one kind of checkpoint."""
+        return f"{self.benchmark} ({self.variant})"
 
 
 @record

@@ -2,9 +2,9 @@
 
 With a task ("code", "math", ...), "best" is the model's PUBLISHED score for that task
 (catalog), with the quality its precision keeps beside it (`quant_quality`). Scores are only
-ranked against scores of the same benchmark: the benchmark most models that fit were scored
-on leads, models scored only on another benchmark follow, then models with no published
-score for the task. Even one benchmark run by different sources (shots, prompts, base or
+ranked against scores of the same benchmark on the same kind of checkpoint (base or
+instruct): the one most models that fit were scored on leads, models scored only on another
+follow, then models with no published score for the task. Even one benchmark run by different sources (shots, prompts, base or
 instruct model) is only roughly comparable, and the explanation says so.
 
 Without a task, "best" is the predicted loss of the default scaling law from the model's exact parameter
@@ -47,7 +47,8 @@ PROXY_NOTE = (
 SCORES_NOTE = (
     "Scores are as published by each model's card or paper; scores of different benchmarks, or "
     "of one benchmark run by different sources (shots, prompts, base or instruct model), are not "
-    "comparable, so only models scored on the same benchmark are ranked against each other. "
+    "comparable, so only models scored on the same benchmark and kind of checkpoint (base or "
+    "instruct) are ranked against each other. "
     "Quality kept is the quantised model's perplexity against the 16-bit one, measured on one "
     "model (Llama 3 8B, llama.cpp); other models lose more or less."
 )
@@ -87,7 +88,7 @@ class PickRow:
     license: str = ""  # the license class (permissive, open-weights-restricted, ...)
     # With a task: the published score it is ranked by, and where it is published.
     task_score: float | None = None
-    task_score_benchmark: str | None = None
+    task_score_benchmark: str | None = None  # "HumanEval (instruct)"
     task_score_setting: str | None = None  # "0-shot pass@1, Llama 3.1 8B Instruct"
     task_score_source: str | None = None  # "Llama 3.1 model card (...), 2024-07"
     # What the chosen precision keeps of the 16-bit model's quality (0..1), where measured.
@@ -114,7 +115,7 @@ class PickResult:
     explanation: Explanation
     task: str | None = None
     license: str | None = None  # the least permissive license class allowed
-    benchmark: str | None = None  # with a task: the benchmark the leading rows are ranked by
+    benchmark: str | None = None  # with a task: what the leading rows are ranked by, "HumanEval (instruct)"
 
     @property
     def picked(self) -> list[PickRow]:
@@ -231,17 +232,18 @@ def task_word(task: str) -> str:
     return {"code": "coding", "math": "maths"}.get(task, next(c.label for c in TASKS if c.value == task).lower())
 
 
-def _score_for(entry: CatalogEntry, task: str, benchmark: str | None) -> TaskScore | None:
-    """The model's score on `benchmark` for the task, else its first listed score for it."""
+def _score_for(entry: CatalogEntry, task: str, scale: str | None) -> TaskScore | None:
+    """The model's score on `scale` for the task, else its first listed score for it."""
     scores = entry.task_scores(task)
-    return next((s for s in scores if s.benchmark == benchmark), scores[0] if scores else None)
+    return next((s for s in scores if s.scale == scale), scores[0] if scores else None)
 
 
-def _leading_benchmark(entries: Sequence[CatalogEntry], task: str) -> str | None:
-    """The benchmark most of `entries` have a score on for `task` (catalog order breaks ties)."""
+def _leading_scale(entries: Sequence[CatalogEntry], task: str) -> str | None:
+    """The benchmark and checkpoint kind ("HumanEval (instruct)") most of `entries` have a
+    score on for `task`; catalog order breaks ties."""
     counts: dict[str, int] = {}
     for entry in entries:
-        for name in dict.fromkeys(s.benchmark for s in entry.task_scores(task)):
+        for name in dict.fromkeys(s.scale for s in entry.task_scores(task)):
             counts[name] = counts.get(name, 0) + 1
     return max(counts, key=lambda name: counts[name]) if counts else None
 
@@ -249,7 +251,7 @@ def _leading_benchmark(entries: Sequence[CatalogEntry], task: str) -> str | None
 def _rank_by_task(rows: list[PickRow], catalog: dict[str, CatalogEntry], task: str) -> tuple[list[PickRow], str | None]:
     """Eligible rows ranked by published score for `task`, with the reasons that say so."""
     eligible = [r for r in rows if r.eligible]
-    benchmark = _leading_benchmark([catalog[r.model_id] for r in eligible], task)
+    benchmark = _leading_scale([catalog[r.model_id] for r in eligible], task)
     word = task_word(task)
     scored: list[tuple[int, float, PickRow, TaskScore]] = []
     unscored: list[PickRow] = []
@@ -258,7 +260,7 @@ def _rank_by_task(rows: list[PickRow], catalog: dict[str, CatalogEntry], task: s
         if score is None:
             unscored.append(pyd.replace(row, reasons=(*row.reasons, f"no published {word} score in the catalog")))
         else:
-            scored.append((0 if score.benchmark == benchmark else 1, -score.score, row, score))
+            scored.append((0 if score.scale == benchmark else 1, -score.score, row, score))
     scored.sort(key=lambda item: (item[0], item[1], -item[2].params))
     ranked: list[PickRow] = []
     for i, (group, _, row, score) in enumerate(scored):
@@ -266,9 +268,9 @@ def _rank_by_task(rows: list[PickRow], catalog: dict[str, CatalogEntry], task: s
             place = "best" if i == 0 else f"{_ordinal(i + 1)}-best"
             what = f"{place} published {word} score among models that fit: {score.citation}"
         else:
-            what = f"published {word} score {score.citation} (another benchmark than {benchmark}: not ranked against it)"
+            what = f"published {word} score {score.citation} (not {benchmark}: not ranked against it)"
         ranked.append(pyd.replace(
-            row, rank=i + 1, task_score=score.score, task_score_benchmark=score.benchmark,
+            row, rank=i + 1, task_score=score.score, task_score_benchmark=score.scale,
             task_score_setting=score.setting, task_score_source=f"{score.source}, {score.date}",
             reasons=(*row.reasons, what)))
     unscored.sort(key=lambda r: -r.params)
