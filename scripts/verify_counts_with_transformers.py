@@ -67,7 +67,7 @@ def _part(name: str) -> str:
         return "head"
     if re.search(r"embed|wte|wpe|shared\.|project_in|project_out", name):
         return "embedding"
-    if re.search(r"attn|attention|Attention|query_key_value", name):
+    if re.search(r"attn|attention|Attention|query_key_value|\.conv\.|\.mixer\.", name):
         return "attention"
     if re.search(r"mlp|experts|feed_forward|DenseReluDense|fc1|fc2|intermediate|output\.dense", name):
         return "mlp"
@@ -183,6 +183,19 @@ PERTURBED: dict[str, list[dict]] = {
                               num_experts=4, num_experts_per_tok=4, head_dim=16, linear_num_key_heads=1,
                               linear_num_value_heads=2, linear_key_head_dim=8, linear_value_head_dim=8,
                               full_attention_interval=2, attention_bias=True, tie_word_embeddings=True)],
+    "lfm2": [dict(_SMALL, full_attn_idxs=[2, 5]),
+             dict(_SMALL, block_ff_dim=1000, block_auto_adjust_ff_dim=True, block_ffn_dim_multiplier=1.5,
+                  block_multiple_of=64, conv_bias=True, conv_L_cache=4, tie_embedding=False,
+                  layer_types=["conv", "full_attention", "conv", "conv", "full_attention", "conv"]),
+             dict(_SMALL, block_auto_adjust_ff_dim=False, full_attn_idxs=[0])],
+    "mamba": [dict(vocab_size=1000, pad_token_id=0, hidden_size=256, num_hidden_layers=4, state_size=8),
+              dict(vocab_size=1000, pad_token_id=0, hidden_size=200, num_hidden_layers=3, expand=3, conv_kernel=3,
+                   use_bias=True, use_conv_bias=False, time_step_rank=20, tie_word_embeddings=False)],
+    "mamba2": [dict(vocab_size=1000, pad_token_id=0, hidden_size=256, num_hidden_layers=4, num_heads=8, head_dim=64,
+                    state_size=16, n_groups=2),
+               dict(vocab_size=1000, pad_token_id=0, hidden_size=192, num_hidden_layers=3, num_heads=6, head_dim=96,
+                    expand=3, state_size=8, n_groups=3, conv_kernel=3, use_bias=True, use_conv_bias=False,
+                    tie_word_embeddings=True)],
 }
 
 

@@ -26,7 +26,7 @@ def _cfg(name: str) -> dict:
 WITHOUT_REAL_FIXTURE = {
     "olmo2", "olmo3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3", "olmoe", "ernie4_5_moe",
     "glm4_moe", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next", "glm4_moe_lite", "deepseek_v32",
-    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text"}
+    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2"}
 
 
 def test_supported_types_are_those_design_md_lists():
@@ -36,7 +36,8 @@ def test_supported_types_are_those_design_md_lists():
         # issue 14
         "olmo2", "olmo3", "smollm3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3",
         "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next",
-        "glm4_moe_lite", "deepseek_v32", "llama4_text", "qwen3_5_text", "qwen3_5_moe_text"}
+        "glm4_moe_lite", "deepseek_v32", "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba",
+        "mamba2"}
 
 
 def _fixture_types(prefix: str | None) -> set[str]:
@@ -126,9 +127,9 @@ def test_irrelevant_keys_are_ignored():
 
 def test_unsupported_model_type_lists_the_supported_ones():
     with pytest.raises(UserError) as e:
-        architecture_from_hf_config({"model_type": "mamba", "hidden_size": 768}, origin="m/config.json")
+        architecture_from_hf_config({"model_type": "rwkv", "hidden_size": 768}, origin="m/config.json")
     msg = str(e.value)
-    assert "m/config.json" in msg and "'mamba'" in msg
+    assert "m/config.json" in msg and "'rwkv'" in msg
     assert all(t in msg for t in SUPPORTED_MODEL_TYPES)
 
 
@@ -232,3 +233,11 @@ def test_deepseek_v32_adds_its_indexer_and_glm_flash_reads_mlp_layer_types():
     assert [lite.is_moe_layer(i) for i in range(6)] == [False, True, False, True, True, False]
     with pytest.raises(UserError, match="mlp_layer_types"):
         architecture_from_hf_config({**_cfg("synthetic-glm4-moe-lite-2"), "mlp_layer_types": ["dense"]})
+
+
+def test_lfm2_reads_its_own_key_names_and_ffn_rule():
+    lfm2 = _load("synthetic-lfm2-2")  # block_ff_dim 1000 -> int(2/3·1000) = 666 -> ·1.5 = 999 -> 1024
+    assert lfm2.intermediate_size == 1024 and not lfm2.tie_word_embeddings  # tie_embedding: false
+    assert lfm2.layer_types[:2] == ("conv", "full_attention") and lfm2.conv_kernel_size == 4 and lfm2.conv_bias
+    with pytest.raises(UserError, match="num_heads · head_dim"):
+        architecture_from_hf_config({**_cfg("synthetic-mamba2-1"), "head_dim": 60})

@@ -381,3 +381,17 @@ def test_llama4_chunked_layers_keep_at_most_one_chunk():
     assert kv_cache_bytes(arch, 131072, sliding_policy="full") == 48 * 131072 * per
     mem = inference_memory(arch, 107_769_861_120, context=131072)
     assert "chunks of 8192 tokens and keep at most one chunk" in mem.explanations["kv_cache_bytes"].meaning
+
+
+def test_state_space_and_short_conv_layers_hold_a_fixed_state_and_no_kv():
+    # Mamba (130M-class default): 32 layers × (inner 1536 × state 16 + 1536 × (kernel 4 − 1)).
+    mamba = load_hf_config(HF / "default-mamba.json")
+    assert kv_cache_bytes(mamba, 65536) == 0
+    assert recurrent_state_bytes(mamba, 2, "bf16") == 32 * (1536 * 16 + 1536 * 3) * 2 * 2
+    # Mamba 2: heads × head_dim × state, conv over inner + 2·groups·state channels.
+    m2 = load_hf_config(HF / "default-mamba2.json")
+    assert recurrent_state_bytes(m2, 1, "bf16") == 64 * (128 * 64 * 128 + (8192 + 2 * 8 * 128) * 3) * 2
+    # LFM2's short convolutions keep kernel − 1 = 3 inputs per channel; its attention layers a KV cache.
+    lfm2 = load_hf_config(HF / "synthetic-lfm2-2.json")
+    assert recurrent_state_bytes(lfm2, 1, "bf16") == 4 * 256 * 3 * 2
+    assert kv_cache_bytes(lfm2, 100) == 2 * 2 * 2 * 32 * 2 * 100

@@ -172,6 +172,16 @@ TRANSFORMERS_COUNTS = {
     "synthetic-qwen3-5-moe-text-2": 1_992_644,
     "synthetic-qwen3-5-text-1": 4_020_504,
     "synthetic-qwen3-5-text-2": 4_254_152,
+    "default-lfm2": 2_705_497_600,
+    "default-mamba": 159_308_544,
+    "default-mamba2": 7_285_403_648,
+    "synthetic-lfm2-1": 3_998_080,
+    "synthetic-lfm2-2": 6_619_520,
+    "synthetic-lfm2-3": 4_097_088,
+    "synthetic-mamba-1": 1_959_168,
+    "synthetic-mamba-2": 1_652_400,
+    "synthetic-mamba2-1": 2_173_536,
+    "synthetic-mamba2-2": 1_230_792,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
@@ -370,3 +380,12 @@ def test_qwen3_next_is_36_gated_deltanet_and_12_full_attention_layers():
     c = count_parameters(arch)
     assert "linear_layers·" in c.explanations["attention"].formula
     assert 3.0e9 < c.active < 4.0e9  # "80B total, 3B activated" (Qwen3-Next model card): 3.9B with embeddings
+
+
+def test_state_space_and_convolution_layers_are_their_own_groups():
+    mamba = network_of(load_hf_config(CONFIGS / "default-mamba.json"))
+    assert mamba.describe() == "32 Mamba + no MLP"
+    lfm2 = network_of(load_hf_config(CONFIGS / "synthetic-lfm2-2.json"))
+    assert lfm2.describe() == "2 full attention + MLP, 4 short convolution + MLP (repeating every 3 layers)"
+    c = count_parameters(load_hf_config(CONFIGS / "default-mamba2.json"))
+    assert c.mlp == 0 and "2·groups·state" in c.explanations["attention"].formula

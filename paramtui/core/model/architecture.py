@@ -66,8 +66,8 @@ class Architecture:
 
     # Sliding-window attention: window size and which layers use it.
     sliding_window: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
-    layer_types: tuple[Literal["full_attention", "sliding_attention", "chunked_attention", "linear_attention"],
-                       ...] | None = None
+    layer_types: tuple[Literal["full_attention", "sliding_attention", "chunked_attention", "linear_attention",
+                               "conv", "mamba"], ...] | None = None
     # Chunked attention (Llama 4): a "chunked_attention" layer attends within fixed chunks.
     attention_chunk_size: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
     attention_output_gate: bool = False  # q_proj also yields a sigmoid gate on the output (Qwen3-Next)
@@ -78,6 +78,26 @@ class Architecture:
     linear_key_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
     linear_value_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
     linear_conv_kernel_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+
+    # Short gated convolution (LFM2): the "conv" layers.
+    conv_kernel_size: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    conv_bias: bool = False
+
+    # Selective state-space layers (Mamba, Mamba 2): the "mamba" layers. mamba_version 1 has a
+    # per-channel state (x_proj, dt_proj); 2 has heads, groups and a gated norm.
+    mamba_version: Literal[1, 2] | None = None
+    mamba_intermediate_size: Annotated[int, pyd.Field(gt=0, le=limits.FFN_WIDTH)] | None = None  # expand·d
+    ssm_state_size: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    mamba_conv_kernel: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    mamba_conv_bias: bool = True
+    mamba_proj_bias: bool = False  # bias on in_proj and out_proj (use_bias)
+    mamba_dt_rank: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None  # version 1
+    mamba_num_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None  # version 2
+    mamba_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None  # version 2
+    mamba_n_groups: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None  # version 2
+    # Layer kinds that have no feed-forward block (Mamba's layers: mixer only).
+    no_mlp_layer_types: tuple[Literal["full_attention", "sliding_attention", "chunked_attention",
+                                      "linear_attention", "conv", "mamba"], ...] = ()
 
     # Mixture of experts (Mixtral, Qwen-MoE, DeepSeek).
     num_local_experts: Annotated[int, pyd.Field(ge=0, le=limits.EXPERTS)] = 0  # routed experts per MoE layer; 0 = dense
@@ -132,6 +152,14 @@ class Architecture:
                 self.linear_value_head_dim, self.linear_conv_kernel_dim):
             raise ValueError("linear_attention layers need linear_num_key_heads, linear_num_value_heads, "
                              "linear_key_head_dim, linear_value_head_dim and linear_conv_kernel_dim")
+        if self.layer_types and "conv" in self.layer_types and self.conv_kernel_size is None:
+            raise ValueError("conv layers need conv_kernel_size")
+        if self.layer_types and "mamba" in self.layer_types:
+            needs = ["mamba_intermediate_size", "ssm_state_size", "mamba_conv_kernel"] + (
+                ["mamba_dt_rank"] if self.mamba_version == 1 else ["mamba_num_heads", "mamba_head_dim", "mamba_n_groups"])
+            missing = [k for k in needs if getattr(self, k) is None]
+            if self.mamba_version is None or missing:
+                raise ValueError(f"mamba layers need mamba_version and {', '.join(missing or needs)}")
         if self.uses_mla and (self.qk_rope_head_dim is None or self.qk_nope_head_dim is None
                               or self.v_head_dim is None):
             raise ValueError("multi-head latent attention (kv_lora_rank) needs qk_rope_head_dim, "

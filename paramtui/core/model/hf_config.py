@@ -41,6 +41,8 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     "glm4_moe_lite", "deepseek_v32",
     # chunked attention and interleaved experts
     "llama4_text", "qwen3_5_text", "qwen3_5_moe_text",
+    # convolution and state-space hybrids
+    "lfm2", "mamba", "mamba2",
 )
 
 # Defaults of the keys we read, from each config class in transformers 5.23
@@ -169,6 +171,13 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                              linear_num_value_heads=32, layer_types=None, full_attention_interval=4,
                              moe_intermediate_size=512, shared_expert_intermediate_size=512,
                              num_experts_per_tok=8, num_experts=256),
+    "lfm2": dict(num_key_value_heads=8, head_dim=None, max_position_embeddings=128_000, tie_word_embeddings=True,
+                 conv_bias=False, conv_L_cache=3, block_multiple_of=256, block_ffn_dim_multiplier=1.0,
+                 block_auto_adjust_ff_dim=True, full_attn_idxs=None, layer_types=None),
+    "mamba": dict(state_size=16, expand=2, conv_kernel=4, use_bias=False, use_conv_bias=True,
+                  time_step_rank="auto", tie_word_embeddings=True),
+    "mamba2": dict(num_heads=128, head_dim=64, state_size=128, expand=2, conv_kernel=4, n_groups=8, use_bias=False,
+                   use_conv_bias=True, tie_word_embeddings=False),
 }
 
 # Other names a config may use for a key (transformers' `attribute_map` of each config class).
@@ -192,6 +201,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     "glm4_moe_lite": {"num_local_experts": "n_routed_experts"},
     "deepseek_v32": {"num_local_experts": "n_routed_experts"},
     "qwen3_5_moe_text": {"num_local_experts": "num_experts"},
+    "lfm2": {"block_ff_dim": "intermediate_size", "tie_embedding": "tie_word_embeddings"},
 }
 
 _SCALE = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads")
@@ -229,6 +239,9 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "llama4_text": _SCALE + ("intermediate_size",),
     "qwen3_5_text": _SCALE + ("intermediate_size",),
     "qwen3_5_moe_text": _SCALE + ("moe_intermediate_size", "shared_expert_intermediate_size"),
+    "lfm2": _SCALE + ("intermediate_size",),
+    "mamba": ("vocab_size", "hidden_size", "num_hidden_layers"),
+    "mamba2": ("vocab_size", "hidden_size", "num_hidden_layers", "num_heads"),
     "gpt_oss": _SCALE + ("intermediate_size",),
     "minimax_m2": _SCALE + ("intermediate_size",),
 }
@@ -823,6 +836,85 @@ def _llama4_text(c: _Config) -> dict[str, Any]:
                 **_layer_types(c, layers, default, kinds=("full_attention", "chunked_attention")))
 
 
+def _lfm2(c: _Config) -> dict[str, Any]:
+    # Lfm2Config reads tie_embedding over tie_word_embeddings and block_ff_dim over
+    # intermediate_size when a file gives them.
+    cfg = dict(c.cfg)
+    if "tie_embedding" in cfg:
+        cfg["tie_word_embeddings"] = cfg["tie_embedding"]
+    if "block_ff_dim" in cfg:
+        cfg["intermediate_size"] = cfg["block_ff_dim"]
+    c = _Config(cfg, c.model_type, c.origin)
+    kw = _common(c)
+    layers = kw["num_hidden_layers"]
+    # Lfm2MLP: with block_auto_adjust_ff_dim the width is int(2/3 of it), times the multiplier
+    # rounded up to block_multiple_of when a multiplier is set.
+    width = kw["intermediate_size"]
+    if c.bool("block_auto_adjust_ff_dim"):
+        width = int(2 * width / 3)
+        multiplier = c.get("block_ffn_dim_multiplier")
+        if multiplier is not None:
+            if isinstance(multiplier, bool) or not isinstance(multiplier, (int, float)):
+                raise UserError(f"{c.origin}: block_ffn_dim_multiplier must be a number, not {multiplier!r}")
+            of = c.int("block_multiple_of")
+            width = of * ((int(multiplier * width) + of - 1) // of)
+    full = c.get("full_attn_idxs")
+    full = set(range(layers)) if full is None else set(full)
+    default = ["full_attention" if i in full else "conv" for i in range(layers)]
+    # Lfm2DecoderLayer: operator_norm and ffn_norm; per-head q/k norms; the model's one
+    # embedding_norm is applied after the last layer (a final norm).
+    return dict(kw, intermediate_size=width, hidden_act="silu", qk_norm=True,
+                conv_kernel_size=c.int("conv_L_cache"), conv_bias=c.bool("conv_bias"),
+                **_layer_types(c, layers, default, kinds=("full_attention", "conv")))
+
+
+def _time_step_rank(c: _Config, hidden: int) -> int:
+    rank = c.get("time_step_rank")
+    if rank == "auto":
+        return -(-hidden // 16)  # math.ceil(hidden_size / 16), as MambaConfig does
+    return c.int("time_step_rank")
+
+
+def _state_space_only(c: _Config, mixer: dict[str, Any]) -> dict[str, Any]:
+    """A model of Mamba layers only: each layer a norm and a mixer, no MLP, no attention;
+    the embedding is `backbone.embeddings` and norm_f the final norm."""
+    d, layers = c.int("hidden_size"), c.int("num_hidden_layers")
+    return dict(vocab_size=c.int("vocab_size"), hidden_size=d, num_hidden_layers=layers,
+                num_attention_heads=1, head_dim=d, intermediate_size=mixer["mamba_intermediate_size"],
+                hidden_act="silu", tie_word_embeddings=c.bool("tie_word_embeddings"), norms_per_layer=1,
+                position_embedding_type="none", max_position_embeddings=limits.POSITIONS,
+                layer_types=["mamba"] * layers, no_mlp_layer_types=("mamba",), **mixer)
+
+
+def _mamba(c: _Config) -> dict[str, Any]:
+    d = c.int("hidden_size")
+    expand = c.get("expand")
+    if isinstance(expand, bool) or not isinstance(expand, (int, float)):
+        raise UserError(f"{c.origin}: expand must be a number, not {expand!r}")
+    return _state_space_only(c, dict(
+        mamba_version=1, mamba_intermediate_size=int(expand * d), ssm_state_size=c.int("state_size"),
+        mamba_conv_kernel=c.int("conv_kernel"), mamba_conv_bias=c.bool("use_conv_bias"),
+        mamba_proj_bias=c.bool("use_bias"), mamba_dt_rank=_time_step_rank(c, d)))
+
+
+def _mamba2(c: _Config) -> dict[str, Any]:
+    d = c.int("hidden_size")
+    expand = c.get("expand")
+    if isinstance(expand, bool) or not isinstance(expand, (int, float)):
+        raise UserError(f"{c.origin}: expand must be a number, not {expand!r}")
+    heads, head_dim = c.int("num_heads"), c.int("head_dim")
+    inner = int(expand * d)
+    if inner != heads * head_dim:
+        # Mamba2Config.validate_architecture refuses it.
+        raise UserError(f"{c.origin}: hidden_size · expand ({inner}) must equal num_heads · head_dim "
+                        f"({heads * head_dim})")
+    return _state_space_only(c, dict(
+        mamba_version=2, mamba_intermediate_size=inner, ssm_state_size=c.int("state_size"),
+        mamba_conv_kernel=c.int("conv_kernel"), mamba_conv_bias=c.bool("use_conv_bias"),
+        mamba_proj_bias=c.bool("use_bias"), mamba_num_heads=heads, mamba_head_dim=head_dim,
+        mamba_n_groups=c.int("n_groups")))
+
+
 _BUILDERS = {
     "llama": _llama, "mistral": _mistral, "mixtral": _mixtral, "qwen2": _qwen2, "qwen2_moe": _qwen2_moe,
     "qwen3": _qwen3, "qwen3_moe": _qwen3_moe, "gemma": _gemma, "gemma2": _gemma2, "phi3": _phi3,
@@ -833,7 +925,8 @@ _BUILDERS = {
     "ernie4_5_moe": _ernie4_5_moe, "glm4_moe": _glm4_moe, "gpt_oss": _gpt_oss, "minimax_m2": _minimax_m2,
     "deepseek_v2": _deepseek_v2, "gemma3_text": _gemma3_text, "qwen3_next": _qwen3_next,
     "glm4_moe_lite": _glm4_moe_lite, "deepseek_v32": _deepseek_v32, "llama4_text": _llama4_text,
-    "qwen3_5_text": _qwen3_5_text, "qwen3_5_moe_text": _qwen3_5_moe_text,
+    "qwen3_5_text": _qwen3_5_text, "qwen3_5_moe_text": _qwen3_5_moe_text, "lfm2": _lfm2,
+    "mamba": _mamba, "mamba2": _mamba2,
 }
 
 

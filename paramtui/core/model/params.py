@@ -27,7 +27,14 @@ from typing import NamedTuple
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.model.layers.channel_mixers import DenseMLP, MixtureOfExperts
 from paramtui.core.model.layers.network import Network, network_of
-from paramtui.core.model.layers.token_mixers import Attention, GatedDeltaNet, LatentAttention, TokenMixer
+from paramtui.core.model.layers.token_mixers import (
+    Attention,
+    GatedDeltaNet,
+    LatentAttention,
+    Mamba,
+    ShortConv,
+    TokenMixer,
+)
 from paramtui.core.result.explain import Explanation, Explanations
 from paramtui.core.units import format_count
 
@@ -99,6 +106,13 @@ def _mixer_formula(mixer: TokenMixer, cross: Attention | None) -> str:
         return f"MLA(q_a, q_a_norm, q_b, kv_a, kv_a_norm, kv_b, o{indexer})"
     if isinstance(mixer, GatedDeltaNet):
         return "(d·(2·keys + 2·values + 2·v_heads) + conv·(2·keys + values) + 2·v_heads + values·d)"
+    if isinstance(mixer, Mamba):
+        if mixer.version == 1:
+            return ("(d·2·inner + conv·inner + inner·(dt_rank + 2·state) + dt_rank·inner + inner + inner·state "
+                    "+ inner + inner·d)")
+        return "(d·(2·inner + 2·groups·state + heads) + conv·(inner + 2·groups·state) + 3·heads + inner·d)"
+    if isinstance(mixer, ShortConv):
+        return "(d·3·d + d·kernel + d·d" + (" + biases)" if mixer.bias else ")")
     extras = (" + biases" if mixer.qkv_bias or mixer.o_bias else "") + (" + heads (sinks)" if mixer.sinks else "")
     q = "2·heads" if mixer.output_gate else "heads"
     core = f"d·({q} + 2·kv_heads)·head_dim + heads·head_dim·d{extras}"
@@ -106,7 +120,7 @@ def _mixer_formula(mixer: TokenMixer, cross: Attention | None) -> str:
 
 
 _SPAN_SYMBOL = {"full": "full_layers", "sliding": "sliding_layers", "chunked": "chunked_layers"}
-_KIND_SYMBOL = {"linear attention": "linear_layers"}
+_KIND_SYMBOL = {"linear attention": "linear_layers", "short convolution": "conv_layers", "state space": "mamba_layers"}
 
 
 def _attention_terms(arch: Architecture, network: Network) -> list[_Term]:
@@ -186,6 +200,8 @@ def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
             sym = "linear_layers·v_head_dim (gated output norm)"
         elif isinstance(mixer, LatentAttention):
             sym = "layers·2·index_head_dim (indexer k_norm, LayerNorm)"
+        elif isinstance(mixer, Mamba):
+            sym = "mamba_layers·inner (gated norm)"
         elif mixer.qk_norm == "head":
             sym = "layers·2·head_dim (q_norm, k_norm)"
         else:
@@ -218,7 +234,9 @@ _MEANINGS = {
     "embedding": ("Embedding parameters",
                   "The lookup tables that turn token ids (and positions, token types) into vectors."),
     "attention": ("Attention parameters",
-                  "The query, key, value and output projections of every attention layer, with their biases."),
+                  "The query, key, value and output projections of every attention layer, with their biases; "
+                  "in a hybrid model also the weights of its linear-attention, state-space and "
+                  "convolution layers (the parts that mix tokens)."),
     "mlp": ("MLP / expert parameters",
             "The feed-forward blocks: dense MLPs, or for a mixture of experts all experts, shared "
             "experts and the routers that pick them."),

@@ -14,8 +14,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from paramtui.core.model.architecture import Architecture
-from paramtui.core.model.layers.channel_mixers import ChannelMixer, DenseMLP, MixtureOfExperts
-from paramtui.core.model.layers.token_mixers import Attention, GatedDeltaNet, LatentAttention, TokenMixer
+from paramtui.core.model.layers.channel_mixers import ChannelMixer, DenseMLP, MixtureOfExperts, NoChannelMixer
+from paramtui.core.model.layers.token_mixers import (
+    Attention,
+    GatedDeltaNet,
+    LatentAttention,
+    Mamba,
+    ShortConv,
+    TokenMixer,
+)
 
 # transformers' learned activations and their parameter count per MLP (activations.py: XIELU
 # holds alpha_p and alpha_n, one element each).
@@ -69,6 +76,14 @@ def _token_mixer(arch: Architecture, kind: str) -> TokenMixer:
             hidden=arch.hidden_size, key_heads=arch.linear_num_key_heads, value_heads=arch.linear_num_value_heads,
             key_head_dim=arch.linear_key_head_dim, value_head_dim=arch.linear_value_head_dim,
             conv_kernel=arch.linear_conv_kernel_dim)
+    if kind == "conv":
+        return ShortConv(hidden=arch.hidden_size, kernel=arch.conv_kernel_size, bias=arch.conv_bias)
+    if kind == "mamba":
+        return Mamba(hidden=arch.hidden_size, version=arch.mamba_version, inner=arch.mamba_intermediate_size,
+                     state=arch.ssm_state_size, conv_kernel=arch.mamba_conv_kernel, conv_bias=arch.mamba_conv_bias,
+                     proj_bias=arch.mamba_proj_bias, dt_rank=arch.mamba_dt_rank or 0,
+                     heads=arch.mamba_num_heads or 0, head_dim=arch.mamba_head_dim or 0,
+                     groups=arch.mamba_n_groups or 0)
     return _attention(arch, kind)
 
 
@@ -113,7 +128,7 @@ def _experts(arch: Architecture) -> MixtureOfExperts:
 
 
 _KIND = {"full_attention": "full", "sliding_attention": "sliding", "chunked_attention": "chunked",
-         "linear_attention": "linear"}
+         "linear_attention": "linear", "conv": "conv", "mamba": "mamba"}
 
 
 def _span(layer_type: str) -> str:
@@ -160,8 +175,13 @@ def network_of(arch: Architecture) -> Network:
     counts, period = _decoder_kinds(arch)
     experts = _experts(arch) if arch.is_moe else None
     # Dense before experts and full before sliding, so the order reads the same for every model.
-    order = sorted(counts, key=lambda k: (k[1], ["full", "sliding", "chunked", "linear"].index(k[0])))
+    order = sorted(counts, key=lambda k: (k[1], list(_KIND.values()).index(k[0])))
+    no_mlp = {_KIND[t] for t in arch.no_mlp_layer_types}
+
+    def channel(kind: str, moe: bool) -> ChannelMixer:
+        return NoChannelMixer() if kind in no_mlp else experts if moe else dense
+
     groups = tuple(
-        LayerGroup(counts[(span, moe)], _token_mixer(arch, span), experts if moe else dense, norms, weights)
+        LayerGroup(counts[(span, moe)], _token_mixer(arch, span), channel(span, moe), norms, weights)
         for span, moe in order)
     return Network(arch.hidden_size, groups, period)

@@ -163,4 +163,86 @@ class GatedDeltaNet:
         return self.value_heads * self.key_head_dim * self.value_head_dim + self.conv_channels * (self.conv_kernel - 1)
 
 
-TokenMixer = Attention | LatentAttention | GatedDeltaNet
+@dataclass(frozen=True)
+class ShortConv:
+    """LFM2's gated short convolution (transformers Lfm2ShortConv): in_proj d -> 3·d (B, C, x),
+    a depthwise conv1d over d channels, out_proj d -> d; biases with conv_bias. Its state per
+    sequence is the convolution's last kernel − 1 inputs."""
+
+    hidden: int
+    kernel: int
+    bias: bool = False
+
+    kind = "short convolution"
+    label = "short convolution"
+
+    def params(self) -> int:
+        d = self.hidden
+        return (linear(d, 3 * d, self.bias) + d * self.kernel + (d if self.bias else 0)
+                + linear(d, d, self.bias))
+
+    def norm_params(self) -> int:
+        return 0
+
+    def kv_width(self) -> int:
+        return 0
+
+    def state_elements(self) -> int:
+        return self.hidden * (self.kernel - 1)
+
+
+@dataclass(frozen=True)
+class Mamba:
+    """A selective state-space layer (Gu & Dao 2023; Dao & Gu 2024), as transformers'
+    MambaMixer (version 1) and Mamba2Mixer (version 2) hold it.
+
+    Version 1: in_proj d -> 2·inner; depthwise conv1d over inner; x_proj inner -> dt_rank +
+    2·state; dt_proj dt_rank -> inner with bias; A_log inner × state; D inner; out_proj.
+    Version 2: in_proj d -> 2·inner + 2·groups·state + heads; conv1d over inner + 2·groups·state;
+    dt_bias, A_log, D per head; a gated RMSNorm over inner (counted as a norm); out_proj.
+    Its state per sequence is fixed: the SSM state and the conv's last kernel − 1 inputs.
+    """
+
+    hidden: int
+    version: int
+    inner: int
+    state: int
+    conv_kernel: int
+    conv_bias: bool = True
+    proj_bias: bool = False
+    dt_rank: int = 0  # version 1
+    heads: int = 0  # version 2
+    head_dim: int = 0
+    groups: int = 0
+
+    kind = "state space"
+
+    @property
+    def label(self) -> str:
+        return "Mamba 2" if self.version == 2 else "Mamba"
+
+    @property
+    def conv_channels(self) -> int:
+        return self.inner if self.version == 1 else self.inner + 2 * self.groups * self.state
+
+    def params(self) -> int:
+        d, inner, n = self.hidden, self.inner, self.state
+        conv = self.conv_channels * self.conv_kernel + (self.conv_channels if self.conv_bias else 0)
+        out = linear(inner, d, self.proj_bias)
+        if self.version == 1:
+            return (linear(d, 2 * inner, self.proj_bias) + conv + linear(inner, self.dt_rank + 2 * n, False)
+                    + linear(self.dt_rank, inner, True) + inner * n + inner + out)
+        return (linear(d, inner + self.conv_channels + self.heads, self.proj_bias) + conv + 3 * self.heads + out)
+
+    def norm_params(self) -> int:
+        return self.inner if self.version == 2 else 0
+
+    def kv_width(self) -> int:
+        return 0
+
+    def state_elements(self) -> int:
+        ssm = self.inner * self.state if self.version == 1 else self.heads * self.head_dim * self.state
+        return ssm + self.conv_channels * (self.conv_kernel - 1)
+
+
+TokenMixer = Attention | LatentAttention | GatedDeltaNet | ShortConv | Mamba
