@@ -416,6 +416,10 @@ def print_estimate(est, explain: bool = False) -> None:
     console.print(table)
     if est.nominal_architecture:
         console.print("[dim]Shape assumed for a bare count (Llama-2-style); see --explain.[/]")
+    from paramtui.core.result.warnings import estimate_warnings
+
+    for warning in estimate_warnings(est):
+        console.print(f"! {_plain(warning)}")
     if v["scenario.purpose"] == "finetune":
         console.print(f"[dim]{FROM_SCRATCH_NOTE}[/]")
     if explain:

@@ -113,6 +113,7 @@ class ParamApp(App):
         Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("ctrl+t", "next_theme", "Theme", show=False),
         Binding("ctrl+n", "new_scenario", "New scenario", show=False),
+        Binding("ctrl+b", "new_blank_scenario", "New blank scenario", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -565,6 +566,31 @@ class ParamApp(App):
         self.apply(self.session.with_scenarios(scenarios), "new scenario", current_id=new_id)
         self.notify(f"New scenario “{new.label}”", timeout=2, markup=False)
 
+    def action_new_blank_scenario(self) -> None:
+        """A scenario with every input at its default (batch 1, context automatic, no training
+        settings), for the current scenario's model: nothing inherited from the demo."""
+        from paramtui.core.inputs.scenario import Scenario
+
+        base = self.current_scenario
+        model = {"model": "llama-3.1-8b"}
+        if base is not None:
+            model = {k: getattr(base, k) for k in ("model", "params", "architecture") if getattr(base, k) is not None}
+        from paramtui.core.inputs.naming import id_stem
+        from paramtui.core.result.estimate import estimate
+
+        name = base.label if base is not None and "architecture" in model else ""
+        try:  # named after its model, so the name follows the model (`core.inputs.naming`)
+            name = estimate(Scenario(id="new", name=name, **model)).model_name
+        except (UserError, ValueError):
+            name = name or "New scenario"
+        new_id = self.session.unique_id(id_stem(name))
+        new = Scenario(id=new_id, name=name, **model)
+        scenarios = list(self.session.scenarios)
+        at = self.session.index_of(base.id) + 1 if base else len(scenarios)
+        scenarios.insert(at, new)
+        self.apply(self.session.with_scenarios(scenarios), "new blank scenario", current_id=new_id)
+        self.notify("New blank scenario (every input at its default)", timeout=2, markup=False)
+
     def select_scenario(self, scenario_id: str) -> None:
         if scenario_id in {s.id for s in self.session.scenarios}:
             self.current_id = scenario_id
@@ -592,6 +618,8 @@ class ParamApp(App):
         yield SystemCommand("Redo", "Redo (ctrl+y)", self.redo)
         yield SystemCommand("New scenario", "Copy the current scenario as a new one (ctrl+n)",
                             self.action_new_scenario)
+        yield SystemCommand("New blank scenario", "A new scenario of this model, every other input at its "
+                            "default (ctrl+b)", self.action_new_blank_scenario)
         for s in self.session.scenarios:
             yield SystemCommand(f"Scenario: {s.label}", f"Make “{s.id}” the current scenario",
                                 lambda sid=s.id: self.select_scenario(sid), discover=False)

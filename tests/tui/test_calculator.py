@@ -166,7 +166,9 @@ async def test_choice_fields_step_with_arrows_and_pick_from_a_list():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert app.focused is screen.form and screen.form.current == "precision"
+        assert app.focused is screen.form and screen.form.current == "model"  # the first thing chosen
+        await pilot.press("down")
+        assert screen.form.current == "precision"
         weights_before = figure_value(screen, "memory.weights_bytes")
         # → steps to the next precision in the core's order (highest to lowest).
         await pilot.press("right")
@@ -233,7 +235,7 @@ async def test_opening_the_architecture_at_80x24_scrolls_its_fields_into_view():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert "▶ Architecture" in screen_text(screen)  # the whole form fits: its last row shows
+        assert "▶ Architecture" not in screen_text(screen)  # the last row, below the view at 80×24
         screen.form.focus_row("arch")
         await pilot.press("enter")
         await pilot.pause()
@@ -253,7 +255,7 @@ async def test_keys_typed_in_a_burst_act_in_the_order_typed():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         form = app.screen.form
-        await pilot.press("down", "down")
+        await pilot.press("down", "down", "down")  # Precision, KV cache, Batch
         assert form.current == "batch"
         burst = [("4", "4"), ("backspace", None), ("backspace", None), ("7", "7"),
                  ("tab", None), ("1", "1"), ("6", "6")]
@@ -315,3 +317,133 @@ def test_snapshot_80x24_invalid_field(snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=type_zero)
+
+
+# ------------------------------------------------------------------- the form, finished (issue 13)
+
+async def test_every_input_of_the_cli_is_in_the_form():
+    from paramtui.core.inputs.options import OPTIONS
+    from paramtui.tui.screens.calculator import FIELDS
+
+    assert {f.key for f in FIELDS} == set(OPTIONS)
+
+
+async def test_host_ram_and_a_budget_typed_in_the_form_give_the_offload_and_the_plan():
+    app = make_app(one_scenario(model="llama-3.1-70b", precision="q4_k_m", target="rtx-4090",
+                                inference={"batch": 1, "context": 4096}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await type_into(pilot, "host_ram", "64GB")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.scenarios[0].host_ram_bytes == 64 * 2**30
+        assert figure_value(screen, "offload.host_capacity_bytes") == "68.7 GB"
+        assert figure_value(screen, "offload.gpu_layers") == "41"
+        await type_into(pilot, "price", "$2")
+        await type_into(pilot, "budget_usd", "50k")
+        await pilot.press("enter")
+        await pilot.pause()
+        s = app.session.scenarios[0]
+        assert s.price_per_hour_usd == 2 and s.budget.usd == 50_000
+        assert figure_value(screen, "budget.gpu_hours") == "25.0k GPU-h"
+        # A budget is in one unit: days replace dollars.
+        await type_into(pilot, "budget_days", "30")
+        await pilot.press("enter")
+        await pilot.pause()
+        s = app.session.scenarios[0]
+        assert s.budget.days == 30 and s.budget.usd is None
+        assert screen.form.value("budget_usd") == ""
+
+
+async def test_inference_only_hides_training_and_a_fine_tune_says_why_no_loss():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.form.focus_row("purpose")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"inference", "enter")
+        await pilot.pause()
+        assert app.session.scenarios[0].purpose == "inference"
+        keys = {row.key for row in screen.query_one(FigureList).rows}
+        assert "compute.training_flops" not in keys and "scaling.loss" not in keys
+        screen.form.focus_row("method")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"qlora", "enter")
+        await pilot.pause()
+        screen.form.focus_row("purpose")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"fine", "enter")
+        await pilot.pause()
+        assert figure_value(screen, "compute.training_tokens") == "100M"
+        assert figure_value(screen, "scaling.loss").startswith("none (fine-tune")
+        assert figure_value(screen, "memory.training.fits") in ("yes", "✗ NO", "NO")
+
+
+async def test_e_on_a_choice_and_f1_on_a_text_field_explain_the_input():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.form.focus_row("precision")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        text = screen_text(app.screen)
+        assert "Typical values" in text and "What it changes" in text and "q4_k_m" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.form.focus_row("host_ram")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        assert "offload" in screen_text(app.screen)
+
+
+async def test_a_blank_scenario_takes_the_defaults_not_the_current_batch_and_context():
+    app = make_app()  # batch 8, context 8192
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert len(app.session.scenarios) == 2
+        new = app.current_scenario
+        assert new.model == "llama-3.1-8b" and new.name == "Llama 3.1 8B" and new.id == "llama-3-1-8b"
+        assert new.inference.batch == 1 and new.inference.context is None
+
+
+async def test_a_scenario_name_and_id_follow_its_model_until_renamed():
+    app = make_app(one_scenario(id="l8", name="Llama 3.1 8B, bf16 on H100"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press(*"llama 3.1 70b", "enter")
+        await pilot.pause()
+        s = app.current_scenario
+        assert s.model == "llama-3.1-70b"
+        assert s.name == "Llama 3.1 70B, bf16 on H100" and s.id == "llama-3-1-70b-bf16-on-h100"
+        await type_into(pilot, "name", "my run")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press(*"qwen3 0.6b", "enter")
+        await pilot.pause()
+        s = app.current_scenario
+        assert s.model == "qwen3-0.6b" and s.name == "my run"  # the user's own name stays
+
+
+async def test_warnings_for_a_context_past_the_limit_and_an_encoder_speed():
+    app = make_app(one_scenario(inference={"batch": 1, "context": 300_000}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "past the model's limit of 131,072" in str(app.screen.query_one("#results-head").render())
+    app = make_app(one_scenario(model="bert-base-uncased", inference={"batch": 1, "context": 512}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "encoder-only" in str(app.screen.query_one("#results-head").render())

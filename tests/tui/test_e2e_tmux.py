@@ -89,8 +89,8 @@ def test_first_screen_edit_and_quit_at_80x24(tmux):
     assert "Precision" in text and "bf16" in text
     assert "Inference" in text and "✓ fits" in text  # the verdict in words, not colour alone
     assert "^s Save" in text and "^q Quit" in text  # the footer shows the keys that matter
-    # Focus starts on Precision: → steps to the next precision, and the results follow.
-    tmux.keys("app", "Right")
+    # Focus starts on Model; ↓ to Precision, → steps to the next precision, and the results follow.
+    tmux.keys("app", "Down", "Right")
     text = tmux.wait_for("app", "FP16")
     assert "● modified" in text
     # ctrl+q with unsaved changes asks; "d" quits without saving.
@@ -108,7 +108,7 @@ def test_first_screen_edit_and_quit_at_80x24(tmux):
 def test_ssh_drop_then_restart_offers_to_restore(tmux):
     tmux.start("app")
     tmux.wait_for("app", "Parameters")
-    tmux.keys("app", "Right")
+    tmux.keys("app", "Down", "Right")
     tmux.wait_for("app", "FP16")
     # The connection drops: tmux hangs up the pane's process (SIGHUP).
     tmux.run("kill-session", "-t", "app")

@@ -355,23 +355,36 @@ async def test_paste_on_a_choice_row_changes_nothing():
         assert app.messages == []
 
 
-async def test_digits_typed_in_a_text_row_are_not_app_keys_but_are_on_a_choice_row():
+async def test_digits_in_a_choice_or_text_row_stay_in_the_form_and_never_switch_screens():
     app = FormApp()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await started(pilot)
-        await pilot.press("2")  # on the choice row: the app's key
+        await pilot.press("2")  # on a choice: meant for the choice (none starts with 2), not the app
         await pilot.pause()
-        assert app.two_calls == 1
+        assert app.two_calls == 0
         assert form.value("size") == "m"
         await pilot.press("down", "down", "2", "2")  # in Count: typed
         await pilot.pause()
         assert form.current == "count"
         assert form.value("count") == "22"
-        assert app.two_calls == 1
-        await pilot.press("down", "2")  # on the button row: the app's key again
+        assert app.two_calls == 0
+        await pilot.press("down", "2")  # on the button row: the app's key
         await pilot.pause()
-        assert app.two_calls == 2
+        assert app.two_calls == 1
         assert form.value("count") == "22"
+
+
+async def test_a_digit_on_a_choice_picks_the_choice_it_starts():
+
+    app = ParamApp(one_scenario(), restore_autosave=False, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.form.focus_row("zero")
+        await pilot.press("3")  # ZeRO 3 (FSDP), and the Scaling screen does not open
+        await pilot.pause()
+        assert isinstance(app.screen, CalculatorScreen)
+        assert app.session.scenarios[0].training.zero == 3
 
 
 # ---------------------------------------------------------------------- buttons and toggles
@@ -563,9 +576,9 @@ async def test_calculator_batch_typed_over_its_selection_and_digits_stay_in_the_
         screen = app.screen
         assert isinstance(screen, CalculatorScreen)
         form = screen.form
-        assert app.focused is form and form.current == "precision"
+        assert app.focused is form and form.current == "model"
         kv_before = figure_value(screen, "memory.kv_cache_bytes")
-        await pilot.press("down", "down")  # KV cache, Batch
+        await pilot.press("down", "down", "down")  # Precision, KV cache, Batch
         assert form.current == "batch"
         await pilot.press("1", "6")  # "8" is selected on entry: replaced
         await pilot.pause()

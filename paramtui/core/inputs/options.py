@@ -121,10 +121,16 @@ class Option:
         if self.kind == "memory":
             return parse_ram(text)
         if self.kind == "price":
+            plain = plain.lstrip("$")
             try:
-                return float(plain.lstrip("$"))
+                return float(plain)
             except ValueError:
-                raise UserError(f"{text!r} is not a price in USD") from None
+                from paramtui.core.units import _NUMBER, _SUFFIX
+
+                match = _NUMBER.match(plain)  # "$50k", a budget in dollars
+                if not match:
+                    raise UserError(f"{text!r} is not a price in USD") from None
+                return float(match.group(1)) * _SUFFIX[match.group(2).upper()]
         try:
             return int(plain) if self.kind == "whole" else float(plain)
         except ValueError:

@@ -113,7 +113,7 @@ class Field:
     def read(self, scenario: Scenario) -> Any:
         """The scenario's value, as the field shows it (a choice's value is text)."""
         section, name = self.option.section, self.option.name
-        value = getattr(getattr(scenario, section) if section else scenario, name)
+        value = getattr(getattr(scenario, section) if section else scenario, name, None)
         if self.kind == "select":
             return AUTO if value is None else str(value)
         return value
@@ -126,7 +126,26 @@ class Field:
         if self.kind == "select":
             value = None if value == AUTO else (int(value) if self.option.kind == "whole" else value)
         section, name = self.option.section, self.option.name
+        if section == "budget":
+            # A budget is in one unit: setting one replaces the others; clearing the one set
+            # removes the budget (clearing an empty one changes nothing).
+            if value is not None:
+                return scenario.with_changes(budget={name: value})
+            given = scenario.budget
+            return scenario.with_changes(budget=None) if given is not None and getattr(given, name) is not None else scenario
         return scenario.with_changes(**{f"{section}__{name}" if section else name: value})
+
+
+def price_text(value: float | None) -> str:
+    return "" if value is None else f"${value:g}"
+
+
+def ram_text(value: float | None) -> str:
+    """Bytes as the binary GB that RAM is sold in ('64GB'), exact."""
+    if value is None:
+        return ""
+    gib = value / 2**30
+    return f"{gib:g}GB" if float(f"{gib:g}") * 2**30 == value else f"{value:.0f}"
 
 
 FIELDS: list[Field] = [
@@ -137,14 +156,26 @@ FIELDS: list[Field] = [
     Field("context", "inference.context"),
     Field("target", "target"),
     Field("gpus", "gpus"),
+    Field("price", "price_per_hour_usd", show=price_text),
+    Field("host_ram", "host_ram_bytes", show=ram_text),
+    Field("runtime", "inference.runtime"),
+    Field("purpose", "purpose"),
     Field("tokens", "training.tokens", show=lambda v: count_text(v)),
     Field("method", "training.method"),
+    Field("lora_rank", "training.lora_rank"),
     Field("optimizer", "training.optimizer"),
     Field("regime", "training.regime"),
     Field("recompute", "training.recompute"),
     Field("zero", "training.zero"),
+    Field("tp", "training.tensor_parallel"),
+    Field("pp", "training.pipeline_parallel"),
     Field("mfu", "training.mfu", show=lambda v: fraction_text(v)),
     Field("law", "scaling.law"),
+    Field("unique", "scaling.unique_tokens", show=lambda v: count_text(v)),
+    Field("budget_usd", "budget.usd", show=price_text),
+    Field("budget_hours", "budget.gpu_hours", show=lambda v: count_text(v)),
+    Field("budget_days", "budget.days", show=lambda v: "" if v is None else f"{v:g}"),
+    Field("budget_flops", "budget.flops", show=lambda v: count_text(v)),
 ]
 FIELD_BY_ID = {f.id: f for f in FIELDS}
 
@@ -160,7 +191,7 @@ ARCH_FIELDS: list[tuple[str, str]] = [
     ("num_experts_per_tok", "Top-k"),  # experts per token
 ]
 
-SECTION_BEFORE = {"name": None, "tokens": "Training", "law": "Scaling"}
+SECTION_BEFORE = {"name": None, "purpose": "Training", "law": "Scaling", "budget_usd": "Budget (one unit)"}
 
 
 # What "automatic" is called in a choice list, where the input has an automatic value.
@@ -186,7 +217,7 @@ class CalculatorScreen(ParamScreen):
     MODE = "calculator"
     TITLE_TEXT = "Calculator"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    AUTO_FOCUS = "#calc-form"  # on Precision, the first thing people change; focused once, by Textual
+    AUTO_FOCUS = "#calc-form"  # on Model, the first thing a user chooses; focused once, by Textual
 
     BINDINGS = [
         # priority: the picker opens as the key arrives, so the name typed after it in the
@@ -226,7 +257,7 @@ class CalculatorScreen(ParamScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="calc-body"):
-            yield FormView(self._form_rows(), current="precision", id="calc-form")
+            yield FormView(self._form_rows(), current="model", id="calc-form")
             with Vertical(id="calc-results"):
                 yield Static(id="results-head")
                 yield Static(id="results-banner")
@@ -353,6 +384,8 @@ class CalculatorScreen(ParamScreen):
         options = list(_options(field_id))
         if field_id == "kv_precision" and self._estimate is not None:
             options[0] = (f"auto ({self._estimate.kv_precision.id})", AUTO)
+        if field_id == "purpose" and self.app.current_scenario is not None:
+            options[0] = (f"auto ({self.app.current_scenario.resolved_purpose})", AUTO)
         if value not in {v for _l, v in options}:
             options.append((value, value))
         form.set_options(field_id, options)
@@ -362,6 +395,15 @@ class CalculatorScreen(ParamScreen):
         self.form.set_placeholder("tokens", f"auto: {units.format_count(tokens)}" if tokens else "auto")
         mfu = est.values.get("compute.mfu")
         self.form.set_placeholder("mfu", f"auto: {mfu * 100:g}%" if mfu else "auto")
+        price = est.target.price_per_hour_usd
+        self.form.set_placeholder("price", f"auto: ${price:g}/h" if price is not None else "none known")
+        host = est.target.host_memory_bytes
+        self.form.set_placeholder("host_ram", f"auto: {units.format_bytes(host)} (typical)" if host is not None
+                                  else "no host RAM to offload to")
+        self.form.set_placeholder("unique", "auto: all unique")
+        for fid, example in (("budget_usd", "e.g. $50k"), ("budget_hours", "e.g. 10k"), ("budget_days", "e.g. 30"),
+                             ("budget_flops", "e.g. 1e23")):
+            self.form.set_placeholder(fid, example)
 
     def _fill_model(self, scenario: Scenario, est) -> None:
         if scenario.model is not None:
@@ -396,6 +438,12 @@ class CalculatorScreen(ParamScreen):
             line.append("\n")
             line.append("! ", style="bold")
             line.append("bare count: a typical shape of this size is assumed (layers, heads, vocab)")
+        from paramtui.core.result.warnings import estimate_warnings
+
+        for warning in estimate_warnings(est):
+            line.append("\n")
+            line.append("! ", style="bold")
+            line.append(warning)
         _update(head, line)
         v = est.values
         usable = t.usable_memory_bytes * est.devices
@@ -453,7 +501,37 @@ class CalculatorScreen(ParamScreen):
             if had_problem:
                 self._paint_results()
             return
+        renamed = self._follow_model(scenario, new)
+        if renamed is not None:
+            session, new_id = renamed
+            self.app.apply(session, label, current_id=new_id)
+            return
         self.app.apply(self.app.session.replace_scenario(new), label)
+
+    def _follow_model(self, old: Scenario, new: Scenario):
+        """(the session with `new` renamed, its new id) when its name follows its model and
+        the model or precision changed; None otherwise (`core.inputs.naming`)."""
+        from paramtui.core.inputs.naming import followed_name, id_stem
+        from paramtui.core.result.estimate import estimate
+
+        if new.name != old.name or (new.model, new.params, new.architecture, new.precision) == (
+                old.model, old.params, old.architecture, old.precision):
+            return None
+        try:
+            old_model, new_model = estimate(old).model_name, estimate(new).model_name
+        except (UserError, ValueError):
+            return None
+        name = followed_name(old.name, old_model, new_model, old.precision, new.precision)
+        if name is None:
+            return None
+        session = self.app.session
+        others = session.with_scenarios([s for s in session.scenarios if s.id != old.id]) if len(
+            session.scenarios) > 1 else None
+        new_id = others.unique_id(id_stem(name)) if others is not None else id_stem(name)
+        renamed = new.with_changes(name=name, id=new_id)
+        scenarios = [renamed if s.id == old.id else s for s in session.scenarios]
+        baseline = new_id if session.baseline == old.id else session.baseline
+        return session.with_scenarios(scenarios, baseline=baseline), new_id
 
     def on_form_view_changed(self, event: FormView.Changed) -> None:
         event.stop()
@@ -518,6 +596,34 @@ class CalculatorScreen(ParamScreen):
         if ids:
             current = self.app.current_scenario.id
             self.app.select_scenario(ids[(ids.index(current) + delta) % len(ids)])
+
+    def on_form_view_explain(self, event: FormView.Explain) -> None:
+        """`e` / f1 on a field: what the input means, typical values, what it changes."""
+        event.stop()
+        from paramtui.core.inputs.input_help import INPUT_HELP
+        from paramtui.core.result.explain import Explanation
+        from paramtui.tui.widgets.explain import ExplainScreen
+
+        row_id = event.row_id
+        f = FIELD_BY_ID.get(row_id)
+        key = f.key if f is not None else row_id
+        help_ = INPUT_HELP.get(key)
+        if help_ is None:
+            return
+        if f is not None:
+            option = f.option
+            meaning = option.help[:1].upper() + option.help[1:] + "."
+            if option.auto:
+                meaning += f" Left automatic: {option.auto}."
+            title = option.label
+        else:
+            meaning, title = "The model this scenario sizes.", "Model"
+        now = self.form.value(row_id) or "automatic"
+        if f is not None and f.kind == "select":
+            now = self.form.row(row_id).choice_label()
+        self.app.push_screen(ExplainScreen(Explanation(title=title, meaning=meaning, formula=help_.typical,
+                                                       substituted=help_.changes, source=now),
+                                           ExplainScreen.INPUT_HEADS))
 
     def on_figure_list_explain(self, event: FigureList.Explain) -> None:
         event.stop()

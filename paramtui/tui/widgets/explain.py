@@ -33,9 +33,14 @@ class ExplainScreen(Dialog[None]):
         Binding("q", "close", "Close", show=False),
     ]
 
-    def __init__(self, explanation: Explanation) -> None:
+    # The headings of a figure's explanation; an input's (`for_input`) says other things.
+    FIGURE_HEADS = ("What it means", "Formula", "With this scenario's values", "Source")
+    INPUT_HEADS = ("What it means", "Typical values", "What it changes", "Now")
+
+    def __init__(self, explanation: Explanation, heads: tuple[str, str, str, str] = FIGURE_HEADS) -> None:
         super().__init__()
         self.explanation = explanation
+        self.heads = heads
 
     def compose(self) -> ComposeResult:
         ex = self.explanation
@@ -43,15 +48,16 @@ class ExplainScreen(Dialog[None]):
             box.border_title = ex.title
             box.border_subtitle = "esc close"
             box.can_focus = True
-            yield Static("What it means", classes="explain-head")
+            meaning, formula, substituted, source = self.heads
+            yield Static(meaning, classes="explain-head")
             yield Static(Text(ex.meaning), classes="explain-body", id="explain-meaning")
-            yield Static("Formula", classes="explain-head")
+            yield Static(formula, classes="explain-head")
             yield Static(Text(ex.formula), classes="explain-body", id="explain-formula")
             if ex.substituted:
-                yield Static("With this scenario's values", classes="explain-head")
+                yield Static(substituted, classes="explain-head")
                 yield Static(Text(ex.substituted), classes="explain-body", id="explain-substituted")
             if ex.source:
-                yield Static("Source", classes="explain-head")
+                yield Static(source, classes="explain-head")
                 yield Static(Text(ex.source), classes="explain-body", id="explain-source")
 
     def on_mount(self) -> None:

@@ -8,7 +8,9 @@ cursor row, steps choices, opens their list, and edits text in place (`LineEdit`
 Keys: ↑ ↓ (and tab / shift+tab, which leave the form past its ends) move between fields;
 on a choice, ← → step and enter or space opens the list; on a text field, typing edits
 (with readline's keys, see `line_edit`), enter goes to the next field; on a button or a
-section title, enter or space presses it. A click picks the row (and opens a choice).
+section title, enter or space presses it. A digit on a choice picks the choice it starts
+(and never switches screens); `e` on a choice or button, or f1 on any row, posts `Explain`.
+A click picks the row (and opens a choice).
 
 The screen listens for `Changed` (a field edited or a choice changed by the user, with the
 new text or value) and `Pressed` (a button row); it sets what the form shows with
@@ -134,6 +136,7 @@ class FormView(CachedComponentStyles, ScrollView, can_focus=True, inherit_bindin
         Binding("ctrl+f", "edit('delete_word_right')", show=False),
         Binding("ctrl+u", "edit('delete_left_all')", show=False),
         Binding("ctrl+k", "edit('delete_right_all')", show=False),
+        Binding("f1", "explain", "Explain this input", show=False),
     ]
 
     class Changed(Message):
@@ -144,6 +147,18 @@ class FormView(CachedComponentStyles, ScrollView, can_focus=True, inherit_bindin
             self.form = form
             self.row_id = row_id
             self.value = value
+
+        @property
+        def control(self) -> FormView:
+            return self.form
+
+    class Explain(Message):
+        """The user asked what a field means (`e` on a choice or button, f1 anywhere)."""
+
+        def __init__(self, form: FormView, row_id: str) -> None:
+            super().__init__()
+            self.form = form
+            self.row_id = row_id
 
         @property
         def control(self) -> FormView:
@@ -375,6 +390,9 @@ class FormView(CachedComponentStyles, ScrollView, can_focus=True, inherit_bindin
             self.set_open(row.id, row.id not in self._open)
             self._refresh_row(row.id)
 
+    def action_explain(self) -> None:
+        self.post_message(self.Explain(self, self.rows[self._cursor].id))
+
     def action_left(self) -> None:
         self._arrow(-1)
 
@@ -423,6 +441,21 @@ class FormView(CachedComponentStyles, ScrollView, can_focus=True, inherit_bindin
             event.prevent_default()
             self._edit.insert(event.character)
             self._edited()
+            return
+        row = self.rows[self._cursor]
+        if self._edit is None and event.character == "e" and row.kind in ("choice", "button"):
+            event.stop()
+            event.prevent_default()
+            self.action_explain()
+            return
+        if row.kind == "choice" and event.character is not None and event.character.isdigit():
+            # A digit on a choice picks the first choice it starts (ZeRO 0–3) and never
+            # reaches the app, where digits switch screens: a number typed at a choice is
+            # meant for the choice.
+            event.stop()
+            event.prevent_default()
+            match = next((v for label, v in row.all_options() if label.startswith(event.character)), None)
+            self._choose(row, match)
             return
         action = _ACTION_OF_KEY.get(event.key)
         if action is not None:
