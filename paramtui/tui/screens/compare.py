@@ -365,7 +365,8 @@ class CompareScreen(ScenarioTableScreen):
                     return
                 kind, extra = "model", {"precision": "file"}
                 name = value.rstrip("/").rsplit("/", 1)[-1] or value
-                wanted = re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-")[:40] or "file"
+                wanted = "".join(c if c.isascii() and (c.isalnum() or c in "_-") else "-"
+                                 for c in name.lower()).strip("-")[:40] or "file"
             elif kind == "model":
                 from paramtui.core.model.catalog import get_model
 
