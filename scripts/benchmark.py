@@ -97,6 +97,7 @@ def _child(kind: str, t0: float) -> None:
             # Whatever is deferred past the first frame is still start-up: wait for the results.
             while not calculator_results_shown(app):
                 await pilot.pause()
+            await painted(app)
         print(f"READY {time.time() - t0:.6f}", flush=True)
         app.exit()
 
@@ -104,8 +105,8 @@ def _child(kind: str, t0: float) -> None:
 
 
 def calculator_results_shown(app) -> bool:
-    """True when the Calculator shows the current scenario's estimate, painted: the heading
-    names the model, both memory bars and every figure row are filled, nothing is pending."""
+    """True when the Calculator shows the current scenario's estimate: the heading names the
+    model, both memory bars and every figure row are filled (`painted` then waits for the frame)."""
     from paramtui.tui.screens.calculator import CalculatorScreen
     from paramtui.tui.widgets.figure_list import FigureList
     from paramtui.tui.widgets.memory_bar import MemoryBar
@@ -125,7 +126,15 @@ def calculator_results_shown(app) -> bool:
     rows = screen.query_one(FigureList).rows
     if not rows or any(row.key is not None and not row.value for row in rows):
         return False
-    return not (screen._layout_required or screen._repaint_required or screen._dirty_widgets)
+    return True
+
+
+async def painted(app) -> None:
+    """Until the screen has painted what is pending: Textual runs `call_after_refresh`
+    callbacks once the next refresh is done."""
+    done = asyncio.Event()
+    app.screen.call_after_refresh(done.set)
+    await done.wait()
 
 
 def _start_once(kind: str, env: dict[str, str]) -> float:
@@ -188,19 +197,17 @@ def _clear_estimate_cache() -> None:
 
 
 async def time_key(app, pilot, key: str, done, timeout: float = 5.0) -> float:
-    """Seconds from a key reaching the app (as a terminal would send it) until `done()` is true
-    and the screen has painted: no layout, repaint or dirty widget left pending."""
+    """Seconds from a key reaching the app (posted as the terminal driver posts it) until
+    `done()` is true and the screen has painted it."""
     from textual import events
 
     await pilot.pause()  # start from an idle app
     char = key if len(key) == 1 else None
     start = time.perf_counter()
-    event = events.Key(key, char)
-    event.set_sender(app)
-    app._driver.send_message(event)
+    app.post_message(events.Key(key, char))
     while True:
-        screen = app.screen
-        if done() and not (screen._layout_required or screen._repaint_required or screen._dirty_widgets):
+        if done():
+            await painted(app)
             return time.perf_counter() - start
         if time.perf_counter() - start > timeout:
             raise RuntimeError(f"no update {timeout} s after {key!r}")

@@ -266,7 +266,7 @@ async def test_the_sessions_own_targets_come_first_headed_by_their_full_ids():
 
 async def test_pick_for_a_task_and_license_ranks_by_published_score():
     app = make_app()
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_deploy(pilot)
         col = [t.id for t in screen.targets].index("rtx-4090") + 1
         screen.query_one(DataTable).cursor_coordinate = (0, col)
@@ -294,7 +294,7 @@ async def test_pick_for_a_task_and_license_ranks_by_published_score():
 
 async def test_detail_says_what_the_best_precision_keeps_of_quality():
     app = make_app()
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_deploy(pilot)
         col = [t.id for t in screen.targets].index("l40s") + 1
         screen.query_one(DataTable).cursor_coordinate = (1, col)  # Llama 70B bf16 (141 GB) on a 48 GB L40S
@@ -307,3 +307,14 @@ async def test_detail_says_what_the_best_precision_keeps_of_quality():
         assert best in ("q4_k_m", "q4_0", "q3_k_m", "q2_k")  # 4 bits or fewer to fit 48 GB
         text = " ".join(str(detail.query_one("#detail-lines").render()).split())
         assert f"quality: {best} keeps " in text and "of 16-bit quality (Llama 3 8B perplexity" in text
+
+
+async def test_two_scenarios_with_one_name_are_told_apart():
+    session = make_session()
+    twin = session.scenarios[0].with_changes(id="l8-twin", precision="int4")
+    app = DeployFirst(session.with_scenarios([*session.scenarios, twin]), restore_autosave=False, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_deploy(pilot)
+        labels = [screen.scenario_table.get_cell_at((r, 0)).plain for r in range(4)]
+        assert labels[0] == "Llama 8B bf16 (l8)" and labels[3].startswith("Llama 8B bf16 (l8-tw")
+        assert len(set(labels)) == 4

@@ -145,3 +145,12 @@ def test_tmux_press_3_shows_the_loss_chart(tmux_app):
     for tick in ("1B", "10B", "100B"):
         assert tick in text
     assert "FLOP" in text and "* optimal" in text
+
+
+def test_points_are_labelled_by_name_and_a_duplicate_name_by_its_id_too():
+    session = make_session()
+    twin = session.scenarios[0].with_changes(id="l8-again", training__tokens=1e12)
+    items = law_estimates([*session.scenarios, twin], "chinchilla", under_law)
+    labels = [p.label for p in build_chart(items, "chinchilla", "params", "l8").points]
+    assert "Qwen3 0.6B" in labels and "70B at 20 tok/p…" in labels  # a cut name ends in …
+    assert "Llama 8B (l8)" in labels and "Llama 8B (l8-ag…" in labels

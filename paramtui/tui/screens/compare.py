@@ -28,7 +28,8 @@ from paramtui.core.io.export import (
 from paramtui.core.result.figures import DEFAULT_COLUMNS, FIGURES
 from paramtui.core.units import format_count
 from paramtui.core.inputs.session import Session, ViewSettings
-from paramtui.tui.screens.scenario_table import ScenarioTableScreen, distinct_labels
+from paramtui.tui.scenario_labels import distinct_labels
+from paramtui.tui.screens.scenario_table import ScenarioTableScreen
 from paramtui.tui.widgets.cut_marked_table import CutMarkedTable
 
 NAME_KEY = "scenario.name"

@@ -29,7 +29,8 @@ from paramtui.core.inputs.options import LICENSE_CLASS_IDS, TARGET_KIND_FILTERS,
 from paramtui.core.inputs.options import ordered_targets as order_targets
 from paramtui.core.inputs.targets import Target, default_targets
 from paramtui.core.units import format_bytes, format_percent, format_rate
-from paramtui.tui.screens.scenario_table import ScenarioTableScreen, distinct_labels
+from paramtui.tui.scenario_labels import distinct_labels
+from paramtui.tui.screens.scenario_table import ScenarioTableScreen
 from paramtui.tui.widgets.compare_dialogs import NamePrompt
 from paramtui.tui.widgets.cut_marked_table import CutMarkedTable
 from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart

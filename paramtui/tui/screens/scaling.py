@@ -27,6 +27,8 @@ from paramtui.core.inputs.options import option
 from paramtui.core.result.estimate import Estimate
 from paramtui.core.result.figures import FIGURES
 from paramtui.tui.screens.base import ParamScreen
+from paramtui.tui.scenario_labels import distinct_labels
+from paramtui.tui.widgets.fit_text import ellipsize
 from paramtui.tui.widgets.plot import Axis, Chart, LogPlot, Point, Series, compact_count, compact_power
 
 LAW_ORDER = option("scaling.law").values()  # `l` steps through them
@@ -49,8 +51,11 @@ PANEL_FIGURES = (
 
 def law_estimates(scenarios, law: str, estimate_of) -> list[tuple[str, str, Estimate | UserError]]:
     """(id, label, estimate under `law`) for each scenario: the session's own figures, law
-    swapped, as `estimate_of(scenario, law)` gives them (the app's, which holds them)."""
-    return [(s.id, s.label, estimate_of(s, law)) for s in scenarios]
+    swapped, as `estimate_of(scenario, law)` gives them (the app's, which holds them). The
+    label is the scenario's name, a name two share followed by the id."""
+    scenarios = list(scenarios)
+    labels = distinct_labels(scenarios)
+    return [(s.id, labels[s.id], estimate_of(s, law)) for s in scenarios]
 
 
 def budgets_for(flops: list[float]) -> list[float]:
@@ -73,8 +78,8 @@ def build_chart(items: list[tuple[str, str, Estimate]], law: str, view: str, hig
     merged: dict[tuple[float, float], list[tuple[str, str, float, float]]] = {}
     for i, (sid, label, e) in enumerate(ests):
         x, y = (e.scaling.params if view == "params" else _compute(e)), e.scaling.loss
-        merged.setdefault((round(math.log10(x), 6), round(y, 6)), []).append((LETTERS[i % 26], sid, x, y))
-    points = [Point(group[0][2], group[0][3], "".join(g[0] for g in group), group[0][1][:16],
+        merged.setdefault((round(math.log10(x), 6), round(y, 6)), []).append((LETTERS[i % 26], sid, x, y, label))
+    points = [Point(group[0][2], group[0][3], "".join(g[0] for g in group), ellipsize(group[0][4], 16),
                     any(g[1] == highlight for g in group))
               for group in merged.values()]
     flops = [_compute(e) for _, _, e in ests]
@@ -214,7 +219,7 @@ class ScalingScreen(ParamScreen):
         index = [it[0] for it in items].index(sid)
         text = Text()
         text.append(f"{LETTERS[index % 26]} ", style="reverse bold")
-        text.append(label[:22] + "\n", style="bold")
+        text.append(ellipsize(label, 22) + "\n", style="bold")
         text.append(f"Law: {LAW_SHORT[law]} (l)\n")
         if not isinstance(est, Estimate):
             text.append(f"✗ {est}\n")

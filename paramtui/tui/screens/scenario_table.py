@@ -16,8 +16,7 @@ repainted by `paint_current`.
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import ClassVar, Iterable
+from typing import ClassVar
 
 from textual.widgets import DataTable
 
@@ -102,11 +101,3 @@ class ScenarioTableScreen(ParamScreen):
         else:
             self.paint_current()
 
-
-def distinct_labels(scenarios: Iterable) -> dict[str, str]:
-    """Each scenario's name as tables show it, by id; a name two scenarios share gets the
-    id after it, so a duplicate never reads exactly like its original."""
-    scenarios = list(scenarios)
-    counts = Counter(s.label for s in scenarios)
-    return {s.id: s.label if counts[s.label] == 1 or s.label == s.id else f"{s.label} ({s.id})"
-            for s in scenarios}

@@ -22,6 +22,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from paramtui.tui.widgets.fit_text import ellipsize
+
 
 @dataclass(frozen=True)
 class Axis:
@@ -164,7 +166,7 @@ def render_chart(chart: Chart, width: int, height: int) -> list[Text]:
             end = start + len(text)
             room = plot_w - end - 1
             if room >= 3:
-                for i, ch in enumerate(" " + label[:room]):
+                for i, ch in enumerate(" " + ellipsize(label, room)):
                     if grid[row][end + i] == " " or i > 0:
                         put(end + i, row, ch, reverse if point.highlight else None)
 
