@@ -12,7 +12,6 @@ colour only as a second cue, so it reads the same with NO_COLOR.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from rich.text import Text
 from textual.app import ComposeResult
