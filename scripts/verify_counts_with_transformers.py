@@ -67,9 +67,11 @@ def _part(name: str) -> str:
         return "head"
     if re.search(r"embed|wte|wpe|shared\.|project_in|project_out", name):
         return "embedding"
-    if re.search(r"attn|attention|Attention|query_key_value|\.conv\.|\.mixer\.", name):
+    if re.search(r"\.mixer\.(up_proj|down_proj|experts|gate\.|shared_experts)", name):
+        return "mlp"  # Nemotron-H names its MLP and MoE blocks "mixer" too
+    if re.search(r"attn|attention|Attention|query_key_value|\.conv\.|\.mixer\.|\.mamba\.", name):
         return "attention"
-    if re.search(r"mlp|experts|feed_forward|DenseReluDense|fc1|fc2|intermediate|output\.dense", name):
+    if re.search(r"mlp|experts|feed_forward|block_sparse_moe|DenseReluDense|fc1|fc2|intermediate|output\.dense", name):
         return "mlp"
     raise ValueError(f"no part for parameter {name}")
 
@@ -196,6 +198,23 @@ PERTURBED: dict[str, list[dict]] = {
                dict(vocab_size=1000, pad_token_id=0, hidden_size=192, num_hidden_layers=3, num_heads=6, head_dim=96,
                     expand=3, state_size=8, n_groups=3, conv_kernel=3, use_bias=True, use_conv_bias=False,
                     tie_word_embeddings=True)],
+    "nemotron_h": [dict(vocab_size=1000, pad_token_id=0, hidden_size=256, num_attention_heads=8,
+                        num_key_value_heads=2, head_dim=32, intermediate_size=512, mamba_num_heads=8,
+                        mamba_head_dim=32, ssm_state_size=16, n_groups=2, n_routed_experts=4,
+                        num_experts_per_tok=2, moe_intermediate_size=96, moe_shared_expert_intermediate_size=64,
+                        hybrid_override_pattern="M-M*ME-"),
+                   dict(vocab_size=1000, pad_token_id=0, hidden_size=192, num_attention_heads=6,
+                        num_key_value_heads=6, head_dim=24, intermediate_size=384, mamba_num_heads=4,
+                        mamba_head_dim=48, ssm_state_size=8, n_groups=1, conv_kernel=3, use_bias=True,
+                        use_conv_bias=False, mlp_bias=True, tie_word_embeddings=True,
+                        layers_block_type=["linear_attention", "full_attention", "mlp", "linear_attention"])],
+    "granitemoehybrid": [dict(_SMALL, shared_intermediate_size=128, num_local_experts=4, num_experts_per_tok=2,
+                              mamba_n_heads=8, mamba_d_state=16, mamba_n_groups=2,
+                              layer_types=["mamba", "mamba", "attention", "mamba", "mamba", "attention"]),
+                         dict(_SMALL, shared_intermediate_size=384, num_local_experts=0, mamba_n_heads=4,
+                              mamba_d_head=128, mamba_d_state=8, mamba_expand=2, mamba_d_conv=3,
+                              mamba_conv_bias=False, mamba_proj_bias=True, attention_bias=True,
+                              tie_word_embeddings=True)],
 }
 
 

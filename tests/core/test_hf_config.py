@@ -26,7 +26,7 @@ def _cfg(name: str) -> dict:
 WITHOUT_REAL_FIXTURE = {
     "olmo2", "olmo3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3", "olmoe", "ernie4_5_moe",
     "glm4_moe", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next", "glm4_moe_lite", "deepseek_v32",
-    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2"}
+    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid"}
 
 
 def test_supported_types_are_those_design_md_lists():
@@ -37,7 +37,7 @@ def test_supported_types_are_those_design_md_lists():
         "olmo2", "olmo3", "smollm3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3",
         "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next",
         "glm4_moe_lite", "deepseek_v32", "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba",
-        "mamba2"}
+        "mamba2", "nemotron_h", "granitemoehybrid"}
 
 
 def _fixture_types(prefix: str | None) -> set[str]:
@@ -241,3 +241,21 @@ def test_lfm2_reads_its_own_key_names_and_ffn_rule():
     assert lfm2.layer_types[:2] == ("conv", "full_attention") and lfm2.conv_kernel_size == 4 and lfm2.conv_bias
     with pytest.raises(UserError, match="num_heads · head_dim"):
         architecture_from_hf_config({**_cfg("synthetic-mamba2-1"), "head_dim": 60})
+
+
+def test_nemotron_h_reads_its_pattern_and_refuses_latent_experts():
+    n = _load("synthetic-nemotron-h-1")
+    assert n.layer_types == ("mamba", "mlp", "mamba", "full_attention", "mamba", "moe", "mlp")
+    assert [n.is_moe_layer(i) for i in range(7)] == [False] * 5 + [True, False]
+    with pytest.raises(UserError, match="moe_latent_size"):
+        architecture_from_hf_config({**_cfg("synthetic-nemotron-h-1"), "moe_latent_size": 64})
+    with pytest.raises(UserError, match="hybrid_override_pattern"):
+        architecture_from_hf_config({**_cfg("synthetic-nemotron-h-1"), "hybrid_override_pattern": "MX"})
+
+
+def test_granite_4_hybrid_has_experts_beside_a_shared_mlp():
+    g = _load("synthetic-granitemoehybrid-1")  # legacy "mamba" / "attention" layer names
+    assert g.layer_types[:3] == ("mamba", "mamba", "full_attention") and g.mamba_head_dim == 64
+    assert g.n_shared_experts == 1 and g.shared_expert_intermediate_size == 128 and g.num_moe_layers == 6
+    dense = _load("synthetic-granitemoehybrid-2")  # no experts: the shared MLP alone
+    assert not dense.is_moe and dense.intermediate_size == 384

@@ -395,3 +395,10 @@ def test_state_space_and_short_conv_layers_hold_a_fixed_state_and_no_kv():
     lfm2 = load_hf_config(HF / "synthetic-lfm2-2.json")
     assert recurrent_state_bytes(lfm2, 1, "bf16") == 4 * 256 * 3 * 2
     assert kv_cache_bytes(lfm2, 100) == 2 * 2 * 2 * 32 * 2 * 100
+
+
+def test_nemotron_h_caches_kv_in_its_attention_layer_only():
+    n = load_hf_config(HF / "synthetic-nemotron-h-1.json")  # 1 attention layer: 2 KV heads × 32
+    assert kv_cache_bytes(n, 1000) == 1 * 2 * 2 * 32 * 2 * 1000
+    # 3 Mamba 2 layers: 8 heads × 32 × 16 state + (256 + 2·2·16) channels × 3.
+    assert recurrent_state_bytes(n, 1) == 3 * (8 * 32 * 16 + (256 + 2 * 2 * 16) * 3) * 2

@@ -182,6 +182,12 @@ TRANSFORMERS_COUNTS = {
     "synthetic-mamba-2": 1_652_400,
     "synthetic-mamba2-1": 2_173_536,
     "synthetic-mamba2-2": 1_230_792,
+    "default-nemotron-h": 1_968_355_712,
+    "synthetic-nemotron-h-1": 2_083_336,
+    "synthetic-nemotron-h-2": 875_296,
+    "default-granitemoehybrid": 38_601_064_448,
+    "synthetic-granitemoehybrid-1": 12_536_416,
+    "synthetic-granitemoehybrid-2": 4_439_264,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
@@ -389,3 +395,11 @@ def test_state_space_and_convolution_layers_are_their_own_groups():
     assert lfm2.describe() == "2 full attention + MLP, 4 short convolution + MLP (repeating every 3 layers)"
     c = count_parameters(load_hf_config(CONFIGS / "default-mamba2.json"))
     assert c.mlp == 0 and "2·groups·state" in c.explanations["attention"].formula
+
+
+def test_nemotron_h_layers_are_one_block_each():
+    # "M-M*ME-": Mamba 2, MLP, Mamba 2, attention, Mamba 2, MoE, MLP.
+    net = network_of(load_hf_config(CONFIGS / "synthetic-nemotron-h-1.json"))
+    assert net.describe() == "1 full attention + no MLP, 3 Mamba 2 + no MLP, 2 MLP, 1 mixture of experts"
+    c = count_parameters(load_hf_config(CONFIGS / "synthetic-nemotron-h-1.json"))
+    assert c.head == 1000 * 256  # its LM head is never tied

@@ -67,7 +67,8 @@ class Architecture:
     # Sliding-window attention: window size and which layers use it.
     sliding_window: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
     layer_types: tuple[Literal["full_attention", "sliding_attention", "chunked_attention", "linear_attention",
-                               "conv", "mamba"], ...] | None = None
+                               "conv", "mamba", "mlp", "moe"], ...] | None = None
+    # ("mlp" and "moe": a layer with a feed-forward block and no token mixer, Nemotron-H)
     # Chunked attention (Llama 4): a "chunked_attention" layer attends within fixed chunks.
     attention_chunk_size: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
     attention_output_gate: bool = False  # q_proj also yields a sigmoid gate on the output (Qwen3-Next)

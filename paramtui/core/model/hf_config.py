@@ -42,7 +42,7 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     # chunked attention and interleaved experts
     "llama4_text", "qwen3_5_text", "qwen3_5_moe_text",
     # convolution and state-space hybrids
-    "lfm2", "mamba", "mamba2",
+    "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid",
 )
 
 # Defaults of the keys we read, from each config class in transformers 5.23
@@ -178,6 +178,17 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                   time_step_rank="auto", tie_word_embeddings=True),
     "mamba2": dict(num_heads=128, head_dim=64, state_size=128, expand=2, conv_kernel=4, n_groups=8, use_bias=False,
                    use_conv_bias=True, tie_word_embeddings=False),
+    "nemotron_h": dict(layers_block_type=None, tie_word_embeddings=False, num_key_value_heads=8, head_dim=128,
+                       max_position_embeddings=4096, attention_bias=False, intermediate_size=21504,
+                       mlp_hidden_act="relu2", mlp_bias=False, ssm_state_size=128, mamba_num_heads=128,
+                       mamba_head_dim=64, n_groups=8, conv_kernel=4, use_conv_bias=True, n_routed_experts=8,
+                       moe_intermediate_size=7688, moe_shared_expert_intermediate_size=7688, moe_latent_size=None,
+                       num_experts_per_tok=2, use_bias=False),
+    "granitemoehybrid": dict(num_key_value_heads=None, head_dim=None, hidden_act="silu", max_position_embeddings=2048,
+                             tie_word_embeddings=False, attention_bias=False, num_local_experts=8,
+                             num_experts_per_tok=2, shared_intermediate_size=1024, layer_types=None,
+                             mamba_n_heads=128, mamba_n_groups=1, mamba_d_state=256, mamba_d_head="auto",
+                             mamba_d_conv=4, mamba_expand=2, mamba_conv_bias=True, mamba_proj_bias=False),
 }
 
 # Other names a config may use for a key (transformers' `attribute_map` of each config class).
@@ -202,6 +213,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     "deepseek_v32": {"num_local_experts": "n_routed_experts"},
     "qwen3_5_moe_text": {"num_local_experts": "num_experts"},
     "lfm2": {"block_ff_dim": "intermediate_size", "tie_embedding": "tie_word_embeddings"},
+    "granitemoehybrid": {"layers_block_type": "layer_types"},
 }
 
 _SCALE = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads")
@@ -242,6 +254,9 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "lfm2": _SCALE + ("intermediate_size",),
     "mamba": ("vocab_size", "hidden_size", "num_hidden_layers"),
     "mamba2": ("vocab_size", "hidden_size", "num_hidden_layers", "num_heads"),
+    # the layer list (layers_block_type or hybrid_override_pattern) sets the depth
+    "nemotron_h": ("vocab_size", "hidden_size", "num_attention_heads"),
+    "granitemoehybrid": _SCALE + ("intermediate_size", "shared_intermediate_size"),
     "gpt_oss": _SCALE + ("intermediate_size",),
     "minimax_m2": _SCALE + ("intermediate_size",),
 }
@@ -915,6 +930,90 @@ def _mamba2(c: _Config) -> dict[str, Any]:
         mamba_n_groups=c.int("n_groups")))
 
 
+_NEMOTRON_BLOCKS = {"M": "linear_attention", "E": "moe", "*": "full_attention", "-": "mlp"}
+# NemotronH's block names and paramtui's layer kinds ("linear_attention" is its Mamba 2 mixer).
+_NEMOTRON_KINDS = {"linear_attention": "mamba", "full_attention": "full_attention", "mlp": "mlp", "moe": "moe",
+                   # transformers' legacy names (configuration_utils._LEGACY_LAYER_TYPE_REMAP)
+                   "mamba": "mamba", "attention": "full_attention"}
+
+
+def _nemotron_h(c: _Config) -> dict[str, Any]:
+    blocks = c.cfg.get("layers_block_type", c.cfg.get("layer_types"))
+    if blocks is None and "hybrid_override_pattern" in c.cfg:
+        pattern = c.str("hybrid_override_pattern")
+        if any(ch not in _NEMOTRON_BLOCKS for ch in pattern):
+            raise UserError(f"{c.origin}: hybrid_override_pattern may hold only M, E, * and - (got {pattern!r})")
+        blocks = [_NEMOTRON_BLOCKS[ch] for ch in pattern]
+    if blocks is None:
+        blocks = ["linear_attention", "moe", "full_attention", "mlp"]  # NemotronHConfig's default
+    if not isinstance(blocks, list) or not blocks or any(b not in _NEMOTRON_KINDS for b in blocks):
+        raise UserError(f"{c.origin}: layers_block_type must list linear_attention, full_attention, mlp or moe "
+                        "for each layer")
+    if c.get("moe_latent_size") is not None:
+        raise UserError(f"{c.origin}: moe_latent_size (latent expert projections) is not supported")
+    kinds = [_NEMOTRON_KINDS[b] for b in blocks]
+    layers = len(kinds)
+    heads = c.int("num_attention_heads")
+    mamba_heads, mamba_head_dim = c.int("mamba_num_heads"), c.int("mamba_head_dim")
+    moe = {}
+    if "moe" in kinds:
+        shared = c.int("moe_shared_expert_intermediate_size")
+        moe = dict(num_local_experts=c.int("n_routed_experts"), num_experts_per_tok=c.int("num_experts_per_tok"),
+                   moe_intermediate_size=c.int("moe_intermediate_size"), n_shared_experts=1,
+                   shared_expert_intermediate_size=shared,
+                   mlp_only_layers=tuple(i for i, k in enumerate(kinds) if k != "moe"))
+    # NemotronHBlock: one norm and one mixer per layer: Mamba 2 (inner = mamba heads · head dim),
+    # attention (no biases), a plain MLP (up, down; relu2), or experts (plain, no biases) with a
+    # shared expert always present; the router's correction bias is a buffer.
+    return dict(vocab_size=c.int("vocab_size"), hidden_size=c.int("hidden_size"), num_hidden_layers=layers,
+                num_attention_heads=heads,
+                num_key_value_heads=c.int("num_key_value_heads", nullable=True) or heads,
+                head_dim=c.int("head_dim", nullable=True), intermediate_size=c.int("intermediate_size"),
+                gated_mlp=False, hidden_act=c.str("mlp_hidden_act"), mlp_bias=c.bool("mlp_bias"),
+                # NemotronHForCausalLM declares no tied weights: its head is its own whatever
+                # tie_word_embeddings says (checked with transformers 5.25).
+                attention_bias=c.bool("attention_bias"), tie_word_embeddings=False,
+                max_position_embeddings=c.int("max_position_embeddings"), norms_per_layer=1,
+                layer_types=kinds, no_mlp_layer_types=("mamba", "full_attention"),
+                mamba_version=2, mamba_intermediate_size=mamba_heads * mamba_head_dim,
+                ssm_state_size=c.int("ssm_state_size"), mamba_conv_kernel=c.int("conv_kernel"),
+                mamba_conv_bias=c.bool("use_conv_bias"), mamba_proj_bias=c.bool("use_bias"),
+                mamba_num_heads=mamba_heads, mamba_head_dim=mamba_head_dim, mamba_n_groups=c.int("n_groups"), **moe)
+
+
+def _granitemoehybrid(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    layers, d = kw["num_hidden_layers"], kw["hidden_size"]
+    blocks = c.get("layer_types")
+    if blocks is None:
+        blocks = ["linear_attention"] * layers
+    kinds = {"linear_attention": "mamba", "mamba": "mamba", "full_attention": "full_attention",
+             "attention": "full_attention"}
+    if not isinstance(blocks, list) or len(blocks) != layers or any(b not in kinds for b in blocks):
+        raise UserError(f"{c.origin}: layer_types must list mamba (linear_attention) or attention "
+                        f"(full_attention) for each of the {layers} layers")
+    expand, heads = c.int("mamba_expand"), c.int("mamba_n_heads")
+    inner = expand * d
+    head_dim = c.get("mamba_d_head")
+    head_dim = inner // heads if head_dim == "auto" else c.int("mamba_d_head")
+    if inner % heads or head_dim * heads != inner:
+        # GraniteMoeHybridConfig.validate_architecture refuses it.
+        raise UserError(f"{c.origin}: mamba_n_heads · mamba_d_head must equal mamba_expand · hidden_size ({inner})")
+    shared = c.int("shared_intermediate_size")
+    experts = c.int("num_local_experts", nullable=True) or 0
+    # GraniteMoeHybridDecoderLayer: Mamba 2 or attention, then experts (intermediate_size wide,
+    # router without bias) beside a gated shared MLP shared_intermediate_size wide; only the
+    # shared MLP when there are no experts.
+    channel = dict(num_local_experts=experts, num_experts_per_tok=c.int("num_experts_per_tok"),
+                   moe_intermediate_size=kw["intermediate_size"], n_shared_experts=1,
+                   shared_expert_intermediate_size=shared) if experts else dict(intermediate_size=shared)
+    return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"),
+                layer_types=[kinds[b] for b in blocks], mamba_version=2, mamba_intermediate_size=inner,
+                ssm_state_size=c.int("mamba_d_state"), mamba_conv_kernel=c.int("mamba_d_conv"),
+                mamba_conv_bias=c.bool("mamba_conv_bias"), mamba_proj_bias=c.bool("mamba_proj_bias"),
+                mamba_num_heads=heads, mamba_head_dim=head_dim, mamba_n_groups=c.int("mamba_n_groups"), **channel)
+
+
 _BUILDERS = {
     "llama": _llama, "mistral": _mistral, "mixtral": _mixtral, "qwen2": _qwen2, "qwen2_moe": _qwen2_moe,
     "qwen3": _qwen3, "qwen3_moe": _qwen3_moe, "gemma": _gemma, "gemma2": _gemma2, "phi3": _phi3,
@@ -926,7 +1025,7 @@ _BUILDERS = {
     "deepseek_v2": _deepseek_v2, "gemma3_text": _gemma3_text, "qwen3_next": _qwen3_next,
     "glm4_moe_lite": _glm4_moe_lite, "deepseek_v32": _deepseek_v32, "llama4_text": _llama4_text,
     "qwen3_5_text": _qwen3_5_text, "qwen3_5_moe_text": _qwen3_5_moe_text, "lfm2": _lfm2,
-    "mamba": _mamba, "mamba2": _mamba2,
+    "mamba": _mamba, "mamba2": _mamba2, "nemotron_h": _nemotron_h, "granitemoehybrid": _granitemoehybrid,
 }
 
 

@@ -127,6 +127,8 @@ def _attention_terms(arch: Architecture, network: Network) -> list[_Term]:
     # Layers per (stack, token mixer): the mixer does not care which MLP follows it.
     counts: dict[tuple[str, TokenMixer, Attention | None], int] = {}
     for group in network.groups:
+        if group.mixer.kind == "none":
+            continue  # a feed-forward-only layer has no token mixer
         key = (group.stack, group.mixer, group.cross)
         counts[key] = counts.get(key, 0) + group.count
     terms = []

@@ -20,6 +20,7 @@ from paramtui.core.model.layers.token_mixers import (
     GatedDeltaNet,
     LatentAttention,
     Mamba,
+    NoTokenMixer,
     ShortConv,
     TokenMixer,
 )
@@ -44,6 +45,8 @@ class LayerGroup:
     @property
     def label(self) -> str:
         parts = [self.mixer.label] + ([self.cross.label] if self.cross else []) + [self.channel.label]
+        if self.mixer.kind == "none":  # a feed-forward-only layer is named by its block
+            parts = parts[-1:]
         return " + ".join(parts)
 
     def mixer_params(self) -> int:
@@ -76,6 +79,8 @@ def _token_mixer(arch: Architecture, kind: str) -> TokenMixer:
             hidden=arch.hidden_size, key_heads=arch.linear_num_key_heads, value_heads=arch.linear_num_value_heads,
             key_head_dim=arch.linear_key_head_dim, value_head_dim=arch.linear_value_head_dim,
             conv_kernel=arch.linear_conv_kernel_dim)
+    if kind in ("mlp", "moe"):
+        return NoTokenMixer()
     if kind == "conv":
         return ShortConv(hidden=arch.hidden_size, kernel=arch.conv_kernel_size, bias=arch.conv_bias)
     if kind == "mamba":
@@ -128,7 +133,7 @@ def _experts(arch: Architecture) -> MixtureOfExperts:
 
 
 _KIND = {"full_attention": "full", "sliding_attention": "sliding", "chunked_attention": "chunked",
-         "linear_attention": "linear", "conv": "conv", "mamba": "mamba"}
+         "linear_attention": "linear", "conv": "conv", "mamba": "mamba", "mlp": "mlp", "moe": "moe"}
 
 
 def _span(layer_type: str) -> str:

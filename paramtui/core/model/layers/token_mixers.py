@@ -245,4 +245,21 @@ class Mamba:
         return ssm + self.conv_channels * (self.conv_kernel - 1)
 
 
-TokenMixer = Attention | LatentAttention | GatedDeltaNet | ShortConv | Mamba
+@dataclass(frozen=True)
+class NoTokenMixer:
+    """A layer with a feed-forward block only (Nemotron-H's MLP and MoE layers)."""
+
+    kind = "none"
+    label = "no token mixer"
+
+    def params(self) -> int:
+        return 0
+
+    def norm_params(self) -> int:
+        return 0
+
+    def kv_width(self) -> int:
+        return 0
+
+
+TokenMixer = Attention | LatentAttention | GatedDeltaNet | ShortConv | Mamba | NoTokenMixer
