@@ -14,7 +14,7 @@ from pathlib import Path
 
 from paramtui import __version__
 
-SUBCOMMANDS = ("estimate", "export", "models", "targets", "pick")
+SUBCOMMANDS = ("estimate", "export", "models", "targets", "pick", "guide")
 EXIT_USER_ERROR = 2
 
 
@@ -175,7 +175,7 @@ def _tui_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="paramtui",
         description="How big an AI model is, what it costs to train and run, and where it fits.",
-        epilog="subcommands: estimate, export, models, targets, pick (paramtui SUBCOMMAND --help)",
+        epilog="subcommands: estimate, export, models, targets, pick, guide (paramtui SUBCOMMAND --help)",
     )
     p.add_argument("session", nargs="?", help="a session .toml to open (default: the built-in demo)")
     p.add_argument("--version", action="version", version=f"paramtui {__version__}")
@@ -303,6 +303,12 @@ def cmd_pick(argv) -> int:
     return print_pick(_pick_parser().parse_args(argv))
 
 
+def cmd_guide(argv) -> int:
+    from paramtui.cli_guide import cmd_guide as guide
+
+    return guide(argv, _Parser)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from paramtui.core.errors import UserError
@@ -310,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] in SUBCOMMANDS:
             command = {"estimate": cmd_estimate, "export": cmd_export, "models": cmd_models,
-                       "targets": cmd_targets, "pick": cmd_pick}[argv[0]]
+                       "targets": cmd_targets, "pick": cmd_pick, "guide": cmd_guide}[argv[0]]
             return command(argv[1:])
         args = _tui_parser().parse_args(argv)
         from paramtui.tui.app import run_app

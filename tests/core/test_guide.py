@@ -1,0 +1,82 @@
+"""The Guide's chapters are written on the scenario's own numbers, and its tables beside the rules."""
+
+from paramtui.core.inputs.scenario import InferenceSettings, Scenario, ScalingSettings, TrainingSettings
+from paramtui.core.result.estimate import estimate
+from paramtui.core.views.guide import TOPIC_IDS, chapter, topics
+from paramtui.core.views.guide.tables import deployment, guide_tables, loss_by_size, resources
+
+import pytest
+
+from paramtui.core.errors import UserError
+
+
+def _est(**changes):
+    return estimate(Scenario(id="g", **{"model": "llama-3.1-8b", **changes}))
+
+
+def test_nine_chapters_in_reading_order_each_with_try_it_and_sources():
+    est = _est()
+    assert [t.id for t in topics()] == list(TOPIC_IDS)
+    for topic in TOPIC_IDS:
+        c = chapter(topic, est)
+        assert c.paragraphs and c.sources
+        assert c.try_it.screen in {"calculator", "compare", "scaling", "deploy"}
+
+
+def test_parameters_chapter_shows_the_count_and_where_it_lives():
+    text = chapter("parameters", _est()).text()
+    assert "8.03B parameters" in text
+    assert "MLP / experts 5.64B" in text and "attention 1.34B" in text and "embeddings 525M" in text
+
+
+def test_a_mixture_of_experts_says_how_many_work_per_token():
+    text = chapter("parameters", estimate(Scenario(id="m", model="mixtral-8x7b"))).text()
+    assert "mixture of experts" in text and "12.9B" in text
+
+
+def test_precision_chapter_follows_the_scenario_precision():
+    bf16 = chapter("precision", _est(precision="bf16")).text()
+    q4 = chapter("precision", _est(precision="q4_k_m")).text()
+    assert "16.1 GB in bf16" in bf16 and "nothing is lost" in bf16
+    assert "In this scenario's q4_k_m they take" in q4 and "97.3%" in q4
+
+
+def test_running_chapter_numbers_change_with_the_context():
+    short = chapter("running", _est(inference=InferenceSettings(context=1024))).text()
+    long = chapter("running", _est(inference=InferenceSettings(context=65536))).text()
+    assert "KV cache 134 MB" in short and "KV cache 8.59 GB" in long
+
+
+def test_training_memory_chapter_shows_16_bytes_per_parameter_for_full_adamw():
+    text = chapter("training-memory", _est()).text()
+    assert "16.0 bytes per parameter before activations" in text
+
+
+def test_data_chapter_reads_the_repetition_of_the_scenario():
+    est = _est(training=TrainingSettings(tokens=4e12), scaling=ScalingSettings(unique_tokens=1e12))
+    text = chapter("data", est).text()
+    assert "repeats 1.00T unique tokens 4 times" in text
+
+
+def test_unknown_topic_is_a_user_error_naming_the_topics():
+    with pytest.raises(UserError, match="parameters, tokens"):
+        chapter("nope", _est())
+
+
+def test_tables_have_the_sizes_of_the_original_guide():
+    assert [r[0] for r in resources().rows] == ["100M", "1.00B", "10.0B", "100B", "685B"]
+    assert [r[0].split()[0] for r in deployment().rows] == ["Tiny", "Small", "Medium", "Large", "Massive"]
+    assert len(loss_by_size().rows) == 5 and len(guide_tables()) == 3
+
+
+def test_resource_rows_put_real_figures_beside_the_rule():
+    row = resources().rows[1]  # 1B
+    weights, rule = row[1], row[2]
+    assert weights.startswith("4.00 GB / 2.00 GB") and rule == "4.00 GB"
+    assert row[4] == "16.0 GB"  # the rule's ×4
+
+
+def test_predicted_loss_falls_with_size():
+    losses = [float(r[2]) for r in loss_by_size().rows]
+    assert losses == sorted(losses, reverse=True)
+    assert "cannot be read from size" in loss_by_size().note
