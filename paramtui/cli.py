@@ -271,7 +271,11 @@ def cmd_models(argv) -> int:
 
 
 def cmd_targets(argv) -> int:
-    args = _catalog_parser("targets", "the hardware targets").parse_args(argv)
+    p = _catalog_parser("targets", "the hardware targets")
+    p.add_argument("--detect", action="store_true", help="this machine: RAM, cores, CPU and GPUs (target id `local`)")
+    args = p.parse_args(argv)
+    if args.detect:
+        return print_detected(args.json)
 
     if args.json:
         print(json.dumps(targets_json(), indent=2))
@@ -480,6 +484,33 @@ def print_local_models(found) -> None:
     for m in found:
         if m.problem:
             console.print(f"[yellow]unreadable:[/] {_plain(m.problem)}")
+
+
+def print_detected(as_json: bool) -> int:
+    from paramtui.core.inputs.local_machine import detect_machine, local_target
+    from paramtui.core.units import format_bytes
+    from paramtui.core.validation import dump_json_data
+
+    machine = detect_machine()
+    target = local_target(machine)
+    if as_json:
+        print(json.dumps({**machine.to_json(), "target": dump_json_data(target)}, indent=2))
+        return 0
+    console = _console()
+    console.soft_wrap = True  # whole lines: a GPU name is never cut
+    console.print(f"[bold]This machine[/] ({_plain(machine.system)}): {_plain(machine.cpu_model)}, "
+                  f"{machine.cores} cores, {format_bytes(machine.host_memory_bytes)} RAM")
+    for g in machine.gpus:
+        match = f"catalog target {g.target}" if g.target else "[yellow]not in the catalog: speed needs a target file[/]"
+        console.print(f"  GPU ({g.vendor}): {_plain(g.name)}, {format_bytes(g.memory_bytes)} · {match}")
+    if not machine.gpus:
+        console.print("  no GPU found (nvidia-smi, amd-smi, rocm-smi, Apple chip)")
+    for problem in machine.problems:
+        console.print(f"  [yellow]skipped:[/] {_plain(problem)}")
+    console.print(f"Target [bold]local[/]: {_plain(target.name)}, {format_bytes(target.memory_bytes)} per device"
+                  + (f" × {target.devices}" if target.devices > 1 else "")
+                  + " (paramtui estimate MODEL --target local)")
+    return 0
 
 
 def targets_json() -> list[dict]:

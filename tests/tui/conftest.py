@@ -11,6 +11,15 @@ import time
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _no_detected_gpu(monkeypatch):
+    """Screens look the same on any machine: no GPU of the machine running the tests is
+    offered as the `local` target (test_local_target_tui.py offers one on purpose)."""
+    from paramtui.core.inputs import local_machine
+
+    monkeypatch.setattr(local_machine, "detected_gpu_target", lambda: None)
+
+
 @pytest.fixture
 def require_tmux() -> None:
     """The terminal tests need tmux (CI installs it): without it they fail, saying so."""

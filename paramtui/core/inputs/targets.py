@@ -197,6 +197,10 @@ def get_target(target_id: str, target_set: TargetSet | None = None) -> Target:
     try:
         return target_set.targets[target_id]
     except KeyError:
+        if target_id == "local":  # this machine, detected (a target file named `local` comes first)
+            from paramtui.core.inputs.local_machine import local_target
+
+            return local_target()
         close = difflib.get_close_matches(target_id, list(target_set.targets), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; `paramtui targets` lists them"
         raise UserError(f"unknown target '{target_id}'{hint}") from None

@@ -41,9 +41,16 @@ LEGEND = "✓ fits (≤100% of usable memory)  ⇄ offload to host RAM  ✗ too 
 
 
 def ordered_targets(kinds: tuple[str, ...] = (), first: Iterable[str] = ()) -> list[Target]:
-    """Targets whose kind is in `kinds` (all when empty): those named in `first` in that
-    order (the session's own targets), then the rest small to big, by kind, then memory."""
+    """Targets whose kind is in `kinds` (all when empty): this machine (`local`) when it has a
+    GPU, those named in `first` in that order (the session's own targets), then the rest
+    small to big, by kind, then memory."""
+    from paramtui.core.inputs.local_machine import detected_gpu_target
+
     by_size = order_targets(default_targets().targets.values(), kinds)
+    local = detected_gpu_target()
+    if local is not None and (not kinds or local.kind in kinds) and "local" not in {t.id for t in by_size}:
+        by_size.insert(0, local)
+        first = ("local", *first)
     by_id = {t.id: t for t in by_size}
     own = [by_id[i] for i in dict.fromkeys(first) if i in by_id]
     return own + [t for t in by_size if t not in own]
