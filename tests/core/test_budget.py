@@ -59,3 +59,21 @@ def test_the_estimate_plans_under_the_scenarios_law_price_and_devices():
 def test_a_budget_is_in_exactly_one_unit():
     with pytest.raises(UserError, match="exactly one unit"):
         validate(Scenario, dict(id="b", model="llama-3.1-8b", budget={"usd": 1, "days": 2}))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("$50k", {"usd": 50_000}), ("50000 USD", {"usd": 50_000}), ("10k GPU-h", {"gpu_hours": 10_000}),
+    ("30 days", {"days": 30}), ("1e23 FLOPs", {"flops": 1e23}), ("none", None), ("", None),
+])
+def test_a_budget_typed_as_one_line(text, expected):
+    from paramtui.core.inputs.budget_text import parse_budget
+
+    assert parse_budget(text) == expected
+
+
+@pytest.mark.parametrize("text", ["50k", "lots", "5 parsecs", "-3 days"])
+def test_a_budget_without_a_unit_or_number_is_one_line_error(text):
+    from paramtui.core.inputs.budget_text import parse_budget
+
+    with pytest.raises(UserError):
+        parse_budget(text)

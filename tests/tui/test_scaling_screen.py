@@ -154,3 +154,32 @@ def test_points_are_labelled_by_name_and_a_duplicate_name_by_its_id_too():
     labels = [p.label for p in build_chart(items, "chinchilla", "params", "l8").points]
     assert "Qwen3 0.6B" in labels and "70B at 20 tok/p…" in labels  # a cut name ends in …
     assert "Llama 8B (l8)" in labels and "Llama 8B (l8-ag…" in labels
+
+
+async def test_b_sets_a_budget_and_the_panel_shows_the_run_it_buys():
+    from textual.widgets import OptionList
+
+    from paramtui.core.formulas import scaling
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press(*"1e23 FLOPs", "enter")
+        await pilot.pause()
+        assert app.session.scenarios[0].budget.flops == 1e23
+        options = app.screen.query_one(OptionList)
+        plain = [options.get_option_at_index(i).prompt.plain for i in range(options.option_count)]
+        n, _d = scaling.compute_optimal(scaling.DEFAULT_LAW, 1e23)
+        from paramtui.core.units import format_count
+
+        assert any(p.startswith("→ N opt") and format_count(n) in p for p in plain)
+        assert any(p.startswith("→ loss") for p in plain)
+        # A budget with no unit is refused in one line and changes nothing.
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"50k", "enter")
+        await pilot.pause()
+        assert app.session.scenarios[0].budget.flops == 1e23

@@ -47,6 +47,15 @@ PANEL_FIGURES = (
     ("scaling.optimal_tokens_per_param", "opt D/N"),
     ("compute.cost_usd", "Cost"),
 )
+# With a budget (`b`), what it buys under the law shown: the compute-optimal run.
+BUDGET_FIGURES = (
+    ("budget.flops", "Budget C"),
+    ("budget.params", "→ N opt"),
+    ("budget.tokens", "→ D opt"),
+    ("budget.loss", "→ loss"),
+    ("budget.wall_seconds", "→ time"),
+    ("budget.cost_usd", "→ cost"),
+)
 
 
 def law_estimates(scenarios, law: str, estimate_of) -> list[tuple[str, str, Estimate | UserError]]:
@@ -171,6 +180,7 @@ class ScalingScreen(ParamScreen):
         Binding("right_square_bracket,n", "next_scenario", "Next"),
         Binding("left_square_bracket,p", "previous_scenario", "Prev", show=False),
         Binding("e", "explain", "Explain"),
+        Binding("b", "budget", "Budget", show=False),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -226,9 +236,10 @@ class ScalingScreen(ParamScreen):
             head.update(text)
             return
         head.update(text)
-        for key, name in PANEL_FIGURES:
+        shown = PANEL_FIGURES + (BUDGET_FIGURES if est.values.get("budget.given") else ())
+        for key, name in shown:
             figures.add_option(Option(Text.assemble((f"{name:<9}", "bold"), _value_text(est, key)), id=key))
-        figures.highlighted = min(keep, len(PANEL_FIGURES) - 1)
+        figures.highlighted = min(keep, len(shown) - 1)
 
     # --------------------------------------------------------------- actions
 
@@ -269,6 +280,38 @@ class ScalingScreen(ParamScreen):
             explanation = est.scaling.explanations.get("optimal_tokens_per_param")
         if explanation is not None:
             self.app.explain(explanation)
+
+    def action_budget(self) -> None:
+        """Set the current scenario's budget: the panel then shows the run it buys."""
+        from paramtui.tui.widgets.compare_dialogs import NamePrompt
+
+        scenario = self.app.current_scenario
+        if scenario is None:
+            return
+        b = scenario.budget
+        initial = "" if b is None else (f"${b.usd:g}" if b.usd else f"{b.gpu_hours:g} GPU-h" if b.gpu_hours
+                                       else f"{b.days:g} days" if b.days else f"{b.flops:g} FLOPs")
+        self.app.push_screen(NamePrompt("Budget", initial, "$50k, 10k GPU-h, 30 days (on the scenario's devices) "
+                                        "or 1e23 FLOPs; empty: none"), self._set_budget)
+
+    def _set_budget(self, text: str | None) -> None:
+        from paramtui.core.inputs.budget_text import parse_budget
+
+        scenario = self.app.current_scenario
+        if text is None or scenario is None:
+            return
+        try:
+            new = scenario.with_changes(budget=parse_budget(text))
+        except (UserError, ValueError) as e:
+            self.notify(f"✗ {e}", severity="error", markup=False)
+            return
+        planned = self.app.estimate_or_raise  # a budget the core cannot plan (no price) is refused here
+        try:
+            planned(new)
+        except UserError as e:
+            self.notify(f"✗ {e}", severity="error", markup=False)
+            return
+        self.app.apply(self.app.session.replace_scenario(new), f"budget of {scenario.label}")
 
     def on_option_list_option_selected(self, _event: OptionList.OptionSelected) -> None:
         self.action_explain()
