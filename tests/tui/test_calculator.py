@@ -95,6 +95,8 @@ async def test_a_model_too_big_for_the_card_shows_the_offload_deploy_shows():
         assert figure_value(screen, "offload.decode_tokens_per_s") == speed
         assert figure_value(screen, "speed.decode_tokens_per_s") == speed
         assert figure_value(screen, "speed.prefill_tokens_per_s") == "–"
+        head = str(screen.query_one("#results-head").render())
+        assert f"offload: 44/80 layers on the device, {speed}" in head
 
 
 async def test_editing_batch_recomputes_results_and_is_one_undo_step():

@@ -401,6 +401,7 @@ class CalculatorScreen(ParamScreen):
         self.form.set_placeholder("host_ram", f"auto: {units.format_bytes(host)} (typical)" if host is not None
                                   else "no host RAM to offload to")
         self.form.set_placeholder("unique", "auto: all unique")
+        self.form.set_placeholder("context", f"auto: {est.values['scenario.context']}")
         for fid, example in (("budget_usd", "e.g. $50k"), ("budget_hours", "e.g. 10k"), ("budget_days", "e.g. 30"),
                              ("budget_flops", "e.g. 1e23")):
             self.form.set_placeholder(fid, example)
@@ -440,6 +441,18 @@ class CalculatorScreen(ParamScreen):
             line.append("bare count: a typical shape of this size is assumed (layers, heads, vocab)")
         from paramtui.core.result.warnings import estimate_warnings
 
+        v = est.values
+        if v.get("offload.needed"):  # the answer to "can I run it, how fast" comes first
+            line.append("\n")
+            if v.get("offload.fits"):
+                where = (f"{v['offload.gpu_layers']}/{v['offload.gpu_layers'] + v['offload.cpu_layers']} layers "
+                         "on the device" if v["offload.mode"] == "layers" else "experts in host RAM")
+                line.append("⇄ ", style="bold")
+                line.append(f"offload: {where}, "
+                            f"{FIGURES['offload.decode_tokens_per_s'].format(est)}")
+            else:
+                line.append("✗ ", style="bold")
+                line.append("does not fit even with offload to host RAM")
         for warning in estimate_warnings(est):
             line.append("\n")
             line.append("! ", style="bold")
@@ -456,7 +469,9 @@ class CalculatorScreen(ParamScreen):
             MemoryPart("activations", v.get("memory.activations_bytes") or 0, "act"),
             MemoryPart("overhead", v.get("memory.overhead_bytes") or 0, "other"),
         ], usable, f"usable on {est.devices}× {t.name.split(' (')[0]}")
-        self.query_one("#bar-training", MemoryBar).set_parts([
+        training_bar = self.query_one("#bar-training", MemoryBar)
+        training_bar.display = group_applies(est, "training")  # inference only: no training figures
+        training_bar.set_parts([
             MemoryPart("weights", v.get("memory.training.weights_bytes") or 0),
             MemoryPart("gradients", v.get("memory.training.gradients_bytes") or 0, "grads"),
             MemoryPart("optimizer", v.get("memory.training.optimizer_bytes") or 0, "optim"),
