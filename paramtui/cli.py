@@ -96,7 +96,7 @@ def _count(text: str) -> float:
     from paramtui.core.units import parse_count
 
     try:
-        return parse_count(text)
+        return parse_count(text, "")  # argparse names the option
     except UserError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
 

@@ -136,15 +136,21 @@ def parse_count(text: str | float | int, what: str = "value", maximum: float | N
         m = _NUMBER.match(str(text)) if len(str(text)) <= 100 else None
         if not m:
             shown = str(text) if len(str(text)) <= 40 else str(text)[:40] + "…"
-            raise UserError(f"{what} {shown!r} is not a number (examples: 7e9, 7B, 1.3M)")
+            raise UserError(_named(what, f"{shown!r} is not a number (examples: 7e9, 7B, 1.3M)"))
         value = float(m.group(1)) * _SUFFIX[m.group(2).upper()]
     if math.isnan(value) or value <= 0:
-        raise UserError(f"{what} must be a positive number, not {_short(text)}")
+        raise UserError(_named(what, f"must be a positive number, not {_short(text)}"))
     if maximum is not None and not value <= maximum:
-        raise UserError(f"{what} {_short(text)} is out of range: at most {format_plain(maximum)}")
+        raise UserError(_named(what, f"{_short(text)} is out of range: at most {format_plain(maximum)}"))
     if math.isinf(value):
-        raise UserError(f"{what} {_short(text)} is too large to compute with")
+        raise UserError(_named(what, f"{_short(text)} is too large to compute with"))
     return value
+
+
+def _named(what: str, problem: str) -> str:
+    """The problem, after `what` when given: a validator whose error pydantic locates passes
+    no `what`, so the line names the key once ("params: 1e+308 is out of range ...")."""
+    return f"{what} {problem}" if what else problem
 
 
 def _short(value) -> str:

@@ -95,7 +95,7 @@ def test_user_input_is_validated_with_the_place_of_each_mistake():
     assert caught.value.where == ("colour",) and caught.value.reason == "unknown key"
     with pytest.raises(UserError, match="exactly one way"):
         validate(Scenario, {"id": "a"})
-    with pytest.raises(UserError, match="training.tokens: training tokens 'lots' is not a number"):
+    with pytest.raises(UserError, match="training.tokens: 'lots' is not a number"):
         validate(Scenario, {"id": "a", "params": "7B", "training": {"tokens": "lots"}})
     assert validate(Scenario, {"id": "a", "params": "7B"}).params == 7e9
 

@@ -48,6 +48,17 @@ def test_extreme_inputs_are_refused_in_one_line(capsys, argv, fragments):
     assert_one_line_refusal(code, err, *fragments)
 
 
+@pytest.mark.parametrize("argv, line", [
+    (["estimate", "--params", "1e308"], "paramtui: params: 1e+308 is out of range: at most 1e16\n"),
+    (["estimate", "1e308"], "paramtui: params: 1e+308 is out of range: at most 1e16\n"),
+    (["estimate", "--params", "0"],
+     "paramtui estimate: error: argument --params: must be a positive number, not '0' (see paramtui estimate --help)\n"),
+])
+def test_an_out_of_range_count_names_its_key_once(capsys, argv, line):
+    _code, _out, err = run(capsys, *argv)
+    assert err == line
+
+
 def _finite_everywhere(node):
     if isinstance(node, dict):
         return all(_finite_everywhere(v) for v in node.values())

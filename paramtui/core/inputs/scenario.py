@@ -36,12 +36,12 @@ Purpose = Literal[values("purpose")]
 MAX_PARAMS = 1e16
 
 
-def _count(what: str, maximum: float):
+def _count(maximum: float):
     """A count as a number or as text like "7B" / "1.5T" (`parse_count`), for pydantic (which
-    locates a ValueError, and adds where it is to the message)."""
+    locates a ValueError and names the key, so the message does not name it again)."""
     def read(value):
         try:
-            return None if value is None else parse_count(value, what, maximum)
+            return None if value is None else parse_count(value, "", maximum)
         except UserError as error:
             raise ValueError(error.reason) from None
 
@@ -64,7 +64,7 @@ class TrainingSettings:
 
     # None: the catalog's published figure, else 20 per parameter
     tokens: Annotated[Annotated[float, pyd.Field(**bounds("training.tokens"))] | None,
-                      pyd.BeforeValidator(_count("training tokens", option("training.tokens").maximum))] = None
+                      pyd.BeforeValidator(_count(option("training.tokens").maximum))] = None
     optimizer: Optimizer = default("training.optimizer")
     regime: Regime = default("training.regime")
     recompute: Recompute = default("training.recompute")
@@ -86,7 +86,7 @@ class ScalingSettings:
     law: Law | None = None  # None: the documented default law
     # data-constrained scaling; None = all unique
     unique_tokens: Annotated[Annotated[float, pyd.Field(**bounds("scaling.unique_tokens"))] | None,
-                             pyd.BeforeValidator(_count("unique tokens", option("scaling.unique_tokens").maximum))] = None
+                             pyd.BeforeValidator(_count(option("scaling.unique_tokens").maximum))] = None
 
 
 @record
@@ -100,7 +100,7 @@ class Budget:
     gpu_hours: Annotated[float, pyd.Field(**bounds("budget.gpu_hours"))] | None = None
     days: Annotated[float, pyd.Field(**bounds("budget.days"))] | None = None
     flops: Annotated[Annotated[float, pyd.Field(**bounds("budget.flops"))] | None,
-                     pyd.BeforeValidator(_count("budget FLOPs", option("budget.flops").maximum))] = None
+                     pyd.BeforeValidator(_count(option("budget.flops").maximum))] = None
 
     def __post_init__(self) -> None:
         given = [k for k in ("usd", "gpu_hours", "days", "flops") if getattr(self, k) is not None]
@@ -116,7 +116,7 @@ class Scenario:
     id: Annotated[str, pyd.Field(pattern=ID_PATTERN, max_length=64)]
     name: str = ""
     model: str | None = None
-    params: Annotated[float | None, pyd.BeforeValidator(_count("params", MAX_PARAMS))] = None
+    params: Annotated[float | None, pyd.BeforeValidator(_count(MAX_PARAMS))] = None
     architecture: Architecture | None = None
     precision: str = default("precision")
     kv_precision: str | None = None  # None: 16-bit, or the weights' float precision if higher
