@@ -497,7 +497,11 @@ class ParamApp(App):
     # ------------------------------------------------------------------ actions
 
     async def action_mode(self, mode: str) -> None:
-        if self.current_mode == mode:
+        from paramtui.tui.widgets.dialogs import Dialog
+
+        # Under a dialog a digit is the dialog's (or nobody's): switching screens would
+        # leave the dialog open on the screen left behind.
+        if self.current_mode == mode or isinstance(self.screen, Dialog):
             return
         title = dict((m, t) for m, _k, t in MODE_TABS).get(mode, mode)
         if mode not in self.modes_added:

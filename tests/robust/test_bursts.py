@@ -1,14 +1,15 @@
-"""Keys in a burst (issue 18 item 4): the sequences that crashed the app, and random bursts
-per screen with fixed seeds; the app must still be running afterwards."""
+"""Keys in a burst (issue 18 item 4): the sequences that crashed the app, and keys typed in one
+burst with the key that opened a list; the app must still be running afterwards (random bursts:
+test_random_bursts.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from textual import events
-
 from paramtui.tui.app import ParamApp
 from paramtui.tui.demo import demo_session
+
+from .keys import burst
 
 
 @pytest.fixture(autouse=True)
@@ -16,17 +17,6 @@ def _isolated_dirs(tmp_path, monkeypatch):
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(var, str(tmp_path / "home" / var.lower()))
     monkeypatch.chdir(tmp_path)
-
-
-_CHARACTERS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "backspace": "\x7f", "space": " "}
-
-
-def burst(app, keys) -> None:
-    """Queue every key at once, as a terminal delivers a burst (Pilot's `press` would wait for
-    the app to be idle between keys, which a user over SSH never does)."""
-    for key in keys:
-        character = key if len(key) == 1 else _CHARACTERS.get(key)
-        app.post_message(events.Key(key, character))
 
 
 CRASH_SEQUENCES = [
@@ -78,3 +68,34 @@ async def test_ctrl_l_a_name_and_enter_in_one_burst_pick_that_model():
             await pilot.pause()
         assert app.current_scenario.model.startswith("qwen"), app.current_scenario.model
         assert len(app.screen_stack) == 1
+
+
+class StartsOn(ParamApp):
+    def __init__(self, mode: str) -> None:
+        super().__init__(demo_session(), restore_autosave=False, autosave=False)
+        self.start_mode = mode
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.switch_mode(self.start_mode)
+
+
+@pytest.mark.parametrize("mode, keys, stack", [
+    ("deploy", ["enter", "enter", "enter"], ["DeployScreen", "DeployDetailScreen"]),
+    ("deploy", ["enter", "1"], ["DeployScreen", "DeployDetailScreen"]),
+    ("deploy", ["m", "2"], ["DeployScreen", "PickScreen"]),
+    ("scaling", ["e", "1"], ["ScalingScreen", "ExplainScreen"]),
+], ids=["deploy enter enter enter", "deploy enter 1", "deploy m 2", "scaling e 1"])
+async def test_keys_sent_before_a_dialog_opened_neither_act_under_it_nor_open_it_twice(mode, keys, stack):
+    # The keys after the one that opens a dialog reached the screen below before the dialog
+    # was up: a digit must not switch screens (leaving the dialog open on the old one), a
+    # second enter must not open a second detail over the first.
+    app = StartsOn(mode)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        assert app.current_mode == mode
+        burst(app, keys)
+        for _ in range(4):
+            await pilot.pause()
+        assert app.current_mode == mode
+        assert [type(s).__name__ for s in app.screen_stack] == stack

@@ -61,6 +61,23 @@ class ParamScreen(Screen):
         for bar in self.query(KeyBar):
             bar.refresh()
 
+    def on_key(self, event: events.Key) -> None:
+        """A key sent to this screen before a dialog covered it (`enter escape escape` in one
+        burst: the escapes reached the table before the enter opened the detail) is not this
+        screen's any more: run here, or by the app's bindings as it bubbles on, it would act
+        under the dialog (a digit switching screens with the dialog left open on the old
+        one, a second enter opening a second dialog). A dialog that takes text gets it, in
+        the order typed; any other drops it, as a question is never answered by keys typed
+        before it was shown."""
+        if self.app.screen is self or not self.is_attached:
+            return
+        event.stop()
+        event.prevent_default()
+        from paramtui.tui.widgets.dialogs import Dialog
+
+        if isinstance(self.app.screen, Dialog):
+            self.app.screen.post_message(Dialog.TypedBefore(event.key, event.character))
+
     def on_mount(self) -> None:
         self.watch(self.app, "session", self._session_changed, init=False)
         self.watch(self.app, "current_id", self._session_changed, init=False)

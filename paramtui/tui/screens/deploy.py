@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from paramtui.tui.widgets.dialogs import Dialog
 from textual.widgets import DataTable, Input, Label, Static
 
 from paramtui.core.formulas.offload import OffloadSplit
@@ -93,7 +93,9 @@ class DeployScreen(ScenarioTableScreen):
     BINDINGS = [
         Binding("f", "next_filter", "Kind"),
         Binding("F", "previous_filter", "Kind back", show=False),
-        Binding("enter", "detail", "Detail"),
+        # priority: the detail opens as the key arrives, so keys typed after it in the same
+        # burst go to the detail, not to the table below it (kept off the key bar, as before)
+        Binding("enter", "detail", "Detail", priority=True, show=False),
         Binding("m", "pick", "Pick model"),
         Binding("e", "explain", "Explain", show=False),
     ]
@@ -176,7 +178,10 @@ class DeployScreen(ScenarioTableScreen):
         return sid, self.targets[max(0, min(col - 1, len(self.targets) - 1))]
 
     def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
-        self.action_detail()
+        # Only while this screen is shown: `enter enter` in one burst selects twice before
+        # the first detail is up, and the second must not open a second one over it.
+        if self.app.screen is self:
+            self.action_detail()
 
     # ----------------------------------------------------------------- actions
 
@@ -203,6 +208,8 @@ class DeployScreen(ScenarioTableScreen):
             return None
 
     def action_detail(self) -> None:
+        if self.app.screen is not self:
+            return
         detail = self._detail_at_cursor()
         if detail is not None:
             self.app.push_screen(DeployDetailScreen(detail))
@@ -246,7 +253,7 @@ def _split_lines(split: OffloadSplit) -> list[str]:
     return lines
 
 
-class DeployDetailScreen(ModalScreen[None]):
+class DeployDetailScreen(Dialog[None]):
     """One scenario on one target: memory, limits, best precision, offload (`h` sets host RAM)."""
 
     DEFAULT_CSS = """
@@ -381,7 +388,7 @@ class DeployDetailScreen(ModalScreen[None]):
 # ------------------------------------------------------------------------------ pick
 
 
-class PickScreen(ModalScreen[None]):
+class PickScreen(Dialog[None]):
     """Catalog models for one target under the user's constraints; `a` adds one to the session."""
 
     DEFAULT_CSS = """

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
 from paramtui.tui.keymap import FIELD_KEYS
+from paramtui.tui.widgets.dialogs import Dialog
 
 
 def _bindings_of(node: DOMNode) -> list[Binding]:
@@ -46,7 +47,7 @@ def key_rows(app, node: DOMNode, *, widgets: bool = False) -> list[tuple[str, st
     return [(" / ".join(keys), desc) for keys, desc in by_action.values()]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """All keys: this screen's, the app's, and the ones the widgets handle themselves."""
 
     DEFAULT_CSS = """

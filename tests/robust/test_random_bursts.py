@@ -1,0 +1,81 @@
+"""Random 200-key bursts on each screen (issue 18 item 4), with fixed seeds: whatever the keys
+open, change or close, the app is still running afterwards and still answers a key.
+
+Each screen gets one app and several bursts (between bursts the dialogs left open are closed
+and the screen under test is shown again, as a user pressing escape and its number would).
+Three bursts per screen by default; `HYPOTHESIS_PROFILE=deep` runs the issue's twenty (about
+half a minute per screen), as `PARAMTUI_BURSTS=N` runs N.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+from paramtui.tui.app import ParamApp
+from paramtui.tui.demo import demo_session
+from paramtui.tui.screens.help import HelpScreen
+
+from .keys import burst
+
+BURSTS = int(os.environ.get("PARAMTUI_BURSTS") or (20 if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else 3))
+KEYS_PER_BURST = 200
+
+# Every key some screen or dialog binds, the keys of lists and text fields, and letters and
+# digits to type. Not ctrl+q: quitting (answering "discard" to its question) ends the app,
+# which is what the user asked for, not a crash.
+KEYS = [
+    *"1234567890.abcdefghlmnopqrstuvwxyBCFGPT",
+    "left_square_bracket", "right_square_bracket", "question_mark", "space",
+    "enter", "enter", "enter", "escape", "escape", "escape", "tab", "shift+tab",
+    "up", "down", "left", "right", "pageup", "pagedown", "home", "end", "backspace", "delete",
+    "shift+up", "shift+down", "f1",
+    "ctrl+s", "ctrl+e", "ctrl+o", "ctrl+z", "ctrl+y", "ctrl+t", "ctrl+n", "ctrl+p", "ctrl+l",
+    "ctrl+r", "ctrl+pageup", "ctrl+pagedown",
+]
+
+SCREENS = ["calculator", "compare", "scaling", "deploy"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path, monkeypatch):
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / "home" / var.lower()))
+    monkeypatch.chdir(tmp_path)  # ctrl+s and ctrl+e write their files here
+
+
+def random_keys(seed: str) -> list[str]:
+    rng = random.Random(seed)
+    return [rng.choice(KEYS) for _ in range(KEYS_PER_BURST)]
+
+
+async def answers_a_key(app, pilot) -> bool:
+    """f1 opens the keys' help over whatever is shown, and escape closes it again."""
+    await pilot.press("f1")
+    opened = isinstance(app.screen, HelpScreen)
+    await pilot.press("escape")
+    return opened and not isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("mode", SCREENS)
+async def test_random_bursts_leave_a_running_app_that_answers(mode):
+    class StartsThere(ParamApp):
+        DEFAULT_MODE = mode
+
+    app = StartsThere(demo_session(), restore_autosave=False, autosave=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        for n in range(1, BURSTS + 1):
+            seed = f"{mode}-{n}"
+            burst(app, random_keys(seed))
+            await pilot.pause()
+            await pilot.pause()
+            assert app.is_running, f"the app stopped after burst {seed}"
+            await app.switch_mode(mode)
+            while len(app.screen_stack) > 1:  # escape from what the burst left open here
+                await app.pop_screen()
+            await pilot.pause()
+            assert await answers_a_key(app, pilot), f"no answer to f1 after burst {seed}"
+    assert app.return_code in (None, 0)  # run_test re-raises what crashed the app
