@@ -38,7 +38,7 @@ from paramtui.core.inputs.session import Session
 from paramtui.core.io.session_file import SessionFile, open_session_file, save_session_file
 from paramtui.core.io.user_files import FileChangedError
 from paramtui.tui.autosave import AutosaveFailed, AutosaveRecord, Autosaver, find_orphans
-from paramtui.tui.keymap import MODE_TABS
+from paramtui.tui.keymap import MODE_TABS, MORE_TABS
 from paramtui.tui.prefs import load_prefs, prefs_problem, save_pref
 from paramtui.tui.themes import DEFAULT_THEME, load_themes
 
@@ -104,6 +104,7 @@ class ParamApp(App):
         Binding("2", "mode('compare')", "Compare", show=False),
         Binding("3", "mode('scaling')", "Scaling", show=False),
         Binding("4", "mode('deploy')", "Deploy", show=False),
+        Binding("5", "mode('guide')", "Guide", show=False),
         Binding("question_mark,f1", "help", "Keys"),
         Binding("ctrl+s", "save", "Save"),
         # Priority: a text field's own ctrl+e (end of line) must not swallow the export (DESIGN.md).
@@ -154,7 +155,7 @@ class ParamApp(App):
         self.quit_cleanly = False
 
         self.modes_added: set[str] = set()
-        for mode, _key, _title in MODE_TABS:
+        for mode, _key, _title in MODE_TABS + MORE_TABS:
             if mode_available(mode):
                 self.add_mode(mode, self._mode_factory(mode))
                 self.modes_added.add(mode)
@@ -503,7 +504,7 @@ class ParamApp(App):
         # leave the dialog open on the screen left behind.
         if self.current_mode == mode or isinstance(self.screen, Dialog):
             return
-        title = dict((m, t) for m, _k, t in MODE_TABS).get(mode, mode)
+        title = dict((m, t) for m, _k, t in MODE_TABS + MORE_TABS).get(mode, mode)
         if mode not in self.modes_added:
             self.notify(f"The {title} screen is not in this version of paramtui yet.", timeout=3)
             return
@@ -611,7 +612,7 @@ class ParamApp(App):
     # ------------------------------------------------------------------ command palette
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for mode, key, title in MODE_TABS:
+        for mode, key, title in MODE_TABS + MORE_TABS:
             if mode in self.modes_added:
                 yield SystemCommand(f"{title} screen", f"Switch to the {title} screen (key {key})",
                                     lambda m=mode: self.run_action(f"mode('{m}')"))

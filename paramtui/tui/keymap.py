@@ -12,6 +12,11 @@ MODE_TABS: list[tuple[str, str, str]] = [
     ("scaling", "3", "Scaling"),
     ("deploy", "4", "Deploy"),
 ]
+# Screens with a key that the mode bar names only while they are showing (the tabs stay as
+# wide as they were at 80 columns): the Guide.
+MORE_TABS: list[tuple[str, str, str]] = [
+    ("guide", "5", "Guide"),
+]
 
 # Keys handled by Textual's widgets themselves, listed by the help screen so that `?`
 # really does show every key.

@@ -7,7 +7,7 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widget import Widget
 
-from paramtui.tui.keymap import MODE_TABS
+from paramtui.tui.keymap import MODE_TABS, MORE_TABS
 
 
 class ModeBar(Widget):
@@ -57,7 +57,8 @@ class ModeBar(Widget):
         width = self.size.width or 80
         out = Text(no_wrap=True, overflow="ellipsis")
         narrow = width < 70
-        for mode, key, title in MODE_TABS:
+        shown = MODE_TABS + [tab for tab in MORE_TABS if tab[0] == self.mode]
+        for mode, key, title in shown:
             label = title if not narrow or mode == self.mode else title[:4]
             if mode == self.mode:
                 out.append(f"▸{key} {label}◂", style("modebar--current"))

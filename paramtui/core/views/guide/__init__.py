@@ -41,7 +41,7 @@ class Chapter:
 @dataclass(frozen=True)
 class Topic:
     id: str
-    title: str
+    title: str  # short, for the list of chapters (24 columns on the Guide screen)
     write: Callable[..., Chapter]  # the Estimate -> its chapter
 
 
@@ -49,15 +49,15 @@ def _topics() -> tuple[Topic, ...]:
     from paramtui.core.views.guide import chapters as c
 
     return (
-        Topic("parameters", "What a parameter is", c.parameters),
+        Topic("parameters", "Parameters", c.parameters),
         Topic("tokens", "Tokens", c.tokens),
         Topic("precision", "Bytes and precision", c.precision),
         Topic("running", "Running a model", c.running),
         Topic("training-memory", "Training memory", c.training_memory),
-        Topic("compute", "Compute, time and money", c.compute),
+        Topic("compute", "Compute, time, money", c.compute),
         Topic("scaling", "Scaling laws", c.scaling),
-        Topic("data", "Data: quality and repetition", c.data),
-        Topic("picking", "Picking a model for a task", c.picking),
+        Topic("data", "Data", c.data),
+        Topic("picking", "Picking a model", c.picking),
     )
 
 

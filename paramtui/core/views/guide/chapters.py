@@ -229,7 +229,8 @@ def data(est) -> Chapter:
     ]
     return Chapter(
         "data", "Data: quality and repetition", tuple(paragraphs),
-        TryIt("Change the training tokens; set unique tokens with --unique-tokens.", "calculator", "tokens"),
+        TryIt("Set the unique tokens below the training tokens to see what repetition costs.",
+              "calculator", "unique"),
         ("Muennighoff et al. 2023, 'Scaling Data-Constrained Language Models', §3",
          "Penedo et al. 2024, 'The FineWeb Datasets' (filtered web data trains better per token)"))
 

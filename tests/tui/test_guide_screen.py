@@ -1,0 +1,91 @@
+"""The Guide screen (key 5): chapters on the current scenario's numbers, try-it jumps, 80×24."""
+
+from __future__ import annotations
+
+import pytest
+
+from paramtui.core.inputs.session import Session, session_to_toml
+from paramtui.core.validation import validate
+from paramtui.core.views.guide import chapter, topics
+from paramtui.core.result.estimate import estimate
+from paramtui.tui.app import ParamApp
+from paramtui.tui.screens.calculator import CalculatorScreen
+from paramtui.tui.screens.guide import GuideScreen
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path, monkeypatch):
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / "home" / var.lower()))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def make_session() -> Session:
+    return validate(Session, dict(title="Guide test", scenario=(
+        dict(id="l8", name="Llama 8B", model="llama-3.1-8b", target="h100-sxm", precision="bf16"),
+        dict(id="q4", name="Llama 8B in 4-bit", model="llama-3.1-8b", target="rtx-4090", precision="q4_k_m"),
+    )))
+
+
+def make_app() -> ParamApp:
+    return ParamApp(make_session(), restore_autosave=False, autosave=False)
+
+
+def shown(app) -> str:
+    return str(app.screen.query_one("#guide-text").render())
+
+
+async def test_5_opens_the_guide_on_the_current_scenario():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "5")
+        await pilot.pause()
+        assert isinstance(app.screen, GuideScreen)
+        text = shown(app)
+        assert "What a parameter is" in text and "8.03B parameters" in text and "Llama 8B" in text
+
+
+async def test_changing_the_scenario_changes_the_chapter_numbers():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "5", "down", "down")  # chapter 3, bytes and precision
+        await pilot.pause()
+        assert "In this scenario's bf16 they take 16.1 GB" in shown(app)
+        await pilot.press("]")  # the next scenario: q4_k_m
+        await pilot.pause()
+        assert "In this scenario's q4_k_m they take" in shown(app)
+        s = app.session.scenario("q4")
+        app.apply(app.session.replace_scenario(s.with_changes(precision="int8")), "precision")
+        await pilot.pause()
+        assert "In this scenario's int8 they take" in shown(app)
+
+
+async def test_try_it_goes_to_the_calculator_field():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "5", "down", "down", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, CalculatorScreen)
+        assert app.screen.form.current == "precision" and app.focused is app.screen.form
+
+
+async def test_every_try_it_names_a_screen_and_a_calculator_field_that_exist():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        rows = {row.id for row in app.screen.form.rows}
+        est = estimate(make_session().scenarios[0])
+        for t in topics():
+            try_it = chapter(t.id, est).try_it
+            assert try_it.screen in app.modes_added
+            assert try_it.field is None or try_it.field in rows, (t.id, try_it.field)
+
+
+def test_snapshot_80x24(snap_compare):
+    assert snap_compare(make_app(), press=["escape", "5"], terminal_size=(80, 24))
+
+
+def test_tmux_press_5_shows_the_guide(tmux_app):
+    app = tmux_app(session_to_toml(make_session()), no_color=True)
+    text = app.open_screen("5", "What a parameter is")
+    assert "▸5 Guide◂" in text and "8.03B" in text
