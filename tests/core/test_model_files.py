@@ -156,3 +156,15 @@ def test_folder_without_config_and_precision_file_without_a_file(tmp_path):
         _scenario(folder)
     with pytest.raises(UserError, match="precision 'file' .* needs a model file"):
         estimate(parse_session('[[scenario]]\nid = "s"\nmodel = "llama-3.1-8b"\nprecision = "file"').scenarios[0])
+
+
+def test_gguf_vocabulary_is_stepped_over_and_counted(tmp_path):
+    path = tmp_path / "vocab.gguf"
+    meta = {k: v for k, v in LLAMA_GGUF_META.items() if k != "llama.vocab_size"}
+    tokens = [f"tok{i}" for i in range(100_000)]
+    write_gguf(path, "llama", {**meta, "tokenizer.ggml.tokens": tokens, "tokenizer.ggml.scores": [0.5] * 100_000},
+               llama_gguf_tensors())
+    ckpt = read_checkpoint(path)
+    assert ckpt.metadata["tokenizer.ggml.tokens.length"] == 100_000
+    assert ckpt.metadata["tokenizer.ggml.scores.length"] == 100_000
+    assert estimate(_scenario(path)).architecture.vocab_size == 100_000

@@ -1,6 +1,6 @@
-"""A `.gguf` file's metadata and tensor table, read with the `gguf` package (llama.cpp's own).
+"""A `.gguf` file's metadata and tensor table (`gguf_header`, on the `gguf` package's tables).
 
-The package memory-maps the file read-only and parses the header; no tensor data is read.
+The file is memory-mapped read-only and only its header is walked; no tensor data is read.
 Each tensor's stored type (Q4_K, Q6_K, F32, …) and size come from the table, so the weights
 are the exact sum of the tensors' sizes and the bits per weight exact, where a nominal
 "Q4_K_M = 4.89 bits" is only an average. A split set (`name-00001-of-00003.gguf`) is read
@@ -10,7 +10,6 @@ start-up does not pay for it.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from pathlib import Path
@@ -58,17 +57,15 @@ def read_gguf(path: str | os.PathLike) -> Checkpoint:
     metadata: dict[str, Any] = {}
     file_bytes = 0
     for i, part in enumerate(parts):
-        reader, size = _open(part)
-        file_bytes += size
+        header = _open(part)
+        file_bytes += header.file_bytes
         if i == 0:
-            metadata = _metadata(reader)
-        for t in reader.tensors:
-            elements = math.prod(int(d) for d in t.shape)
-            if t.data_offset + t.n_bytes > size:
-                raise UserError(f"{part}: truncated or lying header: tensor {t.name!r} ends at byte "
-                                f"{t.data_offset + t.n_bytes:,} of a {size:,}-byte file")
-            rows.append((t.tensor_type.name, elements, int(t.n_bytes)))
-            elements_by_name[t.name] = elements
+            metadata = header.metadata
+        for t in header.tensors:
+            if t.name in elements_by_name:
+                raise UserError(f"{part}: tensor {t.name!r} appears twice in this GGUF set")
+            rows.append((t.type_name, t.elements, t.bytes))
+            elements_by_name[t.name] = t.elements
     if not rows:
         raise UserError(f"{first}: a GGUF file with no tensors (a vocabulary-only file?), not a model")
     return Checkpoint(
@@ -79,36 +76,9 @@ def read_gguf(path: str | os.PathLike) -> Checkpoint:
 
 def _open(part: Path):
     with open_regular(part, "GGUF file") as f:  # the checks of a regular, readable file
-        size = os.fstat(f.fileno()).st_size
         magic = f.read(4)
     if magic != GGUF_MAGIC:
         raise UserError(f"{part}: not a GGUF file (it does not start with 'GGUF')")
-    from gguf import GGUFReader  # lazily: numpy and gguf cost ~0.2 s to import
+    from paramtui.core.io.gguf_header import read_gguf_header  # imports gguf (and numpy): ~0.2 s
 
-    try:
-        return GGUFReader(part, "r"), size
-    except ValueError as e:
-        text = str(e)
-        unknown = re.search(r"(\d+)\)? is not a valid GGMLQuantizationType", text)
-        if unknown:
-            raise UserError(f"{part}: a tensor has an unknown GGUF tensor type {unknown.group(1)} "
-                            "(newer than this gguf package?)") from None
-        raise UserError(f"{part}: truncated or not a valid GGUF file ({text})") from None
-    except (IndexError, KeyError, OverflowError, MemoryError) as e:
-        raise UserError(f"{part}: truncated or not a valid GGUF file ({type(e).__name__})") from None
-
-
-def _metadata(reader) -> dict[str, Any]:
-    """The key/value metadata; the tokenizer's vocabulary arrays are summarised by their length."""
-    out: dict[str, Any] = {}
-    for name, field in reader.fields.items():
-        if name.startswith("GGUF."):
-            continue
-        if name.startswith("tokenizer.ggml.") and len(field.types) > 1:  # tokens, scores, merges
-            out[name + ".length"] = len(field.data)
-            continue
-        try:
-            out[name] = field.contents()
-        except (ValueError, IndexError, UnicodeDecodeError):
-            raise UserError(f"{reader.data.filename}: metadata key {name!r} cannot be read") from None
-    return out
+    return read_gguf_header(part)
