@@ -129,3 +129,23 @@ def test_unified_memory_says_it_cannot_offload():
     est = estimate(scenario(model="llama-3.1-405b", precision="bf16", target="m3-max"))
     assert est.values["offload.mode"] is None and est.values["offload.fits"] is False
     assert "no separate host RAM" in est.explanations["offload.mode"].meaning
+
+
+def test_the_comparison_export_has_method_training_fit_and_offload_columns():
+    """Issue 13: "QLoRA or full fine-tune of Llama 3.1 8B, side by side, exported to Markdown"."""
+    from paramtui.core.inputs.session import Session
+    from paramtui.core.io.export import comparison_table, table_markdown
+
+    session = validate(Session, dict(title="8B fine-tunes", scenario=(
+        dict(id="full", name="8B full", model="llama-3.1-8b", target="h100-sxm", purpose="finetune"),
+        dict(id="qlora", name="8B QLoRA", model="llama-3.1-8b", target="h100-sxm", training={"method": "qlora"}),
+        dict(id="big", name="70B on a 4090", model="llama-3.1-70b", precision="q4_k_m", target="rtx-4090",
+             host_ram_bytes="64GB"),
+    )))
+    text = table_markdown(comparison_table(session))
+    header = text.splitlines()[[i for i, line in enumerate(text.splitlines()) if "Scenario" in line][0]]
+    assert "Method" in header and "Fits for training" in header and "Offload" in header
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| 8B") or
+            line.startswith("| 70B")}
+    assert "qlora" in rows["8B QLoRA"] and "full" in rows["8B full"]
+    assert "layers" in rows["70B on a 4090"]

@@ -156,7 +156,7 @@ FIGURES: dict[str, Figure] = {f.key: f for f in _ALL}
 # What the Compare table and `export` show when the session names no columns.
 DEFAULT_COLUMNS = [
     "scenario.name", "params.total", "params.active", "scenario.precision", "memory.weights_bytes",
-    "memory.kv_cache_bytes", "memory.inference_total_bytes", "memory.fits",
+    "memory.kv_cache_bytes", "memory.inference_total_bytes", "memory.fits", "offload.mode",
     "scenario.method", "memory.training.total_bytes", "memory.training.fits", "compute.wall_seconds", "compute.cost_usd",
     "speed.decode_tokens_per_s", "speed.prefill_tokens_per_s", "scaling.loss",
 ]
