@@ -215,6 +215,12 @@ PERTURBED: dict[str, list[dict]] = {
                               mamba_d_head=128, mamba_d_state=8, mamba_expand=2, mamba_d_conv=3,
                               mamba_conv_bias=False, mamba_proj_bias=True, attention_bias=True,
                               tie_word_embeddings=True)],
+    "jamba": [dict(_SMALL, num_hidden_layers=8, num_experts=4, num_experts_per_tok=2, mamba_d_state=8),
+              dict(_SMALL, num_hidden_layers=6, num_experts=1, attn_layer_period=3, attn_layer_offset=0,
+                   mamba_expand=3, mamba_d_conv=3, mamba_dt_rank=12, mamba_conv_bias=False, mamba_proj_bias=True,
+                   tie_word_embeddings=True),
+              dict(_SMALL, num_hidden_layers=6, num_experts=3, num_experts_per_tok=1, expert_layer_period=3,
+                   expert_layer_offset=2, attn_layer_period=2, attn_layer_offset=1)],
 }
 
 

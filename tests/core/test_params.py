@@ -188,6 +188,10 @@ TRANSFORMERS_COUNTS = {
     "default-granitemoehybrid": 38_601_064_448,
     "synthetic-granitemoehybrid-1": 12_536_416,
     "synthetic-granitemoehybrid-2": 4_439_264,
+    "default-jamba": 51_570_323_328,
+    "synthetic-jamba-1": 11_527_136,
+    "synthetic-jamba-2": 5_549_488,
+    "synthetic-jamba-3": 6_253_968,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
@@ -403,3 +407,13 @@ def test_nemotron_h_layers_are_one_block_each():
     assert net.describe() == "1 full attention + no MLP, 3 Mamba 2 + no MLP, 2 MLP, 1 mixture of experts"
     c = count_parameters(load_hf_config(CONFIGS / "synthetic-nemotron-h-1.json"))
     assert c.head == 1000 * 256  # its LM head is never tied
+
+
+def test_jamba_is_one_attention_layer_in_eight_and_experts_every_other_layer():  # on the odd layers
+    # Jamba v0.1's shape (its transformers default): "52B total, 12B active" (AI21 model card).
+    arch = load_hf_config(CONFIGS / "default-jamba.json")
+    net = network_of(arch)
+    assert net.describe() == ("4 full attention + MLP, 12 Mamba + MLP, 16 Mamba + mixture of experts "
+                              "(repeating every 8 layers)")
+    c = count_parameters(arch)
+    assert round(c.total / 1e9) == 52 and round(c.active / 1e9) == 12

@@ -93,6 +93,7 @@ class Architecture:
     mamba_conv_bias: bool = True
     mamba_proj_bias: bool = False  # bias on in_proj and out_proj (use_bias)
     mamba_dt_rank: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None  # version 1
+    mamba_inner_norms: bool = False  # version 1 with RMSNorms on dt, B and C (Jamba)
     mamba_num_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None  # version 2
     mamba_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None  # version 2
     mamba_n_groups: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None  # version 2

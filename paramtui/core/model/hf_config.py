@@ -42,7 +42,7 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     # chunked attention and interleaved experts
     "llama4_text", "qwen3_5_text", "qwen3_5_moe_text",
     # convolution and state-space hybrids
-    "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid",
+    "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba",
 )
 
 # Defaults of the keys we read, from each config class in transformers 5.23
@@ -189,6 +189,10 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                              num_experts_per_tok=2, shared_intermediate_size=1024, layer_types=None,
                              mamba_n_heads=128, mamba_n_groups=1, mamba_d_state=256, mamba_d_head="auto",
                              mamba_d_conv=4, mamba_expand=2, mamba_conv_bias=True, mamba_proj_bias=False),
+    "jamba": dict(num_key_value_heads=8, head_dim=None, hidden_act="silu", max_position_embeddings=262144,
+                  tie_word_embeddings=False, num_experts_per_tok=2, num_experts=16, expert_layer_period=2,
+                  expert_layer_offset=1, attn_layer_period=8, attn_layer_offset=4, mamba_d_state=16, mamba_d_conv=4,
+                  mamba_expand=2, mamba_dt_rank="auto", mamba_conv_bias=True, mamba_proj_bias=False),
 }
 
 # Other names a config may use for a key (transformers' `attribute_map` of each config class).
@@ -257,6 +261,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     # the layer list (layers_block_type or hybrid_override_pattern) sets the depth
     "nemotron_h": ("vocab_size", "hidden_size", "num_attention_heads"),
     "granitemoehybrid": _SCALE + ("intermediate_size", "shared_intermediate_size"),
+    "jamba": _SCALE + ("intermediate_size",),
     "gpt_oss": _SCALE + ("intermediate_size",),
     "minimax_m2": _SCALE + ("intermediate_size",),
 }
@@ -1014,6 +1019,29 @@ def _granitemoehybrid(c: _Config) -> dict[str, Any]:
                 mamba_num_heads=heads, mamba_head_dim=head_dim, mamba_n_groups=c.int("mamba_n_groups"), **channel)
 
 
+def _jamba(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    layers, d = kw["num_hidden_layers"], kw["hidden_size"]
+    attn_period, attn_offset = c.int("attn_layer_period"), c.int("attn_layer_offset")
+    exp_period, exp_offset = c.int("expert_layer_period"), c.int("expert_layer_offset")
+    if attn_offset >= attn_period or exp_offset >= exp_period:
+        # JambaConfig.validate_architecture refuses it.
+        raise UserError(f"{c.origin}: attn_layer_offset / expert_layer_offset must be below their period")
+    experts = c.int("num_experts")
+    rank = c.get("mamba_dt_rank")
+    rank = -(-d // 16) if rank == "auto" else c.int("mamba_dt_rank")
+    moe = dict(num_local_experts=experts, num_experts_per_tok=c.int("num_experts_per_tok"),
+               mlp_only_layers=tuple(i for i in range(layers) if i % exp_period != exp_offset)) if experts > 1 else {}
+    # JambaDecoderLayers: attention where i % attn_layer_period == attn_layer_offset, else Mamba
+    # (version 1 with RMSNorms on dt, B and C); experts where i % expert_layer_period ==
+    # expert_layer_offset (router without bias), else a gated MLP; two norms per layer.
+    return dict(kw, hidden_act=c.str("hidden_act"),
+                layer_types=["full_attention" if i % attn_period == attn_offset else "mamba" for i in range(layers)],
+                mamba_version=1, mamba_intermediate_size=c.int("mamba_expand") * d, ssm_state_size=c.int("mamba_d_state"),
+                mamba_conv_kernel=c.int("mamba_d_conv"), mamba_conv_bias=c.bool("mamba_conv_bias"),
+                mamba_proj_bias=c.bool("mamba_proj_bias"), mamba_dt_rank=rank, mamba_inner_norms=True, **moe)
+
+
 _BUILDERS = {
     "llama": _llama, "mistral": _mistral, "mixtral": _mixtral, "qwen2": _qwen2, "qwen2_moe": _qwen2_moe,
     "qwen3": _qwen3, "qwen3_moe": _qwen3_moe, "gemma": _gemma, "gemma2": _gemma2, "phi3": _phi3,
@@ -1026,6 +1054,7 @@ _BUILDERS = {
     "glm4_moe_lite": _glm4_moe_lite, "deepseek_v32": _deepseek_v32, "llama4_text": _llama4_text,
     "qwen3_5_text": _qwen3_5_text, "qwen3_5_moe_text": _qwen3_5_moe_text, "lfm2": _lfm2,
     "mamba": _mamba, "mamba2": _mamba2, "nemotron_h": _nemotron_h, "granitemoehybrid": _granitemoehybrid,
+    "jamba": _jamba,
 }
 
 

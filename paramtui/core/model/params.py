@@ -203,7 +203,8 @@ def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
         elif isinstance(mixer, LatentAttention):
             sym = "layers·2·index_head_dim (indexer k_norm, LayerNorm)"
         elif isinstance(mixer, Mamba):
-            sym = "mamba_layers·inner (gated norm)"
+            sym = ("mamba_layers·inner (gated norm)" if mixer.version == 2
+                   else "mamba_layers·(dt_rank + 2·state) (dt, B, C norms)")
         elif mixer.qk_norm == "head":
             sym = "layers·2·head_dim (q_norm, k_norm)"
         else:

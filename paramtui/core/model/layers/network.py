@@ -87,6 +87,7 @@ def _token_mixer(arch: Architecture, kind: str) -> TokenMixer:
         return Mamba(hidden=arch.hidden_size, version=arch.mamba_version, inner=arch.mamba_intermediate_size,
                      state=arch.ssm_state_size, conv_kernel=arch.mamba_conv_kernel, conv_bias=arch.mamba_conv_bias,
                      proj_bias=arch.mamba_proj_bias, dt_rank=arch.mamba_dt_rank or 0,
+                     inner_norms=arch.mamba_inner_norms,
                      heads=arch.mamba_num_heads or 0, head_dim=arch.mamba_head_dim or 0,
                      groups=arch.mamba_n_groups or 0)
     return _attention(arch, kind)

@@ -211,6 +211,7 @@ class Mamba:
     conv_bias: bool = True
     proj_bias: bool = False
     dt_rank: int = 0  # version 1
+    inner_norms: bool = False  # version 1: RMSNorms over dt, B and C (Jamba)
     heads: int = 0  # version 2
     head_dim: int = 0
     groups: int = 0
@@ -235,7 +236,9 @@ class Mamba:
         return (linear(d, inner + self.conv_channels + self.heads, self.proj_bias) + conv + 3 * self.heads + out)
 
     def norm_params(self) -> int:
-        return self.inner if self.version == 2 else 0
+        if self.version == 2:
+            return self.inner  # the gated RMSNorm
+        return self.dt_rank + 2 * self.state if self.inner_norms else 0
 
     def kv_width(self) -> int:
         return 0
