@@ -353,7 +353,8 @@ if __name__ == "__main__":
 
 _ESTIMATE_SECTIONS = [
     ("Model", ["params.total", "params.active", "params.breakdown.embedding", "params.breakdown.attention",
-               "params.breakdown.mlp", "params.breakdown.norm", "params.breakdown.head"]),
+               "params.breakdown.mlp", "params.breakdown.norm", "params.breakdown.head",
+               "params.breakdown.encoders"]),
     ("Model file (from its headers)", ["checkpoint.format", "checkpoint.file_bytes", "checkpoint.params",
                                        "checkpoint.difference", "checkpoint.bits_per_weight", "checkpoint.types",
                                        "checkpoint.quantization"]),
@@ -396,7 +397,7 @@ def _plain(text) -> str:
 def print_estimate(est, explain: bool = False) -> None:
     from rich.table import Table
 
-    from paramtui.core.result.figures import FIGURES, FROM_SCRATCH_NOTE, NO_LOSS_FOR_FINETUNE, group_applies, explain as explain_figure
+    from paramtui.core.result.figures import FIGURES, FROM_SCRATCH_NOTE, SHOWN_WHEN_NONZERO, NO_LOSS_FOR_FINETUNE, group_applies, explain as explain_figure
 
     v = est.values
     title = (f"{_plain(est.model_name)} · {_plain(v['scenario.precision'])} · {v['scenario.gpus']}× {_plain(est.target.name)} · "
@@ -416,8 +417,8 @@ def print_estimate(est, explain: bool = False) -> None:
         table.add_row(f"[underline]{section}[/]", *([""] * (2 if explain else 1)))
         for fig in figures:
             key = fig.key
-            if fig.value(est) is None or (key == "memory.recurrent_state_bytes" and not fig.value(est)):
-                continue  # no recurrent state: an all-attention model has no such line
+            if fig.value(est) is None or (key in SHOWN_WHEN_NONZERO and not fig.value(est)):
+                continue  # e.g. no recurrent state: an all-attention model has no such line
             cells = [f"  {fig.label}", _plain(fig.format(est))]
             if explain:
                 cells.append(_plain(explain_figure(est, key).substituted))

@@ -59,6 +59,8 @@ _NOT_CONFIG = {"model_type", "auto_map", "quantization_config", "architectures"}
 
 def _part(name: str) -> str:
     """paramtui's part (ParamCount field) for a transformers parameter name."""
+    if re.search(r"vision_tower|multi_modal_projector", name):
+        return "encoders"
     if "q_a_layernorm" in name or "kv_a_layernorm" in name:
         return "attention"  # MLA's norms sit inside its attention
     if re.search(r"norm|LayerNorm|(^|\.)ln_", name):
@@ -87,7 +89,7 @@ def transformers_count(cfg_dict: dict) -> tuple[int, str, dict[str, int]]:
             model = T5ForConditionalGeneration(config)
         else:
             model = AutoModelForCausalLM.from_config(config)
-    parts = dict.fromkeys(PARTS, 0)
+    parts = dict.fromkeys(PARTS + ("encoders",), 0)
     for name, p in model.named_parameters():  # shared tensors once, under their first name
         parts[_part(name)] += p.numel()
     return sum(p.numel() for p in model.parameters()), type(model).__name__, parts
@@ -96,9 +98,17 @@ def transformers_count(cfg_dict: dict) -> tuple[int, str, dict[str, int]]:
 def minimal(cfg_dict: dict) -> dict:
     """The config reduced to model_type and the keys paramtui requires."""
     model_type = cfg_dict["model_type"]
+    if model_type not in _REQUIRED:  # a multimodal wrapper: its text_config is checked as it is
+        return cfg_dict
     keep = set(_REQUIRED[model_type]) | {"model_type"}
     return {k: v for k, v in cfg_dict.items() if k in keep}
 
+
+MULTIMODAL_TEXT = {"gemma3": "gemma3_text"}
+_TEXT = dict(vocab_size=1000, hidden_size=256, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+             head_dim=64, intermediate_size=512)
+_VISION = dict(hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4, image_size=64,
+               patch_size=16)
 
 # Shapes other than each config class's defaults: a smaller model with another vocabulary,
 # width and depth, and a second with the family's options turned (tying, biases, patterns).
@@ -215,6 +225,9 @@ PERTURBED: dict[str, list[dict]] = {
                               mamba_d_head=128, mamba_d_state=8, mamba_expand=2, mamba_d_conv=3,
                               mamba_conv_bias=False, mamba_proj_bias=True, attention_bias=True,
                               tie_word_embeddings=True)],
+    "gemma3": [dict(text_config=_TEXT, vision_config=dict(_VISION, vision_use_head=False), mm_tokens_per_image=4),
+               dict(text_config=dict(_TEXT, sliding_window=32), vision_config=dict(_VISION, num_channels=4),
+                    tie_word_embeddings=False, mm_tokens_per_image=4)],
     "jamba": [dict(_SMALL, num_hidden_layers=8, num_experts=4, num_experts_per_tok=2, mamba_d_state=8),
               dict(_SMALL, num_hidden_layers=6, num_experts=1, attn_layer_period=3, attn_layer_offset=0,
                    mamba_expand=3, mamba_d_conv=3, mamba_dt_rank=12, mamba_conv_bias=False, mamba_proj_bias=True,
@@ -226,6 +239,9 @@ PERTURBED: dict[str, list[dict]] = {
 
 def default_config(model_type: str) -> dict:
     """The config class's defaults, with the keys paramtui requires filled from them."""
+    if model_type in MULTIMODAL_TEXT:  # the text model's required keys; the vision tower's defaults
+        text = default_config(MULTIMODAL_TEXT[model_type])
+        return {"model_type": model_type, "text_config": {k: v for k, v in text.items() if k != "model_type"}}
     defaults = AutoConfig.for_model(model_type).to_dict()
     return {"model_type": model_type, **{k: defaults[k] for k in _REQUIRED[model_type]}}
 

@@ -26,7 +26,7 @@ def _cfg(name: str) -> dict:
 WITHOUT_REAL_FIXTURE = {
     "olmo2", "olmo3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3", "olmoe", "ernie4_5_moe",
     "glm4_moe", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next", "glm4_moe_lite", "deepseek_v32",
-    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba"}
+    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3"}
 
 
 def test_supported_types_are_those_design_md_lists():
@@ -37,7 +37,7 @@ def test_supported_types_are_those_design_md_lists():
         "olmo2", "olmo3", "smollm3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3",
         "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next",
         "glm4_moe_lite", "deepseek_v32", "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba",
-        "mamba2", "nemotron_h", "granitemoehybrid", "jamba"}
+        "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3"}
 
 
 def _fixture_types(prefix: str | None) -> set[str]:
@@ -259,3 +259,15 @@ def test_granite_4_hybrid_has_experts_beside_a_shared_mlp():
     assert g.n_shared_experts == 1 and g.shared_expert_intermediate_size == 128 and g.num_moe_layers == 6
     dense = _load("synthetic-granitemoehybrid-2")  # no experts: the shared MLP alone
     assert not dense.is_moe and dense.intermediate_size == 384
+
+
+def test_multimodal_config_reads_text_config_and_refuses_a_foreign_text_model():
+    g = _load("synthetic-gemma3-2")  # the top-level tie_word_embeddings governs the head
+    assert not g.tie_word_embeddings and g.vision_encoder_params > 0 and g.sliding_window == 32
+    with pytest.raises(UserError, match="text_config"):
+        architecture_from_hf_config({"model_type": "gemma3"})
+    with pytest.raises(UserError, match="text_config.model_type 'llama'"):
+        architecture_from_hf_config({**_cfg("synthetic-gemma3-1"),
+                                     "text_config": {**_cfg("synthetic-gemma3-1")["text_config"], "model_type": "llama"}})
+    with pytest.raises(UserError, match="vision_config.patch_size"):
+        architecture_from_hf_config({**_cfg("synthetic-gemma3-1"), "vision_config": {"patch_size": 0}})

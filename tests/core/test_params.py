@@ -192,6 +192,9 @@ TRANSFORMERS_COUNTS = {
     "synthetic-jamba-1": 11_527_136,
     "synthetic-jamba-2": 5_549_488,
     "synthetic-jamba-3": 6_253_968,
+    "default-gemma3": 2_723_312_896,
+    "synthetic-gemma3-1": 1_836_800,
+    "synthetic-gemma3-2": 2_257_920,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
@@ -245,7 +248,7 @@ def test_reference_counts(name):
 @pytest.mark.parametrize("name", sorted(TRANSFORMERS_COUNTS))
 def test_parts_add_up_to_the_total(name):
     c = _count(name)
-    assert c.embedding + c.attention + c.mlp + c.norm + c.head == c.total
+    assert c.embedding + c.attention + c.mlp + c.norm + c.head + c.encoders == c.total
     assert all(getattr(c, part) >= 0 for part in PARTS)
     assert 0 < c.active <= c.total
 
@@ -339,7 +342,7 @@ def test_hand_built_moe_active():
 
 def test_explanations_cover_every_figure():
     c = _count("llama-3.1-8b")
-    assert set(c.explanations) == {"total", "active", *PARTS}
+    assert set(c.explanations) == {"total", "active", "encoders", *PARTS}
     assert c.explanations["total"].substituted.endswith("= 8.03B (8,030,261,248)")
     assert "128256·4096" in c.explanations["embedding"].substituted
     assert all(e.source for e in c.explanations.values())
@@ -417,3 +420,16 @@ def test_jamba_is_one_attention_layer_in_eight_and_experts_every_other_layer(): 
                               "(repeating every 8 layers)")
     c = count_parameters(arch)
     assert round(c.total / 1e9) == 52 and round(c.active / 1e9) == 12
+
+
+def test_a_multimodal_checkpoint_counts_its_vision_tower_as_encoders():
+    # A SigLIP tower of 2 layers, width 128, MLP 256, 4×4 patches of 16 px, no pooling head:
+    # patch conv 3·16·16·128 + 128, positions 16·128; per layer 2 LayerNorms, q/k/v/out with
+    # biases, fc1/fc2 with biases; a final LayerNorm. Projector: 128 × 256 + an RMSNorm of 128.
+    tower = 3 * 16 * 16 * 128 + 128 + 16 * 128 + 2 * (2 * 256 + 4 * (128 * 128 + 128) + 2 * 128 * 256 + 256 + 128) \
+        + 256
+    c = _count("synthetic-gemma3-1")
+    assert c.encoders == tower + 128 * 256 + 128 == 365_696 + 32_896
+    text_only = count_parameters(load_hf_config(CONFIGS / "synthetic-gemma3-1.json"))
+    assert c.total == c.embedding + c.attention + c.mlp + c.norm + c.head + c.encoders == text_only.total
+    assert c.active == c.total  # dense: every weight, the encoders included

@@ -126,6 +126,10 @@ class Architecture:
     index_n_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None
     index_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
 
+    # A multimodal checkpoint's vision tower and projector, counted from its vision_config
+    # (encoders.py); the network above is its language model.
+    vision_encoder_params: Annotated[int, pyd.Field(ge=0, le=limits.VOCAB * limits.WIDTH)] = 0
+
     # Encoder-decoder (T5) and encoder-only (BERT).
     is_encoder_decoder: bool = False
     num_decoder_layers: Annotated[int, pyd.Field(gt=0, le=limits.LAYERS)] | None = None

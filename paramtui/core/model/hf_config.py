@@ -21,10 +21,11 @@ the explanation of the count says so.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from paramtui.core.model import limits
 from paramtui.core.model.architecture import Architecture
+from paramtui.core.model.encoders import gemma3_projector_params, siglip_vision_params
 from paramtui.core.errors import UserError
 from paramtui.core.io.bounded_parse import loads_json
 from paramtui.core import validation as pyd
@@ -43,6 +44,8 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     "llama4_text", "qwen3_5_text", "qwen3_5_moe_text",
     # convolution and state-space hybrids
     "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba",
+    # multimodal: a text_config counted as its own type, a vision_config as the encoders line
+    "gemma3",
 )
 
 # Defaults of the keys we read, from each config class in transformers 5.23
@@ -1058,6 +1061,31 @@ _BUILDERS = {
 }
 
 
+# Multimodal wrappers: the language model's model_type, its config class's default for the
+# top-level tie_word_embeddings (which governs the head there), and the encoders' count.
+_MULTIMODAL: dict[str, tuple[str, bool, Callable[[dict, int, str], int]]] = {
+    # Gemma3ForConditionalGeneration: SigLIP vision tower + Gemma3MultiModalProjector.
+    "gemma3": ("gemma3_text", True, lambda vision, text_hidden, origin:
+               siglip_vision_params(vision, origin) + gemma3_projector_params(vision, text_hidden, origin)),
+}
+
+
+def _multimodal(cfg: dict, origin: str) -> tuple[dict, int]:
+    """The language model's config (the top level's head tying applied) and the encoders' count."""
+    text_type, tie_default, encoders = _MULTIMODAL[cfg["model_type"]]
+    text, vision = cfg.get("text_config"), cfg.get("vision_config", {})
+    if not isinstance(text, dict):
+        raise UserError(f"{origin}: missing required key 'text_config' (an object) for model_type "
+                        f"{cfg['model_type']!r}")
+    if text.get("model_type", text_type) != text_type:
+        raise UserError(f"{origin}: text_config.model_type {text.get('model_type')!r} is not supported under "
+                        f"{cfg['model_type']!r} (expected {text_type!r})")
+    tie = cfg.get("tie_word_embeddings", tie_default)
+    text = {**text, "model_type": text_type, "tie_word_embeddings": tie}
+    arch_text = architecture_from_hf_config(text, origin=f"{origin}: text_config", shipped=True)
+    return text, encoders(vision if vision is not None else {}, arch_text.hidden_size, origin)
+
+
 def architecture_from_hf_config(cfg: dict, *, origin: str = "config", shipped: bool = False) -> Architecture:
     """The `Architecture` of a Hugging Face config dict; `origin` names it in error messages.
 
@@ -1072,6 +1100,10 @@ def architecture_from_hf_config(cfg: dict, *, origin: str = "config", shipped: b
     if not isinstance(model_type, str):  # a list or an object is not hashable: check before looking up
         raise UserError(f"{origin}: model_type must be a string, not {_shown(model_type)} "
                         f"(supported: {', '.join(SUPPORTED_MODEL_TYPES)})")
+    if model_type in _MULTIMODAL:
+        text, encoders = _multimodal(cfg, origin)
+        arch = architecture_from_hf_config(text, origin=f"{origin}: text_config", shipped=shipped)
+        return pyd.replace(arch, vision_encoder_params=encoders)
     if model_type not in _BUILDERS:
         raise UserError(f"{origin}: unsupported model_type {model_type!r}; "
                         f"supported: {', '.join(SUPPORTED_MODEL_TYPES)}")

@@ -64,6 +64,7 @@ class ParamCount(NamedTuple):
     norm: int  # every norm weight and bias, the final norm included
     head: int  # untied LM head; BERT's pooler; 0 when the head is tied to the embedding
     explanations: Explanations = Explanations()  # none: an empty mapping, never written to
+    encoders: int = 0  # a multimodal checkpoint's vision tower and projector (encoders.py)
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,8 @@ def count_parameters(arch: Architecture) -> ParamCount:
         "head": _head_terms(arch),
     }
     parts = {k: sum(t.value for t in v) for k, v in terms.items()}
-    total = sum(parts.values())
+    encoders = arch.vision_encoder_params
+    total = sum(parts.values()) + encoders
 
     moe_groups = [g for g in network.groups if isinstance(g.channel, MixtureOfExperts)]
     moe_layers = sum(g.count for g in moe_groups)
@@ -288,10 +290,20 @@ def count_parameters(arch: Architecture) -> ParamCount:
             title="Parameters",
             meaning="Every weight of the model, counted once even where the input embedding and the "
             "output head share one matrix.",
-            formula="embedding + attention + MLP + norms + head",
-            substituted=" + ".join(format_count(parts[k]) for k in PARTS) + f" = {format_count(total)}"
+            formula="embedding + attention + MLP + norms + head" + (" + encoders" if encoders else ""),
+            substituted=" + ".join(format_count(parts[k]) for k in PARTS)
+            + (f" + {format_count(encoders)}" if encoders else "") + f" = {format_count(total)}"
             f" ({total:,})",
             source=_SOURCE,
+        )
+        explanations["encoders"] = Explanation(
+            title="Encoder parameters",
+            meaning="The vision tower and the projector into the language model that a multimodal "
+            "checkpoint carries beside its language model (0 for a text-only model). Counted in the "
+            "total and, since every image passes through them, in the active count.",
+            formula="vision tower + projector" if encoders else "none in this model",
+            substituted=f"{format_count(encoders)}",
+            source="transformers SiglipVisionModel and Gemma3MultiModalProjector module shapes",
         )
         if arch.is_moe:
             explanations["active"] = Explanation(
@@ -313,4 +325,4 @@ def count_parameters(arch: Architecture) -> ParamCount:
             )
         return explanations
 
-    return ParamCount(total=total, active=active, explanations=Explanations(explain), **parts)
+    return ParamCount(total=total, active=active, explanations=Explanations(explain), encoders=encoders, **parts)

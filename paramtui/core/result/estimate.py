@@ -340,6 +340,7 @@ def _compute(s: Scenario) -> Estimate:
         "params.breakdown.mlp": params.mlp,
         "params.breakdown.norm": params.norm,
         "params.breakdown.head": params.head,
+        "params.breakdown.encoders": params.encoders,
         "memory.weights_bytes": inference.weights_bytes,
         "memory.kv_cache_bytes": inference.kv_cache_bytes,
         "memory.recurrent_state_bytes": inference.recurrent_state_bytes,

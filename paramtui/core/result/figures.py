@@ -93,6 +93,7 @@ _ALL = [
     _F("params.breakdown.mlp", "MLP / experts", "MLP", "", None, units.format_count, "model"),
     _F("params.breakdown.norm", "Norms", "Norm", "", None, units.format_count, "model"),
     _F("params.breakdown.head", "Output head", "Head", "", None, units.format_count, "model"),
+    _F("params.breakdown.encoders", "Encoders", "Enc", "", None, units.format_count, "model"),
     # A model file's headers (group "checkpoint": shown only for a model file).
     _F("checkpoint.format", "File format", "Format", "", None, _text, "checkpoint"),
     _F("checkpoint.file_bytes", "Size on disk", "On disk", "bytes", None, units.format_bytes, "checkpoint"),
@@ -152,6 +153,10 @@ _ALL = [
 ]
 
 FIGURES: dict[str, Figure] = {f.key: f for f in _ALL}
+
+# Figures that only some models have (a hybrid's recurrent state, a multimodal checkpoint's
+# encoders): the screens and the table leave them out where they are 0.
+SHOWN_WHEN_NONZERO = frozenset({"memory.recurrent_state_bytes", "params.breakdown.encoders"})
 
 # What the Compare table and `export` show when the session names no columns.
 DEFAULT_COLUMNS = [

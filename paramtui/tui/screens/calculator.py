@@ -21,7 +21,7 @@ from textual.widgets import Static
 from paramtui.core import units
 from paramtui.core.errors import UserError
 from paramtui.core.inputs.options import OPTIONS, Option
-from paramtui.core.result.figures import FIGURES, explain, group_applies
+from paramtui.core.result.figures import FIGURES, SHOWN_WHEN_NONZERO, explain, group_applies
 from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.validation import as_data, validate
 from paramtui.tui.screens.base import ParamScreen
@@ -486,8 +486,8 @@ class CalculatorScreen(ParamScreen):
                 continue
             rows.append(FigureRow(None, title))
             for fig in FIGURES.values():
-                if fig.key == "memory.recurrent_state_bytes" and not fig.value(est):
-                    continue  # an all-attention model has no recurrent state: no row for it
+                if fig.key in SHOWN_WHEN_NONZERO and not fig.value(est):
+                    continue  # e.g. an all-attention model has no recurrent state: no row for it
                 if fig.group == group:
                     rows.append(FigureRow(fig.key, fig.label, fig.format(est),
                                           bad=fig.key.endswith("fits") and fig.value(est) is False))
