@@ -181,3 +181,15 @@ def test_unknown_task_or_license_is_a_user_error():
 def test_without_a_task_the_loss_ranking_stays_a_proxy(rtx4090):
     assert rtx4090.task is None and rtx4090.benchmark is None
     assert all(r.task_score is None for r in rtx4090.rows)
+
+
+def test_scores_are_grouped_by_benchmark_and_ranked_only_within_a_group():
+    rows = [r for r in pick("h100-sxm", gpus=8, task="code").rows if r.task_score is not None]
+    scales = [r.task_score_benchmark for r in rows]
+    runs = [scale for i, scale in enumerate(scales) if i == 0 or scales[i - 1] != scale]
+    assert len(runs) == len(set(runs)) >= 3  # each benchmark one contiguous group
+    for scale in runs:
+        group = [r.task_score for r in rows if r.task_score_benchmark == scale]
+        assert group == sorted(group, reverse=True), scale
+    # A model with several scores is quoted on the most common benchmark it has.
+    assert next(r for r in rows if r.model_id == "llama-3.1-405b").task_score_benchmark == "HumanEval (instruct)"

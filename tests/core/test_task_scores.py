@@ -39,6 +39,10 @@ def test_a_model_is_listed_for_every_task_it_has_a_score_for():
     # Qwen2.5-LLM blog, 'Qwen2.5-7B-Instruct Performance': HumanEval 84.8, LiveCodeBench 2305-2409 28.7.
     ("qwen2.5-7b", "code", "HumanEval", 84.8, "Qwen2.5-LLM blog", "2024-09"),
     ("qwen2.5-32b", "code", "LiveCodeBench", 51.2, "Qwen2.5-LLM blog", "2024-09"),
+    # DeepSeek-V3 README, chat model table: LiveCodeBench (Pass@1) 37.6.
+    ("deepseek-v3", "code", "LiveCodeBench", 37.6, "DeepSeek-V3 README", "2024-12"),
+    # Gemma model card, 'Benchmark Results': HumanEval pass@1 32.3 for Gemma PT 7B.
+    ("gemma-7b", "code", "HumanEval", 32.3, "Gemma model card", "2024-02"),
 ])
 def test_scores_are_pinned_to_their_sources(model_id, task, bench, score, source_words, date):
     found = [s for s in get_model(model_id).task_scores(task) if s.benchmark == bench]

@@ -232,35 +232,35 @@ def task_word(task: str) -> str:
     return {"code": "coding", "math": "maths"}.get(task, next(c.label for c in TASKS if c.value == task).lower())
 
 
-def _score_for(entry: CatalogEntry, task: str, scale: str | None) -> TaskScore | None:
-    """The model's score on `scale` for the task, else its first listed score for it."""
-    scores = entry.task_scores(task)
-    return next((s for s in scores if s.scale == scale), scores[0] if scores else None)
-
-
-def _leading_scale(entries: Sequence[CatalogEntry], task: str) -> str | None:
-    """The benchmark and checkpoint kind ("HumanEval (instruct)") most of `entries` have a
-    score on for `task`; catalog order breaks ties."""
+def _scale_counts(entries: Sequence[CatalogEntry], task: str) -> dict[str, int]:
+    """How many of `entries` have a score for `task` on each scale ("HumanEval (instruct)"),
+    most common first (catalog order breaks ties)."""
     counts: dict[str, int] = {}
     for entry in entries:
         for name in dict.fromkeys(s.scale for s in entry.task_scores(task)):
             counts[name] = counts.get(name, 0) + 1
-    return max(counts, key=lambda name: counts[name]) if counts else None
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
 def _rank_by_task(rows: list[PickRow], catalog: dict[str, CatalogEntry], task: str) -> tuple[list[PickRow], str | None]:
-    """Eligible rows ranked by published score for `task`, with the reasons that say so."""
+    """Eligible rows ranked by published score for `task`, with the reasons that say so.
+
+    Each model is quoted on the most common scale it has a score on; models are grouped by
+    that scale (the most common first) and ranked by score within a group only."""
     eligible = [r for r in rows if r.eligible]
-    benchmark = _leading_scale([catalog[r.model_id] for r in eligible], task)
+    counts = _scale_counts([catalog[r.model_id] for r in eligible], task)
+    order = {name: i for i, name in enumerate(counts)}
+    leading = next(iter(counts), None)
     word = task_word(task)
     scored: list[tuple[int, float, PickRow, TaskScore]] = []
     unscored: list[PickRow] = []
     for row in eligible:
-        score = _score_for(catalog[row.model_id], task, benchmark)
-        if score is None:
+        scores = catalog[row.model_id].task_scores(task)
+        if not scores:
             unscored.append(pyd.replace(row, reasons=(*row.reasons, f"no published {word} score in the catalog")))
-        else:
-            scored.append((0 if score.scale == benchmark else 1, -score.score, row, score))
+            continue
+        score = min(scores, key=lambda s: order[s.scale])
+        scored.append((order[score.scale], -score.score, row, score))
     scored.sort(key=lambda item: (item[0], item[1], -item[2].params))
     ranked: list[PickRow] = []
     for i, (group, _, row, score) in enumerate(scored):
@@ -268,13 +268,13 @@ def _rank_by_task(rows: list[PickRow], catalog: dict[str, CatalogEntry], task: s
             place = "best" if i == 0 else f"{_ordinal(i + 1)}-best"
             what = f"{place} published {word} score among models that fit: {score.citation}"
         else:
-            what = f"published {word} score {score.citation} (not {benchmark}: not ranked against it)"
+            what = f"published {word} score {score.citation} (not {leading}: not ranked against it)"
         ranked.append(pyd.replace(
             row, rank=i + 1, task_score=score.score, task_score_benchmark=score.scale,
             task_score_setting=score.setting, task_score_source=f"{score.source}, {score.date}",
             reasons=(*row.reasons, what)))
     unscored.sort(key=lambda r: -r.params)
-    return ranked + unscored, benchmark
+    return ranked + unscored, leading
 
 
 def _ordinal(n: int) -> str:
