@@ -13,3 +13,4 @@ def distinct_labels(scenarios: Iterable) -> dict[str, str]:
     counts = Counter(s.label for s in scenarios)
     return {s.id: s.label if counts[s.label] == 1 or s.label == s.id else f"{s.label} ({s.id})"
             for s in scenarios}
+

@@ -80,7 +80,6 @@ async def focus_column(pilot, key: str) -> None:
         await pilot.press("right")
     while data.cursor_column > index:
         await pilot.press("left")
-    await pilot.pause()
 
 
 # ------------------------------------------------------------------ the table
@@ -154,7 +153,6 @@ async def test_add_from_catalog_with_type_to_filter():
         await pilot.press("a")
         await pilot.press(*"mixtral 8x22")
         await pilot.press("enter")
-        await pilot.pause()
         ids = [s.id for s in app.session.scenarios]
         assert ids == ["l8", "mixtral-8x22b", "l8q", "q3"]  # after the focused row
         new = app.session.scenario("mixtral-8x22b")
@@ -170,7 +168,6 @@ async def test_add_a_bare_parameter_count():
     async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("a", *"13B", "enter")
-        await pilot.pause()
         new = app.session.scenario(app.current_id)
         assert new.params == 13e9 and new.model is None and new.name == "13.0B parameters"
         assert [s.id for s in app.session.scenarios] == ["l8", new.id, "l8q", "q3"]
@@ -309,7 +306,6 @@ async def test_enter_opens_the_focused_scenario_in_the_calculator():
     async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("down", "down", "enter")
-        await pilot.pause()
         assert app.current_mode == "calculator"
         assert app.current_id == "q3"
 
@@ -392,7 +388,6 @@ async def test_explain_opens_the_explanation_of_the_focused_figure():
         await open_compare(pilot)
         await focus_column(pilot, "memory.kv_cache_bytes")
         await pilot.press("e")
-        await pilot.pause()
         assert isinstance(app.screen, ExplainScreen)
 
 
@@ -416,11 +411,9 @@ async def test_copy_puts_the_markdown_table_on_the_clipboard():
 
 async def _export(pilot, path: str, *extra_keys: str) -> None:
     await pilot.press("ctrl+e")
-    await pilot.pause()
     field = pilot.app.screen.query_one(Input)
     field.value = path
     await pilot.press("enter", *extra_keys)
-    await pilot.pause()
 
 
 def _json_at(doc: dict, key: str):
@@ -495,7 +488,6 @@ async def test_export_without_suffix_asks_the_format(tmp_path):
         await _export(pilot, str(tmp_path / "report"), "j")
         assert written.read_text() == "{}"
         await pilot.press("r")
-        await pilot.pause()
         assert json.loads(written.read_text())["title"] == "Compare test"
 
 
@@ -574,7 +566,6 @@ async def test_a_what_if_key_in_a_large_session_repaints_only_the_changed_row():
         build = screen.build_table
         screen.build_table = lambda: (builds.append(1), build())
         await pilot.press("b")
-        await pilot.pause()
         after = [[str(c) for c in data.get_row_at(r)] for r in range(data.row_count)]
         assert app.session.scenario("s2").inference.batch == 2 and builds == []
         assert [r for r in range(200) if before[r] != after[r]] == [2]

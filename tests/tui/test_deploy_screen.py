@@ -240,6 +240,8 @@ async def test_right_reaches_the_last_target_with_a_scenario_added_at_80x24():
         screen = app.screen
         assert isinstance(screen, DeployScreen) and len(app.session.scenarios) == 4
         table = screen.scenario_table
+        labels = [table.get_cell_at((r, 0)).plain for r in range(4)]
+        assert len(set(labels)) == 4 and labels[1] == "Llama 8B bf16 (copy)"  # the duplicate, named
         last = screen.targets[-1].id
         for _ in screen.targets:  # one burst, as a held key sends them
             app.post_message(events.Key("right", None))
@@ -316,5 +318,4 @@ async def test_two_scenarios_with_one_name_are_told_apart():
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_deploy(pilot)
         labels = [screen.scenario_table.get_cell_at((r, 0)).plain for r in range(4)]
-        assert labels[0] == "Llama 8B bf16 (l8)" and labels[3].startswith("Llama 8B bf16 (l8-tw")
-        assert len(set(labels)) == 4
+        assert labels[0] == "Llama 8B bf16 (l8)" and labels[3] == "Llama 8B bf… (l8-twin)"

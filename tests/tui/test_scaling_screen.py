@@ -152,8 +152,9 @@ def test_points_are_labelled_by_name_and_a_duplicate_name_by_its_id_too():
     twin = session.scenarios[0].with_changes(id="l8-again", training__tokens=1e12)
     items = law_estimates([*session.scenarios, twin], "chinchilla", under_law)
     labels = [p.label for p in build_chart(items, "chinchilla", "params", "l8").points]
-    assert "Qwen3 0.6B" in labels and "70B at 20 tok/p…" in labels  # a cut name ends in …
-    assert "Llama 8B (l8)" in labels and "Llama 8B (l8-ag…" in labels
+    assert "Qwen3 0.6B" in labels and "Llama 8B (l8)" in labels and "Llama 8B (l8-again)" in labels
+    text = "\n".join(line.plain for line in render_chart(build_chart(items, "chinchilla", "params", "l8"), 80, 22))
+    assert "70B at 2…k/param" in text  # a name cut on the chart says so, keeping its end
 
 
 async def test_b_sets_a_budget_and_the_panel_shows_the_run_it_buys():

@@ -31,6 +31,7 @@ from paramtui.core.inputs.session import Session, ViewSettings
 from paramtui.tui.scenario_labels import distinct_labels
 from paramtui.tui.screens.scenario_table import ScenarioTableScreen
 from paramtui.tui.widgets.cut_marked_table import CutMarkedTable
+from paramtui.tui.widgets.fit_text import ellipsize_middle
 
 NAME_KEY = "scenario.name"
 # The what-if keys that scale a number: (the input's key, its field in Scenario.with_changes).
@@ -183,8 +184,7 @@ class CompareScreen(ScenarioTableScreen):
         for i, (fig, cell) in enumerate(zip(self.table.columns, row.cells)):
             justify = "right" if self._numeric[i] else "left"
             if fig.key == NAME_KEY:
-                text = Text(label, no_wrap=True, overflow="ellipsis")
-                text.truncate(self._name_width(), overflow="ellipsis")
+                text = Text(ellipsize_middle(label, self._name_width()), no_wrap=True)
                 if deltas or row.error:
                     note = ("✗ " + row.error) if row.error else ("◆ baseline" if row.is_baseline else "")
                     text.append("\n" + note, style="bold" if row.is_baseline else

@@ -33,6 +33,7 @@ from paramtui.tui.scenario_labels import distinct_labels
 from paramtui.tui.screens.scenario_table import ScenarioTableScreen
 from paramtui.tui.widgets.compare_dialogs import NamePrompt
 from paramtui.tui.widgets.cut_marked_table import CutMarkedTable
+from paramtui.tui.widgets.fit_text import ellipsize_middle
 from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
 from paramtui.tui.widgets.ordered_input import OrderedInput
 
@@ -122,10 +123,8 @@ class DeployScreen(ScenarioTableScreen):
         return [s.id for s in self.app.session.scenarios]
 
     def _label(self, scenario_id: str) -> Text:
-        text = Text(self.labels[scenario_id], style="bold" if scenario_id == self.app.current_id else "",
-                    no_wrap=True)
-        text.truncate(LABEL_WIDTH, overflow="ellipsis")
-        return text
+        return Text(ellipsize_middle(self.labels[scenario_id], LABEL_WIDTH), no_wrap=True,
+                    style="bold" if scenario_id == self.app.current_id else "")
 
     def build_table(self) -> None:
         name, kinds = KIND_FILTERS[self.filter_index]

@@ -28,7 +28,7 @@ from paramtui.core.result.estimate import Estimate
 from paramtui.core.result.figures import FIGURES
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.scenario_labels import distinct_labels
-from paramtui.tui.widgets.fit_text import ellipsize
+from paramtui.tui.widgets.fit_text import ellipsize_middle
 from paramtui.tui.widgets.plot import Axis, Chart, LogPlot, Point, Series, compact_count, compact_power
 
 LAW_ORDER = option("scaling.law").values()  # `l` steps through them
@@ -88,7 +88,7 @@ def build_chart(items: list[tuple[str, str, Estimate]], law: str, view: str, hig
     for i, (sid, label, e) in enumerate(ests):
         x, y = (e.scaling.params if view == "params" else _compute(e)), e.scaling.loss
         merged.setdefault((round(math.log10(x), 6), round(y, 6)), []).append((LETTERS[i % 26], sid, x, y, label))
-    points = [Point(group[0][2], group[0][3], "".join(g[0] for g in group), ellipsize(group[0][4], 16),
+    points = [Point(group[0][2], group[0][3], "".join(g[0] for g in group), group[0][4],
                     any(g[1] == highlight for g in group))
               for group in merged.values()]
     flops = [_compute(e) for _, _, e in ests]
@@ -229,7 +229,7 @@ class ScalingScreen(ParamScreen):
         index = [it[0] for it in items].index(sid)
         text = Text()
         text.append(f"{LETTERS[index % 26]} ", style="reverse bold")
-        text.append(ellipsize(label, 22) + "\n", style="bold")
+        text.append(ellipsize_middle(label, 22) + "\n", style="bold")
         text.append(f"Law: {LAW_SHORT[law]} (l)\n")
         if not isinstance(est, Estimate):
             text.append(f"✗ {est}\n")

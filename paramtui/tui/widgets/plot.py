@@ -22,7 +22,11 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from paramtui.tui.widgets.fit_text import ellipsize
+from paramtui.tui.widgets.fit_text import ellipsize_middle
+
+
+# A point's label is cut (in the middle) to this many cells, or to the room left of the edge.
+LABEL_MAX = 16
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,7 @@ def render_chart(chart: Chart, width: int, height: int) -> list[Text]:
             end = start + len(text)
             room = plot_w - end - 1
             if room >= 3:
-                for i, ch in enumerate(" " + ellipsize(label, room)):
+                for i, ch in enumerate(" " + ellipsize_middle(label, min(room, LABEL_MAX))):
                     if grid[row][end + i] == " " or i > 0:
                         put(end + i, row, ch, reverse if point.highlight else None)
 
