@@ -397,7 +397,9 @@ class CalculatorScreen(ParamScreen):
         self.form.set_placeholder("mfu", f"auto: {mfu * 100:g}%" if mfu else "auto")
         price = est.target.price_per_hour_usd
         self.form.set_placeholder("price", f"auto: ${price:g}/h" if price is not None else "none known")
-        host = est.target.host_memory_bytes
+        from paramtui.core.formulas.offload import host_memory_for
+
+        host = None if est.target.unified_memory else host_memory_for(est.target, est.devices)
         self.form.set_placeholder("host_ram", f"auto: {units.format_bytes(host)} (typical)" if host is not None
                                   else "no host RAM to offload to")
         self.form.set_placeholder("unique", "auto: all unique")
