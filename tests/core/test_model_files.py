@@ -89,7 +89,7 @@ def test_moe_gguf_counts_active_experts_and_reads_per_layer_kv_heads(tmp_path):
 def test_gguf_shapes_not_modelled_are_refused_naming_the_key(tmp_path):
     path = tmp_path / "hybrid.gguf"
     write_gguf(path, "qwen3moe", _moe_meta("qwen3moe", **{"qwen3moe.ssm.state_size": 128}), _moe_tensors())
-    with pytest.raises(UserError, match="qwen3moe.ssm.state_size: state-space"):
+    with pytest.raises(UserError, match="qwen3moe.ssm.state_size: the recurrent layers of a 'qwen3moe' GGUF file"):
         estimate(_scenario(path))
     write_gguf(path, "qwen3moe", _moe_meta("qwen3moe", **{"qwen3moe.attention.head_count_kv": [2, 4]}),
                _moe_tensors())
@@ -168,3 +168,36 @@ def test_gguf_vocabulary_is_stepped_over_and_counted(tmp_path):
     assert ckpt.metadata["tokenizer.ggml.tokens.length"] == 100_000
     assert ckpt.metadata["tokenizer.ggml.scores.length"] == 100_000
     assert estimate(_scenario(path)).architecture.vocab_size == 100_000
+
+
+def test_hybrid_mamba_gguf_maps_its_recurrent_layers(tmp_path):
+    """Granite 4 hybrid: a layer with 0 KV heads is a Mamba 2 layer (llama.cpp's rule)."""
+    h, layers, inner, heads = 256, 4, 512, 8
+    meta = {"granitehybrid.block_count": layers, "granitehybrid.embedding_length": h,
+            "granitehybrid.feed_forward_length": 512, "granitehybrid.attention.head_count": 4,
+            "granitehybrid.attention.head_count_kv": [0, 0, 0, 2], "granitehybrid.context_length": 8192,
+            "granitehybrid.ssm.conv_kernel": 4, "granitehybrid.ssm.inner_size": inner,
+            "granitehybrid.ssm.state_size": 128, "granitehybrid.ssm.time_step_rank": heads,
+            "granitehybrid.ssm.group_count": 1, "granitehybrid.vocab_size": 512,
+            "granitehybrid.rope.freq_base": 10000.0}
+    t = {"token_embd.weight": ("Q8_0", (h, 512)), "output_norm.weight": ("F32", (h,))}
+    for i in range(layers):
+        t |= {f"blk.{i}.attn_norm.weight": ("F32", (h,)), f"blk.{i}.ffn_up.weight": ("Q4_K", (h, 512)),
+              f"blk.{i}.ffn_down.weight": ("Q6_K", (512, h))}
+        if i == 3:
+            t |= {f"blk.{i}.attn_q.weight": ("Q4_K", (h, h)), f"blk.{i}.attn_k.weight": ("Q4_K", (h, 128)),
+                  f"blk.{i}.attn_v.weight": ("Q4_K", (h, 128)), f"blk.{i}.attn_output.weight": ("Q4_K", (h, h))}
+        else:
+            t |= {f"blk.{i}.ssm_in.weight": ("Q4_K", (h, 2 * inner + 2 * 128 + heads)),
+                  f"blk.{i}.ssm_out.weight": ("Q4_K", (inner, h)), f"blk.{i}.ssm_a": ("F32", (heads,))}
+    path = tmp_path / "granite-h.gguf"
+    write_gguf(path, "granitehybrid", meta, t)
+    est = estimate(_scenario(path, "inference = { context = 1024 }"))
+    arch = est.architecture
+    assert arch.layer_types == ("mamba", "mamba", "mamba", "full_attention")
+    assert (arch.mamba_version, arch.mamba_num_heads, arch.mamba_head_dim, arch.ssm_state_size) == (2, 8, 64, 128)
+    assert arch.tie_word_embeddings and arch.kv_heads == 2
+    v = est.values
+    assert v["memory.kv_cache_bytes"] == 1 * 2 * 2 * 64 * 2 * 1024  # the one attention layer only
+    assert v["memory.recurrent_state_bytes"] > 0
+    assert v["params.total"] == read_checkpoint(path).elements
