@@ -107,8 +107,7 @@ def test_pick_ranks_models_that_fit(capsys):
 
 
 def test_pick_for_a_task_ranks_by_published_score(capsys):
-    # rtx-5090 (issue 16) is not in the catalog yet; a 24 GB card has the same ranking logic.
-    j = run_json(capsys, "pick", "--target", "rtx-4090", "--task", "code", "--json")
+    j = run_json(capsys, "pick", "--target", "rtx-5090", "--task", "code", "--json")
     ranked = [r for r in j["rows"] if r["rank"] is not None]
     assert len(ranked) >= 5 and j["task"] == "code" and j["benchmark"] == "HumanEval (instruct)"
     assert [r["rank"] for r in ranked] == list(range(1, len(ranked) + 1))

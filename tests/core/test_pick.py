@@ -193,3 +193,12 @@ def test_scores_are_grouped_by_benchmark_and_ranked_only_within_a_group():
         assert group == sorted(group, reverse=True), scale
     # A model with several scores is quoted on the most common benchmark it has.
     assert next(r for r in rows if r.model_id == "llama-3.1-405b").task_score_benchmark == "HumanEval (instruct)"
+
+
+def test_a_heavily_quantised_pick_warns_that_its_score_will_not_hold():
+    rows = {r.model_id: r for r in pick("rtx-5090", task="code").rows}
+    big = rows["qwen2.5-72b"]  # 72B in 32 GB only at 2 bits
+    assert big.eligible and big.precision == "q2_k"
+    assert "q2_k keeps 63.9% of 16-bit quality (published scores are of the 16-bit model: expect less at q2_k)" \
+        in big.reasons[0]
+    assert "expect less" not in rows["qwen2.5-7b"].reasons[0]  # bf16
