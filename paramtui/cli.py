@@ -1,4 +1,4 @@
-"""The `paramtui` command: the TUI by default, plus non-interactive subcommands (DESIGN.md).
+"""The `paramtui` command: the TUI by default, plus non-interactive subcommands (docs/ARCHITECTURE.md).
 
 Every user mistake (bad file, unknown id, negative size) prints one line on stderr and exits
 with status 2; a traceback is always a bug.
@@ -345,9 +345,6 @@ def main(argv: list[str] | None = None) -> int:
 EXIT_BUG = 70  # EX_SOFTWARE (sysexits.h): an internal error, not the user's mistake
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
 
 # ------------------------------------------------------------------ rendering (Rich tables)
 
@@ -585,3 +582,7 @@ def print_pick(args) -> int:
     console.print(table)
     console.print(f"[dim]{_plain(result.explanation.meaning)}[/]")
     return 0
+
+
+if __name__ == "__main__":  # `python -m paramtui.cli`: last, once every function above is defined
+    raise SystemExit(main())

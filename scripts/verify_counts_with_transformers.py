@@ -23,7 +23,7 @@ which un-ties the embedding and LM head in transformers 5 and so over-counts.
 T5 v1.1 / Flan-T5: transformers ≥ 5 always ties T5's lm_head to the shared embedding when it
 builds a model from a config, but when it loads such a checkpoint (separate `lm_head.weight`
 in the file) `tie_weights` leaves them apart. paramtui counts what transformers builds from the
-config (tied), as DESIGN.md defines the count.
+config (tied), as docs/ARCHITECTURE.md defines the count.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The command line as scripts use it: JSON, exit codes, one-line errors (DESIGN.md, Command line)."""
+"""The command line as scripts use it: JSON, exit codes, one-line errors (docs/ARCHITECTURE.md, Command line)."""
 
 import json
 import os
@@ -170,3 +170,13 @@ def test_bad_host_ram_and_two_budgets_are_one_line_errors(capsys):
     assert main(["estimate", "gpt2", "--host-ram", "lots"]) == 2
     assert main(["estimate", "gpt2", "--budget-usd", "1", "--budget-days", "2"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("module", ["paramtui", "paramtui.cli"])
+def test_python_dash_m_runs_the_command_line(module):
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", module, "estimate", "llama-3.1-8b"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "Llama 3.1 8B" in run.stdout and "Predicted loss" in run.stdout

@@ -1,4 +1,4 @@
-"""The wheel carries themes/ and targets/ (DESIGN.md, Shape) and the catalog, not just the code."""
+"""The wheel carries themes/ and targets/ (docs/ARCHITECTURE.md, Shape) and the catalog, not just the code."""
 
 import subprocess
 import sys

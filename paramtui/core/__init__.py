@@ -1,1 +1,1 @@
-"""The domain model: pure Python and pydantic, no terminal (DESIGN.md, Core)."""
+"""The domain model: pure Python and pydantic, no terminal (docs/ARCHITECTURE.md, Core)."""

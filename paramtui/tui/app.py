@@ -9,15 +9,13 @@ Contract for screens (see paramtui/tui/screens/base.py for a base class that doe
 - `app.estimate_for(scenario_id)` / `app.estimate_of(scenario, law=None)` -> `Estimate | UserError`:
   the app holds one estimate per scenario (and per law, for Scaling); screens never estimate.
 - `app.explain(explanation)` opens the explanation modal; `app.current_scenario` is the focused one.
-- Modes: "calculator" (1), "compare" (2), "scaling" (3), "deploy" (4). A mode's screen lives in
-  paramtui/tui/screens/<mode>.py; the module's `SCREEN` attribute, else its `<Mode>Screen` class,
-  is used. A mode whose module is absent tells the user so instead of failing.
+- Modes: "calculator" (1), "compare" (2), "scaling" (3), "deploy" (4) (tui/keymap.py). A
+  mode's screen is the `SCREEN` of paramtui/tui/screens/<mode>.py.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 import signal
 import sys
@@ -63,20 +61,9 @@ def _absolute(path: Path) -> Path:
 
 
 def screen_class(mode: str) -> type[Screen]:
-    """The Screen class of a mode, imported on first use (keeps start-up fast)."""
-    module = importlib.import_module(f"paramtui.tui.screens.{mode}")
-    cls = getattr(module, "SCREEN", None) or getattr(module, f"{mode.capitalize()}Screen", None)
-    if cls is None:
-        found = [v for k, v in vars(module).items() if isinstance(v, type) and issubclass(v, Screen)
-                 and v.__module__ == module.__name__ and k.endswith("Screen")]
-        if not found:
-            raise ImportError(f"paramtui.tui.screens.{mode} defines no Screen class")
-        cls = found[0]
-    return cls
-
-
-def mode_available(mode: str) -> bool:
-    return importlib.util.find_spec(f"paramtui.tui.screens.{mode}") is not None
+    """The Screen class of a mode (its module's `SCREEN`), imported on first use (keeps
+    start-up fast)."""
+    return importlib.import_module(f"paramtui.tui.screens.{mode}").SCREEN
 
 
 def _estimate(scenario):
@@ -107,7 +94,7 @@ class ParamApp(App):
         Binding("5", "mode('guide')", "Guide", show=False),
         Binding("question_mark,f1", "help", "Keys"),
         Binding("ctrl+s", "save", "Save"),
-        # Priority: a text field's own ctrl+e (end of line) must not swallow the export (DESIGN.md).
+        # Priority: a text field's own ctrl+e (end of line) must not swallow the export (docs/ARCHITECTURE.md).
         Binding("ctrl+e", "export", "Export", show=False, priority=True),
         Binding("ctrl+o", "open", "Open"),
         Binding("ctrl+z", "undo", "Undo"),
@@ -154,11 +141,8 @@ class ParamApp(App):
         self.autosaver: Autosaver | None = Autosaver(on_failure=self._autosave_failed) if autosave else None
         self.quit_cleanly = False
 
-        self.modes_added: set[str] = set()
         for mode, _key, _title in MODE_TABS + MORE_TABS:
-            if mode_available(mode):
-                self.add_mode(mode, self._mode_factory(mode))
-                self.modes_added.add(mode)
+            self.add_mode(mode, self._mode_factory(mode))
 
         loaded = load_themes()
         self.theme_problems = loaded.problems
@@ -504,10 +488,10 @@ class ParamApp(App):
         # leave the dialog open on the screen left behind.
         if self.current_mode == mode or isinstance(self.screen, Dialog):
             return
-        title = dict((m, t) for m, _k, t in MODE_TABS + MORE_TABS).get(mode, mode)
-        if mode not in self.modes_added:
-            self.notify(f"The {title} screen is not in this version of paramtui yet.", timeout=3)
+        titles = {m: t for m, _k, t in MODE_TABS + MORE_TABS}
+        if mode not in titles:
             return
+        title = titles[mode]
         try:
             screen_class(mode)
         except Exception as e:  # another screen's import error must not take the app down

@@ -172,7 +172,7 @@ def test_every_catalog_model_has_a_pinned_transformers_count():
 
 
 def test_every_supported_model_type_is_in_the_catalog():
-    """DESIGN.md's import list; the catalog covers each family so picking works offline."""
+    """The model types config.json import supports; the catalog covers each family so picking works offline."""
     model_types = {entry.config["model_type"] for entry in load_catalog().values()}
     assert model_types == {
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",

@@ -1,4 +1,4 @@
-"""The estimate of one scenario: the figures DESIGN.md pins, and the JSON contract."""
+"""The estimate of one scenario: the figures docs/ARCHITECTURE.md pins, and the JSON contract."""
 
 import pytest
 

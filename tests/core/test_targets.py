@@ -9,8 +9,6 @@ from paramtui.core.errors import UserError
 from paramtui.core.inputs.targets import (
     get_target,
     load_targets,
-    node_memory_bytes,
-    node_peak_flops_per_s,
     peak_flops_per_s,
 )
 
@@ -56,8 +54,8 @@ def test_dtype_fallback():
 def test_node_aggregates():
     node = get_target("8xh100")
     assert node.devices == 8
-    assert node_peak_flops_per_s(node, "bf16") == pytest.approx(8 * 989.4e12)
-    assert node_memory_bytes(node) == 8 * 81_559 * 2**20  # nvidia-smi total per H100
+    assert peak_flops_per_s(node, "bf16") == pytest.approx(989.4e12)  # figures are per device
+    assert node.memory_bytes == 81_559 * 2**20  # nvidia-smi total per H100
 
 
 def test_unified_memory_fraction():

@@ -541,7 +541,7 @@ async def test_an_empty_session_says_what_to_do_and_keys_do_not_fail():
 
 
 async def test_ctrl_e_exports_from_the_calculator_too(tmp_path):
-    # DESIGN.md: ctrl+e exports the comparison table from anywhere, even with a text field focused.
+    # docs/ARCHITECTURE.md: ctrl+e exports the comparison table from anywhere, even with a text field focused.
     app = ParamApp(make_session(), restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.current_mode == "calculator"

@@ -1,4 +1,4 @@
-"""Budget in, plan out (DESIGN.md, Scaling; issue 13): what a training budget buys.
+"""Budget in, plan out (docs/ARCHITECTURE.md, Core: Scaling laws; issue 13): what a training budget buys.
 
 A budget in dollars, device-hours, days on the scenario's devices, or FLOPs becomes training
 compute C through the same time formula the run's own estimate uses (`formulas.compute`):

@@ -1,4 +1,4 @@
-"""Running a model larger than the device with the help of host RAM (DESIGN.md, Deploy;
+"""Running a model larger than the device with the help of host RAM (docs/ARCHITECTURE.md, Core: memory, compute, speed;
 issue 13): the two ways runtimes do it, their memory on each side and their decode speed.
 
 - Layer split, as llama.cpp's `--n-gpu-layers` (`-ngl`) does: the first g transformer

@@ -1,4 +1,4 @@
-"""What scale buys: predicted loss from published scaling laws (DESIGN.md, Core: Scaling laws).
+"""What scale buys: predicted loss from published scaling laws (docs/ARCHITECTURE.md, Core: Scaling laws).
 
 Three fits of L(N, D) — loss after training N parameters on D tokens — are selectable by id:
 

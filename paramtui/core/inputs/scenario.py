@@ -1,4 +1,4 @@
-"""A scenario: one model, one precision, one target, one workload (DESIGN.md, Session file).
+"""A scenario: one model, one precision, one target, one workload (docs/ARCHITECTURE.md, Session file).
 
 Field names are the session file's keys. A scenario names its model in exactly one way: a
 catalog id (`model`), a bare parameter count (`params`), or an `[scenario.architecture]`

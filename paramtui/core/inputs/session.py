@@ -1,4 +1,4 @@
-"""The session file: scenarios plus view settings, read and written as TOML (DESIGN.md).
+"""The session file: scenarios plus view settings, read and written as TOML (docs/ARCHITECTURE.md).
 
 Loading reports the first problem as one line naming the file, the line and the field.
 How the file itself is read and written (atomic, symlinks followed, read-only files and

@@ -1,12 +1,12 @@
-"""Deployment targets (hardware), loaded from `targets/*.toml` (DESIGN.md, Targets).
+"""Deployment targets (hardware), loaded from `targets/*.toml` (docs/ARCHITECTURE.md, Targets).
 
 Each file holds `[[target]]` tables. The shipped files live in `targets/` (a checkout) or
 `paramtui/_data/targets` (a wheel); the user's own in the config dir's `targets/` extend
 them or, with the same id, replace them. A file or a target that fails validation is
 reported in `TargetSet.problems` (path, target id, field) and the rest still load.
 
-Figures are per device: `devices` says how many a node has, and the `node_*` helpers
-give the aggregate. Peak rates are dense (not 2:4 sparse) datasheet figures. Memory is in
+Figures are per device: `devices` says how many a node has (an estimate multiplies by it).
+Peak rates are dense (not 2:4 sparse) datasheet figures. Memory is in
 bytes as the runtime sees them (`memory_source` says where each figure comes from);
 `usable_memory_fraction` is only what the OS keeps on unified-memory machines, so no
 reservation is taken off twice.
@@ -240,11 +240,3 @@ def peak_flops_per_s(target: Target, dtype: str) -> float:
 _PEAKS: dict[int, tuple[Target, dict[str, float]]] = {}
 
 
-def node_peak_flops_per_s(target: Target, dtype: str) -> float:
-    """All devices of the node together."""
-    return peak_flops_per_s(target, dtype) * target.devices
-
-
-def node_memory_bytes(target: Target) -> float:
-    """Usable memory summed over the node's devices."""
-    return target.usable_memory_bytes * target.devices

@@ -2,7 +2,7 @@
 
 One table feeds the Compare screen, the `paramtui export` command, the TUI's `ctrl+e` export
 and the clipboard copy, so a number on screen and in a file is the same number
-(DESIGN.md, Core: "the TUI, the CLI and export all call the same functions").
+(docs/ARCHITECTURE.md, Data flow).
 
 CSV and JSON carry raw numbers — integer counts and bytes, seconds, dollars — exactly as
 `paramtui estimate --json` prints them, each column named by its key there (a unit is in a

@@ -1,6 +1,6 @@
 """Where shipped data (themes/, targets/) and the user's own files live.
 
-DESIGN.md keeps `themes/` and `targets/` at the top of the repository. A wheel carries them
+docs/ARCHITECTURE.md keeps `themes/` and `targets/` at the top of the repository. A wheel carries them
 as `paramtui/_data/<name>` (see pyproject.toml); an editable install or a checkout finds them
 beside the package. Users add their own in the platform config dir.
 """

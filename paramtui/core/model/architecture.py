@@ -1,4 +1,4 @@
-"""The architecture of a transformer, in Hugging Face config key names (DESIGN.md, Model spec).
+"""The architecture of a transformer, in Hugging Face config key names (docs/ARCHITECTURE.md, Model spec).
 
 `Architecture` is what `[scenario.architecture]` holds in a session file and what a
 Hugging Face `config.json` is normalised into (see `hf_config`). Field names follow the

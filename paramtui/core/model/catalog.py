@@ -1,4 +1,4 @@
-"""The shipped catalog of real models (DESIGN.md, Core: Catalog).
+"""The shipped catalog of real models (docs/ARCHITECTURE.md, Core: Catalog).
 
 Each entry of `catalog.toml` (shipped inside this package) holds the architecture keys of the
 model's real Hugging Face `config.json`, verbatim, plus what its model card or paper

@@ -1,4 +1,4 @@
-"""Import a Hugging Face `config.json` as an `Architecture` (DESIGN.md, Core: Model spec).
+"""Import a Hugging Face `config.json` as an `Architecture` (docs/ARCHITECTURE.md, Core: Model spec).
 
 Each family spells the same things differently (`n_embd`, `d_model`, `hidden_size`; `n_layer`,
 `num_layers`; `ffn_dim`, `d_ff`, `n_inner`, ...). This module reads the keys that change the
@@ -12,7 +12,7 @@ values (LlamaConfig's are Llama 7B's), which for a user's file is certainly a mi
 
 T5 always has its LM head tied to the shared embedding, as transformers 5 builds it from any
 T5 config (T5Config sets `tie_word_embeddings = True` whatever the file says; checked with
-transformers 5.23 on the meta device). DESIGN.md defines the count as what transformers
+transformers 5.23 on the meta device). docs/ARCHITECTURE.md defines the count as what transformers
 counts for the same config. The released v1.1 / Flan-T5 checkpoints store a separate
 `lm_head` (one vocab × d_model matrix more, e.g. 2.85B rather than 2.78B for Flan-T5-XL);
 the explanation of the count says so.

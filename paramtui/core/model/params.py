@@ -1,4 +1,4 @@
-"""Exact parameter counts from an architecture (DESIGN.md, Core: "Parameter count must be exact").
+"""Exact parameter counts from an architecture (docs/ARCHITECTURE.md, Core: Model spec: the count must be exact).
 
 `count_parameters` gives the number Hugging Face transformers gives for the same config:
 `sum(p.numel() for p in model.parameters())`, tied weights counted once, for the class

@@ -2,7 +2,7 @@
 
 This is the only place that puts the core's pieces together. The TUI, the CLI and every
 export render an `Estimate`; none of them recomputes a figure. `Estimate.values` holds every
-figure under its dotted JSON key (DESIGN.md, Command line), and `explanations` says how
+figure under its dotted JSON key (docs/ARCHITECTURE.md, Command line), and `explanations` says how
 each was computed, under the same key.
 """
 

@@ -2,7 +2,7 @@
 
 One place for labels and formatting, shared by the Calculator, the Compare table, the
 `estimate` table and every export. A figure's key is its dotted key in
-`paramtui estimate --json` (DESIGN.md), so a column, a JSON field and an explanation are
+`paramtui estimate --json` (docs/ARCHITECTURE.md), so a column, a JSON field and an explanation are
 the same thing under the same name.
 """
 

@@ -1,5 +1,5 @@
 """The Deploy detail: one scenario on one target, with its limits and what to do when it does
-not fit (DESIGN.md, TUI 4 "Deploy"; issue 6).
+not fit (docs/ARCHITECTURE.md, TUI 4 "Deploy"; issue 6).
 
 `deploy_detail` adds to the matrix cell the largest context and batch that fit (solved
 exactly on the integer with `memory.inference_memory`, which counts the KV cache with

@@ -1,4 +1,4 @@
-"""The Deploy matrix: every scenario on every target, one cell each (DESIGN.md, TUI 4 "Deploy";
+"""The Deploy matrix: every scenario on every target, one cell each (docs/ARCHITECTURE.md, TUI 4 "Deploy";
 issue 6).
 
 A cell (`deploy_cell`, `deploy_matrix`) is the estimate's own verdict for the scenario moved
@@ -62,10 +62,6 @@ def _rate(value: float | None) -> str:
     if value >= 1000:
         return f"{value / 1000:.0f}k t/s" if value >= 9950 else f"{value / 1000:.1f}k t/s"
     return f"{value:.0f} t/s" if value >= 9.95 else f"{value:.1f} t/s"
-
-def _devices(scenario: Scenario, target: Target) -> int:
-    return scenario.gpus * target.devices
-
 
 def _on_target(scenario: Scenario, target: Target) -> Scenario:
     return scenario if scenario.target == target.id else scenario.with_changes(target=target.id)

@@ -1,4 +1,4 @@
-"""The Calculator: one scenario's inputs on the left, its results on the right (DESIGN.md, TUI).
+"""The Calculator: one scenario's inputs on the left, its results on the right (docs/ARCHITECTURE.md, TUI).
 
 Every change to a field is validated at once. A valid change becomes an `app.apply` (one undo
 step per field, keystrokes merged) and the results repaint; an invalid one is marked at the

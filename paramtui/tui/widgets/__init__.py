@@ -8,29 +8,6 @@
 - `MemoryBar`: a stacked bar of memory parts against a capacity.
 - `FormView`, `FormRow`: a form in one widget (choice, text and button rows).
 
-Each lives in its own module and is imported from there; the names below are also
-importable from this package, each module loaded on first use (a screen that needs only
-the mode bar does not load the dialogs at start-up).
+Each lives in its own module and is imported from there (so a screen that needs only the
+mode bar does not load the dialogs at start-up).
 """
-
-from importlib import import_module
-
-_WHERE = {
-    "ChoiceScreen": "dialogs",
-    "ExplainScreen": "explain",
-    "FormRow": "form",
-    "FormView": "form",
-    "KeyBar": "key_bar",
-    "MemoryBar": "memory_bar",
-    "MemoryPart": "memory_bar",
-    "ModeBar": "modebar",
-    "PathPrompt": "path_prompt",
-}
-
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str):
-    if name in _WHERE:
-        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

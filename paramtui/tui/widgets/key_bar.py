@@ -26,7 +26,7 @@ from textual.widget import Widget
 from paramtui.tui.widgets.component_styles import CachedComponentStyles
 
 
-# The size every screen is laid out for (DESIGN.md: usable at 80×24 over SSH).
+# The size every screen is laid out for (docs/ARCHITECTURE.md: usable at 80×24 over SSH).
 FULL_VIEW = Size(80, 24)
 
 
