@@ -597,9 +597,8 @@ class ParamApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode, key, title in MODE_TABS + MORE_TABS:
-            if mode in self.modes_added:
-                yield SystemCommand(f"{title} screen", f"Switch to the {title} screen (key {key})",
-                                    lambda m=mode: self.run_action(f"mode('{m}')"))
+            yield SystemCommand(f"{title} screen", f"Switch to the {title} screen (key {key})",
+                                lambda m=mode: self.run_action(f"mode('{m}')"))
         yield SystemCommand("Save session", "Save to the session file (ctrl+s)", self.action_save)
         yield SystemCommand("Save session as…", "Save to a new file", self.action_save_as)
         yield SystemCommand("Open session…", "Open a session file (ctrl+o)", self.action_open)
