@@ -120,3 +120,6 @@ def render_chapter(c: Chapter, scenario_label: str) -> Text:
     for source in c.sources:
         out.append(f"· {source}\n", style="dim")
     return out
+
+
+SCREEN = GuideScreen
