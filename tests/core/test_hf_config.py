@@ -26,7 +26,7 @@ def _cfg(name: str) -> dict:
 WITHOUT_REAL_FIXTURE = {
     "olmo2", "olmo3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3", "olmoe", "ernie4_5_moe",
     "glm4_moe", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next", "glm4_moe_lite", "deepseek_v32",
-    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3"}
+    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear"}
 
 
 def test_supported_types_are_those_design_md_lists():
@@ -37,7 +37,7 @@ def test_supported_types_are_those_design_md_lists():
         "olmo2", "olmo3", "smollm3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3",
         "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next",
         "glm4_moe_lite", "deepseek_v32", "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba",
-        "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3"}
+        "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear"}
 
 
 def _fixture_types(prefix: str | None) -> set[str]:
@@ -271,3 +271,10 @@ def test_multimodal_config_reads_text_config_and_refuses_a_foreign_text_model():
                                      "text_config": {**_cfg("synthetic-gemma3-1")["text_config"], "model_type": "llama"}})
     with pytest.raises(UserError, match="vision_config.patch_size"):
         architecture_from_hf_config({**_cfg("synthetic-gemma3-1"), "vision_config": {"patch_size": 0}})
+
+
+def test_kimi_linear_reads_its_linear_attn_config():
+    k = _load("synthetic-kimi-linear-2")  # 1-based full_attn_layers [2, 6]
+    assert k.layer_types == ("linear_attention", "full_attention") + ("linear_attention",) * 3 + ("full_attention",)
+    assert (k.linear_num_value_heads, k.linear_value_head_dim, k.linear_conv_kernel_dim) == (8, 16, 3)
+    assert k.linear_attention_kind == "kimi_delta" and k.uses_mla

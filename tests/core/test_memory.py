@@ -402,3 +402,10 @@ def test_nemotron_h_caches_kv_in_its_attention_layer_only():
     assert kv_cache_bytes(n, 1000) == 1 * 2 * 2 * 32 * 2 * 1000
     # 3 Mamba 2 layers: 8 heads × 32 × 16 state + (256 + 2·2·16) channels × 3.
     assert recurrent_state_bytes(n, 1) == 3 * (8 * 32 * 16 + (256 + 2 * 2 * 16) * 3) * 2
+
+
+def test_kimi_linear_caches_latent_kv_in_its_mla_layers_and_a_state_in_its_kda_layers():
+    # Kimi-Linear-48B-A3B's shape: 27 layers, MLA on layers 4, 8, ..., 24 (6), KDA on the other 21.
+    arch = load_hf_config(HF / "default-kimi-linear.json")
+    assert kv_cache_bytes(arch, 1) == 6 * (512 + 64) * 2 == 6912
+    assert recurrent_state_bytes(arch, 1) == 21 * (32 * 128 * 128 + 3 * 32 * 128 * 3) * 2

@@ -195,6 +195,9 @@ TRANSFORMERS_COUNTS = {
     "default-gemma3": 2_723_312_896,
     "synthetic-gemma3-1": 1_836_800,
     "synthetic-gemma3-2": 2_257_920,
+    "default-kimi-linear": 49_133_074_464,
+    "synthetic-kimi-linear-1": 5_266_036,
+    "synthetic-kimi-linear-2": 5_104_192,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,

@@ -79,6 +79,9 @@ class Architecture:
     linear_key_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
     linear_value_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
     linear_conv_kernel_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    # Which linear attention: Gated DeltaNet (Qwen) or Kimi Delta Attention (Kimi Linear, with
+    # per-channel decay; its heads are linear_num_value_heads of linear_value_head_dim).
+    linear_attention_kind: Literal["gated_deltanet", "kimi_delta"] = "gated_deltanet"
 
     # Short gated convolution (LFM2): the "conv" layers.
     conv_kernel_size: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None

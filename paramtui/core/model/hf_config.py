@@ -43,7 +43,7 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     # chunked attention and interleaved experts
     "llama4_text", "qwen3_5_text", "qwen3_5_moe_text",
     # convolution and state-space hybrids
-    "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba",
+    "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "kimi_linear",
     # multimodal: a text_config counted as its own type, a vision_config as the encoders line
     "gemma3",
 )
@@ -196,6 +196,13 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                   tie_word_embeddings=False, num_experts_per_tok=2, num_experts=16, expert_layer_period=2,
                   expert_layer_offset=1, attn_layer_period=8, attn_layer_offset=4, mamba_d_state=16, mamba_d_conv=4,
                   mamba_expand=2, mamba_dt_rank="auto", mamba_conv_bias=True, mamba_proj_bias=False),
+    "kimi_linear": dict(num_key_value_heads=32, head_dim=None, hidden_act="silu", max_position_embeddings=1048576,
+                        tie_word_embeddings=False, attention_bias=False, intermediate_size=9216,
+                        moe_intermediate_size=1024, n_shared_experts=1, kv_lora_rank=512, q_lora_rank=None,
+                        qk_rope_head_dim=64, v_head_dim=128, qk_nope_head_dim=128, num_experts_per_tok=8,
+                        num_local_experts=256, n_routed_experts=256, mlp_layer_types=None, layer_types=None,
+                        linear_head_dim=128,
+                        linear_num_heads=32, linear_conv_kernel_dim=4, first_k_dense_replace=1),
 }
 
 # Other names a config may use for a key (transformers' `attribute_map` of each config class).
@@ -221,6 +228,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     "qwen3_5_moe_text": {"num_local_experts": "num_experts"},
     "lfm2": {"block_ff_dim": "intermediate_size", "tie_embedding": "tie_word_embeddings"},
     "granitemoehybrid": {"layers_block_type": "layer_types"},
+    "kimi_linear": {"n_routed_experts": "num_local_experts"},
 }
 
 _SCALE = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads")
@@ -265,6 +273,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "nemotron_h": ("vocab_size", "hidden_size", "num_attention_heads"),
     "granitemoehybrid": _SCALE + ("intermediate_size", "shared_intermediate_size"),
     "jamba": _SCALE + ("intermediate_size",),
+    "kimi_linear": _SCALE + ("intermediate_size", "moe_intermediate_size"),
     "gpt_oss": _SCALE + ("intermediate_size",),
     "minimax_m2": _SCALE + ("intermediate_size",),
 }
@@ -1045,6 +1054,46 @@ def _jamba(c: _Config) -> dict[str, Any]:
                 mamba_proj_bias=c.bool("mamba_proj_bias"), mamba_dt_rank=rank, mamba_inner_norms=True, **moe)
 
 
+def _kimi_linear(c: _Config) -> dict[str, Any]:
+    layers = c.int("num_hidden_layers")
+    # KimiLinearConfig: a checkpoint keeps the linear-attention keys in linear_attn_config
+    # (head_dim, num_heads, short_conv_kernel_size, 1-based full_attn_layers / kda_layers).
+    sub = c.cfg.get("linear_attn_config") or {}
+    if not isinstance(sub, dict):
+        raise UserError(f"{c.origin}: linear_attn_config must be a JSON object")
+    cfg = dict(c.cfg)
+    for key, name in (("head_dim", "linear_head_dim"), ("num_heads", "linear_num_heads"),
+                      ("short_conv_kernel_size", "linear_conv_kernel_dim")):
+        if key in sub:
+            cfg[name] = sub[key]
+    c = _Config(cfg, c.model_type, c.origin)
+    default = ["full_attention" if i and i % 4 == 0 else "linear_attention" for i in range(layers)]
+    if c.get("layer_types") is None and "full_attn_layers" in sub and "kda_layers" in sub:
+        types: list[Any] = [None] * layers
+        try:
+            for i in sub["full_attn_layers"]:
+                types[i - 1] = "full_attention"
+            for i in sub["kda_layers"]:
+                types[i - 1] = "linear_attention"
+        except (TypeError, IndexError):
+            raise UserError(f"{c.origin}: linear_attn_config full_attn_layers / kda_layers must number "
+                            f"layers 1 to {layers}") from None
+        default = types
+    kw = _latent_moe(c, c.int("first_k_dense_replace"))
+    kw.pop("mlp_only_layers"), kw.pop("first_k_dense_replace")
+    heads, head_dim = c.int("linear_num_heads"), c.int("linear_head_dim")
+    # KimiLinearDecoderLayer: MLA on the full-attention layers, Kimi Delta Attention on the
+    # others; DeepSeek-V3-style experts per mlp_layer_types (the first first_k_dense_replace
+    # layers dense by default), shared experts n_shared · moe_intermediate_size wide.
+    return dict(kw, **_mlp_layer_types(c, layers, c.int("first_k_dense_replace")),
+                linear_attention_kind="kimi_delta", linear_num_key_heads=heads, linear_num_value_heads=heads,
+                linear_key_head_dim=head_dim, linear_value_head_dim=head_dim,
+                linear_conv_kernel_dim=c.int("linear_conv_kernel_dim"),
+                **_layer_types(c, layers, default, kinds=("full_attention", "linear_attention")))
+
+
+
+
 _BUILDERS = {
     "llama": _llama, "mistral": _mistral, "mixtral": _mixtral, "qwen2": _qwen2, "qwen2_moe": _qwen2_moe,
     "qwen3": _qwen3, "qwen3_moe": _qwen3_moe, "gemma": _gemma, "gemma2": _gemma2, "phi3": _phi3,
@@ -1057,7 +1106,7 @@ _BUILDERS = {
     "glm4_moe_lite": _glm4_moe_lite, "deepseek_v32": _deepseek_v32, "llama4_text": _llama4_text,
     "qwen3_5_text": _qwen3_5_text, "qwen3_5_moe_text": _qwen3_5_moe_text, "lfm2": _lfm2,
     "mamba": _mamba, "mamba2": _mamba2, "nemotron_h": _nemotron_h, "granitemoehybrid": _granitemoehybrid,
-    "jamba": _jamba,
+    "jamba": _jamba, "kimi_linear": _kimi_linear,
 }
 
 

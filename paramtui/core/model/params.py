@@ -30,6 +30,7 @@ from paramtui.core.model.layers.network import Network, network_of
 from paramtui.core.model.layers.token_mixers import (
     Attention,
     GatedDeltaNet,
+    KimiDeltaAttention,
     LatentAttention,
     Mamba,
     ShortConv,
@@ -107,6 +108,8 @@ def _mixer_formula(mixer: TokenMixer, cross: Attention | None) -> str:
         return f"MLA(q_a, q_a_norm, q_b, kv_a, kv_a_norm, kv_b, o{indexer})"
     if isinstance(mixer, GatedDeltaNet):
         return "(d·(2·keys + 2·values + 2·v_heads) + conv·(2·keys + values) + 2·v_heads + values·d)"
+    if isinstance(mixer, KimiDeltaAttention):
+        return "(3·d·qkv + 3·qkv·conv + 2·(d·dim + dim·qkv) + qkv + heads + d·heads + qkv·d)"
     if isinstance(mixer, Mamba):
         if mixer.version == 1:
             return ("(d·2·inner + conv·inner + inner·(dt_rank + 2·state) + dt_rank·inner + inner + inner·state "
@@ -199,8 +202,8 @@ def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
             inner[group.mixer] = inner.get(group.mixer, 0) + group.count
     for mixer, layers in inner.items():
         per = mixer.norm_params()
-        if isinstance(mixer, GatedDeltaNet):
-            sym = "linear_layers·v_head_dim (gated output norm)"
+        if isinstance(mixer, (GatedDeltaNet, KimiDeltaAttention)):
+            sym = "linear_layers·head_dim (gated output norm)"
         elif isinstance(mixer, LatentAttention):
             sym = "layers·2·index_head_dim (indexer k_norm, LayerNorm)"
         elif isinstance(mixer, Mamba):

@@ -18,6 +18,7 @@ from paramtui.core.model.layers.channel_mixers import ChannelMixer, DenseMLP, Mi
 from paramtui.core.model.layers.token_mixers import (
     Attention,
     GatedDeltaNet,
+    KimiDeltaAttention,
     LatentAttention,
     Mamba,
     NoTokenMixer,
@@ -74,6 +75,9 @@ class Network:
 
 
 def _token_mixer(arch: Architecture, kind: str) -> TokenMixer:
+    if kind == "linear" and arch.linear_attention_kind == "kimi_delta":
+        return KimiDeltaAttention(hidden=arch.hidden_size, heads=arch.linear_num_value_heads,
+                                  head_dim=arch.linear_value_head_dim, conv_kernel=arch.linear_conv_kernel_dim)
     if kind == "linear":
         return GatedDeltaNet(
             hidden=arch.hidden_size, key_heads=arch.linear_num_key_heads, value_heads=arch.linear_num_value_heads,

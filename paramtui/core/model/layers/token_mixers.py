@@ -164,6 +164,42 @@ class GatedDeltaNet:
 
 
 @dataclass(frozen=True)
+class KimiDeltaAttention:
+    """Kimi Delta Attention (transformers KimiLinearDeltaAttention): Gated DeltaNet with a
+    per-channel decay. q, k, v: d -> heads·dim each; a depthwise conv1d over the three (no
+    bias); a forget gate f_a (d -> dim), f_b (dim -> heads·dim), dt_bias per channel and A_log
+    per head; b_proj (d -> heads); an output gate g_a, g_b as wide as f; a gated RMSNorm over
+    one head (counted as a norm); o_proj. A fixed state per sequence like Gated DeltaNet's."""
+
+    hidden: int
+    heads: int
+    head_dim: int
+    conv_kernel: int
+
+    kind = "linear attention"
+    label = "linear attention (Kimi Delta)"
+
+    @property
+    def channels(self) -> int:
+        return self.heads * self.head_dim
+
+    def params(self) -> int:
+        d, hd, qkv, h = self.hidden, self.head_dim, self.channels, self.heads
+        gate = linear(d, hd, False) + linear(hd, qkv, False)  # f_a/f_b and g_a/g_b alike
+        return (3 * linear(d, qkv, False) + 3 * qkv * self.conv_kernel + gate + qkv + h
+                + linear(d, h, False) + gate + linear(qkv, d, False))
+
+    def norm_params(self) -> int:
+        return self.head_dim
+
+    def kv_width(self) -> int:
+        return 0
+
+    def state_elements(self) -> int:
+        return self.heads * self.head_dim * self.head_dim + 3 * self.channels * (self.conv_kernel - 1)
+
+
+@dataclass(frozen=True)
 class ShortConv:
     """LFM2's gated short convolution (transformers Lfm2ShortConv): in_proj d -> 3·d (B, C, x),
     a depthwise conv1d over d channels, out_proj d -> d; biases with conv_bias. Its state per
@@ -265,4 +301,4 @@ class NoTokenMixer:
         return 0
 
 
-TokenMixer = Attention | LatentAttention | GatedDeltaNet | ShortConv | Mamba | NoTokenMixer
+TokenMixer = Attention | LatentAttention | GatedDeltaNet | KimiDeltaAttention | ShortConv | Mamba | NoTokenMixer
