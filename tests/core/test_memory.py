@@ -409,3 +409,9 @@ def test_kimi_linear_caches_latent_kv_in_its_mla_layers_and_a_state_in_its_kda_l
     arch = load_hf_config(HF / "default-kimi-linear.json")
     assert kv_cache_bytes(arch, 1) == 6 * (512 + 64) * 2 == 6912
     assert recurrent_state_bytes(arch, 1) == 21 * (32 * 128 * 128 + 3 * 32 * 128 * 3) * 2
+
+
+def test_falcon_h1_layers_hold_both_a_kv_cache_and_a_fixed_state():
+    arch = load_hf_config(HF / "synthetic-falcon-h1-1.json")  # 6 layers, 2 KV heads × 32; Mamba 2 of 8 heads × 64
+    assert kv_cache_bytes(arch, 100) == 6 * 2 * 2 * 32 * 2 * 100
+    assert recurrent_state_bytes(arch, 1) == 6 * (8 * 64 * 16 + (512 + 2 * 2 * 16) * 3) * 2

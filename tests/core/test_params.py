@@ -198,6 +198,9 @@ TRANSFORMERS_COUNTS = {
     "default-kimi-linear": 49_133_074_464,
     "synthetic-kimi-linear-1": 5_266_036,
     "synthetic-kimi-linear-2": 5_104_192,
+    "default-falcon-h1": 8_514_961_408,
+    "synthetic-falcon-h1-1": 6_344_976,
+    "synthetic-falcon-h1-2": 5_429_216,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
@@ -436,3 +439,9 @@ def test_a_multimodal_checkpoint_counts_its_vision_tower_as_encoders():
     text_only = count_parameters(load_hf_config(CONFIGS / "synthetic-gemma3-1.json"))
     assert c.total == c.embedding + c.attention + c.mlp + c.norm + c.head + c.encoders == text_only.total
     assert c.active == c.total  # dense: every weight, the encoders included
+
+
+def test_falcon_h1_runs_mamba_and_attention_side_by_side_in_every_layer():
+    arch = load_hf_config(CONFIGS / "synthetic-falcon-h1-1.json")
+    assert network_of(arch).describe() == "6 Mamba 2 ∥ attention + MLP"
+    assert "Mamba 2" in count_parameters(arch).explanations["attention"].formula

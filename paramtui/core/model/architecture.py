@@ -67,8 +67,9 @@ class Architecture:
     # Sliding-window attention: window size and which layers use it.
     sliding_window: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
     layer_types: tuple[Literal["full_attention", "sliding_attention", "chunked_attention", "linear_attention",
-                               "conv", "mamba", "mlp", "moe"], ...] | None = None
-    # ("mlp" and "moe": a layer with a feed-forward block and no token mixer, Nemotron-H)
+                               "conv", "mamba", "mamba_attention", "mlp", "moe"], ...] | None = None
+    # ("mlp" and "moe": a layer with a feed-forward block and no token mixer, Nemotron-H;
+    # "mamba_attention": Mamba 2 and attention side by side in one layer, Falcon-H1)
     # Chunked attention (Llama 4): a "chunked_attention" layer attends within fixed chunks.
     attention_chunk_size: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
     attention_output_gate: bool = False  # q_proj also yields a sigmoid gate on the output (Qwen3-Next)
@@ -97,6 +98,8 @@ class Architecture:
     mamba_proj_bias: bool = False  # bias on in_proj and out_proj (use_bias)
     mamba_dt_rank: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None  # version 1
     mamba_inner_norms: bool = False  # version 1 with RMSNorms on dt, B and C (Jamba)
+    mamba_out_proj_bias: bool | None = None  # None: as mamba_proj_bias (Falcon-H1 sets it apart)
+    mamba_gated_norm: bool = True  # version 2's gated RMSNorm (Falcon-H1 may leave it out)
     mamba_num_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None  # version 2
     mamba_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None  # version 2
     mamba_n_groups: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None  # version 2
@@ -163,7 +166,7 @@ class Architecture:
                              "linear_key_head_dim, linear_value_head_dim and linear_conv_kernel_dim")
         if self.layer_types and "conv" in self.layer_types and self.conv_kernel_size is None:
             raise ValueError("conv layers need conv_kernel_size")
-        if self.layer_types and "mamba" in self.layer_types:
+        if self.layer_types and ("mamba" in self.layer_types or "mamba_attention" in self.layer_types):
             needs = ["mamba_intermediate_size", "ssm_state_size", "mamba_conv_kernel"] + (
                 ["mamba_dt_rank"] if self.mamba_version == 1 else ["mamba_num_heads", "mamba_head_dim", "mamba_n_groups"])
             missing = [k for k in needs if getattr(self, k) is None]

@@ -43,7 +43,7 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     # chunked attention and interleaved experts
     "llama4_text", "qwen3_5_text", "qwen3_5_moe_text",
     # convolution and state-space hybrids
-    "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "kimi_linear",
+    "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "kimi_linear", "falcon_h1",
     # multimodal: a text_config counted as its own type, a vision_config as the encoders line
     "gemma3",
 )
@@ -203,6 +203,11 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                         num_local_experts=256, n_routed_experts=256, mlp_layer_types=None, layer_types=None,
                         linear_head_dim=128,
                         linear_num_heads=32, linear_conv_kernel_dim=4, first_k_dense_replace=1),
+    "falcon_h1": dict(num_key_value_heads=8, head_dim=None, hidden_act="silu", max_position_embeddings=8192,
+                      tie_word_embeddings=False, mamba_d_ssm=1024, mamba_n_heads=128, mamba_d_head="auto",
+                      mamba_n_groups=1, mamba_d_state=256, mamba_d_conv=4, mamba_expand=2, mamba_conv_bias=True,
+                      mamba_proj_bias=False, mamba_rms_norm=False, projectors_bias=False, attention_bias=False,
+                      mlp_bias=False),
 }
 
 # Other names a config may use for a key (transformers' `attribute_map` of each config class).
@@ -274,6 +279,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "granitemoehybrid": _SCALE + ("intermediate_size", "shared_intermediate_size"),
     "jamba": _SCALE + ("intermediate_size",),
     "kimi_linear": _SCALE + ("intermediate_size", "moe_intermediate_size"),
+    "falcon_h1": _SCALE + ("intermediate_size",),
     "gpt_oss": _SCALE + ("intermediate_size",),
     "minimax_m2": _SCALE + ("intermediate_size",),
 }
@@ -1094,6 +1100,28 @@ def _kimi_linear(c: _Config) -> dict[str, Any]:
 
 
 
+def _falcon_h1(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    d, layers = kw["hidden_size"], kw["num_hidden_layers"]
+    ssm = c.get("mamba_d_ssm")
+    inner = c.int("mamba_expand") * d if ssm is None else c.int("mamba_d_ssm")
+    heads = c.int("mamba_n_heads")
+    head_dim = c.get("mamba_d_head")
+    head_dim = inner // heads if head_dim == "auto" else c.int("mamba_d_head")
+    if head_dim * heads != inner:
+        raise UserError(f"{c.origin}: mamba_n_heads · mamba_d_head must equal the Mamba width ({inner})")
+    # FalconH1DecoderLayer: Mamba 2 (in_proj bias mamba_proj_bias, out_proj bias
+    # projectors_bias, a gated RMSNorm only with mamba_rms_norm) and attention side by side,
+    # then a gated MLP; input and pre-feed-forward norms. Its µP multipliers are not weights.
+    return dict(kw, hidden_act=c.str("hidden_act"), attention_bias=c.bool("attention_bias"),
+                mlp_bias=c.bool("mlp_bias"), layer_types=["mamba_attention"] * layers, mamba_version=2,
+                mamba_intermediate_size=inner, ssm_state_size=c.int("mamba_d_state"),
+                mamba_conv_kernel=c.int("mamba_d_conv"), mamba_conv_bias=c.bool("mamba_conv_bias"),
+                mamba_proj_bias=c.bool("mamba_proj_bias"), mamba_out_proj_bias=c.bool("projectors_bias"),
+                mamba_gated_norm=c.bool("mamba_rms_norm"), mamba_num_heads=heads, mamba_head_dim=head_dim,
+                mamba_n_groups=c.int("mamba_n_groups"))
+
+
 _BUILDERS = {
     "llama": _llama, "mistral": _mistral, "mixtral": _mixtral, "qwen2": _qwen2, "qwen2_moe": _qwen2_moe,
     "qwen3": _qwen3, "qwen3_moe": _qwen3_moe, "gemma": _gemma, "gemma2": _gemma2, "phi3": _phi3,
@@ -1106,7 +1134,7 @@ _BUILDERS = {
     "glm4_moe_lite": _glm4_moe_lite, "deepseek_v32": _deepseek_v32, "llama4_text": _llama4_text,
     "qwen3_5_text": _qwen3_5_text, "qwen3_5_moe_text": _qwen3_5_moe_text, "lfm2": _lfm2,
     "mamba": _mamba, "mamba2": _mamba2, "nemotron_h": _nemotron_h, "granitemoehybrid": _granitemoehybrid,
-    "jamba": _jamba, "kimi_linear": _kimi_linear,
+    "jamba": _jamba, "kimi_linear": _kimi_linear, "falcon_h1": _falcon_h1,
 }
 
 

@@ -33,6 +33,7 @@ from paramtui.core.model.layers.token_mixers import (
     KimiDeltaAttention,
     LatentAttention,
     Mamba,
+    ParallelMixer,
     ShortConv,
     TokenMixer,
 )
@@ -108,6 +109,8 @@ def _mixer_formula(mixer: TokenMixer, cross: Attention | None) -> str:
         return f"MLA(q_a, q_a_norm, q_b, kv_a, kv_a_norm, kv_b, o{indexer})"
     if isinstance(mixer, GatedDeltaNet):
         return "(d·(2·keys + 2·values + 2·v_heads) + conv·(2·keys + values) + 2·v_heads + values·d)"
+    if isinstance(mixer, ParallelMixer):
+        return f"({_mixer_formula(mixer.attention, None)[1:-1]} + Mamba 2{_mixer_formula(mixer.mamba, None)})"
     if isinstance(mixer, KimiDeltaAttention):
         return "(3·d·qkv + 3·qkv·conv + 2·(d·dim + dim·qkv) + qkv + heads + d·heads + qkv·d)"
     if isinstance(mixer, Mamba):
@@ -206,6 +209,8 @@ def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
             sym = "linear_layers·head_dim (gated output norm)"
         elif isinstance(mixer, LatentAttention):
             sym = "layers·2·index_head_dim (indexer k_norm, LayerNorm)"
+        elif isinstance(mixer, ParallelMixer):
+            sym = "layers·(q/k norms + inner) (attention and Mamba 2 norms)"
         elif isinstance(mixer, Mamba):
             sym = ("mamba_layers·inner (gated norm)" if mixer.version == 2
                    else "mamba_layers·(dt_rank + 2·state) (dt, B, C norms)")

@@ -22,6 +22,7 @@ from paramtui.core.model.layers.token_mixers import (
     LatentAttention,
     Mamba,
     NoTokenMixer,
+    ParallelMixer,
     ShortConv,
     TokenMixer,
 )
@@ -87,13 +88,16 @@ def _token_mixer(arch: Architecture, kind: str) -> TokenMixer:
         return NoTokenMixer()
     if kind == "conv":
         return ShortConv(hidden=arch.hidden_size, kernel=arch.conv_kernel_size, bias=arch.conv_bias)
+    if kind == "mamba_attention":
+        return ParallelMixer(attention=_attention(arch, "full"), mamba=_token_mixer(arch, "mamba"))
     if kind == "mamba":
         return Mamba(hidden=arch.hidden_size, version=arch.mamba_version, inner=arch.mamba_intermediate_size,
                      state=arch.ssm_state_size, conv_kernel=arch.mamba_conv_kernel, conv_bias=arch.mamba_conv_bias,
                      proj_bias=arch.mamba_proj_bias, dt_rank=arch.mamba_dt_rank or 0,
                      inner_norms=arch.mamba_inner_norms,
                      heads=arch.mamba_num_heads or 0, head_dim=arch.mamba_head_dim or 0,
-                     groups=arch.mamba_n_groups or 0)
+                     groups=arch.mamba_n_groups or 0, out_bias=arch.mamba_out_proj_bias,
+                     gated_norm=arch.mamba_gated_norm)
     return _attention(arch, kind)
 
 
@@ -138,7 +142,7 @@ def _experts(arch: Architecture) -> MixtureOfExperts:
 
 
 _KIND = {"full_attention": "full", "sliding_attention": "sliding", "chunked_attention": "chunked",
-         "linear_attention": "linear", "conv": "conv", "mamba": "mamba", "mlp": "mlp", "moe": "moe"}
+         "linear_attention": "linear", "conv": "conv", "mamba": "mamba", "mamba_attention": "mamba_attention", "mlp": "mlp", "moe": "moe"}
 
 
 def _span(layer_type: str) -> str:

@@ -251,6 +251,8 @@ class Mamba:
     heads: int = 0  # version 2
     head_dim: int = 0
     groups: int = 0
+    out_bias: bool | None = None  # None: as proj_bias
+    gated_norm: bool = True  # version 2
 
     kind = "state space"
 
@@ -265,7 +267,7 @@ class Mamba:
     def params(self) -> int:
         d, inner, n = self.hidden, self.inner, self.state
         conv = self.conv_channels * self.conv_kernel + (self.conv_channels if self.conv_bias else 0)
-        out = linear(inner, d, self.proj_bias)
+        out = linear(inner, d, self.proj_bias if self.out_bias is None else self.out_bias)
         if self.version == 1:
             return (linear(d, 2 * inner, self.proj_bias) + conv + linear(inner, self.dt_rank + 2 * n, False)
                     + linear(self.dt_rank, inner, True) + inner * n + inner + out)
@@ -273,7 +275,7 @@ class Mamba:
 
     def norm_params(self) -> int:
         if self.version == 2:
-            return self.inner  # the gated RMSNorm
+            return self.inner if self.gated_norm else 0  # the gated RMSNorm
         return self.dt_rank + 2 * self.state if self.inner_norms else 0
 
     def kv_width(self) -> int:
@@ -301,4 +303,28 @@ class NoTokenMixer:
         return 0
 
 
-TokenMixer = Attention | LatentAttention | GatedDeltaNet | KimiDeltaAttention | ShortConv | Mamba | NoTokenMixer
+@dataclass(frozen=True)
+class ParallelMixer:
+    """Mamba 2 and attention side by side on the same input (Falcon-H1's decoder layer)."""
+
+    attention: Attention
+    mamba: Mamba
+
+    kind = "parallel"
+    label = "Mamba 2 ∥ attention"
+
+    def params(self) -> int:
+        return self.attention.params() + self.mamba.params()
+
+    def norm_params(self) -> int:
+        return self.attention.norm_params() + self.mamba.norm_params()
+
+    def kv_width(self) -> int:
+        return self.attention.kv_width()
+
+    def state_elements(self) -> int:
+        return self.mamba.state_elements()
+
+
+TokenMixer = (Attention | LatentAttention | GatedDeltaNet | KimiDeltaAttention | ShortConv | Mamba | ParallelMixer
+              | NoTokenMixer)
