@@ -34,3 +34,15 @@ def test_a_bad_model_file_is_one_line_and_exit_2(tmp_path, capsys):
     assert err.count("\n") == 1 and "truncated" in err
     assert main(["estimate", str(tmp_path / "missing-folder") + "/"]) == 2
     assert "no such model file or folder" in capsys.readouterr().err
+
+
+def test_explain_says_how_the_file_was_read_and_a_bare_folder_name_gets_a_hint(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "tiny.gguf"
+    write_gguf(path, "llama", LLAMA_GGUF_META, llama_gguf_tensors())
+    assert main(["estimate", str(path), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "8 · 1,254,912 / 1,836,288 = 5.4672" in out
+    (tmp_path / "my-model").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["estimate", "my-model"]) == 2
+    assert "to use the file or folder 'my-model' here, write ./my-model" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
+from paramtui.core.errors import UserError
 from paramtui.core.io.checkpoint import Checkpoint
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.result.explain import Explanation, Explanations
@@ -106,8 +107,15 @@ def check_model(model: str) -> None:
 
     if is_model_path(model):
         resolve_model_file(model)
-    else:
+        return
+    try:
         _catalog_model(model)
+    except UserError as e:
+        import os
+
+        if os.path.exists(model):  # `paramtui estimate my-model` with a folder of that name here
+            raise UserError(f"{e}; to use the file or folder {model!r} here, write ./{model}") from None
+        raise
 
 
 def resolve_model(scenario: Scenario) -> ResolvedModel:

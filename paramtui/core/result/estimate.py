@@ -259,6 +259,38 @@ def _checkpoint_values(model: ResolvedModel) -> dict[str, Any]:
     }
 
 
+def checkpoint_explanations(model: ResolvedModel) -> dict[str, Explanation]:
+    """How a model file's figures were read (its headers, never its data)."""
+    c = model.checkpoint
+    files = f"{len(c.files)} file(s): {', '.join(c.files[:3])}{'…' if len(c.files) > 3 else ''}"
+    source = ("GGUF header (llama.cpp docs/gguf.md: tensor infos)" if c.format == "gguf"
+              else "safetensors headers (8-byte length + JSON: dtype, shape, data_offsets)")
+    per_type = "; ".join(f"{t.type}: {t.tensors} tensors, {t.elements:,} weights, {t.bytes:,} B" for t in c.types)
+    out = {
+        "checkpoint.file_bytes": Explanation(
+            title="Size on disk", meaning="The files' sizes as the file system reports them.",
+            formula="Σ file sizes", substituted=f"{files} = {c.file_bytes:,} B", source="the file system"),
+        "checkpoint.params": Explanation(
+            title="Weights in the file", meaning="Every tensor's elements; packed quantized tensors counted "
+            "unpacked, their scales and zero points left out (they are not parameters).",
+            formula="Σ elements of the weight tensors",
+            substituted=f"{len(c.tensor_elements)} tensors = {c.elements:,}", source=source),
+        "checkpoint.bits_per_weight": Explanation(
+            title="Bits per weight (exact)", meaning="What one weight costs in the files, quantization scales "
+            "included.", formula="8 · Σ tensor bytes / Σ weights",
+            substituted=f"8 · {c.weights_bytes:,} / {c.elements:,} = {float(c.bits_per_weight):.4f}", source=source),
+        "checkpoint.types": Explanation(
+            title="Tensor types", meaning="The stored types, by share of the weights.",
+            formula="weights per type / all weights", substituted=per_type, source=source),
+    }
+    if model.checkpoint_note:
+        out["checkpoint.difference"] = Explanation(
+            title="Beside config.json", meaning="config.json describes the language model; the files may hold "
+            "more (an encoder, extra prediction layers), attributed by tensor name.",
+            formula="weights in the files − config.json's count", substituted=model.checkpoint_note, source=source)
+    return out
+
+
 def _compute(s: Scenario) -> Estimate:
     serve = serving(s)
     model, inference = serve.model, serve.inference
@@ -428,6 +460,8 @@ def _compute(s: Scenario) -> Estimate:
         take("params.breakdown", {k: v for k, v in params.explanations.items() if k not in ("total", "active")})
         take("memory", inference.explanations, {"total_bytes": "inference_total_bytes"})
         take("memory.training", training.explanations)
+        if model.checkpoint is not None:
+            explanations.update(checkpoint_explanations(model))
         take("compute", compute.explanations, {"seconds": "wall_seconds"})
         take("speed", speed.explanations)
         take("scaling", scaling.explanations, {"compute_optimal_params": "compute_optimal.params",
