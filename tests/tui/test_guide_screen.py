@@ -90,3 +90,31 @@ def test_tmux_press_5_shows_the_guide(tmux_app):
     app = tmux_app(session_to_toml(make_session()), no_color=True)
     text = app.open_screen("5", "What a parameter is")
     assert "▸5 Guide◂" in text and "8.03B" in text
+
+
+async def test_scaling_panel_shows_repetition_quality_and_inference_aware_size_when_set():
+    session = validate(Session, dict(title="t", scenario=(
+        dict(id="a", model="llama-3.1-8b", scaling=dict(unique_tokens="5T", data_quality=1.5,
+                                                        inference_tokens="10T")),
+        dict(id="b", model="llama-3.1-8b"))))
+    app = ParamApp(session, restore_autosave=False, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "3")
+        await pilot.pause()
+        figures = app.screen.query_one("#scaling-figures")
+        ids = [figures.get_option_at_index(i).id for i in range(figures.option_count)]
+        assert "scaling.epochs" in ids and "scaling.data_quality" in ids
+        assert "scaling.inference_optimal.params" in ids
+        await pilot.press("]")
+        await pilot.pause()
+        ids = [figures.get_option_at_index(i).id for i in range(figures.option_count)]
+        assert "scaling.epochs" not in ids and "scaling.inference_optimal.params" not in ids
+
+
+def test_chapter_7_gives_the_inference_aware_size_when_tokens_served_are_set():
+    from paramtui.core.inputs.scenario import Scenario, ScalingSettings
+
+    est = estimate(Scenario(id="a", model="llama-3.1-8b", scaling=ScalingSettings(inference_tokens=1e13)))
+    text = chapter("scaling", est).text()
+    assert "Serving 10.0T tokens in its life" in text and "Sardana" in text
+    assert "set 'Serve tok'" in chapter("scaling", estimate(Scenario(id="b", model="llama-3.1-8b"))).text()

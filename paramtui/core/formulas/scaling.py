@@ -476,6 +476,7 @@ class ScalingEstimate(NamedTuple):
     params: float
     tokens: float
     unique_tokens: float | None
+    data_quality: float  # each token counts as this many of the law's own data (1: as fitted)
     epochs: float  # D / U; 1 when every token is fresh
     loss: float
     compute_flops: float
@@ -500,6 +501,7 @@ def estimate_scaling(
     law: str | ChinchillaFormLaw | KaplanFormLaw = DEFAULT_LAW,
     unique_tokens: float | None = None,
     compute_flops: float | None = None,
+    data_quality: float | None = None,
 ) -> ScalingEstimate:
     """Everything the scaling view shows for one scenario, each figure with its explanation.
 
@@ -512,15 +514,20 @@ def estimate_scaling(
     (0 on the frontier; larger the further N is from N_opt, on either side). With unique
     tokens, the loss is the data-constrained one and the comparison is with fresh data, so
     it also counts what repetition costs.
+
+    `data_quality` q (an assumption, default 1): each training token counts as q tokens of the
+    data the law was fitted on, so the law sees q·D tokens (and q·U unique ones: the epochs are
+    unchanged). Compute is still the run's own.
     """
     law = _resolve(law)
+    q = 1.0 if data_quality is None else _positive(data_quality, "data quality")
     n = _positive(params, "params")
     d = _positive(tokens, "tokens")
     u = None if unique_tokens is None else _positive(unique_tokens, "unique tokens")
     epochs = 1.0 if u is None or u >= d else d / u
-    d_eff = d if u is None else effective_tokens(d, u)
-    n_eff = n if u is None else effective_params(law, n, d, u)
-    predicted = loss(law, n, d, u)
+    d_eff = q * (d if u is None else effective_tokens(d, u))
+    n_eff = n if u is None else effective_params(law, n, q * d, q * u)
+    predicted = loss(law, n, q * d, None if u is None else q * u)
     c = FLOPS_PER_PARAM_TOKEN * n * d if compute_flops is None else _positive(compute_flops, "compute")
     n_opt, d_opt = compute_optimal(law, c)
     l_opt = loss(law, n_opt, d_opt)
@@ -563,6 +570,10 @@ def estimate_scaling(
                 f"the effective N' = {format_count(n_eff)} and D' = {format_count(d_eff)} "
                 "(Muennighoff et al. 2023)."
             )
+
+        if q != 1:
+            data_note += (f" Data quality {q:g} (an assumption): each token counts as {q:g} of the law's own "
+                          f"data, so D' = {format_count(d_eff)}.")
 
         explanations = {
             "loss": Explanation(
@@ -654,7 +665,7 @@ def estimate_scaling(
                     f"U = {format_count(u)}, R_D = {epochs - 1:.3g} → D' = {format_count(d_eff)}"
                     if u is not None and u < d
                     else f"no repetition: D' = D = {format_count(d)}"
-                ),
+                ) + (f"; × data quality {q:g} (an assumption) = {format_count(d_eff)}" if q != 1 else ""),
                 source="Muennighoff et al. 2023, 'Scaling Data-Constrained Language Models', §3, eq. 5",
             ),
             "effective_params": Explanation(
@@ -679,6 +690,7 @@ def estimate_scaling(
         params=n,
         tokens=d,
         unique_tokens=u,
+        data_quality=q,
         epochs=epochs,
         loss=predicted,
         compute_flops=c,

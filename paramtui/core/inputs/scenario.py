@@ -87,6 +87,11 @@ class ScalingSettings:
     # data-constrained scaling; None = all unique
     unique_tokens: Annotated[Annotated[float, pyd.Field(**bounds("scaling.unique_tokens"))] | None,
                              pyd.BeforeValidator(_count(option("scaling.unique_tokens").maximum))] = None
+    # None: 1, the data the laws were fitted on (an assumption either way)
+    data_quality: Annotated[float, pyd.Field(**bounds("scaling.data_quality"))] | None = None
+    # lifetime tokens served, for inference-aware sizing; None: not considered
+    inference_tokens: Annotated[Annotated[float, pyd.Field(**bounds("scaling.inference_tokens"))] | None,
+                                pyd.BeforeValidator(_count(option("scaling.inference_tokens").maximum))] = None
 
 
 @record

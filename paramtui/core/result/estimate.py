@@ -19,6 +19,7 @@ from paramtui.core.formulas import offload as offload_mod
 from paramtui.core.formulas import inference_memory as inference_mod
 from paramtui.core.formulas import training_memory as training_mod
 from paramtui.core.formulas import scaling as scaling_mod
+from paramtui.core.formulas import inference_aware as inference_aware_mod
 from paramtui.core.formulas import speed as speed_mod
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.errors import UserError
@@ -331,7 +332,11 @@ def _compute(s: Scenario) -> Estimate:
     law = s.scaling.law or scaling_mod.DEFAULT_LAW
     # One training compute everywhere: the budget the law splits is the run's own compute.
     scaling = scaling_mod.estimate_scaling(params.total, tokens, law, s.scaling.unique_tokens,
-                                           compute_flops=compute.training_flops)
+                                           compute_flops=compute.training_flops,
+                                           data_quality=s.scaling.data_quality)
+    serve_tokens = s.scaling.inference_tokens
+    sized = (inference_aware_mod.inference_aware_size(law, scaling.loss, serve_tokens)
+             if serve_tokens is not None and purpose == "pretrain" else None)
 
     usable = target.usable_memory_bytes * devices
     use_fraction = inference.total_bytes / usable
@@ -404,6 +409,17 @@ def _compute(s: Scenario) -> Estimate:
         "scaling.tokens_per_param": scaling.tokens_per_param,
         "scaling.optimal_tokens_per_param": scaling.optimal_tokens_per_param,
         "scaling.extra_compute_fraction": scaling.extra_compute_fraction,
+        # Repetition and data quality only where the scenario sets them (null otherwise).
+        "scaling.unique_tokens": scaling.unique_tokens,
+        "scaling.epochs": scaling.epochs if scaling.unique_tokens is not None else None,
+        "scaling.data_quality": s.scaling.data_quality,
+        "scaling.effective_tokens": (scaling.effective_tokens if scaling.unique_tokens is not None
+                                     or s.scaling.data_quality is not None else None),
+        "scaling.inference_tokens": serve_tokens,
+        "scaling.inference_optimal.params": sized.params if sized else None,
+        "scaling.inference_optimal.tokens": sized.tokens if sized else None,
+        "scaling.inference_optimal.tokens_per_param": sized.tokens_per_param if sized else None,
+        "scaling.inference_optimal.saving": sized.saving if sized else None,
     }
     values.update({
         "speed.runtime": speed.runtime,
@@ -466,6 +482,8 @@ def _compute(s: Scenario) -> Estimate:
         take("speed", speed.explanations)
         take("scaling", scaling.explanations, {"compute_optimal_params": "compute_optimal.params",
                                                "compute_optimal_tokens": "compute_optimal.tokens"})
+        if sized is not None:
+            explanations.update(inference_aware_mod.explanations(sized, scaling_mod.get_law(law).name))
         explanations["compute.training_tokens"] = Explanation(
             title="Training tokens", meaning="How many tokens the training run reads.",
             formula="D", substituted=f"D = {format_count(tokens)} ({tokens_source})", source=tokens_source)

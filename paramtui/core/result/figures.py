@@ -61,6 +61,14 @@ def _ratio(v) -> str:
     return f"{v:,.1f}"
 
 
+def _epochs(v) -> str:
+    return f"{v:.3g}"
+
+
+def _times(v) -> str:
+    return f"{v:g}×"
+
+
 def _kwh(v) -> str:
     """Energy from kWh: '1.2 MWh', '350 kWh'."""
     return units._scaled(v * 1000, [(1e9, "G"), (1e6, "M"), (1e3, "k")], "Wh", 3)
@@ -143,6 +151,18 @@ _ALL = [
     _F("scaling.compute_optimal.params", "Compute-optimal size", "N opt", "", None, units.format_count, "scaling"),
     _F("scaling.compute_optimal.tokens", "Compute-optimal tokens", "D opt", "tokens", None, units.format_count, "scaling"),
     _F("scaling.tokens_per_param", "Tokens per parameter", "D/N", "", None, _ratio, "scaling"),
+    _F("scaling.unique_tokens", "Unique tokens", "Unique", "tokens", None, units.format_count, "scaling"),
+    _F("scaling.epochs", "Epochs", "Epochs", "", None, _epochs, "scaling"),
+    _F("scaling.data_quality", "Data quality (assumed)", "Quality", "", None, _times, "scaling"),
+    _F("scaling.effective_tokens", "Effective tokens", "D eff", "tokens", None, units.format_count, "scaling"),
+    _F("scaling.inference_tokens", "Tokens served (lifetime)", "Served", "tokens", None, units.format_count,
+       "scaling"),
+    _F("scaling.inference_optimal.params", "Inference-aware size", "N inf", "", None, units.format_count,
+       "scaling"),
+    _F("scaling.inference_optimal.tokens", "Inference-aware tokens", "D inf", "tokens", None, units.format_count,
+       "scaling"),
+    _F("scaling.inference_optimal.saving", "Lifetime compute saved", "Saved", "fraction", "higher",
+       units.format_percent, "scaling"),
     _F("budget.flops", "Budget: compute", "B FLOPs", "FLOP", None, units.format_flops, "budget"),
     _F("budget.gpu_hours", "Budget: GPU-hours", "B GPU-h", "GPU-h", None, units.format_hours, "budget"),
     _F("budget.cost_usd", "Budget: cost", "B cost", "USD", None, units.format_money, "budget"),
@@ -157,6 +177,14 @@ FIGURES: dict[str, Figure] = {f.key: f for f in _ALL}
 # Figures that only some models have (a hybrid's recurrent state, a multimodal checkpoint's
 # encoders): the screens and the table leave them out where they are 0.
 SHOWN_WHEN_NONZERO = frozenset({"memory.recurrent_state_bytes", "params.breakdown.encoders"})
+
+# Figures that answer only what a scenario asks (repetition, data quality, the tokens it will
+# serve): a screen lists them only when they have a value.
+ONLY_WHEN_SET = frozenset({
+    "scaling.unique_tokens", "scaling.epochs", "scaling.data_quality", "scaling.effective_tokens",
+    "scaling.inference_tokens", "scaling.inference_optimal.params", "scaling.inference_optimal.tokens",
+    "scaling.inference_optimal.saving",
+})
 
 # What the Compare table and `export` show when the session names no columns.
 DEFAULT_COLUMNS = [

@@ -21,7 +21,7 @@ from textual.widgets import Static
 from paramtui.core import units
 from paramtui.core.errors import UserError
 from paramtui.core.inputs.options import OPTIONS, Option
-from paramtui.core.result.figures import FIGURES, SHOWN_WHEN_NONZERO, explain, group_applies
+from paramtui.core.result.figures import FIGURES, ONLY_WHEN_SET, SHOWN_WHEN_NONZERO, explain, group_applies
 from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.validation import as_data, validate
 from paramtui.tui.screens.base import ParamScreen
@@ -172,6 +172,8 @@ FIELDS: list[Field] = [
     Field("mfu", "training.mfu", show=lambda v: fraction_text(v)),
     Field("law", "scaling.law"),
     Field("unique", "scaling.unique_tokens", show=lambda v: count_text(v)),
+    Field("quality", "scaling.data_quality", show=lambda v: "" if v is None else f"{v:g}"),
+    Field("serve", "scaling.inference_tokens", show=lambda v: count_text(v)),
     Field("budget_usd", "budget.usd", show=price_text),
     Field("budget_hours", "budget.gpu_hours", show=lambda v: count_text(v)),
     Field("budget_days", "budget.days", show=lambda v: "" if v is None else f"{v:g}"),
@@ -403,6 +405,8 @@ class CalculatorScreen(ParamScreen):
         self.form.set_placeholder("host_ram", f"auto: {units.format_bytes(host)} (typical)" if host is not None
                                   else "no host RAM to offload to")
         self.form.set_placeholder("unique", "auto: all unique")
+        self.form.set_placeholder("quality", "auto: 1 (as fitted)")
+        self.form.set_placeholder("serve", "auto: none")
         self.form.set_placeholder("context", f"auto: {est.values['scenario.context']}")
         for fid, example in (("budget_usd", "e.g. $50k"), ("budget_hours", "e.g. 10k"), ("budget_days", "e.g. 30"),
                              ("budget_flops", "e.g. 1e23")):
@@ -490,6 +494,8 @@ class CalculatorScreen(ParamScreen):
             for fig in FIGURES.values():
                 if fig.key in SHOWN_WHEN_NONZERO and not fig.value(est):
                     continue  # e.g. an all-attention model has no recurrent state: no row for it
+                if fig.key in ONLY_WHEN_SET and fig.value(est) is None:
+                    continue  # repetition, data quality, tokens served: only where the scenario sets them
                 if fig.group == group:
                     rows.append(FigureRow(fig.key, fig.label, fig.format(est),
                                           bad=fig.key.endswith("fits") and fig.value(est) is False))

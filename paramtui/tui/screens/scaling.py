@@ -56,6 +56,20 @@ BUDGET_FIGURES = (
     ("budget.wall_seconds", "→ time"),
     ("budget.cost_usd", "→ cost"),
 )
+# Repetition and data quality, shown when the scenario sets unique tokens or a data quality.
+DATA_FIGURES = (
+    ("scaling.unique_tokens", "Unique"),
+    ("scaling.epochs", "Epochs"),
+    ("scaling.data_quality", "Quality"),
+    ("scaling.effective_tokens", "D eff"),
+)
+# Inference-aware sizing (Sardana et al. 2024), shown when the scenario sets the tokens served.
+INFERENCE_FIGURES = (
+    ("scaling.inference_tokens", "Served"),
+    ("scaling.inference_optimal.params", "→ N inf"),
+    ("scaling.inference_optimal.tokens", "→ D inf"),
+    ("scaling.inference_optimal.saving", "→ saved"),
+)
 
 
 def law_estimates(scenarios, law: str, estimate_of) -> list[tuple[str, str, Estimate | UserError]]:
@@ -236,7 +250,11 @@ class ScalingScreen(ParamScreen):
             head.update(text)
             return
         head.update(text)
-        shown = PANEL_FIGURES + (BUDGET_FIGURES if est.values.get("budget.given") else ())
+        v = est.values
+        shown = (PANEL_FIGURES
+                 + (DATA_FIGURES if v.get("scaling.effective_tokens") is not None else ())
+                 + (INFERENCE_FIGURES if v.get("scaling.inference_tokens") is not None else ())
+                 + (BUDGET_FIGURES if v.get("budget.given") else ()))
         for key, name in shown:
             figures.add_option(Option(Text.assemble((f"{name:<9}", "bold"), _value_text(est, key)), id=key))
         figures.highlighted = min(keep, len(shown) - 1)

@@ -201,6 +201,7 @@ def scaling(est) -> Chapter:
         "reach a loss, once; but every token it then serves is cheaper, so models served to many "
         "users are trained far past 20 tokens per parameter (Llama 3 8B: about 1,900)."
         + (f" Here the run spends {extra:+.0%} compute against the optimum for its loss." if extra else ""),
+        _inference_aware(est),
     ]
     return Chapter(
         "scaling", "Scaling laws", tuple(paragraphs),
@@ -208,6 +209,20 @@ def scaling(est) -> Chapter:
         ("Hoffmann et al. 2022, 'Training Compute-Optimal Large Language Models' (Chinchilla)",
          "Besiroglu et al. 2024, 'Chinchilla Scaling: A replication attempt'",
          "Sardana et al. 2024, 'Beyond Chinchilla-Optimal'"))
+
+
+def _inference_aware(est) -> str:
+    v = est.values
+    if v.get("scaling.inference_optimal.params") is None:
+        return ("Inference-aware sizing (Sardana et al. 2024) finds the size and training tokens that "
+                "reach a loss for the least training plus inference compute, given the tokens the model "
+                "will serve in its life: set 'Serve tok' in the Calculator to see it for this scenario.")
+    return (f"Serving {_fig(est, 'scaling.inference_tokens')} tokens in its life, the cheapest way to "
+            f"this loss is {_fig(est, 'scaling.inference_optimal.params')} parameters on "
+            f"{_fig(est, 'scaling.inference_optimal.tokens')} tokens "
+            f"({v['scaling.inference_optimal.tokens_per_param']:,.0f} per parameter), saving "
+            f"{_fig(est, 'scaling.inference_optimal.saving')} of training plus inference compute against "
+            "the compute-optimal model (Sardana et al. 2024).")
 
 
 def data(est) -> Chapter:
@@ -219,10 +234,16 @@ def data(est) -> Chapter:
     else:
         repeat = (f"This scenario's {_fig(est, 'compute.training_tokens')} tokens are all treated as "
                   "unique (no repetition set).")
+    q = est.values.get("scaling.data_quality")
+    quality = (f"This scenario assumes a quality of {q:g}: the law counts its tokens as "
+               f"{_fig(est, 'scaling.effective_tokens')} of its own data." if q is not None else
+               "This scenario assumes the laws' own data (quality 1); set 'Quality' to assume better or worse.")
     paragraphs = [
         "The laws assume text of one quality, each token seen once. Better data (filtered, "
         "deduplicated) reaches a loss with fewer tokens; how much is measured per dataset, not "
-        "a constant: treat any quality multiplier as an assumption.",
+        "a constant: treat any quality multiplier as an assumption (FineWeb-Edu's filter "
+        f"reports reaching other web datasets' MMLU score on several times fewer tokens, and less on "
+        f"other benchmarks). {quality}",
         "Repeating data (epochs: passes over the same tokens) helps less each time: up to about "
         "4 epochs are nearly as good as fresh data, and beyond about 16 more repeats add almost "
         f"nothing. {repeat}",
