@@ -43,6 +43,8 @@ def test_a_model_is_listed_for_every_task_it_has_a_score_for():
     ("deepseek-v3", "code", "LiveCodeBench", 37.6, "DeepSeek-V3 README", "2024-12"),
     # Gemma model card, 'Benchmark Results': HumanEval pass@1 32.3 for Gemma PT 7B.
     ("gemma-7b", "code", "HumanEval", 32.3, "Gemma model card", "2024-02"),
+    # Phi-3-medium-4k-instruct evaluation (Azure AI model catalog): HumanEval 0-shot 62.2.
+    ("phi-3-medium", "code", "HumanEval", 62.2, "Phi-3-medium-4k-instruct evaluation", "2024-05"),
 ])
 def test_scores_are_pinned_to_their_sources(model_id, task, bench, score, source_words, date):
     found = [s for s in get_model(model_id).task_scores(task) if s.benchmark == bench]
