@@ -159,7 +159,8 @@ def _pick_parser() -> argparse.ArgumentParser:
     from paramtui.core.inputs.options import LICENSE_CLASS_IDS, TASK_IDS
 
     p = _Parser(prog="paramtui pick", description="Rank the catalog models that fit a target.")
-    p.add_argument("--target", required=True, help="hardware id")
+    p.add_argument("--target", help="hardware id (`local`: this machine); default: this machine's GPU when one "
+                   "is detected")
     p.add_argument("--gpus", type=_positive_int, default=1)
     p.add_argument("--min-context", type=_positive_int, default=4096)
     p.add_argument("--min-tokens-per-s", type=_rate, default=0.0)
@@ -304,7 +305,15 @@ def cmd_export(argv) -> int:
 
 
 def cmd_pick(argv) -> int:
-    return print_pick(_pick_parser().parse_args(argv))
+    args = _pick_parser().parse_args(argv)
+    if args.target is None:  # this machine's GPU, when it has one
+        from paramtui.core.errors import UserError
+        from paramtui.core.inputs.local_machine import detected_gpu_target
+
+        if detected_gpu_target() is None:
+            raise UserError("give --target ID (see `paramtui targets`): no GPU was detected on this machine")
+        args.target = "local"
+    return print_pick(args)
 
 
 def cmd_guide(argv) -> int:

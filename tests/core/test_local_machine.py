@@ -110,3 +110,12 @@ def test_amd_tools_output_is_parsed(bin_dir):
 ])
 def test_detected_names_match_catalog_targets(name, gib, expected):
     assert match_target(name, gib * 2**30, list(default_targets().targets.values())) == expected
+
+
+def test_pick_defaults_to_the_detected_gpu(bin_dir, capsys):
+    assert main(["pick", "--json"]) == 2
+    assert "no GPU was detected on this machine" in capsys.readouterr().err
+    detect_machine.cache_clear()
+    tool(bin_dir, "nvidia-smi", NVIDIA_ARGS, "NVIDIA GeForce RTX 4090, 24564")
+    assert main(["pick", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["target_id"] == "local"
