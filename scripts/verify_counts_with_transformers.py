@@ -44,7 +44,13 @@ warnings.filterwarnings("ignore")
 
 import torch  # noqa: E402
 import transformers  # noqa: E402
-from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, T5ForConditionalGeneration  # noqa: E402
+from transformers import (  # noqa: E402
+    AutoConfig,
+    AutoModel,
+    AutoModelForCausalLM,
+    AutoModelForImageTextToText,
+    T5ForConditionalGeneration,
+)
 
 from paramtui.core.errors import UserError  # noqa: E402
 from paramtui.core.model.hf_config import _REQUIRED, SUPPORTED_MODEL_TYPES, architecture_from_hf_config  # noqa: E402
@@ -83,7 +89,9 @@ def transformers_count(cfg_dict: dict) -> tuple[int, str, dict[str, int]]:
     model_type = cfg_dict["model_type"]
     config = AutoConfig.for_model(model_type, **{k: v for k, v in cfg_dict.items() if k not in _NOT_CONFIG})
     with torch.device("meta"):
-        if model_type == "bert":
+        if model_type == "mistral3":  # no *ForCausalLM: the image-text-to-text class
+            model = AutoModelForImageTextToText.from_config(config)
+        elif model_type == "bert":
             model = AutoModel.from_config(config)
         elif model_type == "t5":
             model = T5ForConditionalGeneration(config)
@@ -104,7 +112,7 @@ def minimal(cfg_dict: dict) -> dict:
     return {k: v for k, v in cfg_dict.items() if k in keep}
 
 
-MULTIMODAL_TEXT = {"gemma3": "gemma3_text"}
+MULTIMODAL_TEXT = {"gemma3": "gemma3_text", "mistral3": "mistral"}
 _TEXT = dict(vocab_size=1000, hidden_size=256, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
              head_dim=64, intermediate_size=512)
 _VISION = dict(hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4, image_size=64,
@@ -240,6 +248,10 @@ PERTURBED: dict[str, list[dict]] = {
                   dict(_SMALL, mamba_d_ssm=384, mamba_n_heads=4, mamba_d_state=8, mamba_d_conv=3, mamba_rms_norm=True,
                        mamba_proj_bias=True, projectors_bias=True, attention_bias=True, mlp_bias=True,
                        mamba_conv_bias=False, tie_word_embeddings=True)],
+    "mistral3": [dict(text_config=dict(_TEXT, model_type="mistral"), vision_config=dict(_VISION, head_dim=32)),
+                 dict(text_config=dict(_TEXT, model_type="ministral3"), vision_config=dict(_VISION, head_dim=32),
+                      vision_feature_layer=[-1, -2], multimodal_projector_bias=True, spatial_merge_size=3,
+                      tie_word_embeddings=False)],
     "jamba": [dict(_SMALL, num_hidden_layers=8, num_experts=4, num_experts_per_tok=2, mamba_d_state=8),
               dict(_SMALL, num_hidden_layers=6, num_experts=1, attn_layer_period=3, attn_layer_offset=0,
                    mamba_expand=3, mamba_d_conv=3, mamba_dt_rank=12, mamba_conv_bias=False, mamba_proj_bias=True,

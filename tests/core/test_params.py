@@ -201,6 +201,9 @@ TRANSFORMERS_COUNTS = {
     "default-falcon-h1": 8_514_961_408,
     "synthetic-falcon-h1-1": 6_344_976,
     "synthetic-falcon-h1-2": 5_429_216,
+    "default-mistral3": 7_539_132_416,
+    "synthetic-mistral3-1": 2_027_520,
+    "synthetic-mistral3-2": 2_398_720,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
@@ -445,3 +448,12 @@ def test_falcon_h1_runs_mamba_and_attention_side_by_side_in_every_layer():
     arch = load_hf_config(CONFIGS / "synthetic-falcon-h1-1.json")
     assert network_of(arch).describe() == "6 Mamba 2 ∥ attention + MLP"
     assert "Mamba 2" in count_parameters(arch).explanations["attention"].formula
+
+
+def test_mistral3_counts_its_pixtral_tower_and_projector_as_encoders():
+    # Pixtral: patch conv 3·16·16·128 (no bias) + ln_pre 128 + 2 layers of 2 norms, q/k/v/o and a
+    # gated MLP 128 -> 256; projector: norm 128, patch merger 128·2²·128, linear_1 128·256, linear_2 256·256.
+    c = _count("synthetic-mistral3-1")
+    tower = 3 * 16 * 16 * 128 + 128 + 2 * (2 * 128 + 4 * 128 * 128 + 3 * 128 * 256)
+    assert c.encoders == tower + 128 + 128 * 4 * 128 + 128 * 256 + 256 * 256 == 426_624 + 163_968
+    assert c.head == 0  # Mistral3Config ties the head by default, whatever text_config says

@@ -51,3 +51,43 @@ def gemma3_projector_params(vision: dict, text_hidden: int, origin: str) -> int:
     RMSNorm over the vision width (its average pooling has no weights)."""
     h = _whole(vision, "hidden_size", _SIGLIP_DEFAULTS, origin)
     return h * text_hidden + h
+
+
+# PixtralVisionConfig's class defaults, and the vision_config Mistral3Config builds when a file
+# gives none (configuration_mistral3.py, init_kwargs).
+_PIXTRAL_DEFAULTS: dict[str, Any] = dict(hidden_size=1024, intermediate_size=4096, num_hidden_layers=24,
+                                         num_channels=3, patch_size=16)
+MISTRAL3_DEFAULT_VISION: dict[str, Any] = dict(intermediate_size=4096, hidden_size=1024, patch_size=14,
+                                               image_size=1540, num_hidden_layers=24, num_attention_heads=16,
+                                               head_dim=64)
+
+
+def pixtral_vision_params(vision: dict, origin: str) -> int:
+    """PixtralVisionModel: a patch Conv2d without bias, an RMSNorm (ln_pre), and layers of
+    two RMSNorms, q/k/v/o without biases and a gated MLP (gate, up, down) without biases."""
+    if not isinstance(vision, dict):
+        raise UserError(f"{origin}: vision_config must be a JSON object")
+    get = lambda key: _whole(vision, key, _PIXTRAL_DEFAULTS, origin)  # noqa: E731
+    h, ffn, layers = get("hidden_size"), get("intermediate_size"), get("num_hidden_layers")
+    channels, patch = get("num_channels"), get("patch_size")
+    return channels * patch * patch * h + h + layers * (2 * h + 4 * h * h + 3 * h * ffn)
+
+
+def mistral3_projector_params(cfg: dict, vision: dict, text_hidden: int, origin: str) -> int:
+    """Mistral3MultiModalProjector: an RMSNorm over the vision width, the patch merger (vision ·
+    merge² -> vision, no bias), linear_1 (vision · feature layers -> text) and linear_2 (text ->
+    text), with biases when multimodal_projector_bias."""
+    h = _whole(vision, "hidden_size", _PIXTRAL_DEFAULTS, origin)
+    merge = cfg.get("spatial_merge_size", 2)
+    layers = cfg.get("vision_feature_layer", -1)
+    bias = cfg.get("multimodal_projector_bias", False)
+    if isinstance(merge, bool) or not isinstance(merge, int) or merge <= 0:
+        raise UserError(f"{origin}: spatial_merge_size must be a positive whole number, not {merge!r}")
+    if not isinstance(bias, bool):
+        raise UserError(f"{origin}: multimodal_projector_bias must be true or false, not {bias!r}")
+    features = 1 if isinstance(layers, int) and not isinstance(layers, bool) else (
+        len(layers) if isinstance(layers, list) and layers else 0)
+    if not features:
+        raise UserError(f"{origin}: vision_feature_layer must be a layer number or a list of them")
+    t = text_hidden
+    return h + h * merge * merge * h + (h * features * t + (t if bias else 0)) + (t * t + (t if bias else 0))

@@ -25,7 +25,13 @@ from typing import Any, Callable
 
 from paramtui.core.model import limits
 from paramtui.core.model.architecture import Architecture
-from paramtui.core.model.encoders import gemma3_projector_params, siglip_vision_params
+from paramtui.core.model.encoders import (
+    MISTRAL3_DEFAULT_VISION,
+    gemma3_projector_params,
+    mistral3_projector_params,
+    pixtral_vision_params,
+    siglip_vision_params,
+)
 from paramtui.core.errors import UserError
 from paramtui.core.io.bounded_parse import loads_json
 from paramtui.core import validation as pyd
@@ -45,7 +51,7 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     # convolution and state-space hybrids
     "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "kimi_linear", "falcon_h1",
     # multimodal: a text_config counted as its own type, a vision_config as the encoders line
-    "gemma3",
+    "gemma3", "mistral3",
 )
 
 # Defaults of the keys we read, from each config class in transformers 5.23
@@ -1140,27 +1146,34 @@ _BUILDERS = {
 
 # Multimodal wrappers: the language model's model_type, its config class's default for the
 # top-level tie_word_embeddings (which governs the head there), and the encoders' count.
-_MULTIMODAL: dict[str, tuple[str, bool, Callable[[dict, int, str], int]]] = {
+_MULTIMODAL: dict[str, tuple[tuple[str, ...], bool, dict, Callable[[dict, dict, int, str], int]]] = {
     # Gemma3ForConditionalGeneration: SigLIP vision tower + Gemma3MultiModalProjector.
-    "gemma3": ("gemma3_text", True, lambda vision, text_hidden, origin:
+    "gemma3": (("gemma3_text",), True, {}, lambda cfg, vision, text_hidden, origin:
                siglip_vision_params(vision, origin) + gemma3_projector_params(vision, text_hidden, origin)),
+    # Mistral3ForConditionalGeneration (Mistral Small 3.1/3.2, Ministral 3): Pixtral tower +
+    # Mistral3MultiModalProjector; its text model is mistral or ministral3.
+    "mistral3": (("mistral", "ministral3"), True, MISTRAL3_DEFAULT_VISION, lambda cfg, vision, text_hidden, origin:
+                 pixtral_vision_params(vision, origin) + mistral3_projector_params(cfg, vision, text_hidden, origin)),
 }
 
 
 def _multimodal(cfg: dict, origin: str) -> tuple[dict, int]:
     """The language model's config (the top level's head tying applied) and the encoders' count."""
-    text_type, tie_default, encoders = _MULTIMODAL[cfg["model_type"]]
-    text, vision = cfg.get("text_config"), cfg.get("vision_config", {})
+    text_types, tie_default, default_vision, encoders = _MULTIMODAL[cfg["model_type"]]
+    text_type = text_types[0]
+    text, vision = cfg.get("text_config"), cfg.get("vision_config")
+    vision = default_vision if vision is None else vision
     if not isinstance(text, dict):
         raise UserError(f"{origin}: missing required key 'text_config' (an object) for model_type "
                         f"{cfg['model_type']!r}")
-    if text.get("model_type", text_type) != text_type:
-        raise UserError(f"{origin}: text_config.model_type {text.get('model_type')!r} is not supported under "
-                        f"{cfg['model_type']!r} (expected {text_type!r})")
+    text_type = text.get("model_type", text_type)
+    if text_type not in text_types:
+        raise UserError(f"{origin}: text_config.model_type {text_type!r} is not supported under "
+                        f"{cfg['model_type']!r} (expected {' or '.join(map(repr, text_types))})")
     tie = cfg.get("tie_word_embeddings", tie_default)
     text = {**text, "model_type": text_type, "tie_word_embeddings": tie}
     arch_text = architecture_from_hf_config(text, origin=f"{origin}: text_config", shipped=True)
-    return text, encoders(vision if vision is not None else {}, arch_text.hidden_size, origin)
+    return text, encoders(cfg, vision, arch_text.hidden_size, origin)
 
 
 def architecture_from_hf_config(cfg: dict, *, origin: str = "config", shipped: bool = False) -> Architecture:
