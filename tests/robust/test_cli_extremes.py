@@ -12,6 +12,7 @@ from paramtui.cli import main
 LLAMA = "tests/core/hf_configs/llama-3.1-8b.json"
 GEMMA2 = "tests/core/hf_configs/gemma-2-9b.json"
 QWEN_MOE = "tests/core/hf_configs/qwen1.5-moe-a2.7b-chat.json"
+LFM2 = "tests/core/hf_configs/default-lfm2.json"  # 32 layers
 
 
 def run(capsys, *argv):
@@ -93,6 +94,15 @@ def test_the_table_at_the_ends_of_the_ranges_shows_no_infinity(capsys):
     (LLAMA, {"model_type": {}}, "model_type must be a string"),
     (GEMMA2, {"layer_types": 5}, "layer_types must be a list"),
     (QWEN_MOE, {"mlp_only_layers": 5}, "mlp_only_layers must be a list"),
+    # found by tests/properties: TypeErrors from a number where a list belongs, and lists in a list
+    (LFM2, {"full_attn_idxs": 0}, "full_attn_idxs must be a list of layer numbers"),
+    (LFM2, {"layer_types": [["conv"]] * 32}, "layer_types must list one layer type (a string) per layer"),
+    (LFM2, {"layer_types": ["conv", 1] * 16}, "layer_types must list one layer type (a string) per layer"),
+    ("tests/core/hf_configs/default-olmoe.json", {"num_attention_heads": 0}, "num_attention_heads must be at least 1"),
+    ("tests/core/hf_configs/default-gemma3-text.json", {"sliding_window_pattern": 0},
+     "sliding_window_pattern must be at least 1"),
+    ("tests/core/hf_configs/default-qwen3-next.json", {"mlp_only_layers": 5}, "mlp_only_layers must be a list"),
+    ("tests/core/hf_configs/default-nemotron-h.json", {"layer_types": [[]]}, "layers_block_type must list"),
     (LLAMA, {"num_hidden_layers": 10**8}, "between 1 and 100,000"),
     (LLAMA, {"num_hidden_layers": 10**12}, "between 1 and 100,000"),
     (LLAMA, {"num_hidden_layers": 10**30}, "between 1 and 100,000"),

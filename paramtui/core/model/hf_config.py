@@ -291,6 +291,12 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
+# Keys the builders below divide by (heads, layer intervals, rounding steps): 0 or less is
+# refused as it is read, naming the key, not as a ZeroDivisionError.
+_DIVIDES = frozenset({"num_attention_heads", "mamba_n_heads", "no_rope_layer_interval", "full_attention_interval",
+                      "block_multiple_of", "sliding_window_pattern", "moe_layer_interval", "decoder_sparse_step"})
+
+
 class _Config:
     """A config dict read the way transformers' config class reads it: aliases, then defaults."""
 
@@ -324,6 +330,8 @@ class _Config:
         # Lists are built per layer below (layer types): refuse a depth out of range first.
         if key == "num_hidden_layers" and not 0 < value <= limits.LAYERS:
             raise UserError(f"{self.origin}: {key} must be between 1 and {limits.LAYERS:,}, not {_shown(value)}")
+        if key in _DIVIDES and value < 1:  # divided by below, before the architecture's ranges are checked
+            raise UserError(f"{self.origin}: {key} must be at least 1, not {_shown(value)}")
         return value
 
     def int_list(self, key: str) -> list[int]:
@@ -597,8 +605,8 @@ def _layer_types(c: _Config, layers: int, default: list[str],
     types = c.get("layer_types")
     if types is None:
         types = default
-    if not isinstance(types, list) or len(types) != layers:
-        raise UserError(f"{c.origin}: layer_types must list one entry per layer ({layers})")
+    if not isinstance(types, list) or len(types) != layers or not all(isinstance(t, str) for t in types):
+        raise UserError(f"{c.origin}: layer_types must list one layer type (a string) per layer ({layers})")
     unknown = sorted({t for t in types if t not in kinds})
     if unknown:
         raise UserError(f"{c.origin}: layer_types: {unknown[0]!r} layers are not supported for "
@@ -795,7 +803,7 @@ def _shared_gated_experts(c: _Config) -> dict[str, Any]:
 def _qwen3_next(c: _Config) -> dict[str, Any]:
     # Experts where (i+1) % decoder_sparse_step == 0 outside mlp_only_layers, if num_experts > 0.
     moe = dict(_shared_gated_experts(c), decoder_sparse_step=c.int("decoder_sparse_step"),
-               mlp_only_layers=tuple(c.get("mlp_only_layers") or ())) if c.int("num_experts") else {}
+               mlp_only_layers=tuple(c.int_list("mlp_only_layers"))) if c.int("num_experts") else {}
     return dict(_gated_deltanet_hybrid(c), **moe)
 
 
@@ -902,8 +910,7 @@ def _lfm2(c: _Config) -> dict[str, Any]:
                 raise UserError(f"{c.origin}: block_ffn_dim_multiplier must be a number, not {multiplier!r}")
             of = c.int("block_multiple_of")
             width = of * ((int(multiplier * width) + of - 1) // of)
-    full = c.get("full_attn_idxs")
-    full = set(range(layers)) if full is None else set(full)
+    full = set(range(layers)) if c.get("full_attn_idxs") is None else set(c.int_list("full_attn_idxs"))
     default = ["full_attention" if i in full else "conv" for i in range(layers)]
     # Lfm2DecoderLayer: operator_norm and ffn_norm; per-head q/k norms; the model's one
     # embedding_norm is applied after the last layer (a final norm).
@@ -975,7 +982,8 @@ def _nemotron_h(c: _Config) -> dict[str, Any]:
         blocks = [_NEMOTRON_BLOCKS[ch] for ch in pattern]
     if blocks is None:
         blocks = ["linear_attention", "moe", "full_attention", "mlp"]  # NemotronHConfig's default
-    if not isinstance(blocks, list) or not blocks or any(b not in _NEMOTRON_KINDS for b in blocks):
+    if not isinstance(blocks, list) or not blocks or any(not isinstance(b, str) or b not in _NEMOTRON_KINDS
+                                                         for b in blocks):
         raise UserError(f"{c.origin}: layers_block_type must list linear_attention, full_attention, mlp or moe "
                         "for each layer")
     if c.get("moe_latent_size") is not None:
@@ -1018,7 +1026,8 @@ def _granitemoehybrid(c: _Config) -> dict[str, Any]:
         blocks = ["linear_attention"] * layers
     kinds = {"linear_attention": "mamba", "mamba": "mamba", "full_attention": "full_attention",
              "attention": "full_attention"}
-    if not isinstance(blocks, list) or len(blocks) != layers or any(b not in kinds for b in blocks):
+    if not isinstance(blocks, list) or len(blocks) != layers or any(not isinstance(b, str) or b not in kinds
+                                                                    for b in blocks):
         raise UserError(f"{c.origin}: layer_types must list mamba (linear_attention) or attention "
                         f"(full_attention) for each of the {layers} layers")
     expand, heads = c.int("mamba_expand"), c.int("mamba_n_heads")
