@@ -320,7 +320,7 @@ _INPUTS: tuple[Option, ...] = (
                Choice("pretrain", "pretrain", "train from scratch; the scaling laws predict its loss"),
                Choice("finetune", "fine-tune", "train from trained weights on your dataset; no predicted loss"))),
     Option("training.tokens", "Tokens", "training tokens (for a fine-tune: your dataset)", "count", unit="tokens",
-           auto="a fine-tune's 100M, else the published figure, else 20 per parameter", above=0,
+           auto="a fine-tune's 100M, else the published figure, else 20 per parameter", minimum=1,
            maximum=MAX_TOKENS),
     Option("training.method", "Method", "how the model is trained", "choice", default="full", choices=(
         Choice("full", "full", "every weight trained"),
@@ -349,7 +349,7 @@ _INPUTS: tuple[Option, ...] = (
     Option("scaling.law", "Law", "the scaling law that predicts the loss", "choice",
            auto="epoch (Besiroglu et al. 2024)", choices=LAWS),
     Option("scaling.unique_tokens", "Unique", "unique tokens available (data-constrained scaling)", "count",
-           unit="tokens", auto="all tokens unique", above=0, maximum=MAX_TOKENS),
+           unit="tokens", auto="all tokens unique", minimum=1, maximum=MAX_TOKENS),
     # An assumption, not a measurement: how many tokens of the laws' own data one training token
     # is worth (filtered data reaches a loss with fewer tokens; by how much is per dataset).
     Option("scaling.data_quality", "Quality", "data quality: each training token counts as this many of the "
