@@ -41,6 +41,9 @@ def assert_one_line_refusal(code, err, *fragments):
     (["estimate", "7B", "--price", "1e308"], ["price", "at most 1,000,000"]),
     (["estimate", "7B", "--gpus", "100000000"], ["gpus", "at most 1e7"]),
     (["estimate", "7B", "--batch", "99999999999999999999"], ["batch", "at most 1,000,000"]),
+    # found by tests/properties
+    (["estimate", "7B", "--lora-rank", "1e3000"], ["lora-rank", "finite"]),
+    (["estimate", "7B", "--budget-days", "1", "--train-tokens", "1e-300"], ["train-tokens", "at least 1"]),
     (["pick", "--target", "h100-sxm", "--min-tokens-per-s", "nan"], ["min-tokens-per-s"]),
     (["pick", "--target", "h100-sxm", "--min-tokens-per-s", "inf"], ["min-tokens-per-s"]),
 ])

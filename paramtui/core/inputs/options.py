@@ -142,6 +142,8 @@ class Option:
             raise UserError(f"{text!r} is not a number (examples: 8, 2k, 7B)")
         value = float(match.group(1)) * _SUFFIX[match.group(2).upper()]
         if self.kind == "whole":
+            if not math.isfinite(value):  # "1e3000": no int to take (OverflowError)
+                raise UserError("must be a finite number")
             if value != int(value):
                 raise UserError(f"must be a whole number, not {text!r}")
             return int(value)
