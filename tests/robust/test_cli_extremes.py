@@ -220,3 +220,16 @@ def test_a_bug_in_paramtui_is_one_line_that_says_so(capsys, monkeypatch):
     assert code == 70
     assert err.startswith("paramtui bug while running `paramtui estimate 7B`: ZeroDivisionError")
     assert "please report it" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("field, value", [("bandwidth_bytes_per_s", "1e-300"), ("bandwidth_bytes_per_s", "1e300"),
+                                          ("memory_bytes", "1e-300"), ("devices", "100000000000")])
+def test_a_target_beyond_the_ranges_is_skipped_naming_the_field(capsys, user_targets, field, value):
+    # found by tests/properties: a bandwidth of 1e-300 B/s was accepted, then divided by zero
+    text = TARGET.format(id="tiny", name="tiny", memory="1e9")
+    lines = [line for line in text.splitlines() if not line.startswith(f"{field} =")]
+    (user_targets / "mine.toml").write_text("\n".join([*lines, f"{field} = {value}"]) + "\n")
+    code, _out, err = run(capsys, "estimate", "7B", "--target", "tiny")
+    assert_one_line_refusal(code, err, "tiny")
+    code, out, _err = run(capsys, "targets")
+    assert code == 0 and f"tiny: {field}" in " ".join(out.split())

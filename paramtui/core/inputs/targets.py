@@ -48,6 +48,16 @@ _FALLBACK: dict[str, tuple[str, ...]] = {
 }
 
 
+# The ranges of a target's figures: far beyond any device (and far below one), so that every
+# estimate on it stays finite; a bandwidth of 1e-300 B/s divided by zero (underflow) before.
+MAX_MEMORY_BYTES = 2.0**60  # 1 EiB per device or host
+MIN_RATE, MAX_RATE = 1.0, 1e18  # bytes per second: memory, host and link bandwidths
+MIN_TFLOPS, MAX_TFLOPS = 1e-6, 1e9  # dense peak per device
+MIN_WATTS, MAX_WATTS = 1e-3, 1e9
+MAX_DEVICES = 10_000_000  # devices in one target (a node)
+MAX_PRICE_PER_HOUR_USD = 1_000_000.0
+
+
 @record
 class Interconnect:
     """The device-to-device link used for tensor parallelism; bandwidth per direction."""
@@ -55,7 +65,7 @@ class Interconnect:
     __pydantic_config__ = STRICT
 
     name: str
-    bytes_per_s: Annotated[float, pyd.Field(gt=0)]
+    bytes_per_s: Annotated[float, pyd.Field(ge=MIN_RATE, le=MAX_RATE)]
 
 
 @record
@@ -70,22 +80,22 @@ class Target:
     # Per device, in bytes as the runtime sees them: binary sizes where the vendor's "GB"
     # means GiB, and what nvidia-smi reports where the driver or ECC keeps some back
     # (the 512 MiB CUDA context is in every estimate's overhead, not taken off here).
-    memory_bytes: Annotated[float, pyd.Field(gt=0)]
+    memory_bytes: Annotated[float, pyd.Field(ge=1, le=MAX_MEMORY_BYTES)]
     memory_source: str = ""  # where memory_bytes comes from
-    bandwidth_bytes_per_s: Annotated[float, pyd.Field(gt=0)]  # per device
+    bandwidth_bytes_per_s: Annotated[float, pyd.Field(ge=MIN_RATE, le=MAX_RATE)]  # per device
     # dense peak TFLOP/s (TOPS for int) per device; at least one dtype
-    tflops: Annotated[dict[Dtype, Annotated[float, pyd.Field(gt=0)]], pyd.Field(min_length=1)]
-    devices: Annotated[int, pyd.Field(ge=1)] = 1
+    tflops: Annotated[dict[Dtype, Annotated[float, pyd.Field(ge=MIN_TFLOPS, le=MAX_TFLOPS)]], pyd.Field(min_length=1)]
+    devices: Annotated[int, pyd.Field(ge=1, le=MAX_DEVICES)] = 1
     interconnect: Interconnect | None = None
-    host_memory_bytes: Annotated[float, pyd.Field(gt=0)] | None = None
-    host_bandwidth_bytes_per_s: Annotated[float, pyd.Field(gt=0)] | None = None
+    host_memory_bytes: Annotated[float, pyd.Field(ge=1, le=MAX_MEMORY_BYTES)] | None = None
+    host_bandwidth_bytes_per_s: Annotated[float, pyd.Field(ge=MIN_RATE, le=MAX_RATE)] | None = None
     host_link: str | None = None
-    host_link_bytes_per_s: Annotated[float, pyd.Field(gt=0)] | None = None  # per direction
+    host_link_bytes_per_s: Annotated[float, pyd.Field(ge=MIN_RATE, le=MAX_RATE)] | None = None  # per direction
     unified_memory: bool = False
     usable_memory_fraction: Annotated[float, pyd.Field(gt=0, le=1)] = 1.0
-    price_per_hour_usd: Annotated[float, pyd.Field(ge=0)] | None = None  # per device-hour
+    price_per_hour_usd: Annotated[float, pyd.Field(ge=0, le=MAX_PRICE_PER_HOUR_USD)] | None = None  # per device-hour
     price_source: str = ""
-    power_watts: Annotated[float, pyd.Field(gt=0)] | None = None  # per device (board power / TDP)
+    power_watts: Annotated[float, pyd.Field(ge=MIN_WATTS, le=MAX_WATTS)] | None = None  # per device (board power / TDP)
     source: str
     notes: str = ""
 
