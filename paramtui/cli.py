@@ -357,37 +357,6 @@ EXIT_BUG = 70  # EX_SOFTWARE (sysexits.h): an internal error, not the user's mis
 
 # ------------------------------------------------------------------ rendering (Rich tables)
 
-_ESTIMATE_SECTIONS = [
-    ("Model", ["params.total", "params.active", "params.breakdown.embedding", "params.breakdown.attention",
-               "params.breakdown.mlp", "params.breakdown.norm", "params.breakdown.head",
-               "params.breakdown.encoders"]),
-    ("Model file (from its headers)", ["checkpoint.format", "checkpoint.file_bytes", "checkpoint.params",
-                                       "checkpoint.difference", "checkpoint.bits_per_weight", "checkpoint.types",
-                                       "checkpoint.quantization"]),
-    ("Inference memory", ["memory.weights_bytes", "memory.kv_cache_bytes", "memory.recurrent_state_bytes",
-                          "memory.activations_bytes",
-                          "memory.overhead_bytes", "memory.inference_total_bytes", "memory.per_device_bytes",
-                          "memory.use_fraction", "memory.fits"]),
-    ("Offload to host RAM (the model does not fit the device)",
-     ["offload.mode", "offload.fits", "offload.gpu_layers", "offload.cpu_layers", "offload.device_bytes",
-      "offload.host_bytes", "offload.host_capacity_bytes", "offload.decode_tokens_per_s"]),
-    ("Training memory (peak per device)", ["memory.training.weights_bytes", "memory.training.gradients_bytes",
-                                           "memory.training.optimizer_bytes", "memory.training.activations_bytes",
-                                           "memory.training.total_bytes", "memory.training.fits"]),
-    ("Training compute", ["compute.training_tokens", "compute.training_flops", "compute.wall_seconds",
-                          "compute.gpu_hours", "compute.cost_usd", "compute.energy_kwh", "compute.co2_kg"]),
-    ("Inference speed", ["speed.time_to_first_token_s", "speed.prefill_tokens_per_s", "speed.decode_tokens_per_s",
-                         "speed.aggregate_tokens_per_s", "speed.cost_per_million_tokens_usd", "speed.bound"]),
-    ("Scaling", ["scaling.loss", "scaling.compute_optimal.params", "scaling.compute_optimal.tokens",
-                 "scaling.tokens_per_param", "scaling.unique_tokens", "scaling.epochs", "scaling.data_quality",
-                 "scaling.effective_tokens", "scaling.inference_tokens", "scaling.inference_optimal.params",
-                 "scaling.inference_optimal.tokens", "scaling.inference_optimal.saving"]),
-    ("Budget plan (compute-optimal, trained from scratch)",
-     ["budget.flops", "budget.gpu_hours", "budget.cost_usd", "budget.wall_seconds", "budget.params",
-      "budget.tokens", "budget.loss"]),
-]
-
-
 def _console():
     from rich.console import Console
 
@@ -405,7 +374,8 @@ def _plain(text) -> str:
 def print_estimate(est, explain: bool = False) -> None:
     from rich.table import Table
 
-    from paramtui.core.result.figures import FIGURES, FROM_SCRATCH_NOTE, SHOWN_WHEN_NONZERO, NO_LOSS_FOR_FINETUNE, group_applies, explain as explain_figure
+    from paramtui.core.result.figures import (FROM_SCRATCH_NOTE, GROUPS, NO_LOSS_FOR_FINETUNE, SHOWN_WHEN_NONZERO,
+                                              explain as explain_figure, figures_of, group_applies)
 
     v = est.values
     title = (f"{_plain(est.model_name)} · {_plain(v['scenario.precision'])} · {v['scenario.gpus']}× {_plain(est.target.name)} · "
@@ -415,10 +385,10 @@ def print_estimate(est, explain: bool = False) -> None:
     table.add_column("value", justify="right")
     if explain:
         table.add_column("how", style="dim", overflow="fold")
-    for section, keys in _ESTIMATE_SECTIONS:
-        figures = [FIGURES[key] for key in keys]
-        if not group_applies(est, figures[0].group):
-            if figures[0].group == "scaling" and v["scenario.purpose"] == "finetune":
+    for group, section in GROUPS.items():  # the registry's groups, as the Calculator shows them
+        figures = figures_of(group)
+        if not group_applies(est, group):
+            if group == "scaling" and v["scenario.purpose"] == "finetune":
                 table.add_row(f"[underline]{section}[/]", *([""] * (2 if explain else 1)))
                 table.add_row("  Predicted loss", NO_LOSS_FOR_FINETUNE, *([""] if explain else []))
             continue

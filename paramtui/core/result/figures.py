@@ -174,6 +174,25 @@ _ALL = [
 
 FIGURES: dict[str, Figure] = {f.key: f for f in _ALL}
 
+# The groups a scenario's figures are shown in, in order, with their titles: the Calculator's
+# results and the `paramtui estimate` table are these groups' figures in registry order.
+# ("scenario" figures are inputs: columns for Compare and the exports only.)
+GROUPS: dict[str, str] = {
+    "model": "Parameters",
+    "checkpoint": "Model file (from its headers)",
+    "inference": "Inference memory",
+    "offload": "Too big for the device: offload to host RAM",
+    "training": "Training: memory per device, compute",
+    "speed": "Inference speed",
+    "scaling": "Scaling law",
+    "budget": "Budget plan (compute-optimal, from scratch)",
+}
+
+
+def figures_of(group: str) -> list[Figure]:
+    """The figures of one group, in registry order."""
+    return [f for f in _ALL if f.group == group]
+
 # Figures that only some models have (a hybrid's recurrent state, a multimodal checkpoint's
 # encoders): the screens and the table leave them out where they are 0.
 SHOWN_WHEN_NONZERO = frozenset({"memory.recurrent_state_bytes", "params.breakdown.encoders"})

@@ -21,7 +21,8 @@ from textual.widgets import Static
 from paramtui.core import units
 from paramtui.core.errors import UserError
 from paramtui.core.inputs.options import OPTIONS, Option
-from paramtui.core.result.figures import FIGURES, ONLY_WHEN_SET, SHOWN_WHEN_NONZERO, explain, group_applies
+from paramtui.core.result.figures import (FIGURES, GROUPS, ONLY_WHEN_SET, SHOWN_WHEN_NONZERO, explain, figures_of,
+                                          group_applies)
 from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.validation import as_data, validate
 from paramtui.tui.screens.base import ParamScreen
@@ -29,16 +30,6 @@ from paramtui.tui.widgets.figure_list import FigureList, FigureRow
 from paramtui.tui.widgets.form import FormRow, FormView
 from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
 
-GROUP_TITLES = {
-    "model": "Parameters",
-    "checkpoint": "Model file (from its headers)",
-    "inference": "Inference memory",
-    "offload": "Too big for the device: offload to host RAM",
-    "training": "Training: memory per device, compute",
-    "speed": "Inference speed",
-    "scaling": "Scaling law",
-    "budget": "Budget plan (compute-optimal, from scratch)",
-}
 
 AUTO = "auto"
 
@@ -484,21 +475,20 @@ class CalculatorScreen(ParamScreen):
             MemoryPart("activations", v.get("memory.training.activations_bytes") or 0, "act"),
         ], t.usable_memory_bytes, "per device", peak=v.get("memory.training.total_bytes"))
         rows: list[FigureRow] = []
-        for group, title in GROUP_TITLES.items():
+        for group, title in GROUPS.items():
             if not group_applies(est, group):
                 if group == "scaling" and v.get("scenario.purpose") == "finetune":
                     rows.append(FigureRow(None, title))
                     rows.append(FigureRow("scaling.loss", "Predicted loss", "none (fine-tune; e: why)"))
                 continue
             rows.append(FigureRow(None, title))
-            for fig in FIGURES.values():
+            for fig in figures_of(group):
                 if fig.key in SHOWN_WHEN_NONZERO and not fig.value(est):
                     continue  # e.g. an all-attention model has no recurrent state: no row for it
                 if fig.key in ONLY_WHEN_SET and fig.value(est) is None:
                     continue  # repetition, data quality, tokens served: only where the scenario sets them
-                if fig.group == group:
-                    rows.append(FigureRow(fig.key, fig.label, fig.format(est),
-                                          bad=fig.key.endswith("fits") and fig.value(est) is False))
+                rows.append(FigureRow(fig.key, fig.label, fig.format(est),
+                                      bad=fig.key.endswith("fits") and fig.value(est) is False))
         self.query_one(FigureList).set_rows(rows)
 
     # ------------------------------------------------------------------ editing
