@@ -1,6 +1,6 @@
 """Compare (mode "compare", key 2): scenarios as rows, figures as columns, a pinned baseline.
 
-The table is `paramtui.core.io.export.comparison_table` — the very table `ctrl+e` and
+The table is `paramtui.core.io.comparison.comparison_table` — the very table `ctrl+e` and
 `paramtui export` write — drawn in a DataTable. Every edit (add, duplicate, rename, delete,
 reorder, the what-if keys, baseline, sort, columns) is a new Session handed to `app.apply`,
 so ctrl+z / ctrl+y undo and redo it and every other screen follows.
