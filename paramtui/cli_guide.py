@@ -86,10 +86,10 @@ def print_tables() -> None:
         shown = Table(title=table.title, title_justify="left", caption=table.note, caption_justify="left",
                       box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
         for i, header in enumerate(table.headers):
-            shown.add_column(header, justify="left" if i == 0 else "right",
+            shown.add_column(header, justify="left" if i == 0 else "right", no_wrap=i == 0,
                              style="dim" if header.startswith("rule") else None)
-        for row in table.rows:
-            shown.add_row(*row)
+        for row in table.rows:  # a rule of thumb's row is dimmed beside the figure above it
+            shown.add_row(*row, style="dim" if row[0].lstrip().startswith("rule") else None)
         console.print(shown, markup=False)
         console.print()
 

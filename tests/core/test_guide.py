@@ -64,16 +64,23 @@ def test_unknown_topic_is_a_user_error_naming_the_topics():
 
 
 def test_tables_have_the_sizes_of_the_original_guide():
-    assert [r[0] for r in resources().rows] == ["100M", "1.00B", "10.0B", "100B", "685B"]
-    assert [r[0].split()[0] for r in deployment().rows] == ["Tiny", "Small", "Medium", "Large", "Massive"]
+    assert list(resources().headers[1:]) == ["100M", "1.00B", "10.0B", "100B", "685B"]
+    table = deployment()
+    assert [h.split()[0] for h in table.headers[1:]] == ["Tiny", "Small", "Medium", "Large", "Massive"]
+    assert [r[0] for r in table.rows] == ["phone", "edge", "laptop", "GPU", "node", "rule: 1 ms/M"]
+    gpu = table.rows[3]
+    assert gpu[1].startswith("✓") and gpu[5].startswith("⇄")  # 1M fits a 4090; 100B only with offload
     assert len(loss_by_size().rows) == 5 and len(guide_tables()) == 3
 
 
 def test_resource_rows_put_real_figures_beside_the_rule():
-    row = resources().rows[1]  # 1B
-    weights, rule = row[1], row[2]
-    assert weights.startswith("4.00 GB / 2.00 GB") and rule == "4.00 GB"
-    assert row[4] == "16.0 GB"  # the rule's ×4
+    rows = {row[0].strip(): row[1:] for row in resources().rows}
+    one_b = 1  # the 1B column
+    assert rows["Weights, fp32"][one_b] == "4.00 GB" and rows["Weights, bf16"][one_b] == "2.00 GB"
+    assert rows["rule: 4 B/param"][one_b] == "4.00 GB"
+    assert rows["rule: ×4"][one_b] == "16.0 GB"  # the rule's 16 bytes per parameter
+    assert rows["Training memory"][one_b] == "21.7 GB"  # activations come on top of 16 bytes/param
+    assert rows["rule: $1–5k/day"][one_b] == "$1k–5k"
 
 
 def test_predicted_loss_falls_with_size():

@@ -118,3 +118,45 @@ def test_chapter_7_gives_the_inference_aware_size_when_tokens_served_are_set():
     text = chapter("scaling", est).text()
     assert "Serving 10.0T tokens in its life" in text and "Sardana" in text
     assert "set 'Serve tok'" in chapter("scaling", estimate(Scenario(id="b", model="llama-3.1-8b"))).text()
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip("()[]“”'\".,;:") for w in text.split()}
+
+
+def test_tmux_every_chapter_fits_80x24_without_cut_words(tmux_app):
+    """Each chapter's first screen in a real terminal: every word on the text pane is a whole
+    word of the chapter (a word cut at the edge would leave a fragment that is not)."""
+    session = make_session()
+    app = tmux_app(session_to_toml(session), no_color=True)
+    app.open_screen("5", "What a parameter is")
+    est = estimate(session.scenarios[0])
+    for i, t in enumerate(topics()):
+        c = chapter(t.id, est)
+        if i:
+            app.keys("Down")
+        app.wait_for(f"▸{i + 1} {t.title}")
+        screen = app.wait_for(" ".join(c.paragraphs[0].split()[:3]))
+        lines = screen.splitlines()
+        assert len(lines) <= 24 and max(len(line) for line in lines) <= 80
+        assert f"▸{i + 1} {t.title}" in screen  # the chapter shown is marked without colour
+        allowed = _words(c.text() + " on Llama 8B [ ] other scenarios Try it (t): Sources ·") | {""}
+        # the text pane, right of the list's border, without its scroll bar (block characters)
+        pane = [line.split("▏", 1)[1].rstrip(" ▁▂▃▄▅▆▇█") for line in lines[1:-1] if "▏" in line]
+        for line in pane:
+            for word in line.split():
+                assert word.strip("()[]“”'\".,;:") in allowed, (t.id, word, line)
+
+
+async def test_page_keys_scroll_the_chapter_not_the_list():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "5", "down", "down", "down", "down")  # training memory: two screens
+        await pilot.pause()
+        scroll = app.screen.query_one("#guide-scroll")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert scroll.scroll_y > 0 and app.screen.topic == "training-memory"
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert scroll.scroll_y == 0

@@ -25,8 +25,9 @@ class GuideScreen(ParamScreen):
 
     BINDINGS = [
         Binding("t", "try_it", "Try it", tooltip="Go to the field or screen where this chapter's subject is changed"),
-        Binding("pagedown,space", "page(1)", "Scroll", show=False),
-        Binding("pageup", "page(-1)", "Scroll up", show=False),
+        # priority: the chapter list (9 rows) would take the page keys for itself
+        Binding("pagedown,space", "page(1)", "Scroll", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Scroll up", show=False, priority=True),
         Binding("right_square_bracket", "scenario(1)", "Next scenario", show=False),
         Binding("left_square_bracket", "scenario(-1)", "Previous scenario", show=False),
     ]
@@ -44,8 +45,8 @@ class GuideScreen(ParamScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="guide-body"):
-            yield OptionList(*(Option(f"{i} {t.title}", id=t.id) for i, t in enumerate(topics(), 1)),
-                             id="guide-topics")
+            yield OptionList(*(Option(_topic_prompt(i, t.title, i == 1), id=t.id)
+                               for i, t in enumerate(topics(), 1)), id="guide-topics")
             with VerticalScroll(id="guide-scroll"):
                 yield Static(id="guide-text")
 
@@ -62,6 +63,10 @@ class GuideScreen(ParamScreen):
         return topics_list.get_option_at_index(index).id
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # The chapter shown is marked ▸ as well as highlighted: readable without colour (NO_COLOR).
+        topics_list = event.option_list
+        for i, t in enumerate(topics(), 1):
+            topics_list.replace_option_prompt(t.id, _topic_prompt(i, t.title, t.id == event.option.id))
         self._show()
         self.query_one("#guide-scroll", VerticalScroll).scroll_home(animate=False)
 
@@ -104,6 +109,10 @@ class GuideScreen(ParamScreen):
         if ids:
             current = self.app.current_scenario.id
             self.app.select_scenario(ids[(ids.index(current) + delta) % len(ids)])
+
+
+def _topic_prompt(number: int, title: str, current: bool) -> str:
+    return f"{'▸' if current else ' '}{number} {title}"
 
 
 def render_chapter(c: Chapter, scenario_label: str) -> Text:

@@ -54,33 +54,40 @@ def _plain_rate(rate: float | None) -> str:
 
 
 def _money(usd: float) -> str:
-    return format_money(usd).replace(".00", "")
+    """Dollars as short as a table cell needs: $1k, $10k, $3.42M."""
+    return format_money(usd).replace(".00", "").replace(".0k", "k").replace(".0M", "M")
 
 
 def resources() -> Table:
-    rows = []
+    """One column per size; each real figure's row is followed by the rule of thumb's (so it
+    fits 80 columns with the 685B column)."""
+    columns = []
     for n in RESOURCE_SIZES:
         bf16 = _estimate(n, precision="bf16", target=TRAIN_TARGET)
         fp32 = _estimate(n, precision="fp32", target=TRAIN_TARGET)
         int4 = _estimate(n, precision="int4", target=TRAIN_TARGET)
-        gpu_days = bf16.values["compute.gpu_hours"] / 24
         rule_days = RULE_GPU_DAYS_PER_BILLION * n / 1e9
         lo, hi = (rule_days * usd for usd in RULE_USD_PER_DAY)
-        rows.append((
-            format_count(n),
-            f"{_fig(fp32, 'memory.weights_bytes')} / {_fig(bf16, 'memory.weights_bytes')} / "
-            f"{_fig(int4, 'memory.weights_bytes')}",
+        columns.append((
+            _fig(fp32, "memory.weights_bytes"),
+            _fig(bf16, "memory.weights_bytes"),
+            _fig(int4, "memory.weights_bytes"),
             format_bytes(RULE_WEIGHTS_BYTES_PER_PARAM * n),
             _fig(bf16, "memory.training.total_bytes"),
             format_bytes(RULE_WEIGHTS_BYTES_PER_PARAM * RULE_TRAINING_FACTOR * n),
-            f"{format_count(gpu_days)} {_fig(bf16, 'compute.cost_usd')}",
-            f"{format_count(rule_days)} {_money(lo)}–{_money(hi)}",
+            format_count(bf16.values["compute.gpu_hours"] / 24),
+            format_count(rule_days),
+            _fig(bf16, "compute.cost_usd"),
+            f"{_money(lo)}–{_money(hi)[1:]}",
         ))
+    labels = ("Weights, fp32", "Weights, bf16", "Weights, 4-bit", "  rule: 4 B/param",
+              "Training memory", "  rule: ×4", "H100-days", "  rule: 1/billion",
+              "Training cost", "  rule: $1–5k/day")
+    rows = tuple((label, *(column[i] for column in columns)) for i, label in enumerate(labels))
     return Table(
         "Resources by model size",
-        ("Params", "Weights fp32/bf16/4-bit", "rule: 4 B/param", "Training memory", "rule: ×4",
-         "H100-days, cost", "rule: 1 day/B, $1–5k/day"),
-        tuple(rows),
+        ("", *(format_count(n) for n in RESOURCE_SIZES)),
+        rows,
         "Training memory: one H100, bf16 mixed precision, AdamW, micro-batch 1 at 4,096 tokens, "
         "activations included (16 bytes per parameter before them). Days and cost: trained on 20 "
         "tokens per parameter (compute-optimal) at 40% MFU and the H100's hourly price. The rule's "
@@ -88,26 +95,29 @@ def resources() -> Table:
 
 
 def deployment() -> Table:
+    """One column per size class, one row per kind of device, and the rule's speed last."""
     from paramtui.core.inputs.targets import get_target
 
     rows = []
-    for label, n in DEPLOY_CLASSES:
-        cells = [f"{label} {format_count(n)}"]
-        for _kind, target in DEPLOY_TARGETS:
-            est = _estimate(n, precision=DEPLOY_PRECISION, target=target)
-            v = est.values
+    for kind, target in DEPLOY_TARGETS:
+        cells = [kind]
+        for _label, n in DEPLOY_CLASSES:
+            v = _estimate(n, precision=DEPLOY_PRECISION, target=target).values
             mark = "✓" if v["memory.fits"] else "⇄" if v.get("offload.fits") else "✗"
-            rate = v.get("speed.decode_tokens_per_s")
-            cells.append(f"{mark} {_fig(est, 'memory.use_fraction')} {_plain_rate(rate)}")
-        cells.append(_plain_rate(1000 / (RULE_MS_PER_MILLION * n / 1e6)))
+            cells.append(f"{mark} {FIGURES['memory.use_fraction'].fmt(v['memory.use_fraction'])} "
+                         f"{_plain_rate(v.get('speed.decode_tokens_per_s'))}")
         rows.append(tuple(cells))
-    headers = ("Size", *(f"{kind} {get_target(t).id}" for kind, t in DEPLOY_TARGETS), "rule: 1 ms/M")
+    rows.append(("rule: 1 ms/M", *(_plain_rate(1000 / (RULE_MS_PER_MILLION * n / 1e6)) for _l, n in DEPLOY_CLASSES)))
+    devices = "; ".join(f"{kind}: {get_target(t).name}" for kind, t in DEPLOY_TARGETS)
     return Table(
         "Deployment by model size",
-        headers, tuple(rows),
-        f"Each cell: fits (✓), runs only with part of the model in host RAM (⇄) or does not (✗), memory use of the usable memory, decode tokens/s for one request (the rule: 1,000 ÷ millions of parameters); "
-        f"weights in {DEPLOY_PRECISION}, context 4,096. Decoding reads every weight per token, so "
-        "speed follows memory bandwidth ÷ model bytes, not a fixed time per parameter.")
+        ("", *(f"{label} {format_count(n)}" for label, n in DEPLOY_CLASSES)),
+        tuple(rows),
+        "Each cell: fits (✓), runs only with part of the model in host RAM (⇄) or does not (✗); "
+        "memory use of the usable memory; decode tokens/s for one request (the rule: 1,000 ÷ "
+        f"millions of parameters). Weights in {DEPLOY_PRECISION}, context 4,096. {devices}. "
+        "Decoding reads every weight per token, so speed follows memory bandwidth ÷ model bytes, "
+        "not a fixed time per parameter.")
 
 
 def loss_by_size() -> Table:
