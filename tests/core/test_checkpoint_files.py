@@ -135,6 +135,10 @@ def test_unknown_dtype_and_wrong_size_in_header(tmp_path):
     path.write_bytes(struct.pack("<Q", len(header)) + header + b"\0\0")
     with pytest.raises(UserError, match="unknown type 'Q9'"):
         read_checkpoint(path)
+    header = json.dumps({"w": {"dtype": ["F16"], "shape": [2], "data_offsets": [0, 4]}}).encode()
+    path.write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 4)
+    with pytest.raises(UserError, match=r"unknown type \['F16'\]"):
+        read_checkpoint(path)
     header = json.dumps({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}).encode()
     path.write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 4)
     with pytest.raises(UserError, match="header gives it 4"):

@@ -97,7 +97,7 @@ def _tensor(p: Path, name: str, entry: Any, data_bytes: int) -> Tensor:
     if not isinstance(entry, dict):
         raise UserError(f"{p}: tensor {name!r}: its entry is not an object")
     dtype = entry.get("dtype")
-    if dtype not in DTYPE_BITS:
+    if not isinstance(dtype, str) or dtype not in DTYPE_BITS:
         raise UserError(f"{p}: tensor {name!r} has an unknown type {dtype!r} "
                         f"(known: {', '.join(DTYPE_BITS)})")
     shape = entry.get("shape")
