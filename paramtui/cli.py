@@ -207,6 +207,10 @@ def _scenario_from_args(args):
 
         path = args.config or args.model
         model = {"architecture": load_hf_config(path), "name": Path(path).parent.name or Path(path).stem}
+        if args.precision is None:  # what the checkpoint stores (its quantization_config or dtype)
+            from paramtui.core.model.quant_config import native_precision_of_file
+
+            args.precision = native_precision_of_file(path)
     elif args.params is not None:
         model = {"params": args.params}
     elif args.model is not None:

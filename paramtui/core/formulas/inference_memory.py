@@ -336,10 +336,14 @@ def inference_memory(
                 meaning=f"The parameters stored as {prec.name}; "
                 + ("parts kept in 16-bit by the runtime: " + ", ".join(prec.high_precision_parts)
                    if prec.high_precision_parts else "every part at the same format") + ".",
-                formula="body · bits_per_weight / 8 + 16-bit parts · 2" if stored_weights_bytes is None
+                formula=("expert matrices · bits_per_weight / 8 + the rest · 2" if prec.quantizes == "experts"
+                         else "body · bits_per_weight / 8 + 16-bit parts · 2") if stored_weights_bytes is None
                 else "Σ the file's tensor sizes (from its header)",
-                substituted=f"{total_params:,} params at {prec.bits_per_weight:g} bits = "
-                f"{format_bytes(w)}" if stored_weights_bytes is None
+                substituted=(f"{getattr(params, 'expert_weights', 0):,} expert weights at {prec.bits_per_weight:g} bits"
+                             f" + {total_params - getattr(params, 'expert_weights', 0):,} at 16 bits = {format_bytes(w)}"
+                             if prec.quantizes == "experts" else
+                             f"{total_params:,} params at {prec.bits_per_weight:g} bits = {format_bytes(w)}")
+                if stored_weights_bytes is None
                 else f"{w:,} bytes = {format_bytes(w)} ({prec.description})",
                 source=prec.source,
             ),

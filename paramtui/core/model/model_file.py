@@ -46,10 +46,12 @@ def _resolve(path: str, _mtime_ns: int, _size: int):
     p = Path(path)
     if p.is_file() and p.suffix.lower() == ".json":  # a bare config.json: shape only
         from paramtui.core.model.hf_config import load_hf_config
+        from paramtui.core.model.quant_config import native_precision_of_file
 
         arch = load_hf_config(p)
         return ResolvedModel(name=p.parent.name or p.stem, architecture=arch, params=count_parameters(arch),
-                             nominal_architecture=False, context_length=arch.max_position_embeddings)
+                             nominal_architecture=False, context_length=arch.max_position_embeddings,
+                             native_precision=native_precision_of_file(p))
     from paramtui.core.io.model_folder import read_checkpoint
 
     ckpt = read_checkpoint(p)

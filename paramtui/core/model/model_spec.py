@@ -35,6 +35,7 @@ class ResolvedModel(NamedTuple):
     license: str | None = None
     checkpoint: Checkpoint | None = None  # a model file's headers (model_file.py)
     checkpoint_note: str | None = None  # how the files' weights differ from config.json's count
+    native_precision: str | None = None  # a bare config.json's own precision (quant_config.py)
 
 
 def _nominal_shape(hidden: int) -> Architecture:

@@ -21,7 +21,7 @@ active: that is how both published active counts are made. Mixtral 8x7B's "12.9B
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from paramtui.core.model.architecture import Architecture
@@ -67,6 +67,9 @@ class ParamCount(NamedTuple):
     head: int  # untied LM head; BERT's pooler; 0 when the head is tied to the embedding
     explanations: Explanations = Explanations()  # none: an empty mapping, never written to
     encoders: int = 0  # a multimodal checkpoint's vision tower and projector (encoders.py)
+    # The routed experts' weight matrices alone (no biases): what an experts-only format such
+    # as gpt-oss's MXFP4 stores quantised (model/precision.py, `quantizes="experts"`).
+    expert_weights: int = 0
 
 
 @dataclass(frozen=True)
@@ -291,6 +294,8 @@ def count_parameters(arch: Architecture) -> ParamCount:
     moe_layers = sum(g.count for g in moe_groups)
     per_expert = moe_groups[0].channel.expert.params() if moe_groups else 0
     active = total - sum(g.count * (g.channel.params() - g.channel.active_params()) for g in moe_groups)
+    expert_weights = sum(g.count * g.channel.experts * replace(g.channel.expert, bias=False, activation_params=0).params()
+                         for g in moe_groups)
 
     def explain() -> dict[str, Explanation]:
         explanations = {k: _explain_part(k, terms[k], parts[k]) for k in PARTS}
@@ -333,4 +338,5 @@ def count_parameters(arch: Architecture) -> ParamCount:
             )
         return explanations
 
-    return ParamCount(total=total, active=active, explanations=Explanations(explain), encoders=encoders, **parts)
+    return ParamCount(total=total, active=active, explanations=Explanations(explain), encoders=encoders,
+                      expert_weights=expert_weights, **parts)

@@ -22,6 +22,9 @@ from paramtui.core.validation import record
 ComputeDtype = Literal["fp32", "tf32", "bf16", "fp8", "int8", "int4"]
 PrecisionKind = Literal["float", "int", "gguf", "nf4", "gptq", "awq"]
 Part = Literal["embedding", "head", "norm"]
+# What a format stores quantised: the whole body (every linear layer; the `Part`s it keeps in
+# 16-bit aside), or only the routed experts' weight matrices, everything else in 16-bit.
+QuantizedScope = Literal["body", "experts"]
 
 
 @record
@@ -38,6 +41,7 @@ class Precision:
     high_precision_parts: tuple[Part, ...] = ()
     # Parts a runtime stores in another quantised type (GGUF: output.weight as Q6_K).
     other_part_bits: tuple[tuple[Part, float], ...] = ()
+    quantizes: QuantizedScope = "body"
     source: str = ""
     description: str = ""
 
@@ -52,7 +56,7 @@ class Precision:
 
     def part_bits(self, part: Part) -> Fraction:
         """Bits per weight the runtime spends on one part of the model with this format."""
-        if part in self.high_precision_parts:
+        if part in self.high_precision_parts or self.quantizes == "experts":
             return _SIXTEEN
         for name, bits in self.other_part_bits:
             if name == part:
@@ -184,6 +188,59 @@ _WEIGHT_PRECISIONS: tuple[Precision, ...] = (
     ),
 )
 
+# Microscaling and block-scaled formats of today's checkpoints. Each block's shared scale is
+# counted in the bits: element bits + scale bits / block size.
+_MX_SPEC = ("OCP Microscaling Formats (MX) Specification v1.0 (2023), section 5: MXFP4 = FP4 E2M1 "
+            "elements in blocks of 32 sharing one E8M0 (8-bit) scale")
+_MXFP4_BITS = 4 + 8 / 32  # 4.25
+_NVFP4_BITS = 4 + 8 / 16  # 4.5
+_FP8_BLOCK_BITS = 8 + 32 / (128 * 128)  # 8.001953125
+_RUNTIME_LINEAR = (
+    "The linear layers are stored so; the token embedding, the output head, the norms and the "
+    "MoE router stay at the checkpoint's 16-bit dtype (transformers replaces nn.Linear modules "
+    "only and skips lm_head)."
+)
+_FP4_COMPUTE = (" Run dequantised to bf16 here (weight-only kernels, as on Hopper); Blackwell's FP4 "
+                "tensor-core rates are not in the target tables.")
+_NEW_FORMATS: tuple[Precision, ...] = (
+    Precision(
+        id="fp8-block128", name="FP8 block-scaled (128×128)", bits_per_weight=_FP8_BLOCK_BITS,
+        compute_dtype="fp8", kind="float", high_precision_parts=_LINEAR_ONLY_PARTS,
+        source="DeepSeek-V3 config.json quantization_config {quant_method: fp8, fmt: e4m3, "
+        "weight_block_size: [128, 128]}; transformers integrations/finegrained_fp8.py (FP8Linear: "
+        "e4m3 weight + one fp32 weight_scale_inv per 128×128 block) = 8 + 32/16384 bits/weight",
+        description="FP8 E4M3 weights with one fp32 scale per 128×128 block, as the DeepSeek-V3, "
+        "Qwen3 FP8 and GLM FP8 releases store them (scales counted as if every dimension were a "
+        "multiple of 128). " + _RUNTIME_LINEAR,
+    ),
+    Precision(
+        id="nvfp4", name="NVFP4", bits_per_weight=_NVFP4_BITS, compute_dtype="bf16", kind="float",
+        high_precision_parts=_LINEAR_ONLY_PARTS,
+        source="NVIDIA, 'Introducing NVFP4 for Efficient and Accurate Low-Precision Inference' (2025); "
+        "ModelOpt NVFP4 checkpoints (group_size 16): FP4 E2M1 + one FP8 E4M3 scale per 16 = 4.5 "
+        "bits/weight, plus one fp32 scale per tensor (4 bytes a tensor, not counted)",
+        description="4-bit E2M1 weights in blocks of 16 with an FP8 E4M3 scale, and an fp32 scale "
+        "per tensor. " + _RUNTIME_LINEAR + _FP4_COMPUTE,
+    ),
+    Precision(
+        id="mxfp4", name="MXFP4", bits_per_weight=_MXFP4_BITS, compute_dtype="bf16", kind="float",
+        high_precision_parts=_LINEAR_ONLY_PARTS,
+        source=f"{_MX_SPEC} = 4 + 8/32 = 4.25 bits/weight",
+        description="4-bit E2M1 weights in blocks of 32 sharing an 8-bit power-of-two scale, in "
+        "every linear layer. " + _RUNTIME_LINEAR + _FP4_COMPUTE,
+    ),
+    Precision(
+        id="mxfp4-moe", name="MXFP4 experts, rest BF16", bits_per_weight=_MXFP4_BITS,
+        compute_dtype="bf16", kind="float", high_precision_parts=_LINEAR_ONLY_PARTS,
+        quantizes="experts",
+        source=f"{_MX_SPEC}; gpt-oss config.json quantization_config {{quant_method: mxfp4, "
+        "modules_to_not_convert: self_attn, mlp.router, embed_tokens, lm_head}}; transformers "
+        "integrations/mxfp4.py replaces only the experts (gate_up_proj, down_proj; their biases bf16)",
+        description="The routed experts' weight matrices in MXFP4 (4.25 bits), everything else — "
+        "attention, router, expert biases, embeddings, head, norms — in BF16: how gpt-oss ships." + _FP4_COMPUTE,
+    ),
+)
+
 # Grouped int4 (GPTQ, AWQ): per group of g input weights one fp16 scale and one packed
 # zero point at the weight's bit width: bits + (16 + bits) / g
 # (AutoGPTQ / AutoAWQ packing: qweight int32, qzeros int32-packed, scales fp16).
@@ -215,6 +272,7 @@ def _grouped_precision(method: str, bits: int, group: int) -> Precision:
     )
 
 
+_WEIGHT_PRECISIONS = _WEIGHT_PRECISIONS + _NEW_FORMATS
 _BY_ID = {p.id: p for p in _WEIGHT_PRECISIONS}
 
 # `file`: "as the model file stores it". Only a model file has a meaning for it; the
@@ -228,7 +286,8 @@ PRECISION_IDS: tuple[str, ...] = tuple(
     p.id
     for p in sorted(
         (*_WEIGHT_PRECISIONS, _grouped_precision("gptq", 4, 128), _grouped_precision("awq", 4, 128)),
-        key=lambda p: -p.bits_per_weight,
+        # At equal body bits an experts-only format keeps more in 16-bit: higher precision.
+        key=lambda p: (-p.bits_per_weight, p.quantizes != "experts"),
     )
 )
 
@@ -303,6 +362,9 @@ def weights_bytes(params: ParamCountLike | int, precision: Precision | str) -> i
     body = total - embedding - head - norm
     if body < 0:
         raise UserError(f"parameter parts ({embedding + head + norm}) exceed the total ({total})")
+    if prec.quantizes == "experts":  # only the experts' matrices quantised, the rest 16-bit
+        experts = 0 if isinstance(params, int) else int(getattr(params, "expert_weights", 0) or 0)
+        return bytes_for_bits((experts, prec.exact_bits), (total - experts, _SIXTEEN))
     return bytes_for_bits((body, prec.exact_bits), (embedding, prec.part_bits("embedding")),
                           (head, prec.part_bits("head")), (norm, prec.part_bits("norm")))
 

@@ -176,6 +176,8 @@ def _serving(s: Scenario) -> Serving:
     arch = model.architecture
     precision = get_precision(s.precision)
     stored_bytes = None
+    if precision.id == STORED and model.checkpoint is None and model.native_precision:
+        precision = get_precision(model.native_precision)  # a bare config.json: what it says it stores
     if precision.id == STORED:  # the file's own types: its exact bytes
         if model.checkpoint is None:
             raise UserError("precision 'file' (as stored) needs a model file: a .gguf, .safetensors or model folder")
