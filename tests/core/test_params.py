@@ -393,6 +393,19 @@ def test_a_deep_uniform_network_is_one_group_not_one_entry_per_layer():
     assert count_parameters(arch).total == 10**7 * (4 * 64 * 64 + 3 * 64 * 128 + 2 * 64) + 2 * 1000 * 64 + 64
 
 
+def test_a_copy_with_other_layers_gets_its_own_network_and_count():
+    """Networks are worked out once per architecture: a copy with changed fields (what the
+    Calculator's architecture fields make) is counted anew, not from the original's."""
+    import dataclasses
+
+    arch = Architecture(vocab_size=1000, hidden_size=64, num_hidden_layers=10, num_attention_heads=4,
+                        intermediate_size=128)
+    assert network_of(arch).num_layers == 10 and network_of(arch) is network_of(arch)
+    deeper = dataclasses.replace(arch, num_hidden_layers=20)
+    assert network_of(deeper).num_layers == 20
+    assert count_parameters(deeper).total - count_parameters(arch).total == 10 * (4 * 64 * 64 + 3 * 64 * 128 + 2 * 64)
+
+
 def test_qwen3_next_is_36_gated_deltanet_and_12_full_attention_layers():
     # Its transformers default is Qwen3-Next-80B-A3B's shape: 48 layers, every 4th full.
     arch = load_hf_config(CONFIGS / "default-qwen3-next.json")

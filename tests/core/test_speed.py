@@ -227,3 +227,31 @@ def test_timing_is_the_numbers_the_estimate_explains():
         result.explanations["decode_tokens_per_s"].substituted)
     assert speed_timing(a100, work).step_s == estimate_speed(a100, context=512, **llama2_7b(16)).decode_step_s
     assert decode_step_s(a100, work) == speed_timing(a100, work).step_s  # a Deploy cell's path
+
+
+def test_a_deploy_row_times_each_target_as_the_estimate_does():
+    """The Deploy matrix times one workload on every target with `decode_step_timer`: the
+    same step time, to the last bit, as `speed_timing` (the Calculator's), on one device and
+    split over several, eager or optimized, dense or MoE."""
+    from paramtui.core.formulas.speed import decode_step_timer
+    from paramtui.core.inputs.targets import default_targets, peak_flops_per_s
+
+    moe = MoeShape(num_experts=8, experts_per_token=2, routed_expert_bytes=80e9)
+    workloads = [speed_workload(**LLAMA3_8B, weight_bytes=16e9, batch=3, context=8192, runtime=EAGER),
+                 speed_workload(**LLAMA2_7B, weight_bytes=4.58e9, compute_dtype="fp8", moe=moe)]
+    checked = 0
+    for work in workloads:
+        step_s = decode_step_timer(work)
+        for target in default_targets().targets.values():
+            try:
+                peak = peak_flops_per_s(target, work.compute_dtype)
+            except UserError:
+                continue  # no units for this math: the matrix shows the estimate's error
+            for devices in (1, 2, 8):
+                try:
+                    expected = speed_timing(target, work, devices).step_s
+                except UserError:
+                    continue  # cannot be joined: the matrix shows the estimate's error
+                assert step_s(target, devices, peak) == expected, (target.id, devices)
+                checked += 1
+    assert checked > 100

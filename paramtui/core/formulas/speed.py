@@ -35,7 +35,7 @@ Calibration (never per case; see tests/core/test_speed.py for the tables and err
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Callable, Literal, NamedTuple
 
 from paramtui.core.units import format_duration, format_si
 from paramtui.core.errors import UserError
@@ -344,6 +344,34 @@ def decode_step_s(target: Target, work: SpeedWorkload, devices: int | None = Non
     `_decode_step`, without the rest): what a Deploy matrix cell and an offload split need."""
     peak, bandwidth, _, overhead_s, allreduce_per_token_s = _rates(target, work, devices)
     return _decode_step(work, peak, bandwidth, overhead_s, allreduce_per_token_s)[2]
+
+
+def decode_step_timer(work: SpeedWorkload) -> Callable[[Target, int, float], float]:
+    """`decode_step_s` of one workload on target after target (a Deploy matrix row): the
+    workload's half of `_rates` and `_decode_step` is read once, and each call does only the
+    target's half, in the same arithmetic and order, so the times are the same floats.
+
+    The returned function takes the target, its device count (at least 1; more than one
+    needs a link, see `tensor_parallel_link`) and one device's peak FLOP/s for
+    `work.compute_dtype` (`targets.peak_flops_per_s`).
+    """
+    layers, profile, batch = work.num_layers, work.runtime, work.batch
+    c_eff, bw_eff = work.compute_efficiency, work.bandwidth_efficiency
+    step_bytes, step_flops = work.step_bytes, work.step_flops
+    alone_s = layers * profile.kernels_per_layer * profile.per_kernel_overhead_s
+    split_s = layers * (profile.kernels_per_layer + 2) * profile.per_kernel_overhead_s
+
+    def step_s(target: Target, devices: int, peak_one: float) -> float:
+        peak = peak_one * devices * c_eff
+        bandwidth = target.bandwidth_bytes_per_s * devices * bw_eff
+        memory_s, compute_s = step_bytes / bandwidth, step_flops / peak
+        if devices == 1:
+            return max(memory_s, compute_s) + alone_s
+        link = tensor_parallel_link(target, devices)
+        allreduce_per_token_s = 2 * layers * 2 * (devices - 1) / devices * work.hidden_size * work.activation_bytes / link
+        return max(memory_s, compute_s) + split_s + allreduce_per_token_s * batch
+
+    return step_s
 
 
 def speed_timing(target: Target, work: SpeedWorkload, devices: int | None = None) -> SpeedTiming:

@@ -246,6 +246,18 @@ def _compact(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+@cache
+def _search_keys() -> tuple[tuple[CatalogEntry, str, str, str, str], ...]:
+    """Per catalog entry, what `search_models` compares a query with: the id, name and org
+    as one lowercase text, that text compacted, and the compacted id and name (worked out
+    once, not on every key typed in the picker)."""
+    keys = []
+    for entry in load_catalog().values():
+        haystack = " ".join((entry.id, entry.name, entry.org)).lower()
+        keys.append((entry, haystack, _compact(haystack), _compact(entry.id), _compact(entry.name)))
+    return tuple(keys)
+
+
 def search_models(text: str) -> list[CatalogEntry]:
     """Entries matching typed `text`, best first, for a type-to-filter picker.
 
@@ -260,20 +272,22 @@ def search_models(text: str) -> list[CatalogEntry]:
     words = [w for w in (_compact(word) for word in query.split()) if w]
     compact_query = _compact(query)
     ranked: list[tuple[int, float, int, CatalogEntry]] = []
-    for order, entry in enumerate(catalog.values()):
-        haystack = " ".join((entry.id, entry.name, entry.org)).lower()
-        compact_haystack = _compact(haystack)
-        if entry.id == query or _compact(entry.id) == compact_query:
+    close = difflib.SequenceMatcher(None, compact_query, "")
+    for order, (entry, haystack, compact_haystack, compact_id, compact_name) in enumerate(_search_keys()):
+        if entry.id == query or compact_id == compact_query:
             rank = 0
-        elif entry.id.startswith(query) or _compact(entry.id).startswith(compact_query):
+        elif entry.id.startswith(query) or compact_id.startswith(compact_query):
             rank = 1
         elif query in haystack or (words and all(w in compact_haystack for w in words)):
             rank = 2
         else:
-            similarity = max(
-                difflib.SequenceMatcher(None, compact_query, _compact(candidate)).ratio()
-                for candidate in (entry.id, entry.name)
-            )
+            similarity = 0.0
+            for candidate in (compact_id, compact_name):
+                close.set_seq2(candidate)
+                # The quick ratios are upper bounds of `ratio()`: a candidate they rule out
+                # could not reach 0.75 (each key typed in the picker runs this per entry).
+                if close.real_quick_ratio() >= 0.75 and close.quick_ratio() >= 0.75:
+                    similarity = max(similarity, close.ratio())
             if similarity < 0.75:
                 continue
             ranked.append((3, -similarity, order, entry))

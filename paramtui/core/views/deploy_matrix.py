@@ -72,7 +72,7 @@ class _ScenarioPrep:
     on every target), its speed workload (`speed.decode_step_s` times it per target) and,
     worked out only when a cell needs an offload, its offload sizes."""
 
-    __slots__ = ("scenario", "id", "gpus", "base", "work", "required", "split", "dtypes", "_shape")
+    __slots__ = ("scenario", "id", "gpus", "base", "work", "step_s", "required", "split", "dtypes", "_shape")
 
     def __init__(self, scenario: Scenario, base: Serving) -> None:
         self.scenario = scenario
@@ -80,6 +80,7 @@ class _ScenarioPrep:
         self.gpus = scenario.gpus
         self.base = base
         self.work: speed_mod.SpeedWorkload = base.workload
+        self.step_s = speed_mod.decode_step_timer(base.workload)  # one decode step on a target
         self.required: int = base.inference.total_bytes
         self.split = model_split(scenario)
         # The math the estimate times, in the order it does (training compute, then speed).
@@ -103,13 +104,15 @@ class _Column(NamedTuple):
     joinable: bool  # has a link to split a model across devices
     offloadable: bool  # a discrete device with a host listed: offload can apply
     dtypes: frozenset[str]  # the math it can run (`targets.effective_dtype` finds units for)
+    peaks: dict[str, float]  # one device's peak FLOP/s for each of those dtypes
 
 
 def _column(target: Target) -> _Column:
+    dtypes = frozenset(d for d in DTYPES if _runs(target, d))
     return _Column(target, target.id, target.devices, target.usable_memory_bytes,
                    speed_mod.link_bytes_per_s(target) is not None,
                    not target.unified_memory and target.host_memory_bytes is not None,
-                   frozenset(d for d in DTYPES if _runs(target, d)))
+                   dtypes, {d: peak_flops_per_s(target, d) for d in dtypes})
 
 
 def _runs(target: Target, dtype: str) -> bool:
@@ -136,7 +139,8 @@ def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
     # What would make the scenario's estimate on this target fail makes the cell an error,
     # checked in the estimate's order: devices training cannot split, math the target cannot
     # run (training's, then the model's), devices that cannot be joined.
-    check_parallel_split(prep.scenario, devices, prep.split)
+    if devices % prep.split:
+        check_parallel_split(prep.scenario, devices, prep.split)  # raises, saying why
     if not column.dtypes.issuperset(prep.dtypes):
         for dtype in prep.dtypes:
             peak_flops_per_s(column.target, dtype)  # raises, saying which
@@ -146,7 +150,7 @@ def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
     usable = column.usable_bytes * devices
     fraction = required / usable
     if fraction <= 1.0:
-        rate = 1.0 / speed_mod.decode_step_s(column.target, prep.work, devices)  # tokens/s each request sees
+        rate = 1.0 / prep.step_s(column.target, devices, column.peaks[prep.work.compute_dtype])  # tokens/s each request sees
         return DeployCell(prep.id, column.id, "fits", devices, required, usable, fraction, rate)
     if not column.offloadable:
         return DeployCell(prep.id, column.id, "no", devices, required, usable, fraction, None)

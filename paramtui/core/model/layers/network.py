@@ -175,7 +175,26 @@ def _decoder_kinds(arch: Architecture) -> tuple[Counter, int | None]:
 
 
 def network_of(arch: Architecture) -> Network:
-    """The layers of `arch`, grouped by kind (see the module docstring)."""
+    """The layers of `arch`, grouped by kind (see the module docstring).
+
+    Worked out once per architecture object: memory, KV cache, recurrent state and the
+    parameter count all read it, and a Deploy matrix asks for it for every row."""
+    known = _NETWORKS.get(id(arch))
+    if known is not None and known[0] is arch:
+        return known[1]
+    if len(_NETWORKS) >= 1024:
+        _NETWORKS.clear()
+    network = _network_of(arch)
+    _NETWORKS[id(arch)] = (arch, network)
+    return network
+
+
+# Networks by architecture object (kept with the object so its id cannot be reused while
+# cached). Both are immutable, so a cached network is the one the architecture gives.
+_NETWORKS: dict[int, tuple[Architecture, Network]] = {}
+
+
+def _network_of(arch: Architecture) -> Network:
     norms, weights = arch.resolved_norms_per_layer, _norm_weights(arch)
     dense = _dense(arch, arch.intermediate_size)
     if arch.is_encoder_decoder:
