@@ -65,6 +65,8 @@ Method = Literal["full", "lora", "qlora"]
 
 _SOURCE_6ND = "Kaplan et al. 2020, section 2.1; Hoffmann et al. 2022, section 3"
 _SOURCE_ATTENTION = "Chowdhery et al. 2022 (PaLM), appendix B: 6N + 12·L·H·Q·T per token"
+_SOURCE_BY_KIND = (_SOURCE_ATTENTION + ", summed over the layer kinds: a sliding or chunked layer "
+                   "sees at most its window, a recurrent layer a fixed state per token")
 _SOURCE_LORA = ("Hu et al. 2021 (LoRA), section 4.2: no gradients for the frozen weights; "
                 "Dettmers et al. 2023 (QLoRA), section 3: NF4 base dequantized to bf16 each pass")
 _SOURCE_RECOMPUTE = "Korthikanti et al. 2022, section 5; PaLM appendix B (MFU vs HFU)"
@@ -79,6 +81,15 @@ class AttentionShape:
     num_layers: Annotated[int, pyd.Field(gt=0)]
     attention_dim: Annotated[int, pyd.Field(gt=0)]  # num_attention_heads · head_dim
     seq_len: Annotated[int, pyd.Field(gt=0)]
+    # Training FLOPs per token summed over the layer kinds (mixer_flops: windows, chunks and
+    # recurrent layers cost less than full attention); None: PaLM's 12·L·H·Q·T, every layer full.
+    per_token: Annotated[float, pyd.Field(ge=0)] | None = None
+    by_kind: str = ""  # how per_token was summed, for the explanation
+
+    def training_flops_per_token(self) -> float:
+        if self.per_token is not None:
+            return self.per_token
+        return 12.0 * self.num_layers * self.attention_dim * self.seq_len
 
 
 @record
@@ -103,9 +114,7 @@ def training_flops_per_token(
     fine_tune: FineTuneShape | None = None,
 ) -> tuple[float, float]:
     """(executed FLOPs per token, model FLOPs per token) for one training step."""
-    attention_per_token = (
-        12.0 * attention.num_layers * attention.attention_dim * attention.seq_len if attention else 0.0
-    )
+    attention_per_token = attention.training_flops_per_token() if attention else 0.0
     method = fine_tune.method if fine_tune is not None else "full"
     if method == "full":
         weights = 6.0 * active_params
@@ -204,14 +213,19 @@ def training_compute(
     def explain() -> dict[str, Explanation]:
         n, d = format_si(active_params), format_si(tokens)
         attention_text = ""
-        if attention:
+        if attention and attention.per_token is not None:
+            attention_text = f" + {attention.by_kind}"
+        elif attention:
             attention_text = (
                 f" + 12·{attention.num_layers}·{attention.attention_dim}·{attention.seq_len}"
             )
         method = fine_tune.method if fine_tune is not None else "full"
         base = "6·N·D" if method == "full" else "(4·N + 6·N_adapter)·D"
         base_n = f"6·{n}" if method == "full" else f"4·{n} + 6·{format_si(fine_tune.adapter_params)}"
-        formula = base + (" + 12·L·H·Q·T·D" if attention else "")
+        by_kind = attention is not None and attention.per_token is not None
+        attention_formula = (" + 3·Σ layers·(FLOPs per key · keys seen + recurrent state)·D" if by_kind
+                             else " + 12·L·H·Q·T·D" if attention else "")
+        formula = base + attention_formula
         if recompute == "full":
             formula += " + recomputed forward (2·N·D" + (" + 4·L·H·Q·T·D)" if attention else ")")
         elif recompute == "selective" and attention:
@@ -225,9 +239,9 @@ def training_compute(
             "model_flops": Explanation(
                 title="Model FLOPs",
                 meaning="Arithmetic the model itself needs: a forward and a backward pass over every token.",
-                formula=base + (" + 12·L·H·Q·T·D" if attention else ""),
+                formula=base + attention_formula,
                 substituted=f"({base_n}{attention_text})·{d} = {model:.3g} FLOPs",
-                source=_SOURCE_6ND + ("; " + _SOURCE_ATTENTION if attention else "")
+                source=_SOURCE_6ND + ("; " + (_SOURCE_BY_KIND if by_kind else _SOURCE_ATTENTION) if attention else "")
                 + ("; " + _SOURCE_LORA if method != "full" else ""),
             ),
             "training_flops": Explanation(

@@ -43,6 +43,7 @@ from paramtui.core.result.explain import Explanation, Explanations
 from paramtui.core.inputs.targets import Target, effective_dtype, peak_flops_per_s
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
+from paramtui.core.formulas import mixer_flops
 
 REFERENCE_H100_COPY_BANDWIDTH = 2983809623025.6733  # measured_h100.json, environment
 DEFAULT_BANDWIDTH_EFFICIENCY = 0.89  # = REFERENCE_H100_COPY_BANDWIDTH / 3.35e12, rounded
@@ -145,7 +146,11 @@ class SpeedWorkload(NamedTuple):
     prefill_bytes: float  # weights + the KV written
     experts_touched: float | None  # expected distinct experts per MoE layer in one decode step
     step_bytes: float  # weights read + every sequence's KV cache, per decode step
-    step_flops: float  # batch · (2·N + 4·L·d·context), per decode step
+    step_flops: float  # batch · (2·N + attention over the context), per decode step
+    # Attention and recurrent-state FLOPs of the whole model, summed over its layer kinds
+    # (mixer_flops); None: PaLM's terms with attention in every layer.
+    attention_prefill_flops: float | None = None  # one sequence's causal prefill
+    attention_step_flops: float | None = None  # one sequence's new token over `context`
 
 
 class SpeedTiming(NamedTuple):
@@ -223,6 +228,7 @@ def speed_workload(
     activation_bytes: int = 2,
     bandwidth_efficiency: float | None = None,
     compute_efficiency: float | None = None,
+    mixers: tuple[mixer_flops.MixerCost, ...] | None = None,
 ) -> SpeedWorkload:
     """Validate one model's inputs and work out its FLOPs and bytes per prefill and per step.
 
@@ -230,7 +236,9 @@ def speed_workload(
     token's KV cache over all layers. context: tokens in each sequence's cache while decoding;
     prompt_tokens (default = context) is the prefill length. input_embedding_bytes: an
     untied input embedding table, of which decode reads one row per token, not all of it.
-    attention_dim: heads × head dim (the width of QK^T and AV). Knows nothing of the target.
+    attention_dim: heads × head dim (the width of QK^T and AV). mixers: the model's token-mixing
+    costs by layer kind (windows, chunks, recurrent layers); without them every layer is taken
+    for full attention of attention_dim. Knows nothing of the target.
     """
     profile = resolve_runtime(runtime)
     bw_eff = bandwidth_efficiency if bandwidth_efficiency is not None else profile.bandwidth_efficiency
@@ -248,9 +256,13 @@ def speed_workload(
         raise UserError(f"prompt tokens must be at least 1, got {prompt}")
     if moe is not None and moe.routed_expert_bytes < 0:
         raise UserError("routed expert bytes must not be negative")
+    attention = None
+    if mixers is not None:
+        attention = (mixer_flops.prefill_flops_per_sequence(mixers, prompt),
+                     mixer_flops.decode_flops_per_token(mixers, context))
     return _derive(active_params, weight_bytes, kv_bytes_per_token, num_layers, hidden_size, attention_dim,
                    compute_dtype, batch, context, prompt, profile, bw_eff, c_eff, activation_bytes,
-                   input_embedding_bytes, moe)
+                   input_embedding_bytes, moe, attention)
 
 
 def part_of_workload(work: SpeedWorkload, *, active_params: float, weight_bytes: float,
@@ -260,20 +272,29 @@ def part_of_workload(work: SpeedWorkload, *, active_params: float, weight_bytes:
     the new part's FLOPs and bytes are worked out (the Deploy matrix does this per cell)."""
     if active_params <= 0 or weight_bytes <= 0 or kv_bytes_per_token < 0 or num_layers < 1:
         raise UserError("a part of a model needs parameters, weight bytes and at least one layer")
+    attention = None
+    if work.attention_prefill_flops is not None:  # the part's share of the layers' attention
+        share = num_layers / work.num_layers
+        attention = (work.attention_prefill_flops * share, work.attention_step_flops * share)
     return _derive(active_params, weight_bytes, kv_bytes_per_token, num_layers, work.hidden_size,
                    work.attention_dim, work.compute_dtype, work.batch, work.context, work.prompt_tokens,
                    work.runtime, work.bandwidth_efficiency, work.compute_efficiency, work.activation_bytes,
-                   0.0, moe)
+                   0.0, moe, attention)
 
 
 def _derive(active_params: float, weight_bytes: float, kv_bytes_per_token: float, num_layers: int,
             hidden_size: int, attention_dim: int, compute_dtype: str, batch: int, context: int, prompt: int,
             profile: RuntimeProfile, bw_eff: float, c_eff: float, activation_bytes: int,
-            input_embedding_bytes: float, moe: MoeShape | None) -> SpeedWorkload:
+            input_embedding_bytes: float, moe: MoeShape | None,
+            attention: tuple[float, float] | None = None) -> SpeedWorkload:
     # Prefill: all prompt tokens of the batch in one pass; causal attention is half of
-    # PaLM's 4·L·d·s² per sequence.
+    # PaLM's 4·L·d·s² per sequence (or the sum over the layer kinds, `attention`).
     prefill_tokens = batch * prompt
-    attention_prefill = batch * 2.0 * num_layers * attention_dim * prompt**2
+    if attention is None:
+        per_sequence_prefill, per_token_step = 2.0 * num_layers * attention_dim * prompt**2, None
+    else:
+        per_sequence_prefill, per_token_step = attention
+    attention_prefill = batch * per_sequence_prefill
     prefill_flops = 2.0 * active_params * prefill_tokens + attention_prefill
     prefill_bytes = weight_bytes + prefill_tokens * kv_bytes_per_token
 
@@ -285,12 +306,14 @@ def _derive(active_params: float, weight_bytes: float, kv_bytes_per_token: float
         touched = expected_distinct_experts(moe.num_experts, moe.experts_per_token, batch)
         weights_read -= moe.routed_expert_bytes * (1.0 - touched / moe.num_experts)
     step_bytes = weights_read + batch * context * kv_bytes_per_token
-    step_flops = batch * (2.0 * active_params + 4.0 * num_layers * attention_dim * context)
+    if per_token_step is None:
+        per_token_step = 4.0 * num_layers * attention_dim * context
+    step_flops = batch * (2.0 * active_params + per_token_step)
     return SpeedWorkload(
         active_params, weight_bytes, kv_bytes_per_token, num_layers, hidden_size, attention_dim,
         compute_dtype, batch, context, prompt, profile, bw_eff, c_eff, activation_bytes,
         input_embedding_bytes, moe, prefill_tokens, prefill_flops, prefill_bytes, touched,
-        step_bytes, step_flops)
+        step_bytes, step_flops, *(attention or (None, None)))
 
 
 def link_bytes_per_s(target: Target) -> float | None:
@@ -416,7 +439,10 @@ def explain_speed(target: Target, work: SpeedWorkload, timing: SpeedTiming,
                     f"{work.prefill_tokens} / {format_duration(t.prefill_s)} = {t.prefill_tokens_per_s:,.0f} tokens/s "
                     f"({format_si(work.prefill_flops, 'FLOP')} at {g}{format_si(t.peak_flops_per_s / devices, 'FLOP/s')} effective)"
                 ),
-                source="2·N FLOPs per token (Kaplan et al. 2020, section 2.1); causal attention 2·L·d·s² per sequence (PaLM appendix B, halved for the causal mask)",
+                source="2·N FLOPs per token (Kaplan et al. 2020, section 2.1); causal attention 2·L·d·s² per sequence (PaLM appendix B, halved for the causal mask)"
+                + ("; summed over the layer kinds: sliding and chunked layers see at most their window, "
+                   "linear-attention and state-space layers a fixed state per token"
+                   if work.attention_prefill_flops is not None else ""),
             ),
             "time_to_first_token_s": Explanation(
                 title="Time to first token",

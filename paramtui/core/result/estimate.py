@@ -21,6 +21,7 @@ from paramtui.core.formulas import training_memory as training_mod
 from paramtui.core.formulas import scaling as scaling_mod
 from paramtui.core.formulas import inference_aware as inference_aware_mod
 from paramtui.core.formulas import speed as speed_mod
+from paramtui.core.formulas import mixer_flops
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.errors import UserError
 from paramtui.core.result.explain import Explanation, Explanations
@@ -221,8 +222,18 @@ def speed_workload_for(arch, params, precision, inference, s: Scenario, context:
         num_layers=arch.num_hidden_layers, hidden_size=arch.hidden_size,
         attention_dim=arch.num_attention_heads * arch.resolved_head_dim,
         compute_dtype=precision.compute_dtype, batch=batch, context=context,
+        mixers=mixer_flops.mixer_costs(arch),
         runtime=s.inference.runtime, moe=moe, input_embedding_bytes=untied_embedding,
         activation_bytes=4 if precision.compute_dtype == "fp32" else 2)
+
+
+def attention_shape(arch, seq_len: int) -> compute_mod.AttentionShape:
+    """The attention term of training compute, summed over the model's layer kinds."""
+    costs = mixer_flops.mixer_costs(arch)
+    return compute_mod.AttentionShape(
+        num_layers=arch.num_hidden_layers, attention_dim=arch.num_attention_heads * arch.resolved_head_dim,
+        seq_len=seq_len, per_token=mixer_flops.training_flops_per_token(costs, seq_len),
+        by_kind=mixer_flops.describe(costs, seq_len))
 
 
 def training_dtype(s: Scenario) -> str:
@@ -323,10 +334,7 @@ def _compute(s: Scenario) -> Estimate:
     compute = compute_mod.training_compute(
         params.active, tokens, target, devices=devices, dtype=train_dtype,
         mfu=t.mfu or compute_mod.DEFAULT_MFU,
-        attention=compute_mod.AttentionShape(
-            num_layers=arch.num_hidden_layers,
-            attention_dim=arch.num_attention_heads * arch.resolved_head_dim,
-            seq_len=t.seq_len or context),
+        attention=attention_shape(arch, t.seq_len or context),
         recompute=t.recompute, fine_tune=fine_tune, price_per_hour_usd=s.price_per_hour_usd)
 
     speed = speed_mod.speed_of(target, serve.workload, devices, price_per_hour_usd=s.price_per_hour_usd)

@@ -1,0 +1,142 @@
+"""FLOPs of token mixing that no weight accounts for, summed over the kinds of layer.
+
+2·N FLOPs per token (Kaplan et al. 2020) cover every matmul with a weight. What is left is
+the arithmetic between activations: the attention scores and their weighted sum, and the
+recurrent state of linear-attention and state-space layers. It depends on the layer kind:
+
+- softmax attention: QKᵀ and AV cost 2·(h·d_qk + h·d_v) FLOPs per (query, key) pair, i.e.
+  PaLM's 4·H·Q per key (Chowdhery et al. 2022, appendix B). A full-attention layer sees the
+  whole context, a sliding-window layer at most its window, a chunked layer (Llama 4) at
+  most its chunk, so long contexts cost nothing more on those layers past their span;
+- Mamba, Gated DeltaNet, Kimi Delta Attention: a fixed state per sequence, updated and read
+  once per token whatever the context. A diagonal-decay update h ← a⊙h + x·Bᵀ and the
+  read-out y = h·C cost one multiply-add per state element each (4 FLOPs; Gu & Dao 2023,
+  eq. 2a-2b); the delta rule (Yang et al. 2024, Gated DeltaNet, eq. 4) first reads S·k
+  (2 FLOPs more per element). The elementwise decay, like the softmax, is not counted;
+- short convolutions (LFM2): their kernel is a weight, already in 2·N.
+
+Training costs three times the forward pass (backward is twice forward), as 6·N = 3·2·N and
+PaLM's 12·L·H·Q·T = 3·4·L·H·Q·T, whose T is the sequence length (no causal halving).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from paramtui.core.model.architecture import Architecture
+from paramtui.core.model.layers.network import network_of
+from paramtui.core.model.layers.token_mixers import (
+    Attention,
+    GatedDeltaNet,
+    KimiDeltaAttention,
+    LatentAttention,
+    Mamba,
+    ParallelMixer,
+    TokenMixer,
+)
+
+# Forward FLOPs per recurrent-state element per token (see the module docstring).
+DIAGONAL_STATE_FLOPS = 4
+DELTA_RULE_STATE_FLOPS = 6
+
+SOURCE = ("Chowdhery et al. 2022 (PaLM), appendix B: 4·H·Q per key, forward; attention spans by layer "
+          "kind; recurrent state: Gu & Dao 2023 eq. 2, Yang et al. 2024 (Gated DeltaNet) eq. 4")
+
+
+@dataclass(frozen=True)
+class MixerCost:
+    """The context-dependent and constant forward FLOPs of `layers` alike layers."""
+
+    layers: int
+    per_key: int  # forward FLOPs per (query, key) pair over all heads; 0: no softmax attention
+    span: int | None  # most keys a query sees (window or chunk); None: the whole context
+    chunked: bool  # the span restarts every `span` tokens (chunks), rather than sliding
+    per_token: int  # forward FLOPs per token that do not grow with the context (recurrent state)
+    label: str
+
+    def keys(self, context: int) -> int:
+        """Keys one query attends to at the end of a `context`-token sequence (upper bound)."""
+        return context if self.span is None else min(self.span, context)
+
+    def causal_keys(self, tokens: int) -> float:
+        """Keys summed over all queries of one causally masked `tokens`-long pass (prefill):
+        t²/2 for full attention, as PaLM's term halved for the causal mask."""
+        t, w = tokens, self.span
+        if w is None or t <= w:
+            return t * t / 2
+        if self.chunked:
+            chunks, rest = divmod(t, w)
+            return (chunks * w * w + rest * rest) / 2
+        return w * w / 2 + w * (t - w)
+
+
+def _attention_cost(mixer: Attention | LatentAttention) -> tuple[int, int | None, bool]:
+    if isinstance(mixer, LatentAttention):
+        # Scores over nope + rope dims per head, values over v_head_dim; the indexer scores
+        # every key with its own heads (DeepSeek-V3.2) — its top-k selection is not modelled,
+        # so the main attention is counted over the whole context (an upper bound).
+        qk = mixer.heads * (mixer.qk_nope_head_dim + mixer.qk_rope_head_dim)
+        per_key = 2 * (qk + mixer.heads * mixer.v_head_dim) + 2 * mixer.index_heads * mixer.index_head_dim
+        return per_key, None, False
+    width = mixer.heads * mixer.head_dim
+    span = mixer.window if mixer.span in ("sliding", "chunked") else None
+    return 4 * width, span, mixer.span == "chunked"
+
+
+def _recurrent_flops(mixer: TokenMixer) -> int:
+    if isinstance(mixer, GatedDeltaNet):
+        return DELTA_RULE_STATE_FLOPS * mixer.value_heads * mixer.key_head_dim * mixer.value_head_dim
+    if isinstance(mixer, KimiDeltaAttention):
+        return DELTA_RULE_STATE_FLOPS * mixer.heads * mixer.head_dim * mixer.head_dim
+    if isinstance(mixer, Mamba):
+        state = mixer.inner * mixer.state if mixer.version == 1 else mixer.heads * mixer.head_dim * mixer.state
+        return DIAGONAL_STATE_FLOPS * state
+    return 0
+
+
+def _cost(count: int, mixer: TokenMixer) -> MixerCost:
+    attention = mixer.attention if isinstance(mixer, ParallelMixer) else mixer
+    per_key, span, chunked = 0, None, False
+    if isinstance(attention, (Attention, LatentAttention)):
+        per_key, span, chunked = _attention_cost(attention)
+    recurrent = _recurrent_flops(mixer.mamba if isinstance(mixer, ParallelMixer) else mixer)
+    return MixerCost(count, per_key, span, chunked, recurrent, mixer.label)
+
+
+def mixer_costs(arch: Architecture) -> tuple[MixerCost, ...]:
+    """The decoder's token-mixing costs, one per layer group that mixes tokens at all
+    (cross-attention and encoder stacks are left to the uniform PaLM term)."""
+    costs = []
+    for group in network_of(arch).groups:
+        if group.stack != "decoder" or group.cross is not None:
+            continue
+        cost = _cost(group.count, group.mixer)
+        if cost.per_key or cost.per_token:
+            costs.append(cost)
+    return tuple(costs)
+
+
+def decode_flops_per_token(costs: tuple[MixerCost, ...], context: int) -> float:
+    """Forward FLOPs of one new token over a `context`-token cache, all layers."""
+    return float(sum(c.layers * (c.per_key * c.keys(context) + c.per_token) for c in costs))
+
+
+def prefill_flops_per_sequence(costs: tuple[MixerCost, ...], prompt: int) -> float:
+    """Forward FLOPs of one causally masked prompt of `prompt` tokens, all layers."""
+    return float(sum(c.layers * (c.per_key * c.causal_keys(prompt) + c.per_token * prompt) for c in costs))
+
+
+def training_flops_per_token(costs: tuple[MixerCost, ...], seq_len: int) -> float:
+    """Forward + backward FLOPs per trained token (3 × forward), PaLM's convention of T keys."""
+    return 3.0 * decode_flops_per_token(costs, seq_len)
+
+
+def describe(costs: tuple[MixerCost, ...], seq_len: int) -> str:
+    """The sum by layer kind, for an explanation: '3·(12·8,192·4,096 + 36·196,608)'."""
+    terms = []
+    for c in costs:
+        if c.per_key:
+            terms.append(f"{c.layers}·{c.per_key:,}·{c.keys(seq_len):,}")
+        if c.per_token:
+            terms.append(f"{c.layers}·{c.per_token:,}")
+    return "3·(" + " + ".join(terms) + ")" if terms else "0"
