@@ -160,3 +160,15 @@ async def test_page_keys_scroll_the_chapter_not_the_list():
         await pilot.press("pageup")
         await pilot.pause()
         assert scroll.scroll_y == 0
+
+
+async def test_the_command_palette_opens_the_guide():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Guide screen")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, GuideScreen)

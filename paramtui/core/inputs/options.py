@@ -273,7 +273,9 @@ def ordered_targets(targets: Iterable, kinds: tuple[str, ...] = ()) -> list:
 # the largest clusters have ~1e5 devices) and low enough that every figure stays a finite
 # float. The README lists them.
 MAX_TOKENS = 1e18
-MAX_DATA_QUALITY = 100.0  # far past any published gain from filtering (a few ×)
+# Far past any published gain or loss from filtering (a few ×); a quality near 0 would make the
+# law see no data at all.
+MIN_DATA_QUALITY, MAX_DATA_QUALITY = 0.01, 100.0
 MAX_DEVICES = 10_000_000
 MAX_PRICE_PER_HOUR_USD = 1_000_000.0
 MIN_MFU = 0.0001  # 0.01%: any lower and a training run's time is beyond any meaning
@@ -355,11 +357,11 @@ _INPUTS: tuple[Option, ...] = (
     # An assumption, not a measurement: how many tokens of the laws' own data one training token
     # is worth (filtered data reaches a loss with fewer tokens; by how much is per dataset).
     Option("scaling.data_quality", "Quality", "data quality: each training token counts as this many of the "
-           "laws' own data (an assumption; 1 = as fitted)", "count", auto="1 (the laws' own data)", above=0,
-           maximum=MAX_DATA_QUALITY),
+           "laws' own data (an assumption; 1 = as fitted)", "count", auto="1 (the laws' own data)",
+           minimum=MIN_DATA_QUALITY, maximum=MAX_DATA_QUALITY),
     Option("scaling.inference_tokens", "Serve tok", "tokens the model will serve over its life, for "
            "inference-aware sizing (Sardana et al. 2024)", "count", unit="tokens", auto="none",
-           minimum=0, maximum=MAX_TOKENS),
+           minimum=1, maximum=MAX_TOKENS),
     # A budget, in one unit: the compute-optimal run it buys (`formulas.budget`).
     Option("budget.usd", "Budget $", "plan the compute-optimal run this many dollars buy at the price per "
            "device-hour", "price", unit="USD", auto="no budget", above=0, maximum=MAX_BUDGET_USD),
