@@ -52,7 +52,10 @@ def test_experts_only_format_counts_expert_matrices_and_the_rest_in_16_bit():
 
 def test_deepseek_v3_fp8_weights():
     params = count_parameters(load_hf_config(CONFIGS / "deepseek-v3.json"))
-    kept = params.embedding + params.head + params.norm
+    # The router (58 MoE layers x 256 experts x 7168) stays BF16: DeepseekV3TopkRouter is a
+    # plain parameter, not an nn.Linear the FP8 quantizer replaces.
+    assert params.router == 58 * 256 * 7168
+    kept = params.embedding + params.head + params.norm + params.router
     body = params.total - kept
     expected = -(-(body * (8 * 512 + 1)) // (8 * 512)) + kept * 2
     assert weights_bytes(params, "fp8-block128") == expected
@@ -108,3 +111,12 @@ def test_new_precisions_are_offered_wherever_precisions_are_listed():
         assert precision in PRECISION_IDS and precision in choices
     # Highest precision first: the experts-only variant keeps more in 16-bit than plain MXFP4.
     assert PRECISION_IDS.index("mxfp4-moe") < PRECISION_IDS.index("mxfp4")
+
+
+def test_moe_routers_stay_16_bit_in_linear_layer_formats():
+    params = get_model("mixtral-8x7b").param_count
+    assert params.router == 32 * 4096 * 8  # 32 layers, hidden 4096 -> 8 experts
+    without_router = params._replace(router=0)
+    # The router's weights cost 2 bytes each at fp8-block128, not one and a bit.
+    gap = weights_bytes(params, "fp8-block128") - weights_bytes(without_router, "fp8-block128")
+    assert gap == params.router * 2 - (params.router * (8 * 512 + 1)) // (8 * 512)

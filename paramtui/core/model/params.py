@@ -37,6 +37,7 @@ from paramtui.core.model.layers.token_mixers import (
     ShortConv,
     TokenMixer,
 )
+from paramtui.core.model.layers.token_mixers import linear
 from paramtui.core.result.explain import Explanation, Explanations
 from paramtui.core.units import format_count
 
@@ -70,6 +71,10 @@ class ParamCount(NamedTuple):
     # The routed experts' weight matrices alone (no biases): what an experts-only format such
     # as gpt-oss's MXFP4 stores quantised (model/precision.py, `quantizes="experts"`).
     expert_weights: int = 0
+    # The MoE routers (hidden -> experts, with bias where the model has one), part of `mlp`:
+    # transformers 5 builds them as plain parameters, not nn.Linear, so quantizers leave them
+    # at the checkpoint's dtype (model/precision.py).
+    router: int = 0
 
 
 @dataclass(frozen=True)
@@ -296,6 +301,7 @@ def count_parameters(arch: Architecture) -> ParamCount:
     active = total - sum(g.count * (g.channel.params() - g.channel.active_params()) for g in moe_groups)
     expert_weights = sum(g.count * g.channel.experts * replace(g.channel.expert, bias=False, activation_params=0).params()
                          for g in moe_groups)
+    router = sum(g.count * linear(g.channel.hidden, g.channel.experts, g.channel.router_bias) for g in moe_groups)
 
     def explain() -> dict[str, Explanation]:
         explanations = {k: _explain_part(k, terms[k], parts[k]) for k in PARTS}
@@ -339,4 +345,4 @@ def count_parameters(arch: Architecture) -> ParamCount:
         return explanations
 
     return ParamCount(total=total, active=active, explanations=Explanations(explain), encoders=encoders,
-                      expert_weights=expert_weights, **parts)
+                      expert_weights=expert_weights, router=router, **parts)

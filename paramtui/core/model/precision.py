@@ -21,7 +21,7 @@ from paramtui.core.validation import record
 
 ComputeDtype = Literal["fp32", "tf32", "bf16", "fp8", "int8", "int4"]
 PrecisionKind = Literal["float", "int", "gguf", "nf4", "gptq", "awq"]
-Part = Literal["embedding", "head", "norm"]
+Part = Literal["embedding", "head", "norm", "router"]
 # What a format stores quantised: the whole body (every linear layer; the `Part`s it keeps in
 # 16-bit aside), or only the routed experts' weight matrices, everything else in 16-bit.
 QuantizedScope = Literal["body", "experts"]
@@ -76,9 +76,10 @@ def _exact(bits: float) -> Fraction:
 _LINEAR_ONLY = (
     "Only the linear layers of the transformer blocks are quantised; the token embedding, the "
     "output head (lm_head) and the norms stay in 16-bit, as transformers' quantisation "
-    "integrations do (they skip lm_head and never replace nn.Embedding)."
+    "integrations do (they skip lm_head and never replace nn.Embedding); so do a mixture of "
+    "experts' routers, which transformers 5 holds as plain parameters, not nn.Linear."
 )
-_LINEAR_ONLY_PARTS: tuple[Part, ...] = ("embedding", "head", "norm")
+_LINEAR_ONLY_PARTS: tuple[Part, ...] = ("embedding", "head", "norm", "router")
 
 _LLAMA_CPP_QUANTIZE = (
     "llama.cpp tools/quantize/README.md, table for meta-llama/Llama-3.1-8B (whole-model bits/weight)"
@@ -349,24 +350,26 @@ def weights_bytes(params: ParamCountLike | int, precision: Precision | str) -> i
     """Bytes the weights occupy: the body at the format's bits/weight, the parts a runtime keeps
     in 16-bit (or another type) at theirs. Exact integer arithmetic; rounded up to whole bytes.
 
-    `params` is a ParamCount (total, embedding, head, norm) or a bare total (all body).
+    `params` is a ParamCount (total, embedding, head, norm, router) or a bare total (all body).
     """
     prec = get_precision(precision) if isinstance(precision, str) else precision
     if isinstance(params, int):
-        total, embedding, head, norm = params, 0, 0, 0
+        total, embedding, head, norm, router = params, 0, 0, 0, 0
     else:
         total = int(params.total)
-        embedding, head, norm = (int(getattr(params, part, 0) or 0) for part in ("embedding", "head", "norm"))
-    if min(total, embedding, head, norm) < 0:
+        embedding, head, norm, router = (int(getattr(params, part, 0) or 0)
+                                         for part in ("embedding", "head", "norm", "router"))
+    if min(total, embedding, head, norm, router) < 0:
         raise UserError(f"parameter count must not be negative (got {total})")
-    body = total - embedding - head - norm
+    body = total - embedding - head - norm - router
     if body < 0:
-        raise UserError(f"parameter parts ({embedding + head + norm}) exceed the total ({total})")
+        raise UserError(f"parameter parts ({embedding + head + norm + router}) exceed the total ({total})")
     if prec.quantizes == "experts":  # only the experts' matrices quantised, the rest 16-bit
         experts = 0 if isinstance(params, int) else int(getattr(params, "expert_weights", 0) or 0)
         return bytes_for_bits((experts, prec.exact_bits), (total - experts, _SIXTEEN))
     return bytes_for_bits((body, prec.exact_bits), (embedding, prec.part_bits("embedding")),
-                          (head, prec.part_bits("head")), (norm, prec.part_bits("norm")))
+                          (head, prec.part_bits("head")), (norm, prec.part_bits("norm")),
+                          (router, prec.part_bits("router")))
 
 
 def bytes_for_bits(*terms: tuple[int, Fraction]) -> int:

@@ -17,9 +17,9 @@ _DTYPES = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32"}
 # Keys transformers' quantizers (and compressed-tensors / ModelOpt exports) use for the
 # modules left unquantised.
 _EXCLUDED_KEYS = ("modules_to_not_convert", "ignored_layers", "ignore", "exclude_modules")
-# Module names every precision here keeps at 16-bit (embeddings, head, norms) or whose
-# figure ignores the difference (the MoE router: hidden × experts, under 0.02% of a model).
-_ALWAYS_16_BIT = ("lm_head", "embed_tokens", "wte", "router", "gate", "shared_expert_gate")
+# Module names the linear-layer precisions keep at 16-bit: head, embeddings (and, by
+# substring, norms), the MoE router (`mlp.gate` in most models, `mlp.router` in gpt-oss).
+_ALWAYS_16_BIT = ("lm_head", "embed_tokens", "wte", "router", "gate")
 
 
 def native_precision(config: dict) -> str:
@@ -94,7 +94,8 @@ def _check_excluded(q: dict, precision_id: str) -> None:
             if experts_only and "experts" not in last and last not in ("mlp", "layers", "model") \
                     and not last.isdigit():
                 continue  # anything but the experts is 16-bit in an experts-only format
-            if last in _ALWAYS_16_BIT or "norm" in last or "embed" in last:
+            if (last in _ALWAYS_16_BIT or "norm" in last or "embed" in last) and \
+                    get_precision(precision_id).high_precision_parts:
                 continue
             raise UserError(f"config.json: quantization_config.{key} entry {entry!r} is not modelled "
                             f"(with {precision_id}, only the embeddings, head, norms and router stay unquantised)")
