@@ -52,6 +52,8 @@ async def test_calculator_takes_a_gguf_path_and_shows_its_exact_weights(gguf):
         assert figure(app.screen, "checkpoint.types").startswith("Q4_K 60.7%")
         ckpt = read_checkpoint(gguf)
         assert app.screen._estimate.values["memory.weights_bytes"] == ckpt.weights_bytes
+        options = [v for _label, v in app.screen.form.row("precision").options]
+        assert options[0] == "file" and "bf16" in options  # back to the file's own types after a what-if
 
 
 async def test_a_broken_file_is_one_line_at_the_field(gguf):

@@ -379,9 +379,18 @@ class CalculatorScreen(ParamScreen):
             options[0] = (f"auto ({self._estimate.kv_precision.id})", AUTO)
         if field_id == "purpose" and self.app.current_scenario is not None:
             options[0] = (f"auto ({self.app.current_scenario.resolved_purpose})", AUTO)
+        if field_id == "precision" and self._models_a_file():
+            options.insert(0, ("file  (as stored: the file's exact bytes)", "file"))
         if value not in {v for _l, v in options}:
             options.append((value, value))
         form.set_options(field_id, options)
+
+    def _models_a_file(self) -> bool:
+        """Whether the current scenario's model is a model file (it offers precision `file`)."""
+        from paramtui.core.model.model_file import is_model_path
+
+        scenario = self.app.current_scenario
+        return scenario is not None and scenario.model is not None and is_model_path(scenario.model)
 
     def _fill_placeholders(self, est) -> None:
         tokens = est.values.get("compute.training_tokens")
