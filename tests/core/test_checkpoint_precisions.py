@@ -59,7 +59,9 @@ def test_deepseek_v3_fp8_weights():
     body = params.total - kept
     expected = -(-(body * (8 * 512 + 1)) // (8 * 512)) + kept * 2
     assert weights_bytes(params, "fp8-block128") == expected
-    # DeepSeek-V3 README: 671B main-model weights, stored at about one byte each.
+    # DeepSeek-V3 README (github.com/deepseek-ai/DeepSeek-V3): "685B, which includes 671B of the
+    # Main Model weights and 14B of the Multi-Token Prediction (MTP) Module weights"; the main
+    # model (what transformers builds, MTP not included) at about one byte a weight.
     assert 671e9 < expected < 675e9
 
 
