@@ -84,7 +84,7 @@ def test_models_and_targets_json(capsys):
 def test_table_output_reads_as_text(capsys):
     assert main(["estimate", "llama-3.1-8b", "--context", "8192"]) == 0
     out = capsys.readouterr().out
-    assert "8.03B" in out and "KV cache" in out and "1.07 GB" in out
+    assert "8.03B" in out and "KV cache" in out and "1.00 GiB" in out
 
 
 def test_console_script_runs_as_a_process():

@@ -1,7 +1,9 @@
 """Human-readable units: one place for how paramtui prints bytes, counts, FLOPs, time and money.
 
-Bytes use decimal prefixes (1 GB = 1e9 bytes) as GPU datasheets and model cards do; GiB
-would make an "80 GB" H100 read 74.5.
+Bytes use binary prefixes (1 GiB = 2**30 bytes), the unit the memory is made and sold in: a
+"24 GB" RTX 4090 has 24 GiB and a 64 GB PC 64 GiB, and nvidia-smi, llama.cpp and the OS count
+in MiB/GiB. In decimal GB the same 4090 would read "25.8 GB" and a fit would be compared with a
+number the user does not recognise. JSON keeps raw bytes.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from paramtui.core.errors import UserError
 
 _SI = [(1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+_BINARY = [(2**50, "Pi"), (2**40, "Ti"), (2**30, "Gi"), (2**20, "Mi"), (2**10, "Ki")]
 _COUNT = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
 
 
@@ -58,8 +61,8 @@ def format_si(value: float, unit: str = "", digits: int = 3) -> str:
 
 
 def format_bytes(n: float, digits: int = 3) -> str:
-    """1073741824 -> '1.07 GB'."""
-    return _scaled(n, _SI, "B", digits)
+    """1073741824 -> '1.00 GiB'; 25769803776 (an RTX 4090) -> '24.0 GiB'."""
+    return _scaled(n, _BINARY, "B", digits)
 
 
 def format_count(n: float, digits: int = 3) -> str:

@@ -96,9 +96,9 @@ def test_deltas_against_the_baseline_follow_each_figures_direction():
     assert kv.delta == 1_073_741_824
     assert kv.delta_percent == pytest.approx(100.0)
     assert kv.verdict == "worse"
-    assert kv.delta_text == "+1.07 GB"
+    assert kv.delta_text == "+1.00 GiB"
     assert kv.change_text == "+100% worse"
-    assert kv.long_change_text == "+1.07 GB (+100%), worse"
+    assert kv.long_change_text == "+1.00 GiB (+100%), worse"
 
     decode = big.cell("speed.decode_tokens_per_s")  # higher is better: 50 -> 40 is worse
     assert decode.delta == pytest.approx(-10.0)
@@ -245,7 +245,7 @@ def test_markdown_has_caption_deltas_and_escaped_pipes():
     assert lines[2].startswith("| Scenario | Parameters | KV cache |")
     assert lines[3].startswith("|:---|---:|---:|")
     assert "| Base & co (baseline) |" in md
-    assert "2.15 GB (+1.07 GB (+100%), worse)" in md
+    assert "2.00 GiB (+1.00 GiB (+100%), worse)" in md
     assert "a\\|b" in md
     # Every table line has the same number of unescaped column separators.
     import re
@@ -259,7 +259,7 @@ def test_html_is_escaped_and_says_better_or_worse_in_words():
     page = table_html(table, DAY)
     assert "<caption>Options &lt;A&amp;B&gt; 100% — paramtui, 2025-03-14" in page
     assert "Base &amp; co" in page and "Base & co" not in page
-    assert '<span class="worse">(+1.07 GB (+100%), worse)</span>' in page
+    assert '<span class="worse">(+1.00 GiB (+100%), worse)</span>' in page
     assert '<span class="better">' in page
     from html.parser import HTMLParser
 

@@ -37,14 +37,14 @@ def test_a_mixture_of_experts_says_how_many_work_per_token():
 def test_precision_chapter_follows_the_scenario_precision():
     bf16 = chapter("precision", _est(precision="bf16")).text()
     q4 = chapter("precision", _est(precision="q4_k_m")).text()
-    assert "16.1 GB in bf16" in bf16 and "nothing is lost" in bf16
+    assert "15.0 GiB in bf16" in bf16 and "has 24 or 64 GiB" in bf16 and "nothing is lost" in bf16
     assert "In this scenario's q4_k_m they take" in q4 and "97.3%" in q4
 
 
 def test_running_chapter_numbers_change_with_the_context():
     short = chapter("running", _est(inference=InferenceSettings(context=1024))).text()
     long = chapter("running", _est(inference=InferenceSettings(context=65536))).text()
-    assert "KV cache 134 MB" in short and "KV cache 8.59 GB" in long
+    assert "KV cache 128 MiB" in short and "KV cache 8.00 GiB" in long
 
 
 def test_training_memory_chapter_shows_16_bytes_per_parameter_for_full_adamw():
@@ -76,10 +76,10 @@ def test_tables_have_the_sizes_of_the_original_guide():
 def test_resource_rows_put_real_figures_beside_the_rule():
     rows = {row[0].strip(): row[1:] for row in resources().rows}
     one_b = 1  # the 1B column
-    assert rows["Weights, fp32"][one_b] == "4.00 GB" and rows["Weights, bf16"][one_b] == "2.00 GB"
-    assert rows["rule: 4 B/param"][one_b] == "4.00 GB"
-    assert rows["rule: ×4"][one_b] == "16.0 GB"  # the rule's 16 bytes per parameter
-    assert rows["Training memory"][one_b] == "21.7 GB"  # activations come on top of 16 bytes/param
+    assert rows["Weights, fp32"][one_b] == "3.73 GiB" and rows["Weights, bf16"][one_b] == "1.86 GiB"
+    assert rows["rule: 4 B/param"][one_b] == "3.73 GiB"
+    assert rows["rule: ×4"][one_b] == "14.9 GiB"  # the rule's 16 bytes per parameter
+    assert rows["Training memory"][one_b] == "20.2 GiB"  # activations come on top of 16 bytes/param
     assert rows["rule: $1–5k/day"][one_b] == "$1k–5k"
 
 

@@ -133,7 +133,7 @@ def test_inference_llama_31_8b_parts():
     assert set(mem.explanations) == {"weights_bytes", "kv_cache_bytes", "recurrent_state_bytes",
                                      "activations_bytes", "overhead_bytes", "total_bytes"}
     assert mem.recurrent_state_bytes == 0  # every layer is attention
-    assert "1.07 GB" in mem.explanations["kv_cache_bytes"].substituted
+    assert "1.00 GiB" in mem.explanations["kv_cache_bytes"].substituted
     # Chunked prefill (vLLM) shrinks the workspace, not the cache.
     chunked = inference_memory(LLAMA_31_8B, 8030261248, "bf16", "bf16", 1, 8192,
                                prefill_chunk=2048)

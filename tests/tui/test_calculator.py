@@ -340,7 +340,7 @@ async def test_host_ram_and_a_budget_typed_in_the_form_give_the_offload_and_the_
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.scenarios[0].host_ram_bytes == 64 * 2**30
-        assert figure_value(screen, "offload.host_capacity_bytes") == "68.7 GB"
+        assert figure_value(screen, "offload.host_capacity_bytes") == "64.0 GiB"  # what the user typed, not 68.7 GB
         assert figure_value(screen, "offload.gpu_layers") == "44"
         await type_into(pilot, "price", "$2")
         await type_into(pilot, "budget_usd", "50k")

@@ -521,7 +521,7 @@ def test_tmux_press_2_and_read_the_table(tmux_app):
     assert "3 scenarios · baseline ◆ Llama 8B bf16" in text
     for label in ("Llama 8B bf16", "Llama 8B int4", "Qwen3 0.6B"):
         assert label in text
-    assert "Weights" in text and "GB" in text
+    assert "Weights" in text and "GiB" in text
     assert "better" in text  # the change against the baseline, in words
     # A what-if key changes the file's scenario in the running app and the screen shows it.
     app.keys("Down", "p")

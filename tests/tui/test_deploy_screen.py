@@ -148,10 +148,11 @@ async def test_detail_host_ram_key_recomputes_the_offload():
         await pilot.pause()
         assert app.screen is detail
         d = detail.detail
-        assert d.layer_offload.host_capacity_bytes == 256e9 and d.layer_offload.fits
+        # 256 is read as the Calculator and --host-ram read it: GiB, as RAM is sold
+        assert d.layer_offload.host_capacity_bytes == 256 * 2**30 and d.layer_offload.fits
         assert d.cell.status == "offload" and d.cell.offload_tokens_per_s == d.layer_offload.decode_tokens_per_s
         text = str(detail.query_one("#detail-lines").render())
-        assert "256 GB (set by you" in text and "✓ runs" in text
+        assert "256 GiB (set by you" in text and "✓ runs" in text
 
 
 async def test_pick_adds_a_model_to_the_session_and_undo_removes_it():

@@ -51,7 +51,7 @@ async def test_changing_the_scenario_changes_the_chapter_numbers():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("escape", "5", "down", "down")  # chapter 3, bytes and precision
         await pilot.pause()
-        assert "In this scenario's bf16 they take 16.1 GB" in shown(app)
+        assert "In this scenario's bf16 they take 15.0 GiB" in shown(app)
         await pilot.press("]")  # the next scenario: q4_k_m
         await pilot.pause()
         assert "In this scenario's q4_k_m they take" in shown(app)

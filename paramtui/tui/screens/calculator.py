@@ -132,11 +132,11 @@ def price_text(value: float | None) -> str:
 
 
 def ram_text(value: float | None) -> str:
-    """Bytes as the binary GB that RAM is sold in ('64GB'), exact."""
+    """Bytes in the GiB that RAM is sold in and the results show ('64 GiB'), exact."""
     if value is None:
         return ""
     gib = value / 2**30
-    return f"{gib:g}GB" if float(f"{gib:g}") * 2**30 == value else f"{value:.0f}"
+    return f"{gib:g} GiB" if float(f"{gib:g}") * 2**30 == value else f"{value:.0f}"
 
 
 FIELDS: list[Field] = [

@@ -27,6 +27,7 @@ from paramtui.core.errors import UserError
 from paramtui.core.views.pick import DEFAULT_PRECISIONS, PickResult, pick, task_word
 from paramtui.core.inputs.options import LICENSE_CLASS_IDS, TARGET_KIND_FILTERS, TASK_IDS, option
 from paramtui.core.inputs.options import ordered_targets as order_targets
+from paramtui.core.inputs.options import parse_ram
 from paramtui.core.inputs.targets import Target, default_targets
 from paramtui.core.units import format_bytes, format_percent, format_rate
 from paramtui.tui.scenario_labels import distinct_labels
@@ -338,10 +339,11 @@ class DeployDetailScreen(Dialog[None]):
             return
         split = d.layer_offload or d.expert_offload
         current = split.host_capacity_bytes
-        initial = f"{current / 1e9:g}" if current is not None else ""
+        initial = f"{current / 2**30:g}" if current is not None else ""
         self.app.push_screen(
-            NamePrompt("Host RAM (GB)", initial,
-                       "The host's RAM for offloading, in GB (e.g. 128). 'typical' goes back to the target's."),
+            NamePrompt("Host RAM (GiB)", initial,
+                       "The host's RAM for offloading, as RAM is sold (64 = 64 GB = 64 GiB; 1TB). "
+                       "'typical' goes back to the target's."),
             self._set_host_ram)
 
     def _set_host_ram(self, text: str | None) -> None:
@@ -350,12 +352,10 @@ class DeployDetailScreen(Dialog[None]):
         if text.strip().lower() in ("typical", "default"):
             host = None
         else:
-            try:
-                host = float(text.replace(",", "")) * 1e9
-            except ValueError:
-                host = -1.0
-            if not host > 0 or host == float("inf"):
-                self.notify(f"✗ host RAM must be a positive number of GB, not '{text}'", severity="error", markup=False)
+            try:  # the same reading as the Calculator's field and --host-ram: 64 is 64 GiB
+                host = parse_ram(text)
+            except UserError as e:
+                self.notify(f"✗ {e}", severity="error", markup=False)
                 return
         est = self.detail.estimate
         try:

@@ -101,6 +101,10 @@ def precision(est) -> Chapter:
         f"So the weights take parameters × bytes per parameter: {_fig(est, 'params.total')} × 2 bytes "
         f"= {format_bytes(bf16)} in bf16, and {format_bytes(int4)} in 4-bit. In this scenario's "
         f"{est.precision.id} they take {_fig(est, 'memory.weights_bytes')}.",
+        "Sizes are in GiB (2^30 bytes, about 7% more than a billion bytes), the unit memory is "
+        "made and sold in: a \"24 GB\" RTX 4090 or a \"64 GB\" PC has 24 or 64 GiB, and "
+        "nvidia-smi and llama.cpp count the same way. So 8B parameters × 2 bytes (16 billion "
+        "bytes) read 14.9 GiB.",
         "Quantization stores the weights in fewer bits after training. It trades memory and speed "
         "(fewer bytes to read per token) for a little quality, more the fewer the bits: "
         f"{quality}.",
