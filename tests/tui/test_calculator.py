@@ -16,6 +16,7 @@ from paramtui.tui.demo import demo_session
 from paramtui.tui.screens.calculator import CalculatorScreen
 from paramtui.tui.widgets.explain import ExplainScreen
 from paramtui.tui.widgets.figure_list import FigureList
+from paramtui.tui.widgets.memory_bar import MemoryBar
 
 
 @pytest.fixture(autouse=True)
@@ -449,3 +450,17 @@ async def test_warnings_for_a_context_past_the_limit_and_an_encoder_speed():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "encoder-only" in str(app.screen.query_one("#results-head").render())
+
+
+async def test_a_bar_verdict_stays_on_its_head_line_at_80x24():
+    """The demo's 8B pretraining (690 GiB on a 79.6 GiB H100) once read 'Training 690 GiB /
+    79.6 GiB 867% ✗ too' with 'big' wrapped onto the bar's line."""
+    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one("#bar-training", MemoryBar)
+        head = bar.render().plain.splitlines()[0]
+        assert head.endswith("✗ too big") and len(head) <= bar.size.width
+        assert "690/79.6 GiB" in head
+        inference = app.screen.query_one("#bar-inference", MemoryBar).render().plain.splitlines()[0]
+        assert "30.8 GiB / 79.6 GiB" in inference  # room enough: the full form

@@ -92,9 +92,11 @@ class MemoryBar(Widget):
         if cap > 0:
             fits = total <= cap
             ratio = total / cap
-            out.append(f" {format_bytes(total)} / {format_bytes(cap)} "
-                       f"{'>999%' if ratio > 9.99 else format_percent(ratio)} ")
-            out.append("✓ fits" if fits else "✗ too big",
+            verdict = "✓ fits" if fits else "✗ too big"
+            percent = '>999%' if ratio > 9.99 else format_percent(ratio)
+            out.append(self._sizes(format_bytes(total), format_bytes(cap), percent,
+                                   width - len(self.title) - len(verdict)))
+            out.append(verdict,
                        style("memory-bar--ok" if fits else "memory-bar--bad"))
         else:
             out.append(f"  {format_bytes(total)}")
@@ -130,6 +132,18 @@ class MemoryBar(Widget):
                 break
         out.append_text(legend)
         return out
+
+    @staticmethod
+    def _sizes(total: str, cap: str, percent: str, room: int) -> str:
+        """' 690 GiB / 79.6 GiB 867% ', tightened to ' 690/79.6 GiB 867% ' when the head line
+        would otherwise wrap its verdict ("✗ too | big") onto the bar's line."""
+        full = f" {total} / {cap} {percent} "
+        if len(full) <= room:
+            return full
+        total_number, _, total_unit = total.partition(" ")
+        if total_unit and cap.endswith(" " + total_unit):
+            return f" {total_number}/{cap} {percent} "
+        return f" {total}/{cap} {percent} "
 
     def render_line(self, y: int) -> Strip:
         # Drawn directly when every line fits the width (the usual case), in the segments
