@@ -82,6 +82,12 @@ TRANSFORMERS_COUNTS = {
     # transformers 5.25.0, torch 2.13.0+cpu (scripts/verify_counts_with_transformers.py).
     "gpt-oss-20b": 20_914_757_184,
     "gpt-oss-120b": 116_829_156_672,
+    "gemma-3-1b": 999_885_952,
+    "gemma-3-4b": 4_300_079_472,  # with the SigLIP vision tower (Gemma3ForConditionalGeneration)
+    "gemma-3-12b": 12_187_325_040,
+    "gemma-3-27b": 27_432_406_640,
+    "phi-4": 14_659_507_200,
+    "smollm3-3b": 3_075_098_624,
 }
 
 # Active per token for the MoE models, from the same transformers models: the total less the
@@ -110,6 +116,7 @@ KNOWN_CARD_DISCREPANCIES = {
 }
 
 REQUIRED_IDS = [
+    "gemma-3-1b", "gemma-3-4b", "gemma-3-12b", "gemma-3-27b", "phi-4", "smollm3-3b",
     "gpt2", "gpt2-xl", "llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3.1-8b",
     "llama-3.1-70b", "llama-3.1-405b", "llama-3.2-1b", "llama-3.2-3b", "mistral-7b",
     "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-72b", "gemma-2-9b", "phi-3-mini", "deepseek-v3",
@@ -177,7 +184,7 @@ def test_every_supported_model_type_is_in_the_catalog():
     assert model_types == {
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
         "gemma2", "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
-        "gpt_oss",
+        "gpt_oss", "gemma3", "gemma3_text", "smollm3",
     }  # fmt: skip
 
 
