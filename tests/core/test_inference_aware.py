@@ -98,3 +98,10 @@ def test_data_quality_multiplies_the_tokens_the_law_sees():
     assert better.values["compute.training_flops"] == base.values["compute.training_flops"]
     assert better.values["scaling.effective_tokens"] == pytest.approx(40e9)
     assert "an assumption" in better.explanations["scaling.loss"].meaning
+
+
+def test_data_quality_explains_itself_as_an_assumption_only_when_set():
+    est = estimate(Scenario(id="a", params=1e9, scaling=ScalingSettings(data_quality=3)))
+    e = est.explanations["scaling.data_quality"]
+    assert "assumption" in e.title and "FineWeb" in e.source and "q = 3" in e.substituted
+    assert "scaling.data_quality" not in estimate(Scenario(id="b", params=1e9)).explanations

@@ -668,6 +668,19 @@ def estimate_scaling(
                 ) + (f"; × data quality {q:g} (an assumption) = {format_count(d_eff)}" if q != 1 else ""),
                 source="Muennighoff et al. 2023, 'Scaling Data-Constrained Language Models', §3, eq. 5",
             ),
+            "data_quality": Explanation(
+                title="Data quality (an assumption)",
+                meaning=(
+                    "How many tokens of the data the law was fitted on one training token is assumed to be "
+                    "worth. Filtered, deduplicated data reaches a loss with fewer tokens, by an amount "
+                    "measured per dataset and benchmark, not a constant: keep it near 1 unless you have "
+                    "measured your data."
+                ),
+                formula="the law sees D' = q·D (and q·U unique tokens); compute stays 6·N·D",
+                substituted=f"q = {q:g}: D' = {format_count(d_eff)}",
+                source=("an assumption; read against Penedo et al. 2024, 'The FineWeb Datasets' "
+                        "(FineWeb-Edu's filter, MMLU on several times fewer tokens)"),
+            ),
             "effective_params": Explanation(
                 title="Effective parameters",
                 meaning=(
@@ -683,6 +696,8 @@ def estimate_scaling(
                 source="Muennighoff et al. 2023, §3, eq. 6",
             ),
         }
+        if data_quality is None:  # not assumed: nothing to explain
+            del explanations["data_quality"]
         return explanations
 
     return ScalingEstimate(

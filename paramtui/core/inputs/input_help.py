@@ -57,6 +57,13 @@ INPUT_HELP: dict[str, InputHelp] = {
                              "the predicted loss and the compute-optimal size"),
     "scaling.unique_tokens": InputHelp("the size of your corpus when it is smaller than the training tokens",
                                        "the predicted loss (repeated data is worth less)"),
+    "scaling.data_quality": InputHelp("1 (an assumption either way); filtered data such as FineWeb-Edu reports "
+                                      "reaching a benchmark score on several times fewer tokens, less on others",
+                                      "the tokens the law sees (quality × D) and so the predicted loss; not compute"),
+    "scaling.inference_tokens": InputHelp("a chat model serving 1B requests of 1,000 tokens: 1T; a small "
+                                          "internal tool: 1–10B",
+                                          "the inference-aware size and tokens on the Scaling screen (Sardana "
+                                          "et al. 2024)"),
     "budget.usd": InputHelp("$10k–$1M for a research run", "the budget plan: size, tokens, loss, time"),
     "budget.gpu_hours": InputHelp("1,000–100,000 device-hours", "the budget plan: size, tokens, loss, time"),
     "budget.days": InputHelp("7–90 days on the scenario's devices", "the budget plan: size, tokens, loss, cost"),
