@@ -380,6 +380,7 @@ def print_estimate(est, explain: bool = False) -> None:
 
     from paramtui.core.result.figures import (FROM_SCRATCH_NOTE, GROUPS, NO_LOSS_FOR_FINETUNE, SHOWN_WHEN_NONZERO,
                                               explain as explain_figure, figures_of, group_applies)
+    from paramtui.core.result.estimate import NEEDS_RATES
 
     v = est.values
     title = (f"{_plain(est.model_name)} · {_plain(v['scenario.precision'])} · {v['scenario.gpus']}× {_plain(est.target.name)} · "
@@ -399,7 +400,8 @@ def print_estimate(est, explain: bool = False) -> None:
         table.add_row(f"[underline]{section}[/]", *([""] * (2 if explain else 1)))
         for fig in figures:
             key = fig.key
-            if fig.value(est) is None or (key in SHOWN_WHEN_NONZERO and not fig.value(est)):
+            unknown_rate = key in NEEDS_RATES and not est.target.rates_known  # shown as "–", said why below
+            if (fig.value(est) is None and not unknown_rate) or (key in SHOWN_WHEN_NONZERO and not fig.value(est)):
                 continue  # e.g. no recurrent state: an all-attention model has no such line
             cells = [f"  {fig.label}", _plain(fig.format(est))]
             if explain:

@@ -38,7 +38,7 @@ from typing import Annotated, Literal, NamedTuple
 from paramtui.core.errors import UserError
 from paramtui.core.units import format_duration, format_si
 from paramtui.core.result.explain import Explanation, Explanations
-from paramtui.core.inputs.targets import Target, effective_dtype, peak_flops_per_s
+from paramtui.core.inputs.targets import Target, effective_dtype, peak_flops_per_s, speed_unknown_reason
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 
@@ -146,11 +146,11 @@ class TrainingCompute(NamedTuple):
     target_id: str
     devices: int
     dtype: str
-    effective_dtype: str
-    peak_flops_per_s: float  # one device
+    effective_dtype: str | None  # None (and the peak, time, GPU-hours): the target's peak rates are unknown
+    peak_flops_per_s: float | None  # one device
     mfu: float
-    seconds: float
-    gpu_hours: float
+    seconds: float | None
+    gpu_hours: float | None
     price_per_hour_usd: float | None
     cost_usd: float | None
     power_watts: float | None
@@ -199,15 +199,19 @@ def training_compute(
     per_token, model_per_token = training_flops_per_token(active_params, attention, recompute, fine_tune)
     executed = per_token * tokens
     model = model_per_token * tokens
-    used_dtype = effective_dtype(target, dtype)
-    peak = peak_flops_per_s(target, dtype)
-    seconds = executed / (devices * peak * mfu)
-    gpu_hours = devices * seconds / 3600
+    # A detected device without known peak rates: the FLOPs stand, time and what follows from
+    # it (GPU-hours, cost, energy) are unknown rather than computed from a stand-in peak.
+    peak = used_dtype = seconds = gpu_hours = None
+    if target.tflops is not None:
+        used_dtype = effective_dtype(target, dtype)
+        peak = peak_flops_per_s(target, dtype)
+        seconds = executed / (devices * peak * mfu)
+        gpu_hours = devices * seconds / 3600
 
     price = price_per_hour_usd if price_per_hour_usd is not None else target.price_per_hour_usd
-    cost = gpu_hours * price if price is not None else None
+    cost = gpu_hours * price if price is not None and gpu_hours is not None else None
     watts = power_watts if power_watts is not None else target.power_watts
-    energy = gpu_hours * watts * pue / 1000 if watts is not None else None
+    energy = gpu_hours * watts * pue / 1000 if watts is not None and gpu_hours is not None else None
     co2 = energy * grid_kg_co2_per_kwh if energy is not None else None
 
     def explain() -> dict[str, Explanation]:
@@ -255,6 +259,16 @@ def training_compute(
                 source=_SOURCE_6ND + (f"; {_SOURCE_RECOMPUTE}" if recompute != "none" else "")
                 + (f"; {_SOURCE_LORA}" if method != "full" else ""),
             ),
+        }
+        if peak is None:
+            unknown = Explanation(
+                title="Training time", meaning=f"{target.name} has no known peak rate, so training time, "
+                "GPU-hours, cost and energy are not shown.", formula="t = C / (G · peak · MFU)",
+                substituted=speed_unknown_reason(target), source=target.source)
+            explanations.update(seconds=unknown, gpu_hours=unknown, cost_usd=unknown, energy_kwh=unknown,
+                                co2_kg=unknown)
+            return explanations
+        explanations |= {
             "seconds": Explanation(
                 title="Training time",
                 meaning=(

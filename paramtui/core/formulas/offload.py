@@ -228,7 +228,7 @@ def layer_speed(shape: OffloadShape, p: LayerPlacement, target: Target, devices:
     streamed_bytes = p.cpu_layers * shape.layer_weights + head
     link = target.host_link_bytes_per_s
     link_bw = streamed = None
-    if link is not None:
+    if link is not None and target.rates_known:
         link_bw = min(link * devices, host_bw) if host_bw is not None else link * devices
         streamed = 1.0 / (device_s + p.cpu_layers * shape.layer_kv / (target.bandwidth_bytes_per_s * devices * bw_eff)
                           + streamed_bytes / (link_bw * bw_eff))
@@ -242,7 +242,9 @@ def layer_cpu_rate(shape: OffloadShape, p: LayerPlacement, target: Target, devic
     work = shape.work
     g = p.gpu_layers
     device_s = 0.0
-    if g >= 1:
+    if not target.rates_known:  # a detected device the catalog lacks: no speed, not a stand-in's
+        host_bw = None
+    elif g >= 1:
         moe = None
         if shape.expert_bytes:
             moe = speed_mod.MoeShape(shape.num_experts, shape.experts_per_token, shape.expert_bytes * g / shape.layers)
@@ -362,6 +364,8 @@ def expert_speed(shape: OffloadShape, target: Target, devices: int,
                   host_bw: float | None) -> tuple[float, float | None]:
     """(device step, tok/s): the speed roofline on what stays on the device, then the CPU
     reading the routed experts the batch touches from host RAM."""
+    if not target.rates_known:  # a detected device the catalog lacks: no speed, not a stand-in's
+        return 0.0, None
     device_s = speed_mod.decode_step_s(target, shape.expert_device_work, devices)
     if host_bw is None:
         return device_s, None

@@ -259,17 +259,17 @@ def local_target(machine: Machine | None = None):
         return pyd.validate(Target, {
             **host, "id": LOCAL_ID, "name": label, "kind": "node" if count > 1 else "desktop-gpu",
             "memory_bytes": gpu.memory_bytes, "memory_source": f"detected ({gpu.vendor} tool) on this machine",
-            "devices": count, "bandwidth_bytes_per_s": _UNKNOWN_BANDWIDTH, "tflops": {"fp32": _UNKNOWN_TFLOPS},
+            "devices": count, "bandwidth_bytes_per_s": None, "tflops": None,
             "unified_memory": gpu.vendor == "apple", "source": "detected on this machine",
             "notes": f"The catalog has no {gpu.name}: its memory is detected, but speed needs a target file "
-                     "with its bandwidth and peak rates (see README, Targets); speeds shown are placeholders."})
+                     "with its bandwidth and peak rates (see README, Targets); no speed is shown until then."})
     return pyd.validate(Target, {
         "id": LOCAL_ID, "name": f"this machine: {m.cpu_model} (CPU only)", "kind": "cpu-server",
         "memory_bytes": m.host_memory_bytes, "memory_source": "detected on this machine",
-        "bandwidth_bytes_per_s": _UNKNOWN_BANDWIDTH, "tflops": {"fp32": _UNKNOWN_TFLOPS}, "unified_memory": True,
+        "bandwidth_bytes_per_s": None, "tflops": None, "unified_memory": True,
         "source": "detected on this machine",
         "notes": f"No GPU found; {m.cores} cores. Memory is detected, but speed needs a target file with this "
-                 "machine's memory bandwidth and peak rates; speeds shown are placeholders."})
+                 "machine's memory bandwidth and peak rates (see README, Targets); no speed is shown until then."})
 
 
 def detected_gpu_target():
@@ -283,8 +283,3 @@ def detected_gpu_target():
     except UserError:
         return None
 
-
-# A device the catalog lacks has no known rates; these stand-ins keep every figure finite and
-# the notes say so (1 GB/s, 1 TFLOP/s: slow enough never to look like an answer).
-_UNKNOWN_BANDWIDTH = 1e9
-_UNKNOWN_TFLOPS = 1.0

@@ -82,9 +82,11 @@ class Target:
     # (the 512 MiB CUDA context is in every estimate's overhead, not taken off here).
     memory_bytes: Annotated[float, pyd.Field(ge=1, le=MAX_MEMORY_BYTES)]
     memory_source: str = ""  # where memory_bytes comes from
-    bandwidth_bytes_per_s: Annotated[float, pyd.Field(ge=MIN_RATE, le=MAX_RATE)]  # per device
+    # Per device. None (unknown) only on a detected machine the catalog lacks (`local`): a
+    # target file must give both, and TOML has no null, so a file can never leave them out.
+    bandwidth_bytes_per_s: Annotated[float, pyd.Field(ge=MIN_RATE, le=MAX_RATE)] | None
     # dense peak TFLOP/s (TOPS for int) per device; at least one dtype
-    tflops: Annotated[dict[Dtype, Annotated[float, pyd.Field(ge=MIN_TFLOPS, le=MAX_TFLOPS)]], pyd.Field(min_length=1)]
+    tflops: Annotated[dict[Dtype, Annotated[float, pyd.Field(ge=MIN_TFLOPS, le=MAX_TFLOPS)]], pyd.Field(min_length=1)] | None
     devices: Annotated[int, pyd.Field(ge=1, le=MAX_DEVICES)] = 1
     interconnect: Interconnect | None = None
     host_memory_bytes: Annotated[float, pyd.Field(ge=1, le=MAX_MEMORY_BYTES)] | None = None
@@ -98,6 +100,11 @@ class Target:
     power_watts: Annotated[float, pyd.Field(ge=MIN_WATTS, le=MAX_WATTS)] | None = None  # per device (board power / TDP)
     source: str
     notes: str = ""
+
+    @property
+    def rates_known(self) -> bool:
+        """Whether speed can be worked out: bandwidth and peak rates are both known."""
+        return self.bandwidth_bytes_per_s is not None and self.tflops is not None
 
     @property
     def usable_memory_bytes(self) -> float:
@@ -216,8 +223,17 @@ def get_target(target_id: str, target_set: TargetSet | None = None) -> Target:
         raise UserError(f"unknown target '{target_id}'{hint}") from None
 
 
+def speed_unknown_reason(target: Target) -> str:
+    """Why a target has no speed figures (its rates are unknown), in a few words."""
+    what = ("this machine's memory bandwidth and peak rates are not known" if target.kind == "cpu-server"
+            else "this machine's GPU is not in the catalog")
+    return f"speed unknown: {what}; add a target file (README, Targets)"
+
+
 def effective_dtype(target: Target, dtype: str) -> str:
     """The dtype whose math units actually run `dtype` on this target (see _FALLBACK)."""
+    if target.tflops is None:  # callers check `rates_known` first; this says why if one does not
+        raise UserError(f"target '{target.id}': {speed_unknown_reason(target)}")
     if dtype not in _FALLBACK:
         raise UserError(f"unknown compute dtype '{dtype}'; use one of {', '.join(DTYPES)}")
     for candidate in _FALLBACK[dtype]:

@@ -30,7 +30,7 @@ from paramtui.core.model.model_spec import ResolvedModel, resolve_model
 from paramtui.core.model.params import ParamCount
 from paramtui.core.model.precision import Precision, get_kv_precision, get_precision
 from paramtui.core.inputs.scenario import Scenario
-from paramtui.core.inputs.targets import Target, get_target
+from paramtui.core.inputs.targets import Target, get_target, speed_unknown_reason
 from paramtui.core.formulas.offload import routed_expert_params
 from paramtui.core.units import format_bytes, format_count, format_rate
 
@@ -44,6 +44,12 @@ DEFAULT_CONTEXT = 4096
 DEFAULT_FINETUNE_TOKENS = 100e6
 _FROM_SCRATCH = ("The scaling laws predict the loss of a model trained from scratch; a fine-tune starts "
                  "from trained weights on other data, so no law predicts its loss and none is shown.")
+
+
+# The figures a target's bandwidth and peak rates give: absent (null) where they are unknown.
+NEEDS_RATES = ("speed.time_to_first_token_s", "speed.prefill_tokens_per_s", "speed.decode_tokens_per_s",
+               "speed.aggregate_tokens_per_s", "speed.cost_per_million_tokens_usd", "compute.wall_seconds",
+               "compute.gpu_hours", "offload.decode_tokens_per_s")
 
 
 class Estimate(NamedTuple):
@@ -66,7 +72,7 @@ class Estimate(NamedTuple):
     inference: inference_mod.InferenceMemory
     training: training_mod.TrainingMemory
     compute: compute_mod.TrainingCompute
-    speed: speed_mod.SpeedEstimate
+    speed: speed_mod.SpeedEstimate | None  # None: the target's rates are unknown (`Target.rates_known`)
     scaling: scaling_mod.ScalingEstimate
     fits: bool
     memory_use_fraction: float
@@ -337,7 +343,9 @@ def _compute(s: Scenario) -> Estimate:
         attention=attention_shape(arch, t.seq_len or context),
         recompute=t.recompute, fine_tune=fine_tune, price_per_hour_usd=s.price_per_hour_usd)
 
-    speed = speed_mod.speed_of(target, serve.workload, devices, price_per_hour_usd=s.price_per_hour_usd)
+    # No speed on a detected device whose rates are unknown: never one computed from a stand-in.
+    speed = (speed_mod.speed_of(target, serve.workload, devices, price_per_hour_usd=s.price_per_hour_usd)
+             if target.rates_known else None)
 
     law = s.scaling.law or scaling_mod.DEFAULT_LAW
     # One training compute everywhere: the budget the law splits is the run's own compute.
@@ -357,7 +365,7 @@ def _compute(s: Scenario) -> Estimate:
     runs_offloaded = offload is not None and offload.fits
     train_fits = training.total_bytes <= target.usable_memory_bytes
     plan = None
-    if s.budget is not None:
+    if s.budget is not None and compute.peak_flops_per_s is not None:
         b = s.budget
         plan = budget_mod.plan_budget(
             usd=b.usd, gpu_hours=b.gpu_hours, days=b.days, flops=b.flops, devices=devices,
@@ -432,15 +440,15 @@ def _compute(s: Scenario) -> Estimate:
         "scaling.inference_optimal.saving": sized.saving if sized else None,
     }
     values.update({
-        "speed.runtime": speed.runtime,
-        "speed.time_to_first_token_s": speed.time_to_first_token_s,
-        "speed.prefill_tokens_per_s": speed.prefill_tokens_per_s,
-        "speed.decode_tokens_per_s": speed.decode_tokens_per_s,
-        "speed.aggregate_tokens_per_s": speed.aggregate_tokens_per_s,
-        "speed.cost_per_million_tokens_usd": speed.cost_per_million_tokens_usd,
-        "speed.bound": speed.bound,
+        "speed.runtime": serve.workload.runtime.name,
+        "speed.time_to_first_token_s": speed.time_to_first_token_s if speed else None,
+        "speed.prefill_tokens_per_s": speed.prefill_tokens_per_s if speed else None,
+        "speed.decode_tokens_per_s": speed.decode_tokens_per_s if speed else None,
+        "speed.aggregate_tokens_per_s": speed.aggregate_tokens_per_s if speed else None,
+        "speed.cost_per_million_tokens_usd": speed.cost_per_million_tokens_usd if speed else None,
+        "speed.bound": speed.bound if speed else None,
     })
-    if not fits:
+    if not fits and speed is not None:
         rate = offload.decode_tokens_per_s if runs_offloaded else None
         values.update({
             "speed.time_to_first_token_s": None,
@@ -489,7 +497,8 @@ def _compute(s: Scenario) -> Estimate:
         if model.checkpoint is not None:
             explanations.update(checkpoint_explanations(model))
         take("compute", compute.explanations, {"seconds": "wall_seconds"})
-        take("speed", speed.explanations)
+        if speed is not None:
+            take("speed", speed.explanations)
         take("scaling", scaling.explanations, {"compute_optimal_params": "compute_optimal.params",
                                                "compute_optimal_tokens": "compute_optimal.tokens"})
         if sized is not None:
@@ -511,7 +520,16 @@ def _compute(s: Scenario) -> Estimate:
             substituted=f"{format_bytes(inference.total_bytes)} / {devices} = "
                         f"{format_bytes(values['memory.per_device_bytes'])}",
             source="Shoeybi et al. 2019 (Megatron-LM), §3: tensor parallelism partitions weights across devices")
-        explanations["speed.bound"] = Explanation(
+        if speed is None:
+            unknown = Explanation(
+                title="Speed", meaning=f"{target.name} has no known memory bandwidth or peak rates, so no "
+                "speed, time to first token or cost per token is shown (never one from a stand-in rate).",
+                formula="bytes / bandwidth, FLOPs / peak", substituted=speed_unknown_reason(target),
+                source=target.source)
+            for key in ("time_to_first_token_s", "prefill_tokens_per_s", "decode_tokens_per_s",
+                        "aggregate_tokens_per_s", "cost_per_million_tokens_usd", "bound"):
+                explanations[f"speed.{key}"] = unknown
+        explanations["speed.bound"] = explanations.get("speed.bound") if speed is None else Explanation(
             title="What limits decoding",
             meaning="memory: each step waits for weights and KV cache to stream from memory; compute: the "
                     "batch is large enough that arithmetic takes longer; overhead: kernel launches dominate "
@@ -519,13 +537,13 @@ def _compute(s: Scenario) -> Estimate:
             formula="the largest of bytes / bandwidth, FLOPs / peak, launches · launch time",
             substituted=f"decode is {speed.bound}-bound at batch {batch}",
             source="Williams et al. 2009, the roofline model; see speed.decode_tokens_per_s")
-        if compute.cost_usd is None or speed.cost_per_million_tokens_usd is None:
+        if speed is not None and (compute.cost_usd is None or speed.cost_per_million_tokens_usd is None):
             no_price = Explanation(
                 title="Cost", meaning=f"{target.name} has no rental price in the target catalog, so no cost "
                 "is shown until the scenario gives a price per device-hour.",
                 formula="GPU-hours · price per device-hour", substituted="no price for this target",
                 source=target.source)
-            if compute.cost_usd is None:
+            if compute.cost_usd is None and compute.gpu_hours is not None:
                 explanations["compute.cost_usd"] = no_price
             if speed.cost_per_million_tokens_usd is None:
                 explanations["speed.cost_per_million_tokens_usd"] = no_price
@@ -542,12 +560,15 @@ def _compute(s: Scenario) -> Estimate:
                             + ("it fits" if runs_offloaded else "does not fit even with offload"),
                 source="paramtui.core.formulas.offload")
             explanations["offload.fits"] = explanations["offload.mode"]
+            if speed is None:
+                for key in ("decode_tokens_per_s", "streamed_tokens_per_s"):
+                    explanations[f"offload.{key}"] = explanations["speed.decode_tokens_per_s"]
         elif not fits:
             explanations["offload.mode"] = Explanation(
                 title="Offload", meaning=f"{target.name} has no separate host RAM (its memory is unified or no "
                 "host is listed), so a model too big for it cannot be offloaded.",
                 formula="none", substituted="does not fit", source=target.source)
-        if not fits:
+        if not fits and speed is not None:
             no_speed = Explanation(
                 title="Speed of a model that does not fit",
                 meaning="The model does not fit the devices' memory, so they cannot run it alone. "

@@ -4,6 +4,8 @@ Read by the Calculator's head line and the `estimate` table, one short line each
 
 from __future__ import annotations
 
+from paramtui.core.inputs.targets import speed_unknown_reason
+
 
 def estimate_warnings(est) -> list[str]:
     """Short warnings for `est` (an `estimate.Estimate`), in the order they matter."""
@@ -15,6 +17,8 @@ def estimate_warnings(est) -> list[str]:
         # Models with rotary or relative positions accept longer inputs, but were trained
         # (and validated) up to their limit: quality past it is not what the figures assume.
         out.append(f"context {context:,} is past the model's limit of {limit:,} tokens")
+    if not est.target.rates_known:
+        out.append(speed_unknown_reason(est.target))
     if not arch.is_decoder and not arch.is_encoder_decoder:
         out.append("encoder-only: it does not generate text, so decode speed does not apply")
     return out

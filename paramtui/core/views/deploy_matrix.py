@@ -46,7 +46,8 @@ class DeployCell(NamedTuple):
         """The cell as text that needs no colour: "✓ 54% 31 t/s", "⇄ 130% 4 t/s", "✗ 310%"."""
         pct = _pct(self.memory_use_fraction)
         if self.status == "fits":
-            return f"✓ {pct} {_rate(self.decode_tokens_per_s)}"
+            # No rate on a fitting cell: the target's speed is unknown (a detected device).
+            return f"✓ {pct} {_rate(self.decode_tokens_per_s) if self.decode_tokens_per_s is not None else '–'}"
         if self.status == "offload":
             return f"⇄ {pct} {_rate(self.offload_tokens_per_s)}"
         return f"✗ {pct}"
@@ -105,6 +106,7 @@ class _Column(NamedTuple):
     offloadable: bool  # a discrete device with a host listed: offload can apply
     dtypes: frozenset[str]  # the math it can run (`targets.effective_dtype` finds units for)
     peaks: dict[str, float]  # one device's peak FLOP/s for each of those dtypes
+    rates_known: bool  # False: a detected device the catalog lacks (fit and memory, no speed)
 
 
 def _column(target: Target) -> _Column:
@@ -112,7 +114,7 @@ def _column(target: Target) -> _Column:
     return _Column(target, target.id, target.devices, target.usable_memory_bytes,
                    speed_mod.link_bytes_per_s(target) is not None,
                    not target.unified_memory and target.host_memory_bytes is not None,
-                   dtypes, {d: peak_flops_per_s(target, d) for d in dtypes})
+                   dtypes, {d: peak_flops_per_s(target, d) for d in dtypes}, target.rates_known)
 
 
 def _runs(target: Target, dtype: str) -> bool:
@@ -141,7 +143,7 @@ def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
     # run (training's, then the model's), devices that cannot be joined.
     if devices % prep.split:
         check_parallel_split(prep.scenario, devices, prep.split)  # raises, saying why
-    if not column.dtypes.issuperset(prep.dtypes):
+    if column.rates_known and not column.dtypes.issuperset(prep.dtypes):
         for dtype in prep.dtypes:
             peak_flops_per_s(column.target, dtype)  # raises, saying which
     if devices > 1 and not column.joinable:
@@ -150,6 +152,8 @@ def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
     usable = column.usable_bytes * devices
     fraction = required / usable
     if fraction <= 1.0:
+        if not column.rates_known:
+            return DeployCell(prep.id, column.id, "fits", devices, required, usable, fraction, None)
         rate = 1.0 / prep.step_s(column.target, devices, column.peaks[prep.work.compute_dtype])  # tokens/s each request sees
         return DeployCell(prep.id, column.id, "fits", devices, required, usable, fraction, rate)
     if not column.offloadable:

@@ -32,7 +32,7 @@ from paramtui.core.result.estimate import estimate
 from paramtui.core.result.explain import Explanation
 from paramtui.core.model.precision import PRECISION_IDS, get_precision
 from paramtui.core.inputs.scenario import InferenceSettings, Scenario
-from paramtui.core.inputs.targets import default_targets, get_target
+from paramtui.core.inputs.targets import default_targets, get_target, speed_unknown_reason
 from paramtui.core.units import format_bytes, format_count
 from paramtui.core import validation as pyd
 from paramtui.core.validation import record
@@ -169,7 +169,7 @@ def _judge(entry: CatalogEntry, target_id: str, gpus: int, min_context: int, min
         if not est.fits:
             continue
         tps = est.values["speed.decode_tokens_per_s"]
-        if tps < min_tps:
+        if tps is not None and tps < min_tps:  # unknown speed (a detected device) is not filtered out
             too_slow = too_slow or est
             continue
         chosen = est
@@ -189,8 +189,10 @@ def _judge(entry: CatalogEntry, target_id: str, gpus: int, min_context: int, min
         loss = shown.values["scaling.loss"]
     eligible = chosen is not None and not reasons
     if eligible:
+        tps = chosen.values["speed.decode_tokens_per_s"]
         reasons.insert(0, f"fits at {chosen.precision.id}: {format_bytes(chosen.inference.total_bytes)} of "
-                          f"{format_bytes(usable)}, {_rate(chosen.values['speed.decode_tokens_per_s'])} tok/s")
+                          f"{format_bytes(usable)}, "
+                          + (f"{_rate(tps)} tok/s" if tps is not None else speed_unknown_reason(chosen.target)))
         if entry.training_tokens is None:
             reasons.append("training tokens not published: no predicted loss")
     precision_id = (chosen or shown).precision.id if shown else None
@@ -287,15 +289,16 @@ def _ordinal(n: int) -> str:
 
 def _fit_reason(row: PickRow) -> str:
     """'fits at q4_k_m: 22.5 GB of 32.0 GB; about 48 tokens/s, faster than reading; keeps 97.3%'."""
-    tps = row.decode_tokens_per_s or 0.0
-    pace = "faster than reading" if tps >= READING_TOKENS_PER_S else "slower than reading"
+    tps = row.decode_tokens_per_s
+    pace = ("speed unknown" if tps is None else
+            f"about {_rate(tps)} tokens/s, " + ("faster than reading" if tps >= READING_TOKENS_PER_S else "slower than reading"))
     kept = quality_kept(row.precision)
     quality = (f"{row.precision} keeps {kept.percent} of 16-bit quality" if kept.kept is not None
                else f"{row.precision}: quality loss not measured")
     if kept.kept is not None and kept.kept < _NOTICEABLE_LOSS:
         quality += f" (published scores are of the 16-bit model: expect less at {row.precision})"
     return (f"fits at {row.precision}: {format_bytes(row.memory_bytes)} of {format_bytes(row.usable_bytes)}; "
-            f"about {_rate(tps)} tokens/s, {pace}; {quality}")
+            f"{pace}; {quality}")
 
 
 def pick(

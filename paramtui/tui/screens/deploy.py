@@ -305,6 +305,10 @@ class DeployDetailScreen(Dialog[None]):
         lines = []
         if cell.decode_tokens_per_s is not None:
             lines.append(f"Decode: {format_rate(cell.decode_tokens_per_s)} per request")
+        elif not est.target.rates_known:
+            from paramtui.core.inputs.targets import speed_unknown_reason
+
+            lines.append(f"Decode: – ({speed_unknown_reason(est.target)})")
         batch, ctx = s.inference.batch, est.values["scenario.context"]
         limit = f" (model limit {d.model_context:,})" if d.model_context else ""
         lines.append(f"Largest context at batch {batch}: {d.max_context:,} tokens{limit}")
