@@ -367,6 +367,13 @@ def _console():
     return Console()
 
 
+def _id_column(table, header: str, ids) -> None:
+    """An id the user must type back is never cut or wrapped ("strix-ha…" cannot be typed): the
+    column is as wide as the longest id, and the other columns give way at 80 columns."""
+    width = max([len(header), *(len(str(i)) for i in ids)])
+    table.add_column(header, justify="left", no_wrap=True, min_width=width)
+
+
 def _plain(text) -> str:
     """Text from a file or the user shown as typed: Rich would read `[/]` or `[bold]` in a
     name as markup (and fail on `weird [/] name`)."""
@@ -438,10 +445,12 @@ def models_json() -> list[dict]:
 def print_models() -> None:
     from rich.table import Table
 
+    from paramtui.core.model.catalog import load_catalog
     from paramtui.core.units import format_count
 
     table = Table(title="Model catalog (paramtui estimate ID)", title_justify="left")
-    for col, justify in (("id", "left"), ("name", "left"), ("params", "right"), ("active", "right"),
+    _id_column(table, "id", load_catalog())
+    for col, justify in (("name", "left"), ("params", "right"), ("active", "right"),
                          ("context", "right"), ("trained on", "right"), ("license", "left")):
         table.add_column(col, justify=justify)
     for m in models_json():
@@ -514,7 +523,8 @@ def print_targets() -> None:
 
     loaded = load_targets()
     table = Table(title="Hardware targets (paramtui estimate --target ID)", title_justify="left")
-    for col, justify in (("id", "left"), ("name", "left"), ("kind", "left"), ("memory", "right"),
+    _id_column(table, "id", loaded.targets)
+    for col, justify in (("name", "left"), ("kind", "left"), ("memory", "right"),
                          ("bandwidth", "right"), ("bf16 TFLOP/s", "right"), ("$/h", "right")):
         table.add_column(col, justify=justify)
     for t in loaded.targets.values():
@@ -551,7 +561,9 @@ def print_pick(args) -> int:
                         f"≥ {result.min_tokens_per_s:g} tok/s{licensed}), {order}",
                   title_justify="left")
     ranked_by = (("score", "right"), ("kept", "right")) if result.task else (("loss", "right"),)
-    for col, justify in (("#", "right"), ("model", "left"), ("params", "right"), ("precision", "left"),
+    table.add_column("#", justify="right")
+    _id_column(table, "model", [row.model_id for row in result.rows])
+    for col, justify in (("params", "right"), ("precision", "left"),
                          ("memory", "right"), ("decode", "right"), *ranked_by, ("license", "left"), ("why", "left")):
         table.add_column(col, justify=justify)
     for row in result.rows:

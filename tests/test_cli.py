@@ -180,3 +180,18 @@ def test_python_dash_m_runs_the_command_line(module):
     run = subprocess.run([sys.executable, "-m", module, "estimate", "llama-3.1-8b"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "Llama 3.1 8B" in run.stdout and "Predicted loss" in run.stdout
+
+
+@pytest.mark.parametrize("argv", [["models"], ["targets"], ["pick", "--target", "rtx-4090"]])
+def test_catalog_tables_at_80_columns_show_every_id_whole(argv, capsys, monkeypatch):
+    """An id is typed back into --target or estimate: 'strix-ha…' or 'qwen2…' cannot be."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main([*argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    rows = data["rows"] if isinstance(data, dict) else data
+    ids = {r.get("model_id") or r["id"] for r in rows}
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    first_cells = {line.split("│")[2 if argv[0] == "pick" else 1].strip()
+                   for line in out.splitlines() if line.startswith("│")}
+    assert ids <= first_cells
