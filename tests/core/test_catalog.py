@@ -88,6 +88,8 @@ TRANSFORMERS_COUNTS = {
     "gemma-3-27b": 27_432_406_640,
     "phi-4": 14_659_507_200,
     "smollm3-3b": 3_075_098_624,
+    "qwen3-next-80b-a3b": 79_674_391_296,
+    "qwen3.5-35b-a3b": 34_660_610_688,  # the language model (Qwen3_5MoeForCausalLM)
 }
 
 # Active per token for the MoE models, from the same transformers models: the total less the
@@ -102,6 +104,8 @@ TRANSFORMERS_ACTIVE_COUNTS = {
     "deepseek-v3": 37_552_282_624,
     "gpt-oss-20b": 4_187_440_704,
     "gpt-oss-120b": 5_711_982_912,
+    "qwen3-next-80b-a3b": 3_874_929_408,  # transformers 5.25.0, torch 2.13.0+cpu
+    "qwen3.5-35b-a3b": 3_454_988_928,
 }
 
 # Cards that count active parameters without the input embedding table (the gpt-oss model
@@ -117,6 +121,7 @@ KNOWN_CARD_DISCREPANCIES = {
 
 REQUIRED_IDS = [
     "gemma-3-1b", "gemma-3-4b", "gemma-3-12b", "gemma-3-27b", "phi-4", "smollm3-3b",
+    "qwen3-next-80b-a3b", "qwen3.5-35b-a3b",
     "gpt2", "gpt2-xl", "llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3.1-8b",
     "llama-3.1-70b", "llama-3.1-405b", "llama-3.2-1b", "llama-3.2-3b", "mistral-7b",
     "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-72b", "gemma-2-9b", "phi-3-mini", "deepseek-v3",
@@ -184,7 +189,7 @@ def test_every_supported_model_type_is_in_the_catalog():
     assert model_types == {
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
         "gemma2", "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
-        "gpt_oss", "gemma3", "gemma3_text", "smollm3",
+        "gpt_oss", "gemma3", "gemma3_text", "smollm3", "qwen3_next", "qwen3_5_moe_text",
     }  # fmt: skip
 
 

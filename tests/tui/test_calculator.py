@@ -233,6 +233,28 @@ async def test_architecture_fields_customise_the_model():
         assert estimate(scenario).params.total < 8.03e9
 
 
+async def test_the_layer_pattern_is_one_line_the_user_can_edit():
+    # gemma-2-9b alternates sliding-window and full attention: the section's title counts them,
+    # and making every layer full attention grows the KV cache (no layer keeps only its window).
+    app = make_app(one_scenario(model="gemma-2-9b"))
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert "Layers: 21 sliding + 21 full" in screen_text(screen)
+        screen.form.focus_row("arch")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.form.value("arch-layer_pattern") == "1 sliding + 1 full"
+        before = estimate(app.session.scenarios[0]).inference.kv_cache_bytes
+        await type_into(pilot, "arch-layer_pattern", "full")
+        scenario = app.session.scenarios[0]
+        assert scenario.architecture.layer_types == ("full_attention",) * 42
+        assert estimate(scenario).inference.kv_cache_bytes > before
+        assert "21 sliding" not in screen_text(screen)
+        await type_into(pilot, "arch-layer_pattern", "2 lineer")
+        assert "lineer" in (screen.form.error("arch-layer_pattern") or "")
+
+
 async def test_opening_the_architecture_at_80x24_scrolls_its_fields_into_view():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

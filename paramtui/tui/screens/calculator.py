@@ -21,6 +21,8 @@ from textual.widgets import Static
 from paramtui.core import units
 from paramtui.core.errors import UserError
 from paramtui.core.inputs.options import OPTIONS, Option
+from paramtui.core.model.layers.pattern import (layer_kinds, layer_types_from_pattern, pattern_summary,
+                                                 pattern_text, repeating_unit)
 from paramtui.core.result.figures import (FIGURES, GROUPS, ONLY_WHEN_SET, SHOWN_WHEN_NONZERO, explain, figures_of,
                                           group_applies)
 from paramtui.core.inputs.scenario import Scenario
@@ -176,6 +178,7 @@ FIELD_BY_ID = {f.id: f for f in FIELDS}
 ARCH_FIELDS: list[tuple[str, str]] = [
     ("hidden_size", "Hidden"),
     ("num_hidden_layers", "Layers"),
+    ("layer_pattern", "Pattern"),  # the layer kinds' repeating unit, e.g. "3 linear + 1 full"
     ("num_attention_heads", "Heads"),
     ("num_key_value_heads", "KV heads"),
     ("intermediate_size", "FFN"),
@@ -346,8 +349,14 @@ class CalculatorScreen(ParamScreen):
             value = getattr(arch, key, None) if arch is not None else None
             if key == "num_key_value_heads" and arch is not None and value is None:
                 value = arch.num_attention_heads
+            if key == "layer_pattern" and arch is not None:
+                value = pattern_text(arch)
             form.set_value(fid, "" if value is None else str(value))
             form.set_error(fid, None)
+        # A model with more than one kind of layer counts them in the section's title (counts
+        # first: at 80 columns the title is cut after them).
+        mixed = arch is not None and len(set(layer_kinds(arch))) > 1
+        form.set_label("arch", f"Layers: {pattern_summary(arch)}" if mixed else ARCH_TITLE)
 
     @staticmethod
     def _target_choices(value: str):
@@ -580,9 +589,17 @@ class CalculatorScreen(ParamScreen):
         est = self._estimate
         if est is None or est.scenario.id != scenario.id:
             raise UserError("fix the other inputs first")
+        arch = est.architecture
+        data = as_data(arch)
+        if key == "layer_pattern":
+            data["layer_types"] = list(layer_types_from_pattern(text, arch.num_hidden_layers))
+            return scenario.with_changes(architecture=validate(Architecture, data))
         value = parse_int(text, key)
-        data = as_data(est.architecture)
         data[key] = value
+        if key == "num_hidden_layers" and arch.layer_types is not None:
+            # More or fewer layers keep the pattern: its repeating unit, cut at the new last layer.
+            unit = repeating_unit(tuple(arch.layer_types))
+            data["layer_types"] = [unit[i % len(unit)] for i in range(value)]
         return scenario.with_changes(architecture=validate(Architecture, data))
 
     def _label(self) -> str:

@@ -243,6 +243,12 @@ class FormView(CachedComponentStyles, ScrollView, can_focus=True, inherit_bindin
             return
         self._refresh_row(row_id)
 
+    def set_label(self, row_id: str, text: str) -> None:
+        row = self.row(row_id)
+        if row.label != text:
+            row.label = text
+            self._refresh_row(row_id)
+
     def set_placeholder(self, row_id: str, text: str) -> None:
         row = self.row(row_id)
         if row.placeholder != text:
