@@ -22,6 +22,9 @@ from paramtui.core.model.precision import (
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 
+from paramtui.core.model.layers.network import token_mixer_for
+from paramtui.core.model.layers.pattern import layer_kinds
+from paramtui.core.model.layers.token_mixers import GatedDeltaNet, KimiDeltaAttention, Mamba, ParallelMixer, ShortConv
 from paramtui.core.formulas.layer_shapes import (
     require_positive,
     shared_expert_width,
@@ -102,8 +105,38 @@ def _norm_saved(arch: Architecture, d: _Dtypes, consumers: int) -> int:
     return own + readers
 
 
+def _recurrent_saved_per_token(arch: Architecture, d: _Dtypes, mixer) -> int:
+    """Bytes per token a linear-attention, state-space or short-convolution mixer keeps for
+    backward, counted as the attention block is: its input norm, every input projection's
+    output, the convolution's output, and the width entering the output projection three
+    times (the scan's output, the gated norm's output, out_proj's input). The states the
+    chunked scan kernels keep at chunk boundaries (one per 64-256 tokens) are left out."""
+    c = d.compute
+    if isinstance(mixer, GatedDeltaNet):
+        projected = 2 * mixer.keys + 2 * mixer.values + 2 * mixer.value_heads
+        conv, inner = mixer.conv_channels, mixer.values
+    elif isinstance(mixer, KimiDeltaAttention):
+        qkv = mixer.channels
+        projected, conv, inner = 5 * qkv + 2 * mixer.head_dim + mixer.heads, 3 * qkv, qkv
+    elif isinstance(mixer, Mamba) and mixer.version == 1:
+        projected = 3 * mixer.inner + mixer.dt_rank + 2 * mixer.state
+        conv, inner = mixer.conv_channels, mixer.inner
+    elif isinstance(mixer, Mamba):
+        projected, conv, inner = mixer.inner + mixer.conv_channels + mixer.heads, mixer.conv_channels, mixer.inner
+    elif isinstance(mixer, ShortConv):
+        projected, conv, inner = 3 * mixer.hidden, mixer.hidden, mixer.hidden
+    else:
+        return 0
+    return _norm_saved(arch, d, 1) * arch.hidden_size + c * (projected + conv + 3 * inner)
+
+
+# layer_types whose token mixer is softmax attention (their saved tensors and scores below).
+_ATTENTION_TYPES = ("full_attention", "sliding_attention", "chunked_attention")
+
+
 def _layer_saved_per_token(
-    arch: Architecture, d: _Dtypes, seq: int, flash: bool, moe_layer: bool, cross: bool
+    arch: Architecture, d: _Dtypes, seq: int, flash: bool, moe_layer: bool, cross: bool,
+    layer_type: str = "full_attention",
 ) -> tuple[int, int]:
     """Bytes per token one layer keeps for backward (no recomputation), and the
     sequence-length-dependent part of them (attention scores).
@@ -131,6 +164,15 @@ def _layer_saved_per_token(
         scores = arch.num_attention_heads * seq * (4 + c)
     blocks = 2 if cross else 1
     attention = attention * blocks
+    # Layers without softmax attention (issue 14): a recurrent mixer keeps its own tensors and
+    # no scores; a feed-forward-only layer (Nemotron-H) keeps none for mixing.
+    if layer_type not in _ATTENTION_TYPES:
+        mixer = token_mixer_for(arch, layer_type)
+        recurrent = _recurrent_saved_per_token(arch, d, mixer.mamba if isinstance(mixer, ParallelMixer) else mixer)
+        if layer_type == "mamba_attention":
+            attention += recurrent
+        else:
+            attention, scores = recurrent, 0
 
     gated = arch.gated_mlp
     t = 4 if d.autocast else c  # the composite GELU's pow/tanh run in fp32 under autocast
@@ -144,7 +186,9 @@ def _layer_saved_per_token(
         return saved + (readers * c if d.autocast else 0)
 
     mlp_readers = 1 if (not gated or arch.model_type in FUSED_GATE_UP) else 2
-    if moe_layer:
+    if layer_type in arch.no_mlp_layer_types:
+        mlp = 0
+    elif moe_layer:
         moe_i = arch.moe_intermediate_size or arch.intermediate_size
         k = arch.num_experts_per_tok
         # Each routed copy of a token: its gathered input, the expert MLP, and the expert
@@ -307,14 +351,16 @@ def training_memory(
     enc_dec = arch.is_encoder_decoder
     # A layer's saved bytes depend only on its kind (dense or MoE MLP, with or without
     # cross-attention), so each kind is worked out once.
-    by_kind: dict[tuple[bool, bool], int] = {}
+    by_kind: dict[tuple[bool, bool, str], int] = {}
 
-    def saved(moe_layer: bool, cross: bool) -> int:
-        if (moe_layer, cross) not in by_kind:
-            by_kind[(moe_layer, cross)] = _layer_saved_per_token(arch, d, s, flash, moe_layer, cross)[0]
-        return by_kind[(moe_layer, cross)]
+    def saved(moe_layer: bool, cross: bool, layer_type: str = "full_attention") -> int:
+        key = (moe_layer, cross, layer_type)
+        if key not in by_kind:
+            by_kind[key] = _layer_saved_per_token(arch, d, s, flash, moe_layer, cross, layer_type)[0]
+        return by_kind[key]
 
-    per_layer_tokens = [saved(arch.is_moe_layer(i), False) for i in range(arch.num_hidden_layers)]
+    types = layer_kinds(arch)
+    per_layer_tokens = [saved(arch.is_moe_layer(i), False, types[i]) for i in range(arch.num_hidden_layers)]
     if enc_dec:
         per_layer_tokens += [saved(False, True)] * (arch.num_decoder_layers or arch.num_hidden_layers)
     n_layers = len(per_layer_tokens)
@@ -448,6 +494,6 @@ def layer_activation_bytes(arch: Architecture, setup: TrainingSetup, layer: int 
     d = _training_dtypes(setup)
     flash = setup.flash_attention or setup.recompute == "selective"
     per_token, _ = _layer_saved_per_token(arch, d, setup.seq_len, flash,
-                                          arch.is_moe_layer(layer), False)
+                                          arch.is_moe_layer(layer), False, layer_kinds(arch)[layer])
     return per_token * setup.micro_batch * setup.seq_len // setup.tensor_parallel
 

@@ -149,6 +149,11 @@ def _span(layer_type: str) -> str:
     return _KIND[layer_type]
 
 
+def token_mixer_for(arch: Architecture, layer_type: str) -> TokenMixer:
+    """The token mixer of a decoder layer of kind `layer_type` (a `layer_types` value)."""
+    return _token_mixer(arch, _span(layer_type))
+
+
 def _period(kinds: tuple) -> int | None:
     """The shortest period of a per-layer sequence shorter than the sequence, if any."""
     n = len(kinds)
