@@ -3,6 +3,9 @@ refused in one line when broken."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from paramtui.core.inputs.session import Session
@@ -23,10 +26,12 @@ def _isolated_dirs(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def gguf(tmp_path):
-    path = tmp_path / "tiny-Q4_K_M.gguf"
-    write_gguf(path, "llama", LLAMA_GGUF_META, llama_gguf_tensors())
-    return path
+def gguf():
+    # A short path (not pytest's long tmp_path): the tests type it into the picker key by key.
+    with tempfile.TemporaryDirectory(prefix="m") as folder:
+        path = Path(folder) / "t.gguf"
+        write_gguf(path, "llama", LLAMA_GGUF_META, llama_gguf_tensors())
+        yield path
 
 
 def make_app() -> ParamApp:
