@@ -21,6 +21,7 @@ from paramtui.tui.screens.help import HelpScreen
 from paramtui.tui.themes import load_themes, theme_dirs
 from paramtui.tui.widgets.dialogs import ChoiceScreen
 from paramtui.tui.widgets.path_prompt import PathPrompt
+from tests.keys_typed import type_keys
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +40,7 @@ def notifications(app) -> list[str]:
 async def type_into(pilot, field_id: str, text: str) -> None:
     form = pilot.app.screen.form
     form.focus_row(field_id)
-    await pilot.press("end", *["backspace"] * len(form.value(field_id)), *list(text))
-    await pilot.pause()
+    await type_keys(pilot, "end", *["backspace"] * len(form.value(field_id)), *text)
 
 
 # ---------------------------------------------------------------------- session files
@@ -55,7 +55,7 @@ async def test_save_asks_for_a_path_the_first_time_then_reopens_equal(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, PathPrompt)
         app.screen.query_one("#path-input").value = ""
-        await pilot.press(*"plans", "enter")  # the .toml suffix is added
+        await type_keys(pilot, *"plans", "enter")  # the .toml suffix is added
         await pilot.pause()
         path = tmp_path / "plans.toml"
         assert path.exists() and app.session_path == path
@@ -77,7 +77,7 @@ async def test_save_asks_for_a_path_the_first_time_then_reopens_equal(tmp_path):
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert isinstance(other.screen, PathPrompt)
-        await pilot.press(*"plans.toml", "enter")
+        await type_keys(pilot, *"plans.toml", "enter")
         await pilot.pause()
         assert other.session == saved
         assert other.session_path == tmp_path / "plans.toml"  # kept absolute, for the autosave
@@ -114,7 +114,7 @@ async def test_a_file_that_fails_to_load_keeps_the_session_and_says_why(tmp_path
         before = app.session
         await pilot.press("ctrl+o")
         await pilot.pause()
-        await pilot.press(*"bad.toml", "enter")
+        await type_keys(pilot, *"bad.toml", "enter")
         await pilot.pause()
         assert app.session == before  # nothing replaced
         message = notifications(app)[-1]
@@ -131,7 +131,7 @@ async def test_opening_with_unsaved_changes_asks_first(tmp_path):
         await type_into(pilot, "batch", "3")
         await pilot.press("ctrl+o")
         await pilot.pause()
-        await pilot.press(*"other.toml", "enter")
+        await type_keys(pilot, *"other.toml", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("c")  # cancel: the edit stays
@@ -140,7 +140,7 @@ async def test_opening_with_unsaved_changes_asks_first(tmp_path):
         # Open again and don't save: the file replaces the session, and undo brings the edit back.
         await pilot.press("ctrl+o")
         await pilot.pause()
-        await pilot.press(*"other.toml", "enter")
+        await type_keys(pilot, *"other.toml", "enter")
         await pilot.pause()
         await pilot.press("d")
         await pilot.pause()

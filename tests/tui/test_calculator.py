@@ -17,6 +17,7 @@ from paramtui.tui.screens.calculator import CalculatorScreen
 from paramtui.tui.widgets.explain import ExplainScreen
 from paramtui.tui.widgets.figure_list import FigureList
 from paramtui.tui.widgets.memory_bar import MemoryBar
+from tests.keys_typed import type_keys
 
 
 @pytest.fixture(autouse=True)
@@ -54,12 +55,18 @@ def figure_value(screen: CalculatorScreen, key: str) -> str:
     raise KeyError(key)
 
 
-async def type_into(pilot, field_id: str, text: str) -> None:
-    """Put the cursor on a field, clear it with backspace as a user would, and type `text`."""
+async def type_into(pilot, field_id: str, text: str, *, key_by_key: bool = False) -> None:
+    """Put the cursor on a field, clear it with backspace as a user would, and type `text`:
+    as one burst (a quick typist), or `key_by_key` with the app idle between keys where the
+    state after each key is what is tested."""
     form = pilot.app.screen.form
     form.focus_row(field_id)
-    await pilot.press("end", *["backspace"] * len(form.value(field_id)), *list(text))
-    await pilot.pause()
+    keys = ["end", *["backspace"] * len(form.value(field_id)), *text]
+    if key_by_key:
+        await pilot.press(*keys)
+        await pilot.pause()
+    else:
+        await type_keys(pilot, *keys)
 
 
 async def test_first_screen_shows_results_of_the_current_scenario():
@@ -106,7 +113,7 @@ async def test_editing_batch_recomputes_results_and_is_one_undo_step():
         await pilot.pause()
         screen = app.screen
         kv_before = figure_value(screen, "memory.kv_cache_bytes")
-        await type_into(pilot, "batch", "16")
+        await type_into(pilot, "batch", "16", key_by_key=True)  # each key a change
         assert app.session.scenarios[0].inference.batch == 16
         after = estimate(app.session.scenarios[0])
         assert figure_value(screen, "memory.kv_cache_bytes") == FIGURES["memory.kv_cache_bytes"].format(after)
@@ -153,7 +160,7 @@ async def test_out_of_range_and_unit_inputs():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        await type_into(pilot, "mfu", "150%")
+        await type_into(pilot, "mfu", "150%", key_by_key=True)
         assert "between 0 and 1" in screen.form.error("mfu")
         # Live editing: "1" on the way to "150%" was a valid 100% and is the last valid state.
         assert app.session.scenarios[0].training.mfu == 1.0
@@ -181,7 +188,7 @@ async def test_choice_fields_step_with_arrows_and_pick_from_a_list():
         # enter opens the list; typing filters; enter picks.
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press(*"q4_k_m", "enter")
+        await type_keys(pilot, *"q4_k_m", "enter")
         await pilot.pause()
         assert app.session.scenarios[0].precision == "q4_k_m"
         assert figure_value(screen, "memory.weights_bytes") != weights_before
@@ -201,14 +208,14 @@ async def test_model_picker_takes_a_catalog_model_or_a_bare_count():
         await pilot.pause()
         await pilot.press("ctrl+l")
         await pilot.pause()
-        await pilot.press(*"mixtral 8x7", "enter")
+        await type_keys(pilot, *"mixtral 8x7", "enter")
         await pilot.pause()
         scenario = app.session.scenarios[0]
         assert scenario.model == "mixtral-8x7b" and scenario.params is None
         assert "Mixtral" in app.screen.form.value("model")
         await pilot.press("ctrl+l")
         await pilot.pause()
-        await pilot.press(*"7B", "enter")
+        await type_keys(pilot, *"7B", "enter")
         await pilot.pause()
         scenario = app.session.scenarios[0]
         assert scenario.params == 7e9 and scenario.model is None
@@ -389,7 +396,7 @@ async def test_inference_only_hides_training_and_a_fine_tune_says_why_no_loss():
         screen.form.focus_row("purpose")
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press(*"inference", "enter")
+        await type_keys(pilot, *"inference", "enter")
         await pilot.pause()
         assert app.session.scenarios[0].purpose == "inference"
         keys = {row.key for row in screen.query_one(FigureList).rows}
@@ -397,12 +404,12 @@ async def test_inference_only_hides_training_and_a_fine_tune_says_why_no_loss():
         screen.form.focus_row("method")
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press(*"qlora", "enter")
+        await type_keys(pilot, *"qlora", "enter")
         await pilot.pause()
         screen.form.focus_row("purpose")
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press(*"fine", "enter")
+        await type_keys(pilot, *"fine", "enter")
         await pilot.pause()
         assert figure_value(screen, "compute.training_tokens") == "100M"
         assert figure_value(screen, "scaling.loss").startswith("none (fine-tune")
@@ -447,7 +454,7 @@ async def test_a_scenario_name_and_id_follow_its_model_until_renamed():
         await pilot.pause()
         await pilot.press("ctrl+l")
         await pilot.pause()
-        await pilot.press(*"llama 3.1 70b", "enter")
+        await type_keys(pilot, *"llama 3.1 70b", "enter")
         await pilot.pause()
         s = app.current_scenario
         assert s.model == "llama-3.1-70b"
@@ -457,7 +464,7 @@ async def test_a_scenario_name_and_id_follow_its_model_until_renamed():
         await pilot.pause()
         await pilot.press("ctrl+l")
         await pilot.pause()
-        await pilot.press(*"qwen3 0.6b", "enter")
+        await type_keys(pilot, *"qwen3 0.6b", "enter")
         await pilot.pause()
         s = app.current_scenario
         assert s.model == "qwen3-0.6b" and s.name == "my run"  # the user's own name stays

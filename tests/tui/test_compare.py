@@ -19,6 +19,7 @@ from paramtui.core.inputs.session import Session, session_to_toml
 from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.compare import CompareScreen, target_cycle
+from tests.keys_typed import type_keys
 
 
 @pytest.fixture(autouse=True)
@@ -151,7 +152,7 @@ async def test_add_from_catalog_with_type_to_filter():
     async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         await pilot.press("a")
-        await pilot.press(*"mixtral 8x22")
+        await type_keys(pilot, *"mixtral 8x22")
         await pilot.press("enter")
         ids = [s.id for s in app.session.scenarios]
         assert ids == ["l8", "mixtral-8x22b", "l8q", "q3"]  # after the focused row
@@ -194,7 +195,7 @@ async def test_duplicate_rename_delete_with_undo_redo():
         await pilot.press("r")
         field = app.screen.query_one(Input)
         field.value = ""
-        await pilot.press(*"Llama fp8 trial", "enter")
+        await type_keys(pilot, *"Llama fp8 trial", "enter")
         assert app.session.scenario("l8-2").name == "Llama fp8 trial"
         assert cell_text(pilot, "l8-2", "scenario.name") == "Llama fp8 trial"
 

@@ -14,6 +14,7 @@ from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.widgets.figure_list import FigureList
 from tests.core.checkpoint_fixtures import LLAMA_GGUF_META, llama_gguf_tensors, write_gguf
+from tests.keys_typed import type_keys
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +50,7 @@ async def test_calculator_takes_a_gguf_path_and_shows_its_exact_weights(gguf):
         await pilot.pause()
         await pilot.press("ctrl+l")
         await pilot.pause()
-        await pilot.press(*str(gguf), "enter")
+        await type_keys(pilot, *str(gguf), "enter")
         await pilot.pause()
         scenario = app.session.scenarios[0]
         assert scenario.model == str(gguf) and scenario.precision == "file"
@@ -68,7 +69,7 @@ async def test_a_broken_file_is_one_line_at_the_field(gguf):
         await pilot.pause()
         await pilot.press("ctrl+l")
         await pilot.pause()
-        await pilot.press(*str(gguf), "enter")
+        await type_keys(pilot, *str(gguf), "enter")
         await pilot.pause()
         assert app.session.scenarios[0].model == "llama-3.1-8b"  # unchanged
         error = app.screen.form.error("model")

@@ -12,6 +12,7 @@ from paramtui.tui.app import ParamApp
 from paramtui.tui.screens.scaling import ScalingScreen, budgets_for, build_chart, law_estimates
 from paramtui.tui.widgets.explain import ExplainScreen
 from paramtui.tui.widgets.plot import LogPlot, compact_count, render_chart
+from tests.keys_typed import type_keys
 
 
 def under_law(scenario, law):
@@ -168,7 +169,7 @@ async def test_b_sets_a_budget_and_the_panel_shows_the_run_it_buys():
         await pilot.pause()
         await pilot.press("b")
         await pilot.pause()
-        await pilot.press(*"1e23 FLOPs", "enter")
+        await type_keys(pilot, *"1e23 FLOPs", "enter")
         await pilot.pause()
         assert app.session.scenarios[0].budget.flops == 1e23
         options = app.screen.query_one(OptionList)
