@@ -8,10 +8,18 @@ down. Here paging waits until the list has been drawn, and does nothing on an em
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 
 
 class SafeCommandPalette(CommandPalette):
+    # Replace the palette's own page bindings: a pageup sent before the palette opened reaches
+    # them by the app's bindings (the key bubbled up from the screen below), not by on_key.
+    BINDINGS = [Binding("pageup", "page(-1)", show=False), Binding("pagedown", "page(1)", show=False)]
+
+    def action_page(self, direction: int) -> None:
+        self.call_after_refresh(self._page, direction)
+
     def on_key(self, event: events.Key) -> None:
         if event.key in ("pageup", "pagedown"):
             event.stop()
