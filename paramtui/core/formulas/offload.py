@@ -31,9 +31,11 @@ the offload answer. Layer sizes are read through one function, `offload_shape`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Literal, NamedTuple
 
 from paramtui.core.formulas import speed as speed_mod
+from paramtui.core.model.layers.network import decoder_layer_groups
 from paramtui.core.model.precision import bytes_for_bits
 from paramtui.core.inputs.targets import Target
 from paramtui.core.result.explain import Explanation
@@ -134,11 +136,81 @@ class OffloadShape(NamedTuple):
     expert_device_bytes: int  # everything else + KV + activations + overhead
     expert_host_read: float  # routed bytes the batch touches per step
     expert_device_work: speed_mod.SpeedWorkload | None
+    # The last g layers' bytes, g = 0..L (llama.cpp puts the last layers on the device):
+    # weights, KV cache, and what a decode step reads of them. None when every layer is alike,
+    # where g·(one layer) says the same exactly.
+    last_weights: tuple[float, ...] | None = None
+    last_kv: tuple[float, ...] | None = None
+    last_read: tuple[float, ...] | None = None
+    last_bytes: tuple[float, ...] | None = None  # weights + KV of the last g layers
+
+    def device_kv_share(self, g: int) -> float:
+        """The device layers' share of the KV cache (layers of different sizes)."""
+        total = self.device_kv(self.layers)
+        return self.device_kv(g) / total if total else 0.0
+
+    def device_weights(self, g: int) -> float:
+        """Weights of the g layers on the device."""
+        return g * self.layer_weights if self.last_weights is None else self.last_weights[g]
+
+    def device_kv(self, g: int) -> float:
+        return g * self.layer_kv if self.last_kv is None else self.last_kv[g]
+
+    def host_weights(self, g: int) -> float:
+        """Weights of the layers left on the host when g are on the device."""
+        if self.last_weights is None:
+            return (self.layers - g) * self.layer_weights
+        return self.last_weights[-1] - self.last_weights[g]
+
+    def host_kv(self, g: int) -> float:
+        return (self.layers - g) * self.layer_kv if self.last_kv is None else self.last_kv[-1] - self.last_kv[g]
+
+    def host_read(self, g: int) -> float:
+        """Bytes the host layers' decode step reads (active weights and KV cache)."""
+        return (self.layers - g) * self.layer_read if self.last_read is None else self.last_read[-1] - self.last_read[g]
+
+
+def _last_sums(values: list[float]) -> tuple[float, ...]:
+    """(0, last value, last two, …, all): the bytes of the last g layers for g = 0..L."""
+    sums = [0.0]
+    for v in reversed(values):
+        sums.append(sums[-1] + v)
+    return tuple(sums)
+
+
+def _layer_sizes(serve, body_bytes: float, expert_bytes: int, untouched: float):
+    """Each decoder layer's weights, KV cache and decode-step read, first layer first, from
+    its own kind (issue 14): a hybrid's attention layers hold KV that its recurrent layers do
+    not, a sliding layer at most its window, a MoE layer its experts. Weights are split over
+    the layers by their parameter counts, the KV cache by the tokens each layer keeps; None
+    when every layer is alike (or for an encoder-decoder)."""
+    arch = serve.architecture
+    groups = decoder_layer_groups(arch)
+    if len(set(map(id, groups))) < 2:
+        return None
+    hidden, context = arch.hidden_size, serve.context
+    params, kv_elements, routed = {}, {}, {}
+    for g in set(groups):
+        params[g] = g.mixer_params() + g.channel.params() + g.norm_params(hidden)
+        window = getattr(g.mixer, "window", None)
+        kv_elements[g] = g.mixer.kv_width() * (min(context, window) if window is not None else context)
+        routed[g] = g.channel.routed_params() if g.channel.kind == "moe" else 0
+    total_params = sum(params[g] for g in groups)
+    total_kv = sum(kv_elements[g] for g in groups)
+    total_routed = sum(routed[g] for g in groups)
+    kv_bytes = serve.inference.kv_cache_bytes
+    weights = [body_bytes * params[g] / total_params for g in groups]
+    kv = [kv_bytes * kv_elements[g] / total_kv if total_kv else 0.0 for g in groups]
+    experts = [expert_bytes * routed[g] / total_routed if total_routed else 0.0 for g in groups]
+    read = [w - e * untouched + k for w, e, k in zip(weights, experts, kv)]
+    return (_last_sums(weights), _last_sums(kv), _last_sums(read),
+            _last_sums([w + k for w, k in zip(weights, kv)]))
 
 
 def offload_shape(serve) -> OffloadShape:
     """The sizes both splits work from, for a scenario's serving half (`estimate.Serving`):
-    the one place offload reads the size of a layer (an average over the layers today)."""
+    the one place offload reads the size of a layer (each layer's own, `_layer_sizes`; the
+    averages are what the explanations quote)."""
     arch = serve.architecture
     inf = serve.inference
     work: speed_mod.SpeedWorkload = serve.workload
@@ -162,7 +234,10 @@ def offload_shape(serve) -> OffloadShape:
         expert_device_work = speed_mod.part_of_workload(
             work, active_params=max(serve.params.active - routed_active, 1.0), weight_bytes=expert_device_weights,
             kv_bytes_per_token=work.kv_bytes_per_token, num_layers=layers, moe=None)
+    sizes = _layer_sizes(serve, inf.weights_bytes - embedding - head, expert_bytes, untouched)
+    last_weights, last_kv, last_read, last_bytes = sizes if sizes is not None else (None,) * 4
     return OffloadShape(
+        last_weights=last_weights, last_kv=last_kv, last_read=last_read, last_bytes=last_bytes,
         work=work, layers=layers, embedding=embedding, head=head, layer_weights=layer_weights,
         layer_kv=layer_kv, fixed=fixed, layer_read=layer_read,
         num_experts=arch.num_local_experts if routed_total else 0,
@@ -191,14 +266,19 @@ def layer_placement(shape: OffloadShape, target: Target, devices: int,
     (w + k)⌋ with w a layer's weights and k its KV cache, at most L; the head joins only
     when every layer does and room is left for it (llama.cpp)."""
     layers = shape.layers
-    per_layer = shape.layer_weights + shape.layer_kv
     capacity = target.usable_memory_bytes * devices
     room = capacity - shape.fixed
-    gpu_layers = max(0, min(layers, int(room // per_layer))) if room > 0 else 0
-    head_on_gpu = gpu_layers == layers and room - layers * per_layer >= shape.head
+    if shape.last_bytes is None:  # every layer alike
+        per_layer = shape.layer_weights + shape.layer_kv
+        gpu_layers = max(0, min(layers, int(room // per_layer))) if room > 0 else 0
+        on_device, on_host = gpu_layers * per_layer, (layers - gpu_layers) * per_layer
+    else:  # layers of different sizes: as many of the last layers as fit
+        gpu_layers = bisect_right(shape.last_bytes, room) - 1 if room > 0 else 0
+        on_device, on_host = shape.last_bytes[gpu_layers], shape.last_bytes[-1] - shape.last_bytes[gpu_layers]
+    head_on_gpu = gpu_layers == layers and room - on_device >= shape.head
     cpu_layers = layers - gpu_layers
-    device_bytes = round(gpu_layers * per_layer + shape.fixed + (shape.head if head_on_gpu else 0))
-    host_bytes = round(cpu_layers * per_layer + shape.embedding + (0 if head_on_gpu else shape.head))
+    device_bytes = round(on_device + shape.fixed + (shape.head if head_on_gpu else 0))
+    host_bytes = round(on_host + shape.embedding + (0 if head_on_gpu else shape.head))
     fits = room > 0 and host_capacity is not None and host_bytes <= host_capacity
     return LayerPlacement(capacity, room, gpu_layers, cpu_layers, head_on_gpu, device_bytes, host_bytes,
                            host_capacity, fits)
@@ -225,12 +305,12 @@ def layer_speed(shape: OffloadShape, p: LayerPlacement, target: Target, devices:
     head = 0 if p.head_on_gpu else shape.head
     # Streaming moves every host-resident weight byte (all experts, not only the active
     # ones: the GPU cannot know the routing before the layer runs) over each device's link.
-    streamed_bytes = p.cpu_layers * shape.layer_weights + head
+    streamed_bytes = shape.host_weights(p.gpu_layers) + head
     link = target.host_link_bytes_per_s
     link_bw = streamed = None
     if link is not None and target.rates_known:
         link_bw = min(link * devices, host_bw) if host_bw is not None else link * devices
-        streamed = 1.0 / (device_s + p.cpu_layers * shape.layer_kv / (target.bandwidth_bytes_per_s * devices * bw_eff)
+        streamed = 1.0 / (device_s + shape.host_kv(p.gpu_layers) / (target.bandwidth_bytes_per_s * devices * bw_eff)
                           + streamed_bytes / (link_bw * bw_eff))
     return LayerSpeed(device_s, host_read, host_bw, cpu_rate, streamed_bytes, link_bw, streamed)
 
@@ -250,10 +330,11 @@ def layer_cpu_rate(shape: OffloadShape, p: LayerPlacement, target: Target, devic
             moe = speed_mod.MoeShape(shape.num_experts, shape.experts_per_token, shape.expert_bytes * g / shape.layers)
         device_work = speed_mod.part_of_workload(
             work, active_params=max(work.active_params * g / shape.layers, 1.0),
-            weight_bytes=g * shape.layer_weights + (shape.head if p.head_on_gpu else 0),
-            kv_bytes_per_token=work.kv_bytes_per_token * g / shape.layers, num_layers=g, moe=moe)
+            weight_bytes=shape.device_weights(g) + (shape.head if p.head_on_gpu else 0),
+            kv_bytes_per_token=(work.kv_bytes_per_token * g / shape.layers if shape.last_kv is None
+                                else work.kv_bytes_per_token * shape.device_kv_share(g)), num_layers=g, moe=moe)
         device_s = speed_mod.decode_step_s(target, device_work, devices)
-    host_read = p.cpu_layers * shape.layer_read + (0 if p.head_on_gpu else shape.head)
+    host_read = shape.host_read(g) + (0 if p.head_on_gpu else shape.head)
     cpu_rate = 1.0 / (device_s + host_read / (host_bw * work.bandwidth_efficiency)) if host_bw is not None else None
     return device_s, host_read, cpu_rate
 
@@ -280,10 +361,16 @@ def layer_offload(serve, target: Target, devices: int, *,
             title="Layers on the device",
             meaning="Whole transformer layers (weights and their KV cache) that fit in device memory "
             "beside the activations and runtime overhead; the rest run on the CPU from host RAM.",
-            formula="g = ⌊(usable − activations − overhead) / (layer weights + layer KV)⌋, at most L",
+            formula=("g = ⌊(usable − activations − overhead) / (layer weights + layer KV)⌋, at most L"
+                     if shape.last_bytes is None else
+                     "g = the most of the last layers whose own weights + KV fit in usable − activations − overhead"),
             substituted=(
                 f"⌊({format_bytes(p.capacity)} − {format_bytes(shape.fixed)}) / ({format_bytes(shape.layer_weights)} + "
                 f"{format_bytes(shape.layer_kv)})⌋ = {p.gpu_layers} of {shape.layers}"
+                if shape.last_bytes is None else
+                f"the last {p.gpu_layers} of {shape.layers} layers hold {format_bytes(shape.last_bytes[p.gpu_layers])} "
+                f"≤ {format_bytes(p.capacity)} − {format_bytes(shape.fixed)} (layers differ: attention and "
+                "recurrent, dense and expert layers each at their own size)"
             ),
             source=_LLAMA_CPP_NGL,
         ),
@@ -291,10 +378,13 @@ def layer_offload(serve, target: Target, devices: int, *,
             title="Host RAM needed",
             meaning="The CPU-resident layers with their KV cache, the token embedding, and the output "
             "head unless every layer is on the device.",
-            formula="(L − g)·(layer weights + layer KV) + embedding + head",
+            formula="(L − g)·(layer weights + layer KV) + embedding + head" if shape.last_bytes is None
+            else "the first L − g layers' weights + KV + embedding + head",
             substituted=(
-                f"{p.cpu_layers}·({format_bytes(shape.layer_weights)} + {format_bytes(shape.layer_kv)}) + "
-                f"{format_bytes(shape.embedding)} + {format_bytes(head)} = {format_bytes(p.host_bytes)}"
+                (f"{p.cpu_layers}·({format_bytes(shape.layer_weights)} + {format_bytes(shape.layer_kv)})"
+                 if shape.last_bytes is None else
+                 format_bytes(shape.last_bytes[-1] - shape.last_bytes[p.gpu_layers]))
+                + f" + {format_bytes(shape.embedding)} + {format_bytes(head)} = {format_bytes(p.host_bytes)}"
                 + (f" of {format_bytes(p.host_capacity)}" + _host_source(target, host_memory_bytes)
                    if p.host_capacity is not None else " (the target lists no host memory)")
             ),

@@ -179,6 +179,25 @@ def _decoder_kinds(arch: Architecture) -> tuple[Counter, int | None]:
     return Counter(kinds), _period(kinds)
 
 
+def _ordered(counts: Counter) -> list:
+    """Dense before experts and full before sliding, so the order reads the same for every model."""
+    return sorted(counts, key=lambda k: (k[1], list(_KIND.values()).index(k[0])))
+
+
+def decoder_layer_groups(arch: Architecture) -> tuple[LayerGroup, ...]:
+    """The group of every decoder layer, first layer first (what differs from layer to layer:
+    a hybrid's attention and recurrent layers, dense and MoE layers); () for an
+    encoder-decoder, whose layers are not one sequence."""
+    if arch.is_encoder_decoder:
+        return ()
+    network = network_of(arch)
+    by_kind = dict(zip(_ordered(_decoder_kinds(arch)[0]), network.groups))
+    span_default = "sliding" if arch.sliding_window is not None else "full"
+    return tuple(
+        by_kind[(_span(arch.layer_types[i]) if arch.layer_types is not None else span_default, arch.is_moe_layer(i))]
+        for i in range(arch.num_hidden_layers))
+
+
 def network_of(arch: Architecture) -> Network:
     """The layers of `arch`, grouped by kind (see the module docstring).
 
@@ -212,8 +231,7 @@ def _network_of(arch: Architecture) -> Network:
         ))
     counts, period = _decoder_kinds(arch)
     experts = _experts(arch) if arch.is_moe else None
-    # Dense before experts and full before sliding, so the order reads the same for every model.
-    order = sorted(counts, key=lambda k: (k[1], list(_KIND.values()).index(k[0])))
+    order = _ordered(counts)
     no_mlp = {_KIND[t] for t in arch.no_mlp_layer_types}
 
     def channel(kind: str, moe: bool) -> ChannelMixer:
