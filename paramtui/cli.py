@@ -538,49 +538,9 @@ def print_targets() -> None:
 
 
 def print_pick(args) -> int:
-    from rich.table import Table
+    from paramtui.cli_pick import print_pick as print_pick_lines
 
-    from paramtui.core.views.pick import pick
-    from paramtui.core.units import format_bytes, format_count, format_rate
-
-    result = pick(args.target, gpus=args.gpus, min_context=args.min_context,
-                  min_tokens_per_s=args.min_tokens_per_s, precisions=args.precision,
-                  task=args.task, license=args.license)
-    if args.json:
-        from paramtui.core.validation import dump_json_data
-
-        print(json.dumps(dump_json_data(result, exclude={"explanation"}), indent=2))
-        return 0
-    from paramtui.core.model.quant_quality import quality_kept
-    from paramtui.core.views.pick import task_word
-
-    order = (f"best published {task_word(result.task)} score first" if result.task
-             else "best predicted loss first (a proxy for quality)")
-    licensed = f", license {result.license} or freer" if result.license else ""
-    table = Table(title=f"Models for {args.gpus}× {_plain(result.target_id)} (context ≥ {result.min_context:,}, "
-                        f"≥ {result.min_tokens_per_s:g} tok/s{licensed}), {order}",
-                  title_justify="left")
-    ranked_by = (("score", "right"), ("kept", "right")) if result.task else (("loss", "right"),)
-    table.add_column("#", justify="right")
-    _id_column(table, "model", [row.model_id for row in result.rows])
-    for col, justify in (("params", "right"), ("precision", "left"),
-                         ("memory", "right"), ("decode", "right"), *ranked_by, ("license", "left"), ("why", "left")):
-        table.add_column(col, justify=justify)
-    for row in result.rows:
-        if result.task:
-            ranked_cells = (f"{row.task_score_benchmark} {row.task_score:g}" if row.task_score is not None else "–",
-                            quality_kept(row.precision).percent if row.quality_kept is not None else "–")
-        else:
-            ranked_cells = (f"{row.loss:.3f}" if row.loss is not None else "–",)
-        table.add_row(
-            str(row.rank) if row.rank else ("✓" if row.eligible else "✗"), _plain(row.model_id), format_count(row.params),
-            _plain(row.precision or "–"), format_bytes(row.memory_bytes) if row.memory_bytes else "–",
-            format_rate(row.decode_tokens_per_s) if row.decode_tokens_per_s else "–", *ranked_cells,
-            _plain(row.license), _plain("; ".join(row.reasons)))
-    console = _console()
-    console.print(table)
-    console.print(f"[dim]{_plain(result.explanation.meaning)}[/]")
-    return 0
+    return print_pick_lines(args)
 
 
 if __name__ == "__main__":  # `python -m paramtui.cli`: last, once every function above is defined

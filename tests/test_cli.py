@@ -192,6 +192,30 @@ def test_catalog_tables_at_80_columns_show_every_id_whole(argv, capsys, monkeypa
     ids = {r.get("model_id") or r["id"] for r in rows}
     assert main(argv) == 0
     out = capsys.readouterr().out
-    first_cells = {line.split("│")[2 if argv[0] == "pick" else 1].strip()
-                   for line in out.splitlines() if line.startswith("│")}
+    if argv[0] == "pick":  # compact rows: rank, then the id
+        first_cells = {line.split()[1] for line in out.splitlines() if line[:1].isdigit() or line[:1] in "✓✗"}
+    else:
+        first_cells = {line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│")}
     assert ids <= first_cells
+
+
+@pytest.mark.parametrize("argv", [["pick", "--target", "rtx-5090", "--task", "code"], ["pick", "--target", "rtx-4090"]])
+def test_pick_at_80_columns_is_one_row_and_one_reason_line_per_model(argv, capsys, monkeypatch):
+    """A "why" column wrapped each model over ten lines and cut the loss to '1.9…'."""
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main([*argv, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["#", "model"]) + 1
+    for n, row in enumerate(rows):
+        figures, reason = lines[start + 2 * n].split(), lines[start + 2 * n + 1]
+        assert figures[1] == row["model_id"]
+        if row["loss"] is not None and "--task" not in argv:
+            assert f"{row['loss']:.3f}" in figures  # the loss whole, never '1.9…'
+        assert reason.startswith("    ") and reason.strip()
+        said = "; ".join(row["reasons"] if "--task" not in argv else row["reasons"][1:] + row["reasons"][:1])
+        assert said.startswith(reason.strip().rstrip("…")) and (reason.endswith("…") or reason.strip() == said)
