@@ -12,8 +12,8 @@ MODE_TABS: list[tuple[str, str, str]] = [
     ("scaling", "3", "Scaling"),
     ("deploy", "4", "Deploy"),
 ]
-# Screens with a key that the mode bar names only while they are showing (the tabs stay as
-# wide as they were at 80 columns): the Guide.
+# Screens reached by key beside the four tabs: the mode bar names them on every screen (at 80
+# columns the session title gives way), so a user can discover them.
 MORE_TABS: list[tuple[str, str, str]] = [
     ("guide", "5", "Guide"),
 ]

@@ -172,3 +172,18 @@ async def test_the_command_palette_opens_the_guide():
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, GuideScreen)
+
+
+async def test_every_screen_names_the_guide_on_its_mode_bar_at_80_columns():
+    """The Guide was named on the mode bar only while open: from the other screens no one found it."""
+    from paramtui.tui.widgets.modebar import ModeBar
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape")
+        for key in "12345":
+            await pilot.press(key)
+            await pilot.pause()
+            bar = app.screen.query_one(ModeBar).render().plain
+            assert "5 Guide" in bar and "1 Calculator" in bar and "4 Deploy" in bar, (key, bar)
+            assert "Guide test"[:4] in bar and len(bar) <= 80, (key, bar)  # the title still shows, cut to fit

@@ -1,4 +1,5 @@
-"""The top line of every screen: the four screens with their keys, and the session's title."""
+"""The top line of every screen: the screens with their keys (the Guide too, so a user finds
+it from any screen), and the session's title."""
 
 from __future__ import annotations
 
@@ -57,8 +58,7 @@ class ModeBar(Widget):
         width = self.size.width or 80
         out = Text(no_wrap=True, overflow="ellipsis")
         narrow = width < 70
-        shown = MODE_TABS + [tab for tab in MORE_TABS if tab[0] == self.mode]
-        for mode, key, title in shown:
+        for mode, key, title in MODE_TABS + MORE_TABS:
             label = title if not narrow or mode == self.mode else title[:4]
             if mode == self.mode:
                 out.append(f"▸{key} {label}◂", style("modebar--current"))
