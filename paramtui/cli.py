@@ -390,9 +390,11 @@ def print_estimate(est, explain: bool = False) -> None:
     from paramtui.core.result.estimate import NEEDS_RATES
 
     v = est.values
-    title = (f"{_plain(est.model_name)} · {_plain(v['scenario.precision'])} · {v['scenario.gpus']}× {_plain(est.target.name)} · "
-             f"batch {v['scenario.batch']} · context {v['scenario.context']:,}")
-    table = Table(title=title, show_header=False, box=None, pad_edge=False, title_justify="left")
+    # The title as two deliberate lines printed above the table, at the terminal's width: as the
+    # table's own title it wrapped at the table's width mid-phrase ("batch 1 ·" / "context 4,096").
+    title = (f"[bold]{_plain(est.model_name)}[/] · {_plain(v['scenario.precision'])} on {v['scenario.gpus']}× "
+             f"{_plain(est.target.name)}\nbatch {v['scenario.batch']} · context {v['scenario.context']:,}")
+    table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column("figure", style="bold")
     table.add_column("value", justify="right")
     if explain:
@@ -415,6 +417,7 @@ def print_estimate(est, explain: bool = False) -> None:
                 cells.append(_plain(explain_figure(est, key).substituted))
             table.add_row(*cells)
     console = _console()
+    console.print(title)
     console.print(table)
     if est.nominal_architecture:
         console.print("[dim]Shape assumed for a bare count (Llama-2-style); see --explain.[/]")

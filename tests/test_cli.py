@@ -193,7 +193,8 @@ def test_catalog_tables_at_80_columns_show_every_id_whole(argv, capsys, monkeypa
     assert main(argv) == 0
     out = capsys.readouterr().out
     if argv[0] == "pick":  # compact rows: rank, then the id
-        first_cells = {line.split()[1] for line in out.splitlines() if line[:1].isdigit() or line[:1] in "✓✗"}
+        first_cells = {cells[1] for cells in map(str.split, out.splitlines())
+                       if len(cells) > 1 and (cells[0].isdigit() or cells[0] in ("✓", "✗"))}
     else:
         first_cells = {line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│")}
     assert ids <= first_cells
@@ -219,3 +220,12 @@ def test_pick_at_80_columns_is_one_row_and_one_reason_line_per_model(argv, capsy
         assert reason.startswith("    ") and reason.strip()
         said = "; ".join(row["reasons"] if "--task" not in argv else row["reasons"][1:] + row["reasons"][:1])
         assert said.startswith(reason.strip().rstrip("…")) and (reason.endswith("…") or reason.strip() == said)
+
+
+def test_estimate_title_is_two_whole_lines_at_80_columns(capsys, monkeypatch):
+    """The table's title wrapped at the table's width mid-phrase: "batch 1 ·" / "context 4,096"."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["estimate", "llama-3.1-8b", "--target", "rtx-4090", "--batch", "2", "--context", "8192"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].strip() == "Llama 3.1 8B · bf16 on 1× NVIDIA GeForce RTX 4090 24GB"
+    assert lines[1].strip() == "batch 2 · context 8,192"

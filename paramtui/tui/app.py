@@ -613,7 +613,9 @@ class ParamApp(App):
                                 lambda sid=s.id: self.select_scenario(sid), discover=False)
         yield SystemCommand("Next theme", "Cycle paramtui's themes (ctrl+t)", self.action_next_theme)
         yield SystemCommand("Keys", "Show every key (?)", self.action_help)
-        yield from super().get_system_commands(screen)
+        # Textual's own "Keys" (its help panel for the focused widget) would list a second
+        # "Keys": ours shows every key, so theirs is left out.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
 
 
 # ---------------------------------------------------------------------- entry point

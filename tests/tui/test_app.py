@@ -341,6 +341,20 @@ async def test_command_palette_offers_screens_files_and_scenarios():
         assert f"Scenario: {demo_session().scenarios[2].label}" in titles
 
 
+async def test_command_palette_lists_keys_once_and_it_shows_every_key():
+    """Textual's built-in "Keys" (a help panel) sat beside ours: two "Keys" in ctrl+p."""
+    from paramtui.tui.screens.help import HelpScreen
+
+    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        keys = [c for c in app.get_system_commands(app.screen) if c.title == "Keys"]
+        assert len(keys) == 1
+        keys[0].callback()
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
 async def test_new_scenario_copies_the_current_one():
     app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
