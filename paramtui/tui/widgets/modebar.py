@@ -71,11 +71,15 @@ class ModeBar(Widget):
             right.append(session.title, style("modebar--title"))
             if path is not None:
                 right.append(f" · {path.name}", style("modebar--other"))
-            if getattr(self.app, "dirty", False):
-                right.append(" ● modified", style("modebar--dirty"))
-            room = width - out.cell_len - 2
-            if room > 8:
-                right.truncate(room, overflow="ellipsis")
-                out.append(" " * max(2, width - out.cell_len - right.cell_len))
+            # The unsaved marker stays whole (the title gives way first): beside five tabs at 80
+            # columns it would otherwise be cut to "● modifi…".
+            marker = Text(" ● modified" if getattr(self.app, "dirty", False) else "", style("modebar--dirty"))
+            room = width - out.cell_len - 1  # the last tab's own trailing space is the other gap cell
+            if room - marker.cell_len < 8 and marker.cell_len:
+                marker = Text(" ●", style("modebar--dirty"))
+            if room - marker.cell_len > 8:
+                right.truncate(room - marker.cell_len, overflow="ellipsis")
+                right.append_text(marker)
+                out.append(" " * max(1, width - out.cell_len - right.cell_len))
                 out.append_text(right)
         return out
