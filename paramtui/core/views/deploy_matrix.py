@@ -172,7 +172,7 @@ def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
 # target id while the target objects stay the same (`_COLUMNS`); a target that changes
 # (user targets re-read) empties the cache.
 _ROW_CACHE: dict[tuple[str, int, int], tuple[Serving, dict[str, DeployCell]]] = {}
-_COLUMNS: dict[str, Target] = {}
+_COLUMNS: dict[str, _Column] = {}  # each target id's column, worked out once per target object
 _ROW_CACHE_LIMIT = 2_000
 
 
@@ -186,13 +186,14 @@ def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> d
 
 
 def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> dict[tuple[str, str], DeployCell | UserError]:
+    columns = []
     for target in targets:
         known = _COLUMNS.get(target.id)
-        if known is not target:
+        if known is None or known.target is not target:
             if known is not None:
                 _ROW_CACHE.clear()  # the same id is another target now: cells made for the old one are stale
-            _COLUMNS[target.id] = target
-    columns = [_column(t) for t in targets]
+            known = _COLUMNS[target.id] = _column(target)
+        columns.append(known)
     out: dict[tuple[str, str], DeployCell | UserError] = {}
     for scenario in scenarios:
         sid = scenario.id
