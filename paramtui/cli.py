@@ -218,8 +218,6 @@ def _scenario_from_args(args):
 
         # Not `_count`: outside argparse its ArgumentTypeError would escape as a traceback.
         model = {"params": parse_count(args.model, "params")} if _NUMBER.match(args.model) else {"model": args.model}
-    else:
-        raise UserError("give a model: a catalog id (paramtui models), --params N or --config FILE")
     from paramtui.core.inputs.options import OPTIONS
 
     data: dict = {"id": "cli", **model}
@@ -228,6 +226,13 @@ def _scenario_from_args(args):
         if value is not None:
             section, _, name = key.rpartition(".")
             (data.setdefault(section, {}) if section else data)[name] = value
+    if not model:
+        if "budget" not in data:
+            raise UserError("give a model (a catalog id from paramtui models, --params N or --config FILE) "
+                            "or a budget (--budget-usd, --budget-gpu-hours, --budget-days, --budget-flops)")
+        from paramtui.core.result.budget_run import scenario_for_budget
+
+        return scenario_for_budget(data)  # the compute-optimal model the budget buys
     return validation.validate(Scenario, data)
 
 
@@ -244,6 +249,9 @@ def cmd_estimate(argv) -> int:
         print(json.dumps(est.to_json(), indent=2))
         return 0
 
+    if args.model is None and args.config is None and args.params is None:
+        print_budget_answer(est, explain=args.explain)
+        return 0
     print_estimate(est, explain=args.explain)
     return 0
 
@@ -382,7 +390,32 @@ def _plain(text) -> str:
     return escape(str(text))
 
 
-def print_estimate(est, explain: bool = False) -> None:
+def print_budget_answer(est, explain: bool = False) -> None:
+    """A budget with no model: the plan alone (size, tokens, loss, time, cost), and how to see
+    that model's memory and speed. The full estimate of the planned size counts attention too,
+    so its compute exceeds the law's 6·N·D: shown only when asked for."""
+    from paramtui.core.units import format_count
+
+    v = est.values
+    print_estimate(est, explain=explain, groups=("budget",),
+                   title=f"What {_plain(_budget_words(v))} buys on {v['scenario.gpus']}× {_plain(est.target.name)} "
+                         f"({_plain(v['budget.law'])} law)")
+    _console().print(f"[dim]For that model's memory, speed and training figures: paramtui estimate "
+                     f"{format_count(v['budget.params'])} --train-tokens {format_count(v['budget.tokens'])} "
+                     f"--target {_plain(v['scenario.target'])}[/]")
+
+
+def _budget_words(v) -> str:
+    from paramtui.core.units import format_flops, format_hours, format_money
+
+    b = v["budget.given"]
+    given = {"usd": lambda: format_money(v["budget.cost_usd"]), "gpu_hours": lambda: format_hours(v["budget.gpu_hours"]),
+             "days": lambda: f"{v['budget.wall_seconds'] / 86400:g} days",
+             "flops": lambda: format_flops(v["budget.flops"])}[b]
+    return given()
+
+
+def print_estimate(est, explain: bool = False, groups: tuple[str, ...] | None = None, title: str | None = None) -> None:
     from rich.table import Table
 
     from paramtui.core.result.figures import (FROM_SCRATCH_NOTE, GROUPS, NO_LOSS_FOR_FINETUNE, SHOWN_WHEN_NONZERO,
@@ -392,7 +425,7 @@ def print_estimate(est, explain: bool = False) -> None:
     v = est.values
     # The title as two deliberate lines printed above the table, at the terminal's width: as the
     # table's own title it wrapped at the table's width mid-phrase ("batch 1 ·" / "context 4,096").
-    title = (f"[bold]{_plain(est.model_name)}[/] · {_plain(v['scenario.precision'])} on {v['scenario.gpus']}× "
+    title = title or (f"[bold]{_plain(est.model_name)}[/] · {_plain(v['scenario.precision'])} on {v['scenario.gpus']}× "
              f"{_plain(est.target.name)}\nbatch {v['scenario.batch']} · context {v['scenario.context']:,}")
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column("figure", style="bold")
@@ -400,6 +433,8 @@ def print_estimate(est, explain: bool = False) -> None:
     if explain:
         table.add_column("how", style="dim", overflow="fold")
     for group, section in GROUPS.items():  # the registry's groups, as the Calculator shows them
+        if groups is not None and group not in groups:
+            continue
         figures = figures_of(group)
         if not group_applies(est, group):
             if group == "scaling" and v["scenario.purpose"] == "finetune":
@@ -419,12 +454,17 @@ def print_estimate(est, explain: bool = False) -> None:
     console = _console()
     console.print(title)
     console.print(table)
-    if est.nominal_architecture:
+    if est.nominal_architecture and groups is None:
         console.print("[dim]Shape assumed for a bare count (Llama-2-style); see --explain.[/]")
     from paramtui.core.result.warnings import estimate_warnings
 
     for warning in estimate_warnings(est):
         console.print(f"! {_plain(warning)}")
+    if v["scenario.method"] != "full" and est.scenario.training.recompute is None:
+        from paramtui.core.inputs.options import auto_recompute_label
+
+        console.print(f"[dim]Recompute: {auto_recompute_label(v['scenario.method'])}; --recompute none keeps "
+                      "every activation.[/]")
     if v["scenario.purpose"] == "finetune":
         console.print(f"[dim]{FROM_SCRATCH_NOTE}[/]")
     if explain:

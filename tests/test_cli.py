@@ -159,6 +159,30 @@ def test_estimate_budget_gives_a_plan(capsys):
     assert out["budget"]["params"] > 1e9 and out["budget"]["loss"] > 1.5
 
 
+def test_a_budget_alone_is_answered_without_a_model(capsys):
+    """Issue 13: "I have $50k of H100 time: what size, how many tokens, what loss?"."""
+    with_model = run_json(capsys, "estimate", "llama-3.1-8b", "--budget-usd", "50000", "--target", "h100-sxm",
+                          "--price", "2", "--json")["budget"]
+    alone = run_json(capsys, "estimate", "--budget-usd", "50000", "--target", "h100-sxm", "--price", "2", "--json")
+    assert alone["budget"] == with_model  # one plan, whatever model the question names
+    assert alone["params"]["total"] == round(alone["budget"]["params"])  # the answer is the planned model
+    assert main(["estimate", "--budget-usd", "50000", "--target", "h100-sxm", "--price", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "What $50.0k buys" in text and "$50.0k" in text and "25.0k GPU-h" in text
+    assert "Budget: optimal size" in text and "Budget: predicted loss" in text
+    assert "Inference memory" not in text  # only the plan: a nominal model's figures would not answer it
+    for flag, value in (("--budget-gpu-hours", "1000"), ("--budget-days", "30"), ("--budget-flops", "1e23")):
+        assert run_json(capsys, "estimate", flag, value, "--json")["budget"]["tokens"] > 1e9
+
+
+def test_no_model_and_no_budget_says_what_to_give(capsys):
+    assert main(["estimate"]) == 2
+    err = capsys.readouterr().err
+    assert "give a model" in err and "--budget-usd" in err
+    assert main(["estimate", "--budget-usd", "5000", "--purpose", "finetune"]) == 2
+    assert "from scratch" in capsys.readouterr().err
+
+
 def test_a_fine_tune_shows_no_loss_and_says_why(capsys):
     assert main(["estimate", "llama-3.1-8b", "--method", "qlora"]) == 0
     text = capsys.readouterr().out

@@ -139,7 +139,8 @@ def test_a_qlora_fine_tune_of_llama_8b_by_hand():
     from paramtui.core.result.estimate import estimate
     from paramtui.core.validation import validate
 
-    s = validate(Scenario, dict(id="q", model="llama-3.1-8b", target="h100-sxm", training={"method": "qlora"},
+    s = validate(Scenario, dict(id="q", model="llama-3.1-8b", target="h100-sxm",
+                                training={"method": "qlora", "recompute": "none"},  # no recomputed forward
                                 inference={"context": 4096}))
     est = estimate(s)
     v = est.values

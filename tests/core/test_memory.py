@@ -415,3 +415,28 @@ def test_falcon_h1_layers_hold_both_a_kv_cache_and_a_fixed_state():
     arch = load_hf_config(HF / "synthetic-falcon-h1-1.json")  # 6 layers, 2 KV heads × 32; Mamba 2 of 8 heads × 64
     assert kv_cache_bytes(arch, 100) == 6 * 2 * 2 * 32 * 2 * 100
     assert recurrent_state_bytes(arch, 1) == 6 * (8 * 64 * 16 + (512 + 2 * 2 * 16) * 3) * 2
+
+
+def test_a_qlora_recomputes_activations_unless_told_otherwise():
+    """Issue 13: an 8B QLoRA at context 4096 needed 37.3 GiB, 31.5 of it activations, because
+    recomputation defaulted to none; QLoRA recipes turn gradient checkpointing on."""
+    from paramtui.core.inputs.options import auto_recompute_label
+    from paramtui.core.inputs.scenario import Scenario
+    from paramtui.core.result.estimate import estimate
+    from paramtui.core.validation import validate
+
+    def run(**training):
+        s = validate(Scenario, dict(id="q", model="llama-3.1-8b", target="h100-sxm", inference={"context": 4096},
+                                    training=training))
+        return estimate(s)
+
+    auto = run(method="qlora")
+    assert auto.values["scenario.recompute"] == "full"
+    assert auto.values["memory.training.total_bytes"] < 16 * 2**30  # fits a 16 GiB card, as recipes show
+    assert "Dettmers" in auto.explanations["scenario.recompute"].source
+    told = run(method="qlora", recompute="none")  # an explicit choice is kept
+    assert told.values["scenario.recompute"] == "none"
+    assert told.values["memory.training.activations_bytes"] > 30 * 2**30
+    assert run().values["scenario.recompute"] == "none"  # full training keeps every activation
+    assert run(method="lora").values["scenario.recompute"] == "full"
+    assert auto_recompute_label("qlora") == "auto (full, as QLoRA recipes do)"

@@ -126,9 +126,14 @@ def test_a_model_that_fits_needs_no_offload():
 
 
 def test_unified_memory_says_it_cannot_offload():
+    from paramtui.core.result.figures import group_applies
+    from paramtui.core.result.warnings import estimate_warnings
+
     est = estimate(scenario(model="llama-3.1-405b", precision="bf16", target="m3-max"))
-    assert est.values["offload.mode"] is None and est.values["offload.fits"] is False
+    assert est.values["offload.mode"] == "none: unified memory" and est.values["offload.fits"] is None
     assert "no separate host RAM" in est.explanations["offload.mode"].meaning
+    assert not group_applies(est, "offload")  # no "offload to host RAM" section: there is no host
+    assert "does not fit the device's memory (unified memory: no offload tier)" in estimate_warnings(est)
 
 
 def test_the_comparison_export_has_method_training_fit_and_offload_columns():

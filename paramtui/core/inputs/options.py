@@ -336,7 +336,8 @@ _INPUTS: tuple[Option, ...] = (
                Choice("adafactor", "Adafactor"), Choice("lion", "Lion"))),
     Option("training.regime", "Regime", "the training precision regime", "choice", default="mixed",
            choices=(Choice("mixed", "mixed (fp32 master)"), Choice("bf16", "pure bf16"), Choice("fp32", "fp32"))),
-    Option("training.recompute", "Recompute", "activation recomputation", "choice", default="none",
+    Option("training.recompute", "Recompute", "activation recomputation", "choice",
+           auto="full for LoRA/QLoRA (as QLoRA recipes do), else none",
            choices=(Choice("none", "none"), Choice("selective", "selective"), Choice("full", "full"))),
     Option("training.zero", "ZeRO", "ZeRO stage over the data-parallel devices (3 = FSDP)", "whole",
            default=0, minimum=0, maximum=3, choices=(
@@ -372,6 +373,26 @@ _INPUTS: tuple[Option, ...] = (
     Option("budget.flops", "Budget C", "plan the compute-optimal run for this much training compute", "count",
            unit="FLOP", auto="no budget", above=0, maximum=MAX_BUDGET_FLOPS),
 )
+
+# LoRA and QLoRA recipes turn gradient checkpointing on: the QLoRA paper trains with it
+# (Dettmers et al. 2023, sec. 4; artidoro/qlora `--gradient_checkpointing True`) and Hugging
+# Face PEFT/TRL's examples set `gradient_checkpointing=True`. Without it an 8B QLoRA at context
+# 4096 would need 37 GiB, 31 of it activations. Full training keeps every activation unless told.
+RECOMPUTE_AUTO_SOURCE = ("Dettmers et al. 2023 (QLoRA), sec. 4 and its training script; Hugging Face PEFT/TRL "
+                         "examples (gradient_checkpointing=True)")
+
+
+def auto_recompute(method: str) -> str:
+    """The recomputation a run gets when the input is left automatic: full for LoRA/QLoRA, as
+    their recipes do, none for full training."""
+    return "none" if method == "full" else "full"
+
+
+def auto_recompute_label(method: str) -> str:
+    """How a screen shows the automatic recomputation ("auto (full, as QLoRA recipes do)")."""
+    why = ", as QLoRA recipes do" if method == "qlora" else ", as LoRA recipes do" if method == "lora" else ""
+    return f"auto ({auto_recompute(method)}{why})"
+
 
 #: Every input by its session-file key, in the order forms and --help list them.
 OPTIONS: dict[str, Option] = {o.key: o for o in _INPUTS}

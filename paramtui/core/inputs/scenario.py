@@ -67,7 +67,7 @@ class TrainingSettings:
                       pyd.BeforeValidator(_count(option("training.tokens").maximum))] = None
     optimizer: Optimizer = default("training.optimizer")
     regime: Regime = default("training.regime")
-    recompute: Recompute = default("training.recompute")
+    recompute: Recompute | None = None  # None: `resolved_recompute`, by method
     flash_attention: bool = True
     zero: Annotated[int, pyd.Field(**bounds("training.zero"))] = default("training.zero")
     tensor_parallel: Annotated[int, pyd.Field(**bounds("training.tensor_parallel"))] = default("training.tensor_parallel")
@@ -77,6 +77,13 @@ class TrainingSettings:
     micro_batch: Annotated[int, pyd.Field(**bounds("inference.batch"))] | None = None  # None: the inference batch
     seq_len: Annotated[int, pyd.Field(**bounds("inference.context"))] | None = None  # None: the inference context
     mfu: Annotated[float, pyd.Field(**bounds("training.mfu"))] | None = None  # None: the documented default
+
+    @property
+    def resolved_recompute(self) -> str:
+        """The recomputation the run does: the user's choice, else full for LoRA/QLoRA."""
+        from paramtui.core.inputs.options import auto_recompute
+
+        return self.recompute or auto_recompute(self.method)
 
 
 @record

@@ -324,7 +324,7 @@ def _compute(s: Scenario) -> Estimate:
     t = s.training
     tp, pp = t.tensor_parallel, t.pipeline_parallel
     setup = training_mod.TrainingSetup(
-        regime=t.regime, optimizer=t.optimizer, recompute=t.recompute, flash_attention=t.flash_attention,
+        regime=t.regime, optimizer=t.optimizer, recompute=t.resolved_recompute, flash_attention=t.flash_attention,
         zero=t.zero, data_parallel=devices // (tp * pp), tensor_parallel=tp, pipeline_parallel=pp,
         method=t.method, lora_rank=t.lora_rank, micro_batch=t.micro_batch or batch, seq_len=t.seq_len or context)
     training = training_mod.training_memory(arch, params, setup)
@@ -341,7 +341,7 @@ def _compute(s: Scenario) -> Estimate:
         params.active, tokens, target, devices=devices, dtype=train_dtype,
         mfu=t.mfu or compute_mod.DEFAULT_MFU,
         attention=attention_shape(arch, t.seq_len or context),
-        recompute=t.recompute, fine_tune=fine_tune, price_per_hour_usd=s.price_per_hour_usd)
+        recompute=t.resolved_recompute, fine_tune=fine_tune, price_per_hour_usd=s.price_per_hour_usd)
 
     # No speed on a detected device whose rates are unknown: never one computed from a stand-in.
     speed = (speed_mod.speed_of(target, serve.workload, devices, price_per_hour_usd=s.price_per_hour_usd)
@@ -385,6 +385,7 @@ def _compute(s: Scenario) -> Estimate:
         "scenario.context": context,
         "scenario.purpose": purpose,
         "scenario.method": t.method,
+        "scenario.recompute": t.resolved_recompute,
         "scenario.host_ram_bytes": s.host_ram_bytes,
         **_checkpoint_values(model),
         "params.total": params.total,
@@ -460,8 +461,10 @@ def _compute(s: Scenario) -> Estimate:
         })
     values.update({
         "offload.needed": not fits,
-        "offload.mode": "none" if fits else offload.mode if offload is not None else None,
-        "offload.fits": None if fits else runs_offloaded,
+        # No second memory tier (unified memory, or no host listed): no offload question to answer.
+        "offload.mode": ("none" if fits else offload.mode if offload is not None
+                         else "none: unified memory" if target.unified_memory else "none: no host RAM listed"),
+        "offload.fits": None if fits or offload is None else runs_offloaded,
         "offload.gpu_layers": offload.gpu_layers if offload is not None else None,
         "offload.cpu_layers": offload.cpu_layers if offload is not None else None,
         "offload.device_bytes": offload.device_bytes if offload is not None else None,
@@ -547,6 +550,15 @@ def _compute(s: Scenario) -> Estimate:
                 explanations["compute.cost_usd"] = no_price
             if speed.cost_per_million_tokens_usd is None:
                 explanations["speed.cost_per_million_tokens_usd"] = no_price
+        if t.recompute is None:  # left automatic: say what it gave and why
+            from paramtui.core.inputs.options import RECOMPUTE_AUTO_SOURCE, auto_recompute_label
+
+            explanations["scenario.recompute"] = Explanation(
+                title="Activation recomputation",
+                meaning="Left automatic: LoRA and QLoRA recipes turn gradient checkpointing on (full "
+                        "recomputation), full training keeps every activation. Set it to override.",
+                formula="full if the method is LoRA or QLoRA, else none",
+                substituted=f"method {t.method} → {auto_recompute_label(t.method)}", source=RECOMPUTE_AUTO_SOURCE)
         if offload is not None:
             take("offload", offload.explanations)
             explanations["offload.mode"] = Explanation(

@@ -93,6 +93,7 @@ _ALL = [
     _F("scenario.context", "Context", "Ctx", "tokens", None, _plain_int, "scenario"),
     _F("scenario.purpose", "Run kind", "Kind", "", None, _text, "scenario"),
     _F("scenario.method", "Method", "Method", "", None, _text, "scenario"),
+    _F("scenario.recompute", "Recompute", "Recomp", "", None, _text, "scenario"),
     _F("scenario.host_ram_bytes", "Host RAM", "Host RAM", "bytes", None, units.format_bytes, "scenario"),
     _F("params.total", "Parameters", "Params", "", None, units.format_count, "model"),
     _F("params.active", "Active per token", "Active", "", None, units.format_count, "model"),
@@ -220,8 +221,8 @@ def group_applies(est, group: str) -> bool:
     budget plan only with a budget, training and scaling figures unless the scenario is
     inference only. (Every figure stays in the JSON and can be chosen as a column.)"""
     v = est.values
-    if group == "offload":
-        return bool(v.get("offload.needed"))
+    if group == "offload":  # a unified-memory target has no host RAM to offload to: no such section
+        return bool(v.get("offload.needed")) and v.get("offload.fits") is not None
     if group == "budget":
         return v.get("budget.given") is not None
     if group == "checkpoint":

@@ -17,6 +17,11 @@ def estimate_warnings(est) -> list[str]:
         # Models with rotary or relative positions accept longer inputs, but were trained
         # (and validated) up to their limit: quality past it is not what the figures assume.
         out.append(f"context {context:,} is past the model's limit of {limit:,} tokens")
+    v = est.values
+    if not v["memory.fits"] and v.get("offload.fits") is None:
+        # No second tier: "offload to host RAM" would read as if there were a host to use.
+        why = "unified memory" if est.target.unified_memory else "no host RAM listed"
+        out.append(f"does not fit the device's memory ({why}: no offload tier)")
     if not est.target.rates_known:
         out.append(speed_unknown_reason(est.target))
     if not arch.is_decoder and not arch.is_encoder_decoder:

@@ -388,6 +388,10 @@ class CalculatorScreen(ParamScreen):
             options[0] = (f"auto ({self._estimate.kv_precision.id})", AUTO)
         if field_id == "purpose" and self.app.current_scenario is not None:
             options[0] = (f"auto ({self.app.current_scenario.resolved_purpose})", AUTO)
+        if field_id == "recompute" and self.app.current_scenario is not None:
+            from paramtui.core.inputs.options import auto_recompute_label
+
+            options[0] = (auto_recompute_label(self.app.current_scenario.training.method), AUTO)
         if field_id == "precision" and self._models_a_file():
             options.insert(0, ("file  (as stored: the file's exact bytes)", "file"))
         if value not in {v for _l, v in options}:
@@ -457,7 +461,7 @@ class CalculatorScreen(ParamScreen):
         from paramtui.core.result.warnings import estimate_warnings
 
         v = est.values
-        if v.get("offload.needed"):  # the answer to "can I run it, how fast" comes first
+        if v.get("offload.needed") and v.get("offload.fits") is not None:  # offload first
             line.append("\n")
             if v.get("offload.fits"):
                 where = (f"{v['offload.gpu_layers']}/{v['offload.gpu_layers'] + v['offload.cpu_layers']} layers "
