@@ -90,6 +90,7 @@ TRANSFORMERS_COUNTS = {
     "smollm3-3b": 3_075_098_624,
     "qwen3-next-80b-a3b": 79_674_391_296,
     "qwen3.5-35b-a3b": 34_660_610_688,  # the language model (Qwen3_5MoeForCausalLM)
+    "olmo-2-7b": 7_298_617_344,
 }
 
 # Active per token for the MoE models, from the same transformers models: the total less the
@@ -121,7 +122,7 @@ KNOWN_CARD_DISCREPANCIES = {
 
 REQUIRED_IDS = [
     "gemma-3-1b", "gemma-3-4b", "gemma-3-12b", "gemma-3-27b", "phi-4", "smollm3-3b",
-    "qwen3-next-80b-a3b", "qwen3.5-35b-a3b",
+    "qwen3-next-80b-a3b", "qwen3.5-35b-a3b", "olmo-2-7b",
     "gpt2", "gpt2-xl", "llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3.1-8b",
     "llama-3.1-70b", "llama-3.1-405b", "llama-3.2-1b", "llama-3.2-3b", "mistral-7b",
     "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-72b", "gemma-2-9b", "phi-3-mini", "deepseek-v3",
@@ -189,7 +190,7 @@ def test_every_supported_model_type_is_in_the_catalog():
     assert model_types == {
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
         "gemma2", "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
-        "gpt_oss", "gemma3", "gemma3_text", "smollm3", "qwen3_next", "qwen3_5_moe_text",
+        "gpt_oss", "gemma3", "gemma3_text", "smollm3", "qwen3_next", "qwen3_5_moe_text", "olmo2",
     }  # fmt: skip
 
 
