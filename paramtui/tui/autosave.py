@@ -29,7 +29,7 @@ from textual.message import Message
 
 from paramtui.core.errors import UserError
 from paramtui.core.io import resources
-from paramtui.core.io.user_files import write_user_file
+from paramtui.core.io.user_files import pid_running, write_user_file
 from paramtui.core.inputs.session import Session, parse_session, session_to_toml
 
 _PREFIX = "session-"
@@ -49,20 +49,6 @@ def autosave_dir() -> Path:
 
 def _host() -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in socket.gethostname()) or "host"
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -117,7 +103,7 @@ def find_orphans(directory: Path | None = None) -> list[AutosaveRecord]:
             pid = int(path.stem[len(prefix):])
         except ValueError:
             continue
-        if _pid_alive(pid):
+        if pid_running(pid):
             continue
         record = _read_record(path)
         if record is not None:

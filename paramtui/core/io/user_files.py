@@ -123,7 +123,9 @@ def _temp_name(name: str, pid: int) -> str:
     return f".{name}.paramtui-{pid}{_TEMP_SUFFIX}"
 
 
-def _pid_running(pid: int) -> bool:
+def pid_running(pid: int) -> bool:
+    """Whether process `pid` may still run on this machine (when unsure: yes, so nothing of a
+    live process is removed or taken over)."""
     if pid == os.getpid():
         return True
     try:
@@ -144,7 +146,7 @@ def remove_stale_temps(target: Path) -> None:
         return
     for name in names:
         found = pattern.match(name)
-        if found and not _pid_running(int(found.group(1))):
+        if found and not pid_running(int(found.group(1))):
             try:
                 os.unlink(target.parent / name)
             except OSError:
