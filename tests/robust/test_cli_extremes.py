@@ -141,6 +141,8 @@ def test_deep_or_oversized_json_is_refused_before_parsing(capsys, tmp_path, text
     ("[[scenario]]\nid = \"a\"\nparams = \"7B\"\nprice_per_hour_usd = inf", "finite"),
     ("[[scenario]]\nid = \"a\"\nparams = 1e308", "at most 1e16"),
     ("[[scenario]]\nid = \"a\"\nparams = \"7B\"\n[scenario.training]\nmfu = 1e-300", "0.0001"),
+    # found by tests/properties: a key with a line break broke the message over two lines
+    ("[[scenario]]\nid = \"a\"\nparams = \"7B\"\n[scenario.inference]\n\"\\n0\" = 1", "inference.'\\n0': unknown key"),
 ])
 def test_sessions_with_extreme_values_are_refused_in_one_line(capsys, tmp_path, body, fragment):
     path = tmp_path / "s.toml"

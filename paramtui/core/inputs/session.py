@@ -139,14 +139,21 @@ def check_references(session: Session, origin: str = "session", text: str = "") 
                 raise UserError(f"{origin}{at}: scenario {s.id!r}: {e}") from None
 
 
+def _key_text(part) -> str:
+    """A key as the file spells it; quoted when it holds a line break or another unprintable
+    character, which would break the message's one line."""
+    text = str(part)
+    return text if text.isprintable() else repr(text)
+
+
 def _describe_loc(data: dict, loc: tuple) -> str:
     if loc and loc[0] == "scenario" and len(loc) > 1 and isinstance(loc[1], int):
         items = data.get("scenario") or []
         sid = items[loc[1]].get("id") if loc[1] < len(items) and isinstance(items[loc[1]], dict) else None
-        rest = ".".join(str(p) for p in loc[2:])
+        rest = ".".join(_key_text(p) for p in loc[2:])
         who = f"scenario {sid!r}" if sid else f"scenario #{loc[1] + 1}"
         return f"{who} {rest}".strip()
-    return ".".join(str(p) for p in loc) or "session"
+    return ".".join(_key_text(p) for p in loc) or "session"
 
 
 def _line_of(text: str, loc: tuple) -> int | None:
