@@ -10,7 +10,7 @@ from paramtui.core.result.estimate import estimate
 from paramtui.core.result.figures import FIGURES
 from paramtui.core.model.precision import PRECISION_IDS
 from paramtui.core.inputs.session import Session
-from paramtui.core.validation import validate
+from paramtui.core.validation import replace, validate
 from paramtui.tui.app import ParamApp
 from paramtui.tui.demo import demo_session
 from paramtui.tui.screens.calculator import CalculatorScreen
@@ -482,9 +482,12 @@ async def test_warnings_for_a_context_past_the_limit_and_an_encoder_speed():
 
 
 async def test_a_bar_verdict_stays_on_its_head_line_at_80x24():
-    """The demo's 8B pretraining (690 GiB on a 79.6 GiB H100) once read 'Training 690 GiB /
-    79.6 GiB 867% ✗ too' with 'big' wrapped onto the bar's line."""
-    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
+    """The demo's 8B as a pretraining run (690 GiB on a 79.6 GiB H100) once read 'Training
+    690 GiB / 79.6 GiB 867% ✗ too' with 'big' wrapped onto the bar's line."""
+    demo = demo_session()
+    pretrain = demo.scenarios[0].with_changes(purpose="pretrain")
+    session = replace(demo, scenarios=(pretrain, *demo.scenarios[1:]))
+    app = ParamApp(session, restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         bar = app.screen.query_one("#bar-training", MemoryBar)
