@@ -84,10 +84,16 @@ class Session:
 # ---------------------------------------------------------------- reading
 
 
-def parse_session(text: str, origin: str = "session") -> Session:
-    """Parse TOML text into a Session; the error names `origin`, the line and the field."""
+def parse_session(text: str, origin: str = "session", *, base_dir: str | os.PathLike | None = None) -> Session:
+    """Parse TOML text into a Session; the error names `origin`, the line and the field.
+
+    base_dir: the folder of the session file the text came from; a relative model path in
+      it names a file beside the session file, whatever the working directory.
+    """
     data = loads_toml(text, origin)
     _file_models_default_to_stored(data)
+    if base_dir is not None:
+        _anchor_model_paths(data, base_dir)
     try:
         session = pyd.validate(Session, data)
     except UserError as e:
@@ -111,12 +117,22 @@ def _file_models_default_to_stored(data: dict) -> None:
             s["precision"] = STORED
 
 
+def _anchor_model_paths(data: dict, base_dir: str | os.PathLike) -> None:
+    """Relative model paths as paths from `base_dir` (see `model_file.anchored_model_path`)."""
+    from paramtui.core.model.model_file import anchored_model_path, is_model_path
+
+    scenarios = data.get("scenario")
+    for s in scenarios if isinstance(scenarios, list) else ():
+        if isinstance(s, dict) and isinstance(s.get("model"), str) and is_model_path(s["model"]):
+            s["model"] = anchored_model_path(s["model"], base_dir)
+
+
 def load_session(path: str | os.PathLike) -> Session:
     """Read a session file (a regular file only: a FIFO or a device is refused, never read)."""
     from paramtui.core.io.user_files import read_user_file
 
     text, _stamp = read_user_file(path, "TOML session")
-    return parse_session(text, str(path))
+    return parse_session(text, str(path), base_dir=os.path.dirname(os.path.abspath(path)))
 
 
 def check_references(session: Session, origin: str = "session", text: str = "") -> None:

@@ -39,6 +39,16 @@ def split_parts(path: Path) -> list[Path]:
     return parts
 
 
+def split_siblings(path: Path) -> list[Path]:
+    """`path` and, when it names a part of a split set, the other parts there are (without
+    reading or checking any of them: what a change on disk would be noticed by)."""
+    m = _SPLIT.match(path.name)
+    if not m:
+        return [path]
+    count = int(m.group("count"))
+    return [path.with_name(f"{m.group('stem')}-{i:05d}-of-{count:05d}.gguf") for i in range(1, count + 1)]
+
+
 def is_gguf(path: Path) -> bool:
     """Whether the file starts with GGUF's magic (for files without the suffix: Ollama blobs)."""
     try:

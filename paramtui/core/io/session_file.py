@@ -37,7 +37,12 @@ def open_session_file(path: str | os.PathLike) -> SessionFile:
     """Read and validate a session file; one UserError line (file, line, field) if it is not one."""
     path = Path(path)
     text, stamp = read_user_file(path, "TOML session")
-    return SessionFile(path, parse_session(text, str(path)), text, stamp)
+    return SessionFile(path, parse_session(text, str(path), base_dir=_folder(path)), text, stamp)
+
+
+def _folder(path: Path) -> str:
+    """The folder relative model paths in the session file at `path` are read from."""
+    return os.path.dirname(os.path.abspath(path))
 
 
 def save_session_file(session: Session, path: str | os.PathLike, previous: SessionFile | None = None,
@@ -49,7 +54,7 @@ def save_session_file(session: Session, path: str | os.PathLike, previous: Sessi
       FileChangedError, unless overwrite_changes.
     """
     path = Path(path)
-    text = session_text(session, previous)
+    text = session_text(session, previous, base_dir=_folder(path))
     same_file = previous is not None and _same_path(previous.path, path)
     expected = previous.stamp if same_file and not overwrite_changes else None
     stamp = write_user_file(path, text, expected=expected)
@@ -60,8 +65,14 @@ def _same_path(a: Path, b: Path) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
-def session_text(session: Session, previous: SessionFile | None = None) -> str:
-    """The TOML text for `session`: `previous`'s document edited in place where that is safe."""
+def session_text(session: Session, previous: SessionFile | None = None, *,
+                 base_dir: str | os.PathLike | None = None) -> str:
+    """The TOML text for `session`: `previous`'s document edited in place where that is safe.
+
+    base_dir: the folder the text is written to. A relative model path the user wrote stays
+    as written when it still names the same file from there (saved in place); saved to
+    another folder, the plain document below names the file by its full path.
+    """
     if previous is None:
         return session_to_toml(session)
     import tomlkit  # only when saving a file that was opened (tomlkit costs start-up time)
@@ -70,7 +81,7 @@ def session_text(session: Session, previous: SessionFile | None = None) -> str:
         document = tomlkit.parse(previous.text)
         _update_document(document, session_to_dict(previous.session), session_to_dict(session))
         text = tomlkit.dumps(document)
-        if parse_session(text) == session:
+        if parse_session(text, base_dir=base_dir) == session:
             return text
     except (UserError, ValueError, TypeError, KeyError, IndexError, tomlkit.exceptions.TOMLKitError):
         pass  # a layout this merge does not handle: write the plain document below

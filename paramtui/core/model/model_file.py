@@ -28,18 +28,60 @@ def is_model_path(text: str) -> bool:
             or text.lower().endswith(_MODEL_SUFFIXES) or text in (".", ".."))
 
 
+def anchored_model_path(text: str, base_dir: str | os.PathLike) -> str:
+    """A model path written in a session file, as a path that reads the same from any working
+    directory: a relative one is taken from the session file's folder (`base_dir`); absolute
+    and `~` paths are kept. The file keeps the text as written (session_file merges by value)."""
+    if text.startswith("~") or os.path.isabs(text):
+        return text
+    return os.path.normpath(os.path.join(os.path.abspath(base_dir), text))
+
+
 def resolve_model_file(path: str):
-    """The `ResolvedModel` of a model file or folder (re-read when the file changes)."""
+    """The `ResolvedModel` of a model file or folder (read again when its files change)."""
     p = Path(os.path.expanduser(path))
     try:
-        st = p.stat()
+        p.stat()
     except OSError:
         raise UserError(f"{path}: no such model file or folder") from None
-    return _resolve(str(p), st.st_mtime_ns, st.st_size)
+    return _resolve(str(p), model_file_stamp(path))
+
+
+# Files a model folder's reading depends on (config, index, shards, a GGUF in it).
+_READ_SUFFIXES = (".json", ".safetensors", ".gguf")
+
+
+def model_file_stamp(path: str) -> tuple:
+    """What identifies the contents of the model at `path` without reading them: the path
+    and, for every file its reading opens, its size, modification time (ns) and inode, so a
+    file rewritten or replaced on disk mid-session gets a new stamp and is read again (a
+    folder: the files in it that a model folder is read from; a split GGUF set: every part)."""
+    p = Path(os.path.expanduser(path))
+    if p.is_dir():
+        try:
+            files = sorted(e.path for e in os.scandir(p) if e.name.lower().endswith(_READ_SUFFIXES))
+        except OSError:
+            files = []
+        files.insert(0, str(p))
+    else:
+        from paramtui.core.io.gguf_file import split_siblings
+
+        files = split_siblings(p)
+    stamp: list = [os.path.abspath(p)]
+    for f in files:
+        try:
+            st = os.stat(f)
+        except OSError:
+            stamp.append((str(f), None))
+            if not p.is_dir():
+                break  # a missing part of a split set: reading it fails; the parts after add nothing
+            continue
+        stamp.append((str(f), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev))
+    return tuple(stamp)
 
 
 @lru_cache(maxsize=64)
-def _resolve(path: str, _mtime_ns: int, _size: int):
+def _resolve(path: str, _stamp: tuple):
     from paramtui.core.model.model_spec import ResolvedModel
     from paramtui.core.model.params import count_parameters
 

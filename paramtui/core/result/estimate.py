@@ -25,7 +25,7 @@ from paramtui.core.formulas import mixer_flops
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.errors import UserError
 from paramtui.core.result.explain import Explanation, Explanations
-from paramtui.core.model.model_file import STORED, stored_precision
+from paramtui.core.model.model_file import STORED, is_model_path, model_file_stamp, stored_precision
 from paramtui.core.model.model_spec import ResolvedModel, resolve_model
 from paramtui.core.model.params import ParamCount
 from paramtui.core.model.precision import Precision, get_kv_precision, get_precision
@@ -116,9 +116,21 @@ def training_tokens(scenario: Scenario, model: ResolvedModel) -> tuple[float, st
         "Hoffmann et al. 2022 (Table 3)")
 
 
-@lru_cache(maxsize=4096)
 def estimate(scenario: Scenario) -> Estimate:
-    """The estimate of one scenario (cached by the scenario's value: equal inputs, same object)."""
+    """The estimate of one scenario (cached by the scenario's value: equal inputs, same object;
+    a model file changed on disk since gives a new estimate)."""
+    return _estimate(scenario, _model_stamp(scenario))
+
+
+def _model_stamp(scenario: Scenario) -> tuple | None:
+    """The stamp of the scenario's model file (size, mtime, inode), None for other models."""
+    if scenario.model is not None and is_model_path(scenario.model):
+        return model_file_stamp(scenario.model)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _estimate(scenario: Scenario, _stamp: tuple | None) -> Estimate:
     est = _compute(scenario)
     _require_finite(est.values)
     return est
@@ -163,7 +175,7 @@ def serving(s: Scenario) -> Serving:
     """The serving half of `s`'s estimate (cached by the fields it depends on)."""
     model_key = s.model if s.model is not None else s.params if s.params is not None else (
         s.name, s.architecture)  # an architecture's model takes the scenario's name
-    key = (model_key, s.precision, s.kv_precision, s.inference)
+    key = (model_key, _model_stamp(s), s.precision, s.kv_precision, s.inference)
     hit = _SERVING.get(key)
     if hit is None:
         if len(_SERVING) >= _SERVING_LIMIT:
@@ -174,7 +186,7 @@ def serving(s: Scenario) -> Serving:
 
 def clear_caches() -> None:
     """Forget every cached estimate (benchmarks measure the cold path with it)."""
-    estimate.cache_clear()
+    _estimate.cache_clear()
     _SERVING.clear()
 
 
