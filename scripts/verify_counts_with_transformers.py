@@ -65,7 +65,7 @@ _NOT_CONFIG = {"model_type", "auto_map", "quantization_config", "architectures"}
 
 def _part(name: str) -> str:
     """paramtui's part (ParamCount field) for a transformers parameter name."""
-    if re.search(r"vision_tower|multi_modal_projector", name):
+    if re.search(r"vision_tower|multi_modal_projector|model\.visual\.|^vision_model\.", name):
         return "encoders"
     if "q_a_layernorm" in name or "kv_a_layernorm" in name:
         return "attention"  # MLA's norms sit inside its attention
@@ -89,7 +89,7 @@ def transformers_count(cfg_dict: dict) -> tuple[int, str, dict[str, int]]:
     model_type = cfg_dict["model_type"]
     config = AutoConfig.for_model(model_type, **{k: v for k, v in cfg_dict.items() if k not in _NOT_CONFIG})
     with torch.device("meta"):
-        if model_type == "mistral3":  # no *ForCausalLM: the image-text-to-text class
+        if model_type in IMAGE_TEXT:  # the multimodal class, not the *ForCausalLM of its text
             model = AutoModelForImageTextToText.from_config(config)
         elif model_type == "bert":
             model = AutoModel.from_config(config)
@@ -112,7 +112,11 @@ def minimal(cfg_dict: dict) -> dict:
     return {k: v for k, v in cfg_dict.items() if k in keep}
 
 
-MULTIMODAL_TEXT = {"gemma3": "gemma3_text", "mistral3": "mistral"}
+MULTIMODAL_TEXT = {"gemma3": "gemma3_text", "mistral3": "mistral", "qwen3_5": "qwen3_5_text",
+                   "qwen3_5_moe": "qwen3_5_moe_text", "llama4": "llama4_text"}
+# Types whose *ForConditionalGeneration AutoModelForCausalLM does not build (it builds the text
+# model alone, or has no entry).
+IMAGE_TEXT = {"mistral3", "qwen3_5", "qwen3_5_moe", "llama4"}
 _TEXT = dict(vocab_size=1000, hidden_size=256, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
              head_dim=64, intermediate_size=512)
 _VISION = dict(hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4, image_size=64,
@@ -236,6 +240,35 @@ PERTURBED: dict[str, list[dict]] = {
     "gemma3": [dict(text_config=_TEXT, vision_config=dict(_VISION, vision_use_head=False), mm_tokens_per_image=4),
                dict(text_config=dict(_TEXT, sliding_window=32), vision_config=dict(_VISION, num_channels=4),
                     tie_word_embeddings=False, mm_tokens_per_image=4)],
+    "qwen3_5": [dict(text_config=dict(_TEXT, linear_num_key_heads=2, linear_num_value_heads=2, linear_key_head_dim=32,
+                                      linear_value_head_dim=32, layer_types=["linear_attention", "full_attention"]),
+                     vision_config=dict(depth=2, hidden_size=128, intermediate_size=256, num_heads=4, patch_size=8,
+                                        out_hidden_size=256, num_position_embeddings=64)),
+                dict(text_config=dict(_TEXT, vocab_size=1200, linear_num_key_heads=2, linear_num_value_heads=4,
+                                      linear_key_head_dim=16, linear_value_head_dim=16, full_attention_interval=2),
+                     vision_config=dict(depth=3, hidden_size=96, intermediate_size=200, num_heads=2, patch_size=4,
+                                        temporal_patch_size=1, spatial_merge_size=3, in_channels=4,
+                                        out_hidden_size=128, num_position_embeddings=100),
+                     tie_word_embeddings=True)],
+    "qwen3_5_moe": [dict(text_config=dict(_TEXT, moe_intermediate_size=96, shared_expert_intermediate_size=128,
+                                          num_experts=4, num_experts_per_tok=2, linear_num_key_heads=2,
+                                          linear_num_value_heads=2, linear_key_head_dim=32, linear_value_head_dim=32,
+                                          layer_types=["linear_attention", "full_attention"]),
+                         vision_config=dict(depth=2, hidden_size=128, intermediate_size=256, num_heads=4,
+                                            patch_size=8, out_hidden_size=256, num_position_embeddings=64)),
+                    dict(text_config=dict(_TEXT, moe_intermediate_size=64, shared_expert_intermediate_size=32,
+                                          num_experts=3, num_experts_per_tok=1, linear_num_key_heads=1,
+                                          linear_num_value_heads=2, linear_key_head_dim=16, linear_value_head_dim=16),
+                         vision_config=dict(depth=1, hidden_size=64, intermediate_size=100, num_heads=2, patch_size=4,
+                                            spatial_merge_size=1, out_hidden_size=96, num_position_embeddings=16),
+                         tie_word_embeddings=True)],
+    "llama4": [dict(text_config=dict(_TEXT, intermediate_size_mlp=384, num_local_experts=2),
+                    vision_config=dict(_VISION, vision_output_dim=192, projector_input_dim=160,
+                                       projector_output_dim=192)),
+               dict(text_config=dict(_TEXT, vocab_size=1200, intermediate_size_mlp=320, num_local_experts=3,
+                                     interleave_moe_layer_step=2, tie_word_embeddings=True),
+                    vision_config=dict(_VISION, num_hidden_layers=3, num_channels=4, patch_size=8,
+                                       vision_output_dim=96, projector_input_dim=64, projector_output_dim=96))],
     "kimi_linear": [dict(_SMALL, num_local_experts=8, num_experts_per_tok=2, moe_intermediate_size=96,
                          kv_lora_rank=64, qk_rope_head_dim=16, qk_nope_head_dim=32, v_head_dim=40,
                          num_key_value_heads=8, linear_num_heads=4, linear_head_dim=32),

@@ -204,6 +204,15 @@ TRANSFORMERS_COUNTS = {
     "default-mistral3": 7_539_132_416,
     "synthetic-mistral3-1": 2_027_520,
     "synthetic-mistral3-2": 2_398_720,
+    "default-qwen3-5": 9_407_453_936,
+    "synthetic-qwen3-5-1": 2_362_404,
+    "synthetic-qwen3-5-2": 2_528_400,
+    "default-qwen3-5-moe": 35_114_261_360,
+    "synthetic-qwen3-5-moe-1": 2_364_964,
+    "synthetic-qwen3-5-moe-2": 719_148,
+    "default-llama4": 108_225_039_360,
+    "synthetic-llama4-1": 3_759_872,
+    "synthetic-llama4-2": 3_010_432,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
@@ -470,3 +479,28 @@ def test_mistral3_counts_its_pixtral_tower_and_projector_as_encoders():
     tower = 3 * 16 * 16 * 128 + 128 + 2 * (2 * 128 + 4 * 128 * 128 + 3 * 128 * 256)
     assert c.encoders == tower + 128 + 128 * 4 * 128 + 128 * 256 + 256 * 256 == 426_624 + 163_968
     assert c.head == 0  # Mistral3Config ties the head by default, whatever text_config says
+
+
+def test_qwen3_5_counts_its_vision_model_and_patch_merger_as_encoders():
+    # Qwen3.5 vision: Conv3d 3·2·8·8·128 + 128, 64 learned positions · 128; 2 blocks of two
+    # LayerNorms, qkv 128 -> 384 and proj with biases, MLP 128 -> 256 -> 128 with biases;
+    # merger: LayerNorm 128, fc1 512 -> 512 and fc2 512 -> 256 with biases (merge 2: 4·128 = 512).
+    c = _count("synthetic-qwen3-5-1")
+    block = 2 * 256 + (3 * 128 * 128 + 384) + (128 * 128 + 128) + (128 * 256 + 256) + (256 * 128 + 128)
+    tower = 3 * 2 * 8 * 8 * 128 + 128 + 64 * 128 + 2 * block
+    assert c.encoders == tower + 256 + (512 * 512 + 512) + (512 * 256 + 256)
+    assert c.head == 1000 * 256  # Qwen3_5Config's own tie_word_embeddings (false) governs the head
+    assert _count("synthetic-qwen3-5-2").head == 0  # ... and true ties it, whatever text_config says
+
+
+def test_llama4_counts_its_vision_model_adapter_and_projector_as_encoders():
+    # Llama 4 vision: unfold + linear 3·16·16·128 (no bias), class embedding 128, (64/16)² + 1 =
+    # 17 positions · 128, two LayerNorms; 2 layers of two LayerNorms, q/k/v/o with biases, MLP
+    # 128 -> 256 -> 128 with biases; adapter 256 -> 160 and 192 -> 192 (no biases); projector
+    # 192 -> 256 (the text width).
+    c = _count("synthetic-llama4-1")
+    layer = 2 * 256 + 4 * (128 * 128 + 128) + (128 * 256 + 256) + (256 * 128 + 128)
+    tower = 3 * 16 * 16 * 128 + 128 + 17 * 128 + 2 * 256 + 2 * layer + 256 * 160 + 192 * 192
+    assert c.encoders == tower + 192 * 256
+    assert c.head == 1000 * 256  # the text model's tie_word_embeddings governs, false by default
+    assert _count("synthetic-llama4-2").head == 0

@@ -91,3 +91,64 @@ def mistral3_projector_params(cfg: dict, vision: dict, text_hidden: int, origin:
         raise UserError(f"{origin}: vision_feature_layer must be a layer number or a list of them")
     t = text_hidden
     return h + h * merge * merge * h + (h * features * t + (t if bias else 0)) + (t * t + (t if bias else 0))
+
+
+def _vision_dict(vision: Any, origin: str) -> dict:
+    if not isinstance(vision, dict):
+        raise UserError(f"{origin}: vision_config must be a JSON object")
+    return vision
+
+
+# Qwen3_5VisionConfig's defaults (configuration_qwen3_5.py; Qwen3_5MoeVisionConfig is the same).
+_QWEN3_5_VISION_DEFAULTS: dict[str, Any] = dict(depth=27, hidden_size=1152, intermediate_size=4304, in_channels=3,
+                                                patch_size=16, temporal_patch_size=2, spatial_merge_size=2,
+                                                out_hidden_size=3584, num_position_embeddings=2304)
+
+
+def qwen3_5_vision_params(vision: dict, origin: str) -> int:
+    """Qwen3_5VisionModel (the same in Qwen3.5-MoE): a Conv3d patch embedding with bias
+    (temporal × patch × patch), learned positions (num_position_embeddings), blocks of two
+    LayerNorms, a fused qkv and proj with biases and a two-layer MLP with biases, and the
+    patch merger: a LayerNorm over the vision width, fc1 (width · merge² square) and fc2 into
+    out_hidden_size, with biases. Its rotary embedding has no weights."""
+    vision = _vision_dict(vision, origin)
+    # num_hidden_layers is the config's other name for depth (attribute_map).
+    if "num_hidden_layers" in vision and "depth" not in vision:
+        vision = {**vision, "depth": vision["num_hidden_layers"]}
+    get = lambda key: _whole(vision, key, _QWEN3_5_VISION_DEFAULTS, origin)  # noqa: E731
+    h, ffn, depth = get("hidden_size"), get("intermediate_size"), get("depth")
+    patch, temporal, channels = get("patch_size"), get("temporal_patch_size"), get("in_channels")
+    merged, out = h * get("spatial_merge_size") ** 2, get("out_hidden_size")
+    embeddings = channels * temporal * patch * patch * h + h + get("num_position_embeddings") * h
+    block = 2 * (2 * h) + (3 * h * h + 3 * h) + (h * h + h) + (h * ffn + ffn) + (ffn * h + h)
+    merger = 2 * h + (merged * merged + merged) + (merged * out + out)
+    return embeddings + depth * block + merger
+
+
+# Llama4VisionConfig's defaults (configuration_llama4.py).
+_LLAMA4_VISION_DEFAULTS: dict[str, Any] = dict(hidden_size=768, num_hidden_layers=34, num_attention_heads=16,
+                                               num_channels=3, intermediate_size=5632, vision_output_dim=7680,
+                                               image_size=448, patch_size=14, projector_input_dim=4096,
+                                               projector_output_dim=4096)
+
+
+def llama4_vision_params(vision: dict, origin: str) -> int:
+    """Llama4VisionModel: an unfolded patch projection without bias, a class embedding and
+    learned positions ((image / patch)² + 1 rows), LayerNorms before and after the encoder,
+    encoder layers of two LayerNorms, q/k/v/o with biases and a two-layer MLP with biases,
+    and the pixel-shuffle adapter's two bias-free layers (intermediate -> projector input ->
+    projector output)."""
+    vision = _vision_dict(vision, origin)
+    get = lambda key: _whole(vision, key, _LLAMA4_VISION_DEFAULTS, origin)  # noqa: E731
+    h, ffn, layers = get("hidden_size"), get("intermediate_size"), get("num_hidden_layers")
+    patch, image, channels = get("patch_size"), get("image_size"), get("num_channels")
+    positions = (image // patch) ** 2 + 1
+    embeddings = channels * patch * patch * h + h + positions * h + 2 * (2 * h)
+    layer = 2 * (2 * h) + 4 * (h * h + h) + (h * ffn + ffn) + (ffn * h + h)
+    adapter = ffn * get("projector_input_dim") + get("projector_output_dim") ** 2
+    return embeddings + layers * layer + adapter
+
+
+def llama4_projector_params(vision: dict, text_hidden: int, origin: str) -> int:
+    """Llama4MultiModalProjector: linear_1 (vision_output_dim -> text width), no bias."""
+    return _whole(_vision_dict(vision, origin), "vision_output_dim", _LLAMA4_VISION_DEFAULTS, origin) * text_hidden

@@ -28,8 +28,11 @@ from paramtui.core.model.architecture import Architecture
 from paramtui.core.model.encoders import (
     MISTRAL3_DEFAULT_VISION,
     gemma3_projector_params,
+    llama4_projector_params,
+    llama4_vision_params,
     mistral3_projector_params,
     pixtral_vision_params,
+    qwen3_5_vision_params,
     siglip_vision_params,
 )
 from paramtui.core.errors import UserError
@@ -51,7 +54,7 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     # convolution and state-space hybrids
     "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "kimi_linear", "falcon_h1",
     # multimodal: a text_config counted as its own type, a vision_config as the encoders line
-    "gemma3", "mistral3",
+    "gemma3", "mistral3", "qwen3_5", "qwen3_5_moe", "llama4",
 )
 
 # Defaults of the keys we read, from each config class in transformers 5.23
@@ -1154,8 +1157,9 @@ _BUILDERS = {
 
 
 # Multimodal wrappers: the language model's model_type, its config class's default for the
-# top-level tie_word_embeddings (which governs the head there), and the encoders' count.
-_MULTIMODAL: dict[str, tuple[tuple[str, ...], bool, dict, Callable[[dict, dict, int, str], int]]] = {
+# top-level tie_word_embeddings (which governs the head there; None where the text_config's
+# own key does, as in Llama 4, whose head is the text model's), and the encoders' count.
+_MULTIMODAL: dict[str, tuple[tuple[str, ...], bool | None, dict, Callable[[dict, dict, int, str], int]]] = {
     # Gemma3ForConditionalGeneration: SigLIP vision tower + Gemma3MultiModalProjector.
     "gemma3": (("gemma3_text",), True, {}, lambda cfg, vision, text_hidden, origin:
                siglip_vision_params(vision, origin) + gemma3_projector_params(vision, text_hidden, origin)),
@@ -1163,6 +1167,16 @@ _MULTIMODAL: dict[str, tuple[tuple[str, ...], bool, dict, Callable[[dict, dict, 
     # Mistral3MultiModalProjector; its text model is mistral or ministral3.
     "mistral3": (("mistral", "ministral3"), True, MISTRAL3_DEFAULT_VISION, lambda cfg, vision, text_hidden, origin:
                  pixtral_vision_params(vision, origin) + mistral3_projector_params(cfg, vision, text_hidden, origin)),
+    # Qwen3_5(Moe)ForConditionalGeneration: the vision model with its patch merger (the
+    # projector into out_hidden_size) under model.visual.
+    "qwen3_5": (("qwen3_5_text",), False, {}, lambda cfg, vision, text_hidden, origin:
+                qwen3_5_vision_params(vision, origin)),
+    "qwen3_5_moe": (("qwen3_5_moe_text",), False, {}, lambda cfg, vision, text_hidden, origin:
+                    qwen3_5_vision_params(vision, origin)),
+    # Llama4ForConditionalGeneration: the vision model with its pixel-shuffle adapter, and
+    # Llama4MultiModalProjector; the language model is a Llama4ForCausalLM of the text_config.
+    "llama4": (("llama4_text",), None, {}, lambda cfg, vision, text_hidden, origin:
+               llama4_vision_params(vision, origin) + llama4_projector_params(vision, text_hidden, origin)),
 }
 
 
@@ -1179,8 +1193,9 @@ def _multimodal(cfg: dict, origin: str) -> tuple[dict, int]:
     if text_type not in text_types:
         raise UserError(f"{origin}: text_config.model_type {text_type!r} is not supported under "
                         f"{cfg['model_type']!r} (expected {' or '.join(map(repr, text_types))})")
-    tie = cfg.get("tie_word_embeddings", tie_default)
-    text = {**text, "model_type": text_type, "tie_word_embeddings": tie}
+    text = {**text, "model_type": text_type}
+    if tie_default is not None:
+        text["tie_word_embeddings"] = cfg.get("tie_word_embeddings", tie_default)
     arch_text = architecture_from_hf_config(text, origin=f"{origin}: text_config", shipped=True)
     return text, encoders(cfg, vision, arch_text.hidden_size, origin)
 
