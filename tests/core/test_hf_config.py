@@ -26,7 +26,8 @@ def _cfg(name: str) -> dict:
 WITHOUT_REAL_FIXTURE = {
     "olmo2", "olmo3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3", "olmoe", "ernie4_5_moe",
     "glm4_moe", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next", "glm4_moe_lite", "deepseek_v32",
-    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear", "falcon_h1", "mistral3"}
+    "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear", "falcon_h1", "mistral3",
+    "qwen3_5", "qwen3_5_moe", "llama4"}
 
 
 def test_supported_types_are_those_design_md_lists():
@@ -37,7 +38,8 @@ def test_supported_types_are_those_design_md_lists():
         "olmo2", "olmo3", "smollm3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3",
         "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next",
         "glm4_moe_lite", "deepseek_v32", "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba",
-        "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear", "falcon_h1", "mistral3"}
+        "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear", "falcon_h1", "mistral3",
+        "qwen3_5", "qwen3_5_moe", "llama4"}
 
 
 def _fixture_types(prefix: str | None) -> set[str]:
