@@ -75,7 +75,7 @@ def test_time_scales_inversely_with_devices_and_mfu():
     target = get_target("h100-sxm")
     one = training_compute(7e9, 1e12, target, devices=8)
     two = training_compute(7e9, 1e12, target, devices=16, mfu=DEFAULT_MFU / 2)
-    assert two.seconds == pytest.approx(one.seconds)
+    assert two.wall_seconds == pytest.approx(one.wall_seconds)
     assert two.gpu_hours == pytest.approx(2 * one.gpu_hours)
     # A node target runs on all its devices by default.
     assert training_compute(7e9, 1e12, get_target("8xh100")).devices == 8
@@ -105,7 +105,7 @@ def test_energy_and_co2():
     # No cost where no price is recorded: the MI250X is not rented on demand.
     unpriced = training_compute(68_976_648_192, 2e12, get_target("mi250x"), devices=1)
     assert unpriced.cost_usd is None and unpriced.gpu_hours > 0
-    assert {"training_flops", "seconds", "gpu_hours", "energy_kwh", "co2_kg"} <= set(result.explanations)
+    assert {"training_flops", "wall_seconds", "gpu_hours", "energy_kwh", "co2_kg"} <= set(result.explanations)
 
 
 @pytest.mark.parametrize("kwargs", [{"mfu": 0}, {"mfu": 1.5}, {"pue": 0.9}, {"devices": 0}])

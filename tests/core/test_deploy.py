@@ -26,7 +26,7 @@ def total(est, **kw) -> int:
     args = dict(precision=est.precision, kv_precision=est.kv_precision, batch=s.inference.batch,
                 context=est.values["scenario.context"])
     args.update(kw)
-    return memory.inference_memory(est.architecture, est.params, **args).total_bytes
+    return memory.inference_memory(est.architecture, est.params, **args).inference_total_bytes
 
 
 def test_max_context_is_exact_on_the_integer():

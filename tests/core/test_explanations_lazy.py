@@ -28,7 +28,7 @@ def test_written_once_on_first_read_only():
 def test_a_plain_dict_reads_the_same():
     written = Explanations({"total_bytes": _one("Total")})
     memory = InferenceMemory(weights_bytes=1, kv_cache_bytes=2, activations_bytes=3, overhead_bytes=4,
-                             total_bytes=10, explanations=written)
+                             inference_total_bytes=10, explanations=written)
     assert memory.explanations["total_bytes"].title == "Total" and dict(memory.explanations) == dict(written)
     assert Explanations() == {} and len(Explanations()) == 0
 

@@ -128,10 +128,10 @@ def test_inference_llama_31_8b_parts():
     mem = inference_memory(LLAMA_31_8B, 8030261248, "bf16", "bf16", batch=1, context=8192)
     assert mem.weights_bytes == 16060522496
     assert mem.kv_cache_bytes == 1073741824
-    assert mem.total_bytes == (mem.weights_bytes + mem.kv_cache_bytes + mem.activations_bytes
+    assert mem.inference_total_bytes == (mem.weights_bytes + mem.kv_cache_bytes + mem.activations_bytes
                                + mem.overhead_bytes)
     assert set(mem.explanations) == {"weights_bytes", "kv_cache_bytes", "recurrent_state_bytes",
-                                     "activations_bytes", "overhead_bytes", "total_bytes"}
+                                     "activations_bytes", "overhead_bytes", "inference_total_bytes"}
     assert mem.recurrent_state_bytes == 0  # every layer is attention
     assert "1.00 GiB" in mem.explanations["kv_cache_bytes"].substituted
     # Chunked prefill (vLLM) shrinks the workspace, not the cache.
@@ -150,7 +150,7 @@ def test_inference_against_h100_measurements():
         arch = _arch_from_measured(e["config"])
         mem = inference_memory(arch, 1235814400, "bf16", "bf16", e["batch"], e["seq"])
         assert mem.kv_cache_bytes == e["kv_cache_bytes"]
-        est = mem.total_bytes - CUDA_CONTEXT_BYTES
+        est = mem.inference_total_bytes - CUDA_CONTEXT_BYTES
         meas = e["weights_allocated"] + e["peak_prefill_extra_bytes"]
         err = est / meas - 1
         worst = max(worst, abs(err))
@@ -346,7 +346,7 @@ def test_qwen3_next_caches_kv_only_in_its_12_full_attention_layers():
     short = inference_memory(arch, 79_674_391_296, "bf16", "bf16", batch=1, context=1024)
     long = inference_memory(arch, 79_674_391_296, "bf16", "bf16", batch=1, context=65536)
     assert short.recurrent_state_bytes == long.recurrent_state_bytes == 39_518_208
-    assert long.total_bytes - short.total_bytes - (long.activations_bytes - short.activations_bytes) \
+    assert long.inference_total_bytes - short.inference_total_bytes - (long.activations_bytes - short.activations_bytes) \
         == 24_576 * (65536 - 1024)
     assert "36 keep a fixed recurrent state" in long.explanations["kv_cache_bytes"].meaning
 

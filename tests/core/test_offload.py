@@ -31,7 +31,7 @@ def test_layer_split_sums_to_the_layers_and_respects_memory():
     # One more layer on the device would not fit.
     assert split.device_bytes + per_layer > target.usable_memory_bytes
     # Device + host hold the whole model once.
-    assert split.device_bytes + split.host_bytes == pytest.approx(inf.total_bytes, abs=2)
+    assert split.device_bytes + split.host_bytes == pytest.approx(inf.inference_total_bytes, abs=2)
     # Layers on the CPU cost speed against an imaginary device big enough for all.
     assert 0 < split.decode_tokens_per_s < estimate(scenario(model="llama-3.1-70b", target="gh200", gpus=2)).values[
         "speed.decode_tokens_per_s"]

@@ -46,7 +46,7 @@ def test_precision_is_the_highest_allowed_that_fits(rtx4090):
         s = validate(Scenario, dict(id="x", model=row.model_id, precision=row.precision, target="rtx-4090",
                      inference={"batch": 1, "context": 8192}))
         est = estimate(s)
-        assert est.fits and row.memory_bytes == est.inference.total_bytes
+        assert est.fits and row.memory_bytes == est.inference.inference_total_bytes
         assert row.decode_tokens_per_s == est.values["speed.decode_tokens_per_s"]
 
 

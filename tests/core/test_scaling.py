@@ -314,7 +314,7 @@ def test_estimate_for_chinchilla_itself_under_the_epoch_law():
 def test_estimate_explains_every_figure_with_numbers_put_in():
     est = estimate_scaling(8e9, 15e12, unique_tokens=5e12)
     figures = {
-        "loss", "compute_flops", "compute_optimal_params", "compute_optimal_tokens",
+        "loss", "compute_flops", "compute_optimal.params", "compute_optimal.tokens",
         "tokens_per_param", "optimal_tokens_per_param", "loss_at_optimum",
         "extra_compute_fraction", "effective_tokens", "effective_params",
     }

@@ -149,7 +149,7 @@ class TrainingCompute(NamedTuple):
     effective_dtype: str | None  # None (and the peak, time, GPU-hours): the target's peak rates are unknown
     peak_flops_per_s: float | None  # one device
     mfu: float
-    seconds: float | None
+    wall_seconds: float | None
     gpu_hours: float | None
     price_per_hour_usd: float | None
     cost_usd: float | None
@@ -265,11 +265,11 @@ def training_compute(
                 title="Training time", meaning=f"{target.name} has no known peak rate, so training time, "
                 "GPU-hours, cost and energy are not shown.", formula="t = C / (G · peak · MFU)",
                 substituted=speed_unknown_reason(target), source=target.source)
-            explanations.update(seconds=unknown, gpu_hours=unknown, cost_usd=unknown, energy_kwh=unknown,
+            explanations.update(wall_seconds=unknown, gpu_hours=unknown, cost_usd=unknown, energy_kwh=unknown,
                                 co2_kg=unknown)
             return explanations
         explanations |= {
-            "seconds": Explanation(
+            "wall_seconds": Explanation(
                 title="Training time",
                 meaning=(
                     "Wall-clock time if the devices sustain this fraction of their dense peak "
@@ -326,7 +326,7 @@ def training_compute(
         effective_dtype=used_dtype,
         peak_flops_per_s=peak,
         mfu=mfu,
-        seconds=seconds,
+        wall_seconds=seconds,
         gpu_hours=gpu_hours,
         price_per_hour_usd=price,
         cost_usd=cost,

@@ -237,7 +237,7 @@ class InferenceMemory(NamedTuple):
     kv_cache_bytes: int
     activations_bytes: int
     overhead_bytes: int
-    total_bytes: int
+    inference_total_bytes: int  # the JSON's memory.inference_total_bytes
     explanations: Explanations
     recurrent_state_bytes: int = 0  # fixed per-sequence state of linear-attention / SSM layers
 
@@ -372,7 +372,7 @@ def inference_memory(
                 "(cublasSetWorkspace); CUDA context: a 512 MiB allowance (not seen by "
                 "torch.cuda.memory_allocated)",
             ),
-            "total_bytes": Explanation(
+            "inference_total_bytes": Explanation(
                 title="Inference total",
                 meaning="Everything on the device while serving: weights + KV cache + recurrent "
                 "state + prefill workspace + runtime overhead.",
@@ -386,7 +386,7 @@ def inference_memory(
 
     return InferenceMemory(
         weights_bytes=w, kv_cache_bytes=kv, activations_bytes=act, overhead_bytes=overhead,
-        total_bytes=total, explanations=Explanations(explain), recurrent_state_bytes=state,
+        inference_total_bytes=total, explanations=Explanations(explain), recurrent_state_bytes=state,
     )
 
 

@@ -469,6 +469,14 @@ def frontier(
 # ----------------------------------------------------------------- one scenario
 
 
+class ComputeOptimal(NamedTuple):
+    """The size and tokens that reach the lowest loss for a run's compute (the JSON's
+    scaling.compute_optimal.params / .tokens)."""
+
+    params: float
+    tokens: float
+
+
 class ScalingEstimate(NamedTuple):
     """The scaling-law view of one training run: N parameters on D tokens, U of them unique."""
 
@@ -480,8 +488,7 @@ class ScalingEstimate(NamedTuple):
     epochs: float  # D / U; 1 when every token is fresh
     loss: float
     compute_flops: float
-    compute_optimal_params: float
-    compute_optimal_tokens: float
+    compute_optimal: ComputeOptimal
     tokens_per_param: float
     optimal_tokens_per_param: float
     loss_at_optimum: float
@@ -594,14 +601,14 @@ def estimate_scaling(
                              if compute_flops is None else f"C = {format_flops(c)} (compute.training_flops)"),
                 source="Kaplan et al. 2020, §2.1; Hoffmann et al. 2022, §3.3",
             ),
-            "compute_optimal_params": Explanation(
+            "compute_optimal.params": Explanation(
                 title="Compute-optimal parameters",
                 meaning="The model size that reaches the lowest loss for this run's compute.",
                 formula=opt_formula,
                 substituted=f"C = {format_flops(c)} → N_opt = {format_count(n_opt)}",
                 source=opt_source,
             ),
-            "compute_optimal_tokens": Explanation(
+            "compute_optimal.tokens": Explanation(
                 title="Compute-optimal tokens",
                 meaning="The training tokens that go with the compute-optimal size at this compute.",
                 formula="D_opt = C / (6·N_opt)",
@@ -709,8 +716,7 @@ def estimate_scaling(
         epochs=epochs,
         loss=predicted,
         compute_flops=c,
-        compute_optimal_params=n_opt,
-        compute_optimal_tokens=d_opt,
+        compute_optimal=ComputeOptimal(params=n_opt, tokens=d_opt),
         tokens_per_param=d / n,
         optimal_tokens_per_param=d_opt / n_opt,
         loss_at_optimum=l_opt,

@@ -369,7 +369,7 @@ def _compute(s: Scenario) -> Estimate:
              if serve_tokens is not None and purpose == "pretrain" else None)
 
     usable = target.usable_memory_bytes * devices
-    use_fraction = inference.total_bytes / usable
+    use_fraction = inference.inference_total_bytes / usable
     fits = use_fraction <= 1.0
     # Too big for the devices: the answer is the offload a runtime would do, never the speed
     # of a device that cannot hold the model.
@@ -414,8 +414,8 @@ def _compute(s: Scenario) -> Estimate:
         "memory.recurrent_state_bytes": inference.recurrent_state_bytes,
         "memory.activations_bytes": inference.activations_bytes,
         "memory.overhead_bytes": inference.overhead_bytes,
-        "memory.inference_total_bytes": inference.total_bytes,
-        "memory.per_device_bytes": -(-inference.total_bytes // devices),
+        "memory.inference_total_bytes": inference.inference_total_bytes,
+        "memory.per_device_bytes": -(-inference.inference_total_bytes // devices),
         "memory.usable_bytes": int(usable),
         "memory.use_fraction": use_fraction,
         "memory.fits": fits,
@@ -427,7 +427,7 @@ def _compute(s: Scenario) -> Estimate:
         "memory.training.fits": train_fits,
         "compute.training_tokens": tokens,
         "compute.training_flops": compute.training_flops,
-        "compute.wall_seconds": compute.seconds,
+        "compute.wall_seconds": compute.wall_seconds,
         "compute.gpu_hours": compute.gpu_hours,
         "compute.cost_usd": compute.cost_usd,
         "compute.energy_kwh": compute.energy_kwh,
@@ -435,8 +435,8 @@ def _compute(s: Scenario) -> Estimate:
         "compute.mfu": compute.mfu,
         "scaling.law": scaling.law,
         "scaling.loss": None if purpose == "finetune" else scaling.loss,
-        "scaling.compute_optimal.params": scaling.compute_optimal_params,
-        "scaling.compute_optimal.tokens": scaling.compute_optimal_tokens,
+        "scaling.compute_optimal.params": scaling.compute_optimal.params,
+        "scaling.compute_optimal.tokens": scaling.compute_optimal.tokens,
         "scaling.tokens_per_param": scaling.tokens_per_param,
         "scaling.optimal_tokens_per_param": scaling.optimal_tokens_per_param,
         "scaling.extra_compute_fraction": scaling.extra_compute_fraction,
@@ -500,22 +500,20 @@ def _compute(s: Scenario) -> Estimate:
     def explain() -> dict[str, Explanation]:
         explanations: dict[str, Explanation] = {}
 
-        def take(prefix: str, source: dict[str, Explanation], mapping: dict[str, str] | None = None) -> None:
-            for field, explanation in source.items():
-                key = f"{prefix}.{(mapping or {}).get(field, field)}"
-                explanations[key] = explanation
+        def take(prefix: str, source: dict[str, Explanation]) -> None:
+            for field, explanation in source.items():  # a part's field is its figure's key under prefix
+                explanations[f"{prefix}.{field}"] = explanation
 
         take("params", {k: v for k, v in params.explanations.items() if k in ("total", "active")})
         take("params.breakdown", {k: v for k, v in params.explanations.items() if k not in ("total", "active")})
-        take("memory", inference.explanations, {"total_bytes": "inference_total_bytes"})
+        take("memory", inference.explanations)
         take("memory.training", training.explanations)
         if model.checkpoint is not None:
             explanations.update(checkpoint_explanations(model))
-        take("compute", compute.explanations, {"seconds": "wall_seconds"})
+        take("compute", compute.explanations)
         if speed is not None:
             take("speed", speed.explanations)
-        take("scaling", scaling.explanations, {"compute_optimal_params": "compute_optimal.params",
-                                               "compute_optimal_tokens": "compute_optimal.tokens"})
+        take("scaling", scaling.explanations)
         if sized is not None:
             explanations.update(inference_aware_mod.explanations(sized, scaling_mod.get_law(law).name))
         explanations["compute.training_tokens"] = Explanation(
@@ -524,7 +522,7 @@ def _compute(s: Scenario) -> Estimate:
         explanations["memory.use_fraction"] = Explanation(
             title="Memory use", meaning="Inference memory as a share of what the devices can give a model.",
             formula="inference total / (usable memory per device × devices)",
-            substituted=f"{format_bytes(inference.total_bytes)} / ({format_bytes(target.usable_memory_bytes)} × "
+            substituted=f"{format_bytes(inference.inference_total_bytes)} / ({format_bytes(target.usable_memory_bytes)} × "
                         f"{devices}) = {use_fraction:.0%}",
             source=target.source)
         explanations["memory.per_device_bytes"] = Explanation(
@@ -532,7 +530,7 @@ def _compute(s: Scenario) -> Estimate:
             meaning="The inference total spread evenly over the devices (tensor parallelism splits weights "
                     "and KV cache; each device also keeps its own runtime overhead, so this is a lower bound).",
             formula="inference total / devices",
-            substituted=f"{format_bytes(inference.total_bytes)} / {devices} = "
+            substituted=f"{format_bytes(inference.inference_total_bytes)} / {devices} = "
                         f"{format_bytes(values['memory.per_device_bytes'])}",
             source="Shoeybi et al. 2019 (Megatron-LM), §3: tensor parallelism partitions weights across devices")
         if speed is None:
@@ -629,7 +627,7 @@ def _compute(s: Scenario) -> Estimate:
             title="Fits on target",
             meaning="Whether weights, KV cache, activations and runtime overhead fit in the devices' usable memory.",
             formula="inference total ≤ usable memory × devices",
-            substituted=f"{format_bytes(inference.total_bytes)} {'≤' if fits else '>'} {format_bytes(usable)}",
+            substituted=f"{format_bytes(inference.inference_total_bytes)} {'≤' if fits else '>'} {format_bytes(usable)}",
             source=target.source)
         return explanations
 

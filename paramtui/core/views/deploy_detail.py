@@ -57,7 +57,7 @@ def _memory_total(est: Estimate, *, precision=None, batch: int | None = None, co
         est.architecture, est.params, prec, kvp,
         batch=s.inference.batch if batch is None else batch,
         context=est.serving.context if context is None else context,
-    ).total_bytes
+    ).inference_total_bytes
 
 
 

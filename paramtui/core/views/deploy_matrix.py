@@ -82,7 +82,7 @@ class _ScenarioPrep:
         self.base = base
         self.work: speed_mod.SpeedWorkload = base.workload
         self.step_s = speed_mod.decode_step_timer(base.workload)  # one decode step on a target
-        self.required: int = base.inference.total_bytes
+        self.required: int = base.inference.inference_total_bytes
         self.split = model_split(scenario)
         # The math the estimate times, in the order it does (training compute, then speed).
         self.dtypes = (training_dtype(scenario), base.workload.compute_dtype)

@@ -182,7 +182,7 @@ def _judge(entry: CatalogEntry, target_id: str, gpus: int, min_context: int, min
             reasons.append(f"{_rate(tps)} tok/s < {_rate(min_tps)} required "
                            f"(at {too_slow.precision.id}, the fastest that fits)")
         elif smallest is not None:
-            reasons.append(f"needs {format_bytes(smallest.inference.total_bytes)} at "
+            reasons.append(f"needs {format_bytes(smallest.inference.inference_total_bytes)} at "
                            f"{smallest.precision.id}, has {format_bytes(usable)}")
     loss = None
     if entry.training_tokens is not None and shown is not None:
@@ -190,7 +190,7 @@ def _judge(entry: CatalogEntry, target_id: str, gpus: int, min_context: int, min
     eligible = chosen is not None and not reasons
     if eligible:
         tps = chosen.values["speed.decode_tokens_per_s"]
-        reasons.insert(0, f"fits at {chosen.precision.id}: {format_bytes(chosen.inference.total_bytes)} of "
+        reasons.insert(0, f"fits at {chosen.precision.id}: {format_bytes(chosen.inference.inference_total_bytes)} of "
                           f"{format_bytes(usable)}, "
                           + (f"{_rate(tps)} tok/s" if tps is not None else speed_unknown_reason(chosen.target)))
         if entry.training_tokens is None:
@@ -199,7 +199,7 @@ def _judge(entry: CatalogEntry, target_id: str, gpus: int, min_context: int, min
     return PickRow(
         **base, eligible=eligible, rank=None, precision=precision_id,
         quality_kept=quality_kept(precision_id).kept if precision_id else None,
-        loss=loss, memory_bytes=shown.inference.total_bytes if shown else None,
+        loss=loss, memory_bytes=shown.inference.inference_total_bytes if shown else None,
         memory_use_fraction=shown.memory_use_fraction if shown else None,
         decode_tokens_per_s=shown.values["speed.decode_tokens_per_s"] if shown else None,
         reasons=tuple(reasons),
