@@ -91,6 +91,14 @@ TRANSFORMERS_COUNTS = {
     "qwen3-next-80b-a3b": 79_674_391_296,
     "qwen3.5-35b-a3b": 34_660_610_688,  # the language model (Qwen3_5MoeForCausalLM)
     "olmo-2-7b": 7_298_617_344,
+    # transformers 5.25.0, torch 2.13.0+cpu (scripts/verify_counts_with_transformers.py)
+    "llama-4-scout": 107_769_861_120,  # the language model (Llama4ForCausalLM)
+    "llama-4-maverick": 400_711_848_960,  # the language model (Llama4ForCausalLM)
+    "glm-4.5": 352_797_814_784,
+    "glm-4.5-air": 106_852_245_504,
+    "deepseek-v3.1": 671_026_404_352,
+    "kimi-k2": 1_026_408_209_408,
+    "minimax-m2": 228_689_748_992,
 }
 
 # Active per token for the MoE models, from the same transformers models: the total less the
@@ -107,17 +115,38 @@ TRANSFORMERS_ACTIVE_COUNTS = {
     "gpt-oss-120b": 5_711_982_912,
     "qwen3-next-80b-a3b": 3_874_929_408,  # transformers 5.25.0, torch 2.13.0+cpu
     "qwen3.5-35b-a3b": 3_454_988_928,
+    "llama-4-scout": 17_172_894_720,
+    "llama-4-maverick": 17_184_691_200,
+    "glm-4.5": 33_632_251_904,
+    "glm-4.5-air": 13_424_123_904,
+    "deepseek-v3.1": 37_552_282_624,
+    "kimi-k2": 32_861_477_888,
+    "minimax-m2": 11_030_537_216,
 }
 
 # Cards that count active parameters without the input embedding table (the gpt-oss model
 # card, Table 1: "Unembedding parameters are counted towards active, but not embeddings").
 ACTIVE_WITHOUT_INPUT_EMBEDDING = {"gpt-oss-20b", "gpt-oss-120b"}
+# The GLM-4.5 report's active figures (32B, 12B) hold only without the input embedding table
+# (33.6B and 13.4B with it), so it counts them the same way.
+ACTIVE_WITHOUT_INPUT_EMBEDDING |= {"glm-4.5", "glm-4.5-air"}
 
 # Cards whose stated figure does not describe the released weights. Listed, not loosened:
 # the test below requires these to stay outside the stated rounding.
 KNOWN_CARD_DISCREPANCIES = {
     # The Qwen2.5-32B card states 32.5B; its config (and safetensors) hold 32.76B.
     "qwen2.5-32b",
+    # The GLM-4.5 report's 355B counts its multi-token-prediction layer, which transformers'
+    # Glm4MoeForCausalLM does not build (352.8B here; ~356.8B with it): neither is within 1B.
+    "glm-4.5",
+}
+
+# Multimodal checkpoints counted as their language model until their wrapper model_type is
+# imported: the published figure includes the vision tower, so the count stays below it. The
+# day the vision line lands the count reaches the published figure and this test asks for the
+# entry to move to the full config.
+LANGUAGE_MODEL_ONLY = {
+    "llama-4-scout",  # 107.77B of the card's 109B (Llama4ForConditionalGeneration)
 }
 
 REQUIRED_IDS = [
@@ -126,7 +155,8 @@ REQUIRED_IDS = [
     "gpt2", "gpt2-xl", "llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3.1-8b",
     "llama-3.1-70b", "llama-3.1-405b", "llama-3.2-1b", "llama-3.2-3b", "mistral-7b",
     "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-72b", "gemma-2-9b", "phi-3-mini", "deepseek-v3",
-    "gpt-3-175b",
+    "gpt-3-175b", "llama-4-scout", "llama-4-maverick", "glm-4.5", "glm-4.5-air", "deepseek-v3.1",
+    "kimi-k2", "minimax-m2",
 ]  # fmt: skip
 
 CATALOG_IDS = list(TRANSFORMERS_COUNTS)
@@ -191,6 +221,7 @@ def test_every_supported_model_type_is_in_the_catalog():
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
         "gemma2", "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
         "gpt_oss", "gemma3", "gemma3_text", "smollm3", "qwen3_next", "qwen3_5_moe_text", "olmo2",
+        "llama4_text", "glm4_moe", "minimax_m2",
     }  # fmt: skip
 
 
@@ -302,7 +333,10 @@ def test_transformers_count_matches_the_published_figure(model_id):
     entry = get_model(model_id)
     assert entry.published_params is not None, model_id
     agrees = _within_stated_rounding(TRANSFORMERS_COUNTS[model_id], entry.published_params)
-    assert agrees == (model_id not in KNOWN_CARD_DISCREPANCIES), (
+    if model_id in LANGUAGE_MODEL_ONLY:
+        assert TRANSFORMERS_COUNTS[model_id] < parse_published_count(entry.published_params)[0]
+    expected = model_id not in KNOWN_CARD_DISCREPANCIES | LANGUAGE_MODEL_ONLY
+    assert agrees == expected, (
         model_id, TRANSFORMERS_COUNTS[model_id], entry.published_params
     )
 
