@@ -33,7 +33,7 @@ def _cells(result, row) -> list[str]:
         else:
             other = row.task_score_benchmark != result.benchmark
             score = f"{row.task_score:g}{NOT_RANKED_MARK if other else ''}"
-        ranked = [score, quality_kept(row.precision).percent if row.quality_kept is not None else "–"]
+        ranked = [score, quality_kept(row.precision, row.model_id).percent if row.quality_kept is not None else "–"]
     else:
         ranked = [f"{row.loss:.3f}" if row.loss is not None else "–"]
     return [str(row.rank) if row.rank else ("✓" if row.eligible else "✗"), row.model_id,

@@ -199,6 +199,14 @@ def test_a_heavily_quantised_pick_warns_that_its_score_will_not_hold():
     rows = {r.model_id: r for r in pick("rtx-5090", task="code").rows}
     big = rows["qwen2.5-72b"]  # 72B in 32 GB only at 2 bits
     assert big.eligible and big.precision == "q2_k"
-    assert "q2_k keeps 63.9% of 16-bit quality (published scores are of the 16-bit model: expect less at q2_k)" \
-        in big.reasons[0]
+    assert "q2_k keeps 63.9% of 16-bit quality (Llama 3 8B) (published scores are of the 16-bit model: " \
+        "expect less at q2_k)" in big.reasons[0]
     assert "expect less" not in rows["qwen2.5-7b"].reasons[0]  # bf16
+
+
+def test_gpt_oss_in_the_precision_it_ships_in_loses_nothing():
+    # gpt-oss is released with MXFP4 experts: at mxfp4-moe its published scores are its own.
+    rows = {r.model_id: r for r in pick("h100-sxm", task="reasoning", precisions=["mxfp4-moe"]).rows}
+    row = rows["gpt-oss-20b"]
+    assert row.eligible and row.quality_kept == 1.0
+    assert "mxfp4-moe: the precision it was released in, nothing lost" in row.reasons[0]

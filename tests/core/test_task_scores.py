@@ -90,8 +90,35 @@ def test_fewer_bits_keep_less_quality():
     assert kept == sorted(kept, reverse=True)
 
 
-def test_an_unmeasured_precision_says_so():
+def test_an_unmeasured_precision_says_so_and_why():
     assert set(QUALITY) <= set(PRECISION_IDS)
     unmeasured = quality_kept("int4")
     assert unmeasured.kept is None and unmeasured.percent == "not measured"
     assert "no published quality measurement" in unmeasured.summary()
+    # Each of today's unmeasured formats gives its own reason, naming what IS published instead.
+    assert "MMLU" in quality_kept("nf4").source and "QLoRA" in quality_kept("nf4").source
+    assert "accuracy" in quality_kept("fp8").source
+    assert quality_kept("nvfp4").kept is None and quality_kept("mxfp4").kept is None
+
+
+def test_gptq_awq_and_int8_follow_their_papers_tables():
+    # AWQ paper, Table 4, Llama-2-7B wikitext-2: FP16 5.47, INT4 g128 GPTQ 5.69, AWQ 5.60.
+    assert quality_kept("awq-int4-g128").kept == pytest.approx(5.47 / 5.60)
+    assert quality_kept("awq-int4-g128").percent == "97.7%"
+    assert quality_kept("gptq-int4-g128").percent == "96.1%"
+    assert "Table 4" in quality_kept("gptq-int4-g128").source
+    assert quality_kept("awq-int4-g128").measured_on == "Llama 2 7B"
+    # LLM.int8() paper, Table 1, 13B: 32-bit float 12.45, LLM.int8() 12.45 on C4.
+    assert quality_kept("int8").percent == "100.0%" and "LLM.int8()" in quality_kept("int8").source
+    # Another group size was not measured: it is not given g128's figure.
+    assert quality_kept("gptq-int4-g32").kept is None
+
+
+def test_a_model_released_in_a_low_precision_loses_nothing_at_it():
+    # gpt-oss ships its experts in MXFP4; DeepSeek-V3 in block-scaled FP8: their scores are of those.
+    assert quality_kept("mxfp4-moe", "gpt-oss-20b").kept == 1.0
+    assert "no loss" in quality_kept("mxfp4-moe", "gpt-oss-120b").summary()
+    assert quality_kept("fp8-block128", "deepseek-v3").kept == 1.0
+    # The same format cast onto another model is not measured.
+    assert quality_kept("mxfp4-moe", "qwen3-30b-a3b").kept is None
+    assert quality_kept("fp8-block128", "llama-3.1-8b").kept is None

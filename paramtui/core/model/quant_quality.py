@@ -1,14 +1,20 @@
 """What a precision keeps of the model's quality, from published measurements.
 
 Memory and speed say whether a quantised model runs; this says what it costs. The figure is
-"quality kept": the 16-bit model's perplexity divided by the quantised model's, on the same
-text (wikitext-2), in percent. 100% is no measurable loss; llama.cpp's Q4_K_M keeps 97.3% of
-Llama 3 8B's quality by this measure, Q2_K 63.9%. Beside it is how often the quantised model's
-most likely next token is the 16-bit model's ("same top token"), where the source measured it.
+"quality kept": the full-precision model's perplexity divided by the quantised model's, on the
+same text, in percent. 100% is no measurable loss; llama.cpp's Q4_K_M keeps 97.3% of Llama 3
+8B's quality by this measure (wikitext-2), Q2_K 63.9%. Beside it is how often the quantised
+model's most likely next token is the 16-bit model's ("same top token"), where measured.
 
-The figures are measurements of ONE model (Llama 3 8B, llama.cpp's perplexity scoreboard):
-other models lose more or less (smaller and more heavily trained models tend to lose more),
-and no figure is estimated for a format nobody has measured this way: those say so.
+Each figure is a measurement of ONE model, named with it: the GGUF types on Llama 3 8B
+(llama.cpp's scoreboard), GPTQ and AWQ int4 on Llama 2 7B (the AWQ paper's table), int8 on a
+13B transformer (the LLM.int8() paper's table, C4 text). Other models lose more or less
+(smaller and more heavily trained models tend to lose more). No figure is estimated for a
+format nobody has measured this way: those say so, and why.
+
+A model RELEASED in a low precision (gpt-oss in MXFP4 experts, DeepSeek-V3 in block-scaled
+FP8) loses nothing at that precision relative to its release: its published scores are of
+that checkpoint (`RELEASED_IN`).
 """
 
 from __future__ import annotations
@@ -56,6 +62,16 @@ class QualityKept:
         return f"{self.precision} keeps {self.percent} of 16-bit quality ({self.measured_on} perplexity{same})"
 
 
+# AWQ paper (Lin et al., MLSys 2024, arXiv 2306.00978), Table 4: wikitext-2 perplexity of
+# Llama-2-7B, FP16 5.47; INT4 g128: RTN 5.73, GPTQ 5.69, GPTQ-R (reordered) 5.63, AWQ 5.60.
+AWQ_TABLE4 = "Lin et al., AWQ paper (MLSys 2024 version, arXiv 2306.00978), Table 4: wikitext-2 perplexity, INT4 g128"
+_LLAMA2_7B_FP16_PPL = 5.47
+# LLM.int8() paper (Dettmers et al., NeurIPS 2022, arXiv 2208.07339), Table 1: C4 validation
+# perplexity of the 13B transformer, 32-bit float 12.45, LLM.int8() (vector-wise + decomp) 12.45.
+LLM_INT8_TABLE1 = ("Dettmers et al. 2022, LLM.int8() paper (arXiv 2208.07339), Table 1: C4 perplexity, "
+                   "13B model, 32-bit float 12.45 vs LLM.int8() 12.45")
+
+
 def _gguf(precision: str, ppl: float, same_top: float | None = None) -> QualityKept:
     return QualityKept(precision, _F16_PPL / ppl, same_top, "Llama 3 8B", LLAMA_CPP_SOURCE, LLAMA_CPP_DATE)
 
@@ -64,6 +80,24 @@ _UNMEASURED = (
     "no perplexity-ratio measurement recorded for this format; quality loss depends on the "
     "quantiser (GPTQ, AWQ, round-to-nearest) and the model"
 )
+
+# Formats with no published perplexity against the full-precision model: why, per format.
+_NO_PPL_PUBLISHED = {
+    "nf4": "the QLoRA paper (arXiv 2305.14314) compares NF4 with BF16 only after finetuning, by MMLU "
+           "accuracy (Table 4: mean 53.1 vs 53.0), and gives 4-bit perplexities without a 16-bit "
+           "reference (Table 2): no perplexity ratio is published",
+    "int4": "an idealised 4-bit integer format without group scales; the measured 4-bit integer "
+            "formats are grouped: see gptq-int4-g128 and awq-int4-g128",
+    "fp8": "published FP8 comparisons (e.g. Kurtic et al. 2024, arXiv 2411.02355, Llama 3.1) report "
+           "benchmark accuracy recovered, not a perplexity ratio",
+    "fp8-block128": "no published perplexity ratio against a 16-bit model; DeepSeek-V3 was trained and "
+                    "released in it, so nothing is lost for that model",
+    "nvfp4": "NVIDIA's NVFP4 comparisons report benchmark accuracy against FP8, not a perplexity "
+             "ratio against the 16-bit model",
+    "mxfp4": "no published perplexity ratio of an MXFP4 cast against the 16-bit model",
+    "mxfp4-moe": "no published perplexity ratio against a 16-bit model; gpt-oss was post-trained and "
+                 "released in it, so nothing is lost for gpt-oss",
+}
 
 QUALITY: dict[str, QualityKept] = {
     # The checkpoint's own precision, and a lossless widening of it.
@@ -79,9 +113,31 @@ QUALITY: dict[str, QualityKept] = {
     "q4_0": _gguf("q4_0", 6.700147),
     "q3_k_m": _gguf("q3_k_m", 6.888498),
     "q2_k": _gguf("q2_k", 9.751568, 0.71138),
+    # GPTQ without reordering (AutoGPTQ's default, desc_act off); reordered it keeps 97.2% (5.63).
+    "gptq-int4-g128": QualityKept("gptq-int4-g128", _LLAMA2_7B_FP16_PPL / 5.69, None, "Llama 2 7B",
+                                  AWQ_TABLE4 + " (GPTQ 5.69 vs FP16 5.47)", None),
+    "awq-int4-g128": QualityKept("awq-int4-g128", _LLAMA2_7B_FP16_PPL / 5.60, None, "Llama 2 7B",
+                                 AWQ_TABLE4 + " (AWQ 5.60 vs FP16 5.47)", None),
+    "int8": QualityKept("int8", 12.45 / 12.45, None, "a 13B transformer, C4", LLM_INT8_TABLE1, "2022-08"),
+}
+
+# Models whose published checkpoint IS in a low precision: at that precision nothing is lost
+# relative to the release, whose published scores are of that very checkpoint.
+RELEASED_IN: dict[str, tuple[str, str]] = {
+    "gpt-oss-20b": ("mxfp4-moe", "gpt-oss model card (arXiv 2508.10925): post-trained with MXFP4 "
+                    "experts and released so; its scores are of that checkpoint"),
+    "gpt-oss-120b": ("mxfp4-moe", "gpt-oss model card (arXiv 2508.10925): post-trained with MXFP4 "
+                     "experts and released so; its scores are of that checkpoint"),
+    "deepseek-v3": ("fp8-block128", "DeepSeek-V3 technical report (arXiv 2412.19437): trained in FP8 "
+                    "and released as block-scaled FP8; its scores are of that checkpoint"),
 }
 
 
-def quality_kept(precision_id: str) -> QualityKept:
-    """The measured quality kept at `precision_id`; an unmeasured format says so (kept None)."""
-    return QUALITY.get(precision_id) or QualityKept(precision_id, None, None, "", _UNMEASURED, None)
+def quality_kept(precision_id: str, model_id: str | None = None) -> QualityKept:
+    """The measured quality kept at `precision_id` (of `model_id`, where given); an unmeasured
+    format says so and why (kept None)."""
+    released = RELEASED_IN.get(model_id or "")
+    if released is not None and released[0] == precision_id:
+        return QualityKept(precision_id, 1.0, 1.0, "the checkpoint", released[1], None)
+    reason = _NO_PPL_PUBLISHED.get(precision_id, _UNMEASURED)
+    return QUALITY.get(precision_id) or QualityKept(precision_id, None, None, "", reason, None)

@@ -49,8 +49,9 @@ SCORES_NOTE = (
     "of one benchmark run by different sources (shots, prompts, base or instruct model), are not "
     "comparable, so only models scored on the same benchmark and kind of checkpoint (base or "
     "instruct) are ranked against each other. "
-    "Quality kept is the quantised model's perplexity against the 16-bit one, measured on one "
-    "model (Llama 3 8B, llama.cpp); other models lose more or less."
+    "Quality kept is the 16-bit model's perplexity over the quantised one's, as published for one "
+    "model per format (named beside it: Llama 3 8B for llama.cpp's types, Llama 2 7B for GPTQ/AWQ); "
+    "other models lose more or less."
 )
 
 # Silent reading of English non-fiction averages 238 words a minute (Brysbaert 2019, "How many
@@ -198,7 +199,7 @@ def _judge(entry: CatalogEntry, target_id: str, gpus: int, min_context: int, min
     precision_id = (chosen or shown).precision.id if shown else None
     return PickRow(
         **base, eligible=eligible, rank=None, precision=precision_id,
-        quality_kept=quality_kept(precision_id).kept if precision_id else None,
+        quality_kept=quality_kept(precision_id, entry.id).kept if precision_id else None,
         loss=loss, memory_bytes=shown.inference.inference_total_bytes if shown else None,
         memory_use_fraction=shown.memory_use_fraction if shown else None,
         decode_tokens_per_s=shown.values["speed.decode_tokens_per_s"] if shown else None,
@@ -292,9 +293,13 @@ def _fit_reason(row: PickRow) -> str:
     tps = row.decode_tokens_per_s
     pace = ("speed unknown" if tps is None else
             f"about {_rate(tps)} tokens/s, " + ("faster than reading" if tps >= READING_TOKENS_PER_S else "slower than reading"))
-    kept = quality_kept(row.precision)
-    quality = (f"{row.precision} keeps {kept.percent} of 16-bit quality" if kept.kept is not None
-               else f"{row.precision}: quality loss not measured")
+    kept = quality_kept(row.precision, row.model_id)
+    if kept.measured_on == "the checkpoint":
+        quality = f"{row.precision}: the precision it was released in, nothing lost"
+    elif kept.kept is not None:
+        quality = f"{row.precision} keeps {kept.percent} of 16-bit quality ({kept.measured_on})"
+    else:
+        quality = f"{row.precision}: quality loss not measured"
     if kept.kept is not None and kept.kept < _NOTICEABLE_LOSS:
         quality += f" (published scores are of the 16-bit model: expect less at {row.precision})"
     return (f"fits at {row.precision}: {format_bytes(row.memory_bytes)} of {format_bytes(row.usable_bytes)}; "
@@ -349,7 +354,7 @@ def pick(
             formula=f"rank by the published {benchmark or 'benchmark'} score; quality kept = PPL(16-bit) / PPL(quantised)",
             substituted=(f"best: {best.name}, {best.task_score_benchmark} {best.task_score:g} at {best.precision}"
                          if best else f"no model that fits has a published {task_word(task)} score"),
-            source="each model's card or paper (per row); quality kept: llama.cpp perplexity scoreboard",
+            source="each model's card or paper (per row); quality kept: llama.cpp's scoreboard, the AWQ and LLM.int8() papers",
         )
         return PickResult(
             target_id=target.id, gpus=gpus, min_context=min_context, min_tokens_per_s=min_tokens_per_s,

@@ -317,9 +317,9 @@ class DeployDetailScreen(Dialog[None]):
             lines.append(f"Highest precision that fits: {d.best_precision or 'none (even the smallest is too big)'}"
                          f" (now {est.precision.id})")
             if d.best_precision:
-                lines.append(f"  quality: {quality_kept(d.best_precision).summary()}")
+                lines.append(f"  quality: {quality_kept(d.best_precision, s.model).summary()}")
         else:
-            lines.append(f"Quality: {quality_kept(est.precision.id).summary()}")
+            lines.append(f"Quality: {quality_kept(est.precision.id, s.model).summary()}")
         if d.layer_offload is None and d.expert_offload is None and not cell.fits:
             lines.append("No offload: this target's memory is unified (no separate host RAM)."
                          if est.target.unified_memory else "")

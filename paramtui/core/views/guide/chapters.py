@@ -91,7 +91,7 @@ def precision(est) -> Chapter:
     if kept.kept is not None and kept.kept >= 1:
         quality = f"{est.precision.id} is the model's own 16-bit (or wider) form, so nothing is lost"
     elif kept.kept is not None:
-        quality = f"llama.cpp measured {kept.summary()}"
+        quality = f"published measurements: {kept.summary()}"
     else:
         quality = f"no measurement of what {est.precision.id} costs in quality is recorded"
     paragraphs = [
