@@ -78,3 +78,32 @@ def test_training_compute_and_prefill_of_a_sliding_window_model_count_the_window
     # Prefill of the 8,192-token prompt: the sliding layers' causal sum stops at the window.
     prefill_attention = 21 * 16384 * 8192**2 / 2 + 21 * 16384 * (4096**2 / 2 + 4096 * 4096)
     assert e.speed.workload.prefill_flops == pytest.approx(2 * active * 8192 + prefill_attention)
+
+
+def test_deepseek_v32_main_attention_reads_the_top_2048_keys_and_the_indexer_all():
+    # DeepSeek-V3.2 (config.json: 128 heads, nope 128 + rope 64, v 128; indexer 64 heads × 128,
+    # index_topk 2048; 61 layers). Main MLA per (query, key): 2·128·(192 + 128) = 81,920 FLOPs;
+    # the indexer's q·k over 64 heads × 128 and its weighted sum over heads: 2·64·128 + 2·64 = 16,512.
+    costs = _costs("default-deepseek-v32")
+    main = [c for c in costs if c.span == 2048]
+    indexer = [c for c in costs if c.span is None]
+    assert {c.per_key for c in main} == {81_920} and {c.per_key for c in indexer} == {16_512}
+    assert sum(c.layers for c in main) == sum(c.layers for c in indexer) == 61
+    # Training at 32,768 tokens: the main attention sees 2,048 keys, the indexer all 32,768.
+    assert mixer_flops.training_flops_per_token(costs, 32_768) == 3 * 61 * (81_920 * 2048 + 16_512 * 32_768)
+    # Up to 2,048 tokens it is dense attention plus the indexer.
+    assert mixer_flops.decode_flops_per_token(costs, 1_000) == 61 * (81_920 + 16_512) * 1_000
+    # Prefill of 8,192 tokens: query t reads min(t, 2048) keys; the indexer scores t keys.
+    prefill = 61 * (81_920 * (2048**2 / 2 + 2048 * (8192 - 2048)) + 16_512 * 8192**2 / 2)
+    assert mixer_flops.prefill_flops_per_sequence(costs, 8192) == prefill
+
+
+def test_deepseek_v32_explanations_say_what_sparse_attention_assumes():
+    e = estimate(validate(Scenario, dict(id="a", model=str(HF / "default-deepseek-v32.json"),
+                                         inference={"context": 65536}, training={"seq_len": 65536})))
+    assert "top 2,048" in e.compute.explanations["model_flops"].meaning
+    # 3 dense and 58 MoE layers, each with the main attention over 2,048 keys and the indexer over all.
+    assert "3·81,920·2,048 + 3·16,512·65,536" in e.compute.explanations["model_flops"].substituted
+    assert "indexer" in e.speed.explanations["prefill_tokens_per_s"].source
+    kv = e.inference.explanations["kv_cache_bytes"]
+    assert "(512 + 64 + 128)" in kv.substituted and "FP8" in kv.meaning and "(BF16)" in kv.meaning

@@ -85,6 +85,7 @@ class AttentionShape:
     # recurrent layers cost less than full attention); None: PaLM's 12·L·H·Q·T, every layer full.
     per_token: Annotated[float, pyd.Field(ge=0)] | None = None
     by_kind: str = ""  # how per_token was summed, for the explanation
+    note: str = ""  # what the layer kinds' costs assume (sparse attention), for the explanation
 
     def training_flops_per_token(self) -> float:
         if self.per_token is not None:
@@ -242,7 +243,8 @@ def training_compute(
         explanations = {
             "model_flops": Explanation(
                 title="Model FLOPs",
-                meaning="Arithmetic the model itself needs: a forward and a backward pass over every token.",
+                meaning="Arithmetic the model itself needs: a forward and a backward pass over every token."
+                + (f" {attention.note}" if attention is not None and attention.note else ""),
                 formula=base + attention_formula,
                 substituted=f"({base_n}{attention_text})·{d} = {model:.3g} FLOPs",
                 source=_SOURCE_6ND + ("; " + (_SOURCE_BY_KIND if by_kind else _SOURCE_ATTENTION) if attention else "")

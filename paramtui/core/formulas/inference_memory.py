@@ -157,6 +157,13 @@ def _explain_kv_cache(
             "instead, which is many times larger."
         )
         source = "DeepSeek-AI 2024, DeepSeek-V2, section 2.1 (low-rank key-value joint compression)"
+        if arch.index_n_heads:
+            formula = "layers · (kv_lora_rank + qk_rope_head_dim + index_head_dim) · bytes · tokens · batch"
+            subst = subst.replace(f" + {arch.qk_rope_head_dim})", f" + {arch.qk_rope_head_dim} + {arch.index_head_dim})")
+            meaning += (" DeepSeek sparse attention adds the indexer's key (index_head_dim) for every token, "
+                        f"counted here at the KV cache's precision ({kv.name}); DeepSeek's inference code "
+                        "keeps it in FP8 with one scale per 128 values, which this figure does not assume.")
+            source += "; DeepSeek-AI 2025, DeepSeek-V3.2-Exp, section 2.1 (lightning indexer)"
     else:
         formula = "2 · layers · kv_heads · head_dim · bytes · tokens · batch"
         subst = (

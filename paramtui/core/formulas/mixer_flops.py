@@ -13,7 +13,16 @@ recurrent state of linear-attention and state-space layers. It depends on the la
   read-out y = h·C cost one multiply-add per state element each (4 FLOPs; Gu & Dao 2023,
   eq. 2a-2b); the delta rule (Yang et al. 2024, Gated DeltaNet, eq. 4) first reads S·k
   (2 FLOPs more per element). The elementwise decay, like the softmax, is not counted;
-- short convolutions (LFM2): their kernel is a weight, already in 2·N.
+- short convolutions (LFM2): their kernel is a weight, already in 2·N;
+- DeepSeek sparse attention (DeepSeek-V3.2; DeepSeek-AI 2025, DeepSeek-V3.2-Exp, section
+  2.1): a lightning indexer scores every cached key of the context with its own small
+  heads, I(t,s) = Σ_j w(t,j)·ReLU(q(t,j)·k(s)): 2·H_I·d_I FLOPs for the dot products and
+  2·H_I for the weighted sum over heads, per (query, key) pair. The main latent attention
+  then reads only the index_topk keys it selects, so its cost per query follows
+  min(context, index_topk), like a window of index_topk keys. The top-k selection itself,
+  the ReLU and the scales are not arithmetic counted here (as the softmax). The main
+  attention is counted in transformers' form (per head: nope + rope dims for scores, v dims
+  for values), the indexer in full precision (its FP8 kernel does the same arithmetic).
 
 Training costs three times the forward pass (backward is twice forward), as 6·N = 3·2·N and
 PaLM's 12·L·H·Q·T = 3·4·L·H·Q·T, whose T is the sequence length (no causal halving).
@@ -53,6 +62,7 @@ class MixerCost:
     chunked: bool  # the span restarts every `span` tokens (chunks), rather than sliding
     per_token: int  # forward FLOPs per token that do not grow with the context (recurrent state)
     label: str
+    note: str = ""  # what an explanation must say this cost assumes
 
     def keys(self, context: int) -> int:
         """Keys one query attends to at the end of a `context`-token sequence (upper bound)."""
@@ -70,14 +80,28 @@ class MixerCost:
         return w * w / 2 + w * (t - w)
 
 
-def _attention_cost(mixer: Attention | LatentAttention) -> tuple[int, int | None, bool]:
-    if isinstance(mixer, LatentAttention):
-        # Scores over nope + rope dims per head, values over v_head_dim; the indexer scores
-        # every key with its own heads (DeepSeek-V3.2) — its top-k selection is not modelled,
-        # so the main attention is counted over the whole context (an upper bound).
-        qk = mixer.heads * (mixer.qk_nope_head_dim + mixer.qk_rope_head_dim)
-        per_key = 2 * (qk + mixer.heads * mixer.v_head_dim) + 2 * mixer.index_heads * mixer.index_head_dim
-        return per_key, None, False
+def _latent_costs(count: int, mixer: LatentAttention) -> tuple[MixerCost, ...]:
+    """MLA's scores over nope + rope dims per head and values over v_head_dim; with DeepSeek
+    sparse attention, that over the index_topk selected keys plus the indexer over all."""
+    qk = mixer.heads * (mixer.qk_nope_head_dim + mixer.qk_rope_head_dim)
+    main = 2 * (qk + mixer.heads * mixer.v_head_dim)
+    if not mixer.index_heads:
+        return (MixerCost(count, main, None, False, 0, mixer.label),)
+    topk = mixer.index_topk
+    indexer = 2 * mixer.index_heads * mixer.index_head_dim + 2 * mixer.index_heads
+    if topk is None:
+        note = ("DeepSeek sparse attention without index_topk: the main attention is counted over every "
+                "key (an upper bound).")
+    else:
+        note = (f"DeepSeek sparse attention: the indexer ({mixer.index_heads} heads × {mixer.index_head_dim}) "
+                f"scores every key of the context; the main attention reads the top {topk:,} it selects "
+                f"(min(context, {topk:,}) keys per query), counted per head over nope + rope and v dims as "
+                "transformers computes it. The top-k selection itself is not counted.")
+    return (MixerCost(count, main, topk, False, 0, f"latent attention (MLA) over the top {topk or 'all'} keys", note),
+            MixerCost(count, indexer, None, False, 0, "sparse-attention indexer", note))
+
+
+def _attention_cost(mixer: Attention) -> tuple[int, int | None, bool]:
     width = mixer.heads * mixer.head_dim
     span = mixer.window if mixer.span in ("sliding", "chunked") else None
     return 4 * width, span, mixer.span == "chunked"
@@ -94,13 +118,15 @@ def _recurrent_flops(mixer: TokenMixer) -> int:
     return 0
 
 
-def _cost(count: int, mixer: TokenMixer) -> MixerCost:
+def _costs(count: int, mixer: TokenMixer) -> tuple[MixerCost, ...]:
+    if isinstance(mixer, LatentAttention):
+        return _latent_costs(count, mixer)
     attention = mixer.attention if isinstance(mixer, ParallelMixer) else mixer
     per_key, span, chunked = 0, None, False
-    if isinstance(attention, (Attention, LatentAttention)):
+    if isinstance(attention, Attention):
         per_key, span, chunked = _attention_cost(attention)
     recurrent = _recurrent_flops(mixer.mamba if isinstance(mixer, ParallelMixer) else mixer)
-    return MixerCost(count, per_key, span, chunked, recurrent, mixer.label)
+    return (MixerCost(count, per_key, span, chunked, recurrent, mixer.label),)
 
 
 def mixer_costs(arch: Architecture) -> tuple[MixerCost, ...]:
@@ -110,9 +136,7 @@ def mixer_costs(arch: Architecture) -> tuple[MixerCost, ...]:
     for group in network_of(arch).groups:
         if group.stack != "decoder" or group.cross is not None:
             continue
-        cost = _cost(group.count, group.mixer)
-        if cost.per_key or cost.per_token:
-            costs.append(cost)
+        costs += [cost for cost in _costs(group.count, group.mixer) if cost.per_key or cost.per_token]
     return tuple(costs)
 
 
@@ -140,3 +164,8 @@ def describe(costs: tuple[MixerCost, ...], seq_len: int) -> str:
         if c.per_token:
             terms.append(f"{c.layers}·{c.per_token:,}")
     return "3·(" + " + ".join(terms) + ")" if terms else "0"
+
+
+def notes(costs: tuple[MixerCost, ...]) -> str:
+    """What the costs assume beyond the module's rules, once each, for an explanation."""
+    return " ".join(dict.fromkeys(c.note for c in costs if c.note))

@@ -151,6 +151,7 @@ class SpeedWorkload(NamedTuple):
     # (mixer_flops); None: PaLM's terms with attention in every layer.
     attention_prefill_flops: float | None = None  # one sequence's causal prefill
     attention_step_flops: float | None = None  # one sequence's new token over `context`
+    attention_note: str = ""  # what those layer-kind costs assume (mixer_flops.notes)
 
 
 class SpeedTiming(NamedTuple):
@@ -260,9 +261,11 @@ def speed_workload(
     if mixers is not None:
         attention = (mixer_flops.prefill_flops_per_sequence(mixers, prompt),
                      mixer_flops.decode_flops_per_token(mixers, context))
-    return _derive(active_params, weight_bytes, kv_bytes_per_token, num_layers, hidden_size, attention_dim,
+    work = _derive(active_params, weight_bytes, kv_bytes_per_token, num_layers, hidden_size, attention_dim,
                    compute_dtype, batch, context, prompt, profile, bw_eff, c_eff, activation_bytes,
                    input_embedding_bytes, moe, attention)
+    note = mixer_flops.notes(mixers) if mixers is not None else ""
+    return work._replace(attention_note=note) if note else work
 
 
 def part_of_workload(work: SpeedWorkload, *, active_params: float, weight_bytes: float,
@@ -442,7 +445,8 @@ def explain_speed(target: Target, work: SpeedWorkload, timing: SpeedTiming,
                 source="2·N FLOPs per token (Kaplan et al. 2020, section 2.1); causal attention 2·L·d·s² per sequence (PaLM appendix B, halved for the causal mask)"
                 + ("; summed over the layer kinds: sliding and chunked layers see at most their window, "
                    "linear-attention and state-space layers a fixed state per token"
-                   if work.attention_prefill_flops is not None else ""),
+                   if work.attention_prefill_flops is not None else "")
+                + (f". {work.attention_note}" if work.attention_note else ""),
             ),
             "time_to_first_token_s": Explanation(
                 title="Time to first token",

@@ -131,6 +131,8 @@ class Architecture:
     # cached key per token of index_head_dim; None = no indexer.
     index_n_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None
     index_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    # Tokens the indexer keeps per query: the main attention reads at most these many keys.
+    index_topk: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
 
     # A multimodal checkpoint's vision tower and projector, counted from its vision_config
     # (encoders.py); the network above is its language model.

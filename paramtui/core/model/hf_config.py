@@ -168,7 +168,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                          moe_intermediate_size=2048, n_shared_experts=1, n_routed_experts=256,
                          num_experts_per_tok=8, kv_lora_rank=512, q_lora_rank=1536, qk_rope_head_dim=64,
                          v_head_dim=128, qk_nope_head_dim=128, mlp_layer_types=None, first_k_dense_replace=3,
-                         index_n_heads=64, index_head_dim=128, mlp_bias=False),
+                         index_n_heads=64, index_head_dim=128, index_topk=2048, mlp_bias=False),
     "llama4_text": dict(num_key_value_heads=8, head_dim=128, hidden_act="silu", max_position_embeddings=4096 * 32,
                         tie_word_embeddings=False, attention_bias=False, intermediate_size_mlp=16384,
                         num_experts_per_tok=1, num_local_experts=16, moe_layers=None, interleave_moe_layer_step=1,
@@ -858,7 +858,7 @@ def _deepseek_v32(c: _Config) -> dict[str, Any]:
                         "(its indexer reads the q_lora projection)")
     # DeepseekV32Attention: MLA plus a DeepseekV32Indexer on every layer.
     return dict(kw, mlp_bias=c.bool("mlp_bias"), index_n_heads=c.int("index_n_heads"),
-                index_head_dim=c.int("index_head_dim"))
+                index_head_dim=c.int("index_head_dim"), index_topk=c.int("index_topk"))
 
 
 def _llama4_text(c: _Config) -> dict[str, Any]:

@@ -251,7 +251,7 @@ def attention_shape(arch, seq_len: int) -> compute_mod.AttentionShape:
     return compute_mod.AttentionShape(
         num_layers=arch.num_hidden_layers, attention_dim=arch.num_attention_heads * arch.resolved_head_dim,
         seq_len=seq_len, per_token=mixer_flops.training_flops_per_token(costs, seq_len),
-        by_kind=mixer_flops.describe(costs, seq_len))
+        by_kind=mixer_flops.describe(costs, seq_len), note=mixer_flops.notes(costs))
 
 
 def training_dtype(s: Scenario) -> str:

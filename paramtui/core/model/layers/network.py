@@ -107,7 +107,8 @@ def _attention(arch: Architecture, span: Literal["full", "sliding"], *, cross: b
             hidden=arch.hidden_size, heads=arch.num_attention_heads, q_lora_rank=arch.q_lora_rank,
             kv_lora_rank=arch.kv_lora_rank, qk_nope_head_dim=arch.qk_nope_head_dim,
             qk_rope_head_dim=arch.qk_rope_head_dim, v_head_dim=arch.v_head_dim, bias=arch.attention_bias,
-            index_heads=arch.index_n_heads or 0, index_head_dim=arch.index_head_dim or 0)
+            index_heads=arch.index_n_heads or 0, index_head_dim=arch.index_head_dim or 0,
+            index_topk=arch.index_topk)
     qk_norm = "none" if cross or not arch.qk_norm else arch.qk_norm_scope
     return Attention(
         hidden=arch.hidden_size, heads=arch.num_attention_heads, kv_heads=arch.kv_heads,

@@ -80,6 +80,7 @@ class LatentAttention:
     bias: bool = False  # on q_a, kv_a and o (attention_bias)
     index_heads: int = 0  # DeepSeek sparse attention indexer (0: none)
     index_head_dim: int = 0
+    index_topk: int | None = None  # keys the indexer keeps per query (None: every key)
 
     kind = "latent attention"
 
