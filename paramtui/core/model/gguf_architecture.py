@@ -4,9 +4,10 @@ llama.cpp writes the shape under `<arch>.` keys (`llama.block_count`, `qwen3moe.
 …; llama.cpp src/llama-arch.cpp, LLM_KV_NAMES) and names tensors by role (`token_embd`,
 `blk.N.attn_q`, `blk.N.ffn_down_exps`, `output`; LLM_TENSOR_NAMES). The count is exact: the
 sum of the tensors' elements, split by role from those names. The shape is what memory and
-speed need (layers, widths, heads, KV heads, windows, experts). A key this model of the
-network cannot represent yet (state-space layers, layers of different widths) is refused in
-one line naming it, rather than answered with a wrong shape.
+speed need (layers, widths, heads, KV heads, windows, experts); recurrent and hybrid files
+(Mamba, Gated DeltaNet, LFM2's short convolutions) are read by `gguf_hybrid`. A key this
+model of the network cannot represent yet (RWKV's time mixing, layers of different widths)
+is refused in one line naming it, rather than answered with a wrong shape.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 from paramtui.core import validation as pyd
 from paramtui.core.errors import UserError
 from paramtui.core.io.checkpoint import Checkpoint
-from paramtui.core.model import limits
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.model.params import ParamCount
 from paramtui.core.result.explain import Explanation, Explanations
@@ -27,7 +27,7 @@ from paramtui.core.units import format_count
 _MODEL_TYPES = {"qwen2moe": "qwen2_moe", "qwen3moe": "qwen3_moe", "deepseek2": "deepseek_v3",
                 "gpt-oss": "gpt_oss", "gptneox": "gpt_neox", "olmoe": "olmoe", "glm4moe": "glm4_moe",
                 "ernie4_5-moe": "ernie4_5_moe", "exaone4": "exaone4", "seed_oss": "seed_oss",
-                "granitehybrid": "granitemoehybrid"}
+}
 # Every n-th layer is full attention, the rest sliding (llama.cpp set_swa_pattern), where
 # the file has a window but no pattern key: llama.cpp hard-codes these per architecture.
 _SWA_EVERY = {"gemma2": 2, "gemma3": 6, "cohere2": 4, "gpt-oss": 2}
@@ -69,13 +69,15 @@ def gguf_architecture(ckpt: Checkpoint) -> Architecture:
     g = _Meta(ckpt)
     if not g.arch:
         raise UserError(f"{ckpt.path}: GGUF metadata lacks 'general.architecture'")
+    from paramtui.core.model.gguf_hybrid import RECURRENT, hybrid_architecture
+
+    if g.arch in RECURRENT:
+        return _validated(ckpt, hybrid_architecture(g, ckpt.tensor_elements))
     recurrent = [k for k in g.m if k.startswith((g.key("ssm."), g.key("wkv."), g.key("shortconv."),
                                                    g.key("full_attention_interval")))]
-    if recurrent and g.arch not in _MAMBA_VERSION:
-        raise UserError(f"{ckpt.path}: {recurrent[0]}: the recurrent layers of a {g.arch!r} GGUF file are not "
-                        f"modelled yet (Mamba ones are: {', '.join(_MAMBA_VERSION)})")
     if recurrent:
-        return _validated(ckpt, _state_space(g, ckpt))
+        raise UserError(f"{ckpt.path}: {recurrent[0]}: the recurrent layers of a {g.arch!r} GGUF file are not "
+                        f"modelled yet (these are: {', '.join(RECURRENT)})")
     names = ckpt.tensor_elements
     hidden = int(g.required("embedding_length"))
     layers = int(g.required("block_count"))
@@ -137,62 +139,6 @@ def _validated(ckpt: Checkpoint, kwargs: dict[str, Any]) -> Architecture:
         raise UserError(f"{ckpt.path}: the shape in its GGUF metadata is not valid: {e}") from None
 
 
-# GGUF architectures whose recurrent layers are Mamba ones (llama.cpp: LLM_ARCH_MAMBA, MAMBA2,
-# GRANITE_HYBRID), and the Mamba version of their mixer.
-_MAMBA_VERSION = {"mamba": 1, "mamba2": 2, "granitehybrid": 2}
-
-
-def _state_space(g: _Meta, ckpt: Checkpoint) -> dict[str, Any]:
-    """Mamba models, pure or hybrid: llama.cpp's `ssm.*` keys (d_conv, d_inner, d_state,
-    dt_rank / heads, groups); in a hybrid, a layer whose KV head count is 0 is a Mamba layer
-    (llama.cpp: `recurrent_layer_arr[i] = n_head_kv(i) == 0`)."""
-    version = _MAMBA_VERSION[g.arch]
-    hidden, layers = int(g.required("embedding_length")), int(g.required("block_count"))
-    inner, heads_or_rank = int(g.required("ssm.inner_size")), int(g.required("ssm.time_step_rank"))
-    mixer: dict[str, Any] = dict(mamba_version=version, mamba_intermediate_size=inner,
-                                 ssm_state_size=int(g.required("ssm.state_size")),
-                                 mamba_conv_kernel=int(g.required("ssm.conv_kernel")),
-                                 mamba_proj_bias=any(n.endswith("ssm_in.bias") for n in ckpt.tensor_elements))
-    if version == 1:
-        mixer["mamba_dt_rank"] = heads_or_rank
-    else:
-        if inner % heads_or_rank:
-            raise UserError(f"{ckpt.path}: {g.key('ssm.inner_size')} ({inner}) is not a multiple of "
-                            f"{g.key('ssm.time_step_rank')} ({heads_or_rank}, the Mamba 2 heads)")
-        mixer.update(mamba_num_heads=heads_or_rank, mamba_head_dim=inner // heads_or_rank,
-                     mamba_n_groups=int(g.get("ssm.group_count") or 1))
-    embd = ckpt.tensor_elements.get("token_embd.weight")
-    vocab = g.get("vocab_size") or ckpt.metadata.get("tokenizer.ggml.tokens.length") or (embd // hidden if embd else 0)
-    common = dict(model_type=_MODEL_TYPES.get(g.arch, g.arch), vocab_size=int(vocab), hidden_size=hidden, num_hidden_layers=layers,
-                  tie_word_embeddings="output.weight" not in ckpt.tensor_elements, **mixer)
-    if g.arch in ("mamba", "mamba2"):  # Mamba layers only: a norm and a mixer each, no MLP
-        return dict(common, num_attention_heads=1, head_dim=hidden, intermediate_size=inner, norms_per_layer=1,
-                    position_embedding_type="none", max_position_embeddings=limits.POSITIONS,
-                    layer_types=("mamba",) * layers, no_mlp_layer_types=("mamba",))
-    kv = g.get("attention.head_count_kv")
-    if not isinstance(kv, list) or len(kv) != layers:
-        raise UserError(f"{ckpt.path}: {g.key('attention.head_count_kv')} must list every layer's KV heads "
-                        "(0 for a Mamba layer) in a hybrid GGUF file")
-    attention_kv = {int(k) for k in kv if k}
-    if len(attention_kv) > 1:
-        raise UserError(f"{ckpt.path}: {g.key('attention.head_count_kv')} differs between attention layers "
-                        f"({sorted(attention_kv)}): layers of different shapes are not modelled yet")
-    heads = int(g.uniform("attention.head_count", allow_zero=False) or 0)
-    experts = int(g.get("expert_count") or 0)
-    channel: dict[str, Any] = dict(intermediate_size=int(g.uniform("feed_forward_length")))
-    if experts:  # GraniteMoeHybrid: routed experts beside a shared MLP
-        channel = dict(num_local_experts=experts, num_experts_per_tok=int(g.required("expert_used_count")),
-                       moe_intermediate_size=int(g.required("expert_feed_forward_length")), n_shared_experts=1,
-                       shared_expert_intermediate_size=int(g.required("expert_shared_feed_forward_length")),
-                       intermediate_size=int(g.required("expert_feed_forward_length")))
-    key_length = g.get("attention.key_length")
-    return dict(common, num_attention_heads=heads, num_key_value_heads=attention_kv.pop() if attention_kv else heads,
-                **({"head_dim": int(key_length)} if key_length else {}),
-                max_position_embeddings=int(g.get("context_length") or 4096),
-                position_embedding_type="rope" if g.get("rope.freq_base") else "none",
-                layer_types=tuple("full_attention" if k else "mamba" for k in kv), **channel)
-
-
 def _layer_types(g: _Meta, layers: int) -> tuple[str, ...]:
     pattern = g.get("attention.sliding_window_pattern")
     if isinstance(pattern, list):  # per layer: true where the layer uses the window
@@ -208,7 +154,10 @@ def _layer_types(g: _Meta, layers: int) -> tuple[str, ...]:
 
 def _part(name: str) -> str:
     """Which part of the model a tensor belongs to, by its llama.cpp name."""
-    role = name.rsplit(".", 1)[0].rsplit(".", 1)[-1]  # blk.0.attn_q.weight -> attn_q
+    if ".shortconv." in name:  # blk.0.shortconv.in_proj.weight: LFM2's token mixer
+        return "attention"
+    # blk.0.attn_q.weight -> attn_q; blk.0.ssm_a (llama.cpp writes some without a suffix) -> ssm_a
+    role = name.removesuffix(".weight").removesuffix(".bias").rsplit(".", 1)[-1]
     if "norm" in role:
         return "norm"
     if role in ("token_embd", "position_embd", "token_types"):
