@@ -92,8 +92,8 @@ TRANSFORMERS_COUNTS = {
     "qwen3.5-35b-a3b": 34_660_610_688,  # the language model (Qwen3_5MoeForCausalLM)
     "olmo-2-7b": 7_298_617_344,
     # transformers 5.25.0, torch 2.13.0+cpu (scripts/verify_counts_with_transformers.py)
-    "llama-4-scout": 107_769_861_120,  # the language model (Llama4ForCausalLM)
-    "llama-4-maverick": 400_711_848_960,  # the language model (Llama4ForCausalLM)
+    "llama-4-scout": 108_641_793_536,  # with the vision model (Llama4ForConditionalGeneration)
+    "llama-4-maverick": 401_583_781_376,
     "glm-4.5": 352_797_814_784,
     "glm-4.5-air": 106_852_245_504,
     "deepseek-v3.1": 671_026_404_352,
@@ -115,8 +115,8 @@ TRANSFORMERS_ACTIVE_COUNTS = {
     "gpt-oss-120b": 5_711_982_912,
     "qwen3-next-80b-a3b": 3_874_929_408,  # transformers 5.25.0, torch 2.13.0+cpu
     "qwen3.5-35b-a3b": 3_454_988_928,
-    "llama-4-scout": 17_172_894_720,
-    "llama-4-maverick": 17_184_691_200,
+    "llama-4-scout": 18_044_827_136,
+    "llama-4-maverick": 18_056_623_616,
     "glm-4.5": 33_632_251_904,
     "glm-4.5-air": 13_424_123_904,
     "deepseek-v3.1": 37_552_282_624,
@@ -141,13 +141,9 @@ KNOWN_CARD_DISCREPANCIES = {
     "glm-4.5",
 }
 
-# Multimodal checkpoints counted as their language model until their wrapper model_type is
-# imported: the published figure includes the vision tower, so the count stays below it. The
-# day the vision line lands the count reaches the published figure and this test asks for the
-# entry to move to the full config.
-LANGUAGE_MODEL_ONLY = {
-    "llama-4-scout",  # 107.77B of the card's 109B (Llama4ForConditionalGeneration)
-}
+# Cards whose active figure is the language model's: the vision encoder (871,932,416 weights in
+# Llama 4, its vision model, adapter and projector) runs on images, not on every token.
+ACTIVE_WITHOUT_ENCODERS = {"llama-4-scout": 871_932_416, "llama-4-maverick": 871_932_416}
 
 REQUIRED_IDS = [
     "gemma-3-1b", "gemma-3-4b", "gemma-3-12b", "gemma-3-27b", "phi-4", "smollm3-3b",
@@ -221,15 +217,16 @@ def test_every_supported_model_type_is_in_the_catalog():
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
         "gemma2", "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
         "gpt_oss", "gemma3", "gemma3_text", "smollm3", "qwen3_next", "qwen3_5_moe_text", "olmo2",
-        "llama4_text", "glm4_moe", "minimax_m2",
+        "llama4", "glm4_moe", "minimax_m2",
     }  # fmt: skip
 
 
 def test_kind_agrees_with_the_config():
     for entry in load_catalog().values():
         config = entry.config
+        language_model = config.get("text_config", config)  # a multimodal checkpoint's text model
         has_experts = any(
-            key in config for key in ("num_local_experts", "num_experts", "n_routed_experts")
+            key in language_model for key in ("num_local_experts", "num_experts", "n_routed_experts")
         )
         expected = (
             "encoder" if config["model_type"] == "bert"
@@ -333,10 +330,7 @@ def test_transformers_count_matches_the_published_figure(model_id):
     entry = get_model(model_id)
     assert entry.published_params is not None, model_id
     agrees = _within_stated_rounding(TRANSFORMERS_COUNTS[model_id], entry.published_params)
-    if model_id in LANGUAGE_MODEL_ONLY:
-        assert TRANSFORMERS_COUNTS[model_id] < parse_published_count(entry.published_params)[0]
-    expected = model_id not in KNOWN_CARD_DISCREPANCIES | LANGUAGE_MODEL_ONLY
-    assert agrees == expected, (
+    assert agrees == (model_id not in KNOWN_CARD_DISCREPANCIES), (
         model_id, TRANSFORMERS_COUNTS[model_id], entry.published_params
     )
 
@@ -347,6 +341,7 @@ def test_transformers_active_count_matches_the_published_figure(model_id):
     active = TRANSFORMERS_ACTIVE_COUNTS[model_id]
     if model_id in ACTIVE_WITHOUT_INPUT_EMBEDDING:
         active -= entry.config["vocab_size"] * entry.config["hidden_size"]
+    active -= ACTIVE_WITHOUT_ENCODERS.get(model_id, 0)
     assert _within_stated_rounding(active, entry.published_active_params), (
         model_id, active, entry.published_active_params
     )
@@ -397,6 +392,11 @@ def test_our_count_equals_transformers(model_id):
         assert entry.param_count.active == TRANSFORMERS_ACTIVE_COUNTS[model_id]
     else:
         assert entry.param_count.active == entry.param_count.total
+
+
+@pytest.mark.parametrize("model_id", list(ACTIVE_WITHOUT_ENCODERS))
+def test_encoders_left_out_of_the_published_active_count_are_the_vision_model(model_id):
+    assert get_model(model_id).param_count.encoders == ACTIVE_WITHOUT_ENCODERS[model_id]
 
 
 def test_architecture_is_cached_and_shaped_from_the_config():
