@@ -218,6 +218,12 @@ def _scenario_from_args(args):
 
         # Not `_count`: outside argparse its ArgumentTypeError would escape as a traceback.
         model = {"params": parse_count(args.model, "params")} if _NUMBER.match(args.model) else {"model": args.model}
+        if "model" in model and args.precision is None:  # a catalog model: its weights as published
+            from paramtui.core.model.catalog import get_model
+            from paramtui.core.model.model_spec import check_model
+
+            check_model(args.model)  # an unknown id is one line naming the closest ids (or ./name)
+            args.precision = get_model(args.model).native_precision
     from paramtui.core.inputs.options import OPTIONS
 
     data: dict = {"id": "cli", **model}

@@ -253,3 +253,36 @@ def test_estimate_title_is_two_whole_lines_at_80_columns(capsys, monkeypatch):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].strip() == "Llama 3.1 8B · bf16 on 1× NVIDIA GeForce RTX 4090 24GB"
     assert lines[1].strip() == "batch 2 · context 8,192"
+
+
+# ------------------------------------------------------------------ catalog models at their published precision
+
+GIB = 2**30
+
+
+@pytest.mark.parametrize(("model", "precision", "weights_bytes", "card_gib"), [
+    # OpenAI 2025, gpt-oss model card (arXiv 2508.10925), Table 1: checkpoint sizes 12.8 GiB
+    # and 60.8 GiB (MXFP4 experts, BF16 rest); paramtui's bytes round to the card's figures.
+    ("gpt-oss-20b", "mxfp4-moe", 13_761_264_768, 12.8),
+    ("gpt-oss-120b", "mxfp4-moe", 65_248_815_744, 60.8),
+])
+def test_estimate_of_gpt_oss_is_its_published_checkpoint(capsys, model, precision, weights_bytes, card_gib):
+    j = run_json(capsys, "estimate", model, "--json")
+    assert j["scenario"]["precision"] == precision
+    assert j["memory"]["weights_bytes"] == weights_bytes
+    assert round(weights_bytes / GIB, 1) == card_gib
+
+
+@pytest.mark.parametrize(("model", "precision"), [
+    ("deepseek-v3", "fp8-block128"), ("deepseek-v3.1", "fp8-block128"), ("kimi-k2", "fp8-block128"),
+    ("minimax-m2", "fp8-block128"), ("llama-4-maverick", "bf16"), ("glm-4.5", "bf16"),
+    ("llama-3.1-8b", "bf16"),
+])
+def test_estimate_of_a_catalog_model_defaults_to_its_published_precision(capsys, model, precision):
+    assert run_json(capsys, "estimate", model, "--json")["scenario"]["precision"] == precision
+
+
+def test_a_precision_given_on_the_command_line_wins(capsys):
+    j = run_json(capsys, "estimate", "gpt-oss-20b", "--precision", "bf16", "--json")
+    assert j["scenario"]["precision"] == "bf16"
+    assert j["memory"]["weights_bytes"] == 2 * 20_914_757_184

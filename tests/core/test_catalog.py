@@ -399,6 +399,27 @@ def test_encoders_left_out_of_the_published_active_count_are_the_vision_model(mo
     assert get_model(model_id).param_count.encoders == ACTIVE_WITHOUT_ENCODERS[model_id]
 
 
+def test_each_model_starts_at_the_precision_its_weights_are_published_in():
+    """Read from the entry's own quantization_config, as from a downloaded config.json; bf16
+    where the checkpoint is unquantised (Llama 4 Maverick: the BF16 repo, not its -FP8 twin)."""
+    published = {entry.id: entry.native_precision for entry in load_catalog().values()}
+    assert {k: v for k, v in published.items() if v != "bf16"} == {
+        "gpt-oss-20b": "mxfp4-moe", "gpt-oss-120b": "mxfp4-moe", "deepseek-v3": "fp8-block128",
+        "deepseek-v3.1": "fp8-block128", "kimi-k2": "fp8-block128", "minimax-m2": "fp8-block128",
+    }  # fmt: skip
+
+
+def test_explanation_says_whether_weights_are_as_published():
+    from paramtui.core.inputs.scenario import Scenario
+    from paramtui.core.result.estimate import estimate
+
+    as_published = estimate(Scenario(id="a", model="gpt-oss-20b", precision="mxfp4-moe"))
+    meaning = as_published.explanations["memory.weights_bytes"].meaning
+    assert meaning.startswith("Weights as published: MXFP4 experts, rest BF16.")
+    other = estimate(Scenario(id="b", model="gpt-oss-20b", precision="bf16"))
+    assert "the checkpoint publishes them as MXFP4" in other.explanations["memory.weights_bytes"].meaning
+
+
 def test_architecture_is_cached_and_shaped_from_the_config():
     pytest.importorskip("paramtui.core.model.hf_config")
     entry = get_model("llama-3.1-8b")

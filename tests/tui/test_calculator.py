@@ -222,6 +222,23 @@ async def test_model_picker_takes_a_catalog_model_or_a_bare_count():
         assert "bare count" in str(app.screen.query_one("#results-head").render())
 
 
+async def test_model_picker_starts_a_catalog_model_at_its_weights_as_published():
+    app = make_app(one_scenario(precision="int4"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await type_keys(pilot, *"gpt-oss-120b", "enter")
+        await pilot.pause()
+        scenario = app.session.scenarios[0]
+        assert (scenario.model, scenario.precision) == ("gpt-oss-120b", "mxfp4-moe")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await type_keys(pilot, *"deepseek-v3.1", "enter")
+        await pilot.pause()
+        assert app.session.scenarios[0].precision == "fp8-block128"
+
+
 async def test_architecture_fields_customise_the_model():
     app = make_app()
     async with app.run_test(size=(80, 40)) as pilot:

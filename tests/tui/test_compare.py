@@ -164,6 +164,21 @@ async def test_add_from_catalog_with_type_to_filter():
         assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
 
 
+async def test_add_starts_a_catalog_model_at_its_weights_as_published():
+    """gpt-oss ships its experts in MXFP4: added beside the int4 row, it is mxfp4-moe, not int4."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_compare(pilot)
+        app.current_id = "l8q"
+        await pilot.pause()
+        await pilot.press("a")
+        await type_keys(pilot, *"gpt-oss-20b")
+        await pilot.press("enter")
+        new = app.session.scenario(app.current_id)
+        assert new.model == "gpt-oss-20b" and new.precision == "mxfp4-moe"
+        assert new.target == "rtx-4090"  # the focused row's target and workload stay
+
+
 async def test_add_a_bare_parameter_count():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -127,6 +127,15 @@ class CatalogEntry:
         return architecture_from_hf_config(self.config, origin=f"catalog model '{self.id}'", shipped=True)
 
     @cached_property
+    def native_precision(self) -> str:
+        """The precision id its weights are published in: the config's `quantization_config`
+        (gpt-oss's MXFP4 experts, DeepSeek's block-scaled FP8) or else its dtype, bf16 when
+        the entry names none. A scenario that picks this model starts at it."""
+        from paramtui.core.model.quant_config import native_precision
+
+        return native_precision(self.config)
+
+    @cached_property
     def param_count(self) -> ParamCount:
         """Exact count, equal to transformers' sum of numel for the same config."""
         from paramtui.core.model.params import count_parameters

@@ -35,7 +35,9 @@ class ResolvedModel(NamedTuple):
     license: str | None = None
     checkpoint: Checkpoint | None = None  # a model file's headers (model_file.py)
     checkpoint_note: str | None = None  # how the files' weights differ from config.json's count
-    native_precision: str | None = None  # a bare config.json's own precision (quant_config.py)
+    # The precision its weights are stored in: a bare config.json's own (quant_config.py) or a
+    # catalog model's as published.
+    native_precision: str | None = None
 
 
 def _nominal_shape(hidden: int) -> Architecture:
@@ -99,6 +101,7 @@ def _catalog_model(model_id: str) -> ResolvedModel:
         name=entry.name, architecture=entry.architecture, params=entry.param_count,
         nominal_architecture=False, catalog_id=entry.id, training_tokens=entry.training_tokens,
         context_length=entry.context_length, license=entry.license,
+        native_precision=entry.native_precision,
     )
 
 

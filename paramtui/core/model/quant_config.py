@@ -19,7 +19,9 @@ _DTYPES = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32"}
 _EXCLUDED_KEYS = ("modules_to_not_convert", "ignored_layers", "ignore", "exclude_modules")
 # Module names the linear-layer precisions keep at 16-bit: head, embeddings (and, by
 # substring, norms), the MoE router (`mlp.gate` in most models, `mlp.router` in gpt-oss).
-_ALWAYS_16_BIT = ("lm_head", "embed_tokens", "wte", "router", "gate")
+_ALWAYS_16_BIT = ("lm_head", "embed_tokens", "wte", "router", "gate",
+                  # the router's selection bias (DeepSeek-V3, MiniMax-M2): a vector, never quantised
+                  "e_score_correction_bias")
 
 
 def native_precision(config: dict) -> str:
@@ -45,7 +47,8 @@ def _key(quant: dict, *names: str):
 def _quantized_precision(q: dict) -> str:
     method = str(q.get("quant_method", "")).lower()
     if method == "fp8":  # transformers FineGrainedFP8 (DeepSeek-V3, Qwen3 FP8, GLM FP8)
-        if q.get("fmt", "e4m3") != "e4m3":
+        # "float8_e4m3fn" is torch's name for the same format (MiniMax-M2 writes it so).
+        if q.get("fmt", "e4m3") not in ("e4m3", "float8_e4m3fn"):
             raise UserError(f"config.json: quantization_config.fmt {q.get('fmt')!r} is not modelled (e4m3 only)")
         block = q.get("weight_block_size")
         if block is None:

@@ -195,7 +195,7 @@ def _serving(s: Scenario) -> Serving:
     arch = model.architecture
     precision = get_precision(s.precision)
     stored_bytes = None
-    if precision.id == STORED and model.checkpoint is None and model.native_precision:
+    if precision.id == STORED and model.checkpoint is None and model.catalog_id is None and model.native_precision:
         precision = get_precision(model.native_precision)  # a bare config.json: what it says it stores
     if precision.id == STORED:  # the file's own types: its exact bytes
         if model.checkpoint is None:
@@ -289,6 +289,19 @@ def _checkpoint_values(model: ResolvedModel) -> dict[str, Any]:
         "checkpoint.types": c.type_mix(), "checkpoint.quantization": c.quantization,
         "checkpoint.difference": model.checkpoint_note,
     }
+
+
+def _as_published(weights: Explanation, model: ResolvedModel, precision: Precision) -> Explanation:
+    """A catalog model's weights explanation says whether they are as its checkpoint publishes
+    them, so 'mxfp4-moe' on gpt-oss reads as the released files and 'bf16' as a choice."""
+    from paramtui.core.validation import replace
+
+    if precision.id == model.native_precision:
+        said = f"Weights as published: {precision.name}. "
+    else:
+        published = get_precision(model.native_precision).name if model.native_precision else "unknown"
+        said = f"Weights at {precision.name}; the checkpoint publishes them as {published}. "
+    return replace(weights, meaning=said + weights.meaning)
 
 
 def checkpoint_explanations(model: ResolvedModel) -> dict[str, Explanation]:
@@ -507,6 +520,8 @@ def _compute(s: Scenario) -> Estimate:
         take("params", {k: v for k, v in params.explanations.items() if k in ("total", "active")})
         take("params.breakdown", {k: v for k, v in params.explanations.items() if k not in ("total", "active")})
         take("memory", inference.explanations)
+        if model.catalog_id is not None and "memory.weights_bytes" in explanations:
+            explanations["memory.weights_bytes"] = _as_published(explanations["memory.weights_bytes"], model, precision)
         take("memory.training", training.explanations)
         if model.checkpoint is not None:
             explanations.update(checkpoint_explanations(model))

@@ -627,7 +627,12 @@ class CalculatorScreen(ParamScreen):
                           f"model file {value} for {self._label()}")
                 return
             what = f"model {value}" if kind == "model" else f"{units.format_count(value)} parameters"
-            self._try("model", lambda s: s.with_changes(**{kind: value}), f"{what} for {self._label()}")
+            changes = {kind: value}
+            if kind == "model":  # a catalog model starts at its weights as published
+                from paramtui.core.model.catalog import get_model
+
+                changes["precision"] = get_model(value).native_precision
+            self._try("model", lambda s: s.with_changes(**changes), f"{what} for {self._label()}")
 
         self.app.push_screen(ModelPicker(), picked)
 

@@ -368,10 +368,12 @@ class CompareScreen(ScenarioTableScreen):
                 name = value.rstrip("/").rsplit("/", 1)[-1] or value
                 wanted = "".join(c if c.isascii() and (c.isalnum() or c in "_-") else "-"
                                  for c in name.lower()).strip("-")[:40] or "file"
-            elif kind == "model":
+            elif kind == "model":  # at its weights as published, like the Calculator's picker
                 from paramtui.core.model.catalog import get_model
 
-                name, wanted = get_model(value).name, value
+                entry = get_model(value)
+                name, wanted = entry.name, value
+                extra = {"precision": entry.native_precision}
             else:
                 name = f"{format_count(value)} parameters"
                 wanted = f"params-{format_count(value)}"
@@ -383,8 +385,8 @@ class CompareScreen(ScenarioTableScreen):
             else:
                 new = Scenario(id=new_id, name=name, **model)
             self._insert_after_current(new, f"add {new_id}")
-            self.notify(f"Added “{name}” (same precision, target and workload as the focused row)",
-                        timeout=3, markup=False)
+            same = "target and workload" if "precision" in extra else "precision, target and workload"
+            self.notify(f"Added “{name}” (same {same} as the focused row)", timeout=3, markup=False)
 
         self.app.push_screen(ModelPicker(title="Add a scenario", verb="add"), chosen)
 
