@@ -11,6 +11,7 @@ import pytest
 from paramtui.core.errors import UserError
 from paramtui.core.inputs.session import parse_session
 from paramtui.core.io.model_folder import read_checkpoint
+from paramtui.core.model.params import count_parameters
 from paramtui.core.result.estimate import estimate
 from tests.core.checkpoint_fixtures import write_gguf
 
@@ -254,13 +255,65 @@ def test_hybrid_files_that_do_not_determine_the_shape_are_refused_naming_the_key
         _estimate(path)
 
 
-def test_rwkv_time_mixing_is_refused_in_one_line(tmp_path):
+def _rwkv_layer(i: int, version: int) -> dict:
+    p, d = f"blk.{i}.", H
+    t = {p + f"{n}.{w}": ("F32", (d,)) for n in ("attn_norm", "attn_norm_2", "time_mix_ln") for w in ("weight", "bias")}
+    t |= {p + f"time_mix_{n}.weight": _f16(d, d) for n in ("key", "value", "receptance", "output")}
+    t |= {p + "channel_mix_lerp_k.weight": ("F32", (d, 1, 1)), p + "channel_mix_key.weight": _f16(d, 512),
+          p + "channel_mix_value.weight": _f16(512, d)}
+    if version == 6:  # time_mix_extra_dim 32, time_decay_extra_dim 64, 4 heads of 64
+        t |= {p + "time_mix_w1.weight": _f16(d, 5 * 32), p + "time_mix_w2.weight": _f16(32, d, 5),
+              p + "time_mix_lerp_x.weight": ("F32", (d, 1, 1)), p + "time_mix_lerp_fused.weight": ("F32", (d, 1, 1, 5)),
+              p + "time_mix_first.weight": ("F32", (64, 4)), p + "time_mix_decay.weight": ("F32", (d,)),
+              p + "time_mix_decay_w1.weight": _f16(d, 64), p + "time_mix_decay_w2.weight": _f16(64, d),
+              p + "time_mix_gate.weight": _f16(d, d), p + "channel_mix_lerp_r.weight": ("F32", (d, 1, 1)),
+              p + "channel_mix_receptance.weight": _f16(d, d)}
+    else:  # ranks: decay 32, in-context learning rate 16, value residual mix 16, gate 64
+        for n, rank in (("w", 32), ("a", 16), ("v", 16), ("g", 64)):
+            t |= {p + f"time_mix_{n}1.weight": _f16(d, rank), p + f"time_mix_{n}2.weight": _f16(rank, d)}
+            if n != "g":
+                t[p + f"time_mix_{n}0.weight"] = ("F32", (d,))
+        t |= {p + "time_mix_lerp_fused.weight": ("F32", (d, 1, 1, 6))}
+        t |= {p + f"time_mix_{n}.weight": ("F32", (d,)) for n in ("k_k", "k_a", "r_k")}
+    return t
+
+
+@pytest.mark.parametrize("version", [6, 7])
+def test_rwkv_time_and_channel_mixing(tmp_path, version):
+    """No KV cache at all; per layer a head_size × head_size state per head (d · head_size)
+    and the two token shifts' last token (2 · d)."""
+    meta = {"block_count": 2, "embedding_length": H, "feed_forward_length": 512, "context_length": 1048576,
+            "vocab_size": VOCAB, "attention.head_count": 0, "attention.layer_norm_epsilon": 1e-5,
+            "wkv.head_size": 64}
+    meta |= ({"time_mix_extra_dim": 32, "time_decay_extra_dim": 64} if version == 6 else
+             {"attention.decay_lora_rank": 32, "attention.iclr_lora_rank": 16,
+              "attention.value_residual_mix_lora_rank": 16, "attention.gate_lora_rank": 64})
+    t = _ends() | {"token_embd_norm.weight": ("F32", (H,)), "token_embd_norm.bias": ("F32", (H,)),
+                   "output_norm.bias": ("F32", (H,))}
+    for i in range(2):
+        t |= _rwkv_layer(i, version)
+    path = _write(tmp_path, f"rwkv{version}", meta, t)
+    est = _estimate(path)
+    arch = est.architecture
+    assert arch.layer_types == ("rwkv", "rwkv")
+    assert (arch.rwkv_version, arch.rwkv_head_size, arch.rwkv_token_shift) == (version, 64, 2)
+    assert arch.rwkv_lora == ((32, 64) if version == 6 else (32, 16, 16, 64))
+    v = est.values
+    assert v["memory.kv_cache_bytes"] == 0
+    assert v["memory.recurrent_state_bytes"] == 2 * (H * 64 + 2 * H) * 2 == 67_584
+    _check_weights(path, est)
+    # The per-layer model counts what the file holds, tensor for tensor.
+    assert count_parameters(arch).total == read_checkpoint(path).elements
+
+
+def test_rwkv_with_a_gated_mlp_and_other_recurrent_layers_are_refused_in_one_line(tmp_path):
     meta = {"block_count": 1, "embedding_length": H, "feed_forward_length": 512, "vocab_size": VOCAB,
             "attention.head_count": 0, "wkv.head_size": 64, "time_mix_extra_dim": 32,
             "time_decay_extra_dim": 64}
-    t = _ends() | _norms(0, "attn_norm", "attn_norm_2") | {
-        "blk.0.time_mix_key.weight": _f16(H, H), "blk.0.channel_mix_key.weight": _f16(H, 512)}
-    path = _write(tmp_path, "rwkv6", meta, t)
-    with pytest.raises(UserError, match=r"rwkv6\.wkv\.head_size: the recurrent layers of a 'rwkv6' GGUF file"):
+    t = _ends() | _norms(0, "attn_norm", "ffn_norm") | _mlp(0, 512) | {"blk.0.time_mix_key.weight": _f16(H, H)}
+    path = _write(tmp_path, "rwkv6qwen2", meta, t)
+    with pytest.raises(UserError, match=r"rwkv6qwen2\.wkv\.head_size: the recurrent layers of a 'rwkv6qwen2' GGUF file"):
         _estimate(path)
-
+    path = _write(tmp_path, "rwkv6", meta, t)
+    with pytest.raises(UserError, match="an 'rwkv6' file without channel_mix tensors is not modelled yet"):
+        _estimate(path)

@@ -112,10 +112,10 @@ def _explain_recurrent_state(arch: Architecture, batch: int, prec: Precision, va
             formula="0", substituted="0 B", source="-")
     return Explanation(
         title="Recurrent state",
-        meaning="Linear-attention (Gated DeltaNet, Kimi Delta), state-space (Mamba) and short-"
+        meaning="Linear-attention (Gated DeltaNet, Kimi Delta, RWKV), state-space (Mamba) and short-"
         "convolution layers keep a fixed state per sequence instead "
         "of a growing KV cache: a heads × key_dim × value_dim matrix and the short convolution's "
-        f"last inputs. It does not grow with the context. Held at {prec.name}.",
+        f"(RWKV: its token shifts') last inputs. It does not grow with the context. Held at {prec.name}.",
         formula="layers · (v_heads · k_dim · v_dim + conv_channels · (kernel − 1)) · bytes · batch",
         substituted=" + ".join(f"{n} · {e:,}" for n, e in parts)
         + f" · {prec.bits_per_weight / 8:g} · {batch} = {format_bytes(value)}",

@@ -8,11 +8,13 @@ recurrent state of linear-attention and state-space layers. It depends on the la
   PaLM's 4·H·Q per key (Chowdhery et al. 2022, appendix B). A full-attention layer sees the
   whole context, a sliding-window layer at most its window, a chunked layer (Llama 4) at
   most its chunk, so long contexts cost nothing more on those layers past their span;
-- Mamba, Gated DeltaNet, Kimi Delta Attention: a fixed state per sequence, updated and read
+- Mamba, Gated DeltaNet, Kimi Delta Attention, RWKV: a fixed state per sequence, updated and read
   once per token whatever the context. A diagonal-decay update h ← a⊙h + x·Bᵀ and the
   read-out y = h·C cost one multiply-add per state element each (4 FLOPs; Gu & Dao 2023,
   eq. 2a-2b); the delta rule (Yang et al. 2024, Gated DeltaNet, eq. 4) first reads S·k
-  (2 FLOPs more per element). The elementwise decay, like the softmax, is not counted;
+  (2 FLOPs more per element). RWKV-6 (Peng et al. 2024) decays its head_size² state per
+  head diagonally, RWKV-7 (Peng et al. 2025) updates it by a generalised delta rule. The
+  elementwise decay, like the softmax, is not counted;
 - short convolutions (LFM2): their kernel is a weight, already in 2·N;
 - DeepSeek sparse attention (DeepSeek-V3.2; DeepSeek-AI 2025, DeepSeek-V3.2-Exp, section
   2.1): a lightning indexer scores every cached key of the context with its own small
@@ -41,6 +43,7 @@ from paramtui.core.model.layers.token_mixers import (
     LatentAttention,
     Mamba,
     ParallelMixer,
+    RWKVTimeMix,
     TokenMixer,
 )
 
@@ -115,6 +118,9 @@ def _recurrent_flops(mixer: TokenMixer) -> int:
     if isinstance(mixer, Mamba):
         state = mixer.inner * mixer.state if mixer.version == 1 else mixer.heads * mixer.head_dim * mixer.state
         return DIAGONAL_STATE_FLOPS * state
+    if isinstance(mixer, RWKVTimeMix):  # RWKV-6 decays its state diagonally; RWKV-7 updates it by a delta rule
+        flops = DIAGONAL_STATE_FLOPS if mixer.version == 6 else DELTA_RULE_STATE_FLOPS
+        return flops * mixer.hidden * mixer.head_size
     return 0
 
 

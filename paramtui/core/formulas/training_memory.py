@@ -24,7 +24,8 @@ from paramtui.core.validation import STRICT, record
 
 from paramtui.core.model.layers.network import token_mixer_for
 from paramtui.core.model.layers.pattern import layer_kinds
-from paramtui.core.model.layers.token_mixers import GatedDeltaNet, KimiDeltaAttention, Mamba, ParallelMixer, ShortConv
+from paramtui.core.model.layers.token_mixers import (GatedDeltaNet, KimiDeltaAttention, Mamba, ParallelMixer,
+                                                     RWKVTimeMix, ShortConv)
 from paramtui.core.formulas.layer_shapes import (
     require_positive,
     shared_expert_width,
@@ -125,6 +126,8 @@ def _recurrent_saved_per_token(arch: Architecture, d: _Dtypes, mixer) -> int:
         projected, conv, inner = mixer.inner + mixer.conv_channels + mixer.heads, mixer.conv_channels, mixer.inner
     elif isinstance(mixer, ShortConv):
         projected, conv, inner = 3 * mixer.hidden, mixer.hidden, mixer.hidden
+    elif isinstance(mixer, RWKVTimeMix):  # r, k, v, gate and decay projections; no convolution
+        projected, conv, inner = 5 * mixer.hidden, 0, mixer.hidden
     else:
         return 0
     return _norm_saved(arch, d, 1) * arch.hidden_size + c * (projected + conv + 3 * inner)

@@ -67,7 +67,7 @@ class Architecture:
     # Sliding-window attention: window size and which layers use it.
     sliding_window: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
     layer_types: tuple[Literal["full_attention", "sliding_attention", "chunked_attention", "linear_attention",
-                               "conv", "mamba", "mamba_attention", "mlp", "moe"], ...] | None = None
+                               "conv", "mamba", "mamba_attention", "mlp", "moe", "rwkv"], ...] | None = None
     # ("mlp" and "moe": a layer with a feed-forward block and no token mixer, Nemotron-H;
     # "mamba_attention": Mamba 2 and attention side by side in one layer, Falcon-H1)
     # Chunked attention (Llama 4): a "chunked_attention" layer attends within fixed chunks.
@@ -103,6 +103,14 @@ class Architecture:
     mamba_num_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None  # version 2
     mamba_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None  # version 2
     mamba_n_groups: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None  # version 2
+    # RWKV (llama.cpp's rwkv6 / rwkv7 GGUF files): the "rwkv" layers, a time mix of heads
+    # rwkv_head_size wide with low-rank widths rwkv_lora (6: time_mix_extra_dim,
+    # time_decay_extra_dim; 7: the decay, in-context learning rate, value residual mix and
+    # gate ranks) and a channel mix intermediate_size wide; rwkv_token_shift tokens of state.
+    rwkv_version: Literal[6, 7] | None = None
+    rwkv_head_size: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    rwkv_lora: tuple[Annotated[int, pyd.Field(ge=0, le=limits.WIDTH)], ...] = ()
+    rwkv_token_shift: Annotated[int, pyd.Field(ge=0, le=4)] = 2
     # Layer kinds that have no feed-forward block (Mamba's layers: mixer only).
     no_mlp_layer_types: tuple[Literal["full_attention", "sliding_attention", "chunked_attention",
                                       "linear_attention", "conv", "mamba"], ...] = ()
@@ -174,6 +182,11 @@ class Architecture:
             missing = [k for k in needs if getattr(self, k) is None]
             if self.mamba_version is None or missing:
                 raise ValueError(f"mamba layers need mamba_version and {', '.join(missing or needs)}")
+        if self.layer_types and "rwkv" in self.layer_types and (
+                self.rwkv_version is None or self.rwkv_head_size is None
+                or len(self.rwkv_lora) != (2 if self.rwkv_version == 6 else 4)):
+            raise ValueError("rwkv layers need rwkv_version, rwkv_head_size and rwkv_lora (2 ranks for RWKV-6, "
+                             "4 for RWKV-7)")
         if self.uses_mla and (self.qk_rope_head_dim is None or self.qk_nope_head_dim is None
                               or self.v_head_dim is None):
             raise ValueError("multi-head latent attention (kv_lora_rank) needs qk_rope_head_dim, "

@@ -158,7 +158,7 @@ def _part(name: str) -> str:
         return "attention"
     # blk.0.attn_q.weight -> attn_q; blk.0.ssm_a (llama.cpp writes some without a suffix) -> ssm_a
     role = name.removesuffix(".weight").removesuffix(".bias").rsplit(".", 1)[-1]
-    if "norm" in role:
+    if "norm" in role or role.endswith("_ln"):  # time_mix_ln: RWKV's GroupNorm
         return "norm"
     if role in ("token_embd", "position_embd", "token_types"):
         return "embedding"

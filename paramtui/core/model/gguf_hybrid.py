@@ -19,7 +19,11 @@ src/llama-model.cpp load_hparams):
   Gated DeltaNet (qwen3next, qwen35, qwen35moe): ssm.group_count = key heads,
     ssm.time_step_rank = value heads, ssm.state_size = the key head size, ssm.inner_size =
     value heads · value head size, ssm.conv_kernel;
-  LFM2 (lfm2, lfm2moe): shortconv.l_cache = the convolution's width.
+  LFM2 (lfm2, lfm2moe): shortconv.l_cache = the convolution's width;
+  RWKV (rwkv6, rwkv7): wkv.head_size, token_shift_count (2 when absent, as llama.cpp), and
+    the low ranks: RWKV-6 time_mix_extra_dim and time_decay_extra_dim, RWKV-7
+    attention.decay_lora_rank, iclr_lora_rank, value_residual_mix_lora_rank, gate_lora_rank;
+    their `time_mix_*` tensors make a layer recurrent, `channel_mix_*` its feed-forward block.
 Per-layer arrays (attention.head_count, head_count_kv, feed_forward_length) hold 0 for the
 layers without that part; the non-zero values must agree (one width per kind of layer) or
 the file is refused naming the key.
@@ -41,6 +45,7 @@ RECURRENT = {
     "qwen3next": ("linear_attention", None), "qwen35": ("linear_attention", None),
     "qwen35moe": ("linear_attention", None),
     "lfm2": ("conv", None), "lfm2moe": ("conv", None),
+    "rwkv6": ("rwkv", 6), "rwkv7": ("rwkv", 7),
 }
 # Hugging Face model_type of each (the name paramtui's catalog and hf_config use).
 MODEL_TYPES = {"granitehybrid": "granitemoehybrid", "nemotron_h_moe": "nemotron_h", "falcon-h1": "falcon_h1",
@@ -74,13 +79,13 @@ class _Layers:
         return bool(self.roles[i] & {"attn_q", "attn_k", "attn_v"})
 
     def recurrent(self, i: int) -> bool:
-        return self.has(i, "ssm_", "shortconv.")
+        return self.has(i, "ssm_", "shortconv.", "time_mix_")
 
     def experts(self, i: int) -> bool:
         return self.has(i, "ffn_gate_inp") or any(r.endswith("_exps") for r in self.roles[i])
 
     def mlp(self, i: int) -> bool:
-        return bool(self.roles[i] & {"ffn_up", "ffn_down", "ffn_gate"})
+        return bool(self.roles[i] & {"ffn_up", "ffn_down", "ffn_gate"}) or self.has(i, "channel_mix_")
 
     def any_tensor(self, suffix: str) -> bool:
         return any(n.endswith(suffix) for n in self.names)
@@ -150,6 +155,8 @@ def hybrid_architecture(g, names) -> dict[str, Any]:
         kw.update(_mamba(g, t, version))
     elif recurrent_kind == "linear_attention":
         kw.update(_gated_deltanet(g))
+    elif recurrent_kind == "rwkv":
+        kw.update(_rwkv(g, t, version))
     else:
         kw.update(conv_kernel_size=int(g.required("shortconv.l_cache")),
                   conv_bias=t.any_tensor("shortconv.in_proj.bias"))
@@ -240,3 +247,27 @@ def _gated_deltanet(g) -> dict[str, Any]:
     return dict(linear_num_key_heads=int(g.required("ssm.group_count")), linear_num_value_heads=value_heads,
                 linear_key_head_dim=int(g.required("ssm.state_size")), linear_value_head_dim=inner // value_heads,
                 linear_conv_kernel_dim=int(g.required("ssm.conv_kernel")))
+
+
+# RWKV's low-rank widths, by version, as llama.cpp reads them (all required there).
+_RWKV_RANKS = {6: ("time_mix_extra_dim", "time_decay_extra_dim"),
+               7: ("attention.decay_lora_rank", "attention.iclr_lora_rank",
+                   "attention.value_residual_mix_lora_rank", "attention.gate_lora_rank")}
+
+
+def _rwkv(g, t: _Layers, version: int) -> dict[str, Any]:
+    hidden, head_size = int(g.required("embedding_length")), int(g.required("wkv.head_size"))
+    if hidden % head_size:
+        raise UserError(f"{g.origin}: {g.key('embedding_length')} ({hidden}) is not a multiple of "
+                        f"{g.key('wkv.head_size')} ({head_size})")
+    if not t.any_tensor("channel_mix_key.weight"):
+        # rwkv6qwen2 / arwkv7 put a gated MLP after the time mix; not these architectures.
+        raise UserError(f"{g.origin}: an {g.arch!r} file without channel_mix tensors is not modelled yet")
+    token_shift = g.get("token_shift_count")
+    # LayerNorms (weight and bias) before each mix and after the embedding; no positions.
+    return dict(rwkv_version=version, rwkv_head_size=head_size,
+                rwkv_lora=tuple(int(g.required(k)) for k in _RWKV_RANKS[version]),
+                rwkv_token_shift=2 if token_shift is None else int(token_shift),
+                norm_type="layernorm" if t.any_tensor("attn_norm.bias") else "rmsnorm",
+                embedding_norm="token_embd_norm.weight" in t.names, gated_mlp=False,
+                intermediate_size=int(g.required("feed_forward_length")))

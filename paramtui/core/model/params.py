@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from paramtui.core.model.architecture import Architecture
-from paramtui.core.model.layers.channel_mixers import DenseMLP, MixtureOfExperts
+from paramtui.core.model.layers.channel_mixers import DenseMLP, MixtureOfExperts, RWKVChannelMix
 from paramtui.core.model.layers.network import Network, network_of
 from paramtui.core.model.layers.token_mixers import (
     Attention,
@@ -34,6 +34,7 @@ from paramtui.core.model.layers.token_mixers import (
     LatentAttention,
     Mamba,
     ParallelMixer,
+    RWKVTimeMix,
     ShortConv,
     TokenMixer,
 )
@@ -128,6 +129,10 @@ def _mixer_formula(mixer: TokenMixer, cross: Attention | None) -> str:
         return "(d·(2·inner + 2·groups·state + heads) + conv·(inner + 2·groups·state) + 3·heads + inner·d)"
     if isinstance(mixer, ShortConv):
         return "(d·3·d + d·kernel + d·d" + (" + biases)" if mixer.bias else ")")
+    if isinstance(mixer, RWKVTimeMix):
+        if mixer.version == 6:
+            return "(6·d + 2·5·d·mix_rank + 2·d + 2·d·decay_rank + 5·d·d)"
+        return "(12·d + 2·d·(decay + iclr + value_mix + gate ranks) + 4·d·d)"
     extras = (" + biases" if mixer.qkv_bias or mixer.o_bias else "") + (" + heads (sinks)" if mixer.sinks else "")
     q = "2·heads" if mixer.output_gate else "heads"
     core = f"d·({q} + 2·kv_heads)·head_dim + heads·head_dim·d{extras}"
@@ -184,6 +189,10 @@ def _mlp_terms(arch: Architecture, network: Network) -> list[_Term]:
             other_sym = "moe_layers·(router" + (" + shared experts" if channel.shared else "") + (
                 " + shared gate" if channel.shared_gate and channel.shared else "") + ")"
             terms.append(_Term(other_sym, f"{layers}·{_n(channel.other_params())}", layers * channel.other_params()))
+        elif isinstance(channel, RWKVChannelMix):
+            per = channel.params()
+            sym = "rwkv_layers·(2·d·ffn + d·d + 2·d)" if channel.receptance else "rwkv_layers·(2·d·ffn + d)"
+            terms.append(_Term(sym, f"{layers}·{_n(per)}", layers * per))
         elif isinstance(channel, DenseMLP):
             per = channel.params()
             if arch.is_encoder_decoder:
@@ -219,6 +228,8 @@ def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
             sym = "layers·2·index_head_dim (indexer k_norm, LayerNorm)"
         elif isinstance(mixer, ParallelMixer):
             sym = "layers·(q/k norms + inner) (attention and Mamba 2 norms)"
+        elif isinstance(mixer, RWKVTimeMix):
+            sym = "rwkv_layers·2·d (time-mix GroupNorm)"
         elif isinstance(mixer, Mamba):
             sym = ("mamba_layers·inner (gated norm)" if mixer.version == 2
                    else "mamba_layers·(dt_rank + 2·state) (dt, B, C norms)")

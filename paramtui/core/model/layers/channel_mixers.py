@@ -64,6 +64,27 @@ class MixtureOfExperts:
 
 
 @dataclass(frozen=True)
+class RWKVChannelMix:
+    """RWKV's channel mixing (llama.cpp): token-shift lerps (k, and r in RWKV-6), key d ->
+    width, value width -> d, and in RWKV-6 a receptance d -> d."""
+
+    hidden: int
+    width: int
+    receptance: bool = True  # RWKV-6; RWKV-7 has none
+
+    kind = "mlp"
+    label = "RWKV channel mix"
+
+    def params(self) -> int:
+        d = self.hidden
+        lerps = 2 if self.receptance else 1
+        return lerps * d + 2 * d * self.width + (d * d if self.receptance else 0)
+
+    def active_params(self) -> int:
+        return self.params()
+
+
+@dataclass(frozen=True)
 class NoChannelMixer:
     """A layer without a feed-forward block (Mamba's layers, Jamba's mixer-only ones)."""
 
@@ -77,4 +98,4 @@ class NoChannelMixer:
         return 0
 
 
-ChannelMixer = DenseMLP | MixtureOfExperts | NoChannelMixer
+ChannelMixer = DenseMLP | MixtureOfExperts | NoChannelMixer | RWKVChannelMix

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from paramtui.core.model.architecture import Architecture
-from paramtui.core.model.layers.channel_mixers import ChannelMixer, DenseMLP, MixtureOfExperts, NoChannelMixer
+from paramtui.core.model.layers.channel_mixers import (ChannelMixer, DenseMLP, MixtureOfExperts, NoChannelMixer,
+                                                       RWKVChannelMix)
 from paramtui.core.model.layers.token_mixers import (
     Attention,
     GatedDeltaNet,
@@ -23,6 +24,7 @@ from paramtui.core.model.layers.token_mixers import (
     Mamba,
     NoTokenMixer,
     ParallelMixer,
+    RWKVTimeMix,
     ShortConv,
     TokenMixer,
 )
@@ -76,6 +78,9 @@ class Network:
 
 
 def _token_mixer(arch: Architecture, kind: str) -> TokenMixer:
+    if kind == "rwkv":
+        return RWKVTimeMix(hidden=arch.hidden_size, head_size=arch.rwkv_head_size, version=arch.rwkv_version,
+                           lora=arch.rwkv_lora, token_shift=arch.rwkv_token_shift)
     if kind == "linear" and arch.linear_attention_kind == "kimi_delta":
         return KimiDeltaAttention(hidden=arch.hidden_size, heads=arch.linear_num_value_heads,
                                   head_dim=arch.linear_value_head_dim, conv_kernel=arch.linear_conv_kernel_dim)
@@ -143,7 +148,8 @@ def _experts(arch: Architecture) -> MixtureOfExperts:
 
 
 _KIND = {"full_attention": "full", "sliding_attention": "sliding", "chunked_attention": "chunked",
-         "linear_attention": "linear", "conv": "conv", "mamba": "mamba", "mamba_attention": "mamba_attention", "mlp": "mlp", "moe": "moe"}
+         "linear_attention": "linear", "conv": "conv", "mamba": "mamba", "mamba_attention": "mamba_attention", "mlp": "mlp", "moe": "moe",
+         "rwkv": "rwkv"}
 
 
 def _span(layer_type: str) -> str:
@@ -221,7 +227,8 @@ _NETWORKS: dict[int, tuple[Architecture, Network]] = {}
 
 def _network_of(arch: Architecture) -> Network:
     norms, weights = arch.resolved_norms_per_layer, _norm_weights(arch)
-    dense = _dense(arch, arch.intermediate_size)
+    dense = _dense(arch, arch.intermediate_size) if arch.rwkv_version is None else RWKVChannelMix(
+        arch.hidden_size, arch.intermediate_size, receptance=arch.rwkv_version == 6)
     if arch.is_encoder_decoder:
         self_attention, cross = _attention(arch, "full"), _attention(arch, "full", cross=True)
         decoder_layers = arch.num_decoder_layers or arch.num_hidden_layers

@@ -18,7 +18,7 @@ from paramtui.core.model.architecture import Architecture
 WORDS = {
     "full_attention": "full", "sliding_attention": "sliding", "chunked_attention": "chunked",
     "linear_attention": "linear", "conv": "conv", "mamba": "mamba", "mamba_attention": "mamba-attention",
-    "mlp": "mlp", "moe": "moe",
+    "mlp": "mlp", "moe": "moe", "rwkv": "rwkv",
 }
 KINDS = {word: kind for kind, word in WORDS.items()}
 _TERM = re.compile(r"^\s*(?:(\d+)\s*[x×]?\s*)?([a-z-]+)\s*$")

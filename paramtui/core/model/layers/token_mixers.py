@@ -288,6 +288,50 @@ class Mamba:
 
 
 @dataclass(frozen=True)
+class RWKVTimeMix:
+    """RWKV's time mixing, as llama.cpp holds it (src/llama-model.cpp, LLM_ARCH_RWKV6 / RWKV7).
+
+    RWKV-6 (Finch; Peng et al. 2024): token-shift lerps (x and five fused, d each), a
+    low-rank data-dependent mix w1 (d -> 5·extra) and w2 (5 of extra -> d), the decay (d)
+    with its own low rank (d -> decay_extra -> d), the bonus `first` (d), r/k/v/g and output
+    (d -> d each). RWKV-7 (Goose; Peng et al. 2025): w0/a0/v0 (d each) with low ranks for
+    decay, in-context learning rate, value residual mix and gate (d -> rank -> d each),
+    six fused lerps, k_k, k_a and r_k (d each), r/k/v and output (d -> d). Both end in a
+    GroupNorm over the heads (weight and bias, counted as a norm). Its state per sequence is
+    fixed: a head_size × head_size matrix per head (d · head_size in all) and the last token
+    of each token shift (`token_shift` · d; llama.cpp n_embd_r, n_embd_s).
+    """
+
+    hidden: int
+    head_size: int
+    version: int  # 6 or 7
+    lora: tuple[int, ...]  # 6: (time_mix_extra_dim, time_decay_extra_dim); 7: (decay, iclr, value mix, gate)
+    token_shift: int = 2
+
+    kind = "recurrent"
+
+    @property
+    def label(self) -> str:
+        return f"RWKV-{self.version} time mix"
+
+    def params(self) -> int:
+        d = self.hidden
+        if self.version == 6:
+            extra, decay = self.lora
+            return 6 * d + 2 * 5 * d * extra + 2 * d + 2 * d * decay + 5 * d * d
+        return 12 * d + sum(2 * d * rank for rank in self.lora) + 4 * d * d
+
+    def norm_params(self) -> int:
+        return 2 * self.hidden
+
+    def kv_width(self) -> int:
+        return 0
+
+    def state_elements(self) -> int:
+        return self.hidden * self.head_size + self.token_shift * self.hidden
+
+
+@dataclass(frozen=True)
 class NoTokenMixer:
     """A layer with a feed-forward block only (Nemotron-H's MLP and MoE layers)."""
 
@@ -328,4 +372,5 @@ class ParallelMixer:
 
 
 TokenMixer = (Attention | LatentAttention | GatedDeltaNet | KimiDeltaAttention | ShortConv | Mamba | ParallelMixer
+              | RWKVTimeMix
               | NoTokenMixer)
