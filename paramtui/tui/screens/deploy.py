@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from paramtui.tui.widgets.dialogs import Dialog
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from paramtui.core.formulas.offload import OffloadSplit
 from paramtui.core.model.quant_quality import quality_kept
@@ -25,7 +25,7 @@ from paramtui.core.views.deploy_detail import DeployDetail, deploy_detail
 from paramtui.core.views.deploy_matrix import DeployCell, deploy_matrix
 from paramtui.core.errors import UserError
 from paramtui.core.views.pick import DEFAULT_PRECISIONS, PickResult, pick, task_word
-from paramtui.core.inputs.options import LICENSE_CLASS_IDS, TARGET_KIND_FILTERS, TASK_IDS, option
+from paramtui.core.inputs.options import LICENSE_CLASSES, TARGET_KIND_FILTERS, TASKS, option
 from paramtui.core.inputs.options import ordered_targets as order_targets
 from paramtui.core.inputs.options import parse_ram
 from paramtui.core.inputs.targets import Target, default_targets
@@ -402,6 +402,7 @@ class PickScreen(Dialog[None]):
     PickScreen Horizontal { height: 1; margin-bottom: 1; }
     PickScreen Input { width: 1fr; height: 1; border: none; padding: 0 1; }
     PickScreen #pick-gpus, PickScreen #pick-context, PickScreen #pick-tps { width: 10; }
+    PickScreen Select { width: 1fr; }
     PickScreen DataTable { height: 1fr; }
     PickScreen #pick-note { height: auto; color: $text-muted; }
     """
@@ -430,10 +431,13 @@ class PickScreen(Dialog[None]):
                 yield Label(" prec ")
                 yield OrderedInput("", id="pick-precisions", placeholder="all: " + ",".join(DEFAULT_PRECISIONS[:3]) + ",…")
             with Horizontal():
+                # Pickers over the one vocabulary (options.TASKS, LICENSE_CLASSES): nothing to mistype.
                 yield Label("task ")
-                yield OrderedInput("", id="pick-task", placeholder="none (loss proxy): " + ", ".join(TASK_IDS[:4]) + ",…")
+                yield Select([(c.label, c.value) for c in TASKS], prompt="none (loss proxy)",
+                             id="pick-task", compact=True)
                 yield Label(" license ")
-                yield OrderedInput("", id="pick-license", placeholder="any: " + ", ".join(LICENSE_CLASS_IDS[:2]) + ",…")
+                yield Select([(c.label, c.value) for c in LICENSE_CLASSES], prompt="any",
+                             id="pick-license", compact=True)
             yield DataTable(id="pick-table", cursor_type="row")
             yield Static(id="pick-note")
 
@@ -442,10 +446,12 @@ class PickScreen(Dialog[None]):
         self.query_one(DataTable).focus()
 
     def _choices(self) -> tuple[str | None, str | None]:
-        """The task and the license class typed in the dialog (empty: none)."""
-        task = self.query_one("#pick-task", Input).value.strip().lower() or None
-        license = self.query_one("#pick-license", Input).value.strip().lower() or None
-        return task, license
+        """The task and the license class picked in the dialog (none picked: None)."""
+        def picked(widget_id: str) -> str | None:
+            value = self.query_one(widget_id, Select).value
+            return None if value is Select.NULL else str(value)
+
+        return picked("#pick-task"), picked("#pick-license")
 
     def _constraints(self) -> tuple[int, int, float, list[str] | None]:
         def value(widget_id: str, what: str, read, default):
@@ -510,6 +516,10 @@ class PickScreen(Dialog[None]):
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self._run()
         self.query_one(DataTable).focus()
+
+    def on_select_changed(self, _event: Select.Changed) -> None:
+        # A pick applies at once: the choice is complete, unlike a number being typed.
+        self._run()
 
     def _selected(self):
         if self.result is None or not self.result.rows:
