@@ -209,4 +209,4 @@ def test_gpt_oss_in_the_precision_it_ships_in_loses_nothing():
     rows = {r.model_id: r for r in pick("h100-sxm", task="reasoning", precisions=["mxfp4-moe"]).rows}
     row = rows["gpt-oss-20b"]
     assert row.eligible and row.quality_kept == 1.0
-    assert "mxfp4-moe: the precision it was released in, nothing lost" in row.reasons[0]
+    assert "mxfp4-moe: the precision its weights are published in, nothing lost" in row.reasons[0]

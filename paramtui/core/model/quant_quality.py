@@ -12,9 +12,9 @@ Each figure is a measurement of ONE model, named with it: the GGUF types on Llam
 (smaller and more heavily trained models tend to lose more). No figure is estimated for a
 format nobody has measured this way: those say so, and why.
 
-A model RELEASED in a low precision (gpt-oss in MXFP4 experts, DeepSeek-V3 in block-scaled
-FP8) loses nothing at that precision relative to its release: its published scores are of
-that checkpoint (`RELEASED_IN`).
+A model PUBLISHED in a low precision (gpt-oss with MXFP4 experts, DeepSeek-V3 in block-scaled
+FP8: the catalog entry's `native_precision`) loses nothing at that precision relative to its
+release: its published scores are of that checkpoint.
 """
 
 from __future__ import annotations
@@ -121,23 +121,21 @@ QUALITY: dict[str, QualityKept] = {
     "int8": QualityKept("int8", 12.45 / 12.45, None, "a 13B transformer, C4", LLM_INT8_TABLE1, "2022-08"),
 }
 
-# Models whose published checkpoint IS in a low precision: at that precision nothing is lost
-# relative to the release, whose published scores are of that very checkpoint.
-RELEASED_IN: dict[str, tuple[str, str]] = {
-    "gpt-oss-20b": ("mxfp4-moe", "gpt-oss model card (arXiv 2508.10925): post-trained with MXFP4 "
-                    "experts and released so; its scores are of that checkpoint"),
-    "gpt-oss-120b": ("mxfp4-moe", "gpt-oss model card (arXiv 2508.10925): post-trained with MXFP4 "
-                     "experts and released so; its scores are of that checkpoint"),
-    "deepseek-v3": ("fp8-block128", "DeepSeek-V3 technical report (arXiv 2412.19437): trained in FP8 "
-                    "and released as block-scaled FP8; its scores are of that checkpoint"),
-}
+
+def _published_precision(model_id: str) -> str | None:
+    """The precision a catalog model's weights are published in (None: not a catalog model)."""
+    from paramtui.core.model.catalog import load_catalog  # the catalog's entries know their own
+
+    entry = load_catalog().get(model_id)
+    return entry.native_precision if entry is not None else None
 
 
 def quality_kept(precision_id: str, model_id: str | None = None) -> QualityKept:
     """The measured quality kept at `precision_id` (of `model_id`, where given); an unmeasured
     format says so and why (kept None)."""
-    released = RELEASED_IN.get(model_id or "")
-    if released is not None and released[0] == precision_id:
-        return QualityKept(precision_id, 1.0, 1.0, "the checkpoint", released[1], None)
+    if model_id is not None and precision_id == _published_precision(model_id):
+        return QualityKept(precision_id, 1.0, 1.0, "the checkpoint",
+                           "the precision its weights are published in: its published scores are of this checkpoint",
+                           None)
     reason = _NO_PPL_PUBLISHED.get(precision_id, _UNMEASURED)
     return QUALITY.get(precision_id) or QualityKept(precision_id, None, None, "", reason, None)

@@ -295,7 +295,7 @@ def _fit_reason(row: PickRow) -> str:
             f"about {_rate(tps)} tokens/s, " + ("faster than reading" if tps >= READING_TOKENS_PER_S else "slower than reading"))
     kept = quality_kept(row.precision, row.model_id)
     if kept.measured_on == "the checkpoint":
-        quality = f"{row.precision}: the precision it was released in, nothing lost"
+        quality = f"{row.precision}: the precision its weights are published in, nothing lost"
     elif kept.kept is not None:
         quality = f"{row.precision} keeps {kept.percent} of 16-bit quality ({kept.measured_on})"
     else:
