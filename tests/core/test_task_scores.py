@@ -45,6 +45,17 @@ def test_a_model_is_listed_for_every_task_it_has_a_score_for():
     ("gemma-7b", "code", "HumanEval", 32.3, "Gemma model card", "2024-02"),
     # Phi-3-medium-4k-instruct evaluation (Azure AI model catalog): HumanEval 0-shot 62.2.
     ("phi-3-medium", "code", "HumanEval", 62.2, "Phi-3-medium-4k-instruct evaluation", "2024-05"),
+    # Phi-4 evaluation (Azure AI model catalog, simple-evals): HumanEval 82.6, GPQA 56.1.
+    ("phi-4", "code", "HumanEval", 82.6, "Phi-4 evaluation", "2024-12"),
+    ("phi-4", "reasoning", "GPQA", 56.1, "Phi-4 evaluation", "2024-12"),
+    # Mixtral announcement table: MMLU 70.6, HumanEval 40.2 for the pre-trained 8x7B.
+    ("mixtral-8x7b", "code", "HumanEval", 40.2, "Mixtral of experts announcement", "2023-12"),
+    # Gemma 3 technical report, Table 10 (pre-trained): 27B GSM8K 82.6, 4B HumanEval 36.0.
+    ("gemma-3-27b", "math", "GSM8K", 82.6, "Gemma 3 technical report", "2025-03"),
+    ("gemma-3-4b", "code", "HumanEval", 36.0, "Gemma 3 technical report", "2025-03"),
+    # gpt-oss model card: GPQA Diamond (no tools, high effort) 80.1 for 120b, 71.5 for 20b.
+    ("gpt-oss-120b", "reasoning", "GPQA Diamond", 80.1, "gpt-oss model card", "2025-08"),
+    ("gpt-oss-20b", "chat", "MMLU", 85.3, "gpt-oss model card", "2025-08"),
 ])
 def test_scores_are_pinned_to_their_sources(model_id, task, bench, score, source_words, date):
     found = [s for s in get_model(model_id).task_scores(task) if s.benchmark == bench]
