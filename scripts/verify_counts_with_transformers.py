@@ -73,13 +73,13 @@ def _part(name: str) -> str:
         return "norm"
     if re.search(r"lm_head|embed_out|pooler", name):
         return "head"
-    if re.search(r"embed|wte|wpe|shared\.|project_in|project_out", name):
+    if re.search(r"embed|wte|wpe|shared\.|project_in|project_out|per_layer_", name):
         return "embedding"
     if re.search(r"\.mixer\.(up_proj|down_proj|experts|gate\.|shared_experts)", name):
         return "mlp"  # Nemotron-H names its MLP and MoE blocks "mixer" too
     if re.search(r"attn|attention|Attention|query_key_value|\.conv\.|\.mixer\.|\.mamba\.", name):
         return "attention"
-    if re.search(r"mlp|experts|feed_forward|block_sparse_moe|DenseReluDense|fc1|fc2|intermediate|output\.dense", name):
+    if re.search(r"mlp|experts|\.router\.|feed_forward|block_sparse_moe|DenseReluDense|fc1|fc2|intermediate|output\.dense", name):
         return "mlp"
     raise ValueError(f"no part for parameter {name}")
 
@@ -269,6 +269,18 @@ PERTURBED: dict[str, list[dict]] = {
                                      interleave_moe_layer_step=2, tie_word_embeddings=True),
                     vision_config=dict(_VISION, num_hidden_layers=3, num_channels=4, patch_size=8,
                                        vision_output_dim=96, projector_input_dim=64, projector_output_dim=96))],
+    "gemma4_text": [dict(_SMALL, head_dim=32, global_head_dim=64, sliding_window=64, hidden_size_per_layer_input=0),
+                    dict(_SMALL, vocab_size_per_layer_input=500, hidden_size_per_layer_input=16, num_kv_shared_layers=2,
+                         use_double_wide_mlp=True, attention_k_eq_v=True, num_global_key_value_heads=1,
+                         tie_word_embeddings=False, layer_types=["sliding_attention", "full_attention"] * 3),
+                    dict(_SMALL, head_dim=16, global_head_dim=48, enable_moe_block=True, num_experts=4,
+                         top_k_experts=2, moe_intermediate_size=96, attention_bias=True, attention_k_eq_v=True,
+                         hidden_size_per_layer_input=8, num_kv_shared_layers=3,
+                         layer_types=["sliding_attention", "sliding_attention", "full_attention"] * 2),
+                    # as transformers saves it: per_layer_config spelled out, keyed by "01"-style strings
+                    dict(_SMALL, head_dim=32, hidden_size_per_layer_input=0, layer_types=["sliding_attention",
+                         "full_attention"] * 3, per_layer_config={
+                             k: {"head_dim": 96, "num_key_value_heads": 1} for k in ("01", "03", "05")})],
     "kimi_linear": [dict(_SMALL, num_local_experts=8, num_experts_per_tok=2, moe_intermediate_size=96,
                          kv_lora_rank=64, qk_rope_head_dim=16, qk_nope_head_dim=32, v_head_dim=40,
                          num_key_value_heads=8, linear_num_heads=4, linear_head_dim=32),

@@ -27,7 +27,7 @@ WITHOUT_REAL_FIXTURE = {
     "olmo2", "olmo3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3", "olmoe", "ernie4_5_moe",
     "glm4_moe", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next", "glm4_moe_lite", "deepseek_v32",
     "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear", "falcon_h1", "mistral3",
-    "qwen3_5", "qwen3_5_moe", "llama4"}
+    "qwen3_5", "qwen3_5_moe", "llama4", "gemma4_text"}
 
 
 def test_supported_types_are_those_design_md_lists():
@@ -39,7 +39,7 @@ def test_supported_types_are_those_design_md_lists():
         "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next",
         "glm4_moe_lite", "deepseek_v32", "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba",
         "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear", "falcon_h1", "mistral3",
-        "qwen3_5", "qwen3_5_moe", "llama4"}
+        "qwen3_5", "qwen3_5_moe", "llama4", "gemma4_text"}
 
 
 def _fixture_types(prefix: str | None) -> set[str]:
@@ -280,3 +280,23 @@ def test_kimi_linear_reads_its_linear_attn_config():
     assert k.layer_types == ("linear_attention", "full_attention") + ("linear_attention",) * 3 + ("full_attention",)
     assert (k.linear_num_value_heads, k.linear_value_head_dim, k.linear_conv_kernel_dim) == (8, 16, 3)
     assert k.linear_attention_kind == "kimi_delta" and k.uses_mla
+
+
+@pytest.mark.parametrize("change, key", [
+    (dict(use_bidirectional_attention="all"), "use_bidirectional_attention"),
+    (dict(num_kv_shared_layers=6), "num_kv_shared_layers"),
+    (dict(num_kv_shared_layers=3, layer_types=["full_attention"] * 3 + ["sliding_attention"] * 3),
+     "num_kv_shared_layers"),
+    (dict(enable_moe_block=True, top_k_experts=2, moe_intermediate_size=64), "num_experts"),
+    (dict(per_layer_config={"0": {"head_dim": 64}}), "per_layer_config"),
+    (dict(per_layer_config={"5": {"sliding_window": 64}}), "per_layer_config"),
+])
+def test_gemma4_shapes_paramtui_cannot_count_exactly_are_refused_naming_the_key(change, key):
+    cfg = {**_cfg("synthetic-gemma4-text-1"), **change}
+    with pytest.raises(UserError, match=key):
+        architecture_from_hf_config(cfg)
+
+
+def test_gemma4_forces_its_last_layer_to_full_attention_as_transformers_does():
+    cfg = {**_cfg("synthetic-gemma4-text-1"), "layer_types": ["sliding_attention"] * 6}
+    assert architecture_from_hf_config(cfg).layer_types[-1] == "full_attention"

@@ -440,3 +440,15 @@ def test_a_qlora_recomputes_activations_unless_told_otherwise():
     assert run().values["scenario.recompute"] == "none"  # full training keeps every activation
     assert run(method="lora").values["scenario.recompute"] == "full"
     assert auto_recompute_label("qlora") == "auto (full, as QLoRA recipes do)"
+
+
+def test_gemma4_full_layers_cache_their_own_head_size_and_shared_layers_cache_nothing():
+    # Gemma 4 defaults: 5 full layers × 4 KV heads × 512 (global_head_dim), 25 sliding layers
+    # × 4 × 256 holding at most their 512-token window.
+    arch = load_hf_config(HF / "default-gemma4-text.json")
+    assert kv_cache_bytes(arch, 32768) == (5 * 2 * 4 * 512 * 32768 + 25 * 2 * 4 * 256 * 512) * 2
+    # 6 layers, the last 2 reusing earlier K/V: 2 full (1 KV head × 512) and 2 sliding (2 × 256).
+    shared = load_hf_config(HF / "synthetic-gemma4-text-2.json")
+    assert kv_cache_bytes(shared, 4096) == (2 * 2 * 1 * 512 * 4096 + 2 * 2 * 2 * 256 * 512) * 2
+    mem = inference_memory(shared, 14_014_864, context=4096)
+    assert "2 layers reuse the keys and values" in mem.explanations["kv_cache_bytes"].meaning

@@ -107,3 +107,10 @@ def test_deepseek_v32_explanations_say_what_sparse_attention_assumes():
     assert "indexer" in e.speed.explanations["prefill_tokens_per_s"].source
     kv = e.inference.explanations["kv_cache_bytes"]
     assert "(512 + 64 + 128)" in kv.substituted and "FP8" in kv.meaning and "(BF16)" in kv.meaning
+
+
+def test_gemma4_layers_that_share_kv_still_attend_at_their_own_head_size():
+    # 3 full layers (2 own K/V, 1 shared) attend with 8 heads × 512 over the whole context;
+    # 3 sliding ones with 8 × 256 over at most 512 keys.
+    costs = _costs("synthetic-gemma4-text-2")
+    assert mixer_flops.decode_flops_per_token(costs, 4096) == 3 * 4 * 8 * 512 * 4096 + 3 * 4 * 8 * 256 * 512

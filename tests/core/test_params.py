@@ -213,6 +213,11 @@ TRANSFORMERS_COUNTS = {
     "default-llama4": 108_225_039_360,
     "synthetic-llama4-1": 3_759_872,
     "synthetic-llama4-2": 3_010_432,
+    "default-gemma4-text": 5_077_177_856,
+    "synthetic-gemma4-text-1": 3_769_024,
+    "synthetic-gemma4-text-2": 14_014_864,
+    "synthetic-gemma4-text-3": 17_740_784,
+    "synthetic-gemma4-text-4": 4_441_088,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
@@ -504,3 +509,31 @@ def test_llama4_counts_its_vision_model_adapter_and_projector_as_encoders():
     assert c.encoders == tower + 192 * 256
     assert c.head == 1000 * 256  # the text model's tie_word_embeddings governs, false by default
     assert _count("synthetic-llama4-2").head == 0
+
+
+def test_gemma4_counts_shared_kv_layers_values_from_keys_and_per_layer_embeddings_by_hand():
+    # 6 layers (sliding, full) × 3, width 256, 8 heads; sliding layers 2 KV heads × 256, full
+    # layers 1 KV head × 512 (num_global_key_value_heads with attention_k_eq_v: no v_proj); the
+    # last 2 layers reuse earlier K/V (q and o only) and have a double-wide MLP (1024).
+    c = _count("synthetic-gemma4-text-2")
+    sliding, full = 256 * 2048 * 2 + 2 * 256 * 512, 256 * 4096 * 2 + 256 * 512
+    assert c.attention == 2 * sliding + 2 * full + 256 * 2048 * 2 + 256 * 4096 * 2
+    assert c.mlp == 4 * 3 * 256 * 512 + 2 * 3 * 256 * 1024
+    # Per-layer embeddings: 500 rows of 6 · 16, the projection 256 -> 96, per layer a gate and
+    # a projection 256 <-> 16; beside the 1000 × 256 token embedding.
+    assert c.embedding == 1000 * 256 + 500 * 6 * 16 + 256 * 96 + 6 * 2 * 256 * 16
+    # Five norms per layer, q/k norms per head (q only on the shared layers; v_norm has no
+    # weight), the final norm and the per-layer projection norm.
+    assert c.norm == 6 * 5 * 256 + 2 * 2 * 256 + 2 * 2 * 512 + 256 + 512 + 256 + 16
+    assert c.head == 1000 * 256 and c.total == 14_014_864
+
+
+def test_gemma4_experts_run_beside_the_dense_mlp():
+    # enable_moe_block: every layer keeps its 512-wide MLP and adds 4 experts (96 wide, 2 per
+    # token) with a router 256 -> 4 plus its scales (256 per channel, 4 per expert).
+    c = _count("synthetic-gemma4-text-3")
+    per_expert = 3 * 256 * 96
+    mlp = 3 * 256 * 512
+    assert c.total - c.active == 6 * 2 * per_expert  # two of four experts idle in each layer
+    # the last 3 layers (shared K/V) are not double-wide here
+    assert c.mlp == 6 * (4 * per_expert + 256 * 4 + 256 + 4 + mlp)

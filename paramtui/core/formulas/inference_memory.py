@@ -178,6 +178,16 @@ def _explain_kv_cache(
         source = (
             "Vaswani et al. 2017 (attention); Ainslie et al. 2023 (GQA); Shazeer 2019 (MQA)"
         )
+        if len({c.width for c in cached}) > 1:  # layer kinds of their own head size (Gemma 4)
+            formula = "Σ over layer kinds: layers · 2 · kv_heads · head_dim · tokens held · bytes · batch"
+            subst = ("(" + " + ".join(f"{c.count} · {c.width:,} · {c.tokens}" for c in cached)
+                     + f") · {bytes_each} · {batch}")
+            meaning += " Full-attention layers have their own head size and KV heads here."
+        reusing = sum(g.count for g in network_of(arch).groups if getattr(g.mixer, "shares_kv", False))
+        if reusing:
+            meaning += (f" {reusing} layers reuse the keys and values of the last earlier layer of their "
+                        "kind and cache nothing of their own.")
+            source += "; transformers modeling_gemma4.py (Gemma4TextAttention, kv_sharing_modes)"
         if any(getattr(c.mixer, "span", "") == "chunked" for c in cached):
             chunked = "Chunked-attention layers attend within chunks of " \
                 f"{arch.attention_chunk_size} tokens"

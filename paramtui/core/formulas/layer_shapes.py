@@ -48,21 +48,29 @@ def decoder_layers(arch: Architecture) -> int:
 
 
 def shared_expert_width(arch: Architecture) -> int:
+    if arch.experts_beside_mlp:  # Gemma 4: the layer's own MLP runs beside the experts
+        return arch.intermediate_size
     if arch.n_shared_experts:
         return (arch.shared_expert_intermediate_size or arch.moe_intermediate_size
                 or arch.intermediate_size) * arch.n_shared_experts
     return arch.shared_expert_intermediate_size or 0
 
 
-def attention_widths(arch: Architecture) -> tuple[int, int, int]:
-    """(query width, key+value width as fed to the attention kernel, output width)."""
+def attention_widths(arch: Architecture, layer_type: str | None = None) -> tuple[int, int, int]:
+    """(query width, key+value width as fed to the attention kernel, output width) of a
+    `layer_type` layer; None: the widest attention layer (Gemma 4's full-attention layers have
+    their own head size and KV heads)."""
     if arch.uses_mla:
         qk = (arch.qk_nope_head_dim or 0) + (arch.qk_rope_head_dim or 0)
         v = arch.v_head_dim or arch.resolved_head_dim
         return arch.num_attention_heads * qk, arch.num_attention_heads * (qk + v), \
             arch.num_attention_heads * v
-    hd = arch.resolved_head_dim
-    return arch.num_attention_heads * hd, 2 * arch.kv_heads * hd, arch.num_attention_heads * hd
+    shapes = [(arch.resolved_head_dim, arch.kv_heads)]
+    if arch.full_attention_head_dim or arch.full_attention_kv_heads:
+        full = (arch.full_attention_head_dim or arch.resolved_head_dim, arch.full_attention_kv_heads or arch.kv_heads)
+        shapes = [full] if layer_type == "full_attention" else shapes + [full] if layer_type is None else shapes
+    hd, kv = max(shapes, key=lambda shape: shape[0] * (2 * arch.num_attention_heads + 2 * shape[1]))
+    return arch.num_attention_heads * hd, 2 * kv * hd, arch.num_attention_heads * hd
 
 
 def rope_dim(arch: Architecture) -> int:

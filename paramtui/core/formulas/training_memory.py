@@ -151,7 +151,7 @@ def _layer_saved_per_token(
     """
     h = arch.hidden_size
     c = d.compute
-    q_w, kv_w, o_w = attention_widths(arch)
+    q_w, kv_w, o_w = attention_widths(arch, layer_type if layer_type in _ATTENTION_TYPES else "full_attention")
     qkv_readers = 1 if arch.model_type in FUSED_QKV else (2 if arch.uses_mla else 3)
     # Attention: q, k, v as the kernel saves them, its output, and the output projection's
     # input (a contiguous copy of the output), plus the per-head log-sum-exp (fp32).

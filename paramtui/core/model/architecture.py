@@ -73,6 +73,19 @@ class Architecture:
     # Chunked attention (Llama 4): a "chunked_attention" layer attends within fixed chunks.
     attention_chunk_size: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
     attention_output_gate: bool = False  # q_proj also yields a sigmoid gate on the output (Qwen3-Next)
+    # Gemma 4: full-attention layers with their own head size and KV heads (None: as the
+    # others), values taken from the key projection there (no v_proj), and the last
+    # `kv_shared_layers` layers reusing the K/V of the last earlier layer of their kind (no
+    # k/v projections, nothing cached of their own).
+    full_attention_head_dim: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    full_attention_kv_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None
+    full_attention_values_from_keys: bool = False
+    kv_shared_layers: Annotated[int, pyd.Field(ge=0, le=limits.LAYERS)] = 0
+    kv_shared_mlp_factor: Annotated[int, pyd.Field(ge=1, le=2)] = 1  # MLP width × 2 on those (use_double_wide_mlp)
+    # Per-layer embeddings (Gemma 3n/4): a second table of per_layer_input_size wide rows per
+    # layer, a projection of the hidden state into them, and per layer a gate and projection.
+    per_layer_input_size: Annotated[int, pyd.Field(ge=0, le=limits.WIDTH)] = 0
+    per_layer_vocab_size: Annotated[int, pyd.Field(ge=0, le=limits.VOCAB)] = 0
 
     # Linear attention (Gated DeltaNet, Qwen3-Next / Qwen3.5): the "linear_attention" layers.
     linear_num_key_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None
@@ -126,6 +139,9 @@ class Architecture:
     mlp_only_layers: tuple[int, ...] = ()  # layers kept dense (Qwen-MoE)
     shared_expert_gate: bool = False  # a sigmoid gate (hidden -> 1) on the shared expert (Qwen2-MoE)
     expert_bias: bool = False  # biases on every routed expert's projections (gpt-oss)
+    # Gemma 4: the experts run beside the dense MLP (intermediate_size wide, always on), and the
+    # router holds a scale per hidden channel and per expert.
+    experts_beside_mlp: bool = False
     router_bias: bool = False  # one bias per expert on the router: gpt-oss's router bias, ERNIE 4.5's
     # e_score_correction_bias (a parameter there; DeepSeek-V3's and GLM-4.5's is a buffer, not counted)
 
@@ -187,6 +203,11 @@ class Architecture:
                 or len(self.rwkv_lora) != (2 if self.rwkv_version == 6 else 4)):
             raise ValueError("rwkv layers need rwkv_version, rwkv_head_size and rwkv_lora (2 ranks for RWKV-6, "
                              "4 for RWKV-7)")
+        if self.kv_shared_layers >= self.num_hidden_layers:
+            raise ValueError("kv_shared_layers must leave at least one layer computing its own keys and values")
+        if self.full_attention_kv_heads and self.num_attention_heads % self.full_attention_kv_heads:
+            raise ValueError(f"num_attention_heads ({self.num_attention_heads}) must be a multiple of the "
+                             f"full-attention layers' KV heads ({self.full_attention_kv_heads})")
         if self.uses_mla and (self.qk_rope_head_dim is None or self.qk_nope_head_dim is None
                               or self.v_head_dim is None):
             raise ValueError("multi-head latent attention (kv_lora_rank) needs qk_rope_head_dim, "

@@ -51,6 +51,8 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     "glm4_moe_lite", "deepseek_v32",
     # chunked attention and interleaved experts
     "llama4_text", "qwen3_5_text", "qwen3_5_moe_text",
+    # per-layer embeddings, KV shared across layers, experts beside the MLP
+    "gemma4_text",
     # convolution and state-space hybrids
     "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "kimi_linear", "falcon_h1",
     # multimodal: a text_config counted as its own type, a vision_config as the encoders line
@@ -183,6 +185,13 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                              linear_num_value_heads=32, layer_types=None, full_attention_interval=4,
                              moe_intermediate_size=512, shared_expert_intermediate_size=512,
                              num_experts_per_tok=8, num_experts=256),
+    "gemma4_text": dict(num_key_value_heads=4, head_dim=256, hidden_activation="gelu_pytorch_tanh",
+                        max_position_embeddings=131_072, tie_word_embeddings=True, attention_bias=False,
+                        sliding_window=512, layer_types=None, use_bidirectional_attention=None,
+                        vocab_size_per_layer_input=262_144, hidden_size_per_layer_input=256, attention_k_eq_v=False,
+                        num_kv_shared_layers=0, enable_moe_block=False, use_double_wide_mlp=False, num_experts=None,
+                        top_k_experts=None, moe_intermediate_size=None, global_head_dim=512,
+                        num_global_key_value_heads=None, per_layer_config=None),
     "lfm2": dict(num_key_value_heads=8, head_dim=None, max_position_embeddings=128_000, tie_word_embeddings=True,
                  conv_bias=False, conv_L_cache=3, block_multiple_of=256, block_ffn_dim_multiplier=1.0,
                  block_auto_adjust_ff_dim=True, full_attn_idxs=None, layer_types=None),
@@ -281,6 +290,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "qwen3_5_text": _SCALE + ("intermediate_size",),
     "qwen3_5_moe_text": _SCALE + ("moe_intermediate_size", "shared_expert_intermediate_size"),
     "lfm2": _SCALE + ("intermediate_size",),
+    "gemma4_text": _SCALE + ("intermediate_size",),
     "mamba": ("vocab_size", "hidden_size", "num_hidden_layers"),
     "mamba2": ("vocab_size", "hidden_size", "num_hidden_layers", "num_heads"),
     # the layer list (layers_block_type or hybrid_override_pattern) sets the depth
@@ -891,6 +901,83 @@ def _llama4_text(c: _Config) -> dict[str, Any]:
                 **_layer_types(c, layers, default, kinds=("full_attention", "chunked_attention")))
 
 
+def _gemma4_full_layer_shape(c: _Config, types: list[str], head_dim: int, kv_heads: int) -> tuple[int, int | None]:
+    """Gemma 4's full-attention layers' (head_dim, KV heads or None for the global count).
+
+    Gemma4TextConfig builds per_layer_config from global_head_dim (and, with attention_k_eq_v,
+    num_global_key_value_heads) for its full-attention layers; a saved config spells it out
+    per layer. paramtui models one shape for every full-attention layer and the global one for
+    the sliding layers, so a per_layer_config that differs from that is refused."""
+    per_layer = c.get("per_layer_config")
+    if per_layer is None:
+        kv = c.int("num_global_key_value_heads", nullable=True) if c.bool("attention_k_eq_v") else None
+        return c.int("global_head_dim"), kv
+    if not isinstance(per_layer, dict):
+        raise UserError(f"{c.origin}: per_layer_config must be a JSON object of layer numbers")
+    shapes: dict[int, tuple[int, int]] = {}
+    for key, overrides in per_layer.items():
+        layer = int(key) if isinstance(key, str) and key.isdigit() else key
+        if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < len(types):
+            raise UserError(f"{c.origin}: per_layer_config: {key!r} is not a layer number below {len(types)}")
+        if not isinstance(overrides, dict) or set(overrides) - {"head_dim", "num_key_value_heads"}:
+            raise UserError(f"{c.origin}: per_layer_config[{key!r}]: only head_dim and num_key_value_heads "
+                            "overrides are supported")
+        values = [overrides.get(k, default) for k, default in (("head_dim", head_dim), ("num_key_value_heads", kv_heads))]
+        if any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values):
+            raise UserError(f"{c.origin}: per_layer_config[{key!r}]: head_dim and num_key_value_heads must be "
+                            "whole numbers")
+        shapes[layer] = (values[0], values[1])
+    full = {shapes.get(i, (head_dim, kv_heads)) for i, t in enumerate(types) if t == "full_attention"}
+    sliding = {shapes.get(i, (head_dim, kv_heads)) for i, t in enumerate(types) if t != "full_attention"}
+    if len(full) > 1 or sliding - {(head_dim, kv_heads)}:
+        raise UserError(f"{c.origin}: per_layer_config: only one head_dim / num_key_value_heads for all "
+                        "full-attention layers (and none for the sliding ones) is supported")
+    full_head_dim, full_kv = full.pop() if full else (head_dim, kv_heads)
+    return full_head_dim, full_kv
+
+
+def _gemma4_text(c: _Config) -> dict[str, Any]:
+    kw = _common(c)
+    layers = kw["num_hidden_layers"]
+    if c.get("use_bidirectional_attention") == "all":
+        raise UserError(f"{c.origin}: use_bidirectional_attention='all' (an encoder) is not supported")
+    types = c.get("layer_types")
+    if types is None:
+        types = _every_kth_full(layers, 6)
+    if isinstance(types, list) and types:
+        types = types[:-1] + ["full_attention"]  # Gemma4TextConfig forces the last layer full
+    types = _layer_types(_Config({**c.cfg, "layer_types": types}, c.model_type, c.origin), layers, types)["layer_types"]
+    shared = c.int("num_kv_shared_layers")
+    if not 0 <= shared < layers:
+        raise UserError(f"{c.origin}: num_kv_shared_layers must be between 0 and num_hidden_layers − 1, "
+                        f"not {shared}")
+    if shared and set(types[:layers - shared]) != set(types):
+        # Gemma4TextConfig.kv_sharing_modes: each kind a shared layer reads needs an earlier layer.
+        raise UserError(f"{c.origin}: num_kv_shared_layers: a shared layer's kind has no earlier layer "
+                        "computing its keys and values")
+    full_head_dim, full_kv = _gemma4_full_layer_shape(c, types, kw["head_dim"], kw["num_key_value_heads"])
+    ple = c.int("hidden_size_per_layer_input", nullable=True) or 0
+    moe = {}
+    if c.bool("enable_moe_block"):
+        for key in ("num_experts", "top_k_experts", "moe_intermediate_size"):
+            if c.get(key) is None:
+                raise UserError(f"{c.origin}: enable_moe_block needs {key}")
+        moe = dict(num_local_experts=c.int("num_experts"), num_experts_per_tok=c.int("top_k_experts"),
+                   moe_intermediate_size=c.int("moe_intermediate_size"), experts_beside_mlp=True)
+    act = c.cfg.get("hidden_activation") or c.cfg.get("hidden_act") or c.defaults["hidden_activation"]
+    # Gemma4TextDecoderLayer: Gemma 3's four norms, one more after the per-layer input and three
+    # more around the experts; per-head q/k norms (v_norm has no weight); full-attention layers
+    # per full_head_dim/full_kv; the last num_kv_shared_layers reuse earlier K/V and, with
+    # use_double_wide_mlp, have an MLP twice as wide.
+    return dict(kw, hidden_act=act, attention_bias=c.bool("attention_bias"),
+                norms_per_layer=4 + (1 if ple else 0) + (3 if moe else 0), qk_norm=True,
+                sliding_window=c.int("sliding_window"), layer_types=types,
+                full_attention_head_dim=full_head_dim, full_attention_kv_heads=full_kv,
+                full_attention_values_from_keys=c.bool("attention_k_eq_v"), kv_shared_layers=shared,
+                kv_shared_mlp_factor=2 if c.bool("use_double_wide_mlp") else 1, per_layer_input_size=ple,
+                per_layer_vocab_size=c.int("vocab_size_per_layer_input") if ple else 0, **moe)
+
+
 def _lfm2(c: _Config) -> dict[str, Any]:
     # Lfm2Config reads tie_embedding over tie_word_embeddings and block_ff_dim over
     # intermediate_size when a file gives them.
@@ -1150,7 +1237,7 @@ _BUILDERS = {
     "ernie4_5_moe": _ernie4_5_moe, "glm4_moe": _glm4_moe, "gpt_oss": _gpt_oss, "minimax_m2": _minimax_m2,
     "deepseek_v2": _deepseek_v2, "gemma3_text": _gemma3_text, "qwen3_next": _qwen3_next,
     "glm4_moe_lite": _glm4_moe_lite, "deepseek_v32": _deepseek_v32, "llama4_text": _llama4_text,
-    "qwen3_5_text": _qwen3_5_text, "qwen3_5_moe_text": _qwen3_5_moe_text, "lfm2": _lfm2,
+    "qwen3_5_text": _qwen3_5_text, "qwen3_5_moe_text": _qwen3_5_moe_text, "lfm2": _lfm2, "gemma4_text": _gemma4_text,
     "mamba": _mamba, "mamba2": _mamba2, "nemotron_h": _nemotron_h, "granitemoehybrid": _granitemoehybrid,
     "jamba": _jamba, "kimi_linear": _kimi_linear, "falcon_h1": _falcon_h1,
 }

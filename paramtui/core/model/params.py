@@ -109,6 +109,14 @@ def _embedding_terms(arch: Architecture) -> list[_Term]:
         terms.append(_Term("token_types·d", f"{arch.type_vocab_size}·{d}", arch.type_vocab_size * d))
     if e != d:
         terms.append(_Term("2·d_emb·d (project_in, project_out)", f"2·{e}·{d}", 2 * e * d))
+    if arch.per_layer_input_size:
+        # Gemma 4's per-layer embeddings: a table of layers·ple wide rows, the model's projection
+        # d -> layers·ple, and in each layer a gate d -> ple and a projection ple -> d.
+        ple, layers, pv = arch.per_layer_input_size, arch.num_hidden_layers, arch.per_layer_vocab_size
+        terms.append(_Term("ple_vocab·layers·ple (per-layer embeddings)", f"{pv}·{layers}·{ple}", pv * layers * ple))
+        terms.append(_Term("d·layers·ple (per-layer projection)", f"{d}·{layers}·{ple}", d * layers * ple))
+        terms.append(_Term("layers·2·d·ple (per-layer gate, projection)", f"{layers}·2·{d}·{ple}",
+                           layers * 2 * d * ple))
     return terms
 
 
@@ -135,7 +143,8 @@ def _mixer_formula(mixer: TokenMixer, cross: Attention | None) -> str:
         return "(12·d + 2·d·(decay + iclr + value_mix + gate ranks) + 4·d·d)"
     extras = (" + biases" if mixer.qkv_bias or mixer.o_bias else "") + (" + heads (sinks)" if mixer.sinks else "")
     q = "2·heads" if mixer.output_gate else "heads"
-    core = f"d·({q} + 2·kv_heads)·head_dim + heads·head_dim·d{extras}"
+    kv = "" if mixer.shares_kv else " + kv_heads" if mixer.values_from_keys else " + 2·kv_heads"
+    core = f"d·({q}{kv})·head_dim + heads·head_dim·d{extras}"
     return f"({core} + cross attention)" if cross else f"({core})"
 
 
@@ -233,6 +242,8 @@ def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
         elif isinstance(mixer, Mamba):
             sym = ("mamba_layers·inner (gated norm)" if mixer.version == 2
                    else "mamba_layers·(dt_rank + 2·state) (dt, B, C norms)")
+        elif mixer.qk_norm == "head" and mixer.shares_kv:
+            sym = "shared_kv_layers·head_dim (q_norm)"
         elif mixer.qk_norm == "head":
             sym = "layers·2·head_dim (q_norm, k_norm)"
         else:
@@ -245,6 +256,9 @@ def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
             terms.append(_Term("final norm", _n(size), size))
     if arch.embedding_norm:
         terms.append(_Term("embedding norm", _n(size), size))
+    if arch.per_layer_input_size:
+        ple = arch.per_layer_input_size
+        terms.append(_Term("ple (per-layer projection norm)", _n(ple), ple))
     return terms
 
 

@@ -42,6 +42,7 @@ class MixtureOfExperts:
     shared: DenseMLP | None = None  # all shared experts as one MLP (DeepSeek builds it that wide)
     shared_gate: bool = False  # sigmoid gate hidden -> 1 on the shared expert (Qwen2-MoE)
     router_bias: bool = False
+    router_scales: bool = False  # a scale per hidden channel and per expert on the router (Gemma 4)
 
     kind = "moe"
     label = "mixture of experts"
@@ -51,7 +52,8 @@ class MixtureOfExperts:
 
     def other_params(self) -> int:
         """Router, shared experts and shared gate: everything a token always passes through."""
-        router = linear(self.hidden, self.experts, self.router_bias)
+        router = linear(self.hidden, self.experts, self.router_bias) + (
+            self.hidden + self.experts if self.router_scales else 0)
         shared = self.shared.params() if self.shared else 0
         gate = self.hidden if self.shared_gate and self.shared else 0
         return router + shared + gate

@@ -77,7 +77,7 @@ class Network:
         return text + (f" (repeating every {self.period} layers)" if self.period else "")
 
 
-def _token_mixer(arch: Architecture, kind: str) -> TokenMixer:
+def _token_mixer(arch: Architecture, kind: str, shares_kv: bool = False) -> TokenMixer:
     if kind == "rwkv":
         return RWKVTimeMix(hidden=arch.hidden_size, head_size=arch.rwkv_head_size, version=arch.rwkv_version,
                            lora=arch.rwkv_lora, token_shift=arch.rwkv_token_shift)
@@ -103,10 +103,11 @@ def _token_mixer(arch: Architecture, kind: str) -> TokenMixer:
                      heads=arch.mamba_num_heads or 0, head_dim=arch.mamba_head_dim or 0,
                      groups=arch.mamba_n_groups or 0, out_bias=arch.mamba_out_proj_bias,
                      gated_norm=arch.mamba_gated_norm)
-    return _attention(arch, kind)
+    return _attention(arch, kind, shares_kv=shares_kv)
 
 
-def _attention(arch: Architecture, span: Literal["full", "sliding"], *, cross: bool = False) -> TokenMixer:
+def _attention(arch: Architecture, span: Literal["full", "sliding"], *, cross: bool = False,
+               shares_kv: bool = False) -> TokenMixer:
     if arch.uses_mla and not cross:
         return LatentAttention(
             hidden=arch.hidden_size, heads=arch.num_attention_heads, q_lora_rank=arch.q_lora_rank,
@@ -115,13 +116,16 @@ def _attention(arch: Architecture, span: Literal["full", "sliding"], *, cross: b
             index_heads=arch.index_n_heads or 0, index_head_dim=arch.index_head_dim or 0,
             index_topk=arch.index_topk)
     qk_norm = "none" if cross or not arch.qk_norm else arch.qk_norm_scope
+    full = span == "full" and not cross
     return Attention(
-        hidden=arch.hidden_size, heads=arch.num_attention_heads, kv_heads=arch.kv_heads,
-        head_dim=arch.resolved_head_dim, span=span,
+        hidden=arch.hidden_size, heads=arch.num_attention_heads,
+        kv_heads=(full and arch.full_attention_kv_heads) or arch.kv_heads,
+        head_dim=(full and arch.full_attention_head_dim) or arch.resolved_head_dim, span=span,
         window={"sliding": arch.sliding_window, "chunked": arch.attention_chunk_size}.get(span),
         qkv_bias=arch.attention_bias or arch.qkv_bias, o_bias=arch.attention_bias or arch.attention_out_bias,
         qk_norm=qk_norm, norm_weights=_norm_weights(arch), sinks=arch.attention_sinks and not cross, cross=cross,
-        output_gate=arch.attention_output_gate and not cross)
+        output_gate=arch.attention_output_gate and not cross,
+        values_from_keys=full and arch.full_attention_values_from_keys, shares_kv=shares_kv)
 
 
 def _norm_weights(arch: Architecture) -> int:
@@ -134,17 +138,19 @@ def _dense(arch: Architecture, width: int, *, bias: bool | None = None) -> Dense
                     activation_params=_ACTIVATION_PARAMS.get(arch.hidden_act, 0))
 
 
-def _experts(arch: Architecture) -> MixtureOfExperts:
+def _experts(arch: Architecture, mlp_factor: int = 1) -> MixtureOfExperts:
     expert_width = arch.moe_intermediate_size or arch.intermediate_size
     shared = None
     if arch.n_shared_experts:
         shared = _dense(arch, arch.n_shared_experts * (arch.shared_expert_intermediate_size or expert_width))
+    if arch.experts_beside_mlp:  # Gemma 4: the layer's own MLP runs beside the experts, always on
+        shared = _dense(arch, arch.intermediate_size * mlp_factor)
     return MixtureOfExperts(
         hidden=arch.hidden_size, experts=arch.num_local_experts, top_k=arch.num_experts_per_tok,
         # transformers 5 stores routed experts as fused tensors without biases unless the family
         # adds them (gpt-oss); mlp_bias applies to the dense and shared MLPs only.
         expert=_dense(arch, expert_width, bias=arch.expert_bias), shared=shared,
-        shared_gate=arch.shared_expert_gate, router_bias=arch.router_bias)
+        shared_gate=arch.shared_expert_gate, router_bias=arch.router_bias, router_scales=arch.experts_beside_mlp)
 
 
 _KIND = {"full_attention": "full", "sliding_attention": "sliding", "chunked_attention": "chunked",
@@ -170,25 +176,31 @@ def _period(kinds: tuple) -> int | None:
     return None
 
 
+def _layer_kind(arch: Architecture, i: int) -> tuple[str, bool, bool]:
+    """Decoder layer `i`'s (span, has experts, reuses another layer's K/V)."""
+    span = _span(arch.layer_types[i]) if arch.layer_types is not None else (
+        "sliding" if arch.sliding_window is not None else "full")
+    return span, arch.is_moe_layer(i), i >= arch.num_hidden_layers - arch.kv_shared_layers
+
+
 def _decoder_kinds(arch: Architecture) -> tuple[Counter, int | None]:
-    """How many decoder layers of each (span, has experts) kind, and the period of the kinds."""
+    """How many decoder layers of each (span, has experts, shares K/V) kind, and the period of
+    the kinds."""
     L = arch.num_hidden_layers
     uniform_moe = not arch.is_moe or (arch.decoder_sparse_step == 1 and not arch.mlp_only_layers)
-    if arch.layer_types is None and uniform_moe:
+    if arch.layer_types is None and uniform_moe and not arch.kv_shared_layers:
         # Every layer alike but for leading dense layers: counted without a pass over the layers.
         span = "sliding" if arch.sliding_window is not None else "full"
         moe = arch.num_moe_layers
-        return Counter({k: n for k, n in (((span, False), L - moe), ((span, True), moe)) if n}), None
-    span_default = "sliding" if arch.sliding_window is not None else "full"
-    kinds = tuple(
-        (_span(arch.layer_types[i]) if arch.layer_types is not None else span_default, arch.is_moe_layer(i))
-        for i in range(L))
+        return Counter({k: n for k, n in (((span, False, False), L - moe), ((span, True, False), moe)) if n}), None
+    kinds = tuple(_layer_kind(arch, i) for i in range(L))
     return Counter(kinds), _period(kinds)
 
 
 def _ordered(counts: Counter) -> list:
-    """Dense before experts and full before sliding, so the order reads the same for every model."""
-    return sorted(counts, key=lambda k: (k[1], list(_KIND.values()).index(k[0])))
+    """Dense before experts, full before sliding and own K/V before shared, so the order reads
+    the same for every model."""
+    return sorted(counts, key=lambda k: (k[1], k[2], list(_KIND.values()).index(k[0])))
 
 
 def decoder_layer_groups(arch: Architecture) -> tuple[LayerGroup, ...]:
@@ -199,10 +211,7 @@ def decoder_layer_groups(arch: Architecture) -> tuple[LayerGroup, ...]:
         return ()
     network = network_of(arch)
     by_kind = dict(zip(_ordered(_decoder_kinds(arch)[0]), network.groups))
-    span_default = "sliding" if arch.sliding_window is not None else "full"
-    return tuple(
-        by_kind[(_span(arch.layer_types[i]) if arch.layer_types is not None else span_default, arch.is_moe_layer(i))]
-        for i in range(arch.num_hidden_layers))
+    return tuple(by_kind[_layer_kind(arch, i)] for i in range(arch.num_hidden_layers))
 
 
 def network_of(arch: Architecture) -> Network:
@@ -238,14 +247,18 @@ def _network_of(arch: Architecture) -> Network:
             LayerGroup(decoder_layers, self_attention, dense, norms + 1, weights, cross=cross),
         ))
     counts, period = _decoder_kinds(arch)
-    experts = _experts(arch) if arch.is_moe else None
     order = _ordered(counts)
     no_mlp = {_KIND[t] for t in arch.no_mlp_layer_types}
 
-    def channel(kind: str, moe: bool) -> ChannelMixer:
-        return NoChannelMixer() if kind in no_mlp else experts if moe else dense
+    def channel(kind: str, moe: bool, shares_kv: bool) -> ChannelMixer:
+        factor = arch.kv_shared_mlp_factor if shares_kv else 1  # Gemma 4's double-wide MLP
+        if kind in no_mlp:
+            return NoChannelMixer()
+        if moe:
+            return _experts(arch, factor)
+        return dense if factor == 1 else _dense(arch, arch.intermediate_size * factor)
 
     groups = tuple(
-        LayerGroup(counts[(span, moe)], _token_mixer(arch, span), channel(span, moe), norms, weights)
-        for span, moe in order)
+        LayerGroup(counts[key], _token_mixer(arch, key[0], key[2]), channel(*key), norms, weights)
+        for key in order)
     return Network(arch.hidden_size, groups, period)

@@ -34,6 +34,10 @@ class Attention:
     sinks: bool = False  # one learned logit per head (gpt-oss)
     output_gate: bool = False  # q_proj twice as wide: a sigmoid gate on the output (Qwen3-Next)
     cross: bool = False  # attends to an encoder's output (T5 decoder)
+    # Gemma 4: values from the key projection (no v_proj; V is the un-rotated, normed K),
+    # and layers that reuse an earlier layer's K and V (no k/v projections or k norm, no cache).
+    values_from_keys: bool = False
+    shares_kv: bool = False
 
     kind = "attention"
 
@@ -41,24 +45,28 @@ class Attention:
     def label(self) -> str:
         if self.cross:
             return "cross-attention"
-        return {"sliding": "sliding-window attention", "chunked": "chunked attention"}.get(self.span, "full attention")
+        text = {"sliding": "sliding-window attention", "chunked": "chunked attention"}.get(self.span, "full attention")
+        return text + (" (shared KV)" if self.shares_kv else "")
 
     def params(self) -> int:
         d, h, kv, hd = self.hidden, self.heads, self.kv_heads, self.head_dim
         q_width = h * hd * (2 if self.output_gate else 1)
-        return (linear(d, q_width, self.qkv_bias) + 2 * linear(d, kv * hd, self.qkv_bias)
+        projections = 0 if self.shares_kv else 1 if self.values_from_keys else 2
+        return (linear(d, q_width, self.qkv_bias) + projections * linear(d, kv * hd, self.qkv_bias)
                 + linear(h * hd, d, self.o_bias) + (h if self.sinks else 0))
 
     def norm_params(self) -> int:
         if self.qk_norm == "head":
-            return 2 * self.head_dim * self.norm_weights
+            return (1 if self.shares_kv else 2) * self.head_dim * self.norm_weights
         if self.qk_norm == "all_heads":
-            return (self.heads + self.kv_heads) * self.head_dim * self.norm_weights
+            return (self.heads + (0 if self.shares_kv else self.kv_heads)) * self.head_dim * self.norm_weights
         return 0
 
     def kv_width(self) -> int:
-        """Elements cached per token: a K and a V vector per KV head."""
-        return 2 * self.kv_heads * self.head_dim
+        """Elements cached per token: a K and a V vector per KV head (V is cached apart even
+        where it comes from the key projection: it is normed and not rotated); none where the
+        layer reads another layer's cache."""
+        return 0 if self.shares_kv else 2 * self.kv_heads * self.head_dim
 
 
 @dataclass(frozen=True)
