@@ -32,6 +32,7 @@ from paramtui.tui.scenario_labels import distinct_labels
 from paramtui.tui.screens.scenario_table import ScenarioTableScreen
 from paramtui.tui.widgets.cut_marked_table import CutMarkedTable
 from paramtui.tui.widgets.fit_text import ellipsize_middle
+from paramtui.tui.widgets.table_cell import TableCell
 
 NAME_KEY = "scenario.name"
 # The what-if keys that scale a number: (the input's key, its field in Scenario.with_changes).
@@ -176,8 +177,9 @@ class CompareScreen(ScenarioTableScreen):
     def _row_height(self, row) -> int:
         return 2 if (self.table.baseline is not None or row.error) else 1
 
-    def _cells(self, row, label: str) -> list[Text]:
-        """A row's cells as drawn: values, and under them the change against the baseline."""
+    def _cells(self, row, label: str) -> list[TableCell]:
+        """A row's cells as drawn: values, and under them the change against the baseline
+        (each keeps its rendering, so a repaint after one row changed renders that row only)."""
         styles = self._styles()
         deltas = self.table.baseline is not None
         cells = []
@@ -189,13 +191,13 @@ class CompareScreen(ScenarioTableScreen):
                     note = ("✗ " + row.error) if row.error else ("◆ baseline" if row.is_baseline else "")
                     text.append("\n" + note, style="bold" if row.is_baseline else
                                 (styles["worse"] if row.error else "dim"))
-                cells.append(text)
+                cells.append(TableCell(text))
                 continue
             text = Text(cell.text, justify=justify, no_wrap=True)
             if deltas and not row.is_baseline:
                 change = cell.change_text
                 text.append("\n" + change, style=styles.get(cell.verdict, "") or ("dim" if change else ""))
-            cells.append(text)
+            cells.append(TableCell(text))
         return cells
 
     def _update_changed_row(self) -> bool:
