@@ -177,8 +177,8 @@ async def test_b_sets_a_budget_and_the_panel_shows_the_run_it_buys():
         n, _d = scaling.compute_optimal(scaling.DEFAULT_LAW, 1e23)
         from paramtui.core.units import format_count
 
-        assert any(p.startswith("→ N opt") and format_count(n) in p for p in plain)
-        assert any(p.startswith("→ loss") for p in plain)
+        assert any(p.startswith("B N opt") and format_count(n) in p for p in plain)
+        assert any(p.startswith("B loss") for p in plain)
         # A budget with no unit is refused in one line and changes nothing.
         await pilot.press("b")
         await pilot.pause()

@@ -152,6 +152,7 @@ _ALL = [
     _F("scaling.compute_optimal.params", "Compute-optimal size", "N opt", "", None, units.format_count, "scaling"),
     _F("scaling.compute_optimal.tokens", "Compute-optimal tokens", "D opt", "tokens", None, units.format_count, "scaling"),
     _F("scaling.tokens_per_param", "Tokens per parameter", "D/N", "", None, _ratio, "scaling"),
+    _F("scaling.optimal_tokens_per_param", "Optimal tokens per parameter", "opt D/N", "", None, _ratio, "scaling"),
     _F("scaling.unique_tokens", "Unique tokens", "Unique", "tokens", None, units.format_count, "scaling"),
     _F("scaling.epochs", "Epochs", "Epochs", "", None, _epochs, "scaling"),
     _F("scaling.data_quality", "Data quality (assumed)", "Quality", "", None, _times, "scaling"),

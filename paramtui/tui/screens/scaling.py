@@ -25,7 +25,7 @@ from paramtui.core.formulas import scaling as scaling_mod
 from paramtui.core.errors import UserError
 from paramtui.core.inputs.options import option
 from paramtui.core.result.estimate import Estimate
-from paramtui.core.result.figures import FIGURES
+from paramtui.core.result.figures import FIGURES, explain
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.scenario_labels import distinct_labels
 from paramtui.tui.widgets.fit_text import ellipsize_middle
@@ -35,41 +35,23 @@ LAW_ORDER = option("scaling.law").values()  # `l` steps through them
 LAW_SHORT = {c.value: c.short_label for c in option("scaling.law").choice_list()}
 VIEWS = ("params", "compute")
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-# Side-panel figures: (estimate key, label). `e` explains the highlighted one.
+# The side panel's figures, by their keys in the figure registry (`core.result.figures`),
+# which gives each its name (the short one: the panel is narrow), unit and format, as the
+# Calculator, Compare and the CLI read them. `e` explains the highlighted one.
 PANEL_FIGURES = (
-    ("scaling.loss", "Loss"),
-    ("params.total", "Params N"),
-    ("compute.training_tokens", "Tokens D"),
-    ("scaling.tokens_per_param", "D/N"),
-    ("compute.training_flops", "Compute"),
-    ("scaling.compute_optimal.params", "N opt"),
-    ("scaling.compute_optimal.tokens", "D opt"),
-    ("scaling.optimal_tokens_per_param", "opt D/N"),
-    ("compute.cost_usd", "Cost"),
+    "scaling.loss", "params.total", "compute.training_tokens", "scaling.tokens_per_param",
+    "compute.training_flops", "scaling.compute_optimal.params", "scaling.compute_optimal.tokens",
+    "scaling.optimal_tokens_per_param", "compute.cost_usd",
 )
 # With a budget (`b`), what it buys under the law shown: the compute-optimal run.
-BUDGET_FIGURES = (
-    ("budget.flops", "Budget C"),
-    ("budget.params", "→ N opt"),
-    ("budget.tokens", "→ D opt"),
-    ("budget.loss", "→ loss"),
-    ("budget.wall_seconds", "→ time"),
-    ("budget.cost_usd", "→ cost"),
-)
+BUDGET_FIGURES = ("budget.flops", "budget.params", "budget.tokens", "budget.loss", "budget.wall_seconds",
+                  "budget.cost_usd")
 # Repetition and data quality, shown when the scenario sets unique tokens or a data quality.
-DATA_FIGURES = (
-    ("scaling.unique_tokens", "Unique"),
-    ("scaling.epochs", "Epochs"),
-    ("scaling.data_quality", "Quality"),
-    ("scaling.effective_tokens", "D eff"),
-)
+DATA_FIGURES = ("scaling.unique_tokens", "scaling.epochs", "scaling.data_quality", "scaling.effective_tokens")
 # Inference-aware sizing (Sardana et al. 2024), shown when the scenario sets the tokens served.
-INFERENCE_FIGURES = (
-    ("scaling.inference_tokens", "Served"),
-    ("scaling.inference_optimal.params", "→ N inf"),
-    ("scaling.inference_optimal.tokens", "→ D inf"),
-    ("scaling.inference_optimal.saving", "→ saved"),
-)
+INFERENCE_FIGURES = ("scaling.inference_tokens", "scaling.inference_optimal.params",
+                     "scaling.inference_optimal.tokens", "scaling.inference_optimal.saving")
+PANEL_NAME_WIDTH = 9
 
 
 def law_estimates(scenarios, law: str, estimate_of) -> list[tuple[str, str, Estimate | UserError]]:
@@ -163,16 +145,10 @@ def _loss_axis(law: str, budgets: list[float], losses: list[float]) -> Axis:
     return Axis("Loss", best - 0.08 * span, worst + 0.3 * span, log=False, fmt=lambda v: f"{v:.2f}")
 
 
-def _value_text(est: Estimate, key: str) -> str:
-    figure = FIGURES.get(key)
-    value = est.values.get(key)
-    if value is None:
-        return "–"
-    if figure is not None:
-        return figure.format(est)
-    if key == "scaling.optimal_tokens_per_param":
-        return f"{value:,.1f}"
-    return str(value)
+def panel_line(est: Estimate, key: str) -> Text:
+    """One side-panel line: the figure's short name, then its value as the registry formats it."""
+    figure = FIGURES[key]
+    return Text.assemble((f"{figure.short:<{PANEL_NAME_WIDTH}}", "bold"), figure.format(est))
 
 
 class ScalingScreen(ParamScreen):
@@ -255,8 +231,8 @@ class ScalingScreen(ParamScreen):
                  + (DATA_FIGURES if v.get("scaling.effective_tokens") is not None else ())
                  + (INFERENCE_FIGURES if v.get("scaling.inference_tokens") is not None else ())
                  + (BUDGET_FIGURES if v.get("budget.given") else ()))
-        for key, name in shown:
-            figures.add_option(Option(Text.assemble((f"{name:<9}", "bold"), _value_text(est, key)), id=key))
+        for key in shown:
+            figures.add_option(Option(panel_line(est, key), id=key))
         figures.highlighted = min(keep, len(shown) - 1)
 
     # --------------------------------------------------------------- actions
@@ -292,12 +268,7 @@ class ScalingScreen(ParamScreen):
                               self.app.estimate_of)
         if not items or not isinstance(items[0][2], Estimate):
             return
-        est = items[0][2]
-        explanation = est.explanations.get(key)
-        if explanation is None and key == "scaling.optimal_tokens_per_param":
-            explanation = est.scaling.explanations.get("optimal_tokens_per_param")
-        if explanation is not None:
-            self.app.explain(explanation)
+        self.app.explain(explain(items[0][2], key))
 
     def action_budget(self) -> None:
         """Set the current scenario's budget: the panel then shows the run it buys."""
