@@ -597,6 +597,12 @@ def _compute(s: Scenario) -> Estimate:
                             + ("it fits" if runs_offloaded else "does not fit even with offload"),
                 source="paramtui.core.formulas.offload")
             explanations["offload.fits"] = explanations["offload.mode"]
+            # The split's other numbers are worked out where these are: the same explanation.
+            explanations["offload.device_bytes"] = explanations["offload.mode"]
+            if "offload.gpu_layers" in explanations:
+                explanations["offload.cpu_layers"] = explanations["offload.gpu_layers"]
+            if "offload.host_bytes" in explanations:
+                explanations["offload.host_capacity_bytes"] = explanations["offload.host_bytes"]
             if speed is None:
                 for key in ("decode_tokens_per_s", "streamed_tokens_per_s"):
                     explanations[f"offload.{key}"] = explanations["speed.decode_tokens_per_s"]
@@ -605,6 +611,12 @@ def _compute(s: Scenario) -> Estimate:
                 title="Offload", meaning=f"{target.name} has no separate host RAM (its memory is unified or no "
                 "host is listed), so a model too big for it cannot be offloaded.",
                 formula="none", substituted="does not fit", source=target.source)
+        else:
+            explanations["offload.mode"] = Explanation(
+                title="Offload", meaning="The model fits the devices' memory, so no part of it is offloaded "
+                "to host RAM.", formula="none while inference total ≤ usable memory × devices",
+                substituted=f"{format_bytes(inference.inference_total_bytes)} ≤ {format_bytes(usable)}",
+                source=target.source)
         if not fits and speed is not None:
             no_speed = Explanation(
                 title="Speed of a model that does not fit",

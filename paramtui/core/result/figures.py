@@ -252,15 +252,54 @@ def get_figure(key: str) -> Figure:
         raise UserError(f"unknown column {key!r}{hint}") from None
 
 
+# What each input column is, for `e` on it (an input is set, not computed: its explanation
+# says what it means and what it changes).
+INPUT_MEANINGS: dict[str, str] = {
+    "scenario.name": "The name tables, charts and exports show for this scenario; renaming it keeps its id.",
+    "scenario.model": "The model being sized: a catalog model, a model file or folder, a parameter count or "
+                      "a custom architecture. Its shape sets every other figure.",
+    "scenario.precision": "The number format the weights are stored in (bf16, fp8, a GGUF or int4 "
+                          "quantization): it sets the bytes per weight and the math the device runs.",
+    "scenario.kv_precision": "The number format of the KV cache; left automatic it is the runtime's "
+                             "activation type (16-bit, or fp32 for fp32 weights).",
+    "scenario.target": "The device, or server node, the scenario runs on: its usable memory, bandwidth, "
+                       "peak rates and price come from the target catalog.",
+    "scenario.gpus": "How many units of the target the scenario uses (devices, or nodes for a node "
+                     "target); memory and compute are spread over all of them.",
+    "scenario.batch": "Sequences processed at once: requests served together for inference, the "
+                      "micro-batch per device for training. Each sequence has its own KV cache.",
+    "scenario.context": "Tokens per sequence (prompt and output) that memory is sized for; left automatic "
+                        "it is 4,096, or less where the model reads fewer.",
+    "scenario.purpose": "What the run is for: serving the model (inference only), training it from "
+                        "scratch, or fine-tuning it. It decides which figures apply.",
+    "scenario.method": "How training updates the model: every weight (full), or small adapters beside "
+                       "frozen weights (LoRA) or beside 4-bit frozen weights (QLoRA).",
+    "scenario.recompute": "Which activations the backward pass recomputes instead of keeping: "
+                          "less activation memory for more compute.",
+    "scenario.host_ram_bytes": "The host's RAM available for offloading a model too big for the device; "
+                               "left automatic it is what the target catalog lists for the host.",
+}
+
+
 def explain(est, key: str) -> Explanation:
     """The explanation of one figure of an estimate; every figure has one."""
     if key in est.explanations:
         return est.explanations[key]
     fig = get_figure(key)
+    if key in INPUT_MEANINGS:
+        return Explanation(
+            title=fig.label,
+            meaning=INPUT_MEANINGS[key],
+            formula="an input, not a computed figure",
+            substituted=f"{fig.label} = {fig.format(est)}",
+            source="the scenario's inputs",
+        )
+    # A computed figure with no explanation of its own has no value here: it answers a
+    # question this scenario does not ask (a model file's headers, an offload, a budget).
     return Explanation(
         title=fig.label,
-        meaning=f"{fig.label} of this scenario, as set in its inputs.",
-        formula="an input, not a computed figure",
+        meaning=f"{fig.label} does not apply to this scenario, so it has no value.",
+        formula="none for this scenario",
         substituted=f"{fig.label} = {fig.format(est)}",
-        source="the scenario",
+        source="paramtui.core.result.estimate",
     )
