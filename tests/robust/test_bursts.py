@@ -99,3 +99,31 @@ async def test_keys_sent_before_a_dialog_opened_neither_act_under_it_nor_open_it
             await pilot.pause()
         assert app.current_mode == mode
         assert [type(s).__name__ for s in app.screen_stack] == stack
+
+
+async def test_compare_r_a_name_and_enter_in_one_burst_rename_the_focused_scenario():
+    # Over SSH (tmux send-keys) `r 1 2 enter` arrives at once: the rename dialog must take the
+    # name and the enter, in order; the enter must not open the Calculator under it.
+    app = StartsOn("compare")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        focused = app.current_id
+        burst(app, ["r", "1", "2", "enter"])
+        for _ in range(5):
+            await pilot.pause()
+        assert app.current_mode == "compare"
+        assert [type(s).__name__ for s in app.screen_stack] == ["CompareScreen"]
+        assert app.session.scenario(focused).name == "12"
+
+
+async def test_compare_a_a_name_and_enter_in_one_burst_add_that_model():
+    app = StartsOn("compare")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        before = len(app.session.scenarios)
+        burst(app, ["a", "q", "w", "e", "n", "enter"])
+        for _ in range(5):
+            await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack] == ["CompareScreen"]
+        assert len(app.session.scenarios) == before + 1
+        assert app.current_scenario.model.startswith("qwen"), app.current_scenario.model

@@ -68,9 +68,12 @@ class CompareScreen(ScenarioTableScreen):
     BINDINGS = [
         Binding("enter", "open_calculator", "Calculator", priority=True, show=False,
                 tooltip="Open the focused scenario in the Calculator"),
-        Binding("a", "add", "Add", tooltip="Add a scenario from the model catalog (type to filter)"),
+        Binding("a", "add", "Add", priority=True, tooltip="Add a scenario from the model catalog (type to filter)"),
         Binding("d", "duplicate", "Duplicate", show=False, tooltip="Duplicate the focused scenario"),
-        Binding("r", "rename", "Rename", show=False, tooltip="Rename the focused scenario"),
+        # priority on the keys that open a dialog (a, r, v): it opens as the key arrives, so keys
+        # typed after it in the same burst (`r 1 2 enter` over SSH) go to the dialog, in order;
+        # otherwise the priority enter overtakes them and opens the Calculator.
+        Binding("r", "rename", "Rename", show=False, priority=True, tooltip="Rename the focused scenario"),
         Binding("delete", "delete", "Del", key_display="del",
                 tooltip="Delete the focused scenario (ctrl+z brings it back)"),
         Binding("x", "delete", "Del", show=False,
@@ -91,7 +94,7 @@ class CompareScreen(ScenarioTableScreen):
         Binding("G", "scale('gpus', 0.5)", "GPUs÷2", show=False, tooltip="Devices (GPUs) ÷2"),
         Binding("m", "baseline", "Base", tooltip="Pin the focused scenario as the baseline (again: unpin)"),
         Binding("s", "sort", "Sort", tooltip="Sort by the focused column: ascending, descending, off"),
-        Binding("v", "columns", "Cols", tooltip="Choose and order the columns (saved in the session)"),
+        Binding("v", "columns", "Cols", priority=True, tooltip="Choose and order the columns (saved in the session)"),
         Binding("e", "explain", "Explain", show=False, tooltip="Explain the focused figure: formula and source"),
         Binding("y", "copy", "Copy", show=False, tooltip="Copy the table as Markdown to the clipboard (OSC 52)"),
         Binding("ctrl+e", "export", "Export", tooltip="Export the table: CSV, JSON, Markdown, HTML, LaTeX"),
