@@ -79,8 +79,7 @@ def _check_weights(path, est):
     assert est.values["memory.weights_bytes"] == ckpt.weights_bytes
 
 
-def test_qwen3_next_gated_deltanet_layers_and_every_fourth_full_attention(tmp_path):
-    """3 Gated DeltaNet layers and 1 full-attention layer, experts and a gated shared expert in all."""
+def _qwen3next_file(tmp_path, drop=()):
     meta = {"block_count": 4, "embedding_length": H, "context_length": 262144, "vocab_size": VOCAB,
             "attention.head_count": 4, "attention.head_count_kv": 2, "attention.key_length": 128,
             "attention.value_length": 128, "rope.freq_base": 1e7, "rope.dimension_count": 64,
@@ -103,7 +102,12 @@ def test_qwen3_next_gated_deltanet_layers_and_every_fourth_full_attention(tmp_pa
                   p + "ssm_conv1d.weight": ("F32", (4, 512)), p + "ssm_dt.bias": ("F32", (4,)),
                   p + "ssm_a": ("F32", (4,)), p + "ssm_norm.weight": ("F32", (64,)),
                   p + "ssm_out.weight": _f16(256, H)}
-    path = _write(tmp_path, "qwen3next", meta, t)
+    return _write(tmp_path, "qwen3next", {k: v for k, v in meta.items() if k not in drop}, t)
+
+
+def test_qwen3_next_gated_deltanet_layers_and_every_fourth_full_attention(tmp_path):
+    """3 Gated DeltaNet layers and 1 full-attention layer, experts and a gated shared expert in all."""
+    path = _qwen3next_file(tmp_path)
     est = _estimate(path)
     arch = est.architecture
     assert arch.model_type == "qwen3_next"
@@ -123,8 +127,7 @@ def test_qwen3_next_gated_deltanet_layers_and_every_fourth_full_attention(tmp_pa
     assert v["params.active"] == v["params.total"] - routed + routed * 2 // 8
 
 
-def test_lfm2_short_convolutions_beside_attention_layers(tmp_path):
-    """A layer with 0 KV heads is a short-convolution layer (llama.cpp's rule; its tensors agree)."""
+def _lfm2_file(tmp_path, drop=()):
     meta = {"block_count": 4, "embedding_length": H, "feed_forward_length": 512, "context_length": 128000,
             "vocab_size": VOCAB, "attention.head_count": 4, "attention.head_count_kv": [0, 0, 2, 0],
             "rope.freq_base": 1e6, "shortconv.l_cache": 3}
@@ -137,7 +140,12 @@ def test_lfm2_short_convolutions_beside_attention_layers(tmp_path):
             p = f"blk.{i}.shortconv."
             t |= {p + "conv.weight": ("F32", (3, H)), p + "in_proj.weight": _f16(H, 3 * H),
                   p + "out_proj.weight": _f16(H, H)}
-    path = _write(tmp_path, "lfm2", meta, t)
+    return _write(tmp_path, "lfm2", {k: v for k, v in meta.items() if k not in drop}, t)
+
+
+def test_lfm2_short_convolutions_beside_attention_layers(tmp_path):
+    """A layer with 0 KV heads is a short-convolution layer (llama.cpp's rule; its tensors agree)."""
+    path = _lfm2_file(tmp_path)
     est = _estimate(path)
     arch = est.architecture
     assert arch.layer_types == ("conv", "conv", "full_attention", "conv")
@@ -153,8 +161,7 @@ def test_lfm2_short_convolutions_beside_attention_layers(tmp_path):
     assert v["params.breakdown.attention"] == conv + attention  # the convolutions are the token mixers
 
 
-def test_nemotron_h_one_mixer_per_layer(tmp_path):
-    """Mamba 2, MLP-only and attention layers: 0 KV heads and 0 FFN width mark a Mamba layer."""
+def _nemotron_h_file(tmp_path, drop=()):
     meta = {"block_count": 4, "embedding_length": H, "context_length": 8192, "vocab_size": VOCAB,
             "attention.head_count": 4, "attention.head_count_kv": [0, 0, 0, 2], "attention.key_length": 64,
             "attention.value_length": 64, "feed_forward_length": [0, 512, 0, 0],
@@ -165,7 +172,12 @@ def test_nemotron_h_one_mixer_per_layer(tmp_path):
         t |= _norms(i, "attn_norm")
         t |= {"mamba": lambda: _mamba2(i, 512, 8, 128, 2, 4), "mlp": lambda: _mlp(i, 512, gated=False),
               "attention": lambda: _attention(i, 4, 2, 64)}[kind]()
-    path = _write(tmp_path, "nemotron_h", meta, t)
+    return _write(tmp_path, "nemotron_h", {k: v for k, v in meta.items() if k not in drop}, t)
+
+
+def test_nemotron_h_one_mixer_per_layer(tmp_path):
+    """Mamba 2, MLP-only and attention layers: 0 KV heads and 0 FFN width mark a Mamba layer."""
+    path = _nemotron_h_file(tmp_path)
     est = _estimate(path)
     arch = est.architecture
     assert arch.layer_types == ("mamba", "mlp", "mamba", "full_attention")
@@ -179,7 +191,7 @@ def test_nemotron_h_one_mixer_per_layer(tmp_path):
     _check_weights(path, est)
 
 
-def test_falcon_h1_attention_and_mamba_side_by_side(tmp_path):
+def _falcon_h1_file(tmp_path, drop=()):
     meta = {"block_count": 2, "embedding_length": H, "feed_forward_length": 512, "context_length": 16384,
             "vocab_size": VOCAB, "attention.head_count": 4, "attention.head_count_kv": 2,
             "attention.key_length": 64, "attention.value_length": 64, "rope.freq_base": 1e11,
@@ -189,7 +201,11 @@ def test_falcon_h1_attention_and_mamba_side_by_side(tmp_path):
     for i in range(2):
         t |= (_norms(i, "attn_norm", "ffn_norm") | _attention(i, 4, 2, 64) | _mamba2(i, 256, 4, 16, 1, 4)
               | _mlp(i, 512))
-    path = _write(tmp_path, "falcon-h1", meta, t)
+    return _write(tmp_path, "falcon-h1", {k: v for k, v in meta.items() if k not in drop}, t)
+
+
+def test_falcon_h1_attention_and_mamba_side_by_side(tmp_path):
+    path = _falcon_h1_file(tmp_path)
     est = _estimate(path)
     arch = est.architecture
     assert arch.model_type == "falcon_h1"
@@ -202,7 +218,7 @@ def test_falcon_h1_attention_and_mamba_side_by_side(tmp_path):
     _check_weights(path, est)
 
 
-def test_jamba_mamba_1_attention_and_experts_on_alternate_layers(tmp_path):
+def _jamba_file(tmp_path, drop=()):
     meta = {"block_count": 4, "embedding_length": H, "feed_forward_length": 512, "context_length": 262144,
             "vocab_size": VOCAB, "attention.head_count": 4, "attention.head_count_kv": [0, 0, 2, 0],
             "expert_count": 4, "expert_used_count": 2,
@@ -221,7 +237,11 @@ def test_jamba_mamba_1_attention_and_experts_on_alternate_layers(tmp_path):
                   p + "ssm_dt_norm.weight": ("F32", (16,)), p + "ssm_b_norm.weight": ("F32", (16,)),
                   p + "ssm_c_norm.weight": ("F32", (16,)), p + "ssm_a": ("F32", (16, 512)),
                   p + "ssm_d": ("F32", (512,)), p + "ssm_out.weight": _f16(512, H)}
-    path = _write(tmp_path, "jamba", meta, t)
+    return _write(tmp_path, "jamba", {k: v for k, v in meta.items() if k not in drop}, t)
+
+
+def test_jamba_mamba_1_attention_and_experts_on_alternate_layers(tmp_path):
+    path = _jamba_file(tmp_path)
     est = _estimate(path)
     arch = est.architecture
     assert arch.layer_types == ("mamba", "mamba", "full_attention", "mamba")
@@ -236,20 +256,50 @@ def test_jamba_mamba_1_attention_and_experts_on_alternate_layers(tmp_path):
     assert v["params.active"] == v["params.total"] - routed + routed * 2 // 4
 
 
+# Metadata keys each fixture can lose: its tensors' shapes give them exactly.
+_FROM_SHAPES = {
+    "qwen3next": (_qwen3next_file, ("ssm.conv_kernel", "ssm.inner_size", "ssm.time_step_rank", "ssm.state_size")),
+    "lfm2": (_lfm2_file, ("shortconv.l_cache",)),
+    "nemotron_h": (_nemotron_h_file, ("ssm.conv_kernel", "ssm.inner_size", "ssm.time_step_rank",
+                                      "ssm.group_count", "ssm.state_size")),
+    "jamba": (_jamba_file, ("ssm.conv_kernel", "ssm.inner_size", "ssm.time_step_rank", "ssm.state_size")),
+    "rwkv6": (lambda path, drop: _rwkv_file(path, 6, drop), ("wkv.head_size", "time_mix_extra_dim",
+                                                             "time_decay_extra_dim")),
+    "rwkv7": (lambda path, drop: _rwkv_file(path, 7, drop), (
+        "attention.decay_lora_rank", "attention.iclr_lora_rank", "attention.value_residual_mix_lora_rank",
+        "attention.gate_lora_rank")),
+}
+
+
+@pytest.mark.parametrize("arch", list(_FROM_SHAPES))
+def test_widths_the_metadata_lacks_are_read_from_the_tensor_shapes(tmp_path, arch):
+    build, keys = _FROM_SHAPES[arch]
+    (tmp_path / "full").mkdir()
+    (tmp_path / "bare").mkdir()
+    full = _estimate(build(tmp_path / "full", ()))
+    bare = _estimate(build(tmp_path / "bare", keys))
+    assert bare.architecture == full.architecture
+    for key in ("memory.kv_cache_bytes", "memory.recurrent_state_bytes", "params.total"):
+        assert bare.values[key] == full.values[key]
+
+
 def test_hybrid_files_that_do_not_determine_the_shape_are_refused_naming_the_key(tmp_path):
-    meta = {"block_count": 2, "embedding_length": H, "feed_forward_length": 512, "vocab_size": VOCAB,
-            "attention.head_count": 4, "attention.head_count_kv": [0, 2]}
+    # Gated DeltaNet's conv holds 2·key_heads·key_dim channels: one of the two must be given.
+    path = _qwen3next_file(tmp_path, drop=("ssm.group_count", "ssm.state_size"))
+    with pytest.raises(UserError, match="GGUF metadata lacks 'qwen3next.ssm.group_count'"):
+        _estimate(path)
+    # RWKV-7 has no tensor as wide as its heads.
+    path = _rwkv_file(tmp_path, 7, drop=("wkv.head_size",))
+    with pytest.raises(UserError, match="GGUF metadata lacks 'rwkv7.wkv.head_size'"):
+        _estimate(path)
+    # Two attention layers with different KV heads: one shape per kind of layer, so refused.
+    meta = {"block_count": 3, "embedding_length": H, "feed_forward_length": 512, "vocab_size": VOCAB,
+            "attention.head_count": 4, "attention.head_count_kv": [0, 2, 4], "shortconv.l_cache": 3}
     t = _ends(tied=True)
-    for i in range(2):
+    for i in range(3):
         t |= _norms(i, "attn_norm", "ffn_norm") | _mlp(i, 512)
     conv = {f"blk.0.shortconv.{n}.weight": s for n, s in
             (("conv", ("F32", (3, H))), ("in_proj", _f16(H, 3 * H)), ("out_proj", _f16(H, H)))}
-    path = _write(tmp_path, "lfm2", meta, t | conv | _attention(1, 4, 2, 64))
-    with pytest.raises(UserError, match="GGUF metadata lacks 'lfm2.shortconv.l_cache'"):
-        _estimate(path)
-    # Two attention layers with different KV heads: one shape per kind of layer, so refused.
-    meta |= {"shortconv.l_cache": 3, "block_count": 3, "attention.head_count_kv": [0, 2, 4]}
-    t |= _norms(2, "attn_norm", "ffn_norm") | _mlp(2, 512)
     path = _write(tmp_path, "lfm2", meta, t | conv | _attention(1, 4, 2, 64) | _attention(2, 4, 4, 64))
     with pytest.raises(UserError, match="lfm2.attention.head_count_kv differs between layers of the same kind"):
         _estimate(path)
@@ -278,10 +328,7 @@ def _rwkv_layer(i: int, version: int) -> dict:
     return t
 
 
-@pytest.mark.parametrize("version", [6, 7])
-def test_rwkv_time_and_channel_mixing(tmp_path, version):
-    """No KV cache at all; per layer a head_size × head_size state per head (d · head_size)
-    and the two token shifts' last token (2 · d)."""
+def _rwkv_file(tmp_path, version, drop=()):
     meta = {"block_count": 2, "embedding_length": H, "feed_forward_length": 512, "context_length": 1048576,
             "vocab_size": VOCAB, "attention.head_count": 0, "attention.layer_norm_epsilon": 1e-5,
             "wkv.head_size": 64}
@@ -292,7 +339,14 @@ def test_rwkv_time_and_channel_mixing(tmp_path, version):
                    "output_norm.bias": ("F32", (H,))}
     for i in range(2):
         t |= _rwkv_layer(i, version)
-    path = _write(tmp_path, f"rwkv{version}", meta, t)
+    return _write(tmp_path, f"rwkv{version}", {k: v for k, v in meta.items() if k not in drop}, t)
+
+
+@pytest.mark.parametrize("version", [6, 7])
+def test_rwkv_time_and_channel_mixing(tmp_path, version):
+    """No KV cache at all; per layer a head_size × head_size state per head (d · head_size)
+    and the two token shifts' last token (2 · d)."""
+    path = _rwkv_file(tmp_path, version)
     est = _estimate(path)
     arch = est.architecture
     assert arch.layer_types == ("rwkv", "rwkv")

@@ -97,6 +97,18 @@ def test_gguf_shapes_not_modelled_are_refused_naming_the_key(tmp_path):
         estimate(_scenario(path))
 
 
+def test_gguf_kv_shared_between_layers_is_refused_naming_the_key(tmp_path):
+    """Gemma 3n's last layers reuse earlier layers' K/V (no cache of their own): refused
+    rather than sized as if every layer cached."""
+    path = tmp_path / "g3n.gguf"
+    meta = {f"gemma3n.{k.split('.', 1)[1]}": v for k, v in LLAMA_GGUF_META.items() if k.startswith("llama.")}
+    write_gguf(path, "gemma3n", {**meta, "gemma3n.attention.sliding_window": 512,
+                                 "gemma3n.attention.sliding_window_pattern": [True, False],
+                                 "gemma3n.attention.shared_kv_layers": 1}, llama_gguf_tensors())
+    with pytest.raises(UserError, match=r"gemma3n\.attention\.shared_kv_layers \(1\): layers that reuse"):
+        estimate(_scenario(path))
+
+
 def test_gguf_sliding_window_pattern(tmp_path):
     path = tmp_path / "g2.gguf"
     meta = {f"gemma2.{k.split('.', 1)[1]}": v for k, v in LLAMA_GGUF_META.items() if k.startswith("llama.")}

@@ -35,6 +35,7 @@ class Checkpoint(NamedTuple):
     metadata: dict[str, Any] = {}  # GGUF key/values (tokenizer arrays left out)
     config: dict[str, Any] | None = None  # a folder's config.json
     tensor_elements: dict[str, int] = {}  # logical elements per tensor name (for naming differences)
+    tensor_shapes: dict[str, tuple[int, ...]] = {}  # GGUF: each tensor's dims, innermost first (ne order)
 
     @property
     def bits_per_weight(self) -> Fraction:

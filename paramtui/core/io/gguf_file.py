@@ -64,6 +64,7 @@ def read_gguf(path: str | os.PathLike) -> Checkpoint:
     parts = split_parts(first)
     rows: list[tuple[str, int, int]] = []
     elements_by_name: dict[str, int] = {}
+    shapes: dict[str, tuple[int, ...]] = {}
     metadata: dict[str, Any] = {}
     file_bytes = 0
     for i, part in enumerate(parts):
@@ -76,12 +77,13 @@ def read_gguf(path: str | os.PathLike) -> Checkpoint:
                 raise UserError(f"{part}: tensor {t.name!r} appears twice in this GGUF set")
             rows.append((t.type_name, t.elements, t.bytes))
             elements_by_name[t.name] = t.elements
+            shapes[t.name] = t.shape
     if not rows:
         raise UserError(f"{first}: a GGUF file with no tensors (a vocabulary-only file?), not a model")
     return Checkpoint(
         path=str(first), format="gguf", files=tuple(str(p) for p in parts), file_bytes=file_bytes,
         weights_bytes=sum(r[2] for r in rows), elements=sum(r[1] for r in rows), types=type_shares(rows),
-        metadata=metadata, tensor_elements=elements_by_name)
+        metadata=metadata, tensor_elements=elements_by_name, tensor_shapes=shapes)
 
 
 def _open(part: Path):

@@ -72,7 +72,7 @@ def gguf_architecture(ckpt: Checkpoint) -> Architecture:
     from paramtui.core.model.gguf_hybrid import RECURRENT, hybrid_architecture
 
     if g.arch in RECURRENT:
-        return _validated(ckpt, hybrid_architecture(g, ckpt.tensor_elements))
+        return _validated(ckpt, hybrid_architecture(g, ckpt.tensor_elements, ckpt.tensor_shapes))
     recurrent = [k for k in g.m if k.startswith((g.key("ssm."), g.key("wkv."), g.key("shortconv."),
                                                    g.key("full_attention_interval")))]
     if recurrent:
@@ -121,6 +121,7 @@ def gguf_architecture(ckpt: Checkpoint) -> Architecture:
     window = g.get("attention.sliding_window")
     if window:
         kwargs.update(sliding_window=int(window), layer_types=_layer_types(g, layers))
+    _refuse_unmodelled_attention(g, key_length)
     if experts:
         shared = int(g.get("expert_shared_count") or 0)
         kwargs.update(num_local_experts=experts, num_experts_per_tok=int(g.required("expert_used_count")),
@@ -130,6 +131,21 @@ def gguf_architecture(ckpt: Checkpoint) -> Architecture:
         if shared_ffn:
             kwargs["shared_expert_intermediate_size"] = int(shared_ffn)
     return _validated(ckpt, kwargs)
+
+
+def _refuse_unmodelled_attention(g: _Meta, key_length: Any) -> None:
+    """Keys whose attention the network model has no field for, where answering without them
+    would size the KV cache wrongly: layers that reuse another layer's keys and values
+    (Gemma 3n caches none for its last `shared_kv_layers`), and sliding-window layers of
+    another head size."""
+    shared = g.get("attention.shared_kv_layers")
+    if shared:
+        raise UserError(f"{g.origin}: {g.key('attention.shared_kv_layers')} ({shared}): layers that reuse another "
+                        "layer's keys and values are not modelled yet")
+    swa_length = g.get("attention.key_length_swa")
+    if swa_length and key_length and swa_length != key_length:
+        raise UserError(f"{g.origin}: {g.key('attention.key_length_swa')} ({swa_length}) differs from key_length "
+                        f"({key_length}): sliding-window layers of another head size are not modelled yet")
 
 
 def _validated(ckpt: Checkpoint, kwargs: dict[str, Any]) -> Architecture:

@@ -26,7 +26,11 @@ src/llama-model.cpp load_hparams):
     their `time_mix_*` tensors make a layer recurrent, `channel_mix_*` its feed-forward block.
 Per-layer arrays (attention.head_count, head_count_kv, feed_forward_length) hold 0 for the
 layers without that part; the non-zero values must agree (one width per kind of layer) or
-the file is refused naming the key.
+the file is refused naming the key. A width the metadata lacks is read from a tensor's shape
+where one gives it exactly (the conv kernel from `ssm_conv1d`, d_inner from `ssm_out`, Mamba
+2's heads from `ssm_a` and groups from `ssm_norm`, LFM2's l_cache from `shortconv.conv`,
+RWKV's head size and ranks from their projections); otherwise the file is refused naming the
+key, never answered with a guess.
 """
 
 from __future__ import annotations
@@ -60,9 +64,10 @@ _NAME = re.compile(r"^blk\.(\d+)\.(.+?)(?:\.(?:weight|bias))?$")
 class _Layers:
     """Each layer's tensor roles (`attn_q`, `ssm_in`, `shortconv.conv`, `ffn_up_exps`, …)."""
 
-    def __init__(self, names, count: int, origin: str):
+    def __init__(self, names, count: int, origin: str, shapes=None):
         self.roles: list[set[str]] = [set() for _ in range(count)]
         self.names = set(names)
+        self.shapes = shapes or {}
         for name in names:
             m = _NAME.match(name)
             if m is None:
@@ -90,6 +95,27 @@ class _Layers:
     def any_tensor(self, suffix: str) -> bool:
         return any(n.endswith(suffix) for n in self.names)
 
+    def dim(self, role: str, axis: int) -> int | None:
+        """Dimension `axis` (ne order: innermost first) of a layer's `role` tensor, the last
+        layer that has one first (RWKV-7's layer 0 is shaped apart)."""
+        for i in reversed(range(len(self.roles))):
+            for name in (f"blk.{i}.{role}.weight", f"blk.{i}.{role}"):
+                shape = self.shapes.get(name)
+                if shape is not None and len(shape) > axis:
+                    return int(shape[axis])
+        return None
+
+
+def _key(g, t: _Layers, name: str, role: str | None = None, axis: int = 0) -> int:
+    """A width from the metadata, else from the shape of a `role` tensor (exact), else
+    refused naming the key."""
+    value = g.get(name)
+    if value is None and role is not None:
+        value = t.dim(role, axis)
+    if value is None:
+        raise UserError(f"{g.origin}: GGUF metadata lacks {g.key(name)!r}")
+    return int(value)
+
 
 def _nonzero(g, name: str, layers: list[int], count: int) -> int | None:
     """The one non-zero value of a key that llama.cpp may write per layer, over `layers`
@@ -108,11 +134,12 @@ def _nonzero(g, name: str, layers: list[int], count: int) -> int | None:
     return values.pop() if values else None
 
 
-def hybrid_architecture(g, names) -> dict[str, Any]:
-    """The `Architecture` fields of a recurrent or hybrid GGUF file (`g`: its metadata)."""
+def hybrid_architecture(g, names, shapes=None) -> dict[str, Any]:
+    """The `Architecture` fields of a recurrent or hybrid GGUF file (`g`: its metadata;
+    `names`: its tensors' elements; `shapes`: their dims)."""
     recurrent_kind, version = RECURRENT[g.arch]
     hidden, count = int(g.required("embedding_length")), int(g.required("block_count"))
-    t = _Layers(names, count, g.origin)
+    t = _Layers(names, count, g.origin, shapes)
     kinds = []
     for i in range(count):
         if t.attends(i) and t.recurrent(i):
@@ -154,11 +181,11 @@ def hybrid_architecture(g, names) -> dict[str, Any]:
     if recurrent_kind == "mamba":
         kw.update(_mamba(g, t, version))
     elif recurrent_kind == "linear_attention":
-        kw.update(_gated_deltanet(g))
+        kw.update(_gated_deltanet(g, t))
     elif recurrent_kind == "rwkv":
         kw.update(_rwkv(g, t, version))
     else:
-        kw.update(conv_kernel_size=int(g.required("shortconv.l_cache")),
+        kw.update(conv_kernel_size=_key(g, t, "shortconv.l_cache", "shortconv.conv", 0),
                   conv_bias=t.any_tensor("shortconv.in_proj.bias"))
     if not feed_forward or not any(feed_forward):
         kw["intermediate_size"] = kw.get("mamba_intermediate_size") or hidden  # no MLP: unused
@@ -225,38 +252,65 @@ def _feed_forward(g, t: _Layers, moe: list[bool], feed_forward: list[bool], kind
 
 
 def _mamba(g, t: _Layers, version: int) -> dict[str, Any]:
-    inner, rank = int(g.required("ssm.inner_size")), int(g.required("ssm.time_step_rank"))
+    # Shapes (llama.cpp): ssm_out {d_inner, d}, ssm_conv1d {d_conv, channels}; Mamba 1: ssm_dt
+    # {dt_rank, d_inner}, ssm_a {d_state, d_inner}; Mamba 2: ssm_a {heads}, ssm_norm
+    # {d_inner / groups, groups}, channels = d_inner + 2·groups·d_state.
+    inner, kernel = _key(g, t, "ssm.inner_size", "ssm_out", 0), _key(g, t, "ssm.conv_kernel", "ssm_conv1d", 0)
     out: dict[str, Any] = dict(
-        mamba_version=version, mamba_intermediate_size=inner, ssm_state_size=int(g.required("ssm.state_size")),
-        mamba_conv_kernel=int(g.required("ssm.conv_kernel")), mamba_conv_bias=t.any_tensor("ssm_conv1d.bias"),
-        mamba_proj_bias=t.any_tensor("ssm_in.bias"), mamba_out_proj_bias=t.any_tensor("ssm_out.bias"))
+        mamba_version=version, mamba_intermediate_size=inner, mamba_conv_kernel=kernel,
+        mamba_conv_bias=t.any_tensor("ssm_conv1d.bias"), mamba_proj_bias=t.any_tensor("ssm_in.bias"),
+        mamba_out_proj_bias=t.any_tensor("ssm_out.bias"))
     if version == 1:
-        return dict(out, mamba_dt_rank=rank, mamba_inner_norms=t.any_tensor("ssm_dt_norm.weight"))
-    if inner % rank:
+        return dict(out, mamba_dt_rank=_key(g, t, "ssm.time_step_rank", "ssm_dt", 0),
+                    ssm_state_size=_key(g, t, "ssm.state_size", "ssm_a", 0),
+                    mamba_inner_norms=t.any_tensor("ssm_dt_norm.weight"))
+    heads, groups = _key(g, t, "ssm.time_step_rank", "ssm_a", 0), _key(g, t, "ssm.group_count", "ssm_norm", 1)
+    if inner % heads:
         raise UserError(f"{g.origin}: {g.key('ssm.inner_size')} ({inner}) is not a multiple of "
-                        f"{g.key('ssm.time_step_rank')} ({rank}, the Mamba 2 heads)")
-    return dict(out, mamba_num_heads=rank, mamba_head_dim=inner // rank,
-                mamba_n_groups=int(g.get("ssm.group_count") or 1), mamba_gated_norm=t.any_tensor("ssm_norm.weight"))
+                        f"{g.key('ssm.time_step_rank')} ({heads}, the Mamba 2 heads)")
+    state = g.get("ssm.state_size")
+    channels = t.dim("ssm_conv1d", 1)
+    if state is None and channels is not None and (channels - inner) % (2 * groups) == 0 and channels > inner:
+        state = (channels - inner) // (2 * groups)
+    if state is None:
+        raise UserError(f"{g.origin}: GGUF metadata lacks {g.key('ssm.state_size')!r}")
+    return dict(out, ssm_state_size=int(state), mamba_num_heads=heads, mamba_head_dim=inner // heads,
+                mamba_n_groups=groups, mamba_gated_norm=t.any_tensor("ssm_norm.weight"))
 
 
-def _gated_deltanet(g) -> dict[str, Any]:
-    inner, value_heads = int(g.required("ssm.inner_size")), int(g.required("ssm.time_step_rank"))
+def _gated_deltanet(g, t: _Layers) -> dict[str, Any]:
+    # Shapes (llama.cpp): ssm_out {values, d}, ssm_a {value heads}, ssm_conv1d {kernel,
+    # 2·keys + values}: the keys' total, so key heads give the key head size and back.
+    inner, value_heads = _key(g, t, "ssm.inner_size", "ssm_out", 0), _key(g, t, "ssm.time_step_rank", "ssm_a", 0)
     if inner % value_heads:
         raise UserError(f"{g.origin}: {g.key('ssm.inner_size')} ({inner}) is not a multiple of "
                         f"{g.key('ssm.time_step_rank')} ({value_heads}, the linear-attention value heads)")
-    return dict(linear_num_key_heads=int(g.required("ssm.group_count")), linear_num_value_heads=value_heads,
-                linear_key_head_dim=int(g.required("ssm.state_size")), linear_value_head_dim=inner // value_heads,
-                linear_conv_kernel_dim=int(g.required("ssm.conv_kernel")))
+    key_heads, key_dim = g.get("ssm.group_count"), g.get("ssm.state_size")
+    channels = t.dim("ssm_conv1d", 1)
+    keys = (channels - inner) // 2 if channels is not None and channels > inner and (channels - inner) % 2 == 0 else None
+    if keys and key_heads and key_dim is None and keys % int(key_heads) == 0:
+        key_dim = keys // int(key_heads)
+    if keys and key_dim and key_heads is None and keys % int(key_dim) == 0:
+        key_heads = keys // int(key_dim)
+    for name, value in (("ssm.group_count", key_heads), ("ssm.state_size", key_dim)):
+        if value is None:
+            raise UserError(f"{g.origin}: GGUF metadata lacks {g.key(name)!r}")
+    return dict(linear_num_key_heads=int(key_heads), linear_num_value_heads=value_heads,
+                linear_key_head_dim=int(key_dim), linear_value_head_dim=inner // value_heads,
+                linear_conv_kernel_dim=_key(g, t, "ssm.conv_kernel", "ssm_conv1d", 0))
 
 
 # RWKV's low-rank widths, by version, as llama.cpp reads them (all required there).
-_RWKV_RANKS = {6: ("time_mix_extra_dim", "time_decay_extra_dim"),
-               7: ("attention.decay_lora_rank", "attention.iclr_lora_rank",
-                   "attention.value_residual_mix_lora_rank", "attention.gate_lora_rank")}
+# Each with the tensor whose innermost dimension is that rank (llama.cpp's shapes).
+_RWKV_RANKS = {6: (("time_mix_extra_dim", "time_mix_w2"), ("time_decay_extra_dim", "time_mix_decay_w2")),
+               7: (("attention.decay_lora_rank", "time_mix_w2"), ("attention.iclr_lora_rank", "time_mix_a2"),
+                   ("attention.value_residual_mix_lora_rank", "time_mix_v2"),
+                   ("attention.gate_lora_rank", "time_mix_g2"))}
 
 
 def _rwkv(g, t: _Layers, version: int) -> dict[str, Any]:
-    hidden, head_size = int(g.required("embedding_length")), int(g.required("wkv.head_size"))
+    # RWKV-6's time_mix_first is {head_size, heads}.
+    hidden, head_size = int(g.required("embedding_length")), _key(g, t, "wkv.head_size", "time_mix_first", 0)
     if hidden % head_size:
         raise UserError(f"{g.origin}: {g.key('embedding_length')} ({hidden}) is not a multiple of "
                         f"{g.key('wkv.head_size')} ({head_size})")
@@ -266,7 +320,7 @@ def _rwkv(g, t: _Layers, version: int) -> dict[str, Any]:
     token_shift = g.get("token_shift_count")
     # LayerNorms (weight and bias) before each mix and after the embedding; no positions.
     return dict(rwkv_version=version, rwkv_head_size=head_size,
-                rwkv_lora=tuple(int(g.required(k)) for k in _RWKV_RANKS[version]),
+                rwkv_lora=tuple(_key(g, t, name, role, 0) for name, role in _RWKV_RANKS[version]),
                 rwkv_token_shift=2 if token_shift is None else int(token_shift),
                 norm_type="layernorm" if t.any_tensor("attn_norm.bias") else "rmsnorm",
                 embedding_norm="token_embd_norm.weight" in t.names, gated_mlp=False,
