@@ -99,6 +99,7 @@ TRANSFORMERS_COUNTS = {
     "deepseek-v3.1": 671_026_404_352,
     "kimi-k2": 1_026_408_209_408,
     "minimax-m2": 228_689_748_992,
+    "mistral-small-3.2": 23_340_272_640,  # Mistral3ForConditionalGeneration, head tied as built
 }
 
 # Active per token for the MoE models, from the same transformers models: the total less the
@@ -152,7 +153,7 @@ REQUIRED_IDS = [
     "llama-3.1-70b", "llama-3.1-405b", "llama-3.2-1b", "llama-3.2-3b", "mistral-7b",
     "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-72b", "gemma-2-9b", "phi-3-mini", "deepseek-v3",
     "gpt-3-175b", "llama-4-scout", "llama-4-maverick", "glm-4.5", "glm-4.5-air", "deepseek-v3.1",
-    "kimi-k2", "minimax-m2",
+    "kimi-k2", "minimax-m2", "mistral-small-3.2",
 ]  # fmt: skip
 
 CATALOG_IDS = list(TRANSFORMERS_COUNTS)
@@ -217,7 +218,7 @@ def test_every_supported_model_type_is_in_the_catalog():
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
         "gemma2", "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
         "gpt_oss", "gemma3", "gemma3_text", "smollm3", "qwen3_next", "qwen3_5_moe_text", "olmo2",
-        "llama4", "glm4_moe", "minimax_m2",
+        "llama4", "glm4_moe", "minimax_m2", "mistral3",
     }  # fmt: skip
 
 
@@ -466,7 +467,7 @@ def test_search_ignores_case_spaces_and_punctuation():
 
 def test_search_matches_names_and_orgs():
     assert {e.id for e in search_models("mistral ai")} == {
-        "mistral-7b", "mistral-nemo-12b", "mixtral-8x7b", "mixtral-8x22b",
+        "mistral-7b", "mistral-nemo-12b", "mixtral-8x7b", "mixtral-8x22b", "mistral-small-3.2",
     }  # fmt: skip
     assert "deepseek-v3" in [e.id for e in search_models("DeepSeek")]
     assert {e.org for e in search_models("eleuther")} == {"EleutherAI"}
