@@ -100,6 +100,10 @@ TRANSFORMERS_COUNTS = {
     "kimi-k2": 1_026_408_209_408,
     "minimax-m2": 228_689_748_992,
     "mistral-small-3.2": 23_340_272_640,  # Mistral3ForConditionalGeneration, head tied as built
+    "nemotron-nano-9b-v2": 8_888_227_328,
+    "granite-4.0-h-tiny": 6_939_037_248,
+    "lfm2-1.2b": 1_170_340_608,
+    "ernie-4.5-21b-a3b": 21_825_437_888,
 }
 
 # Active per token for the MoE models, from the same transformers models: the total less the
@@ -123,6 +127,8 @@ TRANSFORMERS_ACTIVE_COUNTS = {
     "deepseek-v3.1": 37_552_282_624,
     "kimi-k2": 32_861_477_888,
     "minimax-m2": 11_030_537_216,
+    "granite-4.0-h-tiny": 1_465_470_528,
+    "ernie-4.5-21b-a3b": 3_352_150_208,
 }
 
 # Cards that count active parameters without the input embedding table (the gpt-oss model
@@ -153,7 +159,8 @@ REQUIRED_IDS = [
     "llama-3.1-70b", "llama-3.1-405b", "llama-3.2-1b", "llama-3.2-3b", "mistral-7b",
     "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-72b", "gemma-2-9b", "phi-3-mini", "deepseek-v3",
     "gpt-3-175b", "llama-4-scout", "llama-4-maverick", "glm-4.5", "glm-4.5-air", "deepseek-v3.1",
-    "kimi-k2", "minimax-m2", "mistral-small-3.2",
+    "kimi-k2", "minimax-m2", "mistral-small-3.2", "nemotron-nano-9b-v2", "granite-4.0-h-tiny",
+    "lfm2-1.2b", "ernie-4.5-21b-a3b",
 ]  # fmt: skip
 
 CATALOG_IDS = list(TRANSFORMERS_COUNTS)
@@ -218,7 +225,8 @@ def test_every_supported_model_type_is_in_the_catalog():
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
         "gemma2", "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
         "gpt_oss", "gemma3", "gemma3_text", "smollm3", "qwen3_next", "qwen3_5_moe_text", "olmo2",
-        "llama4", "glm4_moe", "minimax_m2", "mistral3",
+        "llama4", "glm4_moe", "minimax_m2", "mistral3", "nemotron_h", "granitemoehybrid", "lfm2",
+        "ernie4_5_moe",
     }  # fmt: skip
 
 
@@ -227,7 +235,8 @@ def test_kind_agrees_with_the_config():
         config = entry.config
         language_model = config.get("text_config", config)  # a multimodal checkpoint's text model
         has_experts = any(
-            key in language_model for key in ("num_local_experts", "num_experts", "n_routed_experts")
+            key in language_model
+            for key in ("num_local_experts", "num_experts", "n_routed_experts", "moe_num_experts")
         )
         expected = (
             "encoder" if config["model_type"] == "bert"
