@@ -139,7 +139,7 @@ def test_host_figures_follow_the_reference_systems():
 NOT_RENTED = {"mi250x": "not rented on demand"}
 # Parts added for issue 16 whose hourly price was not looked up from a publisher: they say so.
 NOT_RENTED |= {target_id: "price not sourced" for target_id in (
-    "l40", "h20", "b300", "mi325x", "mi355x", "tpu-v6e", "tpu-v7", "gaudi3", "8xb300", "8xmi355x")}
+    "h20", "mi325x", "mi355x", "tpu-v6e", "tpu-v7", "gaudi3", "8xmi355x")}
 # Names a price_source must start with: a cloud that publishes the price, or (h800 only) the
 # paper that states the rental price it assumed.
 PRICE_PUBLISHERS = ("AWS EC2", "Google Cloud", "Lambda", "RunPod", "TensorWave", "Hyperstack", "DeepSeek-V3 Technical Report")
@@ -170,10 +170,14 @@ def test_prices_divide_the_published_instance_price_per_gpu():
         assert f"${instance_per_hour}/h / 8 GPUs" in target.price_source, target_id
     # RunPod publishes per-second rates: $0.00031/s for the 4090 tier.
     assert get_target("rtx-4090").price_per_hour_usd == pytest.approx(0.00031 * 3600)
+    # Issue 16's parts that a named cloud lists per GPU-hour: RunPod's B300 pod, Hyperstack's L40.
+    assert get_target("b300").price_per_hour_usd == 7.89 and "RunPod" in get_target("b300").price_source
+    assert get_target("l40").price_per_hour_usd == 1.00 and "Hyperstack" in get_target("l40").price_source
 
 
 def test_node_prices_are_per_device_like_their_gpu():
-    for node_id, gpu_id in (("8xh100", "h100-sxm"), ("8xa100", "a100-80gb"), ("8xh200", "h200"), ("dgx-b200", "b200")):
+    for node_id, gpu_id in (("8xh100", "h100-sxm"), ("8xa100", "a100-80gb"), ("8xh200", "h200"), ("dgx-b200", "b200"),
+                            ("8xb300", "b300")):
         node, gpu = get_target(node_id), get_target(gpu_id)
         assert node.price_per_hour_usd == gpu.price_per_hour_usd, node_id
         assert node.price_source == gpu.price_source, node_id
