@@ -1,5 +1,5 @@
 """Memory: exact KV-cache arithmetic, textbook training figures, and the H100 measurements
-in shared/reference/measured_h100.json (torch 2.11, transformers 5.17, sdpa)."""
+in tests/fixtures/measured_h100.json (copied from the reference figures; torch 2.11, transformers 5.17, sdpa)."""
 
 import json
 from pathlib import Path
@@ -20,9 +20,8 @@ from paramtui.core.formulas.training_memory import (
 )
 from paramtui.core.validation import replace, validate
 
-MEASURED = Path("/work/shared/reference/measured_h100.json")
-if not MEASURED.exists():  # the reference copy beside the checkout
-    MEASURED = Path(__file__).resolve().parents[3] / "shared/reference/measured_h100.json"
+# A copy of the reference measurements inside the repository (tests/fixtures/README.md).
+MEASURED = Path(__file__).resolve().parents[1] / "fixtures" / "measured_h100.json"
 
 LLAMA_31_8B = validate(Architecture, dict(
     vocab_size=128256, hidden_size=4096, num_hidden_layers=32, num_attention_heads=32,

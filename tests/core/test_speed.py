@@ -29,7 +29,8 @@ from paramtui.core.formulas.speed import (
 )
 from paramtui.core.inputs.targets import get_target
 
-REFERENCE = Path("/work/shared/reference/measured_h100.json")
+# A copy of the reference measurements inside the repository (tests/fixtures/README.md).
+REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "measured_h100.json"
 
 # LLaMA / Llama 2 7B (6,738,415,616 params; vocab 32000, hidden 4096, 32 layers, MHA) and
 # Llama 3 8B (8,030,261,248; vocab 128256, 8 KV heads). Weight bytes by format: F16 2 bytes;

@@ -12,6 +12,7 @@ from paramtui.tui.app import ParamApp
 from paramtui.tui.demo import demo_session
 from paramtui.tui.prefs import prefs_path
 from paramtui.tui.themes import load_themes, theme_dirs
+from tests.notices import messages
 
 
 @pytest.fixture(autouse=True)
@@ -24,10 +25,6 @@ def _isolated_dirs(tmp_path, monkeypatch):
     yield
     targets.default_targets.cache_clear()
     targets._shipped_target.cache_clear()
-
-
-def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def app_for_test() -> ParamApp:
@@ -48,7 +45,7 @@ async def test_bad_target_theme_and_prefs_files_are_skipped_and_reported_in_the_
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         await pilot.pause()
-        shown = "\n".join(notifications(app))
+        shown = "\n".join(messages(app))
         assert "deep.toml" in shown and "nested more than" in shown  # the theme and the targets
         assert "expected [[target]] tables" in shown
         assert "prefs.toml: theme must be a theme's name" in shown
@@ -84,7 +81,7 @@ async def test_ctrl_o_on_a_deeply_nested_file_keeps_the_current_session(tmp_path
         await pilot.press(*"deep.toml", "enter")
         await pilot.pause()
         assert app.session == before and app.is_running
-        assert "nested more than 32 levels deep" in notifications(app)[-1]
+        assert "nested more than 32 levels deep" in messages(app)[-1]
 
 
 async def test_a_bug_while_estimating_is_a_row_error_that_says_it_is_a_bug(monkeypatch):

@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from tests.notices import record_notices  # noqa: F401  (autouse: tests read what the app notified)
+
 
 @pytest.fixture(autouse=True)
 def _no_detected_gpu(monkeypatch):

@@ -22,6 +22,7 @@ from paramtui.tui.themes import load_themes, theme_dirs
 from paramtui.tui.widgets.dialogs import ChoiceScreen
 from paramtui.tui.widgets.path_prompt import PathPrompt
 from tests.keys_typed import type_keys
+from tests.notices import messages
 
 
 @pytest.fixture(autouse=True)
@@ -31,10 +32,6 @@ def _isolated_dirs(tmp_path, monkeypatch):
         monkeypatch.setenv(var, str(tmp_path / "home" / var.lower()))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.chdir(tmp_path)
-
-
-def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def type_into(pilot, field_id: str, text: str) -> None:
@@ -117,7 +114,7 @@ async def test_a_file_that_fails_to_load_keeps_the_session_and_says_why(tmp_path
         await type_keys(pilot, *"bad.toml", "enter")
         await pilot.pause()
         assert app.session == before  # nothing replaced
-        message = notifications(app)[-1]
+        message = messages(app)[-1]
         assert str(bad) in message and f"line {line}" in message and "inference.batch" in message
         assert "must be at least 1" in message
     assert bad.read_text() == text  # a file that fails to load is never overwritten
@@ -281,7 +278,7 @@ async def test_theme_key_switches_and_the_choice_persists():
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         assert app.theme == "paramtui-dark"
-        assert any("broken.toml" in n for n in notifications(app))  # reported at start
+        assert any("broken.toml" in n for n in messages(app))  # reported at start
         await pilot.press("ctrl+t")
         await pilot.pause()
         chosen = app.theme

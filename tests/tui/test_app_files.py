@@ -8,6 +8,7 @@ from paramtui.core.io.session_file import open_session_file
 from paramtui.core.validation import replace
 from paramtui.tui.app import ParamApp
 from paramtui.tui.widgets.dialogs import ChoiceScreen
+from tests.notices import messages, titles
 
 COMMENTED = '''# Our serving plan (keep this comment)
 version = 1
@@ -26,14 +27,6 @@ def _isolated_dirs(tmp_path, monkeypatch):
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(var, str(tmp_path / "home" / var.lower()))
     monkeypatch.chdir(tmp_path)
-
-
-def titles(app) -> list[str]:
-    return [n.title for n in app._notifications]
-
-
-def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def app_on(path, **kwargs) -> ParamApp:

@@ -24,6 +24,7 @@ from paramtui.tui.screens.deploy import (
 )
 from paramtui.tui.widgets.compare_dialogs import NamePrompt
 from paramtui.tui.widgets.explain import ExplainScreen
+from tests.notices import messages
 
 
 @pytest.fixture(autouse=True)
@@ -215,7 +216,7 @@ async def test_a_target_that_cannot_take_the_scenario_shows_error_and_enter_says
         table.cursor_coordinate = (0, one)
         await pilot.press("enter")
         await pilot.pause()
-        assert any("cannot be split into tensor parallel 2" in n.message for n in app._notifications)
+        assert any("cannot be split into tensor parallel 2" in m for m in messages(app))
 
 
 async def test_down_moves_the_current_scenario_once_and_does_not_rebuild_the_matrix():
