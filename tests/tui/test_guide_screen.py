@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import OptionList
 
 from paramtui.core.inputs.session import Session, session_to_toml
 from paramtui.core.validation import validate
@@ -12,6 +13,8 @@ from paramtui.tui.app import ParamApp
 from paramtui.tui.keymap import MODE_TABS, MORE_TABS
 from paramtui.tui.screens.calculator import CalculatorScreen
 from paramtui.tui.screens.guide import GuideScreen
+from tests.keys_typed import type_keys
+from tests.waits import until
 
 
 @pytest.fixture(autouse=True)
@@ -167,11 +170,19 @@ async def test_the_command_palette_opens_the_guide():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"Guide screen")
-        await pilot.pause(0.3)
+        await type_keys(pilot, *"Guide screen")
+        # the palette searches in the background: enter picks the first match once it is listed
+        await until(pilot, lambda: "Guide" in first_command(app), "the palette to list the Guide")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, GuideScreen)
+        await until(pilot, lambda: isinstance(app.screen, GuideScreen), "the Guide screen")
+
+
+def first_command(app) -> str:
+    """The first command the open palette lists ("" while it lists none)."""
+    listed = app.screen.query(OptionList)
+    if not listed or not listed.first().option_count:
+        return ""
+    return str(listed.first().get_option_at_index(0).prompt)
 
 
 async def test_every_screen_names_the_guide_on_its_mode_bar_at_80_columns():
