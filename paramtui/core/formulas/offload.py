@@ -178,30 +178,62 @@ def _last_sums(values: list[float]) -> tuple[float, ...]:
     return tuple(sums)
 
 
+class _LayerProfile(NamedTuple):
+    """What `_layer_sizes` reads of an architecture alone, per decoder layer, first layer
+    first: its parameters, its routed-expert parameters, and the KV width and window that
+    size its cache at a context."""
+
+    params: tuple[int, ...]
+    total_params: int
+    routed: tuple[int, ...]
+    total_routed: int
+    kv: tuple[tuple[int, int | None], ...]  # (KV width, window or None)
+
+
+def _layer_profile(arch) -> _LayerProfile | None:
+    """The architecture's layer profile, None when every decoder layer is alike (or for an
+    encoder-decoder). Worked out once per architecture object, as its network is: the Deploy
+    matrix asks for it for every scenario of the model."""
+    known = _PROFILES.get(id(arch))
+    if known is not None and known[0] is arch:
+        return known[1]
+    if len(_PROFILES) >= 1024:
+        _PROFILES.clear()
+    groups = decoder_layer_groups(arch)
+    profile = None
+    if len(set(map(id, groups))) >= 2:
+        hidden = arch.hidden_size
+        params = {g: g.mixer_params() + g.channel.params() + g.norm_params(hidden) for g in set(groups)}
+        routed = {g: g.channel.routed_params() if g.channel.kind == "moe" else 0 for g in set(groups)}
+        profile = _LayerProfile(
+            params=tuple(params[g] for g in groups), total_params=sum(params[g] for g in groups),
+            routed=tuple(routed[g] for g in groups), total_routed=sum(routed[g] for g in groups),
+            kv=tuple((g.mixer.kv_width(), getattr(g.mixer, "window", None)) for g in groups))
+    _PROFILES[id(arch)] = (arch, profile)
+    return profile
+
+
+# Layer profiles by architecture object (kept with it, so its id is not reused while cached).
+_PROFILES: dict[int, tuple[object, _LayerProfile | None]] = {}
+
+
 def _layer_sizes(serve, body_bytes: float, expert_bytes: int, untouched: float):
     """Each decoder layer's weights, KV cache and decode-step read, first layer first, from
     its own kind (issue 14): a hybrid's attention layers hold KV that its recurrent layers do
     not, a sliding layer at most its window, a MoE layer its experts. Weights are split over
     the layers by their parameter counts, the KV cache by the tokens each layer keeps; None
     when every layer is alike (or for an encoder-decoder)."""
-    arch = serve.architecture
-    groups = decoder_layer_groups(arch)
-    if len(set(map(id, groups))) < 2:
+    profile = _layer_profile(serve.architecture)
+    if profile is None:
         return None
-    hidden, context = arch.hidden_size, serve.context
-    params, kv_elements, routed = {}, {}, {}
-    for g in set(groups):
-        params[g] = g.mixer_params() + g.channel.params() + g.norm_params(hidden)
-        window = getattr(g.mixer, "window", None)
-        kv_elements[g] = g.mixer.kv_width() * (min(context, window) if window is not None else context)
-        routed[g] = g.channel.routed_params() if g.channel.kind == "moe" else 0
-    total_params = sum(params[g] for g in groups)
-    total_kv = sum(kv_elements[g] for g in groups)
-    total_routed = sum(routed[g] for g in groups)
+    context = serve.context
+    kv_elements = [width * (min(context, window) if window is not None else context) for width, window in profile.kv]
+    total_kv = sum(kv_elements)
     kv_bytes = serve.inference.kv_cache_bytes
-    weights = [body_bytes * params[g] / total_params for g in groups]
-    kv = [kv_bytes * kv_elements[g] / total_kv if total_kv else 0.0 for g in groups]
-    experts = [expert_bytes * routed[g] / total_routed if total_routed else 0.0 for g in groups]
+    total_params, total_routed = profile.total_params, profile.total_routed
+    weights = [body_bytes * p / total_params for p in profile.params]
+    kv = [kv_bytes * k / total_kv if total_kv else 0.0 for k in kv_elements]
+    experts = [expert_bytes * r / total_routed if total_routed else 0.0 for r in profile.routed]
     read = [w - e * untouched + k for w, e, k in zip(weights, experts, kv)]
     return (_last_sums(weights), _last_sums(kv), _last_sums(read),
             _last_sums([w + k for w, k in zip(weights, kv)]))
