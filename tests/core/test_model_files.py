@@ -97,15 +97,24 @@ def test_gguf_shapes_not_modelled_are_refused_naming_the_key(tmp_path):
         estimate(_scenario(path))
 
 
-def test_gguf_kv_shared_between_layers_is_refused_naming_the_key(tmp_path):
-    """Gemma 3n's last layers reuse earlier layers' K/V (no cache of their own): refused
-    rather than sized as if every layer cached."""
+def test_gguf_layers_sharing_kv_cache_none_of_their_own(tmp_path):
+    """Gemma 3n: the last shared_kv_layers layers reuse the last earlier layer's K/V of their
+    kind; only the first two layers cache (a sliding one its 512-token window, a full one
+    the whole 1,024-token context)."""
     path = tmp_path / "g3n.gguf"
     meta = {f"gemma3n.{k.split('.', 1)[1]}": v for k, v in LLAMA_GGUF_META.items() if k.startswith("llama.")}
-    write_gguf(path, "gemma3n", {**meta, "gemma3n.attention.sliding_window": 512,
-                                 "gemma3n.attention.sliding_window_pattern": [True, False],
-                                 "gemma3n.attention.shared_kv_layers": 1}, llama_gguf_tensors())
-    with pytest.raises(UserError, match=r"gemma3n\.attention\.shared_kv_layers \(1\): layers that reuse"):
+    meta |= {"gemma3n.block_count": 4, "gemma3n.attention.sliding_window": 512,
+             "gemma3n.attention.sliding_window_pattern": [True, False, True, False],
+             "gemma3n.attention.shared_kv_layers": 2}
+    write_gguf(path, "gemma3n", meta, llama_gguf_tensors(layers=4))
+    est = estimate(_scenario(path, "inference = { context = 1024 }"))
+    assert est.architecture.kv_shared_layers == 2
+    # K and V · 2 KV heads · 64 · 2 bytes, over 512 tokens (sliding) + 1,024 (full)
+    assert est.values["memory.kv_cache_bytes"] == 2 * 2 * 64 * 2 * (512 + 1024) == 786_432
+    # A shared full layer with no full layer before it to read from is refused.
+    meta["gemma3n.attention.sliding_window_pattern"] = [True, True, False, False]
+    write_gguf(path, "gemma3n", meta, llama_gguf_tensors(layers=4))
+    with pytest.raises(UserError, match=r"gemma3n\.attention\.shared_kv_layers \(2\): a shared layer's kind"):
         estimate(_scenario(path))
 
 

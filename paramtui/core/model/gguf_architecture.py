@@ -121,7 +121,8 @@ def gguf_architecture(ckpt: Checkpoint) -> Architecture:
     window = g.get("attention.sliding_window")
     if window:
         kwargs.update(sliding_window=int(window), layer_types=_layer_types(g, layers))
-    _refuse_unmodelled_attention(g, key_length)
+    kwargs.update(_shared_kv(g, layers, kwargs.get("layer_types")))
+    _refuse_other_swa_head_size(g, key_length)
     if experts:
         shared = int(g.get("expert_shared_count") or 0)
         kwargs.update(num_local_experts=experts, num_experts_per_tok=int(g.required("expert_used_count")),
@@ -133,15 +134,25 @@ def gguf_architecture(ckpt: Checkpoint) -> Architecture:
     return _validated(ckpt, kwargs)
 
 
-def _refuse_unmodelled_attention(g: _Meta, key_length: Any) -> None:
-    """Keys whose attention the network model has no field for, where answering without them
-    would size the KV cache wrongly: layers that reuse another layer's keys and values
-    (Gemma 3n caches none for its last `shared_kv_layers`), and sliding-window layers of
-    another head size."""
-    shared = g.get("attention.shared_kv_layers")
-    if shared:
-        raise UserError(f"{g.origin}: {g.key('attention.shared_kv_layers')} ({shared}): layers that reuse another "
-                        "layer's keys and values are not modelled yet")
+def _shared_kv(g: _Meta, layers: int, layer_types: tuple[str, ...] | None) -> dict[str, Any]:
+    """Gemma 3n's last `attention.shared_kv_layers` layers reuse the keys and values of the
+    last earlier layer of their kind and cache none of their own (llama.cpp
+    n_layer_kv_from_start = n_layer − shared_kv_layers)."""
+    shared = int(g.get("attention.shared_kv_layers") or 0)
+    if not shared:
+        return {}
+    key = g.key("attention.shared_kv_layers")
+    if shared >= layers:
+        raise UserError(f"{g.origin}: {key} ({shared}) must leave at least one of the {layers} layers caching")
+    kinds = layer_types or ("full_attention",) * layers
+    if set(kinds[layers - shared:]) - set(kinds[:layers - shared]):
+        raise UserError(f"{g.origin}: {key} ({shared}): a shared layer's kind has no earlier layer "
+                        "computing its keys and values")
+    return {"kv_shared_layers": shared}
+
+
+def _refuse_other_swa_head_size(g: _Meta, key_length: Any) -> None:
+    """Sliding-window layers of another head size than the full ones (no field for it here)."""
     swa_length = g.get("attention.key_length_swa")
     if swa_length and key_length and swa_length != key_length:
         raise UserError(f"{g.origin}: {g.key('attention.key_length_swa')} ({swa_length}) differs from key_length "
