@@ -106,6 +106,7 @@ TRANSFORMERS_COUNTS = {
     "ernie-4.5-21b-a3b": 21_825_437_888,
     "falcon-h1-7b": 7_585_513_568,
     "olmo-3-7b": 7_298_011_136,  # the Hub's count for allenai/Olmo-3-1025-7B too
+    "qwen3.5-9b": 9_409_813_744,  # with the vision model (Qwen3_5ForConditionalGeneration)
 }
 
 # Active per token for the MoE models, from the same transformers models: the total less the
@@ -162,7 +163,7 @@ REQUIRED_IDS = [
     "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-72b", "gemma-2-9b", "phi-3-mini", "deepseek-v3",
     "gpt-3-175b", "llama-4-scout", "llama-4-maverick", "glm-4.5", "glm-4.5-air", "deepseek-v3.1",
     "kimi-k2", "minimax-m2", "mistral-small-3.2", "nemotron-nano-9b-v2", "granite-4.0-h-tiny",
-    "lfm2-1.2b", "ernie-4.5-21b-a3b", "falcon-h1-7b", "olmo-3-7b",
+    "lfm2-1.2b", "ernie-4.5-21b-a3b", "falcon-h1-7b", "olmo-3-7b", "qwen3.5-9b",
 ]  # fmt: skip
 
 CATALOG_IDS = list(TRANSFORMERS_COUNTS)
@@ -228,7 +229,7 @@ def test_every_supported_model_type_is_in_the_catalog():
         "gemma2", "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
         "gpt_oss", "gemma3", "gemma3_text", "smollm3", "qwen3_next", "qwen3_5_moe_text", "olmo2",
         "llama4", "glm4_moe", "minimax_m2", "mistral3", "nemotron_h", "granitemoehybrid", "lfm2",
-        "ernie4_5_moe", "falcon_h1", "olmo3",
+        "ernie4_5_moe", "falcon_h1", "olmo3", "qwen3_5",
     }  # fmt: skip
 
 
