@@ -58,6 +58,9 @@ def test_a_model_is_listed_for_every_task_it_has_a_score_for():
     ("gpt-oss-20b", "chat", "MMLU", 85.3, "gpt-oss model card", "2025-08"),
     # OLMo 2 paper, Table 6 (OLMES, base models): OLMo 2 7B MMLU 63.7, GSM8K 67.5.
     ("olmo-2-7b", "math", "GSM8K", 67.5, "OLMo 2 paper", "2025-01"),
+    # Llama 2 paper, Table 3 (open base models): Falcon 40B MMLU 55.4, Falcon 7B Code 5.6.
+    ("falcon-40b", "chat", "MMLU", 55.4, "Llama 2 paper", "2023-07"),
+    ("falcon-7b", "code", "HumanEval+MBPP average", 5.6, "Llama 2 paper", "2023-07"),
 ])
 def test_scores_are_pinned_to_their_sources(model_id, task, bench, score, source_words, date):
     found = [s for s in get_model(model_id).task_scores(task) if s.benchmark == bench]
