@@ -61,6 +61,9 @@ def test_a_model_is_listed_for_every_task_it_has_a_score_for():
     # Llama 2 paper, Table 3 (open base models): Falcon 40B MMLU 55.4, Falcon 7B Code 5.6.
     ("falcon-40b", "chat", "MMLU", 55.4, "Llama 2 paper", "2023-07"),
     ("falcon-7b", "code", "HumanEval+MBPP average", 5.6, "Llama 2 paper", "2023-07"),
+    # Qwen3 technical report, thinking mode: Qwen3-32B LiveCodeBench v5 65.7, Qwen3-4B AIME'25 65.6.
+    ("qwen3-32b", "code", "LiveCodeBench v5", 65.7, "Qwen3 technical report", "2025-05"),
+    ("qwen3-4b", "math", "AIME 2025", 65.6, "Qwen3 technical report", "2025-05"),
 ])
 def test_scores_are_pinned_to_their_sources(model_id, task, bench, score, source_words, date):
     found = [s for s in get_model(model_id).task_scores(task) if s.benchmark == bench]
