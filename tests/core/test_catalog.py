@@ -89,7 +89,9 @@ TRANSFORMERS_COUNTS = {
     "phi-4": 14_659_507_200,
     "smollm3-3b": 3_075_098_624,
     "qwen3-next-80b-a3b": 79_674_391_296,
-    "qwen3.5-35b-a3b": 34_660_610_688,  # the language model (Qwen3_5MoeForCausalLM)
+    # with the vision model (Qwen3_5MoeForConditionalGeneration, transformers 5.25.0): the
+    # language model's 34,660,610,688 + 446,571,248; its Hub config's 35.95B adds the MTP layer
+    "qwen3.5-35b-a3b": 35_107_181_936,
     "olmo-2-7b": 7_298_617_344,
     # transformers 5.25.0, torch 2.13.0+cpu (scripts/verify_counts_with_transformers.py)
     "llama-4-scout": 108_641_793_536,  # with the vision model (Llama4ForConditionalGeneration)
@@ -122,7 +124,7 @@ TRANSFORMERS_ACTIVE_COUNTS = {
     "gpt-oss-20b": 4_187_440_704,
     "gpt-oss-120b": 5_711_982_912,
     "qwen3-next-80b-a3b": 3_874_929_408,  # transformers 5.25.0, torch 2.13.0+cpu
-    "qwen3.5-35b-a3b": 3_454_988_928,
+    "qwen3.5-35b-a3b": 3_901_560_176,  # the language model's 3,454,988,928 + its vision model
     "llama-4-scout": 18_044_827_136,
     "llama-4-maverick": 18_056_623_616,
     "glm-4.5": 33_632_251_904,
@@ -153,7 +155,8 @@ KNOWN_CARD_DISCREPANCIES = {
 
 # Cards whose active figure is the language model's: the vision encoder (871,932,416 weights in
 # Llama 4, its vision model, adapter and projector) runs on images, not on every token.
-ACTIVE_WITHOUT_ENCODERS = {"llama-4-scout": 871_932_416, "llama-4-maverick": 871_932_416}
+ACTIVE_WITHOUT_ENCODERS = {"llama-4-scout": 871_932_416, "llama-4-maverick": 871_932_416,
+                           "qwen3.5-35b-a3b": 446_571_248}  # Qwen3.5's vision model and patch merger
 
 REQUIRED_IDS = [
     "gemma-3-1b", "gemma-3-4b", "gemma-3-12b", "gemma-3-27b", "phi-4", "smollm3-3b",
@@ -227,7 +230,7 @@ def test_every_supported_model_type_is_in_the_catalog():
     assert model_types == {
         "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
         "gemma2", "phi3", "gpt2", "gpt_neox", "falcon", "opt", "deepseek_v3", "bert", "t5",
-        "gpt_oss", "gemma3", "gemma3_text", "smollm3", "qwen3_next", "qwen3_5_moe_text", "olmo2",
+        "gpt_oss", "gemma3", "gemma3_text", "smollm3", "qwen3_next", "qwen3_5_moe", "olmo2",
         "llama4", "glm4_moe", "minimax_m2", "mistral3", "nemotron_h", "granitemoehybrid", "lfm2",
         "ernie4_5_moe", "falcon_h1", "olmo3", "qwen3_5",
     }  # fmt: skip
@@ -428,7 +431,7 @@ def test_explanation_says_whether_weights_are_as_published():
 
     as_published = estimate(Scenario(id="a", model="gpt-oss-20b", precision="mxfp4-moe"))
     meaning = as_published.explanations["memory.weights_bytes"].meaning
-    assert meaning.startswith("Weights as published: MXFP4 experts, rest BF16.")
+    assert meaning.startswith("Weights as published: MXFP4 experts, rest BF16 (the default when no precision is named).")
     other = estimate(Scenario(id="b", model="gpt-oss-20b", precision="bf16"))
     assert "the checkpoint publishes them as MXFP4" in other.explanations["memory.weights_bytes"].meaning
 

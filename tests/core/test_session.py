@@ -126,3 +126,33 @@ def test_unique_id_and_with_changes():
 def test_baseline_dropped_when_its_scenario_goes():
     s = parse_session(DESIGN_EXAMPLE)
     assert s.with_scenarios([validate(Scenario, dict(id="x", model="gpt2"))]).baseline is None
+
+
+def test_a_catalog_model_naming_no_precision_starts_at_its_published_one():
+    """As `estimate gpt-oss-20b` and the screens' pickers do: gpt-oss at MXFP4 (12.8 GiB of
+    weights, as its card says), not bf16; a precision the file names always wins."""
+    from paramtui.core.result.estimate import estimate
+
+    s = parse_session('version = 1\n'
+                      '[[scenario]]\nid = "oss"\nmodel = "gpt-oss-20b"\n'
+                      '[[scenario]]\nid = "oss-bf16"\nmodel = "gpt-oss-20b"\nprecision = "bf16"\n'
+                      '[[scenario]]\nid = "kimi"\nmodel = "kimi-k2"\n'
+                      '[[scenario]]\nid = "llama"\nmodel = "llama-3.1-8b"\n')
+    assert [sc.precision for sc in s.scenarios] == ["mxfp4-moe", "bf16", "fp8-block128", "bf16"]
+    oss = estimate(s.scenario("oss"))
+    assert 12.5 < oss.values["memory.weights_bytes"] / 2**30 < 13.0
+    assert oss.explanations["memory.weights_bytes"].meaning.startswith("Weights as published: MXFP4")
+    chosen = estimate(s.scenario("oss-bf16")).explanations["memory.weights_bytes"].meaning
+    assert chosen.startswith("Weights at BF16; the checkpoint publishes them as MXFP4")
+    assert "(the default when no precision is named)" in chosen
+
+
+def test_the_demo_session_names_every_precision_so_its_figures_do_not_move(tmp_path):
+    from paramtui.tui.demo import demo_session
+
+    demo = demo_session()
+    path = tmp_path / "demo.toml"
+    save_session(demo, path)
+    text = path.read_text()
+    assert text.count("[[scenario]]") == text.count("\nprecision = ") == len(demo.scenarios)
+    assert load_session(path) == demo

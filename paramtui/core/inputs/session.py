@@ -91,7 +91,7 @@ def parse_session(text: str, origin: str = "session", *, base_dir: str | os.Path
       it names a file beside the session file, whatever the working directory.
     """
     data = loads_toml(text, origin)
-    _file_models_default_to_stored(data)
+    _models_default_to_their_own_precision(data)
     if base_dir is not None:
         _anchor_model_paths(data, base_dir)
     try:
@@ -106,15 +106,26 @@ def parse_session(text: str, origin: str = "session", *, base_dir: str | os.Path
     return session
 
 
-def _file_models_default_to_stored(data: dict) -> None:
-    """A scenario whose model is a file and that names no precision uses the file's own
-    (`precision = "file"`): a checkpoint's quantization is its default precision."""
+def _models_default_to_their_own_precision(data: dict) -> None:
+    """A scenario that names no precision starts where `estimate ID` and the screens' pickers
+    do: a model file at its own types (`precision = "file"`: a checkpoint's quantization is
+    its default), a catalog model at the precision its weights are published in (gpt-oss:
+    mxfp4-moe, DeepSeek-V3: fp8-block128). A precision the file names always wins; an
+    unknown id is left for `check_references` to report with its line."""
+    from paramtui.core.model.catalog import get_model
     from paramtui.core.model.model_file import STORED, is_model_path
 
     scenarios = data.get("scenario")
     for s in scenarios if isinstance(scenarios, list) else ():
-        if isinstance(s, dict) and isinstance(s.get("model"), str) and "precision" not in s and is_model_path(s["model"]):
+        if not (isinstance(s, dict) and isinstance(s.get("model"), str) and "precision" not in s):
+            continue
+        if is_model_path(s["model"]):
             s["precision"] = STORED
+            continue
+        try:
+            s["precision"] = get_model(s["model"]).native_precision
+        except UserError:
+            pass
 
 
 def _anchor_model_paths(data: dict, base_dir: str | os.PathLike) -> None:

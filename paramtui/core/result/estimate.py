@@ -293,14 +293,16 @@ def _checkpoint_values(model: ResolvedModel) -> dict[str, Any]:
 
 def _as_published(weights: Explanation, model: ResolvedModel, precision: Precision) -> Explanation:
     """A catalog model's weights explanation says whether they are as its checkpoint publishes
-    them, so 'mxfp4-moe' on gpt-oss reads as the released files and 'bf16' as a choice."""
+    them, so 'mxfp4-moe' on gpt-oss reads as the released files and 'bf16' as a choice, and
+    that the published one is where `estimate ID`, the pickers and a session file start."""
     from paramtui.core.validation import replace
 
     if precision.id == model.native_precision:
-        said = f"Weights as published: {precision.name}. "
+        said = f"Weights as published: {precision.name} (the default when no precision is named). "
     else:
         published = get_precision(model.native_precision).name if model.native_precision else "unknown"
-        said = f"Weights at {precision.name}; the checkpoint publishes them as {published}. "
+        said = (f"Weights at {precision.name}; the checkpoint publishes them as {published} "
+                "(the default when no precision is named). ")
     return replace(weights, meaning=said + weights.meaning)
 
 
