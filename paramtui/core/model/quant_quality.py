@@ -83,9 +83,9 @@ _UNMEASURED = (
 
 # Formats with no published perplexity against the full-precision model: why, per format.
 _NO_PPL_PUBLISHED = {
-    "nf4": "the QLoRA paper (arXiv 2305.14314) compares NF4 with BF16 only after finetuning, by MMLU "
-           "accuracy (Table 4: mean 53.1 vs 53.0), and gives 4-bit perplexities without a 16-bit "
-           "reference (Table 2): no perplexity ratio is published",
+    "nf4": "the QLoRA paper (arXiv 2305.14314) compares NF4 with BF16 only after finetuning, by 5-shot "
+           "MMLU accuracy (mean over LLaMA 7B-65B: 53.1 vs 53.0), and gives 4-bit perplexities "
+           "without a 16-bit reference (Table 2): no perplexity ratio is published",
     "int4": "an idealised 4-bit integer format without group scales; the measured 4-bit integer "
             "formats are grouped: see gptq-int4-g128 and awq-int4-g128",
     "fp8": "published FP8 comparisons (e.g. Kurtic et al. 2024, arXiv 2411.02355, Llama 3.1) report "
