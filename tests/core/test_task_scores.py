@@ -64,6 +64,8 @@ def test_a_model_is_listed_for_every_task_it_has_a_score_for():
     # Qwen3 technical report, thinking mode: Qwen3-32B LiveCodeBench v5 65.7, Qwen3-4B AIME'25 65.6.
     ("qwen3-32b", "code", "LiveCodeBench v5", 65.7, "Qwen3 technical report", "2025-05"),
     ("qwen3-4b", "math", "AIME 2025", 65.6, "Qwen3 technical report", "2025-05"),
+    # SmolLM3-3B model card, extended thinking: AIME 2025 36.7, GPQA Diamond 41.7.
+    ("smollm3-3b", "math", "AIME 2025", 36.7, "SmolLM3-3B model card", "2025-07"),
 ])
 def test_scores_are_pinned_to_their_sources(model_id, task, bench, score, source_words, date):
     found = [s for s in get_model(model_id).task_scores(task) if s.benchmark == bench]
