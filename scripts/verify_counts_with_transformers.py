@@ -65,7 +65,8 @@ _NOT_CONFIG = {"model_type", "auto_map", "quantization_config", "architectures"}
 
 def _part(name: str) -> str:
     """paramtui's part (ParamCount field) for a transformers parameter name."""
-    if re.search(r"vision_tower|multi_modal_projector|model\.visual\.|^vision_model\.", name):
+    if re.search(r"vision_tower|audio_tower|embed_vision|embed_audio|multi_modal_projector|model\.visual\.|"
+                 r"^vision_model\.", name):
         return "encoders"
     if "q_a_layernorm" in name or "kv_a_layernorm" in name:
         return "attention"  # MLA's norms sit inside its attention
@@ -113,10 +114,10 @@ def minimal(cfg_dict: dict) -> dict:
 
 
 MULTIMODAL_TEXT = {"gemma3": "gemma3_text", "mistral3": "mistral", "qwen3_5": "qwen3_5_text",
-                   "qwen3_5_moe": "qwen3_5_moe_text", "llama4": "llama4_text"}
+                   "qwen3_5_moe": "qwen3_5_moe_text", "llama4": "llama4_text", "gemma4": "gemma4_text"}
 # Types whose *ForConditionalGeneration AutoModelForCausalLM does not build (it builds the text
 # model alone, or has no entry).
-IMAGE_TEXT = {"mistral3", "qwen3_5", "qwen3_5_moe", "llama4"}
+IMAGE_TEXT = {"mistral3", "qwen3_5", "qwen3_5_moe", "llama4", "gemma4"}
 _TEXT = dict(vocab_size=1000, hidden_size=256, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
              head_dim=64, intermediate_size=512)
 _VISION = dict(hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4, image_size=64,
@@ -281,6 +282,22 @@ PERTURBED: dict[str, list[dict]] = {
                     dict(_SMALL, head_dim=32, hidden_size_per_layer_input=0, layer_types=["sliding_attention",
                          "full_attention"] * 3, per_layer_config={
                              k: {"head_dim": 96, "num_key_value_heads": 1} for k in ("01", "03", "05")})],
+    "gemma4": [dict(text_config=dict(_TEXT, hidden_size_per_layer_input=0, global_head_dim=32),
+                    vision_config=dict(hidden_size=128, intermediate_size=256, num_hidden_layers=2,
+                                       num_attention_heads=4, num_key_value_heads=2, head_dim=32, patch_size=8,
+                                       position_embedding_size=64)),
+               dict(text_config=dict(_TEXT, vocab_size=1200, hidden_size_per_layer_input=8, num_kv_shared_layers=1,
+                                     num_hidden_layers=3,
+                                     layer_types=["full_attention", "sliding_attention", "full_attention"]),
+                    vision_config=dict(hidden_size=96, intermediate_size=160, num_hidden_layers=1,
+                                       num_attention_heads=2, num_key_value_heads=2, head_dim=48),
+                    audio_config=dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
+                                      subsampling_conv_channels=[16, 8], conv_kernel_size=3, output_proj_dims=96),
+                    tie_word_embeddings=False),
+               dict(text_config=dict(_TEXT, hidden_size_per_layer_input=0),
+                    audio_config=dict(hidden_size=48, num_hidden_layers=1, num_attention_heads=2)),
+               # the towers at their config classes' defaults
+               dict(text_config=dict(_TEXT, hidden_size_per_layer_input=0), vision_config={}, audio_config={})],
     "kimi_linear": [dict(_SMALL, num_local_experts=8, num_experts_per_tok=2, moe_intermediate_size=96,
                          kv_lora_rank=64, qk_rope_head_dim=16, qk_nope_head_dim=32, v_head_dim=40,
                          num_key_value_heads=8, linear_num_heads=4, linear_head_dim=32),

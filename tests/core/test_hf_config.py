@@ -27,7 +27,7 @@ WITHOUT_REAL_FIXTURE = {
     "olmo2", "olmo3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3", "olmoe", "ernie4_5_moe",
     "glm4_moe", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next", "glm4_moe_lite", "deepseek_v32",
     "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear", "falcon_h1", "mistral3",
-    "qwen3_5", "qwen3_5_moe", "llama4", "gemma4_text"}
+    "qwen3_5", "qwen3_5_moe", "llama4", "gemma4_text", "gemma4"}
 
 
 def test_supported_types_are_those_design_md_lists():
@@ -39,7 +39,7 @@ def test_supported_types_are_those_design_md_lists():
         "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next",
         "glm4_moe_lite", "deepseek_v32", "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba",
         "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear", "falcon_h1", "mistral3",
-        "qwen3_5", "qwen3_5_moe", "llama4", "gemma4_text"}
+        "qwen3_5", "qwen3_5_moe", "llama4", "gemma4_text", "gemma4"}
 
 
 def _fixture_types(prefix: str | None) -> set[str]:

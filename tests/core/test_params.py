@@ -218,6 +218,11 @@ TRANSFORMERS_COUNTS = {
     "synthetic-gemma4-text-2": 14_014_864,
     "synthetic-gemma4-text-3": 17_740_784,
     "synthetic-gemma4-text-4": 4_441_088,
+    "default-gemma4": 5_077_177_856,
+    "synthetic-gemma4-1": 1_709_632,
+    "synthetic-gemma4-2": 13_307_920,
+    "synthetic-gemma4-3": 3_427_160,
+    "synthetic-gemma4-4": 475_594_400,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
@@ -537,3 +542,18 @@ def test_gemma4_experts_run_beside_the_dense_mlp():
     assert c.total - c.active == 6 * 2 * per_expert  # two of four experts idle in each layer
     # the last 3 layers (shared K/V) are not double-wide here
     assert c.mlp == 6 * (4 * per_expert + 256 * 4 + 256 + 4 + mlp)
+
+
+def test_gemma4_counts_its_vision_and_audio_towers_only_where_the_file_has_them():
+    # Vision: patch projection 3·8²·128, positions 2·64·128; 2 layers of q 128·4·32, k and v
+    # 128·2·32, o, q/k norms 2·32, a gated MLP 3·128·256 and four norms; embed_vision 128 -> 256.
+    layer = 128 * 128 + 2 * 128 * 64 + 128 * 128 + 2 * 32 + 3 * 128 * 256 + 4 * 128
+    assert _count("synthetic-gemma4-1").encoders == 3 * 64 * 128 + 2 * 64 * 128 + 2 * layer + 128 * 256
+    # Audio (no vision_config): subsampling convs 1 -> 128 -> 32 with LayerNorms, input
+    # projection 32·32 -> 48; one conformer layer (two 4× feed-forwards, attention with a
+    # relative key projection and per-dim scale, a light conv of kernel 5, norms); output_proj
+    # 48 -> 1536 with bias; embed_audio 1536 -> 256.
+    subsampling = 9 * 128 + 128 + 9 * 128 * 32 + 32 + 32 * 32 * 48
+    conformer = 2 * (8 * 48 * 48 + 96) + (5 * 48 * 48 + 24) + (3 * 48 * 48 + 5 * 48 + 96) + 3 * 48
+    assert _count("synthetic-gemma4-3").encoders == subsampling + conformer + 48 * 1536 + 1536 + 1536 * 256
+    assert _count("default-gemma4").encoders == 0  # Gemma4Config builds no tower without its config

@@ -152,3 +152,59 @@ def llama4_vision_params(vision: dict, origin: str) -> int:
 def llama4_projector_params(vision: dict, text_hidden: int, origin: str) -> int:
     """Llama4MultiModalProjector: linear_1 (vision_output_dim -> text width), no bias."""
     return _whole(_vision_dict(vision, origin), "vision_output_dim", _LLAMA4_VISION_DEFAULTS, origin) * text_hidden
+
+
+# Gemma4VisionConfig's and Gemma4AudioConfig's defaults (configuration_gemma4.py).
+_GEMMA4_VISION_DEFAULTS: dict[str, Any] = dict(hidden_size=768, intermediate_size=3072, num_hidden_layers=16,
+                                               num_attention_heads=12, num_key_value_heads=12, head_dim=64,
+                                               patch_size=16, position_embedding_size=10 * 1024)
+_GEMMA4_AUDIO_DEFAULTS: dict[str, Any] = dict(hidden_size=1024, num_hidden_layers=12, num_attention_heads=8,
+                                              conv_kernel_size=5, output_proj_dims=1536)
+_GEMMA4_AUDIO_SUBSAMPLING = (128, 32)
+
+
+def gemma4_vision_params(vision: Any, text_hidden: int, origin: str) -> int:
+    """Gemma4VisionModel and its embedder into the language model (0 without a vision_config):
+    a bias-free patch projection (3·patch² -> width), a 2 × position_embedding_size table of
+    positions; layers of q/k/v/o without biases (heads and KV heads × head_dim), q and k
+    norms over head_dim (v_norm has no weight), a gated MLP without biases and four RMSNorms;
+    the pooler has no weights; embed_vision projects the width to the text width (no bias;
+    its norm has no weight)."""
+    if vision is None:
+        return 0
+    vision = _vision_dict(vision, origin)
+    get = lambda key: _whole(vision, key, _GEMMA4_VISION_DEFAULTS, origin)  # noqa: E731
+    h, ffn, layers = get("hidden_size"), get("intermediate_size"), get("num_hidden_layers")
+    heads, kv, hd = get("num_attention_heads"), get("num_key_value_heads"), get("head_dim")
+    embeddings = 3 * get("patch_size") ** 2 * h + 2 * get("position_embedding_size") * h
+    layer = h * heads * hd + 2 * h * kv * hd + heads * hd * h + 2 * hd + 3 * h * ffn + 4 * h
+    return embeddings + layers * layer + h * text_hidden
+
+
+def gemma4_audio_params(audio: Any, text_hidden: int, origin: str) -> int:
+    """Gemma4AudioModel (a Universal Speech Model conformer) and its embedder (0 without an
+    audio_config): two bias-free 3×3 subsampling convolutions with bias-free LayerNorms and
+    an input projection; layers of two feed-forward blocks (width -> 4·width -> width, two
+    norms each), attention with q/k/v/post, a relative-position key projection and a
+    per-dim scale, a light convolution block (linear_start 2·width, a depthwise kernel,
+    linear_end, two norms) and three more norms; output_proj with bias; embed_audio
+    projects output_proj_dims to the text width (no bias)."""
+    if audio is None:
+        return 0
+    if not isinstance(audio, dict):
+        raise UserError(f"{origin}: audio_config must be a JSON object")
+    get = lambda key: _whole(audio, key, _GEMMA4_AUDIO_DEFAULTS, origin)  # noqa: E731
+    h, layers, heads, kernel, out = (get("hidden_size"), get("num_hidden_layers"), get("num_attention_heads"),
+                                     get("conv_kernel_size"), get("output_proj_dims"))
+    channels = audio.get("subsampling_conv_channels", _GEMMA4_AUDIO_SUBSAMPLING)
+    if not isinstance(channels, (list, tuple)) or len(channels) != 2 or any(
+            isinstance(n, bool) or not isinstance(n, int) or n <= 0 for n in channels):
+        raise UserError(f"{origin}: audio_config.subsampling_conv_channels must be two positive whole numbers")
+    c0, c1 = channels
+    attention_width = heads * (h // heads)
+    subsampling = 9 * c0 + c0 + 9 * c0 * c1 + c1 + (c0 // 4) * c1 * h
+    feed_forward = 2 * (4 * h * h) + 2 * h
+    attention = 3 * h * attention_width + h * h + h * attention_width + h // heads
+    light_conv = 2 * h * h + h * h + h * kernel + 2 * h
+    layer = 2 * feed_forward + attention + light_conv + 3 * h
+    return subsampling + layers * layer + (h * out + out) + out * text_hidden

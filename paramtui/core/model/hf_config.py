@@ -28,6 +28,8 @@ from paramtui.core.model.architecture import Architecture
 from paramtui.core.model.encoders import (
     MISTRAL3_DEFAULT_VISION,
     gemma3_projector_params,
+    gemma4_audio_params,
+    gemma4_vision_params,
     llama4_projector_params,
     llama4_vision_params,
     mistral3_projector_params,
@@ -56,7 +58,7 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     # convolution and state-space hybrids
     "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "kimi_linear", "falcon_h1",
     # multimodal: a text_config counted as its own type, a vision_config as the encoders line
-    "gemma3", "mistral3", "qwen3_5", "qwen3_5_moe", "llama4",
+    "gemma3", "mistral3", "qwen3_5", "qwen3_5_moe", "llama4", "gemma4",
 )
 
 # Defaults of the keys we read, from each config class in transformers 5.23
@@ -1264,6 +1266,11 @@ _MULTIMODAL: dict[str, tuple[tuple[str, ...], bool | None, dict, Callable[[dict,
     # Llama4MultiModalProjector; the language model is a Llama4ForCausalLM of the text_config.
     "llama4": (("llama4_text",), None, {}, lambda cfg, vision, text_hidden, origin:
                llama4_vision_params(vision, origin) + llama4_projector_params(vision, text_hidden, origin)),
+    # Gemma4ForConditionalGeneration: a vision tower and an audio tower, each only where the
+    # file gives its config, each with its embedder into the text width.
+    "gemma4": (("gemma4_text",), True, {}, lambda cfg, vision, text_hidden, origin:
+               gemma4_vision_params(cfg.get("vision_config"), text_hidden, origin)
+               + gemma4_audio_params(cfg.get("audio_config"), text_hidden, origin)),
 }
 
 

@@ -347,7 +347,9 @@ def count_parameters(arch: Architecture) -> ParamCount:
             "total and, since every image passes through them, in the active count.",
             formula="vision tower + projector" if encoders else "none in this model",
             substituted=f"{format_count(encoders)}",
-            source="transformers SiglipVisionModel and Gemma3MultiModalProjector module shapes",
+            source="transformers' module shapes of the model's vision/audio towers and projectors "
+            "(SiglipVisionModel, PixtralVisionModel, Qwen3_5VisionModel, Llama4VisionModel, Gemma4VisionModel, "
+            "Gemma4AudioModel and their projectors)",
         )
         if arch.is_moe:
             explanations["active"] = Explanation(
