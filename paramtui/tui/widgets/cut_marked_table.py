@@ -9,6 +9,7 @@ an ellipsis, so a cut value never passes for a whole one.
 from __future__ import annotations
 
 from rich.segment import Segment
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
 
@@ -35,9 +36,19 @@ class CutMarkedTable(DataTable):
             start += column_width
         return left, right, fixed_width
 
+    _cuts: tuple | None = None  # the cut columns while one pass renders its lines
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Every line of one pass has the same cuts: worked out once, not once per line.
+        self._cuts = self._cut_columns()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._cuts = None
+
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
-        left, right, _fixed = self._cut_columns()
+        left, right, _fixed = self._cuts or self._cut_columns()
         if left is not None:
             strip = _ellipsis_at(strip, left, left[0])
         if right is not None:
