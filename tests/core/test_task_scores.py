@@ -66,6 +66,8 @@ def test_a_model_is_listed_for_every_task_it_has_a_score_for():
     ("qwen3-4b", "math", "AIME 2025", 65.6, "Qwen3 technical report", "2025-05"),
     # SmolLM3-3B model card, extended thinking: AIME 2025 36.7, GPQA Diamond 41.7.
     ("smollm3-3b", "math", "AIME 2025", 36.7, "SmolLM3-3B model card", "2025-07"),
+    # Qwen3-Next-80B-A3B-Instruct model card, 'Performance': AIME25 69.5, BFCL-v3 70.3.
+    ("qwen3-next-80b-a3b", "math", "AIME 2025", 69.5, "Qwen3-Next-80B-A3B-Instruct model card", "2025-09"),
 ])
 def test_scores_are_pinned_to_their_sources(model_id, task, bench, score, source_words, date):
     found = [s for s in get_model(model_id).task_scores(task) if s.benchmark == bench]
