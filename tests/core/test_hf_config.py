@@ -300,3 +300,9 @@ def test_gemma4_shapes_paramtui_cannot_count_exactly_are_refused_naming_the_key(
 def test_gemma4_forces_its_last_layer_to_full_attention_as_transformers_does():
     cfg = {**_cfg("synthetic-gemma4-text-1"), "layer_types": ["sliding_attention"] * 6}
     assert architecture_from_hf_config(cfg).layer_types[-1] == "full_attention"
+
+
+def test_deepseek_v4_is_refused_in_one_line_saying_what_is_not_modelled():
+    with pytest.raises(UserError, match="'deepseek_v4' is not supported yet: its compressed sparse") as e:
+        architecture_from_hf_config({"model_type": "deepseek_v4", "vocab_size": 1000, "hidden_size": 256})
+    assert "\n" not in str(e.value)

@@ -451,3 +451,18 @@ def test_gemma4_full_layers_cache_their_own_head_size_and_shared_layers_cache_no
     assert kv_cache_bytes(shared, 4096) == (2 * 2 * 1 * 512 * 4096 + 2 * 2 * 2 * 256 * 512) * 2
     mem = inference_memory(shared, 14_014_864, context=4096)
     assert "2 layers reuse the keys and values" in mem.explanations["kv_cache_bytes"].meaning
+
+
+def test_gemma4_lora_adapts_the_linear_layers_each_layer_has():
+    from paramtui.core.formulas.training_memory import lora_trainable_params
+    # synthetic-gemma4-text-2 (width 256, 8 heads): 2 sliding layers with q, k, v, o (256 × 2048,
+    # 256 × 512); 2 full layers with q, k (no v: values from keys) and o at 8 × 512 and 1 KV head;
+    # 2 shared-KV layers with q and o only; MLPs 512 wide (1024 on the shared layers); every
+    # layer a per-layer-input gate and projection 256 <-> 16. LoRA rank 8: 8·(in + out) each.
+    arch = load_hf_config(HF / "synthetic-gemma4-text-2.json")
+    linear = [(256, 2048, 2), (2048, 256, 2), (256, 512, 4),  # sliding q, o, k+v
+              (256, 4096, 2), (4096, 256, 2), (256, 512, 2),  # full q, o, k
+              (256, 2048, 1), (2048, 256, 1), (256, 4096, 1), (4096, 256, 1),  # shared q, o
+              (256, 512, 8), (512, 256, 4), (256, 1024, 4), (1024, 256, 2),  # MLPs
+              (256, 16, 6), (16, 256, 6)]
+    assert lora_trainable_params(arch, 8) == sum(8 * (i + o) * n for i, o, n in linear)

@@ -22,7 +22,8 @@ from paramtui.core.model.precision import (
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 
-from paramtui.core.model.layers.network import token_mixer_for
+from paramtui.core.model.layers.channel_mixers import DenseMLP, MixtureOfExperts
+from paramtui.core.model.layers.network import network_of, token_mixer_for
 from paramtui.core.model.layers.pattern import layer_kinds
 from paramtui.core.model.layers.token_mixers import (GatedDeltaNet, KimiDeltaAttention, Mamba, ParallelMixer,
                                                      RWKVTimeMix, ShortConv)
@@ -207,9 +208,39 @@ def _layer_saved_per_token(
     return attention + mlp + scores * blocks, scores * blocks
 
 
+def _layer_group_linear_shapes(arch: Architecture) -> list[tuple[int, int, int]]:
+    """`_linear_shapes` read from the network's layer groups, for Gemma 4, whose layers
+    differ in head size, in which of q/k/v/o they have (shared K/V, values from keys) and in
+    MLP width, and which has a per-layer-input gate and projection in every layer."""
+    h = arch.hidden_size
+    n_up = 2 if arch.gated_mlp else 1
+    shapes: list[tuple[int, int, int]] = []
+    for group in network_of(arch).groups:
+        m, n = group.mixer, group.count
+        width = m.heads * m.head_dim
+        shapes += [(h, width, n), (width, h, n)]
+        if not m.shares_kv:
+            shapes.append((h, m.kv_heads * m.head_dim, n * (1 if m.values_from_keys else 2)))
+        mlps = []
+        if isinstance(group.channel, MixtureOfExperts):
+            moe = group.channel
+            mlps += [(moe.expert.width, n * moe.experts)] + ([(moe.shared.width, n)] if moe.shared else [])
+        elif isinstance(group.channel, DenseMLP):
+            mlps.append((group.channel.width, n))
+        for w, count in mlps:
+            shapes += [(h, w, n_up * count), (w, h, count)]
+    if arch.per_layer_input_size:
+        ple = arch.per_layer_input_size
+        shapes += [(h, ple, arch.num_hidden_layers), (ple, h, arch.num_hidden_layers)]
+    return shapes
+
+
 def _linear_shapes(arch: Architecture) -> list[tuple[int, int, int]]:
     """(d_in, d_out, count) of every linear layer in the transformer blocks (not the
     embedding or the output head, not MoE routers)."""
+    if arch.full_attention_head_dim or arch.full_attention_kv_heads or arch.kv_shared_layers \
+            or arch.per_layer_input_size:
+        return _layer_group_linear_shapes(arch)
     h = arch.hidden_size
     shapes: list[tuple[int, int, int]] = []
     L = arch.num_hidden_layers + (

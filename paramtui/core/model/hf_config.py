@@ -1274,6 +1274,15 @@ _MULTIMODAL: dict[str, tuple[tuple[str, ...], bool | None, dict, Callable[[dict,
 }
 
 
+# Types transformers builds whose layers paramtui does not model yet, with what is missing: a
+# one-line refusal says so rather than listing every supported type.
+_NOT_MODELLED = {
+    "deepseek_v4": "its compressed sparse and heavily compressed attention (a KV cache of compressed "
+                   "entries every 4 and 128 tokens beside a sliding window) and its hyper-connections (4 "
+                   "residual streams) are not modelled",
+}
+
+
 def _multimodal(cfg: dict, origin: str) -> tuple[dict, int]:
     """The language model's config (the top level's head tying applied) and the encoders' count."""
     text_types, tie_default, default_vision, encoders = _MULTIMODAL[cfg["model_type"]]
@@ -1312,6 +1321,8 @@ def architecture_from_hf_config(cfg: dict, *, origin: str = "config", shipped: b
         text, encoders = _multimodal(cfg, origin)
         arch = architecture_from_hf_config(text, origin=f"{origin}: text_config", shipped=shipped)
         return pyd.replace(arch, vision_encoder_params=encoders)
+    if model_type in _NOT_MODELLED:
+        raise UserError(f"{origin}: model_type {model_type!r} is not supported yet: {_NOT_MODELLED[model_type]}")
     if model_type not in _BUILDERS:
         raise UserError(f"{origin}: unsupported model_type {model_type!r}; "
                         f"supported: {', '.join(SUPPORTED_MODEL_TYPES)}")
