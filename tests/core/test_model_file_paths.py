@@ -64,6 +64,22 @@ def test_saving_keeps_the_relative_path_as_written(tmp_path, monkeypatch):
     assert copy.scenarios[0].model == str(project / "models" / "tiny.gguf")
 
 
+def test_a_path_typed_relative_to_the_working_directory_is_saved_as_a_full_path(tmp_path, monkeypatch):
+    """The picker's `models/tiny.gguf` means the file under the directory paramtui runs in;
+    saved into a session file elsewhere, it must still name that file."""
+    project, elsewhere = _project(tmp_path)
+    monkeypatch.chdir(project)
+    session = parse_session('[[scenario]]\nid = "typed"\nmodel = "models/tiny.gguf"')
+    saved = tmp_path / "sessions" / "plans.toml"
+    saved.parent.mkdir()
+    save_session_file(session, saved)
+    monkeypatch.chdir(elsewhere)
+    reopened = open_session_file(saved).session.scenarios[0]
+    assert reopened.model == str(project / "models" / "tiny.gguf")
+    assert estimate(reopened).values["memory.weights_bytes"] == sum(
+        gguf_bytes(t, ne) for t, ne in llama_gguf_tensors().values())
+
+
 def test_a_model_file_changed_on_disk_is_read_again(tmp_path):
     path = tmp_path / "tiny.gguf"
     write_gguf(path, "llama", LLAMA_GGUF_META, llama_gguf_tensors())

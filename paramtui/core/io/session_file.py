@@ -54,11 +54,28 @@ def save_session_file(session: Session, path: str | os.PathLike, previous: Sessi
       FileChangedError, unless overwrite_changes.
     """
     path = Path(path)
+    session = _model_paths_from_here(session)
     text = session_text(session, previous, base_dir=_folder(path))
     same_file = previous is not None and _same_path(previous.path, path)
     expected = previous.stamp if same_file and not overwrite_changes else None
     stamp = write_user_file(path, text, expected=expected)
     return SessionFile(path, session, text, stamp)
+
+
+def _model_paths_from_here(session: Session) -> Session:
+    """A model path still relative to the working directory (typed in the app's picker; a
+    path read from a session file is already anchored to its folder) as a full path, so the
+    saved file, read from its own folder, names the same file."""
+    from paramtui.core.model.model_file import anchored_model_path, is_model_path
+    from paramtui.core.validation import replace
+
+    scenarios = tuple(
+        replace(s, model=anchored_model_path(s.model, os.getcwd()))
+        if s.model is not None and is_model_path(s.model) and anchored_model_path(s.model, os.getcwd()) != s.model
+        else s for s in session.scenarios)
+    if all(a is b for a, b in zip(scenarios, session.scenarios)):
+        return session
+    return replace(session, scenarios=scenarios)
 
 
 def _same_path(a: Path, b: Path) -> bool:
