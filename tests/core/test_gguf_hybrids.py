@@ -371,3 +371,54 @@ def test_rwkv_with_a_gated_mlp_and_other_recurrent_layers_are_refused_in_one_lin
     path = _write(tmp_path, "rwkv6", meta, t)
     with pytest.raises(UserError, match="an 'rwkv6' file without channel_mix tensors is not modelled yet"):
         _estimate(path)
+
+
+def test_mamba_1_only_model(tmp_path):
+    """Mamba layers alone: no attention, no MLP, no positions; the per-layer model counts the
+    file tensor for tensor (d_inner 512, state 16, kernel 4, dt_rank 16)."""
+    meta = {"block_count": 2, "embedding_length": H, "context_length": 1048576, "vocab_size": VOCAB,
+            "ssm.conv_kernel": 4, "ssm.inner_size": 512, "ssm.state_size": 16, "ssm.time_step_rank": 16}
+    t = _ends()
+    for i in range(2):
+        p = f"blk.{i}."
+        t |= _norms(i, "attn_norm") | {
+            p + "ssm_in.weight": _f16(H, 1024), p + "ssm_conv1d.weight": ("F32", (4, 512)),
+            p + "ssm_conv1d.bias": ("F32", (512,)), p + "ssm_x.weight": _f16(512, 16 + 32),
+            p + "ssm_dt.weight": _f16(16, 512), p + "ssm_dt.bias": ("F32", (512,)), p + "ssm_a": ("F32", (16, 512)),
+            p + "ssm_d": ("F32", (512,)), p + "ssm_out.weight": _f16(512, H)}
+    path = _write(tmp_path, "mamba", meta, t)
+    est = _estimate(path)
+    arch = est.architecture
+    assert arch.layer_types == ("mamba", "mamba") and arch.no_mlp_layer_types == ("mamba",)
+    assert (arch.norms_per_layer, arch.position_embedding_type, arch.mamba_version) == (1, "none", 1)
+    assert est.values["memory.kv_cache_bytes"] == 0
+    assert est.values["memory.recurrent_state_bytes"] == 2 * (512 * 16 + 512 * 3) * 2 == 38_912
+    assert count_parameters(arch).total == read_checkpoint(path).elements
+
+
+def test_nemotron_h_moe_experts_with_a_shared_expert_and_no_gate(tmp_path):
+    meta = {"block_count": 3, "embedding_length": H, "context_length": 8192, "vocab_size": VOCAB,
+            "attention.head_count": 4, "attention.head_count_kv": [0, 0, 2], "attention.key_length": 64,
+            "attention.value_length": 64, "feed_forward_length": [0, 0, 0], "expert_count": 4,
+            "expert_used_count": 2, "expert_feed_forward_length": 128, "expert_shared_feed_forward_length": 256,
+            "ssm.conv_kernel": 4, "ssm.inner_size": 512, "ssm.state_size": 128, "ssm.time_step_rank": 8,
+            "ssm.group_count": 2}
+    t = _ends() | _norms(0, "attn_norm") | _norms(1, "attn_norm") | _norms(2, "attn_norm")
+    t |= _mamba2(0, 512, 8, 128, 2, 4) | _attention(2, 4, 2, 64)
+    t |= {"blk.1.ffn_gate_inp.weight": ("F32", (H, 4)), "blk.1.exp_probs_b.bias": ("F32", (4,)),
+          "blk.1.ffn_up_exps.weight": _f16(H, 128, 4), "blk.1.ffn_down_exps.weight": _f16(128, H, 4),
+          "blk.1.ffn_up_shexp.weight": _f16(H, 256), "blk.1.ffn_down_shexp.weight": _f16(256, H)}
+    path = _write(tmp_path, "nemotron_h_moe", meta, t)
+    est = _estimate(path)
+    arch = est.architecture
+    assert arch.model_type == "nemotron_h"
+    assert arch.layer_types == ("mamba", "moe", "full_attention")
+    assert [arch.is_moe_layer(i) for i in range(3)] == [False, True, False]
+    assert (arch.gated_mlp, arch.moe_intermediate_size, arch.shared_expert_intermediate_size,
+            arch.shared_expert_gate) == (False, 128, 256, False)
+    v = est.values
+    assert v["memory.kv_cache_bytes"] == 1 * 2 * 2 * 64 * 2 * CONTEXT == 524_288
+    assert v["memory.recurrent_state_bytes"] == (8 * 64 * 128 + 1024 * 3) * 2 == 137_216
+    routed = 2 * H * 128 * 4
+    assert v["params.active"] == v["params.total"] - routed + routed * 2 // 4
+    _check_weights(path, est)
