@@ -29,6 +29,16 @@ def test_parameters_chapter_shows_the_count_and_where_it_lives():
     assert "MLP / experts 5.64B" in text and "attention 1.34B" in text and "embeddings 525M" in text
 
 
+def test_the_places_parameters_live_are_counted_and_add_up_for_a_tied_head_and_a_vision_model():
+    """Granite 4.0 H Tiny ties its head (four places, not 'five'); Llama 4 Scout's vision model
+    is a sixth place, so the shares add up to the whole count."""
+    tied = chapter("parameters", estimate(Scenario(id="t", model="granite-4.0-h-tiny"))).text()
+    assert "They live in four places:" in tied and "; output head" not in tied
+    scout = chapter("parameters", estimate(Scenario(id="s", model="llama-4-scout"))).text()
+    assert "They live in six places:" in scout and "encoders 872M (1%)" in scout
+    assert "Encoders are" in scout and "Encoders are" not in tied
+
+
 def test_a_mixture_of_experts_says_how_many_work_per_token():
     text = chapter("parameters", estimate(Scenario(id="m", model="mixtral-8x7b"))).text()
     assert "mixture of experts" in text and "12.9B" in text

@@ -513,3 +513,18 @@ async def test_a_bar_verdict_stays_on_its_head_line_at_80x24():
         assert "690/79.6 GiB" in head
         inference = app.screen.query_one("#bar-inference", MemoryBar).render().plain.splitlines()[0]
         assert "30.8 GiB / 79.6 GiB" in inference  # room enough: the full form
+
+
+async def test_every_section_title_of_the_results_is_whole_at_80x24():
+    """'── Too big for the device: offload to ho' was what a too-big model showed at 80 columns."""
+    from paramtui.core.result.figures import GROUPS
+
+    app = make_app(one_scenario(model="kimi-k2", precision="fp8-block128"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        figures = app.screen.query_one(FigureList)
+        shown = [row.label for row in figures.rows if row.key is None]
+        assert GROUPS["offload"] in shown  # the model is too big: its offload section is on screen
+        width = figures.scrollable_content_region.width
+        cut = [title for title in GROUPS.values() if len(f"── {title} ") > width]
+        assert cut == []

@@ -356,3 +356,40 @@ async def test_two_scenarios_with_one_name_are_told_apart():
         screen = await open_deploy(pilot)
         labels = [screen.scenario_table.get_cell_at((r, 0)).plain for r in range(4)]
         assert labels[0] == "Llama 8B bf16 (l8)" and labels[3] == "Llama 8B bf… (l8-twin)"
+
+
+async def test_a_hybrids_detail_bar_holds_its_recurrent_state_and_adds_up_to_the_status_line():
+    """Granite 4.0 H Tiny keeps a Mamba state besides its KV cache: the detail's bar showed
+    16.4 GiB under a status line of 16.7 GiB until the state was one of its parts."""
+    from paramtui.tui.widgets.memory_bar import MemoryBar
+
+    session = validate(Session, dict(title="hybrid", scenario=(dict(
+        id="g", model="granite-4.0-h-tiny", precision="bf16", target="h100-sxm",
+        inference={"batch": 8, "context": 8192}),)))
+    app = DeployFirst(session, restore_autosave=False, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_deploy(pilot)
+        table = screen.query_one(DataTable)
+        table.cursor_coordinate = (0, [t.id for t in screen.targets].index("h100-sxm") + 1)
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, DeployDetailScreen)
+        bar = detail.query_one(MemoryBar)
+        state = detail.detail.estimate.inference.recurrent_state_bytes
+        assert state > 0 and [p.label for p in bar.parts] == ["weights", "KV cache", "state", "activations", "overhead"]
+        assert sum(p.bytes for p in bar.parts) == pytest.approx(detail.detail.cell.required_bytes)
+
+
+async def test_a_task_pick_shows_each_models_score_at_80x24_not_only_its_benchmark_name():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pick_screen = await _open_pick(pilot, app)
+        await pilot.press("shift+tab", "shift+tab", "enter", "down", "down", "enter")  # task: Code
+        await pilot.pause()
+        best = pick_screen.result.picked[0]
+        table = pick_screen.query_one(DataTable)
+        score_column = table.ordered_columns[3]
+        assert str(score_column.label) == "Score"
+        shown = cell_plain(table, 0, 3)[: score_column.width]  # what the column's width shows
+        assert shown.startswith(f"{best.task_score:g} ")

@@ -178,16 +178,17 @@ FIGURES: dict[str, Figure] = {f.key: f for f in _ALL}
 
 # The groups a scenario's figures are shown in, in order, with their titles: the Calculator's
 # results and the `paramtui estimate` table are these groups' figures in registry order.
-# ("scenario" figures are inputs: columns for Compare and the exports only.)
+# ("scenario" figures are inputs: columns for Compare and the exports only.) Each title fits
+# the Calculator's results at 80 columns (35 characters after "── ").
 GROUPS: dict[str, str] = {
     "model": "Parameters",
     "checkpoint": "Model file (from its headers)",
     "inference": "Inference memory",
-    "offload": "Too big for the device: offload to host RAM",
+    "offload": "Too big: offload to host RAM",
     "training": "Training: memory per device, compute",
     "speed": "Inference speed",
     "scaling": "Scaling law",
-    "budget": "Budget plan (compute-optimal, from scratch)",
+    "budget": "Budget plan (optimal, from scratch)",
 }
 
 

@@ -287,8 +287,11 @@ class DeployDetailScreen(Dialog[None]):
             yield Static(self._status_text(), id="detail-status")
             bar = MemoryBar("Memory against the target")
             yield bar
+            # a hybrid's recurrent state too, as the Calculator's bar: the parts add up to the status line
+            state = [MemoryPart("state", inf.recurrent_state_bytes)] if inf.recurrent_state_bytes else []
             bar.set_parts([MemoryPart("weights", inf.weights_bytes), MemoryPart("KV cache", inf.kv_cache_bytes),
-                           MemoryPart("activations", inf.activations_bytes), MemoryPart("overhead", inf.overhead_bytes)],
+                           *state, MemoryPart("activations", inf.activations_bytes),
+                           MemoryPart("overhead", inf.overhead_bytes)],
                           cell.usable_bytes, f"usable {format_bytes(cell.usable_bytes)}")
             yield Static(self._lines_text(), id="detail-lines")
 
@@ -485,7 +488,8 @@ class PickScreen(Dialog[None]):
         for row in self.result.rows:
             mark = str(row.rank) if row.rank else ("✓" if row.eligible else "✗")
             if self.result.task:
-                ranked_cell = f"{row.task_score_benchmark} {row.task_score:g}" if row.task_score is not None else "–"
+                # the score first: at 80 columns the column shows "88.4 HumanEval (i", never only the name
+                ranked_cell = f"{row.task_score:g} {row.task_score_benchmark}" if row.task_score is not None else "–"
             else:
                 ranked_cell = f"{row.loss:.3f}" if row.loss is not None else "–"
             table.add_row(

@@ -30,19 +30,25 @@ def parameters(est) -> Chapter:
     p = est.params
     moe = p.active < p.total
     parts = [(p.embedding, "embeddings"), (p.attention, "attention"), (p.mlp, "MLP / experts"),
-             (p.norm, "norms"), (p.head, "output head")]
-    where = "; ".join(f"{label} {format_count(n)} ({_share(n, p.total)})" for n, label in parts if n)
+             (p.norm, "norms"), (p.head, "output head"), (p.encoders, "encoders")]
+    shown = [(n, label) for n, label in parts if n]  # a tied head or a text-only model: fewer places
+    where = "; ".join(f"{label} {format_count(n)} ({_share(n, p.total)})" for n, label in shown)
+    places = {3: "three", 4: "four", 5: "five", 6: "six"}.get(len(shown), str(len(shown)))
     paragraphs = [
         "A parameter is one number the model learned in training: a weight it multiplies its input "
         "by. A model is nothing but these numbers and the fixed recipe that combines them, so the "
         "count of parameters is the plainest measure of its size.",
-        f"{_name(est)} has {_fig(est, 'params.total')} parameters. They live in five places: {where}.",
+        f"{_name(est)} has {_fig(est, 'params.total')} parameters. They live in {places} places: {where}.",
         "Embeddings are a table with one row of numbers per token of the vocabulary (the words the "
         "model knows, below). Attention is how each word looks at the words before it; the MLP (a "
         "small two-layer network in every layer) is where most of what the model knows is stored. "
         "Norms rescale numbers between steps, and the output head turns the last layer into a score "
         "for every token of the vocabulary (some models reuse the embedding table for it: 'tied').",
     ]
+    if p.encoders:
+        paragraphs.append(
+            "Encoders are the separate networks of a model that also reads images (or sound): they turn "
+            "a picture into tokens the language model reads, and work only when one is given.")
     if moe:
         paragraphs.append(
             f"This is a mixture of experts: each layer has several MLPs ('experts') and a router picks a "
