@@ -129,6 +129,14 @@ async def test_side_panel_reads_out_the_highlighted_scenario():
         est = estimate(make_session().scenarios[0])
         assert any(p.startswith("Loss") and f"{est.values['scaling.loss']:.3f}" in p for p in plain)
         assert any(p.startswith("N opt") for p in plain)
+        # Every line is named as the figure registry names the figure, its value formatted there.
+        from paramtui.core.result.figures import FIGURES
+
+        for i in range(options.option_count):
+            option = options.get_option_at_index(i)
+            figure = FIGURES[option.id]
+            assert option.prompt.plain.startswith(figure.short + " "), option.id
+            assert option.prompt.plain.endswith(figure.format(est)), option.id
 
 
 def test_snapshot_80x24(snap_compare):
