@@ -70,6 +70,10 @@ def _part(name: str) -> str:
         return "encoders"
     if "q_a_layernorm" in name or "kv_a_layernorm" in name:
         return "attention"  # MLA's norms sit inside its attention
+    if re.search(r"(^|\.)hc_head\.", name):
+        return "norm"  # DeepSeek-V4's final collapse of its residual streams, before the final norm
+    if ".ffn_hc." in name:
+        return "mlp"  # the hyper-connection around DeepSeek-V4's MoE block (attn_hc: attention)
     if re.search(r"norm|LayerNorm|(^|\.)ln_", name):
         return "norm"
     if re.search(r"lm_head|embed_out|pooler", name):
@@ -298,6 +302,21 @@ PERTURBED: dict[str, list[dict]] = {
                     audio_config=dict(hidden_size=48, num_hidden_layers=1, num_attention_heads=2)),
                # the towers at their config classes' defaults
                dict(text_config=dict(_TEXT, hidden_size_per_layer_input=0), vision_config={}, audio_config={})],
+    "deepseek_v4": [dict(vocab_size=1000, hidden_size=256, num_hidden_layers=4, num_attention_heads=8, head_dim=64,
+                         q_lora_rank=96, moe_intermediate_size=96, n_routed_experts=8, num_experts_per_tok=2,
+                         o_groups=4, o_lora_rank=48, index_n_heads=4, index_head_dim=32, index_topk=16,
+                         sliding_window=32, hc_mult=2),
+                    dict(vocab_size=1200, hidden_size=192, num_hidden_layers=5, num_attention_heads=4, head_dim=96,
+                         q_lora_rank=64, moe_intermediate_size=80, n_routed_experts=6, num_experts_per_tok=3,
+                         o_groups=2, o_lora_rank=40, index_n_heads=2, index_head_dim=16, index_topk=8,
+                         sliding_window=16, hc_mult=3, mlp_bias=True, tie_word_embeddings=True,
+                         compress_ratios=[0, 4, 128, 4, 0],
+                         compress_rates={"compressed_sparse_attention": 8, "heavily_compressed_attention": 32}),
+                    dict(vocab_size=1000, hidden_size=128, num_hidden_layers=3, num_attention_heads=4, head_dim=64,
+                         q_lora_rank=32, moe_intermediate_size=64, n_routed_experts=4, num_experts_per_tok=1,
+                         o_groups=1, o_lora_rank=32, index_n_heads=2, index_head_dim=16, sliding_window=8, hc_mult=1,
+                         layer_types=["compressed_sparse_attention", "sliding_attention",
+                                      "heavily_compressed_attention"], num_hash_layers=1, compress_rate_csa=2)],
     "kimi_linear": [dict(_SMALL, num_local_experts=8, num_experts_per_tok=2, moe_intermediate_size=96,
                          kv_lora_rank=64, qk_rope_head_dim=16, qk_nope_head_dim=32, v_head_dim=40,
                          num_key_value_heads=8, linear_num_heads=4, linear_head_dim=32),

@@ -27,7 +27,7 @@ WITHOUT_REAL_FIXTURE = {
     "olmo2", "olmo3", "glm4", "exaone4", "seed_oss", "apertus", "ministral3", "olmoe", "ernie4_5_moe",
     "glm4_moe", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next", "glm4_moe_lite", "deepseek_v32",
     "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear", "falcon_h1", "mistral3",
-    "qwen3_5", "qwen3_5_moe", "llama4", "gemma4_text", "gemma4"}
+    "qwen3_5", "qwen3_5_moe", "llama4", "gemma4_text", "gemma4", "deepseek_v4"}
 
 
 def test_supported_types_are_those_design_md_lists():
@@ -39,7 +39,7 @@ def test_supported_types_are_those_design_md_lists():
         "olmoe", "ernie4_5_moe", "glm4_moe", "gpt_oss", "minimax_m2", "deepseek_v2", "gemma3_text", "qwen3_next",
         "glm4_moe_lite", "deepseek_v32", "llama4_text", "qwen3_5_text", "qwen3_5_moe_text", "lfm2", "mamba",
         "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "gemma3", "kimi_linear", "falcon_h1", "mistral3",
-        "qwen3_5", "qwen3_5_moe", "llama4", "gemma4_text", "gemma4"}
+        "qwen3_5", "qwen3_5_moe", "llama4", "gemma4_text", "gemma4", "deepseek_v4"}
 
 
 def _fixture_types(prefix: str | None) -> set[str]:
@@ -302,7 +302,8 @@ def test_gemma4_forces_its_last_layer_to_full_attention_as_transformers_does():
     assert architecture_from_hf_config(cfg).layer_types[-1] == "full_attention"
 
 
-def test_deepseek_v4_is_refused_in_one_line_saying_what_is_not_modelled():
-    with pytest.raises(UserError, match="'deepseek_v4' is not supported yet: its compressed sparse") as e:
-        architecture_from_hf_config({"model_type": "deepseek_v4", "vocab_size": 1000, "hidden_size": 256})
-    assert "\n" not in str(e.value)
+
+def test_deepseek_v4_layers_take_only_its_own_attention_kinds():
+    cfg = {**_cfg("synthetic-deepseek-v4-3"), "layer_types": ["full_attention"] * 3}
+    with pytest.raises(UserError, match="layer_types"):
+        architecture_from_hf_config(cfg)

@@ -466,3 +466,16 @@ def test_gemma4_lora_adapts_the_linear_layers_each_layer_has():
               (256, 512, 8), (512, 256, 4), (256, 1024, 4), (1024, 256, 2),  # MLPs
               (256, 16, 6), (16, 256, 6)]
     assert lora_trainable_params(arch, 8) == sum(8 * (i + o) * n for i, o, n in linear)
+
+
+def test_deepseek_v4_caches_a_window_and_compressed_entries():
+    # DeepSeek-V4 defaults: 43 layers, 20 compressed sparse (an entry per 4 tokens with the
+    # indexer's 128-wide key) and 23 heavily compressed (per 128 tokens), all with a 128-token
+    # window of one 512-wide K = V vector.
+    arch = load_hf_config(HF / "default-deepseek-v4.json")
+    window = 43 * 512 * 128
+    assert kv_cache_bytes(arch, 131072) == (window + 20 * 640 * 32768 + 23 * 512 * 1024) * 2
+    assert kv_cache_bytes(arch, 100) == (43 * 512 * 100 + 20 * 640 * 25) * 2  # no whole 128-token window yet
+    # The compressors' partial windows: CSA 3 tokens of kv and gate (2·512 + 2·128 wide) plus the
+    # overlap, HCA 127 tokens of kv and gate 512 wide.
+    assert recurrent_state_bytes(arch, 1, "bf16") == (20 * (3 * 2 * 1280 + 2 * 640) + 23 * 127 * 2 * 512) * 2

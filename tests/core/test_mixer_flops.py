@@ -114,3 +114,19 @@ def test_gemma4_layers_that_share_kv_still_attend_at_their_own_head_size():
     # 3 sliding ones with 8 × 256 over at most 512 keys.
     costs = _costs("synthetic-gemma4-text-2")
     assert mixer_flops.decode_flops_per_token(costs, 4096) == 3 * 4 * 8 * 512 * 4096 + 3 * 4 * 8 * 256 * 512
+
+
+def test_deepseek_v4_attends_to_its_window_and_compressed_entries():
+    # 64 heads × 512 over one K = V head: 4·64·512 = 131,072 FLOPs per key. At 131,072 tokens every
+    # layer reads its 128-token window, the 23 HCA layers all 1,024 entries, the 20 CSA layers the
+    # top 512 of 32,768 entries, which their indexer (64 × 128) scores: 2·64·128 + 2·64 each. The
+    # 4-stream hyper-connections: 2·(2·16·4096 + 4·4·4096) per layer.
+    costs = _costs("default-deepseek-v4")
+    per_key, mixing = 4 * 64 * 512, 2 * (2 * 16 * 4096 + 4 * 4 * 4096)
+    expected = 43 * (per_key * 128 + mixing) + 23 * per_key * 1024 + 20 * per_key * 512 + 20 * 16_512 * 32768
+    assert mixer_flops.decode_flops_per_token(costs, 131072) == expected
+    # Prefill of 4,096 tokens: query t sees t/128 HCA entries, min(t/4, 512) CSA ones.
+    hca = [c for c in costs if c.stride == 128][0]
+    csa = [c for c in costs if c.stride == 4 and c.span == 512][0]
+    assert hca.causal_keys(4096) == 4096**2 / 2 / 128
+    assert csa.causal_keys(4096) == (2048**2 / 2 + 2048 * 2048) / 4

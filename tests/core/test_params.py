@@ -223,6 +223,10 @@ TRANSFORMERS_COUNTS = {
     "synthetic-gemma4-2": 13_307_920,
     "synthetic-gemma4-3": 3_427_160,
     "synthetic-gemma4-4": 475_594_400,
+    "default-deepseek-v4": 284_325_869_015,
+    "synthetic-deepseek-v4-1": 4_102_171,
+    "synthetic-deepseek-v4-2": 2_592_780,
+    "synthetic-deepseek-v4-3": 795_426,
 }
 
 # ../shared/reference/param_counts.json: the lead's reference counts (transformers, meta device,
@@ -557,3 +561,22 @@ def test_gemma4_counts_its_vision_and_audio_towers_only_where_the_file_has_them(
     conformer = 2 * (8 * 48 * 48 + 96) + (5 * 48 * 48 + 24) + (3 * 48 * 48 + 5 * 48 + 96) + 3 * 48
     assert _count("synthetic-gemma4-3").encoders == subsampling + conformer + 48 * 1536 + 1536 + 1536 * 256
     assert _count("default-gemma4").encoders == 0  # Gemma4Config builds no tower without its config
+
+
+def test_deepseek_v4_counted_by_hand_compressors_indexer_and_hyper_connections():
+    # 3 layers (compressed sparse, sliding, heavily compressed), width 128, 4 heads × 64, q_lora
+    # 32, one output group of 32, one residual stream (hc_mult 1); CSA every 2 tokens (legacy
+    # compress_rate_csa), HCA every 128; indexer 2 heads × 16; 4 experts 64 wide, 1 per token.
+    c = _count("synthetic-deepseek-v4-3")
+    hyper_connection = 3 * 1 * 1 * 128 + 3 + 3  # fn, base, 3 scales
+    attention = 128 * 32 + 32 * 256 + 128 * 64 + 32 * 256 + 32 * 128 + 4 + hyper_connection
+    csa = 2 * 128 * 128 + 2 * 128 + (2 * 128 * 32 + 2 * 32) + 32 * 32 + 128 * 2  # compressor, indexer
+    hca = 2 * 128 * 64 + 128 * 64
+    assert c.attention == 3 * attention + csa + hca
+    assert c.mlp == 3 * (4 * 128 + 4 * 3 * 128 * 64 + 3 * 128 * 64 + hyper_connection)
+    # q_a_norm and kv_norm in every layer, the compressors' and indexer's kv_norms, two norms per
+    # layer, the final norm and hc_head (1·1·128 + 1 + 1).
+    assert c.norm == 3 * (32 + 64) + (64 + 16) + 64 + 3 * 2 * 128 + 128 + 130
+    assert c.total == 795_426
+    assert c.total - c.active == 3 * 3 * 3 * 128 * 64  # 3 of 4 experts idle in each layer
+

@@ -13,6 +13,7 @@ from typing import Callable, Literal, NamedTuple
 from paramtui.core.errors import UserError
 from paramtui.core.model.architecture import Architecture
 from paramtui.core.model.layers.network import network_of
+from paramtui.core.model.layers.token_mixers import CompressedAttention
 from paramtui.core.units import format_bytes
 from paramtui.core.result.explain import Explanation, Explanations
 from paramtui.core.model.precision import (
@@ -62,6 +63,10 @@ def _cached_layers(arch: Architecture, tokens: int, policy: str) -> list[_Cached
     for group in network_of(arch).groups:
         if group.stack != "decoder" or not group.mixer.kv_width():
             continue
+        if isinstance(group.mixer, CompressedAttention):  # DeepSeek-V4: window and compressed entries
+            out += [_CachedLayers(group.count, width, n, group.mixer)
+                    for width, n in group.mixer.cache_entries(tokens, policy == "window") if n]
+            continue
         window = getattr(group.mixer, "window", None)
         held = min(tokens, window) if window is not None and policy == "window" else tokens
         out.append(_CachedLayers(group.count, group.mixer.kv_width(), held, group.mixer))
@@ -92,7 +97,7 @@ def _kv_cache(
 def _state_elements(arch: Architecture) -> list[tuple[int, int]]:
     """(layers, state elements per sequence per layer) of the layers with a fixed state."""
     return [(g.count, g.mixer.state_elements()) for g in network_of(arch).groups
-            if hasattr(g.mixer, "state_elements")]
+            if hasattr(g.mixer, "state_elements") and g.mixer.state_elements()]
 
 
 def recurrent_state_bytes(arch: Architecture, batch: int = 1, state_precision: Precision | str = "bf16") -> int:
@@ -110,6 +115,16 @@ def _explain_recurrent_state(arch: Architecture, batch: int, prec: Precision, va
         return Explanation(
             title="Recurrent state", meaning="Every layer of this model is attention: no fixed state.",
             formula="0", substituted="0 B", source="-")
+    if arch.o_groups is not None:  # DeepSeek-V4: the compressors' buffers, not a recurrence
+        return Explanation(
+            title="Recurrent state",
+            meaning="DeepSeek-V4's compressors hold the tokens of a window not yet closed into a compressed "
+            "entry: at most rate − 1 tokens of their kv and gate projections (and on compressed sparse "
+            f"attention layers the last window's overlap), per sequence, counted at their fullest. Held at {prec.name}.",
+            formula="layers · (rate − 1) · (kv + gate widths) (+ overlap) · bytes · batch",
+            substituted="(" + " + ".join(f"{n} · {e:,}" for n, e in parts)
+            + f") · {prec.bits_per_weight / 8:g} · {batch} = {format_bytes(value)}",
+            source="transformers DeepseekV4HCACache / DeepseekV4CSACache (buffer_kv, buffer_gate, overlap_kv)")
     return Explanation(
         title="Recurrent state",
         meaning="Linear-attention (Gated DeltaNet, Kimi Delta, RWKV), state-space (Mamba) and short-"
@@ -144,7 +159,23 @@ def _explain_kv_cache(
     tokens_text = str(tokens) if held == layers * tokens else \
         f"(cached tokens summed over layers {held} / {layers} layers)"
     bytes_each = f"{kv.bits_per_weight / 8:g}"
-    if arch.uses_mla:
+    if arch.o_groups is not None:  # DeepSeek-V4
+        formula = ("Σ layers · (head_dim · window tokens + entry width · ⌊tokens / rate⌋) · bytes · batch")
+        subst = ("(" + " + ".join(f"{c.count} · {c.width:,} · {c.tokens}" for c in cached)
+                 + f") · {bytes_each} · {batch}")
+        meaning = (
+            f"DeepSeek-V4 caches one vector per token shared by keys and values (head_dim {arch.resolved_head_dim}) "
+            f"for the last {arch.sliding_window} tokens in every layer"
+            + (" (allocation policy: keep the window)" if policy == "window" else
+               " (given full length here: allocation policy full)")
+            + f", plus one compressed entry per {arch.compress_rate_csa} tokens on its compressed sparse "
+            f"attention layers (with the indexer's compressed key, {arch.index_head_dim} more) and per "
+            f"{arch.compress_rate_hca} tokens on its heavily compressed ones, as serving runtimes store it "
+            f"(transformers' cache holds the window twice, as keys and as values). Every part is counted at "
+            f"the KV precision ({kv.name}). The compressors' partial windows are in the recurrent-state line.")
+        source = ("DeepSeek-V4 paper, section 2.3 (compressed sparse and heavily compressed attention), as "
+                  "transformers' modeling_deepseek_v4.py implements it (DeepseekV4HCACache, DeepseekV4CSACache)")
+    elif arch.uses_mla:
         formula = "layers · (kv_lora_rank + qk_rope_head_dim) · bytes · tokens · batch"
         subst = (
             f"{layers} · ({arch.kv_lora_rank} + {arch.qk_rope_head_dim}) · "
@@ -204,7 +235,7 @@ def _explain_kv_cache(
                             "policy: full, as servers without a hybrid allocator reserve it).")
             source += "; Jiang et al. 2023 (Mistral 7B, sliding window attention)"
     stateful = sum(n for n, _ in _state_elements(arch))
-    if stateful:
+    if stateful and arch.o_groups is None:
         meaning += (f" Only {layers} of {layers + stateful} layers are attention; the other {stateful} "
                     "keep a fixed recurrent state instead (its own line).")
     if arch.is_encoder_decoder:

@@ -65,6 +65,9 @@ def attention_widths(arch: Architecture, layer_type: str | None = None) -> tuple
         v = arch.v_head_dim or arch.resolved_head_dim
         return arch.num_attention_heads * qk, arch.num_attention_heads * (qk + v), \
             arch.num_attention_heads * v
+    if arch.o_groups is not None:  # DeepSeek-V4: one head_dim vector read as both K and V
+        hd = arch.resolved_head_dim
+        return arch.num_attention_heads * hd, hd, arch.num_attention_heads * hd
     shapes = [(arch.resolved_head_dim, arch.kv_heads)]
     if arch.full_attention_head_dim or arch.full_attention_kv_heads:
         full = (arch.full_attention_head_dim or arch.resolved_head_dim, arch.full_attention_kv_heads or arch.kv_heads)

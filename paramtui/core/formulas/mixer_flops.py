@@ -38,6 +38,7 @@ from paramtui.core.model.architecture import Architecture
 from paramtui.core.model.layers.network import network_of
 from paramtui.core.model.layers.token_mixers import (
     Attention,
+    CompressedAttention,
     GatedDeltaNet,
     KimiDeltaAttention,
     LatentAttention,
@@ -66,14 +67,21 @@ class MixerCost:
     per_token: int  # forward FLOPs per token that do not grow with the context (recurrent state)
     label: str
     note: str = ""  # what an explanation must say this cost assumes
+    stride: int = 1  # keys are compressed entries, one per `stride` tokens (DeepSeek-V4)
 
     def keys(self, context: int) -> int:
         """Keys one query attends to at the end of a `context`-token sequence (upper bound)."""
-        return context if self.span is None else min(self.span, context)
+        entries = context // self.stride
+        return entries if self.span is None else min(self.span, entries)
 
     def causal_keys(self, tokens: int) -> float:
         """Keys summed over all queries of one causally masked `tokens`-long pass (prefill):
-        t²/2 for full attention, as PaLM's term halved for the causal mask."""
+        t²/2 for full attention, as PaLM's term halved for the causal mask. With one entry per
+        `stride` tokens, query t sees t / stride of them (at most span): 1/stride of the
+        token-level sum with a window of span · stride tokens."""
+        if self.stride > 1:
+            window = None if self.span is None else self.span * self.stride
+            return MixerCost(1, 1, window, False, 0, "").causal_keys(tokens) / self.stride
         t, w = tokens, self.span
         if w is None or t <= w:
             return t * t / 2
@@ -104,6 +112,32 @@ def _latent_costs(count: int, mixer: LatentAttention) -> tuple[MixerCost, ...]:
             MixerCost(count, indexer, None, False, 0, "sparse-attention indexer", note))
 
 
+def _compressed_costs(count: int, mixer: CompressedAttention) -> tuple[MixerCost, ...]:
+    """DeepSeek-V4: every query attends (4·heads·head_dim FLOPs per key: QKᵀ and AV over the
+    shared K = V head) to its window and, on compressed layers, to every compressed entry
+    (HCA) or the index_topk the indexer picks among them (CSA), whose scoring costs
+    2·H_I·d_I + 2·H_I per entry; the hyper-connections around the attention and MoE blocks mix
+    n streams per token: per block n² · d multiply-adds (comb), n · d (collapse) and n · d
+    (expand) — 2·(2·n²·d + 4·n·d) FLOPs per layer, constant in the context."""
+    per_key = 4 * mixer.heads * mixer.head_dim
+    n = mixer.streams
+    mixing = 2 * (2 * n * n * mixer.hidden + 4 * n * mixer.hidden) if n else 0
+    costs = [MixerCost(count, per_key, mixer.window, False, mixing, mixer.label)]
+    if mixer.compression == "hca":
+        costs.append(MixerCost(count, per_key, None, False, 0, "compressed entries", stride=mixer.rate))
+    if mixer.compression == "csa":
+        note = (f"DeepSeek-V4's compressed sparse attention reads the top {mixer.index_topk:,} of its compressed "
+                f"entries (one per {mixer.rate} tokens) that its indexer ({mixer.index_heads} heads × "
+                f"{mixer.index_head_dim}) scores among all; every layer also attends to its {mixer.window}-token "
+                "window, and heavily compressed layers to all their entries. The compressors' gated pooling and "
+                "the top-k selection are not counted.")
+        indexer = 2 * mixer.index_heads * mixer.index_head_dim + 2 * mixer.index_heads
+        costs += [MixerCost(count, per_key, mixer.index_topk, False, 0, "selected compressed entries", note,
+                            stride=mixer.rate),
+                  MixerCost(count, indexer, None, False, 0, "compressed-entry indexer", note, stride=mixer.rate)]
+    return tuple(costs)
+
+
 def _attention_cost(mixer: Attention) -> tuple[int, int | None, bool]:
     width = mixer.heads * mixer.head_dim
     span = mixer.window if mixer.span in ("sliding", "chunked") else None
@@ -127,6 +161,8 @@ def _recurrent_flops(mixer: TokenMixer) -> int:
 def _costs(count: int, mixer: TokenMixer) -> tuple[MixerCost, ...]:
     if isinstance(mixer, LatentAttention):
         return _latent_costs(count, mixer)
+    if isinstance(mixer, CompressedAttention):
+        return _compressed_costs(count, mixer)
     attention = mixer.attention if isinstance(mixer, ParallelMixer) else mixer
     per_key, span, chunked = 0, None, False
     if isinstance(attention, Attention):
@@ -167,6 +203,8 @@ def describe(costs: tuple[MixerCost, ...], seq_len: int) -> str:
     for c in costs:
         if c.per_key:
             terms.append(f"{c.layers}·{c.per_key:,}·{c.keys(seq_len):,}")
+            if c.stride > 1:
+                terms[-1] += " entries"
         if c.per_token:
             terms.append(f"{c.layers}·{c.per_token:,}")
     return "3·(" + " + ".join(terms) + ")" if terms else "0"

@@ -36,6 +36,7 @@ from typing import Literal, NamedTuple
 
 from paramtui.core.formulas import speed as speed_mod
 from paramtui.core.model.layers.network import decoder_layer_groups
+from paramtui.core.model.layers.token_mixers import cached_elements
 from paramtui.core.model.precision import bytes_for_bits
 from paramtui.core.inputs.targets import Target
 from paramtui.core.result.explain import Explanation
@@ -187,7 +188,7 @@ class _LayerProfile(NamedTuple):
     total_params: int
     routed: tuple[int, ...]
     total_routed: int
-    kv: tuple[tuple[int, int | None], ...]  # (KV width, window or None)
+    kv: tuple[object, ...]  # each layer's token mixer, for the elements it caches
 
 
 def _layer_profile(arch) -> _LayerProfile | None:
@@ -208,7 +209,7 @@ def _layer_profile(arch) -> _LayerProfile | None:
         profile = _LayerProfile(
             params=tuple(params[g] for g in groups), total_params=sum(params[g] for g in groups),
             routed=tuple(routed[g] for g in groups), total_routed=sum(routed[g] for g in groups),
-            kv=tuple((g.mixer.kv_width(), getattr(g.mixer, "window", None)) for g in groups))
+            kv=tuple(g.mixer for g in groups))
     _PROFILES[id(arch)] = (arch, profile)
     return profile
 
@@ -227,7 +228,7 @@ def _layer_sizes(serve, body_bytes: float, expert_bytes: int, untouched: float):
     if profile is None:
         return None
     context = serve.context
-    kv_elements = [width * (min(context, window) if window is not None else context) for width, window in profile.kv]
+    kv_elements = [cached_elements(mixer, context) for mixer in profile.kv]
     total_kv = sum(kv_elements)
     kv_bytes = serve.inference.kv_cache_bytes
     total_params, total_routed = profile.total_params, profile.total_routed

@@ -25,8 +25,8 @@ from paramtui.core.validation import STRICT, record
 from paramtui.core.model.layers.channel_mixers import DenseMLP, MixtureOfExperts
 from paramtui.core.model.layers.network import network_of, token_mixer_for
 from paramtui.core.model.layers.pattern import layer_kinds
-from paramtui.core.model.layers.token_mixers import (GatedDeltaNet, KimiDeltaAttention, Mamba, ParallelMixer,
-                                                     RWKVTimeMix, ShortConv)
+from paramtui.core.model.layers.token_mixers import (CompressedAttention, GatedDeltaNet, KimiDeltaAttention, Mamba,
+                                                     ParallelMixer, RWKVTimeMix, ShortConv)
 from paramtui.core.formulas.layer_shapes import (
     require_positive,
     shared_expert_width,
@@ -135,7 +135,10 @@ def _recurrent_saved_per_token(arch: Architecture, d: _Dtypes, mixer) -> int:
 
 
 # layer_types whose token mixer is softmax attention (their saved tensors and scores below).
-_ATTENTION_TYPES = ("full_attention", "sliding_attention", "chunked_attention")
+_ATTENTION_TYPES = ("full_attention", "sliding_attention", "chunked_attention",
+                    # DeepSeek-V4: attention over its window and compressed entries (counted as
+                    # its query, shared K = V head and output; not its compressors or streams)
+                    "compressed_sparse_attention", "heavily_compressed_attention")
 
 
 def _layer_saved_per_token(
@@ -211,16 +214,26 @@ def _layer_saved_per_token(
 def _layer_group_linear_shapes(arch: Architecture) -> list[tuple[int, int, int]]:
     """`_linear_shapes` read from the network's layer groups, for Gemma 4, whose layers
     differ in head size, in which of q/k/v/o they have (shared K/V, values from keys) and in
-    MLP width, and which has a per-layer-input gate and projection in every layer."""
+    MLP width, and which has a per-layer-input gate and projection in every layer; and for
+    DeepSeek-V4, whose attention has low-rank q, a grouped output and compressors."""
     h = arch.hidden_size
     n_up = 2 if arch.gated_mlp else 1
     shapes: list[tuple[int, int, int]] = []
     for group in network_of(arch).groups:
         m, n = group.mixer, group.count
         width = m.heads * m.head_dim
-        shapes += [(h, width, n), (width, h, n)]
-        if not m.shares_kv:
-            shapes.append((h, m.kv_heads * m.head_dim, n * (1 if m.values_from_keys else 2)))
+        if isinstance(m, CompressedAttention):  # DeepSeek-V4
+            ql, go = m.q_lora_rank, m.o_groups * m.o_lora_rank
+            shapes += [(h, ql, n), (ql, width, n), (h, m.head_dim, n), (width // m.o_groups, go, n), (go, h, n)]
+            if m.compression != "none":  # the compressor's kv and gate projections
+                shapes.append((h, m.head_dim * (2 if m.compression == "csa" else 1), 2 * n))
+            if m.compression == "csa":  # the indexer's compressor, q_b and weights_proj
+                ih = m.index_heads * m.index_head_dim
+                shapes += [(h, 2 * m.index_head_dim, 2 * n), (ql, ih, n), (h, m.index_heads, n)]
+        else:
+            shapes += [(h, width, n), (width, h, n)]
+            if not m.shares_kv:
+                shapes.append((h, m.kv_heads * m.head_dim, n * (1 if m.values_from_keys else 2)))
         mlps = []
         if isinstance(group.channel, MixtureOfExperts):
             moe = group.channel
@@ -239,7 +252,7 @@ def _linear_shapes(arch: Architecture) -> list[tuple[int, int, int]]:
     """(d_in, d_out, count) of every linear layer in the transformer blocks (not the
     embedding or the output head, not MoE routers)."""
     if arch.full_attention_head_dim or arch.full_attention_kv_heads or arch.kv_shared_layers \
-            or arch.per_layer_input_size:
+            or arch.per_layer_input_size or arch.o_groups is not None:
         return _layer_group_linear_shapes(arch)
     h = arch.hidden_size
     shapes: list[tuple[int, int, int]] = []

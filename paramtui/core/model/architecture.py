@@ -67,7 +67,8 @@ class Architecture:
     # Sliding-window attention: window size and which layers use it.
     sliding_window: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
     layer_types: tuple[Literal["full_attention", "sliding_attention", "chunked_attention", "linear_attention",
-                               "conv", "mamba", "mamba_attention", "mlp", "moe", "rwkv"], ...] | None = None
+                               "conv", "mamba", "mamba_attention", "mlp", "moe", "rwkv",
+                               "compressed_sparse_attention", "heavily_compressed_attention"], ...] | None = None
     # ("mlp" and "moe": a layer with a feed-forward block and no token mixer, Nemotron-H;
     # "mamba_attention": Mamba 2 and attention side by side in one layer, Falcon-H1)
     # Chunked attention (Llama 4): a "chunked_attention" layer attends within fixed chunks.
@@ -86,6 +87,16 @@ class Architecture:
     # layer, a projection of the hidden state into them, and per layer a gate and projection.
     per_layer_input_size: Annotated[int, pyd.Field(ge=0, le=limits.WIDTH)] = 0
     per_layer_vocab_size: Annotated[int, pyd.Field(ge=0, le=limits.VOCAB)] = 0
+    # DeepSeek-V4's attention (every layer): one shared K = V head over sliding_window, a grouped
+    # output projection (o_groups × o_lora_rank), compressed entries every compress_rate_csa
+    # tokens on "compressed_sparse_attention" layers (the indexer keeps index_topk of them) and
+    # every compress_rate_hca on "heavily_compressed_attention" layers; hyper_connections
+    # residual streams (mHC; 0: a plain residual).
+    o_groups: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None
+    o_lora_rank: Annotated[int, pyd.Field(gt=0, le=limits.WIDTH)] | None = None
+    compress_rate_csa: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
+    compress_rate_hca: Annotated[int, pyd.Field(gt=0, le=limits.POSITIONS)] | None = None
+    hyper_connections: Annotated[int, pyd.Field(ge=0, le=limits.HEADS)] = 0
 
     # Linear attention (Gated DeltaNet, Qwen3-Next / Qwen3.5): the "linear_attention" layers.
     linear_num_key_heads: Annotated[int, pyd.Field(gt=0, le=limits.HEADS)] | None = None
@@ -203,6 +214,17 @@ class Architecture:
                 or len(self.rwkv_lora) != (2 if self.rwkv_version == 6 else 4)):
             raise ValueError("rwkv layers need rwkv_version, rwkv_head_size and rwkv_lora (2 ranks for RWKV-6, "
                              "4 for RWKV-7)")
+        if self.layer_types and {"compressed_sparse_attention", "heavily_compressed_attention"} & set(
+                self.layer_types) and None in (self.o_groups, self.o_lora_rank, self.compress_rate_csa,
+                                               self.compress_rate_hca, self.sliding_window, self.q_lora_rank):
+            raise ValueError("compressed attention layers need o_groups, o_lora_rank, compress_rate_csa, "
+                             "compress_rate_hca, sliding_window and q_lora_rank (DeepSeek-V4)")
+        if self.o_groups is not None and self.layer_types and set(self.layer_types) - {
+                "sliding_attention", "compressed_sparse_attention", "heavily_compressed_attention"}:
+            raise ValueError("DeepSeek-V4's layers are sliding, compressed sparse (csa) or heavily compressed "
+                             "(hca) attention")
+        if self.o_groups is not None and (self.num_attention_heads * self.resolved_head_dim) % self.o_groups:
+            raise ValueError("o_groups must divide num_attention_heads · head_dim")
         if self.kv_shared_layers >= self.num_hidden_layers:
             raise ValueError("kv_shared_layers must leave at least one layer computing its own keys and values")
         if self.full_attention_kv_heads and self.num_attention_heads % self.full_attention_kv_heads:

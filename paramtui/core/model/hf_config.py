@@ -55,6 +55,8 @@ SUPPORTED_MODEL_TYPES: tuple[str, ...] = (
     "llama4_text", "qwen3_5_text", "qwen3_5_moe_text",
     # per-layer embeddings, KV shared across layers, experts beside the MLP
     "gemma4_text",
+    # compressed sparse / heavily compressed attention, hyper-connections
+    "deepseek_v4",
     # convolution and state-space hybrids
     "lfm2", "mamba", "mamba2", "nemotron_h", "granitemoehybrid", "jamba", "kimi_linear", "falcon_h1",
     # multimodal: a text_config counted as its own type, a vision_config as the encoders line
@@ -194,6 +196,12 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                         num_kv_shared_layers=0, enable_moe_block=False, use_double_wide_mlp=False, num_experts=None,
                         top_k_experts=None, moe_intermediate_size=None, global_head_dim=512,
                         num_global_key_value_heads=None, per_layer_config=None),
+    "deepseek_v4": dict(head_dim=512, q_lora_rank=1024, num_experts_per_tok=6, n_routed_experts=256,
+                        max_position_embeddings=1_048_576, layer_types=None, compress_rates=None,
+                        compress_ratios=None, compress_rate_csa=None, compress_rate_hca=None, hc_mult=4,
+                        mlp_layer_types=None, num_hash_layers=None, sliding_window=128, o_groups=8,
+                        o_lora_rank=1024, index_n_heads=64, index_head_dim=128, index_topk=512,
+                        tie_word_embeddings=False, mlp_bias=False, hidden_act="silu"),
     "lfm2": dict(num_key_value_heads=8, head_dim=None, max_position_embeddings=128_000, tie_word_embeddings=True,
                  conv_bias=False, conv_L_cache=3, block_multiple_of=256, block_ffn_dim_multiplier=1.0,
                  block_auto_adjust_ff_dim=True, full_attn_idxs=None, layer_types=None),
@@ -251,6 +259,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     "glm4_moe_lite": {"num_local_experts": "n_routed_experts"},
     "deepseek_v32": {"num_local_experts": "n_routed_experts"},
     "qwen3_5_moe_text": {"num_local_experts": "num_experts"},
+    "deepseek_v4": {"num_local_experts": "n_routed_experts"},
     "lfm2": {"block_ff_dim": "intermediate_size", "tie_embedding": "tie_word_embeddings"},
     "granitemoehybrid": {"layers_block_type": "layer_types"},
     "kimi_linear": {"n_routed_experts": "num_local_experts"},
@@ -293,6 +302,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "qwen3_5_moe_text": _SCALE + ("moe_intermediate_size", "shared_expert_intermediate_size"),
     "lfm2": _SCALE + ("intermediate_size",),
     "gemma4_text": _SCALE + ("intermediate_size",),
+    "deepseek_v4": _SCALE + ("moe_intermediate_size",),
     "mamba": ("vocab_size", "hidden_size", "num_hidden_layers"),
     "mamba2": ("vocab_size", "hidden_size", "num_hidden_layers", "num_heads"),
     # the layer list (layers_block_type or hybrid_override_pattern) sets the depth
@@ -980,6 +990,65 @@ def _gemma4_text(c: _Config) -> dict[str, Any]:
                 per_layer_vocab_size=c.int("vocab_size_per_layer_input") if ple else 0, **moe)
 
 
+_V4_RATIO_TYPES = {0: "sliding_attention", 4: "compressed_sparse_attention", 128: "heavily_compressed_attention"}
+
+
+def _deepseek_v4(c: _Config) -> dict[str, Any]:
+    layers, heads = c.int("num_hidden_layers"), c.int("num_attention_heads")
+    # DeepseekV4Config.__post_init__: compress_rates (legacy compress_rate_csa / _hca fold in);
+    # layer_types, else legacy compress_ratios (0 / 4 / 128 per layer), else 2 HCA layers then
+    # CSA and HCA alternating; mlp_layer_types, else num_hash_layers (3) hash-routed layers
+    # then top-k routed ones (both route num_experts_per_tok experts through a d × experts router).
+    rates = c.get("compress_rates") or {}
+    if not isinstance(rates, dict):
+        raise UserError(f"{c.origin}: compress_rates must be a JSON object")
+    csa = rates.get("compressed_sparse_attention", c.get("compress_rate_csa") or 4)
+    hca = rates.get("heavily_compressed_attention", c.get("compress_rate_hca") or 128)
+    for key, value in (("compressed_sparse_attention", csa), ("heavily_compressed_attention", hca)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise UserError(f"{c.origin}: compress_rates.{key} must be a whole number of tokens, not {_shown(value)}")
+    types = c.get("layer_types")
+    ratios = c.get("compress_ratios")
+    if types is None and ratios is not None:
+        if not isinstance(ratios, list) or any(r not in _V4_RATIO_TYPES for r in ratios):
+            raise UserError(f"{c.origin}: compress_ratios must list 0, 4 or 128 per layer")
+        types = [_V4_RATIO_TYPES[r] for r in ratios]
+    if types is None:
+        types = ["heavily_compressed_attention"] * min(layers, 2) + [
+            "compressed_sparse_attention" if i % 2 else "heavily_compressed_attention" for i in range(max(layers - 2, 0))]
+    if isinstance(types, list):
+        types = types[:layers]
+    types = _layer_types(_Config({**c.cfg, "layer_types": types}, c.model_type, c.origin), layers, types,
+                         kinds=("sliding_attention", "compressed_sparse_attention",
+                                "heavily_compressed_attention"))["layer_types"]
+    mlp_types = c.get("mlp_layer_types")
+    if mlp_types is None:
+        hashed = c.get("num_hash_layers")
+        hashed = 3 if hashed is None else hashed
+        mlp_types = ["hash_moe"] * min(layers, hashed) + ["moe"] * max(0, layers - hashed)
+    if not isinstance(mlp_types, list) or any(t not in ("hash_moe", "moe") for t in mlp_types[:layers]) \
+            or len(mlp_types) < layers:
+        raise UserError(f"{c.origin}: mlp_layer_types must list 'hash_moe' or 'moe' for each of the {layers} layers")
+    if c.int("hc_mult") < 1:
+        raise UserError(f"{c.origin}: hc_mult must be at least 1")
+    width = c.int("moe_intermediate_size")
+    # DeepseekV4DecoderLayer: attention and a sparse MoE block (experts plus one shared MLP
+    # moe_intermediate_size wide, whatever n_shared_experts says), each inside a hyper-connection;
+    # input and post-attention norms. Its one KV head (K = V) is head_dim wide.
+    return dict(vocab_size=c.int("vocab_size"), hidden_size=c.int("hidden_size"), num_hidden_layers=layers,
+                num_attention_heads=heads, num_key_value_heads=1, head_dim=c.int("head_dim"),
+                intermediate_size=width, hidden_act=c.str("hidden_act"),
+                tie_word_embeddings=c.bool("tie_word_embeddings"),
+                max_position_embeddings=c.int("max_position_embeddings"), mlp_bias=c.bool("mlp_bias"),
+                num_local_experts=c.int("n_routed_experts"), num_experts_per_tok=c.int("num_experts_per_tok"),
+                moe_intermediate_size=width, n_shared_experts=1, shared_expert_intermediate_size=width,
+                q_lora_rank=c.int("q_lora_rank"), sliding_window=c.int("sliding_window"), layer_types=types,
+                o_groups=c.int("o_groups"), o_lora_rank=c.int("o_lora_rank"), compress_rate_csa=csa,
+                compress_rate_hca=hca, index_n_heads=c.int("index_n_heads"),
+                index_head_dim=c.int("index_head_dim"), index_topk=c.int("index_topk"),
+                hyper_connections=c.int("hc_mult"))
+
+
 def _lfm2(c: _Config) -> dict[str, Any]:
     # Lfm2Config reads tie_embedding over tie_word_embeddings and block_ff_dim over
     # intermediate_size when a file gives them.
@@ -1240,6 +1309,7 @@ _BUILDERS = {
     "deepseek_v2": _deepseek_v2, "gemma3_text": _gemma3_text, "qwen3_next": _qwen3_next,
     "glm4_moe_lite": _glm4_moe_lite, "deepseek_v32": _deepseek_v32, "llama4_text": _llama4_text,
     "qwen3_5_text": _qwen3_5_text, "qwen3_5_moe_text": _qwen3_5_moe_text, "lfm2": _lfm2, "gemma4_text": _gemma4_text,
+    "deepseek_v4": _deepseek_v4,
     "mamba": _mamba, "mamba2": _mamba2, "nemotron_h": _nemotron_h, "granitemoehybrid": _granitemoehybrid,
     "jamba": _jamba, "kimi_linear": _kimi_linear, "falcon_h1": _falcon_h1,
 }
@@ -1276,11 +1346,7 @@ _MULTIMODAL: dict[str, tuple[tuple[str, ...], bool | None, dict, Callable[[dict,
 
 # Types transformers builds whose layers paramtui does not model yet, with what is missing: a
 # one-line refusal says so rather than listing every supported type.
-_NOT_MODELLED = {
-    "deepseek_v4": "its compressed sparse and heavily compressed attention (a KV cache of compressed "
-                   "entries every 4 and 128 tokens beside a sliding window) and its hyper-connections (4 "
-                   "residual streams) are not modelled",
-}
+_NOT_MODELLED: dict[str, str] = {}
 
 
 def _multimodal(cfg: dict, origin: str) -> tuple[dict, int]:

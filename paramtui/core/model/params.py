@@ -29,6 +29,7 @@ from paramtui.core.model.layers.channel_mixers import DenseMLP, MixtureOfExperts
 from paramtui.core.model.layers.network import Network, network_of
 from paramtui.core.model.layers.token_mixers import (
     Attention,
+    CompressedAttention,
     GatedDeltaNet,
     KimiDeltaAttention,
     LatentAttention,
@@ -121,6 +122,10 @@ def _embedding_terms(arch: Architecture) -> list[_Term]:
 
 
 def _mixer_formula(mixer: TokenMixer, cross: Attention | None) -> str:
+    if isinstance(mixer, CompressedAttention):
+        extra = {"csa": " + compressor(kv, gate, position_bias) + indexer(compressor, q_b, weights_proj)",
+                 "hca": " + compressor(kv, gate, position_bias)"}.get(mixer.compression, "")
+        return f"(q_a, q_b, kv, grouped o_a, o_b, sinks{extra} + hyper-connection)"
     if isinstance(mixer, LatentAttention):
         indexer = " + indexer(wq_b, wk, weights_proj)" if mixer.index_heads else ""
         return f"MLA(q_a, q_a_norm, q_b, kv_a, kv_a_norm, kv_b, o{indexer})"
@@ -231,7 +236,9 @@ def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
             inner[group.mixer] = inner.get(group.mixer, 0) + group.count
     for mixer, layers in inner.items():
         per = mixer.norm_params()
-        if isinstance(mixer, (GatedDeltaNet, KimiDeltaAttention)):
+        if isinstance(mixer, CompressedAttention):
+            sym = f"{mixer.compression}_layers·(q_lora + head_dim + compressor norms) (q_a_norm, kv_norm)"
+        elif isinstance(mixer, (GatedDeltaNet, KimiDeltaAttention)):
             sym = "linear_layers·head_dim (gated output norm)"
         elif isinstance(mixer, LatentAttention):
             sym = "layers·2·index_head_dim (indexer k_norm, LayerNorm)"
@@ -259,6 +266,11 @@ def _norm_terms(arch: Architecture, network: Network) -> list[_Term]:
     if arch.per_layer_input_size:
         ple = arch.per_layer_input_size
         terms.append(_Term("ple (per-layer projection norm)", _n(ple), ple))
+    if arch.hyper_connections:
+        # DeepSeek-V4's hc_head collapses the n residual streams into one before the final norm.
+        n, d = arch.hyper_connections, arch.hidden_size
+        terms.append(_Term("n·n·d + n + 1 (hc_head, collapsing the streams)", f"{n}·{n}·{d} + {n} + 1",
+                           n * n * d + n + 1))
     return terms
 
 

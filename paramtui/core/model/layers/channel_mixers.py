@@ -43,6 +43,7 @@ class MixtureOfExperts:
     shared_gate: bool = False  # sigmoid gate hidden -> 1 on the shared expert (Qwen2-MoE)
     router_bias: bool = False
     router_scales: bool = False  # a scale per hidden channel and per expert on the router (Gemma 4)
+    hyper_connection: int = 0  # parameters of the hyper-connection around the block (DeepSeek-V4)
 
     kind = "moe"
     label = "mixture of experts"
@@ -56,7 +57,7 @@ class MixtureOfExperts:
             self.hidden + self.experts if self.router_scales else 0)
         shared = self.shared.params() if self.shared else 0
         gate = self.hidden if self.shared_gate and self.shared else 0
-        return router + shared + gate
+        return router + shared + gate + self.hyper_connection
 
     def params(self) -> int:
         return self.routed_params() + self.other_params()

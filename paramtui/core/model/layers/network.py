@@ -18,6 +18,7 @@ from paramtui.core.model.layers.channel_mixers import (ChannelMixer, DenseMLP, M
                                                        RWKVChannelMix)
 from paramtui.core.model.layers.token_mixers import (
     Attention,
+    CompressedAttention,
     GatedDeltaNet,
     KimiDeltaAttention,
     LatentAttention,
@@ -27,6 +28,7 @@ from paramtui.core.model.layers.token_mixers import (
     RWKVTimeMix,
     ShortConv,
     TokenMixer,
+    hyper_connection_params,
 )
 
 # transformers' learned activations and their parameter count per MLP (activations.py: XIELU
@@ -78,6 +80,15 @@ class Network:
 
 
 def _token_mixer(arch: Architecture, kind: str, shares_kv: bool = False) -> TokenMixer:
+    if arch.o_groups is not None:  # DeepSeek-V4: every layer's attention
+        compression = {"csa": "csa", "hca": "hca"}.get(kind, "none")
+        return CompressedAttention(
+            hidden=arch.hidden_size, heads=arch.num_attention_heads, head_dim=arch.resolved_head_dim,
+            q_lora_rank=arch.q_lora_rank, o_groups=arch.o_groups, o_lora_rank=arch.o_lora_rank,
+            window=arch.sliding_window, compression=compression,
+            rate={"csa": arch.compress_rate_csa, "hca": arch.compress_rate_hca}.get(kind, 0),
+            index_heads=arch.index_n_heads or 0, index_head_dim=arch.index_head_dim or 0,
+            index_topk=arch.index_topk or 0, streams=arch.hyper_connections)
     if kind == "rwkv":
         return RWKVTimeMix(hidden=arch.hidden_size, head_size=arch.rwkv_head_size, version=arch.rwkv_version,
                            lora=arch.rwkv_lora, token_shift=arch.rwkv_token_shift)
@@ -147,6 +158,7 @@ def _experts(arch: Architecture, mlp_factor: int = 1) -> MixtureOfExperts:
         shared = _dense(arch, arch.intermediate_size * mlp_factor)
     return MixtureOfExperts(
         hidden=arch.hidden_size, experts=arch.num_local_experts, top_k=arch.num_experts_per_tok,
+        hyper_connection=hyper_connection_params(arch.hyper_connections, arch.hidden_size),
         # transformers 5 stores routed experts as fused tensors without biases unless the family
         # adds them (gpt-oss); mlp_bias applies to the dense and shared MLPs only.
         expert=_dense(arch, expert_width, bias=arch.expert_bias), shared=shared,
@@ -155,7 +167,7 @@ def _experts(arch: Architecture, mlp_factor: int = 1) -> MixtureOfExperts:
 
 _KIND = {"full_attention": "full", "sliding_attention": "sliding", "chunked_attention": "chunked",
          "linear_attention": "linear", "conv": "conv", "mamba": "mamba", "mamba_attention": "mamba_attention", "mlp": "mlp", "moe": "moe",
-         "rwkv": "rwkv"}
+         "rwkv": "rwkv", "compressed_sparse_attention": "csa", "heavily_compressed_attention": "hca"}
 
 
 def _span(layer_type: str) -> str:

@@ -19,6 +19,7 @@ WORDS = {
     "full_attention": "full", "sliding_attention": "sliding", "chunked_attention": "chunked",
     "linear_attention": "linear", "conv": "conv", "mamba": "mamba", "mamba_attention": "mamba-attention",
     "mlp": "mlp", "moe": "moe", "rwkv": "rwkv",
+    "compressed_sparse_attention": "csa", "heavily_compressed_attention": "hca",
 }
 KINDS = {word: kind for kind, word in WORDS.items()}
 _TERM = re.compile(r"^\s*(?:(\d+)\s*[x×]?\s*)?([a-z-]+)\s*$")

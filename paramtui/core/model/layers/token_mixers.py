@@ -379,6 +379,110 @@ class ParallelMixer:
         return self.mamba.state_elements()
 
 
+@dataclass(frozen=True)
+class CompressedAttention:
+    """DeepSeek-V4's attention (transformers DeepseekV4Attention; DeepSeek-AI 2026, DeepSeek-V4,
+    section 2.3): one shared key/value head (K = V) over a sliding window, plus on compressed
+    layers one compressed entry per `rate` tokens — every entry (heavily compressed attention,
+    HCA) or the `index_topk` a lightning indexer picks (compressed sparse attention, CSA).
+
+    q: d -> q_lora (+RMSNorm) -> heads·head_dim; kv: d -> head_dim (+RMSNorm); a grouped output
+    projection (o_groups blocks of heads·head_dim/o_groups -> o_lora_rank, then
+    o_groups·o_lora_rank -> d); a sink logit per head. HCA's compressor: kv and gate d ->
+    head_dim and a position bias rate × head_dim (+RMSNorm); CSA's two overlapping series are
+    twice as wide, and its indexer has its own compressor at index_head_dim, q_b (q_lora ->
+    index heads·index_head_dim) and weights_proj (d -> index heads). The hyper-connection
+    around the block (manifold-constrained, section 2.2) counts here too.
+    """
+
+    hidden: int
+    heads: int
+    head_dim: int
+    q_lora_rank: int
+    o_groups: int
+    o_lora_rank: int
+    window: int
+    compression: Literal["none", "csa", "hca"] = "none"
+    rate: int = 0  # source tokens per compressed entry
+    index_heads: int = 0
+    index_head_dim: int = 0
+    index_topk: int = 0
+    streams: int = 0  # residual streams of the hyper-connection around the block (0: none)
+
+    kind = "compressed attention"
+    span = "compressed"
+
+    @property
+    def label(self) -> str:
+        return {"none": "sliding-window attention (K = V)", "csa": "compressed sparse attention",
+                "hca": "heavily compressed attention"}[self.compression]
+
+    def _compressor_params(self, width: int, series: int) -> int:
+        return 2 * linear(self.hidden, series * width, False) + self.rate * series * width
+
+    def params(self) -> int:
+        d, h, hd, ql = self.hidden, self.heads, self.head_dim, self.q_lora_rank
+        total = (linear(d, ql, False) + linear(ql, h * hd, False) + linear(d, hd, False)
+                 + (self.o_groups * self.o_lora_rank) * (h * hd // self.o_groups)
+                 + linear(self.o_groups * self.o_lora_rank, d, False) + h
+                 + hyper_connection_params(self.streams, d))
+        if self.compression == "hca":
+            total += self._compressor_params(hd, 1)
+        if self.compression == "csa":
+            total += (self._compressor_params(hd, 2) + self._compressor_params(self.index_head_dim, 2)
+                      + linear(ql, self.index_heads * self.index_head_dim, False) + linear(d, self.index_heads, False))
+        return total
+
+    def norm_params(self) -> int:
+        """q_a_norm, kv_norm, the compressor's kv_norm and the indexer's."""
+        return (self.q_lora_rank + self.head_dim + (self.head_dim if self.compression != "none" else 0)
+                + (self.index_head_dim if self.compression == "csa" else 0))
+
+    def kv_width(self) -> int:
+        """Elements cached per token of the window: one vector, shared by K and V."""
+        return self.head_dim
+
+    def cache_entries(self, tokens: int, keep_window: bool = True) -> tuple[tuple[int, int], ...]:
+        """(width, entries) cached for a `tokens`-long sequence: the window's shared K = V
+        vectors, and one compressed entry per `rate` whole tokens (with CSA, the indexer's
+        compressed key beside it)."""
+        entries = [(self.head_dim, min(tokens, self.window) if keep_window else tokens)]
+        if self.compression == "hca":
+            entries.append((self.head_dim, tokens // self.rate))
+        if self.compression == "csa":
+            entries.append((self.head_dim + self.index_head_dim, tokens // self.rate))
+        return tuple(entries)
+
+    def state_elements(self) -> int:
+        """The compressor's buffer per sequence: at most rate − 1 tokens of its kv and gate
+        projections not yet closed into an entry (and CSA's overlap: the last window's first
+        series, kv and gate, for the compressor and the indexer)."""
+        if self.compression == "hca":
+            return (self.rate - 1) * 2 * self.head_dim
+        if self.compression == "csa":
+            widths = 2 * self.head_dim + 2 * self.index_head_dim
+            return (self.rate - 1) * 2 * widths + 2 * (self.head_dim + self.index_head_dim)
+        return 0
+
+
+def hyper_connection_params(streams: int, hidden: int) -> int:
+    """One DeepSeek-V4 hyper-connection (DeepseekV4HyperConnection): fn ((2 + n)·n × n·d),
+    base ((2 + n)·n) and 3 scales, for n streams; 0 without them."""
+    n = streams
+    return (2 + n) * n * n * hidden + (2 + n) * n + 3 if n else 0
+
+
+def cached_elements(mixer: object, tokens: int, keep_window: bool = True) -> int:
+    """Elements one layer with `mixer` caches for a `tokens`-long sequence: its KV width times
+    the tokens it keeps (at most its window or chunk when `keep_window`), or the sum of a
+    compressed attention's entries."""
+    if isinstance(mixer, CompressedAttention):
+        return sum(width * n for width, n in mixer.cache_entries(tokens, keep_window))
+    window = getattr(mixer, "window", None)
+    held = min(tokens, window) if window is not None and keep_window else tokens
+    return mixer.kv_width() * held
+
+
 TokenMixer = (Attention | LatentAttention | GatedDeltaNet | KimiDeltaAttention | ShortConv | Mamba | ParallelMixer
-              | RWKVTimeMix
+              | RWKVTimeMix | CompressedAttention
               | NoTokenMixer)
