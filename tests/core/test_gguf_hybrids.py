@@ -422,3 +422,61 @@ def test_nemotron_h_moe_experts_with_a_shared_expert_and_no_gate(tmp_path):
     routed = 2 * H * 128 * 4
     assert v["params.active"] == v["params.total"] - routed + routed * 2 // 4
     _check_weights(path, est)
+
+
+def test_qwen3_5_dense_with_fused_qkv_on_its_linear_layers(tmp_path):
+    """Qwen3.5 writes a DeltaNet layer's projections as attn_qkv and attn_gate beside its ssm_*
+    tensors: still a linear-attention layer, not softmax attention; a dense MLP in every layer."""
+    meta = {"block_count": 4, "embedding_length": H, "feed_forward_length": 512, "context_length": 262144,
+            "vocab_size": VOCAB, "attention.head_count": 4, "attention.head_count_kv": 2,
+            "attention.key_length": 128, "attention.value_length": 128, "rope.freq_base": 1e7,
+            "full_attention_interval": 4, "ssm.conv_kernel": 4, "ssm.state_size": 64, "ssm.group_count": 2,
+            "ssm.time_step_rank": 4, "ssm.inner_size": 256}
+    t = _ends()
+    for i in range(4):
+        p = f"blk.{i}."
+        t |= _norms(i, "attn_norm", "post_attention_norm") | _mlp(i, 512)
+        if i == 3:
+            t |= _attention(i, 4, 2, 128, gate=True, qk_norm=True)
+        else:
+            t |= {p + "attn_qkv.weight": _f16(H, 512), p + "attn_gate.weight": _f16(H, 256),
+                  p + "ssm_alpha.weight": _f16(H, 4), p + "ssm_beta.weight": _f16(H, 4),
+                  p + "ssm_conv1d.weight": ("F32", (4, 512)), p + "ssm_dt.bias": ("F32", (4,)),
+                  p + "ssm_a": ("F32", (4,)), p + "ssm_norm.weight": ("F32", (64,)),
+                  p + "ssm_out.weight": _f16(256, H)}
+    path = _write(tmp_path, "qwen35", meta, t)
+    est = _estimate(path)
+    arch = est.architecture
+    assert arch.model_type == "qwen3_5_text"
+    assert arch.layer_types == ("linear_attention",) * 3 + ("full_attention",)
+    assert (arch.is_moe, arch.intermediate_size, arch.gated_mlp) == (False, 512, True)
+    assert est.values["memory.kv_cache_bytes"] == 1 * 2 * 2 * 128 * 2 * CONTEXT
+    assert est.values["memory.recurrent_state_bytes"] == 3 * (4 * 64 * 64 + 512 * 3) * 2
+    _check_weights(path, est)
+
+
+def test_lfm2_moe_dense_leading_layers_then_experts(tmp_path):
+    meta = {"block_count": 4, "embedding_length": H, "feed_forward_length": 512, "context_length": 128000,
+            "vocab_size": VOCAB, "attention.head_count": 4, "attention.head_count_kv": [0, 0, 2, 0],
+            "shortconv.l_cache": 3, "leading_dense_block_count": 2, "expert_count": 4, "expert_used_count": 2,
+            "expert_feed_forward_length": 128}
+    t = {"token_embd.weight": ("Q8_0", (H, VOCAB)), "token_embd_norm.weight": ("F32", (H,))}
+    for i in range(4):
+        t |= _norms(i, "attn_norm", "ffn_norm") | (_mlp(i, 512) if i < 2 else _experts(i, 4, 128))
+        if i == 2:
+            t |= _attention(i, 4, 2, 64, qk_norm=True)
+        else:
+            p = f"blk.{i}.shortconv."
+            t |= {p + "conv.weight": ("F32", (3, H)), p + "in_proj.weight": _f16(H, 3 * H),
+                  p + "out_proj.weight": _f16(H, H)}
+    path = _write(tmp_path, "lfm2moe", meta, t)
+    est = _estimate(path)
+    arch = est.architecture
+    assert arch.layer_types == ("conv", "conv", "full_attention", "conv")
+    assert [arch.is_moe_layer(i) for i in range(4)] == [False, False, True, True]
+    assert (arch.intermediate_size, arch.moe_intermediate_size, arch.num_local_experts) == (512, 128, 4)
+    assert est.values["memory.kv_cache_bytes"] == 1 * 2 * 2 * 64 * 2 * CONTEXT
+    assert est.values["memory.recurrent_state_bytes"] == 3 * H * 2 * 2
+    routed = 2 * 3 * H * 128 * 4
+    assert est.values["params.active"] == est.values["params.total"] - routed + routed * 2 // 4
+    _check_weights(path, est)

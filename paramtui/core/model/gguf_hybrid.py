@@ -177,19 +177,23 @@ def hybrid_architecture(g, names, shapes=None) -> dict[str, Any]:
         or t.any_tensor("ffn_gate_up_exps.weight"),
     )
     kw.update(_attention(g, t, attention, hidden))
-    kw.update(_feed_forward(g, t, moe, feed_forward, kinds))
-    if recurrent_kind == "mamba":
-        kw.update(_mamba(g, t, version))
-    elif recurrent_kind == "linear_attention":
-        kw.update(_gated_deltanet(g, t))
-    elif recurrent_kind == "rwkv":
-        kw.update(_rwkv(g, t, version))
-    else:
-        kw.update(conv_kernel_size=_key(g, t, "shortconv.l_cache", "shortconv.conv", 0),
-                  conv_bias=t.any_tensor("shortconv.in_proj.bias"))
+    kw.update(_feed_forward(g, t, moe, feed_forward))
+    if any(k in (recurrent_kind, "mamba_attention") for k in kinds):  # else its recurrent keys are not needed
+        kw.update(_recurrent(g, t, recurrent_kind, version))
     if not feed_forward or not any(feed_forward):
         kw["intermediate_size"] = kw.get("mamba_intermediate_size") or hidden  # no MLP: unused
     return kw
+
+
+def _recurrent(g, t: _Layers, kind: str, version: int | None) -> dict[str, Any]:
+    if kind == "mamba":
+        return _mamba(g, t, version)
+    if kind == "linear_attention":
+        return _gated_deltanet(g, t)
+    if kind == "rwkv":
+        return _rwkv(g, t, version)
+    return dict(conv_kernel_size=_key(g, t, "shortconv.l_cache", "shortconv.conv", 0),
+                conv_bias=t.any_tensor("shortconv.in_proj.bias"))
 
 
 def _attention(g, t: _Layers, layers: list[int], hidden: int) -> dict[str, Any]:
@@ -221,7 +225,7 @@ def _attention(g, t: _Layers, layers: list[int], hidden: int) -> dict[str, Any]:
     return out
 
 
-def _feed_forward(g, t: _Layers, moe: list[bool], feed_forward: list[bool], kinds: list[str]) -> dict[str, Any]:
+def _feed_forward(g, t: _Layers, moe: list[bool], feed_forward: list[bool]) -> dict[str, Any]:
     dense_layers = [i for i, (f, e) in enumerate(zip(feed_forward, moe)) if f and not e]
     out: dict[str, Any] = {}
     count = len(moe)
