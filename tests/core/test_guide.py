@@ -97,3 +97,19 @@ def test_predicted_loss_falls_with_size():
     losses = [float(r[2]) for r in loss_by_size().rows]
     assert losses == sorted(losses, reverse=True)
     assert "cannot be read from size" in loss_by_size().note
+
+
+def test_an_moe_with_a_vision_model_says_why_its_active_count_is_above_its_name():
+    """Llama 4 Scout 17B-16E shows 18.0B active: its 872M vision model is counted."""
+    est = estimate(Scenario(id="s", model="llama-4-scout"))
+    meaning = est.explanations["params.active"].meaning
+    assert est.values["params.active"] > 17.5e9 and "encoders (872M) are counted too" in meaning
+    text_only = estimate(Scenario(id="q", model="qwen3-30b-a3b")).explanations["params.active"].meaning
+    assert "encoders" not in text_only
+
+
+def test_running_a_hybrid_says_what_its_recurrent_state_is():
+    """Granite 4.0 H Tiny's KV cache is 32 MiB at 4,096 tokens: its Mamba layers keep a state instead."""
+    text = chapter("running", estimate(Scenario(id="g", model="granite-4.0-h-tiny"))).text()
+    assert "recurrent state instead" in text and "does not grow with the context" in text
+    assert "recurrent state" not in chapter("running", _est()).text()

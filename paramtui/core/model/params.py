@@ -367,7 +367,10 @@ def count_parameters(arch: Architecture) -> ParamCount:
             explanations["active"] = Explanation(
                 title="Active parameters per token",
                 meaning="The weights one token actually passes through: a mixture of experts routes each "
-                "token to only a few of its experts.",
+                "token to only a few of its experts."
+                # why Llama 4 Scout reads 18.0B here and 17B in its name
+                + (f" The encoders ({format_count(encoders)}) are counted too; a model card's active "
+                   "figure usually leaves them out, as they work only on images." if encoders else ""),
                 formula="total − moe_layers·(experts − experts_per_token)·params_per_expert",
                 substituted=f"{format_count(total)} − {moe_layers}·({arch.num_local_experts} − "
                 f"{arch.num_experts_per_tok})·{format_count(per_expert)} = {format_count(active)}",

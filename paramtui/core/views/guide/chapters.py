@@ -137,6 +137,13 @@ def running(est) -> Chapter:
         "weights do not. Writing each new token reads every weight once, so speed is mostly memory "
         f"bandwidth ÷ bytes read: about {_fig(est, 'speed.decode_tokens_per_s')} per request here.",
     ]
+    if est.values.get("memory.recurrent_state_bytes"):
+        # a hybrid's small KV cache and its fourth part of memory, said where the terms are
+        paragraphs.insert(2, (
+            "Only this model's attention layers keep a KV cache. Its other layers (linear attention, "
+            "Mamba or convolution) keep a recurrent state instead: a fixed-size summary of everything "
+            "read so far, one per request, that does not grow with the context: "
+            f"{_fig(est, 'memory.recurrent_state_bytes')} here."))
     return Chapter(
         "running", "Running a model", tuple(paragraphs),
         TryIt("Change the target, or the batch, and see what fits.", "calculator", "target"),
