@@ -1,5 +1,6 @@
 """The layer pattern in one line (issue 14, item 7): read from a model, edited back into it."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from paramtui.core.errors import UserError
 from paramtui.core.model.catalog import get_model
 from paramtui.core.model.hf_config import load_hf_config
 from paramtui.core.model.layers.pattern import layer_types_from_pattern, pattern_summary, pattern_text
+from paramtui.core.validation import replace, validate
 
 HF = Path(__file__).parent / "hf_configs"
 
@@ -46,3 +48,15 @@ def test_a_pattern_that_is_not_one_is_refused_with_a_reason(text):
 def test_the_text_round_trips_for_a_state_space_hybrid():
     arch = load_hf_config(HF / "default-nemotron-h.json")
     assert layer_types_from_pattern(pattern_text(arch), arch.num_hidden_layers) == tuple(arch.layer_types)
+
+
+def test_deepseek_v4_reads_and_edits_its_compressed_layers_and_other_models_refuse_them():
+    arch = load_hf_config(HF / "synthetic-deepseek-v4-2.json")  # compress_ratios 0, 4, 128, 4, 0
+    assert pattern_text(arch) == "1 sliding + 1 csa + 1 hca + 1 csa"  # the unit, cut after layer 5
+    edited = replace(arch, layer_types=layer_types_from_pattern("1 hca + 1 csa", 5))
+    assert edited.layer_types == ("heavily_compressed_attention", "compressed_sparse_attention") * 2 + (
+        "heavily_compressed_attention",)
+    llama = get_model("llama-3.1-8b").architecture
+    edited_llama = {**dataclasses.asdict(llama), "layer_types": list(layer_types_from_pattern("1 csa + 1 full", 32))}
+    with pytest.raises(UserError, match="compressed attention layers need"):
+        validate(type(llama), edited_llama)  # as the Calculator's Pattern field applies it
