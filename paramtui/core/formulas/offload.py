@@ -32,13 +32,13 @@ the offload answer. Layer sizes are read through one function, `offload_shape`.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Literal, NamedTuple
+from typing import Callable, Literal, NamedTuple
 
 from paramtui.core.formulas import speed as speed_mod
 from paramtui.core.model.layers.network import decoder_layer_groups
 from paramtui.core.model.layers.token_mixers import cached_elements
 from paramtui.core.model.precision import bytes_for_bits
-from paramtui.core.inputs.targets import Target
+from paramtui.core.inputs.targets import Target, peak_flops_per_s
 from paramtui.core.result.explain import Explanation
 from paramtui.core.units import format_bytes, format_count, format_rate
 from paramtui.core.validation import record
@@ -298,8 +298,17 @@ def layer_placement(shape: OffloadShape, target: Target, devices: int,
     """As many whole layers as fit on the device(s): g = ⌊(usable − activations − overhead) /
     (w + k)⌋ with w a layer's weights and k its KV cache, at most L; the head joins only
     when every layer does and room is left for it (llama.cpp)."""
-    layers = shape.layers
     capacity = target.usable_memory_bytes * devices
+    room, gpu_layers, head_on_gpu, on_device, host_bytes, fits = _place(shape, capacity, host_capacity)
+    device_bytes = round(on_device + shape.fixed + (shape.head if head_on_gpu else 0))
+    return LayerPlacement(capacity, room, gpu_layers, shape.layers - gpu_layers, head_on_gpu, device_bytes,
+                          host_bytes, host_capacity, fits)
+
+
+def _place(shape: OffloadShape, capacity: float, host_capacity: float | None) -> tuple[float, int, bool, float, int, bool]:
+    """`layer_placement`'s numbers (room, g, head on the device, the device layers' bytes,
+    host bytes, fits), without the record: the Deploy matrix asks for one per offload cell."""
+    layers = shape.layers
     room = capacity - shape.fixed
     if shape.last_bytes is None:  # every layer alike
         per_layer = shape.layer_weights + shape.layer_kv
@@ -309,12 +318,9 @@ def layer_placement(shape: OffloadShape, target: Target, devices: int,
         gpu_layers = bisect_right(shape.last_bytes, room) - 1 if room > 0 else 0
         on_device, on_host = shape.last_bytes[gpu_layers], shape.last_bytes[-1] - shape.last_bytes[gpu_layers]
     head_on_gpu = gpu_layers == layers and room - on_device >= shape.head
-    cpu_layers = layers - gpu_layers
-    device_bytes = round(on_device + shape.fixed + (shape.head if head_on_gpu else 0))
     host_bytes = round(on_host + shape.embedding + (0 if head_on_gpu else shape.head))
     fits = room > 0 and host_capacity is not None and host_bytes <= host_capacity
-    return LayerPlacement(capacity, room, gpu_layers, cpu_layers, head_on_gpu, device_bytes, host_bytes,
-                           host_capacity, fits)
+    return room, gpu_layers, head_on_gpu, on_device, host_bytes, fits
 
 
 class LayerSpeed(NamedTuple):
@@ -352,24 +358,43 @@ def layer_cpu_rate(shape: OffloadShape, p: LayerPlacement, target: Target, devic
                     host_bw: float | None) -> tuple[float, float, float | None]:
     """(device step, bytes the CPU reads per step, tok/s with the CPU computing its layers):
     the part of `layer_speed` a matrix cell needs."""
-    work = shape.work
-    g = p.gpu_layers
-    device_s = 0.0
     if not target.rates_known:  # a detected device the catalog lacks: no speed, not a stand-in's
         host_bw = None
-    elif g >= 1:
-        moe = None
-        if shape.expert_bytes:
-            moe = speed_mod.MoeShape(shape.num_experts, shape.experts_per_token, shape.expert_bytes * g / shape.layers)
-        device_work = speed_mod.part_of_workload(
-            work, active_params=max(work.active_params * g / shape.layers, 1.0),
-            weight_bytes=shape.device_weights(g) + (shape.head if p.head_on_gpu else 0),
-            kv_bytes_per_token=(work.kv_bytes_per_token * g / shape.layers if shape.last_kv is None
-                                else work.kv_bytes_per_token * shape.device_kv_share(g)), num_layers=g, moe=moe)
-        device_s = speed_mod.decode_step_s(target, device_work, devices)
-    host_read = shape.host_read(g) + (0 if p.head_on_gpu else shape.head)
-    cpu_rate = 1.0 / (device_s + host_read / (host_bw * work.bandwidth_efficiency)) if host_bw is not None else None
+    device_work = layer_device_work(shape, p.gpu_layers, p.head_on_gpu) if target.rates_known else None
+    device_s = speed_mod.decode_step_s(target, device_work, devices) if device_work is not None else 0.0
+    return _layer_cpu_rate(shape, p, device_s, host_bw)
+
+
+def _layer_cpu_rate(shape: OffloadShape, p: LayerPlacement, device_s: float,
+                    host_bw: float | None) -> tuple[float, float, float | None]:
+    host_read = _host_read(shape, p.gpu_layers, p.head_on_gpu)
+    cpu_rate = _cpu_rate(shape, p.gpu_layers, p.head_on_gpu, device_s, host_bw) if host_bw is not None else None
     return device_s, host_read, cpu_rate
+
+
+def _host_read(shape: OffloadShape, g: int, head_on_gpu: bool) -> float:
+    return shape.host_read(g) + (0 if head_on_gpu else shape.head)
+
+
+def _cpu_rate(shape: OffloadShape, g: int, head_on_gpu: bool, device_s: float, host_bw: float) -> float:
+    """tok/s of a layer split: the device step, then the CPU reading its layers from host RAM."""
+    return 1.0 / (device_s + _host_read(shape, g, head_on_gpu) / (host_bw * shape.work.bandwidth_efficiency))
+
+
+def layer_device_work(shape: OffloadShape, g: int, head_on_gpu: bool) -> speed_mod.SpeedWorkload | None:
+    """The decode workload of the g device layers (and the head when it is there); None
+    when no layer is on the device. It depends on the split alone, not on the target."""
+    if g < 1:
+        return None
+    work = shape.work
+    moe = None
+    if shape.expert_bytes:
+        moe = speed_mod.MoeShape(shape.num_experts, shape.experts_per_token, shape.expert_bytes * g / shape.layers)
+    return speed_mod.part_of_workload(
+        work, active_params=max(work.active_params * g / shape.layers, 1.0),
+        weight_bytes=shape.device_weights(g) + (shape.head if head_on_gpu else 0),
+        kv_bytes_per_token=(work.kv_bytes_per_token * g / shape.layers if shape.last_kv is None
+                            else work.kv_bytes_per_token * shape.device_kv_share(g)), num_layers=g, moe=moe)
 
 
 def layer_offload(serve, target: Target, devices: int, *,
@@ -492,7 +517,11 @@ def expert_speed(shape: OffloadShape, target: Target, devices: int,
     device_s = speed_mod.decode_step_s(target, shape.expert_device_work, devices)
     if host_bw is None:
         return device_s, None
-    return device_s, 1.0 / (device_s + shape.expert_host_read / (host_bw * shape.work.bandwidth_efficiency))
+    return device_s, _expert_rate(shape, device_s, host_bw)
+
+
+def _expert_rate(shape: OffloadShape, device_s: float, host_bw: float) -> float:
+    return 1.0 / (device_s + shape.expert_host_read / (host_bw * shape.work.bandwidth_efficiency))
 
 
 def expert_offload(serve, target: Target, devices: int, *,
@@ -565,33 +594,72 @@ def expert_offload(serve, target: Target, devices: int, *,
 # --------------------------------------------------------------------------- detail
 
 
-def best_offload_rate(shape: OffloadShape, target: Target, devices: int, host_capacity: float | None,
-                      host_bw: float | None) -> tuple[bool, float | None]:
-    """(some offload fits device and host, the fastest fitting one's decode tok/s): the
-    numbers of `best_offload` without its text, for the thousands of Deploy matrix cells."""
-    runs, best = False, None
-    placement = layer_placement(shape, target, devices, host_capacity)
-    if placement.fits:
-        runs, best = True, layer_cpu_rate(shape, placement, target, devices, host_bw)[2]
-    if shape.expert_bytes and expert_fits(shape, target, devices, host_capacity):
-        rate = expert_speed(shape, target, devices, host_bw)[1]
-        if not runs or (rate or 0.0) > (best or 0.0):
-            best = rate
-        runs = True
-    return runs, best
+class OffloadRates:
+    """The numbers of `best_offload` without its text, for one scenario on target after
+    target (a Deploy matrix row): `best(...)` is (some offload fits device and host, the
+    fastest fitting one's decode tok/s).
+
+    What does not depend on the target is worked out once and kept: the device part's
+    workload of each layer split met (targets of a size share their split) and the step
+    timers of it and of the experts-on-CPU device part (`speed.decode_step_timer`, the same
+    floats as `speed.decode_step_s`)."""
+
+    __slots__ = ("shape", "_layer_timers", "_expert_timer")
+
+    def __init__(self, shape: OffloadShape) -> None:
+        self.shape = shape
+        self._layer_timers: dict[tuple[int, bool], Callable[[Target, int, float], float] | bool] = {}
+        self._expert_timer = None
+
+    def best(self, target: Target, devices: int, host_capacity: float | None,
+             host_bw: float | None) -> tuple[bool, float | None]:
+        shape = self.shape
+        runs, best = False, None
+        _, gpu_layers, head_on_gpu, _, _, fits = _place(shape, target.usable_memory_bytes * devices, host_capacity)
+        if fits:
+            runs, best = True, self._layer_rate(gpu_layers, head_on_gpu, target, devices, host_bw)
+        if shape.expert_bytes and expert_fits(shape, target, devices, host_capacity):
+            rate = self._expert_rate(target, devices, host_bw)
+            if not runs or (rate or 0.0) > (best or 0.0):
+                best = rate
+            runs = True
+        return runs, best
+
+    def _layer_rate(self, g: int, head_on_gpu: bool, target: Target, devices: int,
+                    host_bw: float | None) -> float | None:
+        """`layer_cpu_rate(...)[2]` of the split with g layers (and the head) on the device."""
+        if not target.rates_known or host_bw is None:
+            return None
+        key = (g, head_on_gpu)
+        timer = self._layer_timers.get(key)
+        if timer is None:
+            work = layer_device_work(self.shape, g, head_on_gpu)
+            timer = self._layer_timers[key] = speed_mod.decode_step_timer(work) if work is not None else False
+        device_s = timer(target, devices, peak_flops_per_s(target, self.shape.work.compute_dtype)) if timer else 0.0
+        return _cpu_rate(self.shape, g, head_on_gpu, device_s, host_bw)
+
+    def _expert_rate(self, target: Target, devices: int, host_bw: float | None) -> float | None:
+        """`expert_speed(...)[1]`."""
+        if not target.rates_known or host_bw is None:
+            return None
+        shape = self.shape
+        if self._expert_timer is None:
+            self._expert_timer = speed_mod.decode_step_timer(shape.expert_device_work)
+        device_s = self._expert_timer(target, devices, peak_flops_per_s(target, shape.expert_device_work.compute_dtype))
+        return _expert_rate(shape, device_s, host_bw)
 
 
 def best_offload(serve, target: Target, devices: int, *, host_memory_bytes: float | None = None,
                  host_bandwidth_bytes_per_s: float | None = None) -> OffloadSplit | None:
     """The split a user would run: of those that fit device and host, the fastest (the same
-    choice as `best_offload_rate`); when none fits, the layer split, which says how far off it
+    choice as `OffloadRates.best`); when none fits, the layer split, which says how far off it
     is. None where no offload applies (unified memory)."""
     kw = dict(host_memory_bytes=host_memory_bytes, host_bandwidth_bytes_per_s=host_bandwidth_bytes_per_s)
     splits = [x for x in (layer_offload(serve, target, devices, **kw), expert_offload(serve, target, devices, **kw))
               if x is not None]
     fitting = [x for x in splits if x.fits]
     if fitting:
-        # Ties (or no host bandwidth) keep the first, as `best_offload_rate` does.
+        # Ties (or no host bandwidth) keep the first, as `OffloadRates.best` does.
         best = fitting[0]
         for x in fitting[1:]:
             if (x.decode_tokens_per_s or 0.0) > (best.decode_tokens_per_s or 0.0):

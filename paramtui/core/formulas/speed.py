@@ -384,7 +384,7 @@ def decode_step_timer(work: SpeedWorkload) -> Callable[[Target, int, float], flo
     layers, profile, batch = work.num_layers, work.runtime, work.batch
     c_eff, bw_eff = work.compute_efficiency, work.bandwidth_efficiency
     step_bytes, step_flops = work.step_bytes, work.step_flops
-    alone_s = layers * profile.kernels_per_layer * profile.per_kernel_overhead_s
+    alone_s = one_device_overhead_s(work)
     split_s = layers * (profile.kernels_per_layer + 2) * profile.per_kernel_overhead_s
 
     def step_s(target: Target, devices: int, peak_one: float) -> float:
@@ -398,6 +398,14 @@ def decode_step_timer(work: SpeedWorkload) -> Callable[[Target, int, float], flo
         return max(memory_s, compute_s) + split_s + allreduce_per_token_s * batch
 
     return step_s
+
+
+def one_device_overhead_s(work: SpeedWorkload) -> float:
+    """The kernel launches' host time of one decode step on a single device: with the step's
+    bytes and FLOPs over one device's bandwidth and peak (× efficiency) it gives that
+    device's step time, max(memory, compute) + this (`decode_step_timer`)."""
+    profile = work.runtime
+    return work.num_layers * profile.kernels_per_layer * profile.per_kernel_overhead_s
 
 
 def speed_timing(target: Target, work: SpeedWorkload, devices: int | None = None) -> SpeedTiming:

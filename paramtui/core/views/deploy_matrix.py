@@ -71,9 +71,9 @@ def _on_target(scenario: Scenario, target: Target) -> Scenario:
 class _ScenarioPrep:
     """What every cell of one scenario's row shares: its serving estimate (memory is the same
     on every target), its speed workload (`speed.decode_step_s` times it per target) and,
-    worked out only when a cell needs an offload, its offload sizes."""
+    worked out only when a cell needs an offload, its offload sizes and rates."""
 
-    __slots__ = ("scenario", "id", "gpus", "base", "work", "step_s", "required", "split", "dtypes", "_shape")
+    __slots__ = ("scenario", "id", "gpus", "base", "work", "step_s", "required", "split", "dtypes", "_offload")
 
     def __init__(self, scenario: Scenario, base: Serving) -> None:
         self.scenario = scenario
@@ -86,13 +86,13 @@ class _ScenarioPrep:
         self.split = model_split(scenario)
         # The math the estimate times, in the order it does (training compute, then speed).
         self.dtypes = (training_dtype(scenario), base.workload.compute_dtype)
-        self._shape: offload_mod.OffloadShape | None = None
+        self._offload: offload_mod.OffloadRates | None = None
 
     @property
-    def shape(self) -> offload_mod.OffloadShape:
-        if self._shape is None:
-            self._shape = offload_mod.offload_shape(self.base)
-        return self._shape
+    def offload(self) -> offload_mod.OffloadRates:
+        if self._offload is None:
+            self._offload = offload_mod.OffloadRates(offload_mod.offload_shape(self.base))
+        return self._offload
 
 
 class _Column(NamedTuple):
@@ -107,6 +107,7 @@ class _Column(NamedTuple):
     dtypes: frozenset[str]  # the math it can run (`targets.effective_dtype` finds units for)
     peaks: dict[str, float]  # one device's peak FLOP/s for each of those dtypes
     rates_known: bool  # False: a detected device the catalog lacks (fit and memory, no speed)
+    bandwidth: float | None  # one device's memory bandwidth, bytes/s
 
 
 def _column(target: Target) -> _Column:
@@ -114,7 +115,8 @@ def _column(target: Target) -> _Column:
     return _Column(target, target.id, target.devices, target.usable_memory_bytes,
                    speed_mod.link_bytes_per_s(target) is not None,
                    not target.unified_memory and target.host_memory_bytes is not None,
-                   dtypes, {d: peak_flops_per_s(target, d) for d in dtypes}, target.rates_known)
+                   dtypes, {d: peak_flops_per_s(target, d) for d in dtypes}, target.rates_known,
+                   target.bandwidth_bytes_per_s)
 
 
 def _runs(target: Target, dtype: str) -> bool:
@@ -129,41 +131,75 @@ def deploy_cell(scenario: Scenario, target: Target, base: Serving | None = None)
     """The matrix cell for `scenario` moved to `target`.
 
     `base` is the scenario's `estimate.serving` (the same on every target); by default it is
-    worked out (or found cached) here.
+    worked out (or found cached) here. Raises the `UserError` the estimate would.
     """
-    return _cell(_column(target), _ScenarioPrep(scenario, base if base is not None else serving(scenario)))
+    cell = _row(_ScenarioPrep(scenario, base if base is not None else serving(scenario)), [_column(target)])[0]
+    if isinstance(cell, UserError):
+        raise cell
+    return cell
 
 
-def _cell(column: _Column, prep: _ScenarioPrep) -> DeployCell:
-    """The cell from numbers only: the serving estimate's memory total against this target,
-    its decode speed there, and the offload splits' numbers (no text)."""
-    devices = prep.gpus * column.devices
-    # What would make the scenario's estimate on this target fail makes the cell an error,
-    # checked in the estimate's order: devices training cannot split, math the target cannot
-    # run (training's, then the model's), devices that cannot be joined.
-    if devices % prep.split:
-        check_parallel_split(prep.scenario, devices, prep.split)  # raises, saying why
-    if column.rates_known and not column.dtypes.issuperset(prep.dtypes):
-        for dtype in prep.dtypes:
-            peak_flops_per_s(column.target, dtype)  # raises, saying which
-    if devices > 1 and not column.joinable:
-        speed_mod.tensor_parallel_link(column.target, devices)
-    required = prep.required
-    usable = column.usable_bytes * devices
-    fraction = required / usable
-    if fraction <= 1.0:
-        if not column.rates_known:
-            return DeployCell(prep.id, column.id, "fits", devices, required, usable, fraction, None)
-        rate = 1.0 / prep.step_s(column.target, devices, column.peaks[prep.work.compute_dtype])  # tokens/s each request sees
-        return DeployCell(prep.id, column.id, "fits", devices, required, usable, fraction, rate)
-    if not column.offloadable:
-        return DeployCell(prep.id, column.id, "no", devices, required, usable, fraction, None)
-    host = prep.scenario.host_ram_bytes
-    runs, rate = offload_mod.best_offload_rate(
-        prep.shape, column.target, devices, offload_mod.host_memory_for(column.target, devices, host),
-        offload_mod.host_bandwidth_for(column.target, devices))
-    return DeployCell(prep.id, column.id, "offload" if runs else "no", devices, required, usable, fraction,
-                      None, rate)
+def _row(prep: _ScenarioPrep, columns: list[_Column]) -> list[DeployCell | UserError]:
+    """One scenario's cells on `columns`, from numbers only: the serving estimate's memory
+    total against each target, its decode speed there, and the offload splits' numbers (no
+    text). Everything the row shares is read once, so a cell only compares and divides."""
+    sid, gpus, split, required, dtypes = prep.id, prep.gpus, prep.split, prep.required, prep.dtypes
+    work = prep.work
+    dtype = work.compute_dtype
+    step_s = prep.step_s
+    # One device's decode step, as `speed.decode_step_timer` works it out (the same floats):
+    # max(bytes / (bandwidth · efficiency), FLOPs / (peak · efficiency)) + launch overhead.
+    step_bytes, step_flops, bw_eff, c_eff = work.step_bytes, work.step_flops, work.bandwidth_efficiency, work.compute_efficiency
+    alone_s = speed_mod.one_device_overhead_s(work)
+    new = tuple.__new__  # `DeployCell._make` without its length check: each cell below passes all nine values
+    cells: list[DeployCell | UserError] = []
+    append = cells.append
+    for column in columns:
+        target, cid, per_unit, usable_one, joinable, offloadable, runs, peaks, rates_known, bandwidth = column
+        devices = gpus * per_unit
+        if devices % split or (rates_known and not runs.issuperset(dtypes)) or (devices > 1 and not joinable):
+            error = _error(column, prep, devices)
+            if error is not None:
+                append(error)
+                continue
+        usable = usable_one * devices
+        fraction = required / usable
+        if fraction <= 1.0:
+            # tokens/s each request sees; none on a detected device the catalog lacks
+            if not rates_known:
+                rate = None
+            elif devices == 1:
+                memory_s, compute_s = step_bytes / (bandwidth * devices * bw_eff), step_flops / (peaks[dtype] * devices * c_eff)
+                rate = 1.0 / ((compute_s if compute_s > memory_s else memory_s) + alone_s)
+            else:
+                rate = 1.0 / step_s(target, devices, peaks[dtype])
+            append(new(DeployCell, (sid, cid, "fits", devices, required, usable, fraction, rate, None)))
+        elif offloadable:
+            runs_offload, rate = prep.offload.best(
+                target, devices, offload_mod.host_memory_for(target, devices, prep.scenario.host_ram_bytes),
+                offload_mod.host_bandwidth_for(target, devices))
+            append(new(DeployCell, (sid, cid, "offload" if runs_offload else "no", devices, required, usable, fraction,
+                                     None, rate)))
+        else:
+            append(new(DeployCell, (sid, cid, "no", devices, required, usable, fraction, None, None)))
+    return cells
+
+
+def _error(column: _Column, prep: _ScenarioPrep, devices: int) -> UserError | None:
+    """What would make the scenario's estimate on this target fail, checked in the
+    estimate's order: devices training cannot split, math the target cannot run (training's,
+    then the model's), devices that cannot be joined."""
+    try:
+        if devices % prep.split:
+            check_parallel_split(prep.scenario, devices, prep.split)  # raises, saying why
+        if column.rates_known and not column.dtypes.issuperset(prep.dtypes):
+            for dtype in prep.dtypes:
+                peak_flops_per_s(column.target, dtype)  # raises, saying which
+        if devices > 1 and not column.joinable:
+            speed_mod.tensor_parallel_link(column.target, devices)
+    except UserError as error:
+        return error
+    return None
 
 
 # Rows of unchanged scenarios are reused between repaints, by scenario id: a row is still
@@ -194,6 +230,7 @@ def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> dict[tuple[
                 _ROW_CACHE.clear()  # the same id is another target now: cells made for the old one are stale
             known = _COLUMNS[target.id] = _column(target)
         columns.append(known)
+    ids = [column.id for column in columns]
     out: dict[tuple[str, str], DeployCell | UserError] = {}
     for scenario in scenarios:
         sid = scenario.id
@@ -212,16 +249,15 @@ def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> dict[tuple[
                 _ROW_CACHE.clear()
             row = {}
             _ROW_CACHE[key] = (base, row)
-        prep = None
-        for column in columns:
-            cell = row.get(column.id)
-            if cell is None:
-                if prep is None:
-                    prep = _ScenarioPrep(scenario, base)
-                try:
-                    cell = row[column.id] = _cell(column, prep)
-                except UserError as error:
-                    cell = error
-            out[(sid, column.id)] = cell
+        keys = [(sid, cid) for cid in ids]
+        if not row:  # a new row: all its cells at once
+            cells = _row(_ScenarioPrep(scenario, base), columns)
+            row.update(zip(ids, cells))
+            out.update(zip(keys, cells))
+            continue
+        missing = [column for column in columns if column.id not in row]
+        if missing:
+            row.update(zip([column.id for column in missing], _row(_ScenarioPrep(scenario, base), missing)))
+        out.update(zip(keys, map(row.__getitem__, ids)))
     return out
 
