@@ -479,3 +479,20 @@ def test_deepseek_v4_caches_a_window_and_compressed_entries():
     # The compressors' partial windows: CSA 3 tokens of kv and gate (2·512 + 2·128 wide) plus the
     # overlap, HCA 127 tokens of kv and gate 512 wide.
     assert recurrent_state_bytes(arch, 1, "bf16") == (20 * (3 * 2 * 1280 + 2 * 640) + 23 * 127 * 2 * 512) * 2
+
+
+def test_the_weights_worked_example_adds_up_by_hand_with_the_parts_kept_in_16_bit():
+    """Kimi K2 in FP8: '1.026T params at 8.00195 bits' alone gives 956 GiB, not the 958 GiB shown;
+    the worked example names the 2.5B weights the runtime keeps in 16-bit."""
+    import re
+
+    from paramtui.core.inputs.scenario import Scenario
+    from paramtui.core.result.estimate import estimate
+
+    est = estimate(Scenario(id="k", model="kimi-k2", precision="fp8-block128"))
+    worked = est.explanations["memory.weights_bytes"].substituted
+    terms = re.findall(r"([\d,]+) (?:params |\([a-z, ]+\) )?at ([\d.]+) bits", worked)
+    assert len(terms) == 2 and "(embedding, head, norm, router) at 16 bits" in worked
+    by_hand = sum(int(n.replace(",", "")) * float(bits) / 8 for n, bits in terms)
+    # to the 6 digits of the bits shown (8.00195 for 8 + 32/16384); without the 16-bit parts: -0.2%
+    assert by_hand == pytest.approx(est.values["memory.weights_bytes"], rel=1e-6)

@@ -341,6 +341,23 @@ def _prefill_workspace(
     return workspace + logits, detail
 
 
+def _weights_terms(params: ParamCountLike | int, prec: Precision) -> str:
+    """The weights' count at each width, as `weights_bytes` adds them: the body at the format's
+    bits and the parts the runtime keeps wider (so 'N at 8 bits' never hides 2.3B at 16)."""
+    if isinstance(params, int):
+        return f"{params:,} params at {prec.bits_per_weight:g} bits"
+    wider: dict = {}
+    for part in ("embedding", "head", "norm", "router"):
+        count = int(getattr(params, part, 0) or 0)
+        if count and prec.part_bits(part) != prec.exact_bits:
+            wider.setdefault(prec.part_bits(part), []).append((part, count))
+    body = params.total - sum(n for group in wider.values() for _, n in group)
+    text = f"{body:,} params at {prec.bits_per_weight:g} bits"
+    for bits, group in wider.items():
+        text += f" + {sum(n for _, n in group):,} ({', '.join(p for p, _ in group)}) at {float(bits):g} bits"
+    return text
+
+
 def inference_memory(
     arch: Architecture,
     params: ParamCountLike | int,
@@ -390,7 +407,7 @@ def inference_memory(
                 substituted=(f"{getattr(params, 'expert_weights', 0):,} expert weights at {prec.bits_per_weight:g} bits"
                              f" + {total_params - getattr(params, 'expert_weights', 0):,} at 16 bits = {format_bytes(w)}"
                              if prec.quantizes == "experts" else
-                             f"{total_params:,} params at {prec.bits_per_weight:g} bits = {format_bytes(w)}")
+                             f"{_weights_terms(params, prec)} = {format_bytes(w)}")
                 if stored_weights_bytes is None
                 else f"{w:,} bytes = {format_bytes(w)} ({prec.description})",
                 source=prec.source,
