@@ -60,3 +60,12 @@ def test_deepseek_v4_reads_and_edits_its_compressed_layers_and_other_models_refu
     edited_llama = {**dataclasses.asdict(llama), "layer_types": list(layer_types_from_pattern("1 csa + 1 full", 32))}
     with pytest.raises(UserError, match="compressed attention layers need"):
         validate(type(llama), edited_llama)  # as the Calculator's Pattern field applies it
+
+
+def test_f1_on_the_pattern_field_defines_every_word_it_accepts():
+    from paramtui.core.inputs.input_help import ARCHITECTURE_HELP
+    from paramtui.core.model.layers.pattern import WORDS
+
+    meaning = ARCHITECTURE_HELP["layer_pattern"].meaning
+    assert [w for w in WORDS.values() if f"{w} =" not in meaning and f"{w} and" not in meaning
+            and f"{w} or" not in meaning] == []

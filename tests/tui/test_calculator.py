@@ -528,3 +528,26 @@ async def test_every_section_title_of_the_results_is_whole_at_80x24():
         width = figures.scrollable_content_region.width
         cut = [title for title in GROUPS.values() if len(f"── {title} ") > width]
         assert cut == []
+
+
+async def test_f1_on_an_architecture_field_says_what_the_layer_pattern_words_mean():
+    """'Pattern 3 linear + 1 full' on Qwen3-Next: f1 said nothing, and 'linear' is nowhere else."""
+    app = make_app(one_scenario(model="qwen3-next-80b-a3b"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.form.focus_row("arch")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen.form.focus_row("arch-layer_pattern")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        text = " ".join(screen_text(app.screen).split())
+        assert "Layer pattern" in text and "linear = linear attention" in text and "3 linear + 1 full" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.form.focus_row("arch-num_key_value_heads")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen) and "grouped-query" in " ".join(screen_text(app.screen).split())

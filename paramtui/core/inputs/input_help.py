@@ -69,3 +69,52 @@ INPUT_HELP: dict[str, InputHelp] = {
     "budget.days": InputHelp("7–90 days on the scenario's devices", "the budget plan: size, tokens, loss, cost"),
     "budget.flops": InputHelp("1e21–1e25 (GPT-3: 3.1e23; Llama 3 405B: 3.8e25)", "the budget plan: size, tokens, loss"),
 }
+
+
+class ArchitectureHelp(NamedTuple):
+    title: str
+    meaning: str
+    typical: str
+    changes: str
+
+
+# The Calculator's architecture fields (f1 on one): their words are the model's own config
+# keys, which a newcomer has not met; the layer pattern's kinds above all.
+ARCHITECTURE_HELP: dict[str, ArchitectureHelp] = {
+    "hidden_size": ArchitectureHelp(
+        "Hidden size", "How many numbers carry each token from one layer to the next (the model's width).",
+        "2,048–8,192 (Llama 3.1 8B: 4,096; 70B: 8,192)", "every layer's parameters, activations and compute"),
+    "num_hidden_layers": ArchitectureHelp(
+        "Layers", "How many blocks the model stacks, each a token mixer (attention or another kind) and an MLP.",
+        "16–126 (Llama 3.1 8B: 32; 405B: 126)", "parameters, KV cache and compute, in proportion"),
+    "layer_pattern": ArchitectureHelp(
+        "Layer pattern", "How the layers mix tokens, as the unit that repeats: full = attention to the whole "
+        "context (its KV cache grows with it); sliding = attention to only the last window of tokens; "
+        "chunked = attention within fixed chunks of the context; linear = linear attention (Gated "
+        "DeltaNet): a fixed-size recurrent state instead of a KV cache; mamba = a state-space layer, "
+        "also a fixed-size state; mamba-attention = both side by side; conv = a short convolution; "
+        "rwkv = RWKV's recurrent mixing; csa and hca = DeepSeek-V4's compressed attention (an entry per "
+        "few tokens, or per many); mlp or moe = a layer with no token mixer.",
+        "full for most models; '1 sliding + 1 full' (Gemma 2, gpt-oss); '5 sliding + 1 full' (Gemma 3); "
+        "'3 linear + 1 full' (Qwen3-Next, Qwen3.5)",
+        "KV cache and recurrent state; attention compute at long contexts"),
+    "num_attention_heads": ArchitectureHelp(
+        "Attention heads", "How many separate attention patterns each attention layer computes side by side.",
+        "16–128 (Llama 3.1 8B: 32)", "attention compute; with KV heads, the KV cache"),
+    "num_key_value_heads": ArchitectureHelp(
+        "KV heads", "How many key/value pairs the heads share (grouped-query attention); as many as the heads "
+        "when none are shared.", "1–8 in recent models (Llama 3.1 8B: 8 for 32 heads)",
+        "the KV cache, in proportion"),
+    "intermediate_size": ArchitectureHelp(
+        "FFN size", "The width inside each layer's MLP (feed-forward network), usually 3–4× the hidden size.",
+        "Llama 3.1 8B: 14,336 for a hidden size of 4,096", "MLP parameters, most of a dense model"),
+    "vocab_size": ArchitectureHelp(
+        "Vocabulary", "How many different tokens the model knows (the rows of its embedding table).",
+        "32,000–262,144 (Llama 3: 128,256)", "embedding and output head parameters, the logits' memory"),
+    "num_local_experts": ArchitectureHelp(
+        "Experts", "How many MLPs ('experts') each mixture-of-experts layer holds; 0 or empty for a dense model.",
+        "8 (Mixtral) to 384 (Kimi K2)", "total parameters and weights memory, not the active ones"),
+    "num_experts_per_tok": ArchitectureHelp(
+        "Experts per token (top-k)", "How many of those experts the router picks for each token.",
+        "1–10 (Mixtral: 2; DeepSeek-V3: 8)", "active parameters, decode speed and compute"),
+}

@@ -653,6 +653,9 @@ class CalculatorScreen(ParamScreen):
         from paramtui.tui.widgets.explain import ExplainScreen
 
         row_id = event.row_id
+        if row_id.startswith("arch-"):
+            self._explain_architecture_field(row_id)
+            return
         f = FIELD_BY_ID.get(row_id)
         key = f.key if f is not None else row_id
         help_ = INPUT_HELP.get(key)
@@ -672,6 +675,17 @@ class CalculatorScreen(ParamScreen):
         self.app.push_screen(ExplainScreen(Explanation(title=title, meaning=meaning, formula=help_.typical,
                                                        substituted=help_.changes, source=now),
                                            ExplainScreen.INPUT_HEADS))
+
+    def _explain_architecture_field(self, row_id: str) -> None:
+        from paramtui.core.inputs.input_help import ARCHITECTURE_HELP
+        from paramtui.core.result.explain import Explanation
+        from paramtui.tui.widgets.explain import ExplainScreen
+
+        help_ = ARCHITECTURE_HELP.get(row_id.removeprefix("arch-"))
+        if help_ is not None:
+            self.app.push_screen(ExplainScreen(Explanation(
+                title=help_.title, meaning=help_.meaning, formula=help_.typical, substituted=help_.changes,
+                source=self.form.value(row_id) or "automatic"), ExplainScreen.INPUT_HEADS))
 
     def on_figure_list_explain(self, event: FigureList.Explain) -> None:
         event.stop()
