@@ -14,3 +14,26 @@ async def until(pilot, condition: Callable[[], object], what: str, timeout: floa
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         await pilot.pause(0.02)
+
+
+def settled_screen(capture: Callable[[], str], fragment: str, timeout: float = 15,
+                   settle: float = 2) -> str:
+    """A terminal's text (`capture()`, e.g. tmux capture-pane) once it shows `fragment` and
+    has stopped changing: a screen is painted in parts, so the row a test reads next may
+    still be on its way when the first one shows. Returns the last capture (which lacks
+    `fragment` only after `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    text = capture()
+    while fragment not in text and time.monotonic() < deadline:
+        time.sleep(0.05)
+        text = capture()
+    if fragment not in text:
+        return text
+    calm_until = min(deadline, time.monotonic() + settle)  # a screen that keeps changing: stop waiting
+    while time.monotonic() < calm_until:
+        time.sleep(0.05)
+        again = capture()
+        if again == text:
+            return text
+        text = again
+    return text

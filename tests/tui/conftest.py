@@ -11,6 +11,7 @@ import time
 import pytest
 
 from tests.notices import record_notices  # noqa: F401  (autouse: tests read what the app notified)
+from tests.waits import settled_screen
 
 
 @pytest.fixture(autouse=True)
@@ -54,19 +55,16 @@ class TmuxApp:
         self._tmux("send-keys", "-t", "app", *keys)
 
     def wait_for(self, fragment: str, timeout: float = 15) -> str:
-        """The screen once it shows `fragment` (or after `timeout` seconds)."""
-        deadline = time.monotonic() + timeout
-        text = self.text()
-        while fragment not in text and time.monotonic() < deadline:
-            time.sleep(0.05)
-            text = self.text()
-        return text
+        """The screen once it shows `fragment` and is fully painted (or after `timeout` seconds)."""
+        return settled_screen(self.text, fragment, timeout)
 
     def open_screen(self, key: str, fragment: str) -> str:
         """From the first screen press `key` (a screen's number) and return the screen once it
         shows `fragment`, checked to fit 80×24."""
         self.wait_for("Calculator", timeout=30)
         self.keys("Escape")  # leave the focused field, so the digit switches screens
+        # An escape followed at once by a digit reads as alt+digit: the app tells them apart by
+        # time (Textual's ESCDELAY, 100 ms), so this one wait is a time, not a condition.
         time.sleep(0.3)
         self.keys(key)
         text = self.wait_for(fragment)

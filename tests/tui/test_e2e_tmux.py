@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.waits import settled_screen
 
 
 def paramtui_command() -> str:
@@ -44,14 +45,10 @@ class Tmux:
         return self.run("capture-pane", "-p", "-t", name, check=False)
 
     def wait_for(self, name: str, text: str, timeout: float = 40) -> str:
-        deadline = time.monotonic() + timeout
-        shown = ""
-        while time.monotonic() < deadline:
-            shown = self.screen(name)
-            if text in shown:
-                return shown
-            time.sleep(0.05)
-        raise AssertionError(f"{text!r} did not appear; the screen shows:\n{shown}")
+        shown = settled_screen(lambda: self.screen(name), text, timeout)
+        if text not in shown:
+            raise AssertionError(f"{text!r} did not appear; the screen shows:\n{shown}")
+        return shown
 
     def keys(self, name: str, *keys: str) -> None:
         self.run("send-keys", "-t", name, *keys)
