@@ -85,6 +85,7 @@ def test_matrix_agrees_with_the_estimate_for_the_same_target():
     targets = list(default_targets().targets.values())
     matrix = deploy_matrix(scenarios, targets)
     assert len(matrix) == len(scenarios) * len(targets)
+    assert set(matrix) == {(s.id, t.id) for s in scenarios for t in targets}
     assert any(not isinstance(c, UserError) and c.fits and c.devices == 24 for c in matrix.values())
     for s in scenarios:
         for t in targets:

@@ -368,7 +368,7 @@ def layer_cpu_rate(shape: OffloadShape, p: LayerPlacement, target: Target, devic
 def _layer_cpu_rate(shape: OffloadShape, p: LayerPlacement, device_s: float,
                     host_bw: float | None) -> tuple[float, float, float | None]:
     host_read = _host_read(shape, p.gpu_layers, p.head_on_gpu)
-    cpu_rate = _cpu_rate(shape, p.gpu_layers, p.head_on_gpu, device_s, host_bw) if host_bw is not None else None
+    cpu_rate = _cpu_rate(shape, host_read, device_s, host_bw) if host_bw is not None else None
     return device_s, host_read, cpu_rate
 
 
@@ -376,9 +376,10 @@ def _host_read(shape: OffloadShape, g: int, head_on_gpu: bool) -> float:
     return shape.host_read(g) + (0 if head_on_gpu else shape.head)
 
 
-def _cpu_rate(shape: OffloadShape, g: int, head_on_gpu: bool, device_s: float, host_bw: float) -> float:
-    """tok/s of a layer split: the device step, then the CPU reading its layers from host RAM."""
-    return 1.0 / (device_s + _host_read(shape, g, head_on_gpu) / (host_bw * shape.work.bandwidth_efficiency))
+def _cpu_rate(shape: OffloadShape, host_read: float, device_s: float, host_bw: float) -> float:
+    """tok/s of a layer split: the device step, then the CPU reading its layers' `host_read`
+    bytes from host RAM."""
+    return 1.0 / (device_s + host_read / (host_bw * shape.work.bandwidth_efficiency))
 
 
 def layer_device_work(shape: OffloadShape, g: int, head_on_gpu: bool) -> speed_mod.SpeedWorkload | None:
@@ -604,11 +605,12 @@ class OffloadRates:
     timers of it and of the experts-on-CPU device part (`speed.decode_step_timer`, the same
     floats as `speed.decode_step_s`)."""
 
-    __slots__ = ("shape", "_layer_timers", "_expert_timer")
+    __slots__ = ("shape", "_layer_splits", "_expert_timer")
 
     def __init__(self, shape: OffloadShape) -> None:
         self.shape = shape
-        self._layer_timers: dict[tuple[int, bool], Callable[[Target, int, float], float] | bool] = {}
+        # (g, head on the device) → (the device part's step timer or None, bytes the CPU reads per step)
+        self._layer_splits: dict[tuple[int, bool], tuple[Callable[[Target, int, float], float] | None, float]] = {}
         self._expert_timer = None
 
     def best(self, target: Target, devices: int, host_capacity: float | None,
@@ -630,13 +632,14 @@ class OffloadRates:
         """`layer_cpu_rate(...)[2]` of the split with g layers (and the head) on the device."""
         if not target.rates_known or host_bw is None:
             return None
-        key = (g, head_on_gpu)
-        timer = self._layer_timers.get(key)
-        if timer is None:
+        split = self._layer_splits.get((g, head_on_gpu))
+        if split is None:
             work = layer_device_work(self.shape, g, head_on_gpu)
-            timer = self._layer_timers[key] = speed_mod.decode_step_timer(work) if work is not None else False
+            split = self._layer_splits[(g, head_on_gpu)] = (
+                speed_mod.decode_step_timer(work) if work is not None else None, _host_read(self.shape, g, head_on_gpu))
+        timer, host_read = split
         device_s = timer(target, devices, peak_flops_per_s(target, self.shape.work.compute_dtype)) if timer else 0.0
-        return _cpu_rate(self.shape, g, head_on_gpu, device_s, host_bw)
+        return _cpu_rate(self.shape, host_read, device_s, host_bw)
 
     def _expert_rate(self, target: Target, devices: int, host_bw: float | None) -> float | None:
         """`expert_speed(...)[1]`."""

@@ -13,7 +13,8 @@ cell, the Calculator and the detail cannot disagree.
 
 from __future__ import annotations
 
-from typing import Iterable, Literal, NamedTuple
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Literal, NamedTuple
 
 from paramtui.core.formulas import offload as offload_mod
 from paramtui.core.formulas import speed as speed_mod
@@ -154,6 +155,7 @@ def _row(prep: _ScenarioPrep, columns: list[_Column]) -> list[DeployCell | UserE
     new = tuple.__new__  # `DeployCell._make` without its length check: each cell below passes all nine values
     cells: list[DeployCell | UserError] = []
     append = cells.append
+    offload = None  # the row's offload numbers, once a cell needs them
     for column in columns:
         target, cid, per_unit, usable_one, joinable, offloadable, runs, peaks, rates_known, bandwidth = column
         devices = gpus * per_unit
@@ -175,7 +177,9 @@ def _row(prep: _ScenarioPrep, columns: list[_Column]) -> list[DeployCell | UserE
                 rate = 1.0 / step_s(target, devices, peaks[dtype])
             append(new(DeployCell, (sid, cid, "fits", devices, required, usable, fraction, rate, None)))
         elif offloadable:
-            runs_offload, rate = prep.offload.best(
+            if offload is None:
+                offload = prep.offload
+            runs_offload, rate = offload.best(
                 target, devices, offload_mod.host_memory_for(target, devices, prep.scenario.host_ram_bytes),
                 offload_mod.host_bandwidth_for(target, devices))
             append(new(DeployCell, (sid, cid, "offload" if runs_offload else "no", devices, required, usable, fraction,
@@ -212,7 +216,28 @@ _COLUMNS: dict[str, _Column] = {}  # each target id's column, worked out once pe
 _ROW_CACHE_LIMIT = 2_000
 
 
-def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> dict[tuple[str, str], DeployCell | UserError]:
+class DeployMatrix(Mapping[tuple[str, str], DeployCell | UserError]):
+    """The matrix read as {(scenario id, target id): cell}. Each scenario's row is kept as
+    one list in target order, so thousands of cells need no key of their own."""
+
+    __slots__ = ("_rows", "_index")
+
+    def __init__(self, rows: dict[str, Sequence[DeployCell | UserError]], target_ids: Sequence[str]) -> None:
+        self._rows = rows
+        self._index = {tid: i for i, tid in enumerate(target_ids)}  # a repeated id: its last column
+
+    def __getitem__(self, key: tuple[str, str]) -> DeployCell | UserError:
+        scenario_id, target_id = key
+        return self._rows[scenario_id][self._index[target_id]]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return ((sid, tid) for sid in self._rows for tid in self._index)
+
+    def __len__(self) -> int:
+        return len(self._rows) * len(self._index)
+
+
+def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> DeployMatrix:
     """Every scenario on every target, keyed by (scenario id, target id).
 
     A cell the core cannot estimate holds its `UserError`, so one bad scenario or target does
@@ -221,7 +246,7 @@ def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> d
     return _matrix(scenarios, list(targets))
 
 
-def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> dict[tuple[str, str], DeployCell | UserError]:
+def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> DeployMatrix:
     columns = []
     for target in targets:
         known = _COLUMNS.get(target.id)
@@ -231,33 +256,25 @@ def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> dict[tuple[
             known = _COLUMNS[target.id] = _column(target)
         columns.append(known)
     ids = [column.id for column in columns]
-    out: dict[tuple[str, str], DeployCell | UserError] = {}
+    rows: dict[str, Sequence[DeployCell | UserError]] = {}
     for scenario in scenarios:
         sid = scenario.id
         try:
             base = serving(scenario)
         except UserError as error:  # e.g. an unknown model: the same on every target
-            for target in targets:
-                out[(sid, target.id)] = error
+            rows[sid] = [error] * len(columns)
             continue
         key = (sid, scenario.gpus, model_split(scenario))
         hit = _ROW_CACHE.get(key)
-        if hit is not None and hit[0] is base:
-            row = hit[1]
-        else:
+        if hit is None or hit[0] is not base:  # a new row: all its cells at once
             if len(_ROW_CACHE) >= _ROW_CACHE_LIMIT:
                 _ROW_CACHE.clear()
-            row = {}
-            _ROW_CACHE[key] = (base, row)
-        keys = [(sid, cid) for cid in ids]
-        if not row:  # a new row: all its cells at once
-            cells = _row(_ScenarioPrep(scenario, base), columns)
-            row.update(zip(ids, cells))
-            out.update(zip(keys, cells))
+            rows[sid] = cells = _row(_ScenarioPrep(scenario, base), columns)
+            _ROW_CACHE[key] = (base, dict(zip(ids, cells)))
             continue
+        row = hit[1]
         missing = [column for column in columns if column.id not in row]
         if missing:
             row.update(zip([column.id for column in missing], _row(_ScenarioPrep(scenario, base), missing)))
-        out.update(zip(keys, map(row.__getitem__, ids)))
-    return out
-
+        rows[sid] = list(map(row.__getitem__, ids))
+    return DeployMatrix(rows, ids)

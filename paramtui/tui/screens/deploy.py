@@ -10,7 +10,7 @@ the cursor, and `a` there adds one to the session through `app.apply` (undoable)
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -106,7 +106,7 @@ class DeployScreen(ScenarioTableScreen):
         super().__init__(*args, **kwargs)
         self.filter_index = 0
         self.targets: list[Target] = []
-        self.cells: dict[tuple[str, str], DeployCell | UserError] = {}
+        self.cells: Mapping[tuple[str, str], DeployCell | UserError] = {}
         self.labels: dict[str, str] = {}
         self._bold_id: str | None = None
 
