@@ -11,6 +11,7 @@ import time
 import pytest
 
 from tests.notices import record_notices  # noqa: F401  (autouse: tests read what the app notified)
+from tests.tmux_server import stop_server
 from tests.waits import settled_screen
 
 
@@ -73,7 +74,7 @@ class TmuxApp:
         return text
 
     def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        stop_server(self.socket)
 
 
 @pytest.fixture

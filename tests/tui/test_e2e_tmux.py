@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.tmux_server import stop_server
 from tests.waits import settled_screen
 
 
@@ -58,7 +59,7 @@ class Tmux:
                               capture_output=True).returncode == 0
 
     def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        stop_server(self.socket)
 
 
 def _alive(pid: int) -> bool:
