@@ -140,53 +140,74 @@ def deploy_cell(scenario: Scenario, target: Target, base: Serving | None = None)
     return cell
 
 
-def _row(prep: _ScenarioPrep, columns: list[_Column]) -> list[DeployCell | UserError]:
+def _row(prep: _ScenarioPrep, columns: list[_Column], plans: dict | None = None) -> list[DeployCell | UserError]:
     """One scenario's cells on `columns`, from numbers only: the serving estimate's memory
     total against each target, its decode speed there, and the offload splits' numbers (no
-    text). Everything the row shares is read once, so a cell only compares and divides."""
-    sid, gpus, split, required, dtypes = prep.id, prep.gpus, prep.split, prep.required, prep.dtypes
+    text). What the row shares is read once, and what its columns share with other rows of
+    the same devices and math once per matrix (`plans`, `_plan`): a cell only compares and
+    divides."""
+    sid, required = prep.id, prep.required
     work = prep.work
-    dtype = work.compute_dtype
     step_s = prep.step_s
     # One device's decode step, as `speed.decode_step_timer` works it out (the same floats):
     # max(bytes / (bandwidth · efficiency), FLOPs / (peak · efficiency)) + launch overhead.
     step_bytes, step_flops, bw_eff, c_eff = work.step_bytes, work.step_flops, work.bandwidth_efficiency, work.compute_efficiency
     alone_s = speed_mod.one_device_overhead_s(work)
+    key = (prep.gpus, prep.split, prep.dtypes)
+    plan = plans.get(key) if plans is not None else None
+    if plan is None:
+        plan = _plan(columns, *key)
+        if plans is not None:
+            plans[key] = plan
     new = tuple.__new__  # `DeployCell._make` without its length check: each cell below passes all nine values
     cells: list[DeployCell | UserError] = []
     append = cells.append
     offload = None  # the row's offload numbers, once a cell needs them
-    for column in columns:
-        target, cid, per_unit, usable_one, joinable, offloadable, runs, peaks, rates_known, bandwidth = column
-        devices = gpus * per_unit
-        if devices % split or (rates_known and not runs.issuperset(dtypes)) or (devices > 1 and not joinable):
+    host_ram = prep.scenario.host_ram_bytes  # the user's own host, else each target's typical one
+    for column, target, cid, devices, usable, check, offloadable, rates_known, bandwidth, peak, host_memory, host_bandwidth in plan:
+        if check:
             error = _error(column, prep, devices)
             if error is not None:
                 append(error)
                 continue
-        usable = usable_one * devices
         fraction = required / usable
         if fraction <= 1.0:
             # tokens/s each request sees; none on a detected device the catalog lacks
             if not rates_known:
                 rate = None
             elif devices == 1:
-                memory_s, compute_s = step_bytes / (bandwidth * devices * bw_eff), step_flops / (peaks[dtype] * devices * c_eff)
+                memory_s, compute_s = step_bytes / (bandwidth * devices * bw_eff), step_flops / (peak * devices * c_eff)
                 rate = 1.0 / ((compute_s if compute_s > memory_s else memory_s) + alone_s)
             else:
-                rate = 1.0 / step_s(target, devices, peaks[dtype])
+                rate = 1.0 / step_s(target, devices, peak)
             append(new(DeployCell, (sid, cid, "fits", devices, required, usable, fraction, rate, None)))
         elif offloadable:
             if offload is None:
                 offload = prep.offload
-            runs_offload, rate = offload.best(
-                target, devices, offload_mod.host_memory_for(target, devices, prep.scenario.host_ram_bytes),
-                offload_mod.host_bandwidth_for(target, devices))
+            runs_offload, rate = offload.best(target, devices, host_memory if host_ram is None else host_ram,
+                                              host_bandwidth)
             append(new(DeployCell, (sid, cid, "offload" if runs_offload else "no", devices, required, usable, fraction,
                                      None, rate)))
         else:
             append(new(DeployCell, (sid, cid, "no", devices, required, usable, fraction, None, None)))
     return cells
+
+
+def _plan(columns: list[_Column], gpus: int, split: int, dtypes: tuple[str, str]) -> list[tuple]:
+    """Each column as every row with `gpus` devices per target unit, a training split over
+    `split` devices and `dtypes` math (training's, the model's) reads it: (column, target,
+    id, devices, their usable bytes, whether the estimate could fail there (`_error`),
+    offloadable, rates known, one device's bandwidth and its peak FLOP/s for the model's math,
+    and the target's typical host memory and bandwidth behind these devices (`offload`))."""
+    plan = []
+    for column in columns:
+        target, devices = column.target, gpus * column.devices
+        check = bool(devices % split or (column.rates_known and not column.dtypes.issuperset(dtypes))
+                     or (devices > 1 and not column.joinable))
+        plan.append((column, target, column.id, devices, column.usable_bytes * devices, check,
+                     column.offloadable, column.rates_known, column.bandwidth, column.peaks.get(dtypes[1]),
+                     offload_mod.host_memory_for(target, devices), offload_mod.host_bandwidth_for(target, devices)))
+    return plan
 
 
 def _error(column: _Column, prep: _ScenarioPrep, devices: int) -> UserError | None:
@@ -257,6 +278,7 @@ def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> DeployMatri
         columns.append(known)
     ids = [column.id for column in columns]
     rows: dict[str, Sequence[DeployCell | UserError]] = {}
+    plans: dict = {}  # the columns as rows of each device count, split and math read them (`_plan`)
     for scenario in scenarios:
         sid = scenario.id
         try:
@@ -269,7 +291,7 @@ def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> DeployMatri
         if hit is None or hit[0] is not base:  # a new row: all its cells at once
             if len(_ROW_CACHE) >= _ROW_CACHE_LIMIT:
                 _ROW_CACHE.clear()
-            rows[sid] = cells = _row(_ScenarioPrep(scenario, base), columns)
+            rows[sid] = cells = _row(_ScenarioPrep(scenario, base), columns, plans)
             _ROW_CACHE[key] = (base, dict(zip(ids, cells)))
             continue
         row = hit[1]
