@@ -117,6 +117,9 @@ def test_too_big_even_with_offload_has_no_speed():
     assert v["offload.needed"] and v["offload.fits"] is False
     assert v["speed.decode_tokens_per_s"] is None and v["speed.aggregate_tokens_per_s"] is None
     assert "does not fit even with offload" in est.explanations["offload.mode"].substituted
+    # nor a 'Decode with offload' rate under 'Runs with offload: NO' (Kimi K2 showed 0.385 tok/s)
+    assert v["offload.decode_tokens_per_s"] is None
+    assert "has no speed" in est.explanations["offload.decode_tokens_per_s"].meaning
 
 
 def test_a_model_that_fits_needs_no_offload():

@@ -498,7 +498,8 @@ def _compute(s: Scenario) -> Estimate:
         "offload.host_bytes": offload.host_bytes if offload is not None else None,
         "offload.host_capacity_bytes": (int(offload.host_capacity_bytes) if offload is not None
                                         and offload.host_capacity_bytes is not None else None),
-        "offload.decode_tokens_per_s": offload.decode_tokens_per_s if offload is not None else None,
+        # none where even the offload does not fit: no '13 tok/s' under 'Runs with offload: NO'
+        "offload.decode_tokens_per_s": offload.decode_tokens_per_s if offload is not None and runs_offloaded else None,
     })
     values.update({
         "budget.given": plan.given if plan else None,
@@ -638,6 +639,7 @@ def _compute(s: Scenario) -> Estimate:
                 explanations["speed.decode_tokens_per_s"] = offload.explanations["decode_tokens_per_s"]
             else:
                 explanations["speed.decode_tokens_per_s"] = no_speed
+                explanations["offload.decode_tokens_per_s"] = no_speed
         if purpose == "finetune":
             explanations["scaling.loss"] = Explanation(
                 title="Predicted loss", meaning=_FROM_SCRATCH, formula="none for a fine-tune",
