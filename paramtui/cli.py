@@ -447,7 +447,7 @@ def print_estimate(est, explain: bool = False, groups: tuple[str, ...] | None = 
                 table.add_row(f"[underline]{section}[/]", *([""] * (2 if explain else 1)))
                 table.add_row("  Predicted loss", NO_LOSS_FOR_FINETUNE, *([""] if explain else []))
             continue
-        table.add_row(f"[underline]{section}[/]", *([""] * (2 if explain else 1)))
+        rows = []
         for fig in figures:
             key = fig.key
             unknown_rate = key in NEEDS_RATES and not est.target.rates_known  # shown as "–", said why below
@@ -456,6 +456,10 @@ def print_estimate(est, explain: bool = False, groups: tuple[str, ...] | None = 
             cells = [f"  {fig.label}", _plain(fig.format(est))]
             if explain:
                 cells.append(_plain(explain_figure(est, key).substituted))
+            rows.append(cells)
+        if rows:  # a model that does not run has no speed: no empty "Inference speed" heading
+            table.add_row(f"[underline]{section}[/]", *([""] * (2 if explain else 1)))
+        for cells in rows:
             table.add_row(*cells)
     console = _console()
     console.print(title)

@@ -152,6 +152,14 @@ def test_estimate_table_shows_the_offload_and_no_gpu_only_speed(capsys):
     assert "Prefill" not in text and "Time to first token" not in text
 
 
+def test_estimate_of_a_model_that_does_not_run_even_offloaded_shows_no_speed_and_no_empty_heading(capsys):
+    assert main(["estimate", "qwen3-next-80b-a3b", "--target", "rtx-5090"]) == 0
+    text = capsys.readouterr().out
+    assert "Runs with offload" in text  # NO: 118 GiB for the host, 59.6 GiB there
+    assert "Decode with offload" not in text and "tok/s" not in text
+    assert "Inference speed" not in text  # a heading with nothing under it
+
+
 def test_estimate_budget_gives_a_plan(capsys):
     out = run_json(capsys, "estimate", "llama-3.1-8b", "--budget-usd", "50000", "--target", "h100-sxm",
                    "--price", "2", "--json")
