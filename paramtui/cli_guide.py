@@ -41,10 +41,14 @@ def _scenario(args):
     model = args.model or DEFAULT_MODEL
     if _NUMBER.match(model):
         return Scenario(id="guide", params=parse_count(model, "params"))
+    from paramtui.core.model.catalog import get_model
+    from paramtui.core.model.model_file import STORED, is_model_path
     from paramtui.core.model.model_spec import check_model
 
     check_model(model)
-    return Scenario(id="guide", model=model)
+    # where `estimate ID` starts: a file at its own types, a catalog model as published (gpt-oss: MXFP4)
+    precision = STORED if is_model_path(model) else get_model(model).native_precision
+    return Scenario(id="guide", model=model, precision=precision)
 
 
 def _width() -> int:

@@ -34,3 +34,11 @@ def test_unknown_topic_is_one_line_and_exit_2(capsys):
     assert main(["guide", "nope"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown guide topic 'nope'" in err
+
+
+def test_a_catalog_model_is_written_on_at_its_published_precision(capsys):
+    """As `estimate gpt-oss-120b` is: MXFP4 experts (60.8 GiB), which lose nothing, not bf16's 218 GiB."""
+    assert main(["guide", "precision", "--model", "gpt-oss-120b"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "In this scenario's mxfp4-moe they take 60.8 GiB" in text
+    assert "mxfp4-moe is the precision its weights are published in, so nothing is lost" in text

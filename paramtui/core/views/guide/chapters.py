@@ -93,8 +93,10 @@ def precision(est) -> Chapter:
     p = est.params
     bf16 = weights_bytes(p, "bf16")
     int4 = weights_bytes(p, "int4")
-    kept = quality_kept(est.precision.id)
-    if kept.kept is not None and kept.kept >= 1:
+    kept = quality_kept(est.precision.id, est.scenario.model)  # a model's published precision loses nothing
+    if kept.kept is not None and kept.kept >= 1 and est.precision.id not in ("bf16", "fp32"):
+        quality = f"{est.precision.id} is the precision its weights are published in, so nothing is lost"
+    elif kept.kept is not None and kept.kept >= 1:
         quality = f"{est.precision.id} is the model's own 16-bit (or wider) form, so nothing is lost"
     elif kept.kept is not None:
         quality = f"published measurements: {kept.summary()}"
