@@ -551,3 +551,13 @@ async def test_f1_on_an_architecture_field_says_what_the_layer_pattern_words_mea
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, ExplainScreen) and "grouped-query" in " ".join(screen_text(app.screen).split())
+
+
+async def test_a_nodes_automatic_price_says_it_is_per_gpu():
+    """'8x H200' with Devices 1 read 'Price auto: $7.912/h', the price of one of its 8 GPUs."""
+    app = make_app(one_scenario(model="kimi-k2", precision="fp8-block128", target="8xh200"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        est = estimate(app.session.scenarios[0])
+        assert f"auto: ${est.target.price_per_hour_usd:g}/h per GPU" in screen_text(app.screen)
+        assert est.values["scenario.devices"] == 8  # and the cost is billed for all 8

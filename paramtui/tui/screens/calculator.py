@@ -411,7 +411,9 @@ class CalculatorScreen(ParamScreen):
         mfu = est.values.get("compute.mfu")
         self.form.set_placeholder("mfu", f"auto: {mfu * 100:g}%" if mfu else "auto")
         price = est.target.price_per_hour_usd
-        self.form.set_placeholder("price", f"auto: ${price:g}/h" if price is not None else "none known")
+        # a node's price is per GPU in it (Devices 1 of '8x H200' is 8 GPUs, billed 8 times this)
+        each = " per GPU" if est.target.devices > 1 else ""
+        self.form.set_placeholder("price", f"auto: ${price:g}/h{each}" if price is not None else "none known")
         from paramtui.core.formulas.offload import host_memory_for
 
         host = None if est.target.unified_memory else host_memory_for(est.target, est.devices)
