@@ -32,6 +32,7 @@ the offload answer. Layer sizes are read through one function, `offload_shape`.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate
 from typing import Callable, Literal, NamedTuple
 
 from paramtui.core.formulas import speed as speed_mod
@@ -173,10 +174,7 @@ class OffloadShape(NamedTuple):
 
 def _last_sums(values: list[float]) -> tuple[float, ...]:
     """(0, last value, last two, …, all): the bytes of the last g layers for g = 0..L."""
-    sums = [0.0]
-    for v in reversed(values):
-        sums.append(sums[-1] + v)
-    return tuple(sums)
+    return tuple(accumulate(reversed(values), initial=0.0))
 
 
 class _LayerProfile(NamedTuple):

@@ -231,8 +231,9 @@ def _error(column: _Column, prep: _ScenarioPrep, devices: int) -> UserError | No
 # valid while `serving` returns the same object for the scenario (equal inputs give the
 # same object) and its device count and training split are the same. Cells are kept by
 # target id while the target objects stay the same (`_COLUMNS`); a target that changes
-# (user targets re-read) empties the cache.
-_ROW_CACHE: dict[tuple[str, int, int], tuple[Serving, dict[str, DeployCell]]] = {}
+# (user targets re-read) empties the cache. A row is kept as its target ids and its cells in
+# that order, so a repaint on the same targets reuses the list as it is.
+_ROW_CACHE: dict[tuple[str, int, int], tuple[Serving, list[str], list[DeployCell | UserError]]] = {}
 _COLUMNS: dict[str, _Column] = {}  # each target id's column, worked out once per target object
 _ROW_CACHE_LIMIT = 2_000
 
@@ -292,11 +293,17 @@ def _matrix(scenarios: Iterable[Scenario], targets: list[Target]) -> DeployMatri
             if len(_ROW_CACHE) >= _ROW_CACHE_LIMIT:
                 _ROW_CACHE.clear()
             rows[sid] = cells = _row(_ScenarioPrep(scenario, base), columns, plans)
-            _ROW_CACHE[key] = (base, dict(zip(ids, cells)))
+            _ROW_CACHE[key] = (base, ids, cells)
             continue
-        row = hit[1]
+        _, known_ids, known = hit
+        if known_ids == ids:
+            rows[sid] = known
+            continue
+        # Other targets than last time (another kind filter): keep the cells of both.
+        row = dict(zip(known_ids, known))
         missing = [column for column in columns if column.id not in row]
         if missing:
             row.update(zip([column.id for column in missing], _row(_ScenarioPrep(scenario, base), missing)))
+        _ROW_CACHE[key] = (base, list(row), list(row.values()))
         rows[sid] = list(map(row.__getitem__, ids))
     return DeployMatrix(rows, ids)
