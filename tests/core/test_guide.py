@@ -113,3 +113,12 @@ def test_running_a_hybrid_says_what_its_recurrent_state_is():
     text = chapter("running", estimate(Scenario(id="g", model="granite-4.0-h-tiny"))).text()
     assert "recurrent state instead" in text and "does not grow with the context" in text
     assert "recurrent state" not in chapter("running", _est()).text()
+
+
+def test_running_kimi_k2_says_why_its_kv_cache_is_small_and_what_an_moe_reads():
+    """Kimi K2 (MLA, an MoE) on one H100: no '– per request', no 'two vectors' left unexplained."""
+    text = chapter("running", estimate(Scenario(id="k", model="kimi-k2", precision="fp8-block128"))).text()
+    assert "multi-head latent attention" in text and "32.9B active parameters per token" in text
+    assert "– per request" not in text and "does not run on this target" in text
+    dense = chapter("running", _est()).text()
+    assert "latent" not in dense and "mixture of experts" not in dense

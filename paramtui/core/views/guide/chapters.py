@@ -137,8 +137,20 @@ def running(est) -> Chapter:
         f"On {est.target.name} it {verdict}.",
         "The KV cache grows with context × batch (the number of requests served together); the "
         "weights do not. Writing each new token reads every weight once, so speed is mostly memory "
-        f"bandwidth ÷ bytes read: about {_fig(est, 'speed.decode_tokens_per_s')} per request here.",
+        "bandwidth ÷ bytes read: " + (f"about {_fig(est, 'speed.decode_tokens_per_s')} per request here."
+                                      if est.values.get("speed.decode_tokens_per_s") is not None else
+                                      "none here, as the model does not run on this target."),
     ]
+    arch = est.architecture
+    if arch.uses_mla:  # DeepSeek-V3, Kimi K2: why their KV cache is so small
+        paragraphs.insert(2, (
+            "This model's attention keeps one compressed vector per token per layer instead of a key "
+            "and a value for every head (multi-head latent attention), which is why its KV cache is small."))
+    if est.params.active < est.params.total:  # an MoE reads only the experts a token is routed to
+        paragraphs.append(
+            f"As a mixture of experts it reads only the {_fig(est, 'params.active')} active parameters per "
+            "token, not all its weights, so it decodes about as fast as a dense model of that size, "
+            "while memory must still hold every expert.")
     if est.values.get("memory.recurrent_state_bytes"):
         # a hybrid's small KV cache and its fourth part of memory, said where the terms are
         paragraphs.insert(2, (
