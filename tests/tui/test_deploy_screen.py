@@ -393,3 +393,15 @@ async def test_a_task_pick_shows_each_models_score_at_80x24_not_only_its_benchma
         assert str(score_column.label) == "Score"
         shown = cell_plain(table, 0, 3)[: score_column.width]  # what the column's width shows
         assert shown.startswith(f"{best.task_score:g} ")
+
+
+async def test_the_pick_dialogs_precision_placeholder_fits_its_field_at_80x24():
+    """It read 'all:' alone: 'all: bf16,q8_0,fp8-block128,…' wrapped at its space in 19 columns."""
+    from textual.widgets import Input
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pick_screen = await _open_pick(pilot, app)
+        field = pick_screen.query_one("#pick-precisions", Input)
+        assert len(field.placeholder) <= field.content_region.width - 1  # the cursor's cell too
+        assert field.placeholder.startswith("all: bf16,")

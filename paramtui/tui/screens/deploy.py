@@ -432,7 +432,8 @@ class PickScreen(Dialog[None]):
                 yield Label(" gpus ")
                 yield OrderedInput("1", id="pick-gpus", type="integer")
                 yield Label(" prec ")
-                yield OrderedInput("", id="pick-precisions", placeholder="all: " + ",".join(DEFAULT_PRECISIONS[:3]) + ",…")
+                # short enough for its 19 columns at 80: a longer one wrapped and showed only "all:"
+                yield OrderedInput("", id="pick-precisions", placeholder="all: " + ",".join(DEFAULT_PRECISIONS[:2]) + ",…")
             with Horizontal():
                 # Pickers over the one vocabulary (options.TASKS, LICENSE_CLASSES): nothing to mistype.
                 yield Label("task ")
