@@ -86,6 +86,7 @@ def test_matrix_agrees_with_the_estimate_for_the_same_target():
     matrix = deploy_matrix(scenarios, targets)
     assert len(matrix) == len(scenarios) * len(targets)
     assert set(matrix) == {(s.id, t.id) for s in scenarios for t in targets}
+    assert all(list(matrix.row(s.id)) == [matrix[(s.id, t.id)] for t in targets] for s in scenarios)
     assert any(not isinstance(c, UserError) and c.fits and c.devices == 24 for c in matrix.values())
     for s in scenarios:
         for t in targets:

@@ -258,6 +258,11 @@ class DeployMatrix(Mapping[tuple[str, str], DeployCell | UserError]):
     def __len__(self) -> int:
         return len(self._rows) * len(self._index)
 
+    def row(self, scenario_id: str) -> Sequence[DeployCell | UserError]:
+        """The scenario's cells in the order of the targets the matrix was made for (a
+        screen's whole row without a look-up per cell)."""
+        return self._rows[scenario_id]
+
 
 def deploy_matrix(scenarios: Iterable[Scenario], targets: Iterable[Target]) -> DeployMatrix:
     """Every scenario on every target, keyed by (scenario id, target id).

@@ -10,7 +10,7 @@ the cursor, and `a` there adds one to the session through `app.apply` (undoable)
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from paramtui.core.formulas.offload import OffloadSplit
 from paramtui.core.model.quant_quality import quality_kept
 from paramtui.core.views.deploy_detail import DeployDetail, deploy_detail
-from paramtui.core.views.deploy_matrix import DeployCell, deploy_matrix
+from paramtui.core.views.deploy_matrix import DeployCell, DeployMatrix, deploy_matrix
 from paramtui.core.errors import UserError
 from paramtui.core.views.pick import DEFAULT_PRECISIONS, PickResult, pick, task_word
 from paramtui.core.inputs.options import LICENSE_CLASSES, TARGET_KIND_FILTERS, TASKS, option
@@ -106,7 +106,7 @@ class DeployScreen(ScenarioTableScreen):
         super().__init__(*args, **kwargs)
         self.filter_index = 0
         self.targets: list[Target] = []
-        self.cells: Mapping[tuple[str, str], DeployCell | UserError] = {}
+        self.cells = DeployMatrix({}, [])
         self.labels: dict[str, str] = {}
         self._bold_id: str | None = None
 
@@ -144,7 +144,7 @@ class DeployScreen(ScenarioTableScreen):
         table.clear(columns=True)
         label_width = min(LABEL_WIDTH, max([8, *(len(label) for label in self.labels.values())]))
         table.add_column("Scenario", key="scenario", width=label_width)
-        rows = [[cell_text(self.cells[(s.id, t.id)]) for t in self.targets] for s in scenarios]
+        rows = [[cell_text(cell) for cell in self.cells.row(s.id)] for s in scenarios]
         for i, t in enumerate(self.targets):
             # As wide as the target's full id or its widest cell ("⇄ 138% 8.2 t/s"): neither is cut.
             width = max([CELL_WIDTH, len(t.id), *(row[i].cell_len for row in rows)])
