@@ -210,3 +210,14 @@ def test_gpt_oss_in_the_precision_it_ships_in_loses_nothing():
     row = rows["gpt-oss-20b"]
     assert row.eligible and row.quality_kept == 1.0
     assert "mxfp4-moe: the precision its weights are published in, nothing lost" in row.reasons[0]
+
+
+def test_a_model_that_fits_only_at_a_lossy_precision_says_its_loss_is_the_16_bit_models():
+    """On a 32 GB card the proxy ranks Qwen2.5 72B at q2_k first (63.9% kept): the row says so."""
+    from paramtui.core.views.pick import pick
+
+    rows = {r.model_id: r for r in pick("rtx-5090").rows}
+    lossy = rows["qwen2.5-72b"]
+    assert lossy.precision == "q2_k" and lossy.quality_kept < 0.95
+    assert "q2_k keeps 63.9% of its quality: expect worse than this (16-bit) loss" in lossy.reasons
+    assert not any("expect worse" in reason for reason in rows["qwen3-32b"].reasons)  # q6_k: 99.7%

@@ -288,6 +288,16 @@ def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
+def _loss_is_of_16_bit(row: PickRow) -> PickRow:
+    """A row that fits only at a precision that loses noticeable quality (qwen2.5-72b at q2_k on
+    a 32 GB card: 63.9%) says so: its predicted loss is the 16-bit model's, not what runs."""
+    if not row.eligible or row.quality_kept is None or row.quality_kept >= _NOTICEABLE_LOSS:
+        return row
+    kept = quality_kept(row.precision, row.model_id)
+    return pyd.replace(row, reasons=(*row.reasons, f"{row.precision} keeps {kept.percent} of its quality: "
+                                                   "expect worse than this (16-bit) loss"))
+
+
 def _fit_reason(row: PickRow) -> str:
     """'fits at q4_k_m: 22.5 GB of 32.0 GB; about 48 tokens/s, faster than reading; keeps 97.3%'."""
     tps = row.decode_tokens_per_s
@@ -362,6 +372,7 @@ def pick(
             task=task, license=license, benchmark=benchmark,
         )
 
+    rows = [_loss_is_of_16_bit(r) for r in rows]
     ranked = sorted((r for r in rows if r.eligible and r.loss is not None), key=lambda r: (r.loss, r.params))
     unranked = sorted((r for r in rows if r.eligible and r.loss is None), key=lambda r: -r.params)
     ordered = [pyd.replace(r, rank=i + 1) for i, r in enumerate(ranked)] + unranked + out_rows
