@@ -65,9 +65,6 @@ def _rate(value: float | None) -> str:
         return f"{value / 1000:.0f}k t/s" if value >= 9950 else f"{value / 1000:.1f}k t/s"
     return f"{value:.0f} t/s" if value >= 9.95 else f"{value:.1f} t/s"
 
-def _on_target(scenario: Scenario, target: Target) -> Scenario:
-    return scenario if scenario.target == target.id else scenario.with_changes(target=target.id)
-
 
 class _ScenarioPrep:
     """What every cell of one scenario's row shares: its serving estimate (memory is the same
@@ -82,7 +79,8 @@ class _ScenarioPrep:
         self.gpus = scenario.gpus
         self.base = base
         self.work: speed_mod.SpeedWorkload = base.workload
-        self.step_s = speed_mod.decode_step_timer(base.workload)  # one decode step on a target
+        # One decode step on several devices of a target (one device: `_row` divides inline).
+        self.step_s = speed_mod.decode_step_timer(base.workload)
         self.required: int = base.inference.inference_total_bytes
         self.split = model_split(scenario)
         # The math the estimate times, in the order it does (training compute, then speed).
