@@ -561,3 +561,15 @@ async def test_a_nodes_automatic_price_says_it_is_per_gpu():
         est = estimate(app.session.scenarios[0])
         assert f"auto: ${est.target.price_per_hour_usd:g}/h per GPU" in screen_text(app.screen)
         assert est.values["scenario.devices"] == 8  # and the cost is billed for all 8
+
+
+async def test_a_bar_verdict_in_two_units_stays_on_its_head_line_at_80x24():
+    """Llama 4 Scout pretraining on 2 H100s read 'Training 1.98 TiB/79.6 GiB >999% ✗ too' with
+    'big' on the next line, pushing the bar's legend out of its three lines."""
+    app = make_app(one_scenario(model="llama-4-scout", gpus=2, purpose="pretrain"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one("#bar-training", MemoryBar)
+        head, _bar, legend = bar.render().plain.splitlines()
+        assert head.endswith("✗ too big") and len(head) <= bar.size.width
+        assert "TiB/79.6 GiB" in head and "weights" in legend

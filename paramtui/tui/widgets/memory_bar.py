@@ -137,13 +137,14 @@ class MemoryBar(Widget):
     def _sizes(total: str, cap: str, percent: str, room: int) -> str:
         """' 690 GiB / 79.6 GiB 867% ', tightened to ' 690/79.6 GiB 867% ' when the head line
         would otherwise wrap its verdict ("✗ too | big") onto the bar's line."""
-        full = f" {total} / {cap} {percent} "
-        if len(full) <= room:
-            return full
         total_number, _, total_unit = total.partition(" ")
-        if total_unit and cap.endswith(" " + total_unit):
-            return f" {total_number}/{cap} {percent} "
-        return f" {total}/{cap} {percent} "
+        tight = (f" {total_number}/{cap} {percent} " if total_unit and cap.endswith(" " + total_unit)
+                 else f" {total}/{cap} {percent} ")
+        # last, without the percent: '1.98 TiB/79.6 GiB' (units differ) beside '✗ too big' says enough
+        for sizes in (f" {total} / {cap} {percent} ", tight, f" {total}/{cap} "):
+            if len(sizes) <= room:
+                return sizes
+        return sizes
 
     def render_line(self, y: int) -> Strip:
         # Drawn directly when every line fits the width (the usual case), in the segments
