@@ -181,6 +181,23 @@ def test_matrix_offload_cells_agree_with_the_detail():
     assert offloads >= 30
 
 
+def test_a_users_host_ram_sizes_a_listed_host_tier_but_creates_none():
+    """With the scenario's host RAM set, a GPU's offload uses that RAM, while a TPU (no host tier
+    listed: the offload runtimes paramtui models are GPU runtimes) offers no split in the
+    matrix, the detail or the estimate alike."""
+    big = validate(Scenario, dict(id="h", model="llama-3.1-405b", precision="bf16", host_ram_bytes=2e12,
+                                  inference={"batch": 1, "context": 4096}))
+    tpu, gpu = get_target("tpu-v5p"), get_target("rtx-4090")
+    matrix = deploy_matrix([big], [tpu, gpu])
+    assert matrix[("h", "tpu-v5p")].status == "no"
+    detail = deploy_detail(big, tpu)
+    assert detail.layer_offload is None and detail.expert_offload is None
+    assert estimate(big.with_changes(target="tpu-v5p")).values["offload.mode"] == "none: no host RAM listed"
+    # the RTX 4090's PC lists 64 GiB: 810 GB of weights offload only into the user's 2 TB
+    assert matrix[("h", "rtx-4090")].status == "offload"
+    assert deploy_detail(big, gpu).layer_offload.host_capacity_bytes == 2e12
+
+
 def test_repainted_matrix_follows_changed_targets_and_training_splits():
     """Rows are reused between repaints; a target redefined under the same id, or a scenario
     whose tensor × pipeline split changed, must not be served a stale cell."""

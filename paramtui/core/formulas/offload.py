@@ -90,6 +90,14 @@ def _layers(serve) -> int:
     return arch.num_hidden_layers + (arch.num_decoder_layers or arch.num_hidden_layers if arch.is_encoder_decoder else 0)
 
 
+def offload_applies(target: Target) -> bool:
+    """Whether a model too big for `target` can run with part of it in host RAM: a device with
+    memory of its own (not unified) whose target lists a host tier. The user's host RAM figure
+    replaces the size of that tier, never creates one: targets without one (TPUs) run no
+    runtime paramtui models an offload for (see their notes)."""
+    return not target.unified_memory and target.host_memory_bytes is not None
+
+
 def host_memory_for(target: Target, devices: int, override: float | None = None) -> float | None:
     """Host RAM available to an offload on `devices` devices of `target` (None: not listed).
 
@@ -401,12 +409,12 @@ def layer_offload(serve, target: Target, devices: int, *,
                   host_bandwidth_bytes_per_s: float | None = None) -> OffloadSplit | None:
     """llama.cpp-style partial offload: as many whole layers as fit on the device(s).
 
-    None on unified-memory targets (no second tier). The split is solved exactly: with w the
+    None where no offload applies (`offload_applies`). The split is solved exactly: with w the
     bytes of one layer's weights and k its share of the KV cache, g = ⌊(usable − activations −
     overhead) / (w + k)⌋, capped at the layer count. `host_memory_bytes` and
     `host_bandwidth_bytes_per_s` replace the target's host (the whole host, not a share).
     """
-    if target.unified_memory:
+    if not offload_applies(target):
         return None
     shape = offload_shape(serve)
     p = layer_placement(shape, target, devices, host_memory_for(target, devices, host_memory_bytes))
@@ -528,9 +536,9 @@ def expert_offload(serve, target: Target, devices: int, *,
                    host_bandwidth_bytes_per_s: float | None = None) -> OffloadSplit | None:
     """MoE "experts on CPU": everything but the routed experts on the device, experts in RAM.
 
-    None for dense models and unified-memory targets.
+    None for dense models and where no offload applies (`offload_applies`).
     """
-    if target.unified_memory:
+    if not offload_applies(target):
         return None
     shape = offload_shape(serve)
     if shape.routed_total == 0:
@@ -654,7 +662,7 @@ def best_offload(serve, target: Target, devices: int, *, host_memory_bytes: floa
                  host_bandwidth_bytes_per_s: float | None = None) -> OffloadSplit | None:
     """The split a user would run: of those that fit device and host, the fastest (the same
     choice as `OffloadRates.best`); when none fits, the layer split, which says how far off it
-    is. None where no offload applies (unified memory)."""
+    is. None where no offload applies (`offload_applies`)."""
     kw = dict(host_memory_bytes=host_memory_bytes, host_bandwidth_bytes_per_s=host_bandwidth_bytes_per_s)
     splits = [x for x in (layer_offload(serve, target, devices, **kw), expert_offload(serve, target, devices, **kw))
               if x is not None]

@@ -102,7 +102,7 @@ class _Column(NamedTuple):
     devices: int  # devices per unit of the target (8 for a node)
     usable_bytes: float  # usable memory of one device
     joinable: bool  # has a link to split a model across devices
-    offloadable: bool  # a discrete device with a host listed: offload can apply
+    offloadable: bool  # `offload.offload_applies`
     dtypes: frozenset[str]  # the math it can run (`targets.effective_dtype` finds units for)
     peaks: dict[str, float]  # one device's peak FLOP/s for each of those dtypes
     rates_known: bool  # False: a detected device the catalog lacks (fit and memory, no speed)
@@ -113,7 +113,7 @@ def _column(target: Target) -> _Column:
     dtypes = frozenset(d for d in DTYPES if _runs(target, d))
     return _Column(target, target.id, target.devices, target.usable_memory_bytes,
                    speed_mod.link_bytes_per_s(target) is not None,
-                   not target.unified_memory and target.host_memory_bytes is not None,
+                   offload_mod.offload_applies(target),
                    dtypes, {d: peak_flops_per_s(target, d) for d in dtypes}, target.rates_known,
                    target.bandwidth_bytes_per_s)
 
