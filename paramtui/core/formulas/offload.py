@@ -495,10 +495,11 @@ def _host_source(target: Target, override: float | None) -> str:
 
 
 def routed_expert_params(params, arch) -> int:
-    """All routed experts' parameters, from total − active = routed · (1 − k/E) (see params.py)."""
+    """All routed experts' parameters, from total − active = routed · (1 − k/E) (see params.py;
+    a GGUF file's multi-token-prediction layers, not run, are outside active and left out)."""
     if not arch.is_moe or arch.num_experts_per_tok >= arch.num_local_experts:
         return 0
-    return round((params.total - params.active) * arch.num_local_experts
+    return round((params.total - getattr(params, "mtp", 0) - params.active) * arch.num_local_experts
                  / (arch.num_local_experts - arch.num_experts_per_tok))
 
 

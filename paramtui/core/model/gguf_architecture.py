@@ -8,10 +8,20 @@ speed need (layers, widths, heads, KV heads, windows, experts); recurrent and hy
 (Mamba, Gated DeltaNet, LFM2's short convolutions) are read by `gguf_hybrid`. A key this
 model of the network cannot represent yet (RWKV's time mixing, layers of different widths)
 is refused in one line naming it, rather than answered with a wrong shape.
+
+Multi-token prediction: `<arch>.nextn_predict_layers` = k says the last k of the
+`block_count` blocks are NextN layers kept for speculative decoding (GLM-4.5: 92 layers + 1,
+block_count 93; Qwen3.5, glm-dsa, Bailing MoE). llama.cpp, as of its GLM-4.5 support, gives
+them no KV cache and does not run them when decoding normally (src/llama-model.cpp:
+n_layer_kv_from_start = n_layer − nextn_predict_layers, their tensors created TENSOR_SKIP).
+So the architecture is the main stack of block_count − k layers (KV cache, recurrent state,
+FLOPs, activations, offload layers); the count keeps every tensor of the file and shows the
+NextN layers' as their own part, `mtp`, outside the active count.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from paramtui.core import validation as pyd
@@ -38,6 +48,17 @@ class _Meta:
         self.m = ckpt.metadata
         self.arch = str(self.m.get("general.architecture") or "")
         self.origin = ckpt.path
+        self.blocks = 0  # block_count, MTP layers included (set by `main_layers`)
+
+    def main_layers(self) -> int:
+        """The layers a token runs through: block_count less the multi-token-prediction
+        (NextN) layers at its end; refused naming the key where those leave none."""
+        self.blocks = int(self.required("block_count"))
+        mtp = int(self.get("nextn_predict_layers") or 0)
+        if not 0 <= mtp < self.blocks:
+            raise UserError(f"{self.origin}: {self.key('nextn_predict_layers')} ({mtp}) must leave at least one "
+                            f"of the {self.blocks} blocks outside the multi-token-prediction layers")
+        return self.blocks - mtp
 
     def key(self, name: str) -> str:
         return f"{self.arch}.{name}"
@@ -80,7 +101,7 @@ def gguf_architecture(ckpt: Checkpoint) -> Architecture:
                         f"modelled yet (these are: {', '.join(RECURRENT)})")
     names = ckpt.tensor_elements
     hidden = int(g.required("embedding_length"))
-    layers = int(g.required("block_count"))
+    layers = g.main_layers()
     heads = int(g.uniform("attention.head_count", allow_zero=False) or 0)
     if not heads:
         raise UserError(f"{ckpt.path}: GGUF metadata lacks {g.key('attention.head_count')!r}")
@@ -169,10 +190,10 @@ def _validated(ckpt: Checkpoint, kwargs: dict[str, Any]) -> Architecture:
 def _layer_types(g: _Meta, layers: int) -> tuple[str, ...]:
     pattern = g.get("attention.sliding_window_pattern")
     if isinstance(pattern, list):  # per layer: true where the layer uses the window
-        if len(pattern) != layers:
+        if len(pattern) not in (layers, g.blocks):  # the MTP layers' entries, where written, are not run
             raise UserError(f"{g.origin}: {g.key('attention.sliding_window_pattern')} lists {len(pattern)} "
-                            f"layers, not {layers}")
-        return tuple("sliding_attention" if p else "full_attention" for p in pattern)
+                            f"layers, not {g.blocks}")
+        return tuple("sliding_attention" if p else "full_attention" for p in pattern[:layers])
     every = int(pattern) if pattern else _SWA_EVERY.get(g.arch, 0)
     if not every:  # a window on every layer (Mistral 7B v0.1)
         return ("sliding_attention",) * layers
@@ -196,37 +217,77 @@ def _part(name: str) -> str:
     return "mlp"
 
 
+_BLOCK = re.compile(r"^blk\.(\d+)\.")
+
+
+def _mtp_tensors(ckpt: Checkpoint) -> tuple[int, set[str]]:
+    """(the multi-token-prediction layers' count, their tensors' names): every `blk.N.`
+    tensor of the last `nextn_predict_layers` blocks."""
+    g = _Meta(ckpt)
+    main = g.main_layers()
+    if main == g.blocks:
+        return 0, set()
+    names = {n for n in ckpt.tensor_elements if (m := _BLOCK.match(n)) and int(m.group(1)) >= main}
+    return g.blocks - main, names
+
+
 def gguf_param_count(ckpt: Checkpoint, arch: Architecture) -> ParamCount:
     """The exact count: the file's tensors' elements, split by role; active per token leaves
-    out the routed experts a token does not use (`*_exps` tensors)."""
+    out the routed experts a token does not use (`*_exps` tensors) and the multi-token-
+    prediction layers, which are counted as their own part (`mtp`) and not run."""
     parts = dict.fromkeys(("embedding", "attention", "mlp", "norm", "head"), 0)
-    routed = 0
+    routed = mtp = 0
+    mtp_layers, mtp_names = _mtp_tensors(ckpt)
     for name, n in ckpt.tensor_elements.items():
+        if name in mtp_names:
+            mtp += n
+            continue
         parts[_part(name)] += n
         if "_exps." in name:
             routed += n
-    total = sum(parts.values())
-    active = total
+    total = sum(parts.values()) + mtp
+    run = total - mtp
+    active = run
     if routed and arch.num_local_experts:
-        active = total - routed + routed * arch.num_experts_per_tok // arch.num_local_experts
+        active = run - routed + routed * arch.num_experts_per_tok // arch.num_local_experts
 
     def explain() -> dict[str, Explanation]:
         why = Explanation(
             title="Parameters (from the file)",
             meaning="Counted from the GGUF file's tensor table: every tensor's elements, split by "
-            "the role llama.cpp names it with.",
+            "the role llama.cpp names it with."
+            + (" The multi-token-prediction layers' tensors are their own part." if mtp else ""),
             formula="total = Σ elements of the file's tensors",
             substituted=f"{len(ckpt.tensor_elements)} tensors = {format_count(total)} ({total:,})",
             source="the file's header (llama.cpp GGUF format, tensor info)")
         out = {"total": why}
         if active != total:
+            mtp_term = f" − {mtp:,} (multi-token prediction)" if mtp else ""
+            moe = routed and arch.num_local_experts
             out["active"] = Explanation(
                 title="Active parameters (from the file)",
-                meaning="Per token only the experts the router picks run.",
-                formula="total − routed experts + routed experts · experts_per_token / experts",
-                substituted=f"{total:,} − {routed:,} + {routed:,} · {arch.num_experts_per_tok}/"
-                f"{arch.num_local_experts} = {format_count(active)}",
-                source="the file's *_exps tensors and expert counts")
+                meaning=("Per token only the experts the router picks run." if moe else "")
+                + (" The multi-token-prediction layers are not run." if mtp else ""),
+                formula=("total − multi-token prediction" if mtp else "total")
+                + (" − routed experts + routed experts · experts_per_token / experts" if moe else ""),
+                substituted=f"{total:,}{mtp_term}"
+                + (f" − {routed:,} + {routed:,} · {arch.num_experts_per_tok}/{arch.num_local_experts}" if moe else "")
+                + f" = {format_count(active)}",
+                source="the file's *_exps tensors and expert counts" if moe else "the file's nextn_predict_layers")
+        if mtp:
+            out["mtp"] = Explanation(
+                title="Multi-token prediction, in the file but not run",
+                meaning=f"The last {mtp_layers} of the file's {arch.num_hidden_layers + mtp_layers} blocks are "
+                "multi-token-prediction (NextN) layers, kept for speculative decoding. Assumed runtime: "
+                "llama.cpp as of its GLM-4.5 support, which gives them no KV cache and does not run them "
+                f"when decoding normally, so the KV cache, recurrent state, FLOPs, activations, active "
+                f"parameters and offload layers here are the {arch.num_hidden_layers} main layers'. Their "
+                "weights are counted (the file holds them); llama.cpp skips loading them unless MTP "
+                "drafting is on, so there the memory is lower by their bytes.",
+                formula=f"Σ elements of blk.{arch.num_hidden_layers}…blk.{arch.num_hidden_layers + mtp_layers - 1}",
+                substituted=f"{len(mtp_names)} tensors = {format_count(mtp)} ({mtp:,})",
+                source="the file's nextn_predict_layers; llama.cpp src/llama-model.cpp "
+                "(n_layer_kv_from_start = n_layer − nextn_predict_layers; NextN tensors TENSOR_SKIP)")
         return out
 
-    return ParamCount(total=total, active=active, explanations=Explanations(explain), **parts)
+    return ParamCount(total=total, active=active, explanations=Explanations(explain), mtp=mtp, **parts)

@@ -64,7 +64,10 @@ _NAME = re.compile(r"^blk\.(\d+)\.(.+?)(?:\.(?:weight|bias))?$")
 class _Layers:
     """Each layer's tensor roles (`attn_q`, `ssm_in`, `shortconv.conv`, `ffn_up_exps`, …)."""
 
-    def __init__(self, names, count: int, origin: str, shapes=None):
+    def __init__(self, names, count: int, origin: str, shapes=None, blocks: int | None = None):
+        """`count` layers that run; those from `count` to `blocks` are multi-token-prediction
+        layers, not part of the shape (their tensors are counted, by `gguf_param_count`)."""
+        blocks = count if blocks is None else blocks
         self.roles: list[set[str]] = [set() for _ in range(count)]
         self.names = set(names)
         self.shapes = shapes or {}
@@ -73,8 +76,10 @@ class _Layers:
             if m is None:
                 continue
             i = int(m.group(1))
+            if i >= blocks:
+                raise UserError(f"{origin}: tensor {name!r} belongs to layer {i}, but the file has {blocks} layers")
             if i >= count:
-                raise UserError(f"{origin}: tensor {name!r} belongs to layer {i}, but the file has {count} layers")
+                continue
             self.roles[i].add(m.group(2))
 
     def has(self, i: int, *prefixes: str) -> bool:
@@ -125,8 +130,9 @@ def _nonzero(g, name: str, layers: list[int], count: int) -> int | None:
         return None
     if not isinstance(value, list):
         return int(value)
-    if len(value) != count:
-        raise UserError(f"{g.origin}: {g.key(name)} lists {len(value)} layers, not {count}")
+    blocks = g.blocks or count
+    if len(value) not in (count, blocks):  # llama.cpp writes the MTP layers' entries too
+        raise UserError(f"{g.origin}: {g.key(name)} lists {len(value)} layers, not {blocks}")
     values = {int(value[i]) for i in layers if value[i]}
     if len(values) > 1:
         raise UserError(f"{g.origin}: {g.key(name)} differs between layers of the same kind ({sorted(values)[:4]}): "
@@ -138,8 +144,8 @@ def hybrid_architecture(g, names, shapes=None) -> dict[str, Any]:
     """The `Architecture` fields of a recurrent or hybrid GGUF file (`g`: its metadata;
     `names`: its tensors' elements; `shapes`: their dims)."""
     recurrent_kind, version = RECURRENT[g.arch]
-    hidden, count = int(g.required("embedding_length")), int(g.required("block_count"))
-    t = _Layers(names, count, g.origin, shapes)
+    hidden, count = int(g.required("embedding_length")), g.main_layers()  # MTP layers left out
+    t = _Layers(names, count, g.origin, shapes, g.blocks)
     kinds = []
     for i in range(count):
         if t.attends(i) and t.recurrent(i):

@@ -77,6 +77,9 @@ class ParamCount(NamedTuple):
     # transformers 5 builds them as plain parameters, not nn.Linear, so quantizers leave them
     # at the checkpoint's dtype (model/precision.py).
     router: int = 0
+    # A GGUF file's multi-token-prediction (NextN) layers: in the file and the total, not run,
+    # so outside `active` (model/gguf_architecture.py).
+    mtp: int = 0
 
 
 @dataclass(frozen=True)

@@ -424,6 +424,7 @@ def _compute(s: Scenario) -> Estimate:
         "params.breakdown.norm": params.norm,
         "params.breakdown.head": params.head,
         "params.breakdown.encoders": params.encoders,
+        "params.breakdown.mtp": params.mtp or None,  # only a GGUF file with NextN layers has them
         "memory.weights_bytes": inference.weights_bytes,
         "memory.kv_cache_bytes": inference.kv_cache_bytes,
         "memory.recurrent_state_bytes": inference.recurrent_state_bytes,

@@ -103,6 +103,7 @@ _ALL = [
     _F("params.breakdown.norm", "Norms", "Norm", "", None, units.format_count, "model"),
     _F("params.breakdown.head", "Output head", "Head", "", None, units.format_count, "model"),
     _F("params.breakdown.encoders", "Encoders", "Enc", "", None, units.format_count, "model"),
+    _F("params.breakdown.mtp", "Multi-token prediction (not run)", "MTP", "", None, units.format_count, "model"),
     # A model file's headers (group "checkpoint": shown only for a model file).
     _F("checkpoint.format", "File format", "Format", "", None, _text, "checkpoint"),
     _F("checkpoint.file_bytes", "Size on disk", "On disk", "bytes", None, units.format_bytes, "checkpoint"),
@@ -198,7 +199,7 @@ def figures_of(group: str) -> list[Figure]:
 
 # Figures that only some models have (a hybrid's recurrent state, a multimodal checkpoint's
 # encoders): the screens and the table leave them out where they are 0.
-SHOWN_WHEN_NONZERO = frozenset({"memory.recurrent_state_bytes", "params.breakdown.encoders"})
+SHOWN_WHEN_NONZERO = frozenset({"memory.recurrent_state_bytes", "params.breakdown.encoders", "params.breakdown.mtp"})
 
 # Figures that answer only what a scenario asks (repetition, data quality, the tokens it will
 # serve): a screen lists them only when they have a value.

@@ -30,10 +30,11 @@ def parameters(est) -> Chapter:
     p = est.params
     moe = p.active < p.total
     parts = [(p.embedding, "embeddings"), (p.attention, "attention"), (p.mlp, "MLP / experts"),
-             (p.norm, "norms"), (p.head, "output head"), (p.encoders, "encoders")]
+             (p.norm, "norms"), (p.head, "output head"), (p.encoders, "encoders"),
+             (p.mtp, "multi-token-prediction layers (in the file, not run)")]
     shown = [(n, label) for n, label in parts if n]  # a tied head or a text-only model: fewer places
     where = "; ".join(f"{label} {format_count(n)} ({_share(n, p.total)})" for n, label in shown)
-    places = {3: "three", 4: "four", 5: "five", 6: "six"}.get(len(shown), str(len(shown)))
+    places = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}.get(len(shown), str(len(shown)))
     paragraphs = [
         "A parameter is one number the model learned in training: a weight it multiplies its input "
         "by. A model is nothing but these numbers and the fixed recipe that combines them, so the "
