@@ -573,3 +573,12 @@ async def test_a_bar_verdict_in_two_units_stays_on_its_head_line_at_80x24():
         head, _bar, legend = bar.render().plain.splitlines()
         assert head.endswith("✗ too big") and len(head) <= bar.size.width
         assert "TiB/79.6 GiB" in head and "weights" in legend
+
+
+async def test_an_unnamed_scenario_shows_the_id_the_tables_call_it_by():
+    session = validate(Session, dict(title="t", scenario=(dict(id="kimi", model="kimi-k2"),)))
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app.screen)
+        assert "auto: kimi" in text and "a label for this scena" not in text

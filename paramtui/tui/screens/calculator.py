@@ -423,6 +423,8 @@ class CalculatorScreen(ParamScreen):
         self.form.set_placeholder("quality", "auto: 1 (as fitted)")
         self.form.set_placeholder("serve", "auto: none")
         self.form.set_placeholder("context", f"auto: {est.values['scenario.context']}")
+        # unnamed, the tables call a scenario by its id (not "a label for this scena…" cut at 80)
+        self.form.set_placeholder("name", f"auto: {est.scenario.id}")
         for fid, example in (("budget_usd", "e.g. $50k"), ("budget_hours", "e.g. 10k"), ("budget_days", "e.g. 30"),
                              ("budget_flops", "e.g. 1e23")):
             self.form.set_placeholder(fid, example)
