@@ -89,6 +89,14 @@ def test_glm4_moe_nextn_layer_has_no_kv_cache_and_is_not_active(tmp_path):
     work, plain_work = est.serving.workload, plain.serving.workload
     assert (work.num_layers, work.active_params) == (2, v["params.active"])
     assert work.step_flops < plain_work.step_flops
+    # Bytes a decode step reads: the weights less the NextN layer (all F16 but 3 F32 norms and
+    # the 3 F32 NextN norms), less the untied Q8_0 embedding table and the routed experts the
+    # step does not touch (of 4, 2 picked: 2 untouched), plus the KV cache.
+    mtp_bytes = 2 * (layer2 - 6 * H) + 4 * 6 * H
+    embedding_bytes = H * 512 * 34 // 32  # Q8_0: 34 bytes a block of 32
+    untouched = 2 * routed // 4 * 2  # F16
+    expected = v["memory.weights_bytes"] - mtp_bytes - embedding_bytes - untouched + v["memory.kv_cache_bytes"]
+    assert work.step_bytes == pytest.approx(expected, rel=0.02)
 
 
 def _glm4moe_params_of_layer(i: int) -> int:

@@ -236,7 +236,8 @@ def speed_workload(
     weight_bytes: all weights as stored (the precision's bytes). kv_bytes_per_token: one
     token's KV cache over all layers. context: tokens in each sequence's cache while decoding;
     prompt_tokens (default = context) is the prefill length. input_embedding_bytes: an
-    untied input embedding table, of which decode reads one row per token, not all of it.
+    untied input embedding table, of which decode reads one row per token, not all of it
+    (and the bytes of layers held but not run: a GGUF file's multi-token-prediction layers).
     attention_dim: heads × head dim (the width of QK^T and AV). mixers: the model's token-mixing
     costs by layer kind (windows, chunks, recurrent layers); without them every layer is taken
     for full attention of attention_dim. Knows nothing of the target.

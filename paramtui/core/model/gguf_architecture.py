@@ -281,7 +281,8 @@ def gguf_param_count(ckpt: Checkpoint, arch: Architecture) -> ParamCount:
                 "multi-token-prediction (NextN) layers, kept for speculative decoding. Assumed runtime: "
                 "llama.cpp as of its GLM-4.5 support, which gives them no KV cache and does not run them "
                 f"when decoding normally, so the KV cache, recurrent state, FLOPs, activations, active "
-                f"parameters and offload layers here are the {arch.num_hidden_layers} main layers'. Their "
+                f"parameters and offload layers here are the {arch.num_hidden_layers} main layers', and a "
+                "decode step reads none of their bytes. Their "
                 "weights are counted (the file holds them); llama.cpp skips loading them unless MTP "
                 "drafting is on, so there the memory is lower by their bytes.",
                 formula=f"Σ elements of blk.{arch.num_hidden_layers}…blk.{arch.num_hidden_layers + mtp_layers - 1}",

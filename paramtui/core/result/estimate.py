@@ -234,6 +234,8 @@ def speed_workload_for(arch, params, precision, inference, s: Scenario, context:
     # Decode reads one row of an untied input embedding per token, not the table (a tied
     # table is read whole anyway, as the output head).
     untied_embedding = params.embedding * float(precision.part_bits("embedding")) / 8 if params.head else 0.0
+    # A GGUF file's multi-token-prediction layers are held but not run: decode reads none of them.
+    not_run = getattr(params, "mtp", 0) * body_bytes_per_param
     return speed_mod.speed_workload(
         active_params=params.active, weight_bytes=inference.weights_bytes,
         kv_bytes_per_token=inference.kv_cache_bytes / (batch * context),
@@ -241,7 +243,7 @@ def speed_workload_for(arch, params, precision, inference, s: Scenario, context:
         attention_dim=arch.num_attention_heads * arch.resolved_head_dim,
         compute_dtype=precision.compute_dtype, batch=batch, context=context,
         mixers=mixer_flops.mixer_costs(arch),
-        runtime=s.inference.runtime, moe=moe, input_embedding_bytes=untied_embedding,
+        runtime=s.inference.runtime, moe=moe, input_embedding_bytes=untied_embedding + not_run,
         activation_bytes=4 if precision.compute_dtype == "fp32" else 2)
 
 
