@@ -135,3 +135,10 @@ def test_serving_half_is_shared_only_by_scenarios_it_fits():
     mine = validate(Scenario, {"id": "b", "name": "mine", "architecture": arch})
     theirs = mine.with_changes(name="theirs")
     assert estimate(mine).model_name == "mine" and estimate(theirs).model_name == "theirs"
+
+
+def test_a_tied_output_head_reads_as_tied_not_a_bare_zero():
+    head = FIGURES["params.breakdown.head"]
+    tied = estimate(Scenario(id="g", model="granite-4.0-h-tiny"))
+    assert tied.values["params.breakdown.head"] == 0 and head.format(tied) == "0 (tied)"
+    assert head.format(estimate(Scenario(id="l", model="llama-3.1-8b"))) == "525M"

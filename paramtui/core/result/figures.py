@@ -49,6 +49,12 @@ def _plain_int(v) -> str:
     return f"{int(v):,}"
 
 
+def _head(v) -> str:
+    """A bare '0' read as a missing part: a model whose output head reuses the embedding table
+    (Granite 4.0, Gemma) has none of its own."""
+    return "0 (tied)" if v == 0 else units.format_count(v)
+
+
 def _loss(v) -> str:
     return f"{v:.3f}"
 
@@ -101,7 +107,7 @@ _ALL = [
     _F("params.breakdown.attention", "Attention", "Attn", "", None, units.format_count, "model"),
     _F("params.breakdown.mlp", "MLP / experts", "MLP", "", None, units.format_count, "model"),
     _F("params.breakdown.norm", "Norms", "Norm", "", None, units.format_count, "model"),
-    _F("params.breakdown.head", "Output head", "Head", "", None, units.format_count, "model"),
+    _F("params.breakdown.head", "Output head", "Head", "", None, _head, "model"),
     _F("params.breakdown.encoders", "Encoders", "Enc", "", None, units.format_count, "model"),
     _F("params.breakdown.mtp", "Multi-token prediction (not run)", "MTP", "", None, units.format_count, "model"),
     # A model file's headers (group "checkpoint": shown only for a model file).
