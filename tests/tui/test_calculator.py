@@ -11,6 +11,7 @@ from paramtui.core.result.figures import FIGURES
 from paramtui.core.model.precision import PRECISION_IDS
 from paramtui.core.inputs.session import Session
 from paramtui.core.validation import replace, validate
+from paramtui.tui import app as app_module
 from paramtui.tui.app import ParamApp
 from paramtui.tui.demo import demo_session
 from paramtui.tui.screens.calculator import CalculatorScreen
@@ -107,7 +108,11 @@ async def test_a_model_too_big_for_the_card_shows_the_offload_deploy_shows():
         assert f"offload: 44/80 layers on the device, {speed}" in head
 
 
-async def test_editing_batch_recomputes_results_and_is_one_undo_step():
+async def test_editing_batch_recomputes_results_and_is_one_undo_step(monkeypatch):
+    # Keys in one field merge while they come within the app's window; a loaded machine can
+    # space two keys of a test further apart than a person types, so the window is made wide
+    # here (the test below checks the other side of it).
+    monkeypatch.setattr(app_module, "COALESCE_SECONDS", 3600.0)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -129,6 +134,21 @@ async def test_editing_batch_recomputes_results_and_is_one_undo_step():
         await pilot.press("ctrl+y")
         await pilot.pause()
         assert app.session.scenarios[0].inference.batch == 16
+
+
+async def test_keys_further_apart_than_the_merge_window_are_separate_undo_steps(monkeypatch):
+    monkeypatch.setattr(app_module, "COALESCE_SECONDS", 0.0)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_into(pilot, "batch", "16", key_by_key=True)
+        assert app.session.scenarios[0].inference.batch == 16
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.session.scenarios[0].inference.batch == 1  # the last key undone, not the whole edit
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.session.scenarios[0].inference.batch == 8
 
 
 async def test_invalid_input_is_marked_at_the_field_and_results_keep_the_last_valid_state():
