@@ -17,6 +17,11 @@ parameter name mapped to embedding / attention / mlp / norm / head). With --defa
 config stripped to paramtui's required keys, so that every default paramtui assumes is
 transformers' default too. Prints one line per config; exits 1 on any mismatch.
 
+With --lora (and --types) it instead compares LoRA adapter counts: what peft's
+`get_peft_model(model, LoraConfig(r=8, target_modules="all-linear"))` adds to the model's
+language part (its vision and audio encoders left out) against `lora_trainable_params(arch, 8)`.
+peft (with accelerate and psutil) is a development reference only, like transformers.
+
 Models are built with `with torch.device("meta")`, not accelerate's `init_empty_weights()`,
 which un-ties the embedding and LM head in transformers 5 and so over-counts.
 
@@ -106,6 +111,85 @@ def transformers_count(cfg_dict: dict) -> tuple[int, str, dict[str, int]]:
     for name, p in model.named_parameters():  # shared tensors once, under their first name
         parts[_part(name)] += p.numel()
     return sum(p.numel() for p in model.parameters()), type(model).__name__, parts
+
+
+def build_model(cfg_dict: dict):
+    model_type = cfg_dict["model_type"]
+    config = AutoConfig.for_model(model_type, **{k: v for k, v in cfg_dict.items() if k not in _NOT_CONFIG})
+    with torch.device("meta"):
+        if model_type in IMAGE_TEXT:
+            return AutoModelForImageTextToText.from_config(config)
+        if model_type == "t5":
+            return T5ForConditionalGeneration(config)
+        return AutoModelForCausalLM.from_config(config)
+
+
+_ENCODERS = r"vision_tower|audio_tower|embed_vision|embed_audio|multi_modal_projector|model\.visual\.|^vision_model\."
+
+
+def peft_lora_count(cfg_dict: dict, rank: int = 8) -> tuple[int, str]:
+    """Parameters peft's LoRA with target_modules="all-linear" adds outside the encoders, and
+    the adapted layers' leaf names (for a failure report)."""
+    from peft import LoraConfig, get_peft_model
+
+    try:
+        peft_model = get_peft_model(build_model(cfg_dict), LoraConfig(r=rank, target_modules="all-linear"))
+    except ValueError as e:
+        # peft refuses out_proj of its Mamba model types (falcon_h1, mamba, mamba2, nemotron_h):
+        # the fused Mamba kernel bypasses it, so all-linear is used with it excluded.
+        if "incompatible with Mamba-based models" not in str(e):
+            raise
+        peft_model = get_peft_model(build_model(cfg_dict), LoraConfig(r=rank, target_modules="all-linear",
+                                                                      exclude_modules=["out_proj"]))
+    added, names = 0, set()
+    for name, p in peft_model.named_parameters():
+        if "lora_" not in name:
+            continue
+        inner = name.split("base_model.model.", 1)[-1]
+        if re.search(_ENCODERS, inner):
+            continue
+        added += p.numel()
+        names.add(re.sub(r"^.*?(layers|h|layer|block)\.\d+\.", "", re.sub(r"(\.base_layer)*\.lora_[AB]\..*", "", inner)))
+    return added, ", ".join(sorted(names))
+
+
+def check_lora(types: list[str], rank: int = 8) -> int:
+    """LoRA adapters of each model type at its default config and perturbed shapes against peft."""
+    from paramtui.core.formulas.training_memory import lora_trainable_params
+
+    failures = 0
+    for model_type in types:
+        variants = [("default", default_config(model_type))] + [
+            (f"perturbed {i + 1}", {"model_type": model_type, **p})
+            for i, p in enumerate(PERTURBED.get(model_type, []))]
+        for label, cfg in variants:
+            try:
+                ours = lora_trainable_params(architecture_from_hf_config(cfg, origin=f"{model_type} {label}"), rank)
+            except UserError as e:
+                print(f"refused {model_type} {label}: {e}")
+                continue
+            theirs, names = peft_lora_count(cfg, rank)
+            ok = ours == theirs
+            failures += not ok
+            print(f"{'ok  ' if ok else 'FAIL'} {model_type} {label}: peft {theirs:,}, paramtui {ours:,}"
+                  + ("" if ok else f" (off by {ours - theirs:+,}; peft adapts {names})"))
+    return failures
+
+
+def check_lora_files(paths: list[str], rank: int = 8) -> int:
+    """LoRA adapters of each config.json against peft."""
+    from paramtui.core.formulas.training_memory import lora_trainable_params
+
+    failures = 0
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            cfg = json.load(f)
+        ours = lora_trainable_params(architecture_from_hf_config(cfg, origin=path), rank)
+        theirs, names = peft_lora_count(cfg, rank)
+        failures += ours != theirs
+        print(f"{'ok  ' if ours == theirs else 'FAIL'} {os.path.basename(path)}: peft {theirs:,}, paramtui {ours:,}"
+              + ("" if ours == theirs else f" (off by {ours - theirs:+,}; peft adapts {names})"))
+    return failures
 
 
 def minimal(cfg_dict: dict) -> dict:
@@ -381,7 +465,20 @@ def main() -> int:
     parser.add_argument("--types", nargs="*", metavar="MODEL_TYPE",
                         help="check these model types (all supported ones when none is named) at their "
                         "transformers default config and at perturbed shapes, instead of config files")
+    parser.add_argument("--lora", action="store_true",
+                        help="compare LoRA r=8 all-linear adapter counts with peft's (for the configs, or "
+                        "with --types for the model types)")
     args = parser.parse_args()
+    if args.lora:
+        import peft
+        print(f"transformers {transformers.__version__}, peft {peft.__version__}, meta device")
+        if args.types is not None:
+            failures = check_lora(args.types or list(SUPPORTED_MODEL_TYPES))
+        else:
+            failures = check_lora_files(args.configs or sorted(glob.glob(os.path.join(ROOT, "tests", "core",
+                                                                                  "hf_configs", "*.json"))))
+        print(f"{failures} mismatches")
+        return 1 if failures else 0
     if args.types is not None:
         print(f"transformers {transformers.__version__}, torch {torch.__version__}, meta device")
         failures = check_types(args.types or list(SUPPORTED_MODEL_TYPES))

@@ -312,13 +312,14 @@ def test_layers_listed_as_mlp_only_are_dense_everywhere():
     all_moe = replace(mixed, mlp_only_layers=())
     assert [mixed.is_moe_layer(i) for i in range(4)] == [False, True, False, True] and mixed.num_moe_layers == 2
     assert all_moe.num_moe_layers == 4
-    # LoRA r=16 on q/k/v/o (h 128, 4×48 queries, 2×48 keys/values), gate/up/down: 2 dense
-    # layers (intermediate 384) and 2 MoE layers of 8 experts (intermediate 64).
+    # LoRA r=16 "all-linear" as peft maps it onto Qwen3-MoE: q/k/v/o (h 128, 4×48 queries,
+    # 2×48 keys/values) in 4 layers; on the 2 MoE layers the router (128 -> 8) and 8 experts'
+    # down (64 -> 128) at rank 16 and fused gate_up (128 -> 128) at rank 32; the 2 dense
+    # layers' MLPs go unadapted (peft takes their names for the experts').
     r = 16
     attention = r * ((128 + 192) + 2 * (128 + 96) + (192 + 128))
-    dense = r * 3 * (128 + 384)
-    experts = 8 * r * 3 * (128 + 64)
-    assert lora_trainable_params(mixed, r) == 4 * attention + 2 * dense + 2 * experts
+    experts = 8 * (2 * r * (128 + 128) + r * (64 + 128)) + r * (128 + 8)
+    assert lora_trainable_params(mixed, r) == 4 * attention + 2 * experts
     # The dense MLP (3 × 384 wide) is the widest tensor of the prefill workspace; all-MoE has none.
     assert inference_memory(mixed, 10**6, batch=1, context=64).activations_bytes > \
         inference_memory(all_moe, 10**6, batch=1, context=64).activations_bytes
@@ -464,7 +465,8 @@ def test_gemma4_lora_adapts_the_linear_layers_each_layer_has():
               (256, 4096, 2), (4096, 256, 2), (256, 512, 2),  # full q, o, k
               (256, 2048, 1), (2048, 256, 1), (256, 4096, 1), (4096, 256, 1),  # shared q, o
               (256, 512, 8), (512, 256, 4), (256, 1024, 4), (1024, 256, 2),  # MLPs
-              (256, 16, 6), (16, 256, 6)]
+              (256, 16, 6), (16, 256, 6),  # per-layer-input gate and projection
+              (256, 6 * 16, 1)]  # the model's per_layer_model_projection
     assert lora_trainable_params(arch, 8) == sum(8 * (i + o) * n for i, o, n in linear)
 
 

@@ -22,11 +22,11 @@ from paramtui.core.model.precision import (
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 
-from paramtui.core.model.layers.channel_mixers import DenseMLP, MixtureOfExperts
-from paramtui.core.model.layers.network import network_of, token_mixer_for
+from paramtui.core.model.layers.network import token_mixer_for
 from paramtui.core.model.layers.pattern import layer_kinds
-from paramtui.core.model.layers.token_mixers import (CompressedAttention, GatedDeltaNet, KimiDeltaAttention, Mamba,
+from paramtui.core.model.layers.token_mixers import (GatedDeltaNet, KimiDeltaAttention, Mamba,
                                                      ParallelMixer, RWKVTimeMix, ShortConv)
+from paramtui.core.formulas.lora_adapters import lora_trainable_params, weight_matrix_shapes
 from paramtui.core.formulas.layer_shapes import (
     require_positive,
     shared_expert_width,
@@ -211,96 +211,10 @@ def _layer_saved_per_token(
     return attention + mlp + scores * blocks, scores * blocks
 
 
-def _layer_group_linear_shapes(arch: Architecture) -> list[tuple[int, int, int]]:
-    """`_linear_shapes` read from the network's layer groups, for Gemma 4, whose layers
-    differ in head size, in which of q/k/v/o they have (shared K/V, values from keys) and in
-    MLP width, and which has a per-layer-input gate and projection in every layer; and for
-    DeepSeek-V4, whose attention has low-rank q, a grouped output and compressors."""
-    h = arch.hidden_size
-    n_up = 2 if arch.gated_mlp else 1
-    shapes: list[tuple[int, int, int]] = []
-    for group in network_of(arch).groups:
-        m, n = group.mixer, group.count
-        width = m.heads * m.head_dim
-        if isinstance(m, CompressedAttention):  # DeepSeek-V4
-            ql, go = m.q_lora_rank, m.o_groups * m.o_lora_rank
-            shapes += [(h, ql, n), (ql, width, n), (h, m.head_dim, n), (width // m.o_groups, go, n), (go, h, n)]
-            if m.compression != "none":  # the compressor's kv and gate projections
-                shapes.append((h, m.head_dim * (2 if m.compression == "csa" else 1), 2 * n))
-            if m.compression == "csa":  # the indexer's compressor, q_b and weights_proj
-                ih = m.index_heads * m.index_head_dim
-                shapes += [(h, 2 * m.index_head_dim, 2 * n), (ql, ih, n), (h, m.index_heads, n)]
-        else:
-            shapes += [(h, width, n), (width, h, n)]
-            if not m.shares_kv:
-                shapes.append((h, m.kv_heads * m.head_dim, n * (1 if m.values_from_keys else 2)))
-        mlps = []
-        if isinstance(group.channel, MixtureOfExperts):
-            moe = group.channel
-            mlps += [(moe.expert.width, n * moe.experts)] + ([(moe.shared.width, n)] if moe.shared else [])
-        elif isinstance(group.channel, DenseMLP):
-            mlps.append((group.channel.width, n))
-        for w, count in mlps:
-            shapes += [(h, w, n_up * count), (w, h, count)]
-    if arch.per_layer_input_size:
-        ple = arch.per_layer_input_size
-        shapes += [(h, ple, arch.num_hidden_layers), (ple, h, arch.num_hidden_layers)]
-    return shapes
-
-
-def _linear_shapes(arch: Architecture) -> list[tuple[int, int, int]]:
-    """(d_in, d_out, count) of every linear layer in the transformer blocks (not the
-    embedding or the output head, not MoE routers)."""
-    if arch.full_attention_head_dim or arch.full_attention_kv_heads or arch.kv_shared_layers \
-            or arch.per_layer_input_size or arch.o_groups is not None:
-        return _layer_group_linear_shapes(arch)
-    h = arch.hidden_size
-    shapes: list[tuple[int, int, int]] = []
-    L = arch.num_hidden_layers + (
-        (arch.num_decoder_layers or arch.num_hidden_layers) if arch.is_encoder_decoder else 0
-    )
-    a = arch.num_attention_heads
-    if arch.uses_mla:
-        qk = (arch.qk_nope_head_dim or 0) + (arch.qk_rope_head_dim or 0)
-        v = arch.v_head_dim or arch.resolved_head_dim
-        if arch.q_lora_rank:
-            shapes += [(h, arch.q_lora_rank, L), (arch.q_lora_rank, a * qk, L)]
-        else:
-            shapes.append((h, a * qk, L))
-        lat = arch.kv_lora_rank or 0
-        shapes += [(h, lat + (arch.qk_rope_head_dim or 0), L),
-                   (lat, a * ((arch.qk_nope_head_dim or 0) + v), L), (a * v, h, L)]
-    else:
-        hd = arch.resolved_head_dim
-        shapes += [(h, a * hd, L), (h, arch.kv_heads * hd, 2 * L), (a * hd, h, L)]
-    n_up = 2 if arch.gated_mlp else 1
-    moe_layers = arch.num_moe_layers
-    dense_layers = L - moe_layers
-    I = arch.intermediate_size
-    shapes += [(h, I, n_up * dense_layers), (I, h, dense_layers)]
-    if moe_layers:
-        moe_i = arch.moe_intermediate_size or I
-        n = arch.num_local_experts * moe_layers
-        shapes += [(h, moe_i, n_up * n), (moe_i, h, n)]
-        shared = shared_expert_width(arch)
-        if shared:
-            shapes += [(h, shared, n_up * moe_layers), (shared, h, moe_layers)]
-    return shapes
-
-
-def lora_trainable_params(arch: Architecture, rank: int) -> int:
-    """Adapter parameters r·(d_in + d_out) on every linear layer of the blocks (attention
-    q/k/v/o and MLP gate/up/down, experts included): the "all linear layers" choice of
-    QLoRA (Dettmers et al. 2023, section 4) and peft's target_modules="all-linear"
-    (which leaves the output head out). LoRA: Hu et al. 2021, section 4.1."""
-    require_positive("lora_rank", rank)
-    return sum(rank * (i + o) * n for i, o, n in _linear_shapes(arch))
-
-
 def _adafactor_state_elements(arch: Architecture, total: int, embedding: int, head: int) -> int:
     """Adafactor keeps a row and a column second-moment vector per matrix and a full one per
     vector, no first moment by default (Shazeer & Stern 2018, section 3)."""
-    shapes = _linear_shapes(arch)
+    shapes = weight_matrix_shapes(arch)
     matrices = sum(i * o * n for i, o, n in shapes)
     factored = sum((i + o) * n for i, o, n in shapes)
     if not embedding and not head:  # a bare count: take the shapes from the architecture

@@ -2,6 +2,7 @@
 
 A dense MLP (gated: gate, up, down; plain: up, down), a mixture of experts, or none. Each
 has `params()`; a mixture of experts also `active_params()`, what one token passes through.
+`linear_shapes()` lists the torch.nn.Linear modules as (d_in, d_out), what LoRA adapts.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ class DenseMLP:
 
     def active_params(self) -> int:
         return self.params()
+
+    def linear_shapes(self, fused_gate_up: bool = False) -> tuple[tuple[int, int], ...]:
+        """gate and up (one gate_up module in Phi-3), or up alone, then down."""
+        d, w = self.hidden, self.width
+        ups = ((d, 2 * w),) if self.gated and fused_gate_up else ((d, w),) * (2 if self.gated else 1)
+        return ups + ((w, d),)
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,18 @@ class MixtureOfExperts:
     def active_params(self) -> int:
         return self.top_k * self.expert.params() + self.other_params()
 
+    def linear_shapes(self, router: bool = False, fused_gate_up: bool = False) -> tuple[tuple[int, int], ...]:
+        """The shared experts and their gate, and the router where it is a Linear module (Llama
+        4, Gemma 4; most families keep it as a bare weight). transformers 5 stores the routed
+        experts as stacked 3-d weights, not Linear modules: `expert_shapes` lists them."""
+        shared = self.shared.linear_shapes(fused_gate_up) if self.shared else ()
+        gate = ((self.hidden, 1),) if self.shared_gate and self.shared else ()
+        return shared + gate + (((self.hidden, self.experts),) if router else ())
+
+    def expert_shapes(self) -> tuple[tuple[int, int, int], ...]:
+        """(d_in, d_out, count) of the routed experts' weight matrices, one per expert."""
+        return tuple((i, o, self.experts) for i, o in self.expert.linear_shapes())
+
 
 @dataclass(frozen=True)
 class RWKVChannelMix:
@@ -83,6 +102,10 @@ class RWKVChannelMix:
         lerps = 2 if self.receptance else 1
         return lerps * d + 2 * d * self.width + (d * d if self.receptance else 0)
 
+    def linear_shapes(self) -> tuple[tuple[int, int], ...]:
+        d = self.hidden
+        return ((d, self.width), (self.width, d)) + (((d, d),) if self.receptance else ())
+
     def active_params(self) -> int:
         return self.params()
 
@@ -96,6 +119,9 @@ class NoChannelMixer:
 
     def params(self) -> int:
         return 0
+
+    def linear_shapes(self) -> tuple[tuple[int, int], ...]:
+        return ()
 
     def active_params(self) -> int:
         return 0

@@ -3,7 +3,9 @@
 Each is a frozen record with `params()` (its weights and biases, as transformers' modules
 hold them) and `norm_params()` (norms inside the mixer that the breakdown files under
 "norm", such as per-head q/k norms). Shapes follow transformers' modeling code; every
-Linear has in·out weights plus out biases.
+Linear has in·out weights plus out biases. `linear_shapes()` lists the mixer's torch.nn.Linear
+modules as (d_in, d_out), what LoRA adapts (convolutions, per-head vectors and sinks are not
+Linear modules).
 """
 
 from __future__ import annotations
@@ -54,6 +56,16 @@ class Attention:
         projections = 0 if self.shares_kv else 1 if self.values_from_keys else 2
         return (linear(d, q_width, self.qkv_bias) + projections * linear(d, kv * hd, self.qkv_bias)
                 + linear(h * hd, d, self.o_bias) + (h if self.sinks else 0))
+
+    def linear_shapes(self, fused_qkv: bool = False) -> tuple[tuple[int, int], ...]:
+        """q, k, v and o (one query_key_value module where the family fuses them: GPT-2,
+        GPT-NeoX, Falcon, Phi-3); no v where values come from the keys, only q and o on a layer
+        that reuses another layer's K and V."""
+        d, kv_width = self.hidden, self.kv_heads * self.head_dim
+        q_width = self.heads * self.head_dim * (2 if self.output_gate else 1)
+        kv = 0 if self.shares_kv else 1 if self.values_from_keys else 2
+        qkv = ((d, q_width + kv * kv_width),) if fused_qkv else ((d, q_width),) + ((d, kv_width),) * kv
+        return qkv + ((self.heads * self.head_dim, d),)
 
     def norm_params(self) -> int:
         if self.qk_norm == "head":
@@ -106,6 +118,19 @@ class LatentAttention:
         kv = (linear(d, self.kv_lora_rank + self.qk_rope_head_dim, bias) + self.kv_lora_rank
               + linear(self.kv_lora_rank, h * (self.qk_nope_head_dim + self.v_head_dim), False))
         return q + kv + linear(h * self.v_head_dim, d, bias) + self.indexer_params()
+
+    def linear_shapes(self) -> tuple[tuple[int, int], ...]:
+        """q (or q_a and q_b), kv_a_proj_with_mqa, kv_b, o, and the indexer's wq_b, wk and
+        weights_proj."""
+        d, h = self.hidden, self.heads
+        qk_head = self.qk_nope_head_dim + self.qk_rope_head_dim
+        q = ((d, h * qk_head),) if self.q_lora_rank is None else (
+            (d, self.q_lora_rank), (self.q_lora_rank, h * qk_head))
+        kv = ((d, self.kv_lora_rank + self.qk_rope_head_dim),
+              (self.kv_lora_rank, h * (self.qk_nope_head_dim + self.v_head_dim)))
+        indexer = ((self.q_lora_rank, self.index_heads * self.index_head_dim), (d, self.index_head_dim),
+                   (d, self.index_heads)) if self.index_heads else ()
+        return q + kv + ((h * self.v_head_dim, d),) + indexer
 
     def indexer_params(self) -> int:
         """DeepseekV32Indexer: wq_b (q_lora -> heads·dim), wk (d -> dim), weights_proj (d -> heads);
@@ -161,6 +186,13 @@ class GatedDeltaNet:
         return (linear(d, 2 * self.keys + 2 * self.values, False) + linear(d, 2 * self.value_heads, False)
                 + self.conv_channels * self.conv_kernel + 2 * self.value_heads + linear(self.values, d, False))
 
+    def linear_shapes(self, split_projections: bool = False) -> tuple[tuple[int, int], ...]:
+        """in_proj_qkvz, in_proj_ba and out_proj (Qwen3-Next); Qwen3.5 holds the same weights as
+        in_proj_qkv, in_proj_z, in_proj_b and in_proj_a."""
+        d, k, v, vh = self.hidden, self.keys, self.values, self.value_heads
+        ins = ((d, 2 * k + v), (d, v), (d, vh), (d, vh)) if split_projections else ((d, 2 * k + 2 * v), (d, 2 * vh))
+        return ins + ((v, d),)
+
     def norm_params(self) -> int:
         return self.value_head_dim
 
@@ -198,6 +230,11 @@ class KimiDeltaAttention:
         return (3 * linear(d, qkv, False) + 3 * qkv * self.conv_kernel + gate + qkv + h
                 + linear(d, h, False) + gate + linear(qkv, d, False))
 
+    def linear_shapes(self) -> tuple[tuple[int, int], ...]:
+        """q, k, v; the forget gate's f_a and f_b; b_proj; the output gate's g_a and g_b; o."""
+        d, hd, qkv = self.hidden, self.head_dim, self.channels
+        return ((d, qkv),) * 3 + ((d, hd), (hd, qkv), (d, self.heads), (d, hd), (hd, qkv), (qkv, d))
+
     def norm_params(self) -> int:
         return self.head_dim
 
@@ -225,6 +262,9 @@ class ShortConv:
         d = self.hidden
         return (linear(d, 3 * d, self.bias) + d * self.kernel + (d if self.bias else 0)
                 + linear(d, d, self.bias))
+
+    def linear_shapes(self) -> tuple[tuple[int, int], ...]:
+        return ((self.hidden, 3 * self.hidden), (self.hidden, self.hidden))  # in_proj, out_proj
 
     def norm_params(self) -> int:
         return 0
@@ -282,6 +322,15 @@ class Mamba:
                     + linear(self.dt_rank, inner, True) + inner * n + inner + out)
         return (linear(d, inner + self.conv_channels + self.heads, self.proj_bias) + conv + 3 * self.heads + out)
 
+    def linear_shapes(self, out_proj: bool = True) -> tuple[tuple[int, int], ...]:
+        """in_proj (and in version 1 x_proj and dt_proj), then out_proj unless left out."""
+        d, inner = self.hidden, self.inner
+        if self.version == 1:
+            ins = ((d, 2 * inner), (inner, self.dt_rank + 2 * self.state), (self.dt_rank, inner))
+        else:
+            ins = ((d, inner + self.conv_channels + self.heads),)
+        return ins + (((inner, d),) if out_proj else ())
+
     def norm_params(self) -> int:
         if self.version == 2:
             return self.inner if self.gated_norm else 0  # the gated RMSNorm
@@ -329,6 +378,11 @@ class RWKVTimeMix:
             return 6 * d + 2 * 5 * d * extra + 2 * d + 2 * d * decay + 5 * d * d
         return 12 * d + sum(2 * d * rank for rank in self.lora) + 4 * d * d
 
+    def linear_shapes(self) -> tuple[tuple[int, int], ...]:
+        """The d × d projections: receptance, key, value, gate (RWKV-6) and output. The low-rank
+        mixes and decays are kept as plain tensors (llama.cpp), not Linear modules."""
+        return ((self.hidden, self.hidden),) * (5 if self.version == 6 else 4)
+
     def norm_params(self) -> int:
         return 2 * self.hidden
 
@@ -349,6 +403,9 @@ class NoTokenMixer:
     def params(self) -> int:
         return 0
 
+    def linear_shapes(self) -> tuple[tuple[int, int], ...]:
+        return ()
+
     def norm_params(self) -> int:
         return 0
 
@@ -368,6 +425,9 @@ class ParallelMixer:
 
     def params(self) -> int:
         return self.attention.params() + self.mamba.params()
+
+    def linear_shapes(self, fused_qkv: bool = False, out_proj: bool = True) -> tuple[tuple[int, int], ...]:
+        return self.attention.linear_shapes(fused_qkv) + self.mamba.linear_shapes(out_proj)
 
     def norm_params(self) -> int:
         return self.attention.norm_params() + self.mamba.norm_params()
@@ -432,6 +492,20 @@ class CompressedAttention:
             total += (self._compressor_params(hd, 2) + self._compressor_params(self.index_head_dim, 2)
                       + linear(ql, self.index_heads * self.index_head_dim, False) + linear(d, self.index_heads, False))
         return total
+
+    def linear_shapes(self) -> tuple[tuple[int, int], ...]:
+        """q_a, q_b, kv, the grouped output's o_a (one Linear applied per group) and o_b; the
+        compressor's kv and gate; CSA's indexer: its compressor's kv and gate, q_b and
+        weights_proj."""
+        d, width, ql = self.hidden, self.heads * self.head_dim, self.q_lora_rank
+        go = self.o_groups * self.o_lora_rank
+        shapes = ((d, ql), (ql, width), (d, self.head_dim), (width // self.o_groups, go), (go, d))
+        if self.compression != "none":
+            shapes += ((d, self.head_dim * (2 if self.compression == "csa" else 1)),) * 2
+        if self.compression == "csa":
+            shapes += ((d, 2 * self.index_head_dim),) * 2 + (
+                (ql, self.index_heads * self.index_head_dim), (d, self.index_heads))
+        return shapes
 
     def norm_params(self) -> int:
         """q_a_norm, kv_norm, the compressor's kv_norm and the indexer's."""
