@@ -470,6 +470,21 @@ def test_gemma4_lora_adapts_the_linear_layers_each_layer_has():
     assert lora_trainable_params(arch, 8) == sum(8 * (i + o) * n for i, o, n in linear)
 
 
+def test_gemma4_double_wide_mlp_counts_in_training_activations():
+    # synthetic-gemma4-text-2: layers 2 and 4 are both sliding-window attention, but layer 4
+    # reuses earlier K/V and its gated MLP is 1024 wide, not 512. Per extra channel a token keeps
+    # gate, up, the activation's output and down's input, 2 bytes each (bf16 under autocast).
+    arch = load_hf_config(HF / "synthetic-gemma4-text-2.json")
+    setup = TrainingSetup(micro_batch=1, seq_len=512)
+    extra = 4 * 2 * 512 * 512
+    assert layer_activation_bytes(arch, setup, 4) - layer_activation_bytes(arch, setup, 2) == extra
+    assert layer_activation_bytes(arch, setup, 5) - layer_activation_bytes(arch, setup, 3) == extra
+    # The two shared-KV layers add exactly that to the step's activations.
+    single = replace(arch, kv_shared_mlp_factor=1)
+    assert training_memory(arch, 14_014_864, setup).activations_bytes \
+        - training_memory(single, 14_014_864, setup).activations_bytes == 2 * extra
+
+
 def test_deepseek_v4_caches_a_window_and_compressed_entries():
     # DeepSeek-V4 defaults: 43 layers, 20 compressed sparse (an entry per 4 tokens with the
     # indexer's 128-wide key) and 23 heavily compressed (per 128 tokens), all with a 128-token

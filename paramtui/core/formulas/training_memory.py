@@ -22,7 +22,8 @@ from paramtui.core.model.precision import (
 from paramtui.core import validation as pyd
 from paramtui.core.validation import STRICT, record
 
-from paramtui.core.model.layers.network import token_mixer_for
+from paramtui.core.model.layers.channel_mixers import ChannelMixer, DenseMLP, MixtureOfExperts, NoChannelMixer
+from paramtui.core.model.layers.network import decoder_layer_groups, token_mixer_for
 from paramtui.core.model.layers.pattern import layer_kinds
 from paramtui.core.model.layers.token_mixers import (GatedDeltaNet, KimiDeltaAttention, Mamba,
                                                      ParallelMixer, RWKVTimeMix, ShortConv)
@@ -143,7 +144,7 @@ _ATTENTION_TYPES = ("full_attention", "sliding_attention", "chunked_attention",
 
 def _layer_saved_per_token(
     arch: Architecture, d: _Dtypes, seq: int, flash: bool, moe_layer: bool, cross: bool,
-    layer_type: str = "full_attention",
+    layer_type: str = "full_attention", channel: ChannelMixer | None = None,
 ) -> tuple[int, int]:
     """Bytes per token one layer keeps for backward (no recomputation), and the
     sequence-length-dependent part of them (attention scores).
@@ -152,6 +153,8 @@ def _layer_saved_per_token(
     MHA layer with a 4h plain MLP, 16-bit tensors and dropout. The same accounting is done
     here from this architecture's shapes (GQA K/V widths, gated or MoE MLPs, the intermediate
     size) and dtypes (autocast keeps the residual stream and norms in fp32); no dropout.
+    `channel`, the layer's channel mixer, gives its MLP widths where they differ from layer to
+    layer (Gemma 4's double-wide MLP on its shared-KV layers).
     """
     h = arch.hidden_size
     c = d.compute
@@ -193,7 +196,8 @@ def _layer_saved_per_token(
         return saved + (readers * c if d.autocast else 0)
 
     mlp_readers = 1 if (not gated or arch.model_type in FUSED_GATE_UP) else 2
-    if layer_type in arch.no_mlp_layer_types:
+    width = channel.width if isinstance(channel, DenseMLP) else arch.intermediate_size
+    if layer_type in arch.no_mlp_layer_types or isinstance(channel, NoChannelMixer):
         mlp = 0
     elif moe_layer:
         moe_i = arch.moe_intermediate_size or arch.intermediate_size
@@ -202,13 +206,21 @@ def _layer_saved_per_token(
         # output kept for the routing-weight multiply; router logits and probabilities fp32.
         mlp = k * (2 * c * h + dense_mlp(moe_i, 0)) + 8 * arch.num_local_experts
         shared = shared_expert_width(arch)
+        if isinstance(channel, MixtureOfExperts):
+            shared = channel.shared.width if channel.shared else 0
         if shared:
             mlp += dense_mlp(shared, mlp_readers)
         mlp += _norm_saved(arch, d, 1) * h
     else:
-        mlp = _norm_saved(arch, d, mlp_readers) * h + dense_mlp(arch.intermediate_size, 0) \
+        mlp = _norm_saved(arch, d, mlp_readers) * h + dense_mlp(width, 0) \
             + (max(mlp_readers - 1, 0) * c * h if d.autocast else 0)
     return attention + mlp + scores * blocks, scores * blocks
+
+
+def _layer_channels(arch: Architecture) -> list[ChannelMixer | None]:
+    """Each decoder layer's channel mixer (None for an encoder-decoder: its layers are alike)."""
+    groups = decoder_layer_groups(arch)
+    return [g.channel for g in groups] if groups else [None] * arch.num_hidden_layers
 
 
 def _adafactor_state_elements(arch: Architecture, total: int, embedding: int, head: int) -> int:
@@ -312,16 +324,18 @@ def training_memory(
     enc_dec = arch.is_encoder_decoder
     # A layer's saved bytes depend only on its kind (dense or MoE MLP, with or without
     # cross-attention), so each kind is worked out once.
-    by_kind: dict[tuple[bool, bool, str], int] = {}
+    by_kind: dict[tuple, int] = {}
 
-    def saved(moe_layer: bool, cross: bool, layer_type: str = "full_attention") -> int:
-        key = (moe_layer, cross, layer_type)
+    def saved(moe_layer: bool, cross: bool, layer_type: str = "full_attention", channel=None) -> int:
+        key = (moe_layer, cross, layer_type, channel)
         if key not in by_kind:
-            by_kind[key] = _layer_saved_per_token(arch, d, s, flash, moe_layer, cross, layer_type)[0]
+            by_kind[key] = _layer_saved_per_token(arch, d, s, flash, moe_layer, cross, layer_type, channel)[0]
         return by_kind[key]
 
     types = layer_kinds(arch)
-    per_layer_tokens = [saved(arch.is_moe_layer(i), False, types[i]) for i in range(arch.num_hidden_layers)]
+    channels = _layer_channels(arch)
+    per_layer_tokens = [saved(arch.is_moe_layer(i), False, types[i], channels[i])
+                        for i in range(arch.num_hidden_layers)]
     if enc_dec:
         per_layer_tokens += [saved(False, True)] * (arch.num_decoder_layers or arch.num_hidden_layers)
     n_layers = len(per_layer_tokens)
@@ -454,7 +468,7 @@ def layer_activation_bytes(arch: Architecture, setup: TrainingSetup, layer: int 
     (the per-layer term `training_memory` uses, from this architecture's shapes)."""
     d = _training_dtypes(setup)
     flash = setup.flash_attention or setup.recompute == "selective"
-    per_token, _ = _layer_saved_per_token(arch, d, setup.seq_len, flash,
-                                          arch.is_moe_layer(layer), False, layer_kinds(arch)[layer])
+    per_token, _ = _layer_saved_per_token(arch, d, setup.seq_len, flash, arch.is_moe_layer(layer), False,
+                                          layer_kinds(arch)[layer], _layer_channels(arch)[layer])
     return per_token * setup.micro_batch * setup.seq_len // setup.tensor_parallel
 
