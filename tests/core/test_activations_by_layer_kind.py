@@ -39,3 +39,17 @@ def test_a_hybrid_sums_its_kinds_not_attention_everywhere():
     all_attention = replace(arch, layer_types=("full_attention",) * 48)
     uniform = training_memory(all_attention, count_parameters(all_attention), setup).activations_bytes
     assert uniform - hybrid == 36 * (full - linear)
+
+
+def test_a_fused_gate_up_keeps_one_autocast_copy_of_the_mlp_input(monkeypatch):
+    # Glm4MLP computes gate and up with one Linear (gate_up_proj): under autocast (mixed
+    # precision) the MLP input is cast to bf16 for one matmul, not once per projection as for
+    # Llama's separate gate_proj and up_proj, so whole bf16 copies of it (2 bytes × hidden per
+    # token each) are not kept.
+    from paramtui.core.formulas import training_memory as tm
+    arch = load_hf_config(HF / "default-glm4.json")
+    setup = TrainingSetup(regime="mixed", micro_batch=1, seq_len=1)
+    fused = layer_activation_bytes(arch, setup, 0)
+    monkeypatch.setattr(tm, "FUSED_GATE_UP", tm.FUSED_GATE_UP - {"glm4"})
+    unfused = layer_activation_bytes(arch, setup, 0)
+    assert unfused > fused and (unfused - fused) % (2 * arch.hidden_size) == 0

@@ -84,9 +84,10 @@ def rope_dim(arch: Architecture) -> int:
 
 
 # Families whose checkpoints fuse the q/k/v (and gate/up) projections into one matrix, so one
-# input copy feeds them (GPT-2 c_attn, GPT-NeoX query_key_value, Falcon, Phi-3 qkv_proj).
+# input copy feeds them (GPT-2 c_attn, GPT-NeoX query_key_value, Falcon, Phi-3 qkv_proj; gate
+# and up: Phi3MLP, Glm4MLP, Granite 4's shared_mlp.input_linear).
 FUSED_QKV = {"gpt2", "gpt_neox", "falcon", "phi3"}
-FUSED_GATE_UP = {"phi3"}
+FUSED_GATE_UP = {"phi3", "glm4", "granitemoehybrid"}
 # Activations that transformers implements as a chain of element-wise ops (not one kernel):
 # NewGELUActivation / FastGELUActivation (tanh approximation written out in Python).
 COMPOSITE_ACTS = {"gelu_new", "gelu_fast"}

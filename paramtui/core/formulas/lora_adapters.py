@@ -27,9 +27,6 @@ from paramtui.core.model.layers.channel_mixers import DenseMLP, MixtureOfExperts
 from paramtui.core.model.layers.network import LayerGroup, network_of
 from paramtui.core.model.layers.token_mixers import Attention, GatedDeltaNet, Mamba, ParallelMixer
 
-# Families whose gate and up projections are one Linear (Phi3MLP, Glm4MLP, Granite 4's
-# shared_mlp.input_linear).
-_FUSED_GATE_UP = FUSED_GATE_UP | {"glm4", "granitemoehybrid"}
 # Qwen3.5's Gated DeltaNet holds in_proj_qkv, in_proj_z, in_proj_b and in_proj_a apart.
 _SPLIT_DELTANET = {"qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text"}
 # Routers that are Linear modules (Llama4Router, Gemma4's router.proj).
@@ -57,10 +54,10 @@ def _mixer_shapes(arch: Architecture, mixer) -> tuple[tuple[int, int], ...]:
 
 def _channel_shapes(arch: Architecture, channel) -> tuple[tuple[int, int], ...]:
     if isinstance(channel, DenseMLP):
-        return channel.linear_shapes(fused_gate_up=arch.model_type in _FUSED_GATE_UP)
+        return channel.linear_shapes(fused_gate_up=arch.model_type in FUSED_GATE_UP)
     if isinstance(channel, MixtureOfExperts):
         return channel.linear_shapes(router=arch.model_type in _LINEAR_ROUTER,
-                                     fused_gate_up=arch.model_type in _FUSED_GATE_UP)
+                                     fused_gate_up=arch.model_type in FUSED_GATE_UP)
     return channel.linear_shapes()
 
 
