@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from textual import events
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, OptionList, Select
 
 from paramtui.core.inputs.options import LICENSE_CLASSES, TASKS
@@ -119,6 +120,9 @@ async def test_enter_opens_the_detail_with_offload():
         assert isinstance(detail, DeployDetailScreen)
         d = detail.detail
         assert d.cell.target_id == "gh200" and d.cell.status == "offload"
+        # the cell's target leads the title, then the scenario as it is named (its own target in it)
+        title = str(detail.query_one(VerticalScroll).border_title)
+        assert title.startswith("On NVIDIA GH200") and f": {app.session.scenarios[1].label}" in title
         assert d.layer_offload is not None and d.layer_offload.fits
         await pilot.press("o")
         await pilot.pause()

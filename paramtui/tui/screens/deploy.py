@@ -281,7 +281,8 @@ class DeployDetailScreen(Dialog[None]):
         s = est.scenario
         inf = est.inference
         with VerticalScroll() as box:
-            box.border_title = f"{s.label} on {est.target.name}"
+            # the target first: the scenario's own name may already say "on <its target>"
+            box.border_title = f"On {est.target.name}: {s.label}"
             box.border_subtitle = "esc close · x/b/o explain · h host RAM"
             box.can_focus = True
             yield Static(self._status_text(), id="detail-status")
