@@ -38,6 +38,7 @@ from typing import Callable, Literal, NamedTuple
 from paramtui.core.formulas import speed as speed_mod
 from paramtui.core.model.layers.network import decoder_layer_groups
 from paramtui.core.model.layers.token_mixers import cached_elements
+from paramtui.core.model.per_object import PerObject
 from paramtui.core.model.precision import bytes_for_bits
 from paramtui.core.inputs.targets import Target, peak_flops_per_s
 from paramtui.core.result.explain import Explanation
@@ -201,11 +202,10 @@ def _layer_profile(arch) -> _LayerProfile | None:
     """The architecture's layer profile, None when every decoder layer is alike (or for an
     encoder-decoder). Worked out once per architecture object, as its network is: the Deploy
     matrix asks for it for every scenario of the model."""
-    known = _PROFILES.get(id(arch))
-    if known is not None and known[0] is arch:
-        return known[1]
-    if len(_PROFILES) >= 1024:
-        _PROFILES.clear()
+    return _PROFILES(arch)
+
+
+def _work_out_layer_profile(arch) -> _LayerProfile | None:
     groups = decoder_layer_groups(arch)
     profile = None
     if len(set(map(id, groups))) >= 2:
@@ -216,12 +216,10 @@ def _layer_profile(arch) -> _LayerProfile | None:
             params=tuple(params[g] for g in groups), total_params=sum(params[g] for g in groups),
             routed=tuple(routed[g] for g in groups), total_routed=sum(routed[g] for g in groups),
             kv=tuple(g.mixer for g in groups))
-    _PROFILES[id(arch)] = (arch, profile)
     return profile
 
 
-# Layer profiles by architecture object (kept with it, so its id is not reused while cached).
-_PROFILES: dict[int, tuple[object, _LayerProfile | None]] = {}
+_PROFILES: PerObject[object, _LayerProfile | None] = PerObject(_work_out_layer_profile)
 
 
 def _layer_sizes(serve, body_bytes: float, expert_bytes: int, untouched: float):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from paramtui.core.model.architecture import Architecture
+from paramtui.core.model.per_object import PerObject
 from paramtui.core.model.layers.channel_mixers import (ChannelMixer, DenseMLP, MixtureOfExperts, NoChannelMixer,
                                                        RWKVChannelMix)
 from paramtui.core.model.layers.token_mixers import (
@@ -230,20 +231,9 @@ def network_of(arch: Architecture) -> Network:
     """The layers of `arch`, grouped by kind (see the module docstring).
 
     Worked out once per architecture object: memory, KV cache, recurrent state and the
-    parameter count all read it, and a Deploy matrix asks for it for every row."""
-    known = _NETWORKS.get(id(arch))
-    if known is not None and known[0] is arch:
-        return known[1]
-    if len(_NETWORKS) >= 1024:
-        _NETWORKS.clear()
-    network = _network_of(arch)
-    _NETWORKS[id(arch)] = (arch, network)
-    return network
-
-
-# Networks by architecture object (kept with the object so its id cannot be reused while
-# cached). Both are immutable, so a cached network is the one the architecture gives.
-_NETWORKS: dict[int, tuple[Architecture, Network]] = {}
+    parameter count all read it, and a Deploy matrix asks for it for every row. Both are
+    immutable, so a remembered network is the one the architecture gives."""
+    return _NETWORKS(arch)
 
 
 def _network_of(arch: Architecture) -> Network:
@@ -274,3 +264,6 @@ def _network_of(arch: Architecture) -> Network:
         LayerGroup(counts[key], _token_mixer(arch, key[0], key[2]), channel(*key), norms, weights)
         for key in order)
     return Network(arch.hidden_size, groups, period)
+
+
+_NETWORKS: PerObject[Architecture, Network] = PerObject(_network_of)
