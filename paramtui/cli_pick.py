@@ -1,10 +1,12 @@
-"""`paramtui pick` as text: one compact row per model and its reason on one indented line below,
-so a ranking reads at 80 columns (a "why" column wrapped each model over ten lines). The row's
-id is never cut (it is typed back into estimate); the reason and the license give way, with an
-ellipsis, and `--json` keeps every word.
+"""`paramtui pick` as text: one compact row per model and its reason wrapped in indented lines
+below, so a ranking reads at 80 columns (a "why" column wrapped each model over ten lines). The
+row's id is never cut (it is typed back into estimate); the license gives way, with an ellipsis
+(`--json` keeps every word); the reason is never cut, since it names the score's source.
 """
 
 from __future__ import annotations
+
+import textwrap
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -75,7 +77,9 @@ def pick_lines(result, width: int) -> list[str]:
     lines = [line(headers)]
     for cells, row in zip(rows, result.rows):
         lines.append(line(cells))
-        lines.append(_cut(REASON_INDENT + _reason(result, row), width))
+        lines += textwrap.wrap(_reason(result, row), max(width, len(REASON_INDENT) + 20),
+                               initial_indent=REASON_INDENT, subsequent_indent=REASON_INDENT,
+                               break_on_hyphens=False)
     return lines
 
 
