@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from paramtui.core.errors import UserError
 from paramtui.core.views.guide import Chapter, chapter, topics
 from paramtui.tui.screens.base import ParamScreen
+from paramtui.tui.widgets.keyed_option_list import KeyedOptionList
 
 
 class GuideScreen(ParamScreen):
@@ -45,7 +46,7 @@ class GuideScreen(ParamScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="guide-body"):
-            yield OptionList(*(Option(_topic_prompt(i, t.title, i == 1), id=t.id)
+            yield KeyedOptionList(*(Option(_topic_prompt(i, t.title, i == 1), id=t.id)
                                for i, t in enumerate(topics(), 1)), id="guide-topics")
             with VerticalScroll(id="guide-scroll"):
                 yield Static(id="guide-text")

@@ -17,9 +17,13 @@ from paramtui.tui.widgets.dialogs import Dialog
 
 def _bindings_of(node: DOMNode) -> list[Binding]:
     """The described bindings of `node`'s class and its bases, read from their `BINDINGS`;
-    a class's binding of a key replaces its bases' binding of that key, as in Textual."""
+    a class's binding of a key replaces its bases' binding of that key, as in Textual.
+    A class that sets OWN_KEYS_ONLY (with `inherit_bindings=False`) drops its bases' keys,
+    as Textual does: they do nothing on it or do something else."""
     by_key: dict[str, Binding] = {}
     for cls in reversed(type(node).__mro__):
+        if cls.__dict__.get("OWN_KEYS_ONLY"):
+            by_key.clear()
         for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", ())):
             by_key[binding.key] = binding
     return [binding for binding in by_key.values() if binding.action and binding.description]
@@ -33,11 +37,13 @@ def key_rows(app, node: DOMNode, *, widgets: bool = False) -> list[tuple[str, st
     """
     bindings = _bindings_of(node)
     if widgets:
+        # A key the screen binds with priority never reaches a widget (the tables' enter).
+        taken = {binding.key for binding in bindings if binding.priority}
         seen_types: set[type] = set()
         for child in node.walk_children():
             if type(child) not in seen_types and type(child).__module__.startswith("paramtui."):
                 seen_types.add(type(child))
-                bindings += _bindings_of(child)
+                bindings += [b for b in _bindings_of(child) if b.key not in taken]
     by_action: dict[str, tuple[list[str], str]] = {}
     for binding in bindings:
         keys, desc = by_action.setdefault(binding.action, ([], binding.tooltip or binding.description))

@@ -29,6 +29,7 @@ from paramtui.core.result.figures import FIGURES, explain
 from paramtui.tui.screens.base import ParamScreen
 from paramtui.tui.scenario_labels import distinct_labels
 from paramtui.tui.widgets.fit_text import ellipsize_middle
+from paramtui.tui.widgets.keyed_option_list import KeyedOptionList
 from paramtui.tui.widgets.plot import Axis, Chart, LogPlot, Point, Series, compact_count, compact_power
 
 LAW_ORDER = option("scaling.law").values()  # `l` steps through them
@@ -183,7 +184,7 @@ class ScalingScreen(ParamScreen):
             yield LogPlot(id="scaling-plot")
             with Vertical(id="scaling-side"):
                 yield Static(id="scaling-head")
-                yield OptionList(id="scaling-figures")
+                yield KeyedOptionList(id="scaling-figures")
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -11,10 +11,11 @@ from __future__ import annotations
 from rich.segment import Segment
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widgets import DataTable
+
+from paramtui.tui.widgets.keyed_table import KeyedTable
 
 
-class CutMarkedTable(DataTable):
+class CutMarkedTable(KeyedTable):
     def _cut_columns(self) -> tuple[tuple[int, int] | None, tuple[int, int] | None, int]:
         """(left cut, right cut, fixed width): for each edge, the visible span (start, end) of
         the scrolling column the view's edge cuts through, or None."""

@@ -43,6 +43,7 @@ class FigureList(CachedComponentStyles, ScrollView, can_focus=True, inherit_bind
     FigureList:focus > .figure-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     """
     # Its own keys only: a ScrollView's (scroll left, page right, …) do not apply.
+    OWN_KEYS_ONLY = True  # for the keys help: Textual keeps `inherit_bindings` private
     BINDINGS = [
         Binding("e", "explain", "Explain"),
         Binding("enter", "explain", "Explain", show=False),

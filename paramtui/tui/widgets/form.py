@@ -114,6 +114,7 @@ class FormView(CachedComponentStyles, ScrollView, can_focus=True, inherit_bindin
         color: $block-cursor-foreground; background: $block-cursor-background; text-style: $block-cursor-text-style;
     }
     """
+    OWN_KEYS_ONLY = True  # for the keys help: Textual keeps `inherit_bindings` private
     BINDINGS = [
         # The form's own keys only: a ScrollView's (scroll left, page right, …) do not apply.
         Binding("up", "field(-1)", "Previous field", show=False),
