@@ -595,6 +595,17 @@ async def test_a_bar_verdict_in_two_units_stays_on_its_head_line_at_80x24():
         assert "TiB/79.6 GiB" in head and "weights" in legend
 
 
+async def test_a_bar_far_over_its_device_says_how_many_times_over():
+    """Kimi K2 on one H100 read '>999%' on the bar while the Memory use row said 1224%."""
+    app = make_app(one_scenario(model="kimi-k2", purpose="inference"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        est = estimate(app.session.scenarios[0])
+        head = app.screen.query_one("#bar-inference", MemoryBar).render().plain.splitlines()[0]
+        times = est.values["memory.inference_total_bytes"] / est.target.usable_memory_bytes
+        assert f" {times:.0f}× ✗ too big" in head and ">999%" not in head
+
+
 async def test_an_unnamed_scenario_shows_the_id_the_tables_call_it_by():
     session = validate(Session, dict(title="t", scenario=(dict(id="kimi", model="kimi-k2"),)))
     app = make_app(session)

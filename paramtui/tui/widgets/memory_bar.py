@@ -93,7 +93,8 @@ class MemoryBar(Widget):
             fits = total <= cap
             ratio = total / cap
             verdict = "✓ fits" if fits else "✗ too big"
-            percent = '>999%' if ratio > 9.99 else format_percent(ratio)
+            # past 999% a multiple reads better and keeps the head line short (Deploy says "✗ 12×" too)
+            percent = f"{ratio:.0f}×" if ratio > 9.99 else format_percent(ratio)
             out.append(self._sizes(format_bytes(total), format_bytes(cap), percent,
                                    width - len(self.title) - len(verdict)))
             out.append(verdict,
