@@ -59,6 +59,31 @@ async def test_enter_then_letters_in_one_burst_pick_from_the_list_enter_opened()
         assert app.current_mode == "calculator"  # the digits did not switch screens
 
 
+async def test_keys_that_reach_a_list_before_its_field_has_the_focus_are_typed_not_dropped():
+    # Over a real terminal the rest of a burst can arrive a moment after the enter that opens
+    # the list: the app then sends those keys to the list's screen before its filter field has
+    # the focus, and the screen reads them once the field has it. The digits were dropped
+    # ("4090" read as "490", picking no 4090).
+    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        app.screen.form.focus_row("target")
+        await pilot.pause()
+        open_list = app.push_screen
+
+        def open_then_type(screen, *args, **kwargs):
+            opened = open_list(screen, *args, **kwargs)
+            burst(app, ["4", "0", "9", "0", "enter"])  # arrive after the list is pushed
+            return opened
+
+        app.push_screen = open_then_type
+        burst(app, ["enter"])
+        for _ in range(5):
+            await pilot.pause()
+        assert app.current_scenario.target == "rtx-4090"
+        assert len(app.screen_stack) == 1
+
+
 async def test_ctrl_l_a_name_and_enter_in_one_burst_pick_that_model():
     app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

@@ -55,8 +55,16 @@ class FilterPicker(Dialog[Result]):
     _early: list[tuple[str, str | None]] = []
 
     def on_key(self, event) -> None:
-        if self.focused is not None or event.key in ("escape", "up", "down", "pageup", "pagedown"):
-            return  # the field's own keys bubbling up, or the screen's bindings
+        if event.key in ("escape", "up", "down", "pageup", "pagedown"):
+            return  # the screen's bindings
+        if self.focused is not None and not event.is_printable:
+            # The field's own keys bubbling up (enter, backspace: its bindings run after),
+            # or one sent here before it had the focus: Textual runs the focused field's
+            # bindings for it all the same.
+            return
+        # A printable key here was sent to this screen before its field had the focus (the
+        # field stops every printable key it types), even if the field has it now: typed
+        # into the field, not dropped on its way up to the app.
         event.stop()
         event.prevent_default()
         self._typed_before(event.key, event.character)
