@@ -22,7 +22,12 @@ def _key_event(key: str) -> events.Key:
     if len(key) == 1:
         name = _NAMED.get(key) or (key if key.isalnum() else unicodedata.name(key).lower().replace(" ", "_").replace("-", "_"))
         return events.Key(name, key)
-    return events.Key(key, _CHARACTERS.get(key))
+    if key in _CHARACTERS:
+        return events.Key(key, _CHARACTERS[key])
+    try:  # a character's key name ("full_stop", "question_mark") carries its character, as Pilot sends it
+        return events.Key(key, unicodedata.lookup(key.replace("_", " ").upper()))
+    except KeyError:
+        return events.Key(key, None)
 
 
 async def type_keys(pilot, *keys: str) -> None:
@@ -31,3 +36,12 @@ async def type_keys(pilot, *keys: str) -> None:
     for key in keys:
         pilot.app.post_message(_key_event(key))
     await pilot.pause()
+
+
+async def press_keys(pilot, *keys: str) -> None:
+    """Press `keys` one at a time, the app handling and painting each before the next is sent:
+    the same key events as Pilot's `press` (both post them to the app), with one wait for the
+    app to go idle per key where `press` waits twice. For flows that check the state after
+    every key; `type_keys` sends keys whose steps are not checked as one burst."""
+    for key in keys:
+        await type_keys(pilot, key)
