@@ -1,5 +1,6 @@
 """Reading a model's files reads only their headers, opens them read-only and never touches
-the network (issue 15: a 20-shard folder of multi-GB shards is read in well under a second)."""
+the network (issue 15: a 20-shard folder of multi-GB shards is read from its headers alone; how
+long that takes is the benchmark's `checkpoint-headers` measurement, not a test's)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import builtins
 import json
 import os
 import socket
-import time
 
 from paramtui.core.inputs.session import parse_session
 from paramtui.core.io.model_folder import read_checkpoint
@@ -32,16 +32,45 @@ def _sparse_folder(folder):
     return folder
 
 
-def test_a_20_shard_folder_of_4_gib_shards_is_read_from_its_headers_in_well_under_a_second(tmp_path):
+class _CountingFile:
+    """A file opened by the reader, counting the bytes it reads."""
+
+    def __init__(self, file, counts: list[int]) -> None:
+        self._file, self._counts = file, counts
+
+    def read(self, *args):
+        data = self._file.read(*args)
+        self._counts.append(len(data))
+        return data
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._file.close()
+
+
+def test_a_20_shard_folder_of_4_gib_shards_is_read_from_its_headers_alone(tmp_path, monkeypatch):
     folder = _sparse_folder(tmp_path / "big")
-    started = time.perf_counter()
+    reads: list[int] = []
+    real_open = builtins.open
+
+    def counting_open(file, mode="r", *args, **kwargs):
+        opened = real_open(file, mode, *args, **kwargs)
+        return _CountingFile(opened, reads) if str(file).endswith(".safetensors") else opened
+
+    monkeypatch.setattr(builtins, "open", counting_open)
     ckpt = read_checkpoint(folder)
-    took = time.perf_counter() - started
     assert ckpt.elements == SHARDS * 2 * ROWS * COLS  # 43B weights, from the headers alone
     assert ckpt.weights_bytes == SHARDS * 2 * ROWS * COLS * 2 == 85_899_345_920
     assert ckpt.file_bytes > ckpt.weights_bytes  # the headers on top
-    # Reading the data would mean 80 GiB (tens of seconds even from holes); headers take milliseconds.
-    assert took < 1.0, f"{took:.2f} s"
+    # Each shard's 8-byte length and its JSON header, nothing of the 80 GiB of data.
+    header_bytes = ckpt.file_bytes - ckpt.weights_bytes
+    assert 0 < sum(reads) <= header_bytes, (sum(reads), header_bytes)
+    assert len(reads) >= SHARDS
 
 
 def test_model_files_are_opened_read_only_and_nothing_touches_the_network(tmp_path, monkeypatch):
