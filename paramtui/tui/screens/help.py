@@ -29,24 +29,39 @@ def _bindings_of(node: DOMNode) -> list[Binding]:
     return [binding for binding in by_key.values() if binding.action and binding.description]
 
 
+def _stock_keys(node: DOMNode) -> set[str]:
+    """The keys `node` inherits from Textual's own classes (a Screen's tab, shift+tab)."""
+    return {binding.key for cls in type(node).__mro__ if cls.__module__.startswith("textual.")
+            for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", ()))}
+
+
 def key_rows(app, node: DOMNode, *, widgets: bool = False) -> list[tuple[str, str]]:
     """(keys, description) for every described binding of `node`, keys of one action joined.
 
     widgets: also the bindings of paramtui's own widgets inside `node` (the results list's
     `e`, a choice field's ← →), which the footer shows only while one has focus.
     """
-    bindings = _bindings_of(node)
+    # (who binds it, binding): one action of two widgets (the form's and the results list's
+    # "explain") is two rows, each with its own keys and words.
+    bindings: list[tuple[type, Binding]] = [(type(node), b) for b in _bindings_of(node)]
     if widgets:
         # A key the screen binds with priority never reaches a widget (the tables' enter).
-        taken = {binding.key for binding in bindings if binding.priority}
+        taken = {binding.key for _, binding in bindings if binding.priority}
         seen_types: set[type] = set()
+        widget_bindings: list[tuple[type, Binding]] = []
         for child in node.walk_children():
             if type(child) not in seen_types and type(child).__module__.startswith("paramtui."):
                 seen_types.add(type(child))
-                bindings += [b for b in _bindings_of(child) if b.key not in taken]
-    by_action: dict[str, tuple[list[str], str]] = {}
-    for binding in bindings:
-        keys, desc = by_action.setdefault(binding.action, ([], binding.tooltip or binding.description))
+                widget_bindings += [(type(child), b) for b in _bindings_of(child) if b.key not in taken]
+        # Textual's own screen keys (tab: "Focus Next") a widget here binds more precisely
+        # (the form's tab: "Next field") are listed once, as the widget says.
+        stock = _stock_keys(node)
+        rebound = {binding.key for _, binding in widget_bindings}
+        bindings = [(owner, b) for owner, b in bindings if not (b.key in rebound and b.key in stock)]
+        bindings += widget_bindings
+    by_action: dict[tuple[type, str], tuple[list[str], str]] = {}
+    for owner, binding in bindings:
+        keys, desc = by_action.setdefault((owner, binding.action), ([], binding.tooltip or binding.description))
         shown = app.get_key_display(binding)
         if shown not in keys:
             keys.append(shown)

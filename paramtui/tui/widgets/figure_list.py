@@ -45,7 +45,7 @@ class FigureList(CachedComponentStyles, ScrollView, can_focus=True, inherit_bind
     # Its own keys only: a ScrollView's (scroll left, page right, …) do not apply.
     OWN_KEYS_ONLY = True  # for the keys help: Textual keeps `inherit_bindings` private
     BINDINGS = [
-        Binding("e", "explain", "Explain"),
+        Binding("e", "explain", "Explain", tooltip="Explain this figure: its formula, your numbers, its source"),
         Binding("enter", "explain", "Explain", show=False),
         Binding("up,k", "move(-1)", "Previous figure", show=False),
         Binding("down,j", "move(1)", "Next figure", show=False),
