@@ -236,7 +236,9 @@ async def test_down_moves_the_current_scenario_once_and_does_not_rebuild_the_mat
         await pilot.pause()
         assert currents == ["l70"] and builds == []
         assert screen.scenario_table.cursor_row == 1
-        assert screen.scenario_table.get_cell_at((1, 0)).style == "bold"
+        # The line under the table names the row's scenario in full and the cell's fit in words.
+        line = str(screen.query_one("#deploy-cursor").render())
+        assert line.startswith(screen.labels["l70"]) and " · on " in line and "fit" in line, line
 
 
 async def test_right_reaches_the_last_target_with_a_scenario_added_at_80x24():

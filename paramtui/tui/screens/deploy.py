@@ -76,6 +76,13 @@ def cell_text(cell: DeployCell | UserError) -> Text:
     return Text(cell.short, style=style)
 
 
+def cell_status(cell: DeployCell) -> str:
+    """The cell's fit in words: "✓ fits: 15.0 GiB of 79.6 GiB usable on 1 device(s) = 21%"."""
+    status = {"fits": "✓ fits", "offload": "⇄ fits only with host-RAM offload", "no": "✗ does not fit"}[cell.status]
+    return (f"{status}: {format_bytes(cell.required_bytes)} of {format_bytes(cell.usable_bytes)} usable "
+            f"on {cell.devices} device(s) = {format_percent(cell.memory_use_fraction)}")
+
+
 # The scenario column: as wide as the longest name up to this, then cut with an ellipsis.
 LABEL_WIDTH = 22
 # A target column is never narrower than this, so short ids leave room for "⇄ 138% 8.2 t/s".
@@ -90,6 +97,7 @@ class DeployScreen(ScenarioTableScreen):
     DEFAULT_CSS = """
     DeployScreen #deploy-head { height: auto; color: $text-muted; }
     DeployScreen DataTable { height: 1fr; }
+    DeployScreen #deploy-cursor { height: 2; padding: 0 1; background: $panel; }
     """
 
     BINDINGS = [
@@ -108,13 +116,13 @@ class DeployScreen(ScenarioTableScreen):
         self.targets: list[Target] = []
         self.cells = DeployMatrix({}, [])
         self.labels: dict[str, str] = {}
-        self._bold_id: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="deploy-head")
         table = CutMarkedTable(id=self.TABLE_ID, cursor_type="cell", zebra_stripes=False)
         table.fixed_columns = 1  # the scenario stays in view while the targets scroll past
         yield table
+        yield Static(id="deploy-cursor")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -124,8 +132,7 @@ class DeployScreen(ScenarioTableScreen):
         return [s.id for s in self.app.session.scenarios]
 
     def _label(self, scenario_id: str) -> Text:
-        return Text(ellipsize_middle(self.labels[scenario_id], LABEL_WIDTH), no_wrap=True,
-                    style="bold" if scenario_id == self.app.current_id else "")
+        return Text(ellipsize_middle(self.labels[scenario_id], LABEL_WIDTH), no_wrap=True)
 
     def build_table(self) -> None:
         name, kinds = KIND_FILTERS[self.filter_index]
@@ -151,22 +158,40 @@ class DeployScreen(ScenarioTableScreen):
             table.add_column(Text(t.id), key=t.id, width=width)
         for s, cells in zip(scenarios, rows):
             table.add_row(self._label(s.id), *cells, key=s.id)
-        self._bold_id = self.app.current_id
         if scenarios:
             ids = [s.id for s in scenarios]
             row = ids.index(self.app.current_id) if self.app.current_id in ids else min(old.row, len(ids) - 1)
             table.cursor_coordinate = (row, max(1, min(old.column, len(self.targets))))
 
     def paint_current(self) -> None:
-        """The current scenario's name in bold (the cursor may be on another screen's choice)."""
-        current = self.app.current_id
-        if current == self._bold_id:
+        """The cell under the cursor in words, under the table: the scenario's whole name, the
+        target's, and the fit. A line of its own, not the current row's name in bold: changing
+        one cell of a DataTable redraws every cell of every row in view (56 targets a row)."""
+        line = self.query_one("#deploy-cursor", Static)
+        sid, target = self._cursor()
+        if sid is None or target is None:
+            line.update(Text("No scenarios: m picks a model for a target.", style="bold"))
             return
-        table = self.scenario_table
-        for scenario_id in (self._bold_id, current):
-            if scenario_id in self.labels:
-                table.update_cell(scenario_id, "scenario", self._label(scenario_id))
-        self._bold_id = current
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(self.labels.get(sid, sid), style="bold")
+        if self.scenario_table.cursor_column == 0:  # on the names column
+            text.append("\n→ moves to the targets · enter opens a cell's details", style="dim")
+            line.update(text)
+            return
+        text.append(f" · on {target.name}\n")
+        cell = self.cells.get((sid, target.id))
+        if isinstance(cell, DeployCell):
+            status = {"fits": "✓ fits", "offload": "⇄ fits with host-RAM offload", "no": "✗ too big"}[cell.status]
+            devices = f" on {cell.devices} devices" if cell.devices > 1 else ""
+            text.append(f"{status}: {format_bytes(cell.required_bytes)} of {format_bytes(cell.usable_bytes)}"
+                        f"{devices} ({format_percent(cell.memory_use_fraction)})")
+            rate = cell.decode_tokens_per_s if cell.status == "fits" else cell.offload_tokens_per_s
+            if rate is not None:
+                text.append(f" · {format_rate(rate)} per request")
+            text.append(" · enter: details", style="dim")
+        elif cell is not None:
+            text.append(f"✗ not computed: {cell}")
+        line.update(text)
 
     # ------------------------------------------------------------------ cursor
 
@@ -297,10 +322,7 @@ class DeployDetailScreen(Dialog[None]):
             yield Static(self._lines_text(), id="detail-lines")
 
     def _status_text(self) -> Text:
-        cell = self.detail.cell
-        status = {"fits": "✓ fits", "offload": "⇄ fits only with host-RAM offload", "no": "✗ does not fit"}[cell.status]
-        return Text(f"{status}: {format_bytes(cell.required_bytes)} of {format_bytes(cell.usable_bytes)} usable "
-                    f"on {cell.devices} device(s) = {format_percent(cell.memory_use_fraction)}", style="bold")
+        return Text(cell_status(self.detail.cell), style="bold")
 
     def _lines_text(self) -> Text:
         d = self.detail
