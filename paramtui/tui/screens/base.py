@@ -30,6 +30,7 @@ class ParamScreen(Screen):
         super().__init__(name=name, id=id, classes=classes)
         self._stale = True
         self._resumed = False
+        self._styled_theme: str | None = None  # the theme the screen was last restyled in
         self._preset_breakpoints()
 
     def _preset_breakpoints(self) -> None:
@@ -85,12 +86,16 @@ class ParamScreen(Screen):
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual dispatches this, then Screen's own handler, with the same event. Screen's
-        # restyles the whole screen on every resume (for CSS changed while it was covered);
-        # on the first resume the screen was styled by its mount a moment ago, so that pass
-        # is skipped: start-up paid for it twice otherwise.
-        if not self._resumed:
-            self._resumed = True
+        # restyles the whole screen on every resume, for CSS changed while it was covered or
+        # in another mode. Here CSS changes only with the theme (`ctrl+t`, which Textual also
+        # re-applies to a screen whose mode comes back); otherwise the pass is skipped: on the
+        # first resume the screen was styled by its mount a moment ago, and a restyle makes
+        # every table redraw every cell (Deploy: 57 columns a row) each time a digit key comes
+        # back to a screen.
+        if not self._resumed or self.app.theme == self._styled_theme:
             event.refresh_styles = False
+        self._resumed = True
+        self._styled_theme = self.app.theme
         if self._stale:
             self._repaint()
 
