@@ -15,7 +15,9 @@
 
 Other screens add their measurements with `@measurement("name", goal_text)` on a function
 returning a `Result` (see `keystroke_calculator` for one that drives the app with Pilot).
-`--check` exits with status 1 when a goal is missed.
+`--check` exits with status 1 when a goal is missed. `--smoke` times everything once (no
+warm-up start, no repeats; with `--runs 1 --keys 1` the quickest run), for the test that checks
+every measurement still runs: its figures are not the goals' measure.
 """
 
 from __future__ import annotations
@@ -161,8 +163,9 @@ def _start_once(kind: str, env: dict[str, str], cpu: list[float] | None = None) 
 @measurement("start-up")
 def startup(args) -> list[Result]:
     env = _isolated_env()
-    _start_once("paramtui", env)  # warm the file cache and __pycache__ for both
-    _start_once("minimal", env)
+    if not args.smoke:
+        _start_once("paramtui", env)  # warm the file cache and __pycache__ for both
+        _start_once("minimal", env)
     minimal, paramtui, minimal_cpu, paramtui_cpu = [], [], [], []
     for _ in range(args.runs):
         minimal.append(_start_once("minimal", env, minimal_cpu))
@@ -296,14 +299,14 @@ def deploy_matrix_time(args) -> list[Result]:
     targets = list(default_targets().targets.values())
     deploy_matrix(scenarios, targets)  # imports; catalog, targets and model counts loaded once
     cold, cold_cpu = [], []
-    for _ in range(9):
+    for _ in range(1 if args.smoke else 9):
         _clear_estimate_cache()
         start, start_cpu = time.perf_counter(), time.process_time()
         deploy_matrix(scenarios, targets)
         cold.append(time.perf_counter() - start)
         cold_cpu.append(time.process_time() - start_cpu)
     warm = []
-    for _ in range(5):
+    for _ in range(1 if args.smoke else 5):
         start = time.perf_counter()
         deploy_matrix(scenarios, targets)
         warm.append(time.perf_counter() - start)
@@ -375,7 +378,7 @@ def compare_large_change_time(args) -> list[Result]:
     from paramtui.core.inputs.session import Session
 
     scenarios = _matrix_scenarios(args.large)
-    keys = max(3, min(args.keys, 10))
+    keys = min(args.keys, 10) if args.smoke else max(3, min(args.keys, 10))
 
     async def body(app, pilot):
         app.apply(Session(title=f"{args.large} scenarios", scenarios=tuple(scenarios)), "benchmark session")
@@ -445,7 +448,7 @@ def checkpoint_headers_time(args) -> list[Result]:
         with open(os.path.join(folder, "model.safetensors.index.json"), "w") as f:
             json.dump({"weight_map": weight_map}, f)
         times = []
-        for _ in range(max(3, args.runs)):
+        for _ in range(args.runs if args.smoke else max(3, args.runs)):
             t0 = time.perf_counter()
             ckpt = read_checkpoint(folder)
             times.append(time.perf_counter() - t0)
@@ -475,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--large", type=int, default=10_000, help="scenarios in compare-10k (default 10000)")
     p.add_argument("--only", action="append", help="run only these measurements (start-up, keystroke, ...)")
     p.add_argument("--check", action="store_true", help="exit 1 when a goal is missed")
+    p.add_argument("--smoke", action="store_true",
+                   help="time everything once, without warm-up (the tests' quick run; figures not judged)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--t0", type=float, help=argparse.SUPPRESS)
     args = p.parse_args(argv)

@@ -1,5 +1,6 @@
 """Keys typed in one burst in a real terminal (issue 18 item 4): each burst is ONE tmux
-`send-keys` call, so the app reads the keys together, as over SSH or from a key held down."""
+`send-keys` call, so the app reads the keys together, as over SSH or from a key held down.
+The bursts share one app (each starts from the screen the one before left)."""
 
 from __future__ import annotations
 
@@ -20,22 +21,21 @@ def started(tmux_app, tmp_path, monkeypatch):
     return app
 
 
-def wait_gone(app, fragment: str, timeout: float = 10) -> None:
+def wait_until(check, what: str, timeout: float = 15) -> None:
     deadline = time.monotonic() + timeout
-    while fragment in app.text() and time.monotonic() < deadline:
+    while not check():
+        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
         time.sleep(0.05)
 
 
 def on_the_target_row(app) -> None:
     """Move the form's cursor from Model (where focus starts) down to Target, and check it is
     there by opening Target's list alone and closing it again."""
-    for _ in range(5):  # Precision, KV cache, Batch, Context, Target
-        app.keys("Down")
-        time.sleep(0.1)
+    app.keys(*["Down"] * 5)  # Precision, KV cache, Batch, Context, Target
     app.keys("Enter")
     assert "─ Target ─" in app.wait_for("─ Target ─"), "the cursor is not on Target:\n" + app.text()
     app.keys("Escape")
-    wait_gone(app, "filter…")
+    wait_until(lambda: "filter…" not in app.text(), "Target's list to close")
 
 
 def target_line(text: str) -> str:
@@ -43,11 +43,17 @@ def target_line(text: str) -> str:
     return next((line for line in text.splitlines() if line.lstrip().startswith("Target ")), "")
 
 
-def test_enter_4090_enter_on_target_picks_the_rtx_4090(tmux_app, tmp_path, monkeypatch):
+def row_line(text: str, label: str) -> str:
+    return next((line for line in text.splitlines() if line.lstrip().startswith(label + " ")), "")
+
+
+def test_bursts_pick_a_target_and_a_model_and_export_once(tmux_app, tmp_path, monkeypatch):
+    """One app, three bursts a user types over SSH, each checked before the next."""
     app = started(tmux_app, tmp_path, monkeypatch)
+    # enter 4090 enter on Target: the list opens with 4090 typed after it and picks the RTX 4090.
     on_the_target_row(app)
     assert "H100" in target_line(app.text())
-    app.keys("Enter", "4090", "Enter")  # one send-keys: the list opens with 4090 typed after it
+    app.keys("Enter", "4090", "Enter")  # one send-keys
     deadline = time.monotonic() + 15
     while ("RTX 4090 24GB" not in app.text() or "filter…" in app.text()) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -55,27 +61,17 @@ def test_enter_4090_enter_on_target_picks_the_rtx_4090(tmux_app, tmp_path, monke
     assert "filter…" not in text  # the list it opened is closed
     assert "NVIDIA GeForce RTX 4090 24GB" in text, text  # the results' heading names the new target
     assert "H100" not in target_line(text)
-
-
-def row_line(text: str, label: str) -> str:
-    return next((line for line in text.splitlines() if line.lstrip().startswith(label + " ")), "")
-
-
-def test_ctrl_l_qwen_enter_picks_a_qwen_model(tmux_app, tmp_path, monkeypatch):
-    app = started(tmux_app, tmp_path, monkeypatch)
-    assert "Llama" in row_line(app.text(), "Model")
-    app.keys("C-l", "qwen", "Enter")  # one send-keys: the picker opens with the name typed after it
+    # ctrl+l qwen enter: the picker opens with the name typed after it and picks a Qwen model.
+    assert "Llama" in row_line(text, "Model")
+    app.keys("C-l", "qwen", "Enter")  # one send-keys
     deadline = time.monotonic() + 15
     while "Qwen" not in row_line(app.text(), "Model") and time.monotonic() < deadline:
         time.sleep(0.05)
     text = app.text()
     assert "Qwen" in row_line(text, "Model"), text
     assert "filter…" not in text  # the picker is closed
-
-
-def test_ctrl_e_enter_enter_exports_and_keeps_running(tmux_app, tmp_path, monkeypatch):
-    app = started(tmux_app, tmp_path, monkeypatch)
-    app.keys("C-e", "Enter", "Enter")  # one send-keys: the prompt is answered once, not twice
+    # ctrl+e enter enter: the export prompt is answered once, not twice.
+    app.keys("C-e", "Enter", "Enter")  # one send-keys
     exported = tmp_path / "burst.csv"
     deadline = time.monotonic() + 15
     while not (exported.exists() and exported.stat().st_size) and time.monotonic() < deadline:

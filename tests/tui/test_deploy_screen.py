@@ -68,11 +68,14 @@ def cell_plain(table: DataTable, row: int, col: int) -> str:
     return getattr(value, "plain", str(value))
 
 
-async def test_matrix_cells_match_the_estimate():
+async def test_matrix_down_filters_and_details_on_one_deploy_screen():
+    """The matrix as the user reads it, then ↓, the kind filters and the cell details
+    (offload, best precision, host RAM), in the order a user would press their keys."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_deploy(pilot)
         table = screen.query_one(DataTable)
+        # Every cell says what the estimate says: fit and memory use, or why not.
         assert table.row_count == 3 and len(table.columns) == len(ordered_targets()) + 1
         for r, s in enumerate(make_session().scenarios):
             for c, target in enumerate(screen.targets, start=1):
@@ -80,32 +83,42 @@ async def test_matrix_cells_match_the_estimate():
                 values = estimate(s.with_changes(target=target.id)).values
                 pct = f"{values['memory.use_fraction'] * 100:.0f}%"
                 if values["memory.fits"]:
-                    assert text.startswith("✓ ") and pct in text
+                    assert text.startswith("✓ ") and pct in text, (s.id, target.id)
                 else:
-                    assert text[0] in "✗⇄"
+                    assert text[0] in "✗⇄", (s.id, target.id)
         assert "100%" in str(screen.query_one("#deploy-head").render())
-
-
-async def test_kind_filter_keys():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_deploy(pilot)
+        # The session's own targets come first, headed by their full ids; rows are named.
+        assert [t.id for t in screen.targets[:2]] == ["h100-sxm", "rtx-4090"]
+        header = screen.scenario_table.render_line(0).text
+        assert "h100-sxm" in header and "rtx-4090" in header
+        labels = [screen.scenario_table.get_cell_at((r, 0)).plain for r in range(3)]
+        assert labels == ["Llama 8B bf16", "Llama 70B bf16", "Mixtral q4"]
+        # ↓ moves the current scenario once and does not rebuild the matrix.
+        builds, currents = [], []
+        build = screen.build_table
+        screen.build_table = lambda: (builds.append(1), build())
+        screen.watch(app, "current_id", lambda _old, new: currents.append(new), init=False)
+        await pilot.press("down")
+        await pilot.pause()
+        await pilot.pause()
+        assert currents == ["l70"] and builds == []
+        assert screen.scenario_table.cursor_row == 1
+        # The line under the table names the row's scenario in full and the cell's fit in words.
+        line = str(screen.query_one("#deploy-cursor").render())
+        assert line.startswith(screen.labels["l70"]) and " · on " in line and "fit" in line, line
+        del screen.build_table  # the screen's own method again
+        # f steps through the kind filters: the first (phones) keeps the session's targets of
+        # that kind first; every filter shows only its kinds; f after the last is all again.
         for name, kinds in KIND_FILTERS[1:]:
             await pilot.press("f")
-            await pilot.pause()
             assert screen.targets and all(t.kind in kinds for t in screen.targets), name
+            if name == "phone":
+                assert all(t.kind == "phone" for t in screen.targets)
         await pilot.press("f")  # back to all
-        await pilot.pause()
         assert len(screen.targets) == len(ordered_targets())
         await pilot.press("F")
-        await pilot.pause()
         assert all(t.kind == "cpu-server" for t in screen.targets)
-
-
-async def test_enter_opens_the_detail_with_offload():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_deploy(pilot)
+        # enter on Llama 70B bf16 × GH200 opens the detail with its offload; o explains it.
         while screen.filter_index != [n for n, _ in KIND_FILTERS].index("GPU"):
             await pilot.press("f")
         await pilot.pause()
@@ -115,7 +128,6 @@ async def test_enter_opens_the_detail_with_offload():
         await pilot.pause()
         assert app.current_id == "l70"
         await pilot.press("enter")
-        await pilot.pause()
         detail = app.screen
         assert isinstance(detail, DeployDetailScreen)
         d = detail.detail
@@ -125,28 +137,33 @@ async def test_enter_opens_the_detail_with_offload():
         assert title.startswith("On NVIDIA GH200") and f": {app.session.scenarios[1].label}" in title
         assert d.layer_offload is not None and d.layer_offload.fits
         await pilot.press("o")
-        await pilot.pause()
         assert isinstance(app.screen, ExplainScreen)
         await pilot.press("escape", "escape")
-        await pilot.pause()
         assert isinstance(app.screen, DeployScreen)
-
-
-async def test_detail_host_ram_key_recomputes_the_offload():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_deploy(pilot)
-        col = [t.id for t in screen.targets].index("rtx-4090") + 1
-        screen.query_one(DataTable).cursor_coordinate = (1, col)  # Llama 70B bf16 (141 GB) on an RTX 4090
+        # The detail says what the best precision keeps of quality (Llama 70B bf16, 141 GB, on a 48 GB L40S).
+        screen.query_one(DataTable).cursor_coordinate = (1, [t.id for t in screen.targets].index("l40s") + 1)
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         detail = app.screen
         assert isinstance(detail, DeployDetailScreen)
+        best = detail.detail.best_precision
+        assert best in ("q4_k_m", "q4_0", "q3_k_m", "q2_k")  # 4 bits or fewer to fit 48 GB
+        text = " ".join(str(detail.query_one("#detail-lines").render()).split())
+        assert f"quality: {best} keeps " in text and "of 16-bit quality (Llama 3 8B perplexity" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, DeployScreen)
+        # The detail's h key sets the host RAM and recomputes the offload (Llama 70B bf16 on an
+        # RTX 4090; last, as it changes the scenario).
+        col = [t.id for t in screen.targets].index("rtx-4090") + 1
+        screen.query_one(DataTable).cursor_coordinate = (1, col)  # Llama 70B bf16 (141 GB) on an RTX 4090
+        await pilot.pause()
+        await pilot.press("enter")
+        detail = app.screen
+        assert isinstance(detail, DeployDetailScreen)
         # The typical desktop's 64 GB cannot hold the ~120 GB the card leaves over.
         assert detail.detail.cell.status == "no" and not detail.detail.layer_offload.fits
         await pilot.press("h")
-        await pilot.pause()
         prompt = app.screen
         assert isinstance(prompt, NamePrompt)
         prompt.query_one(Input).value = "256"
@@ -159,37 +176,6 @@ async def test_detail_host_ram_key_recomputes_the_offload():
         assert d.cell.status == "offload" and d.cell.offload_tokens_per_s == d.layer_offload.decode_tokens_per_s
         text = str(detail.query_one("#detail-lines").render())
         assert "256 GiB (set by you" in text and "✓ runs" in text
-
-
-async def test_pick_adds_a_model_to_the_session_and_undo_removes_it():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_deploy(pilot)
-        table = screen.query_one(DataTable)
-        col = [t.id for t in screen.targets].index("rtx-4090") + 1
-        table.cursor_coordinate = (0, col)
-        await pilot.press("m")
-        await pilot.pause()
-        pick_screen = app.screen
-        assert isinstance(pick_screen, PickScreen) and pick_screen.target.id == "rtx-4090"
-        ctx = pick_screen.query_one("#pick-context", Input)
-        ctx.value = "32768"
-        ctx.focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert pick_screen.result.min_context == 32768
-        best = pick_screen.result.picked[0]
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, DeployScreen)
-        added = app.session.scenarios[-1]
-        assert len(app.session.scenarios) == 4 and app.current_id == added.id
-        assert added.model == best.model_id and added.precision == best.precision
-        assert added.target == "rtx-4090" and added.inference.context == 32768
-        assert deploy_cell(added, get_target("rtx-4090")).fits
-        app.undo()
-        await pilot.pause()
-        assert len(app.session.scenarios) == 3
 
 
 def test_snapshot_80x24(snap_compare):
@@ -223,24 +209,6 @@ async def test_a_target_that_cannot_take_the_scenario_shows_error_and_enter_says
         assert any("cannot be split into tensor parallel 2" in m for m in messages(app))
 
 
-async def test_down_moves_the_current_scenario_once_and_does_not_rebuild_the_matrix():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_deploy(pilot)
-        builds, currents = [], []
-        build = screen.build_table
-        screen.build_table = lambda: (builds.append(1), build())
-        screen.watch(app, "current_id", lambda _old, new: currents.append(new), init=False)
-        await pilot.press("down")
-        await pilot.pause()
-        await pilot.pause()
-        assert currents == ["l70"] and builds == []
-        assert screen.scenario_table.cursor_row == 1
-        # The line under the table names the row's scenario in full and the cell's fit in words.
-        line = str(screen.query_one("#deploy-cursor").render())
-        assert line.startswith(screen.labels["l70"]) and " · on " in line and "fit" in line, line
-
-
 async def test_right_reaches_the_last_target_with_a_scenario_added_at_80x24():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -261,20 +229,6 @@ async def test_right_reaches_the_last_target_with_a_scenario_added_at_80x24():
         assert f" {last} " in header + " "
 
 
-async def test_the_sessions_own_targets_come_first_headed_by_their_full_ids():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_deploy(pilot)
-        assert [t.id for t in screen.targets[:2]] == ["h100-sxm", "rtx-4090"]
-        header = screen.scenario_table.render_line(0).text
-        assert "h100-sxm" in header and "rtx-4090" in header
-        labels = [screen.scenario_table.get_cell_at((r, 0)).plain for r in range(3)]
-        assert labels == ["Llama 8B bf16", "Llama 70B bf16", "Mixtral q4"]
-        await pilot.press("f")  # a kind filter keeps the session's targets of that kind first
-        await pilot.pause()
-        assert all(t.kind == "phone" for t in screen.targets)
-
-
 async def _open_pick(pilot, app, target_id="rtx-4090"):
     screen = await open_deploy(pilot)
     col = [t.id for t in screen.targets].index(target_id) + 1
@@ -285,10 +239,23 @@ async def _open_pick(pilot, app, target_id="rtx-4090"):
     return app.screen
 
 
-async def test_pick_for_a_task_and_license_by_keyboard_ranks_by_published_score():
+async def test_pick_dialog_fields_task_license_ranking_then_add_and_undo():
+    """The pick dialog (m) on the RTX 4090 column as a user goes through it: its fields, a task
+    and a license picked by keyboard, then, opened afresh, a model added and undone."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         pick_screen = await _open_pick(pilot, app)
+        # The precision placeholder fits its field at 80×24: it read 'all:' alone when
+        # 'all: bf16,q8_0,fp8-block128,…' wrapped at its space in 19 columns.
+        field = pick_screen.query_one("#pick-precisions", Input)
+        assert len(field.placeholder) <= field.content_region.width - 1  # the cursor's cell too
+        assert field.placeholder.startswith("all: bf16,")
+        # It offers exactly the tasks and license classes there are.
+        for widget_id, vocabulary in (("#pick-task", TASKS), ("#pick-license", LICENSE_CLASSES)):
+            select = pick_screen.query_one(widget_id, Select)
+            menu = select.query_one(OptionList)  # what opening the picker lists, "none"/"any" first
+            offered = [str(menu.get_option_at_index(i).prompt) for i in range(1, menu.option_count)]
+            assert offered == [c.label for c in vocabulary], widget_id
         assert pick_screen.result.task is None  # no task picked: the loss proxy
         # From the table, shift+tab reaches the license picker, then the task picker.
         await pilot.press("shift+tab", "shift+tab")
@@ -296,6 +263,14 @@ async def test_pick_for_a_task_and_license_by_keyboard_ranks_by_published_score(
         await pilot.press("enter", "down", "down", "enter")  # none → Chat → Code
         await pilot.pause()
         assert pick_screen.result.task == "code"
+        # At 80×24 each model's score shows, not only its benchmark's name.
+        best = pick_screen.result.picked[0]
+        table = pick_screen.query_one(DataTable)
+        score_column = table.ordered_columns[3]
+        assert str(score_column.label) == "Score"
+        shown = cell_plain(table, 0, 3)[: score_column.width]  # what the column's width shows
+        assert shown.startswith(f"{best.task_score:g} ")
+        # A license too: ranked by the published score among permissive models.
         await pilot.press("tab", "enter", "down", "enter")  # license: any → Permissive
         await pilot.pause()
         result = pick_screen.result
@@ -308,17 +283,29 @@ async def test_pick_for_a_task_and_license_by_keyboard_ranks_by_published_score(
         await pilot.press("shift+tab", "enter", "up", "up", "enter")
         await pilot.pause()
         assert pick_screen.result.task is None and pick_screen.result.license == "permissive"
-
-
-async def test_pick_offers_exactly_the_tasks_and_license_classes_there_are():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+        # escape closes the dialog; m opens it afresh, where a model is picked and added.
+        await pilot.press("escape")
+        assert isinstance(app.screen, DeployScreen)
         pick_screen = await _open_pick(pilot, app)
-        for widget_id, vocabulary in (("#pick-task", TASKS), ("#pick-license", LICENSE_CLASSES)):
-            select = pick_screen.query_one(widget_id, Select)
-            menu = select.query_one(OptionList)  # what opening the picker lists, "none"/"any" first
-            offered = [str(menu.get_option_at_index(i).prompt) for i in range(1, menu.option_count)]
-            assert offered == [c.label for c in vocabulary]
+        assert pick_screen.target.id == "rtx-4090"
+        ctx = pick_screen.query_one("#pick-context", Input)
+        ctx.value = "32768"
+        ctx.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pick_screen.result.min_context == 32768
+        best = pick_screen.result.picked[0]
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, DeployScreen)
+        added = app.session.scenarios[-1]
+        assert len(app.session.scenarios) == 4 and app.current_id == added.id
+        assert added.model == best.model_id and added.precision == best.precision
+        assert added.target == "rtx-4090" and added.inference.context == 32768
+        assert deploy_cell(added, get_target("rtx-4090")).fits
+        app.undo()
+        await pilot.pause()
+        assert len(app.session.scenarios) == 3
 
 
 def test_snapshot_pick_dialog_80x24(snap_compare, monkeypatch):
@@ -335,23 +322,6 @@ def test_snapshot_pick_dialog_80x24(snap_compare, monkeypatch):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=pick_code)
-
-
-async def test_detail_says_what_the_best_precision_keeps_of_quality():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_deploy(pilot)
-        col = [t.id for t in screen.targets].index("l40s") + 1
-        screen.query_one(DataTable).cursor_coordinate = (1, col)  # Llama 70B bf16 (141 GB) on a 48 GB L40S
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, DeployDetailScreen)
-        best = detail.detail.best_precision
-        assert best in ("q4_k_m", "q4_0", "q3_k_m", "q2_k")  # 4 bits or fewer to fit 48 GB
-        text = " ".join(str(detail.query_one("#detail-lines").render()).split())
-        assert f"quality: {best} keeps " in text and "of 16-bit quality (Llama 3 8B perplexity" in text
 
 
 async def test_two_scenarios_with_one_name_are_told_apart():
@@ -385,29 +355,3 @@ async def test_a_hybrids_detail_bar_holds_its_recurrent_state_and_adds_up_to_the
         state = detail.detail.estimate.inference.recurrent_state_bytes
         assert state > 0 and [p.label for p in bar.parts] == ["weights", "KV cache", "state", "activations", "overhead"]
         assert sum(p.bytes for p in bar.parts) == pytest.approx(detail.detail.cell.required_bytes)
-
-
-async def test_a_task_pick_shows_each_models_score_at_80x24_not_only_its_benchmark_name():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        pick_screen = await _open_pick(pilot, app)
-        await pilot.press("shift+tab", "shift+tab", "enter", "down", "down", "enter")  # task: Code
-        await pilot.pause()
-        best = pick_screen.result.picked[0]
-        table = pick_screen.query_one(DataTable)
-        score_column = table.ordered_columns[3]
-        assert str(score_column.label) == "Score"
-        shown = cell_plain(table, 0, 3)[: score_column.width]  # what the column's width shows
-        assert shown.startswith(f"{best.task_score:g} ")
-
-
-async def test_the_pick_dialogs_precision_placeholder_fits_its_field_at_80x24():
-    """It read 'all:' alone: 'all: bf16,q8_0,fp8-block128,…' wrapped at its space in 19 columns."""
-    from textual.widgets import Input
-
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        pick_screen = await _open_pick(pilot, app)
-        field = pick_screen.query_one("#pick-precisions", Input)
-        assert len(field.placeholder) <= field.content_region.width - 1  # the cursor's cell too
-        assert field.placeholder.startswith("all: bf16,")

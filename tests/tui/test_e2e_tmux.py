@@ -77,7 +77,9 @@ def tmux(request, tmp_path, require_tmux):
     t.close()
 
 
-def test_first_screen_edit_and_quit_at_80x24(tmux):
+def test_first_screen_edit_ssh_drop_restore_and_quit_at_80x24(tmux):
+    """A user's session over SSH in one flow: the first screen, an edit, the connection
+    dropping, a restart that offers the unsaved work back, and a clean quit."""
     tmux.start("app")
     tmux.wait_for("app", "Parameters")
     text = tmux.wait_for("app", "✓ fits")
@@ -91,23 +93,6 @@ def test_first_screen_edit_and_quit_at_80x24(tmux):
     tmux.keys("app", "Down", "Right")
     text = tmux.wait_for("app", "FP16")
     assert "● modified" in text
-    # ctrl+q with unsaved changes asks; "d" quits without saving.
-    tmux.keys("app", "C-q")
-    tmux.wait_for("app", "Unsaved changes")
-    tmux.keys("app", "d")
-    deadline = time.monotonic() + 20
-    while tmux.alive("app") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not tmux.alive("app")
-    autosaves = tmux.home / "xdg_state_home" / "paramtui" / "autosave"
-    assert not autosaves.exists() or not any(autosaves.iterdir())  # a clean quit leaves nothing
-
-
-def test_ssh_drop_then_restart_offers_to_restore(tmux):
-    tmux.start("app")
-    tmux.wait_for("app", "Parameters")
-    tmux.keys("app", "Down", "Right")
-    tmux.wait_for("app", "FP16")
     # The connection drops: tmux hangs up the pane's process (SIGHUP).
     tmux.run("kill-session", "-t", "app")
     autosaves = tmux.home / "xdg_state_home" / "paramtui" / "autosave"
@@ -125,9 +110,20 @@ def test_ssh_drop_then_restart_offers_to_restore(tmux):
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(pid)
+    # The restart offers the unsaved work back; r restores it.
     tmux.start("again")
     text = tmux.wait_for("again", "Restore unsaved work?")
     assert "did not quit cleanly" in text
     tmux.keys("again", "r")
     text = tmux.wait_for("again", "FP16")
     assert "● modified" in text
+    # ctrl+q with unsaved changes asks; "d" quits without saving.
+    tmux.keys("again", "C-q")
+    tmux.wait_for("again", "Unsaved changes")
+    tmux.keys("again", "d")
+    deadline = time.monotonic() + 20
+    while tmux.alive("again") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not tmux.alive("again")
+    # A clean quit leaves nothing: neither its own autosave nor the orphan it restored.
+    assert not autosaves.exists() or not any(autosaves.iterdir())
