@@ -1,16 +1,22 @@
 """Keys typed in one burst in a real terminal (issue 18 item 4): each burst is ONE tmux
 `send-keys` call, so the app reads the keys together, as over SSH or from a key held down.
-The bursts share one app (each starts from the screen the one before left)."""
+The bursts share one app (each starts from the screen the one before left), which ends on
+the Deploy screen, pressing 4 as a user does."""
 
 from __future__ import annotations
 
 import time
 
-from paramtui.core.inputs.scenario import Scenario
+from paramtui.core.inputs.scenario import InferenceSettings, Scenario
 from paramtui.core.inputs.session import Session, session_to_toml
 
+# The Deploy screen's rows are checked at the end of the flow, by name (not by id).
 SESSION = session_to_toml(Session(title="burst", scenarios=(
-    Scenario(id="s", name="Burst test", model="llama-3.1-8b", precision="bf16", target="h100-sxm"),)))
+    Scenario(id="s", name="Burst test", model="llama-3.1-8b", precision="bf16", target="h100-sxm"),
+    Scenario(id="l70", name="Llama 70B bf16", model="llama-3.1-70b", precision="bf16", target="rtx-4090",
+             inference=InferenceSettings(batch=1, context=8192)),
+    Scenario(id="mix", name="Mixtral q4", model="mixtral-8x7b", precision="q4_k_m", target="rtx-4090",
+             inference=InferenceSettings(batch=1, context=4096)))))
 
 
 def started(tmux_app, tmp_path, monkeypatch):
@@ -47,7 +53,7 @@ def row_line(text: str, label: str) -> str:
     return next((line for line in text.splitlines() if line.lstrip().startswith(label + " ")), "")
 
 
-def test_bursts_pick_a_target_and_a_model_and_export_once(tmux_app, tmp_path, monkeypatch):
+def test_bursts_pick_a_target_and_a_model_export_once_then_deploy_shows_fits(tmux_app, tmp_path, monkeypatch):
     """One app, three bursts a user types over SSH, each checked before the next."""
     app = started(tmux_app, tmp_path, monkeypatch)
     # enter 4090 enter on Target: the list opens with 4090 typed after it and picks the RTX 4090.
@@ -82,3 +88,11 @@ def test_bursts_pick_a_target_and_a_model_and_export_once(tmux_app, tmp_path, mo
     time.sleep(0.3)
     app.keys("2")
     assert "▸2 Compare◂" in app.wait_for("▸2 Compare◂")
+    # 4 shows Deploy at 80×24: each row's fit and memory use, the rows named, not ids.
+    app.keys("4")
+    text = app.wait_for("Targets:")
+    lines = text.splitlines()
+    assert len(lines) <= 24 and max(len(line) for line in lines) <= 80
+    assert "▸4 Deploy◂" in text and "100" in text
+    assert "✓" in text and "✗" in text and "%" in text
+    assert "Llama 70B bf16" in text and "Mixtral q4" in text  # rows named, not ids

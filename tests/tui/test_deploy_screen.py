@@ -1,5 +1,5 @@
 """The Deploy screen (issue 6): the matrix as the user reads it, filters, detail, pick-and-add,
-snapshots and a tmux run."""
+snapshots (the Deploy screen in a real terminal: test_burst_tmux.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from paramtui.core.inputs.options import LICENSE_CLASSES, TASKS
 from paramtui.core.views.deploy_matrix import deploy_cell
 from paramtui.core.result.estimate import estimate
 from paramtui.core.inputs.scenario import Scenario
-from paramtui.core.inputs.session import Session, session_to_toml
+from paramtui.core.inputs.session import Session
 from paramtui.core.inputs.targets import get_target
 from paramtui.core.validation import validate
 from paramtui.tui.app import ParamApp
@@ -48,7 +48,7 @@ def make_session() -> Session:
 
 class DeployFirst(ParamApp):
     """The app started on Deploy: these tests pay neither for the Calculator nor for a second
-    screen's start (pressing 4 is tested in test_app and by the tmux test below)."""
+    screen's start (pressing 4 is tested in test_app and by the tmux test in test_burst_tmux.py)."""
 
     DEFAULT_MODE = "deploy"
 
@@ -184,14 +184,6 @@ def test_snapshot_80x24(snap_compare):
 
 def test_snapshot_120x40_gpus(snap_compare):
     assert snap_compare(make_app(), press=["f", "f", "f", "f", "down"], terminal_size=(120, 40))
-
-
-def test_tmux_press_4_shows_fit_and_memory_use(tmux_app):
-    app = tmux_app(session_to_toml(make_session()), no_color=True)
-    text = app.open_screen("4", "Targets:")
-    assert "▸4 Deploy◂" in text and "100" in text
-    assert "✓" in text and "✗" in text and "%" in text
-    assert "Llama 70B bf16" in text and "Mixtral q4" in text  # rows named, not ids
 
 
 async def test_a_target_that_cannot_take_the_scenario_shows_error_and_enter_says_why():
