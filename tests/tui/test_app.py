@@ -48,12 +48,10 @@ async def test_save_asks_for_a_path_the_first_time_then_reopens_equal(tmp_path):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         await type_into(pilot, "batch", "32")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+s")
         assert isinstance(app.screen, PathPrompt)
         app.screen.query_one("#path-input").value = ""
         await type_keys(pilot, *"plans", "enter")  # the .toml suffix is added
-        await pilot.pause()
         path = tmp_path / "plans.toml"
         assert path.exists() and app.session_path == path
         assert load_session(path) == app.session
@@ -61,8 +59,7 @@ async def test_save_asks_for_a_path_the_first_time_then_reopens_equal(tmp_path):
         # A second ctrl+s saves to the same file without asking.
         await type_into(pilot, "context", "4096")
         assert app.dirty
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+s")
         assert not isinstance(app.screen, PathPrompt)
         assert load_session(path).scenarios[0].inference.context == 4096
         saved = app.session
@@ -71,11 +68,9 @@ async def test_save_asks_for_a_path_the_first_time_then_reopens_equal(tmp_path):
     other = ParamApp(validate(Session, dict(title="empty")), restore_autosave=False, autosave=False)
     async with other.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+o")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+o")
         assert isinstance(other.screen, PathPrompt)
         await type_keys(pilot, *"plans.toml", "enter")
-        await pilot.pause()
         assert other.session == saved
         assert other.session_path == tmp_path / "plans.toml"  # kept absolute, for the autosave
         assert other.current_id == saved.scenarios[0].id
@@ -86,65 +81,50 @@ async def test_saving_over_another_existing_file_needs_a_second_enter(tmp_path):
     app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+s")
         app.screen.query_one("#path-input").value = "taken.toml"
-        await pilot.press("enter")
-        await pilot.pause()
+        await type_keys(pilot, "enter")
         assert isinstance(app.screen, PathPrompt)
         assert "exists" in str(app.screen.query_one("#path-error").render())
         assert (tmp_path / "taken.toml").read_text() == "keep me"
-        await pilot.press("enter")
-        await pilot.pause()
+        await type_keys(pilot, "enter")
         assert load_session(tmp_path / "taken.toml") == app.session
 
 
-async def test_a_file_that_fails_to_load_keeps_the_session_and_says_why(tmp_path):
+async def test_a_file_that_fails_to_load_or_would_replace_unsaved_changes_keeps_the_session(tmp_path):
+    """A file that fails to load keeps the session and says why; opening over unsaved changes
+    asks first."""
     bad = tmp_path / "bad.toml"
     text = session_to_toml(demo_session()).replace("batch = 8", "batch = 0", 1)
     bad.write_text(text)
     line = text.splitlines().index("batch = 0") + 1
-    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause()
-        await type_into(pilot, "batch", "3")
-        before = app.session
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        await type_keys(pilot, *"bad.toml", "enter")
-        await pilot.pause()
-        assert app.session == before  # nothing replaced
-        message = messages(app)[-1]
-        assert str(bad) in message and f"line {line}" in message and "inference.batch" in message
-        assert "must be at least 1" in message
-    assert bad.read_text() == text  # a file that fails to load is never overwritten
-
-
-async def test_opening_with_unsaved_changes_asks_first(tmp_path):
     save_session(demo_session(), tmp_path / "other.toml")
     app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         await type_into(pilot, "batch", "3")
-        await pilot.press("ctrl+o")
-        await pilot.pause()
+        # A file that fails to load keeps the session and says why.
+        before = app.session
+        await type_keys(pilot, "ctrl+o")
+        await type_keys(pilot, *"bad.toml", "enter")
+        assert app.session == before  # nothing replaced
+        message = messages(app)[-1]
+        assert str(bad) in message and f"line {line}" in message and "inference.batch" in message
+        assert "must be at least 1" in message
+        # Opening with unsaved changes asks first.
+        await type_keys(pilot, "ctrl+o")
         await type_keys(pilot, *"other.toml", "enter")
-        await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("c")  # cancel: the edit stays
-        await pilot.pause()
+        await type_keys(pilot, "c")  # cancel: the edit stays
         assert app.session.scenarios[0].inference.batch == 3
         # Open again and don't save: the file replaces the session, and undo brings the edit back.
-        await pilot.press("ctrl+o")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+o")
         await type_keys(pilot, *"other.toml", "enter")
-        await pilot.pause()
-        await pilot.press("d")
-        await pilot.pause()
+        await type_keys(pilot, "d")
         assert app.session == demo_session() and app.session_path == tmp_path / "other.toml"
-        await pilot.press("ctrl+z")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+z")
         assert app.session.scenarios[0].inference.batch == 3 and app.session_path is None
+    assert bad.read_text() == text  # a file that fails to load is never overwritten
 
 
 def test_run_app_with_a_bad_file_prints_one_line_and_exits_2(tmp_path, capsys):
@@ -185,16 +165,14 @@ async def test_restore_after_a_crash():
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         assert "did not quit cleanly" in app.screen.question and "lost work" in app.screen.question
-        await pilot.press("r")
-        await pilot.pause()
+        await type_keys(pilot, "r")
         assert app.session == unsaved
         assert app.dirty  # restored work is not saved anywhere yet
         assert find_orphans() == []  # the old autosave is gone; this process's own one replaces it
         screen = app.screen
         assert isinstance(screen, CalculatorScreen)
         assert screen.form.value("batch") == "77"
-        await pilot.press("ctrl+z")  # restoring is undoable
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+z")  # restoring is undoable
         assert app.session == demo_session()
 
 
@@ -205,8 +183,7 @@ async def test_discarding_the_autosave_removes_it():
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("d")
-        await pilot.pause()
+        await type_keys(pilot, "d")
         assert app.session == demo_session()
     assert find_orphans() == []
 
@@ -230,16 +207,13 @@ async def test_every_change_is_autosaved_and_a_clean_quit_clears_it():
 
         assert parse_session(data["session"]) == app.session
         # Undoing back to the saved state leaves nothing unsaved: the autosave goes.
-        await pilot.press("ctrl+z")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+z")
         assert not autosave.exists()
         await type_into(pilot, "batch", "65")
         # ctrl+q with unsaved changes asks; "don't save" quits and clears the autosave.
-        await pilot.press("ctrl+q")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+q")
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("d")
-        await pilot.pause()
+        await type_keys(pilot, "d")
     assert not autosave.exists()
     assert find_orphans() == []
 
@@ -279,8 +253,7 @@ async def test_theme_key_switches_and_the_choice_persists():
         await pilot.pause()
         assert app.theme == "paramtui-dark"
         assert any("broken.toml" in n for n in messages(app))  # reported at start
-        await pilot.press("ctrl+t")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+t")
         chosen = app.theme
         assert chosen != "paramtui-dark" and chosen in app.paramtui_themes
         assert load_prefs()["theme"] == chosen
@@ -293,13 +266,31 @@ async def test_theme_key_switches_and_the_choice_persists():
 # ---------------------------------------------------------------------- modes, keys, palette
 
 
-async def test_help_lists_every_key_of_the_screen_and_the_app():
+async def test_palette_help_number_keys_and_a_new_scenario_in_one_session():
+    """The command palette offers screens, files and scenarios and lists Keys once; help lists
+    every key of the screen and the app; number keys switch screens; ctrl+n copies the
+    current scenario."""
     app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+r")  # out of the text fields, where ? would be typed
-        await pilot.press("question_mark")
+        # The command palette offers screens, files and scenarios.
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Calculator screen", "Save session", "Save session as…", "Open session…", "Undo",
+                      "Redo", "New scenario", "Next theme", "Keys", "Theme", "Quit"):
+            assert title in titles, title
+        assert f"Scenario: {demo_session().scenarios[2].label}" in titles
+        # It lists Keys once (Textual's built-in "Keys" help panel sat beside ours), and that
+        # shows every key.
+        keys = [c for c in app.get_system_commands(app.screen) if c.title == "Keys"]
+        assert len(keys) == 1
+        keys[0].callback()
         await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await type_keys(pilot, "escape")
+        assert isinstance(app.screen, CalculatorScreen)
+        # Help (?) lists every key of the screen and the app.
+        await type_keys(pilot, "ctrl+r")  # out of the text fields, where ? would be typed
+        await type_keys(pilot, "?")
         assert isinstance(app.screen, HelpScreen)
         from rich.console import Console
 
@@ -311,54 +302,17 @@ async def test_help_lists_every_key_of_the_screen_and_the_app():
                       "model", "results", "Next scenario", "Explain", "Next choice", "tab / shift+tab",
                       "ctrl+p"):
             assert words in text, words
-        await pilot.press("escape")
-        await pilot.pause()
+        await type_keys(pilot, "escape")
         assert isinstance(app.screen, CalculatorScreen)
-
-
-async def test_number_keys_switch_screens():
-    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+r")
+        # Number keys switch screens.
+        await type_keys(pilot, "ctrl+r")
         for key, mode in (("2", "compare"), ("3", "scaling"), ("4", "deploy"), ("1", "calculator")):
-            await pilot.press(key)
-            await pilot.pause()
-            assert app.current_mode == mode
-
-
-async def test_command_palette_offers_screens_files_and_scenarios():
-    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause()
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Calculator screen", "Save session", "Save session as…", "Open session…", "Undo",
-                      "Redo", "New scenario", "Next theme", "Keys", "Theme", "Quit"):
-            assert title in titles, title
-        assert f"Scenario: {demo_session().scenarios[2].label}" in titles
-
-
-async def test_command_palette_lists_keys_once_and_it_shows_every_key():
-    """Textual's built-in "Keys" (a help panel) sat beside ours: two "Keys" in ctrl+p."""
-    from paramtui.tui.screens.help import HelpScreen
-
-    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause()
-        keys = [c for c in app.get_system_commands(app.screen) if c.title == "Keys"]
-        assert len(keys) == 1
-        keys[0].callback()
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-
-
-async def test_new_scenario_copies_the_current_one():
-    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause()
+            await type_keys(pilot, key)
+            assert app.current_mode == mode, key
+        # A new scenario copies the current one.
         first = app.session.scenarios[0]
-        await pilot.press("ctrl+n")
-        await pilot.pause()
+        assert app.current_id == first.id
+        await type_keys(pilot, "ctrl+n")
         assert len(app.session.scenarios) == len(demo_session().scenarios) + 1
         new = app.session.scenarios[1]
         assert app.current_id == new.id != first.id
@@ -370,8 +324,7 @@ async def test_empty_session_shows_how_to_add_a_scenario():
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         assert "ctrl+n adds one" in str(app.screen.query_one("#results-head").render())
-        await pilot.press("ctrl+n")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+n")
         assert len(app.session.scenarios) == 1
         assert app.screen._estimate is not None
 
@@ -403,8 +356,7 @@ async def test_a_terminal_smaller_than_80x24_says_so_in_one_line_and_keeps_worki
     async with app.run_test(size=(40, 10)) as pilot:
         await pilot.pause()
         assert "40×10 < 80×24: enlarge the terminal" in key_line(app)
-        await pilot.press("2")  # keys still work, and every screen says it
-        await pilot.pause()
+        await type_keys(pilot, "2")  # keys still work, and every screen says it
         assert app.current_mode == "compare" and "40×10 < 80×24" in key_line(app)
         await pilot.resize_terminal(80, 20)  # a change of height alone
         await pilot.pause()
@@ -415,6 +367,5 @@ async def test_a_terminal_smaller_than_80x24_says_so_in_one_line_and_keeps_worki
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert "enlarge" not in key_line(app) and "palette" in key_line(app)
-        await pilot.press("1")
-        await pilot.pause()
+        await type_keys(pilot, "1")
         assert "enlarge" not in key_line(app)

@@ -8,6 +8,7 @@ from paramtui.core.io.session_file import open_session_file
 from paramtui.core.validation import replace
 from paramtui.tui.app import ParamApp
 from paramtui.tui.widgets.dialogs import ChoiceScreen
+from tests.keys_typed import type_keys
 from tests.notices import messages, titles
 
 COMMENTED = '''# Our serving plan (keep this comment)
@@ -46,8 +47,7 @@ async def test_ctrl_s_keeps_comments_and_spellings(tmp_path):
     app = app_on(path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         edit(app)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+s")
         assert not app.dirty
     assert path.read_text() == COMMENTED + "\n[scenario.inference]\nbatch = 2\n"
 
@@ -59,8 +59,7 @@ async def test_a_read_only_file_is_not_saved_and_says_why(tmp_path):
     app = app_on(path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         edit(app)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+s")
         assert "Not saved" in titles(app)
         assert not any(m.startswith("Saved") for m in messages(app))
         assert any("read-only" in m for m in messages(app))
@@ -76,27 +75,22 @@ async def test_a_file_changed_on_disk_asks_before_overwriting(tmp_path):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         path.write_text(theirs)
         edit(app)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+s")
         assert isinstance(app.screen, ChoiceScreen)
         assert "changed by another program" in app.screen.question
-        await pilot.press("c")  # cancel: their file stays
-        await pilot.pause()
+        await type_keys(pilot, "c")  # cancel: their file stays
         assert path.read_text() == theirs and app.dirty
         assert not any(m.startswith("Saved") for m in messages(app))
 
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+s")
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("o")  # overwrite
-        await pilot.pause()
+        await type_keys(pilot, "o")  # overwrite
         assert not isinstance(app.screen, ChoiceScreen) and not app.dirty
         assert open_session_file(path).session == app.session
         # Saved once after the answer: the next save is checked against what was written.
         edit_again = app.session.scenarios[0]
         app.apply(app.session.replace_scenario(replace(edit_again, gpus=2)), "gpus")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+s")
         assert not isinstance(app.screen, ChoiceScreen)
         assert open_session_file(path).session.scenarios[0].gpus == 2
 

@@ -1,6 +1,10 @@
 """FormView driven as a user would: keys pressed in a small app, then the messages the app
 received and the lines the form draws checked. One Calculator test at the end checks the
 form inside the real screen (text selected on entry, digits typed not switching screens).
+
+Each test is one flow of keys in one app (a comment per step says what it checks); keys
+with no check between them go as one burst (tests/keys_typed.py), and a key whose effect is
+checked on its own waits for the app before the check.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from paramtui.tui.screens.calculator import CalculatorScreen
 from paramtui.tui.widgets.choice import ChoicePicker
 from paramtui.tui.widgets.figure_list import FigureList
 from paramtui.tui.widgets.form import FormRow, FormView
+from tests.keys_typed import type_keys
 
 
 @pytest.fixture(autouse=True)
@@ -102,145 +107,113 @@ async def started(pilot) -> FormView:
     return form
 
 
+async def moves(pilot, key: str, times: int) -> list[str]:
+    """Press `key` `times` times, one at a time, and say which row the cursor was on after each."""
+    visited = []
+    for _ in range(times):
+        await type_keys(pilot, key)
+        visited.append(pilot.app.form.current)
+    return visited
+
+
 # ---------------------------------------------------------------------- moving between fields
 
 
-async def test_up_down_move_between_fields_and_skip_section_titles_and_closed_sections():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        await pilot.press("up")  # already on the first field
-        assert form.current == "size"
-        visited = []
-        for _ in range(6):
-            await pilot.press("down")
-            visited.append(form.current)
-        # The section title is skipped, the closed section's rows too; the last field holds.
-        assert visited == ["name", "count", "go", "more", "more", "more"]
-        for _ in range(6):
-            await pilot.press("up")
-        assert form.current == "size"
-        assert app.messages == []  # moving changes nothing
-
-
-async def test_down_enters_an_open_sections_rows_and_stops_at_the_last():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        form.set_open("more", True)
-        await pilot.pause()
-        visited = []
-        for _ in range(7):
-            await pilot.press("down")
-            visited.append(form.current)
-        assert visited == ["name", "count", "go", "more", "extra1", "extra2", "extra2"]
-
-
-async def test_tab_moves_between_fields_and_leaves_the_form_past_the_last():
+async def test_tab_shift_tab_and_arrows_move_between_fields_and_leave_the_form_at_its_ends():
     app = FormApp()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await started(pilot)
         after = app.query_one("#after", Button)
-        visited = []
-        for _ in range(4):
-            await pilot.press("tab")
-            visited.append(form.current)
-        assert visited == ["name", "count", "go", "more"]
+        # Tab moves field by field; past the last field it leaves for the next widget.
+        assert await moves(pilot, "tab", 4) == ["name", "count", "go", "more"]
         assert app.focused is form
-        await pilot.press("tab")  # past the last field: on to the next widget
+        await type_keys(pilot, "tab")  # past the last field: on to the next widget
         assert app.focused is after
         assert form.current == "more"  # the form keeps its cursor
-        await pilot.press("shift+tab")  # back into the form, where it was
+        await type_keys(pilot, "shift+tab")  # back into the form, where it was
         assert app.focused is form and form.current == "more"
-
-
-async def test_shift_tab_moves_back_and_leaves_the_form_past_the_first():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
+        # Shift+tab moves back; past the first field it leaves for the previous widget.
         form.focus_row("more")
         await pilot.pause()
-        visited = []
-        for _ in range(4):
-            await pilot.press("shift+tab")
-            visited.append(form.current)
-        assert visited == ["go", "count", "name", "size"]
+        assert await moves(pilot, "shift+tab", 4) == ["go", "count", "name", "size"]
         assert app.focused is form
-        await pilot.press("shift+tab")  # past the first field: the previous widget (wrapping)
-        assert app.focused is app.query_one("#after", Button)
+        await type_keys(pilot, "shift+tab")  # past the first field: the previous widget (wrapping)
+        assert app.focused is after
         assert form.current == "size"
+        # Up and down skip the section title and the closed section's rows.
+        form.focus()
+        await pilot.pause()
+        assert app.focused is form and form.current == "size"
+        await type_keys(pilot, "up")  # already on the first field
+        assert form.current == "size"
+        # The section title is skipped, the closed section's rows too; the last field holds.
+        assert await moves(pilot, "down", 6) == ["name", "count", "go", "more", "more", "more"]
+        await type_keys(pilot, *["up"] * 6)
+        assert form.current == "size"
+        assert app.messages == []  # moving changes nothing
+        # Down enters an open section's rows and stops at the last.
+        form.set_open("more", True)
+        await pilot.pause()
+        assert await moves(pilot, "down", 7) == ["name", "count", "go", "more", "extra1", "extra2", "extra2"]
 
 
 # ---------------------------------------------------------------------- choices
 
 
-async def test_left_right_step_a_choice_clamped_at_the_ends_and_post_changed():
+async def test_choice_ignores_a_paste_steps_with_arrows_and_picks_from_its_list():
     app = FormApp()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await started(pilot)
-        assert "Medium" in line_of(form, "Size")
-        await pilot.press("right")
-        await pilot.press("right")  # already the last option
+        # A paste on a choice row changes nothing.
+        form.post_message(events.Paste("l"))
         await pilot.pause()
+        assert form.value("size") == "m"
+        assert app.messages == []
+        # Escape from the list keeps the value and posts nothing.
+        await type_keys(pilot, "enter")
+        assert isinstance(app.screen, ChoicePicker)
+        await type_keys(pilot, *"sm", "escape")
+        assert not isinstance(app.screen, ChoicePicker)
+        assert form.value("size") == "m"
+        assert app.messages == []
+        # Picking the current value from the list posts nothing.
+        await type_keys(pilot, "enter", *"med", "enter")
+        assert not isinstance(app.screen, ChoicePicker)
+        assert form.value("size") == "m"
+        assert app.messages == []
+        # Left and right step the choice, clamped at the ends, each step a Changed.
+        assert "Medium" in line_of(form, "Size")
+        await type_keys(pilot, "right", "right")  # the second: already the last option
         assert form.value("size") == "l"
         assert "Large" in line_of(form, "Size")
-        await pilot.press("left", "left", "left")  # the third is past the first option
-        await pilot.pause()
+        await type_keys(pilot, "left", "left", "left")  # the third is past the first option
         assert form.value("size") == "s"
         assert "Small" in line_of(form, "Size")
         assert app.messages == [("changed", "size", "l"), ("changed", "size", "m"), ("changed", "size", "s")]
-
-
-@pytest.mark.parametrize("key", ["enter", "space"])
-async def test_enter_or_space_opens_the_list_and_a_filtered_pick_posts_changed(key):
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        await pilot.press(key)
-        await pilot.pause()
-        assert isinstance(app.screen, ChoicePicker)
-        assert app.screen.current == "m" and app.screen.options == SIZES
-        await pilot.press(*"lar", "enter")
-        await pilot.pause()
-        assert not isinstance(app.screen, ChoicePicker)
-        assert app.focused is form
-        assert form.value("size") == "l"
-        assert "Large" in line_of(form, "Size")
-        assert app.messages == [("changed", "size", "l")]
-
-
-async def test_escape_from_the_list_keeps_the_value_and_posts_nothing():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ChoicePicker)
-        await pilot.press(*"sm", "escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, ChoicePicker)
-        assert form.value("size") == "m"
-        assert app.messages == []
-
-
-async def test_picking_the_current_value_from_the_list_posts_nothing():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        await pilot.press("enter", *"med", "enter")
-        await pilot.pause()
-        assert not isinstance(app.screen, ChoicePicker)
-        assert form.value("size") == "m"
-        assert app.messages == []
+        # Enter or space opens the list, and a filtered pick posts Changed.
+        for key in ("enter", "space"):
+            await type_keys(pilot, "left" if form.value("size") == "l" else "right")  # back to Medium
+            assert form.value("size") == "m", key
+            app.messages.clear()
+            await type_keys(pilot, key)
+            assert isinstance(app.screen, ChoicePicker), key
+            assert app.screen.current == "m" and app.screen.options == SIZES, key
+            await type_keys(pilot, *"lar", "enter")
+            assert not isinstance(app.screen, ChoicePicker), key
+            assert app.focused is form, key
+            assert form.value("size") == "l", key
+            assert "Large" in line_of(form, "Size"), key
+            assert app.messages == [("changed", "size", "l")], key
 
 
 # ---------------------------------------------------------------------- text fields
 
 
-async def test_entering_a_text_row_selects_it_so_typing_replaces_it_key_by_key():
+async def test_typing_in_a_text_row_replaces_its_selection_and_takes_readline_and_word_keys():
     app = FormApp()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await started(pilot)
+        # Entering a text row selects it, so typing replaces it key by key.
         await pilot.press("down")
         assert form.current == "name"
         await pilot.press(*"beta")
@@ -249,66 +222,51 @@ async def test_entering_a_text_row_selects_it_so_typing_replaces_it_key_by_key()
         assert app.messages == [("changed", "name", "b"), ("changed", "name", "be"),
                                 ("changed", "name", "bet"), ("changed", "name", "beta")]
         assert "beta" in line_of(form, "Name") and "alpha" not in line_of(form, "Name")
-
-
-async def test_readline_keys_in_a_text_row():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        await pilot.press("down", *"beta")
-        await pilot.press("backspace")
+        # Readline keys.
+        await type_keys(pilot, "backspace")
         assert form.value("name") == "bet"
-        await pilot.press("home", "X")
+        await type_keys(pilot, "home", "X")
         assert form.value("name") == "Xbet"
-        await pilot.press("end", "Y")
+        await type_keys(pilot, "end", "Y")
         assert form.value("name") == "XbetY"
-        await pilot.press("home", "right", "right", "ctrl+k")  # all after the cursor
+        await type_keys(pilot, "home", "right", "right", "ctrl+k")  # all after the cursor
         assert form.value("name") == "Xb"
-        await pilot.press("left", "ctrl+u")  # all before the cursor
+        await type_keys(pilot, "left", "ctrl+u")  # all before the cursor
         assert form.value("name") == "b"
-        await pilot.press("end", *" two", "ctrl+w")  # the word before the cursor
+        await type_keys(pilot, "end", *" two", "ctrl+w")  # the word before the cursor
         assert form.value("name") == "b "
-        await pilot.press("home", "delete")
+        await type_keys(pilot, "home", "delete")
         assert form.value("name") == " "
-        await pilot.pause()
         assert [m[2] for m in app.messages] == [
             "b", "be", "bet", "beta", "bet", "Xbet", "XbetY", "Xb", "b", "b ", "b t", "b tw", "b two", "b ", " "]
         assert {m[:2] for m in app.messages} == {("changed", "name")}
-
-
-async def test_word_and_control_keys_in_a_text_row():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        await pilot.press("down", *"4k tokens")
-        await pilot.press("ctrl+left", "ctrl+left", "ctrl+f")  # the word after the cursor
+        # Word and control keys (the row entered again, so its text is selected and replaced).
+        await type_keys(pilot, "up", "down", *"4k tokens")
+        assert form.value("name") == "4k tokens"
+        await type_keys(pilot, "ctrl+left", "ctrl+left", "ctrl+f")  # the word after the cursor
         assert form.value("name") == " tokens"
-        await pilot.press("ctrl+e", "ctrl+left", "X")  # end, then a word back
+        await type_keys(pilot, "ctrl+e", "ctrl+left", "X")  # end, then a word back
         assert form.value("name") == " Xtokens"
-        await pilot.press("ctrl+a", "ctrl+d")  # start, delete the character there
+        await type_keys(pilot, "ctrl+a", "ctrl+d")  # start, delete the character there
         assert form.value("name") == "Xtokens"
-        await pilot.press("ctrl+right", "!")
+        await type_keys(pilot, "ctrl+right", "!")
         assert form.value("name") == "Xtokens!"
-        await pilot.press("left", "ctrl+w")
+        await type_keys(pilot, "left", "ctrl+w")
         assert form.value("name") == "!"
 
 
-async def test_left_on_entry_keeps_the_text_and_typing_inserts_at_the_start():
+async def test_left_or_right_on_entering_a_text_row_keeps_its_text_and_typing_inserts():
     app = FormApp()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await started(pilot)
-        await pilot.press("down", "left", "X")
-        await pilot.pause()
+        # Left on entry keeps the text; typing inserts at the start.
+        await type_keys(pilot, "down", "left", "X")
         assert form.value("name") == "Xalpha"
         assert app.messages == [("changed", "name", "Xalpha")]
-
-
-async def test_space_types_into_a_text_row():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        await pilot.press("down", "right", "space", "b")
-        await pilot.pause()
+        # Right on entry keeps it too, and space types into the row (no list opens).
+        await type_keys(pilot, "up", "down", *"alpha")  # the name back as it was
+        assert form.value("name") == "alpha"
+        await type_keys(pilot, "up", "down", "right", "space", "b")
         assert form.value("name") == "alpha b"
         assert not isinstance(app.screen, ChoicePicker)
 
@@ -317,10 +275,9 @@ async def test_enter_in_a_text_row_moves_to_the_next_field_and_selects_it():
     app = FormApp()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await started(pilot)
-        await pilot.press("down", "enter")
+        await type_keys(pilot, "down", "enter")
         assert form.current == "count"  # past the section title
-        await pilot.press("3")  # the "8" was selected on entry
-        await pilot.pause()
+        await type_keys(pilot, "3")  # the "8" was selected on entry
         assert form.value("count") == "3"
         assert app.messages == [("changed", "count", "3")]
 
@@ -345,98 +302,70 @@ async def test_paste_inserts_the_first_line_only():
         assert form.value("count") == "1234"
 
 
-async def test_paste_on_a_choice_row_changes_nothing():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        form.post_message(events.Paste("l"))
-        await pilot.pause()
-        assert form.value("size") == "m"
-        assert app.messages == []
-
-
 async def test_digits_in_a_choice_or_text_row_stay_in_the_form_and_never_switch_screens():
     app = FormApp()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await started(pilot)
-        await pilot.press("2")  # on a choice: meant for the choice (none starts with 2), not the app
-        await pilot.pause()
+        await type_keys(pilot, "2")  # on a choice: meant for the choice (none starts with 2), not the app
         assert app.two_calls == 0
         assert form.value("size") == "m"
-        await pilot.press("down", "down", "2", "2")  # in Count: typed
-        await pilot.pause()
+        await type_keys(pilot, "down", "down", "2", "2")  # in Count: typed
         assert form.current == "count"
         assert form.value("count") == "22"
         assert app.two_calls == 0
-        await pilot.press("down", "2")  # on the button row: the app's key
-        await pilot.pause()
+        await type_keys(pilot, "down", "2")  # on the button row: the app's key
         assert app.two_calls == 1
         assert form.value("count") == "22"
-
-
-async def test_a_digit_on_a_choice_picks_the_choice_it_starts():
-
-    app = ParamApp(one_scenario(), restore_autosave=False, autosave=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        screen.form.focus_row("zero")
-        await pilot.press("3")  # ZeRO 3 (FSDP), and the Scaling screen does not open
-        await pilot.pause()
-        assert isinstance(app.screen, CalculatorScreen)
-        assert app.session.scenarios[0].training.zero == 3
 
 
 # ---------------------------------------------------------------------- buttons and toggles
 
 
-@pytest.mark.parametrize("key", ["enter", "space"])
-async def test_enter_or_space_on_a_button_posts_pressed(key):
+async def test_buttons_post_pressed_and_toggles_show_hide_and_open_for_their_rows():
     app = FormApp()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await started(pilot)
-        form.focus_row("go")
-        await pilot.press(key)
-        await pilot.pause()
-        assert app.messages == [("pressed", "go")]
-        assert "Run it" in line_of(form, "Go")
-
-
-async def test_enter_on_a_toggle_shows_and_hides_its_rows():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
+        # Enter or space on a button posts Pressed.
+        for key in ("enter", "space"):
+            app.messages.clear()
+            form.focus_row("go")
+            await type_keys(pilot, key)
+            assert app.messages == [("pressed", "go")], key
+            assert "Run it" in line_of(form, "Go"), key
+        app.messages.clear()
+        # Enter on a toggle shows and hides its rows.
         form.focus_row("more")
         await pilot.pause()
         text = form_text(form)
         assert "▶ More options" in text
         assert "Extra one" not in text and "Extra two" not in text
-        await pilot.press("enter")
-        await pilot.pause()
+        await type_keys(pilot, "enter")
         assert form.is_open("more")
         text = form_text(form)
         assert "▼ More options" in text
         assert "Extra one" in text and "Extra two" in text
         assert "x1" in line_of(form, "Extra one")
-        await pilot.press("enter")
-        await pilot.pause()
+        await type_keys(pilot, "enter")
         assert not form.is_open("more")
         text = form_text(form)
         assert "▶ More options" in text and "Extra one" not in text
-        await pilot.press("down")
+        await type_keys(pilot, "down")
         assert form.current == "more"  # the hidden rows cannot be reached
         assert app.messages == []
-
-
-async def test_focus_row_in_a_closed_section_opens_it():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
+        # Closing a section with the cursor inside puts it on the title.
+        form.focus_row("extra2")
+        await pilot.pause()
+        form.set_open("more", False)
+        await pilot.pause()
+        assert form.current == "more"
+        await type_keys(pilot, "z")  # a title row takes no text
+        assert form.value("extra2") == "x2"  # the hidden field kept its text
+        assert app.messages == []
+        # focus_row on a row of a closed section opens it.
         form.focus_row("extra2")
         await pilot.pause()
         assert form.is_open("more") and form.current == "extra2"
-        await pilot.press("z")
-        await pilot.pause()
+        await type_keys(pilot, "z")
         assert form.value("extra2") == "z"
         assert app.messages == [("changed", "extra2", "z")]
 
@@ -444,10 +373,11 @@ async def test_focus_row_in_a_closed_section_opens_it():
 # ---------------------------------------------------------------------- set by the program
 
 
-async def test_set_error_shows_a_reason_under_the_row_and_clearing_removes_it():
+async def test_program_setters_show_errors_values_and_options_and_post_no_changed():
     app = FormApp()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await started(pilot)
+        # set_error shows a reason under the row, and clearing it removes it.
         before = lines(form)
         form.set_error("count", "must be at least 1")
         await pilot.pause()
@@ -461,28 +391,7 @@ async def test_set_error_shows_a_reason_under_the_row_and_clearing_removes_it():
         assert "✗" not in form_text(form)
         assert lines(form) == before
         assert app.messages == []
-
-
-async def test_set_value_on_the_row_being_edited_replaces_the_editor_text():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        form.focus_row("count")
-        await pilot.pause()
-        form.set_value("count", "42")
-        await pilot.pause()
-        assert "42" in line_of(form, "Count")
-        assert app.messages == []
-        await pilot.press("7")  # appended: the new text is not selected
-        await pilot.pause()
-        assert form.value("count") == "427"
-        assert app.messages == [("changed", "count", "427")]
-
-
-async def test_program_setters_post_no_changed():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
+        # The setters post no Changed.
         form.set_options("size", [("Tiny", "t"), ("Medium", "m"), ("Huge", "h")])
         form.set_value("size", "h")
         form.set_value("name", "")
@@ -496,25 +405,33 @@ async def test_program_setters_post_no_changed():
         assert "99" in line_of(form, "Count")
         assert "✗ give a name" in form_text(form)
         # The new options are the ones the arrows step through (and now the user changes it).
-        await pilot.press("left")
-        await pilot.pause()
+        assert form.current == "size"
+        await type_keys(pilot, "left")
         assert app.messages == [("changed", "size", "m")]
+        app.messages.clear()
+        # set_value on the row being edited replaces the editor text.
+        form.focus_row("count")
+        await pilot.pause()
+        form.set_value("count", "42")
+        await pilot.pause()
+        assert "42" in line_of(form, "Count")
+        assert app.messages == []
+        await type_keys(pilot, "7")  # appended: the new text is not selected
+        assert form.value("count") == "427"
+        assert app.messages == [("changed", "count", "427")]
 
 
 async def test_a_long_text_in_a_narrow_form_keeps_the_cursor_in_view():
     app = FormApp(form_width=20)  # 9 cells for the field
     async with app.run_test(size=(80, 24)) as pilot:
         form = await started(pilot)
-        await pilot.press("down", *"abcdefghijklmnop")
-        await pilot.pause()
+        await type_keys(pilot, "down", *"abcdefghijklmnop")
         assert form.value("name") == "abcdefghijklmnop"
         line = line_of(form, "Name")
         assert line[11:20] == "ijklmnop "  # the end of the text and the cursor cell
-        await pilot.press("home")
-        await pilot.pause()
+        await type_keys(pilot, "home")
         assert line_of(form, "Name")[11:20] == "abcdefghi"
-        await pilot.press("end")
-        await pilot.pause()
+        await type_keys(pilot, "end")
         assert line_of(form, "Name")[11:20] == "ijklmnop "
 
 
@@ -526,8 +443,7 @@ async def test_a_click_on_a_text_row_puts_the_cursor_there():
         await pilot.click("#form", offset=(11 + 2, name_y))  # on the "p" of "alpha"
         await pilot.pause()
         assert form.current == "name"
-        await pilot.press("X")
-        await pilot.pause()
+        await type_keys(pilot, "X")
         assert form.value("name") == "alXpha"
 
 
@@ -544,11 +460,9 @@ async def test_a_disabled_form_cannot_be_focused():
         form.focus()
         await pilot.pause()
         assert app.focused is not form
-        await pilot.press("shift+tab")
-        await pilot.pause()
+        await type_keys(pilot, "shift+tab")
         assert app.focused is after
-        await pilot.press("2")  # not typed anywhere: the app's key
-        await pilot.pause()
+        await type_keys(pilot, "2")  # not typed anywhere: the app's key
         assert app.two_calls == 1
         assert app.messages == []
 
@@ -569,7 +483,7 @@ def figure_value(screen: CalculatorScreen, key: str) -> str:
     raise KeyError(key)
 
 
-async def test_calculator_batch_typed_over_its_selection_and_digits_stay_in_the_field():
+async def test_calculator_digits_pick_a_choice_and_stay_in_a_text_field_over_its_selection():
     app = ParamApp(one_scenario(), restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -577,37 +491,25 @@ async def test_calculator_batch_typed_over_its_selection_and_digits_stay_in_the_
         assert isinstance(screen, CalculatorScreen)
         form = screen.form
         assert app.focused is form and form.current == "model"
+        # Batch typed over its selection, and digits stay in the field.
         kv_before = figure_value(screen, "memory.kv_cache_bytes")
-        await pilot.press("down", "down", "down")  # Precision, KV cache, Batch
+        await type_keys(pilot, "down", "down", "down")  # Precision, KV cache, Batch
         assert form.current == "batch"
-        await pilot.press("1", "6")  # "8" is selected on entry: replaced
-        await pilot.pause()
+        await type_keys(pilot, "1", "6")  # "8" is selected on entry: replaced
         assert form.value("batch") == "16"
         assert app.session.scenarios[0].inference.batch == 16
         assert figure_value(screen, "memory.kv_cache_bytes") != kv_before
-        await pilot.press("2")  # typed into Batch, not the Compare key
-        await pilot.pause()
+        await type_keys(pilot, "2")  # typed into Batch, not the Compare key
         assert app.screen is screen and isinstance(app.screen, CalculatorScreen)
         assert app.session.scenarios[0].inference.batch == 162
-        await pilot.press("escape")  # to the results list
-        await pilot.pause()
+        # A digit on a choice picks the choice it starts.
+        form.focus_row("zero")
+        await type_keys(pilot, "3")  # ZeRO 3 (FSDP), and the Scaling screen does not open
+        assert isinstance(app.screen, CalculatorScreen)
+        assert app.session.scenarios[0].training.zero == 3
+        # In the results list a digit is the app's key again.
+        await type_keys(pilot, "escape")  # to the results list
         assert isinstance(app.focused, FigureList)
-        await pilot.press("2")
-        await pilot.pause()
+        await type_keys(pilot, "2")
         assert app.screen.MODE == "compare"
         assert app.session.scenarios[0].inference.batch == 162
-
-
-async def test_closing_a_section_with_the_cursor_inside_puts_it_on_the_title():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        form.focus_row("extra2")
-        await pilot.pause()
-        form.set_open("more", False)
-        await pilot.pause()
-        assert form.current == "more"
-        await pilot.press("z")  # a title row takes no text
-        await pilot.pause()
-        assert form.value("extra2") == "x2"  # the hidden field kept its text
-        assert app.messages == []

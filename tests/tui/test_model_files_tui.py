@@ -48,10 +48,8 @@ async def test_calculator_takes_a_gguf_path_and_shows_its_exact_weights(gguf):
     app = make_app()
     async with app.run_test(size=(80, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+l")
         await type_keys(pilot, *str(gguf), "enter")
-        await pilot.pause()
         scenario = app.session.scenarios[0]
         assert scenario.model == str(gguf) and scenario.precision == "file"
         assert figure(app.screen, "checkpoint.bits_per_weight") == "5.4672"
@@ -67,10 +65,8 @@ async def test_a_broken_file_is_one_line_at_the_field(gguf):
     app = make_app()
     async with app.run_test(size=(80, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        await type_keys(pilot, "ctrl+l")
         await type_keys(pilot, *str(gguf), "enter")
-        await pilot.pause()
         assert app.session.scenarios[0].model == "llama-3.1-8b"  # unchanged
         error = app.screen.form.error("model")
         assert "truncated" in error and "\n" not in error
@@ -83,10 +79,9 @@ async def test_picker_lists_models_on_this_machine(tmp_path):
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("2")  # Compare: `a` adds a scenario for the chosen model
-        await pilot.pause()
-        await pilot.press("a", *"acme", "enter")
-        await pilot.pause()
+        await type_keys(pilot, "2")  # Compare: `a` adds a scenario for the chosen model
+        await type_keys(pilot, "a")
+        await type_keys(pilot, *"acme", "enter")
         new = app.session.scenario(app.current_id)
         assert new.model == str(snap / "tiny-Q4_K_M.gguf") and new.precision == "file"
         assert len(app.session.scenarios) == 2
