@@ -57,7 +57,7 @@ def make_app(session: Session | None = None) -> ParamApp:
 
 
 async def open_compare(pilot) -> CompareScreen:
-    await pilot.pause()
+    # The table is built as the screen mounts, which run_test has waited for.
     screen = pilot.app.screen
     assert isinstance(screen, CompareScreen)
     return screen
@@ -86,9 +86,12 @@ async def focus_column(pilot, key: str) -> None:
 # ------------------------------------------------------------------ the table
 
 
-async def test_key_2_shows_one_row_per_scenario_with_registry_columns():
+async def test_table_rows_baseline_pin_cursor_sync_and_enter_to_the_calculator():
+    """One user session on the table: read it, pin and unpin a baseline, move the cursor, open
+    the focused row in the Calculator."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        # Key 2: one row per scenario, the registry's columns, the table focused.
         screen = await open_compare(pilot)
         assert shown_rows(pilot) == ["l8", "l8q", "q3"]
         assert screen.table.column_keys == DEFAULT_COLUMNS
@@ -98,23 +101,7 @@ async def test_key_2_shows_one_row_per_scenario_with_registry_columns():
         assert cell_text(pilot, "l8", "scenario.name") == "Llama 8B bf16"
         assert app.focused is screen.query_one(DataTable)
 
-
-async def test_focused_row_follows_current_id_both_ways():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        data = app.screen.query_one(DataTable)
-        await pilot.press("down")
-        assert app.current_id == "l8q"
-        app.current_id = "q3"
-        await pilot.pause()
-        assert data.cursor_row == 2
-
-
-async def test_baseline_pin_shows_changes_in_words_and_unpins():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
+        # m pins the focused row as the baseline: changes said in words; m again unpins; undo.
         await pilot.press("m")
         assert app.session.baseline == "l8"
         # int4 weights against bf16: a fall, lower is better, said in words (reads with NO_COLOR).
@@ -128,6 +115,19 @@ async def test_baseline_pin_shows_changes_in_words_and_unpins():
         assert "better" not in cell_text(pilot, "l8q", "memory.weights_bytes")
         await pilot.press("ctrl+z")
         assert app.session.baseline == "l8"
+
+        # The focused row follows the current scenario both ways.
+        data = app.screen.query_one(DataTable)
+        await pilot.press("down")
+        assert app.current_id == "l8q"
+        app.current_id = "q3"
+        await pilot.pause()
+        assert data.cursor_row == 2
+
+        # enter opens the focused scenario in the Calculator.
+        await pilot.press("enter")
+        assert app.current_mode == "calculator"
+        assert app.current_id == "q3"
 
 
 async def test_a_failed_estimate_keeps_its_row_with_the_reason():
@@ -147,12 +147,14 @@ async def test_a_failed_estimate_keeps_its_row_with_the_reason():
 # ------------------------------------------------------------------ add, duplicate, rename, delete, move
 
 
-async def test_add_from_catalog_with_type_to_filter():
+async def test_add_from_catalog_filter_escape_bare_count_and_published_weights():
+    """Adding scenarios as a user does, one after another: type to filter the catalog (undone),
+    escape out of the picker, a bare parameter count, a model shipped in MXFP4."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
-        await pilot.press("a")
-        await type_keys(pilot, *"mixtral 8x22")
+        # a, type to filter, enter: the model added after the focused row; ctrl+z takes it away.
+        await type_keys(pilot, "a", *"mixtral 8x22")
         await pilot.press("enter")
         ids = [s.id for s in app.session.scenarios]
         assert ids == ["l8", "mixtral-8x22b", "l8q", "q3"]  # after the focused row
@@ -163,45 +165,43 @@ async def test_add_from_catalog_with_type_to_filter():
         await pilot.press("ctrl+z")
         assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
 
+        # Escape out of the picker changes nothing.
+        before = app.session
+        await type_keys(pilot, "a", "q", "w", "escape")
+        assert app.session == before
 
-async def test_add_starts_a_catalog_model_at_its_weights_as_published():
-    """gpt-oss ships its experts in MXFP4: added beside the int4 row, it is mxfp4-moe, not int4."""
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
+        # A bare parameter count adds a scenario of that size.
+        await type_keys(pilot, "a", *"13B", "enter")
+        new = app.session.scenario(app.current_id)
+        assert new.params == 13e9 and new.model is None and new.name == "13.0B parameters"
+        assert [s.id for s in app.session.scenarios] == ["l8", new.id, "l8q", "q3"]
+
+        # gpt-oss ships its experts in MXFP4: added beside the int4 row, it is mxfp4-moe, not int4.
         app.current_id = "l8q"
         await pilot.pause()
-        await pilot.press("a")
-        await type_keys(pilot, *"gpt-oss-20b")
+        await type_keys(pilot, "a", *"gpt-oss-20b")
         await pilot.press("enter")
         new = app.session.scenario(app.current_id)
         assert new.model == "gpt-oss-20b" and new.precision == "mxfp4-moe"
         assert new.target == "rtx-4090"  # the focused row's target and workload stay
 
 
-async def test_add_a_bare_parameter_count():
+async def test_move_then_duplicate_rename_delete_with_undo_redo():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
-        await pilot.press("a", *"13B", "enter")
-        new = app.session.scenario(app.current_id)
-        assert new.params == 13e9 and new.model is None and new.name == "13.0B parameters"
-        assert [s.id for s in app.session.scenarios] == ["l8", new.id, "l8q", "q3"]
+        # ] / shift+down move the focused row down, [ / shift+up up; at the top nothing moves.
+        await pilot.press("right_square_bracket")
+        assert [s.id for s in app.session.scenarios] == ["l8q", "l8", "q3"]
+        assert shown_rows(pilot) == ["l8q", "l8", "q3"] and app.current_id == "l8"
+        await pilot.press("shift+down")
+        assert [s.id for s in app.session.scenarios] == ["l8q", "q3", "l8"]
+        await type_keys(pilot, "[", "shift+up")
+        assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
+        await pilot.press("shift+up")  # already on top: nothing changes
+        assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
 
-
-async def test_add_picker_escape_changes_nothing():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        before = app.session
-        await pilot.press("a", "q", "w", "escape")
-        assert app.session == before
-
-
-async def test_duplicate_rename_delete_with_undo_redo():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
+        # d duplicates the focused row (l8, back on top).
         await pilot.press("d")
         assert [s.id for s in app.session.scenarios] == ["l8", "l8-2", "l8q", "q3"]
         assert app.session.scenario("l8-2").name == "Llama 8B bf16 (copy)"
@@ -233,32 +233,37 @@ async def test_the_last_scenario_is_not_deleted():
         assert [s.id for s in app.session.scenarios] == ["a"]
 
 
-async def test_move_up_and_down():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        await pilot.press("right_square_bracket")
-        assert [s.id for s in app.session.scenarios] == ["l8q", "l8", "q3"]
-        assert shown_rows(pilot) == ["l8q", "l8", "q3"] and app.current_id == "l8"
-        await pilot.press("shift+down")
-        assert [s.id for s in app.session.scenarios] == ["l8q", "q3", "l8"]
-        await pilot.press("left_square_bracket", "shift+up")
-        assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
-        await pilot.press("shift+up")  # already on top: nothing changes
-        assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
-
-
 # ------------------------------------------------------------------ what-if keys
 
 
-async def test_precision_and_target_cycle_forward_and_back():
+async def test_what_if_keys_undo_cycle_scale_and_explain():
+    """The what-if keys in one session: undone back to the start, precision and target cycled,
+    batch, context and devices doubled and halved, then e explains a figure."""
+    from paramtui.tui.widgets.explain import ExplainScreen
+
     app = make_app()
+    start = app.session
     async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
+        # Three what-if changes undo back to the start; redo brings the first back.
+        await pilot.press("p")
+        app._last_label = None  # each key below its own undo step, as after a pause
+        await pilot.press("b")
+        app._last_label = None
+        await pilot.press("t")
+        assert app.session != start
+        await type_keys(pilot, "ctrl+z", "ctrl+z", "ctrl+z")
+        assert app.session == start
+        await pilot.press("ctrl+y")
+        assert app.session.scenario("l8").precision != "bf16"
+        await pilot.press("ctrl+z")
+        assert app.session == start
+
+        # p / P and t / T cycle precision and target forward and back.
         i = PRECISION_IDS.index("bf16")
         await pilot.press("p")
         assert app.session.scenario("l8").precision == PRECISION_IDS[i + 1]
-        await pilot.press("P", "P")
+        await type_keys(pilot, "P", "P")
         assert app.session.scenario("l8").precision == PRECISION_IDS[i - 1]
         assert cell_text(pilot, "l8", "scenario.precision") == PRECISION_IDS[i - 1]
 
@@ -266,10 +271,32 @@ async def test_precision_and_target_cycle_forward_and_back():
         j = cycle.index("h100-sxm")
         await pilot.press("t")
         assert app.session.scenario("l8").target == cycle[j + 1]
-        await pilot.press("T", "T")
+        await type_keys(pilot, "T", "T")
         assert app.session.scenario("l8").target == cycle[j - 1]
         # Other scenarios are untouched.
         assert app.session.scenario("l8q") == make_session().scenario("l8q")
+
+        # b / c double batch and context and change the figures; B / C halve; g / G devices.
+        kv_before = cell_text(pilot, "l8", "memory.kv_cache_bytes")
+        await pilot.press("b")
+        assert app.session.scenario("l8").inference.batch == 8
+        await pilot.press("c")
+        assert app.session.scenario("l8").inference.context == 16384
+        est = estimate(app.session.scenario("l8"))
+        assert cell_text(pilot, "l8", "memory.kv_cache_bytes") == FIGURES["memory.kv_cache_bytes"].format(est)
+        assert cell_text(pilot, "l8", "memory.kv_cache_bytes") != kv_before
+        await type_keys(pilot, "B", "C")
+        assert app.session.scenario("l8").inference.batch == 4
+        assert app.session.scenario("l8").inference.context == 8192
+        await type_keys(pilot, "g", "g")
+        assert app.session.scenario("l8").gpus == 4
+        await type_keys(pilot, "G", "G", "G")  # the third halving stops at 1
+        assert app.session.scenario("l8").gpus == 1
+
+        # e opens the explanation of the focused figure.
+        await focus_column(pilot, "memory.kv_cache_bytes")
+        await pilot.press("e")
+        assert isinstance(app.screen, ExplainScreen)
 
 
 def test_target_cycle_runs_small_to_big():
@@ -279,94 +306,14 @@ def test_target_cycle_runs_small_to_big():
     assert cycle.index("a100-40gb") < cycle.index("a100-80gb")
 
 
-async def test_double_and_halve_batch_context_devices_change_the_figures():
+# ------------------------------------------------------------------ columns and sort
+
+
+async def test_column_picker_then_sort_cycles_and_a_move_in_a_sorted_table():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
-        kv_before = cell_text(pilot, "l8", "memory.kv_cache_bytes")
-        await pilot.press("b")
-        assert app.session.scenario("l8").inference.batch == 8
-        await pilot.press("c")
-        assert app.session.scenario("l8").inference.context == 16384
-        est = estimate(app.session.scenario("l8"))
-        assert cell_text(pilot, "l8", "memory.kv_cache_bytes") == FIGURES["memory.kv_cache_bytes"].format(est)
-        assert cell_text(pilot, "l8", "memory.kv_cache_bytes") != kv_before
-        await pilot.press("B", "C")
-        assert app.session.scenario("l8").inference.batch == 4
-        assert app.session.scenario("l8").inference.context == 8192
-        await pilot.press("g", "g")
-        assert app.session.scenario("l8").gpus == 4
-        await pilot.press("G", "G", "G")  # the third halving stops at 1
-        assert app.session.scenario("l8").gpus == 1
-
-
-async def test_what_if_changes_undo_back_to_the_start():
-    app = make_app()
-    start = app.session
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        await pilot.press("p")
-        app._last_label = None  # each key below its own undo step, as after a pause
-        await pilot.press("b")
-        app._last_label = None
-        await pilot.press("t")
-        assert app.session != start
-        await pilot.press("ctrl+z", "ctrl+z", "ctrl+z")
-        assert app.session == start
-        await pilot.press("ctrl+y")
-        assert app.session.scenario("l8").precision != "bf16"
-
-
-async def test_enter_opens_the_focused_scenario_in_the_calculator():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        await pilot.press("down", "down", "enter")
-        assert app.current_mode == "calculator"
-        assert app.current_id == "q3"
-
-
-# ------------------------------------------------------------------ sort, columns, explain
-
-
-async def test_sort_by_the_focused_column_cycles_up_down_off():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        await focus_column(pilot, "memory.weights_bytes")
-        weights = {s.id: estimate(s).values["memory.weights_bytes"] for s in app.session.scenarios}
-        await pilot.press("s")
-        assert app.session.view.sort == "memory.weights_bytes"
-        assert shown_rows(pilot) == sorted(weights, key=weights.get)
-        assert "▲" in str(app.screen.query_one(DataTable).columns["memory.weights_bytes"].label)
-        await pilot.press("s")
-        assert app.session.view.sort == "-memory.weights_bytes"
-        assert shown_rows(pilot) == sorted(weights, key=weights.get, reverse=True)
-        await pilot.press("s")
-        assert app.session.view.sort is None
-        assert shown_rows(pilot) == ["l8", "l8q", "q3"]
-        # Session order is untouched by sorting; undo restores the sort.
-        assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
-
-
-async def test_moving_a_row_in_a_sorted_table_keeps_what_is_seen():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        await focus_column(pilot, "memory.weights_bytes")
-        await pilot.press("s")  # q3 (smallest) first
-        shown = shown_rows(pilot)
-        app.current_id = shown[0]
-        await pilot.pause()
-        await pilot.press("right_square_bracket")
-        assert app.session.view.sort is None
-        assert [s.id for s in app.session.scenarios] == [shown[1], shown[0], shown[2]]
-
-
-async def test_column_picker_saves_columns_in_the_session():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
+        # v: the column picker; the columns chosen are saved in the session.
         await pilot.press("v")
         from textual.widgets import SelectionList
 
@@ -395,16 +342,31 @@ async def test_column_picker_saves_columns_in_the_session():
         await pilot.press("v", "r", "a")
         assert app.session.view.columns is None
 
+        # s sorts by the focused column: up, down, off.
+        await focus_column(pilot, "memory.weights_bytes")
+        weights = {s.id: estimate(s).values["memory.weights_bytes"] for s in app.session.scenarios}
+        await pilot.press("s")
+        assert app.session.view.sort == "memory.weights_bytes"
+        assert shown_rows(pilot) == sorted(weights, key=weights.get)
+        assert "▲" in str(app.screen.query_one(DataTable).columns["memory.weights_bytes"].label)
+        await pilot.press("s")
+        assert app.session.view.sort == "-memory.weights_bytes"
+        assert shown_rows(pilot) == sorted(weights, key=weights.get, reverse=True)
+        await pilot.press("s")
+        assert app.session.view.sort is None
+        assert shown_rows(pilot) == ["l8", "l8q", "q3"]
+        # Session order is untouched by sorting; undo restores the sort.
+        assert [s.id for s in app.session.scenarios] == ["l8", "l8q", "q3"]
 
-async def test_explain_opens_the_explanation_of_the_focused_figure():
-    from paramtui.tui.widgets.explain import ExplainScreen
-
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        await focus_column(pilot, "memory.kv_cache_bytes")
-        await pilot.press("e")
-        assert isinstance(app.screen, ExplainScreen)
+        # Moving a row in a sorted table keeps what is seen: the sort goes, the order stays.
+        await focus_column(pilot, "memory.weights_bytes")
+        await pilot.press("s")  # q3 (smallest) first
+        shown = shown_rows(pilot)
+        app.current_id = shown[0]
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        assert app.session.view.sort is None
+        assert [s.id for s in app.session.scenarios] == [shown[1], shown[0], shown[2]]
 
 
 # ------------------------------------------------------------------ copy and export
@@ -439,12 +401,15 @@ def _json_at(doc: dict, key: str):
     return node
 
 
-async def test_export_csv_as_shown_with_numbers_equal_to_estimate_json(tmp_path):
+async def test_export_csv_as_shown_then_no_overwrite_without_confirmation_and_no_suffix(tmp_path):
+    """ctrl+e as a user exports in one session: a sorted table to CSV (numbers equal to the
+    estimate's JSON), over an existing file (asked first), to a name without a suffix."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
+        # CSV rows as shown (sorted high → low), numbers equal to the estimate's JSON.
         await focus_column(pilot, "memory.weights_bytes")
-        await pilot.press("s", "s")  # shown high → low
+        await type_keys(pilot, "s", "s")  # shown high → low
         out = tmp_path / "table.csv"
         await _export(pilot, str(out))
         assert out.exists()
@@ -458,6 +423,30 @@ async def test_export_csv_as_shown_with_numbers_equal_to_estimate_json(tmp_path)
                 expected = _json_at(doc, key)
                 got = row[key]
                 assert (int(got) if isinstance(expected, int) else float(got)) == expected
+
+        # An existing file is not overwritten without confirmation.
+        out = tmp_path / "keep.csv"
+        out.write_text("precious\n")
+        await _export(pilot, str(out))
+        assert out.read_text() == "precious\n"  # one enter only warns
+        assert "exists" in str(app.screen.query_one("#path-error").render())
+        await pilot.press("escape")
+        assert out.read_text() == "precious\n"
+        await _export(pilot, str(out))
+        await pilot.press("enter")  # the second enter confirms
+        await pilot.pause()
+        assert out.read_text().startswith("scenario.id,")
+
+        # A name without a suffix asks the format.
+        await _export(pilot, str(tmp_path / "report"), "j")
+        written = tmp_path / "report.json"
+        assert json.loads(written.read_text())["title"] == "Compare test"
+        # The suffixed name exists now: choosing the same format again asks before replacing.
+        written.write_text("{}")
+        await _export(pilot, str(tmp_path / "report"), "j")
+        assert written.read_text() == "{}"
+        await pilot.press("r")
+        assert json.loads(written.read_text())["title"] == "Compare test"
 
 
 async def test_export_json_md_html_tex_by_suffix(tmp_path):
@@ -473,38 +462,6 @@ async def test_export_json_md_html_tex_by_suffix(tmp_path):
         assert "(baseline)" in (tmp_path / "t.md").read_text()
         assert "<caption>Compare test — paramtui" in (tmp_path / "t.html").read_text()
         assert r"\caption{Compare test --- paramtui" in (tmp_path / "t.tex").read_text()
-
-
-async def test_export_does_not_overwrite_without_confirmation(tmp_path):
-    app = make_app()
-    out = tmp_path / "keep.csv"
-    out.write_text("precious\n")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        await _export(pilot, str(out))
-        assert out.read_text() == "precious\n"  # one enter only warns
-        assert "exists" in str(app.screen.query_one("#path-error").render())
-        await pilot.press("escape")
-        assert out.read_text() == "precious\n"
-        await _export(pilot, str(out))
-        await pilot.press("enter")  # the second enter confirms
-        await pilot.pause()
-        assert out.read_text().startswith("scenario.id,")
-
-
-async def test_export_without_suffix_asks_the_format(tmp_path):
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_compare(pilot)
-        await _export(pilot, str(tmp_path / "report"), "j")
-        written = tmp_path / "report.json"
-        assert json.loads(written.read_text())["title"] == "Compare test"
-        # The suffixed name exists now: choosing the same format again asks before replacing.
-        written.write_text("{}")
-        await _export(pilot, str(tmp_path / "report"), "j")
-        assert written.read_text() == "{}"
-        await pilot.press("r")
-        assert json.loads(written.read_text())["title"] == "Compare test"
 
 
 # ------------------------------------------------------------------ snapshots
@@ -549,9 +506,10 @@ async def test_an_empty_session_says_what_to_do_and_keys_do_not_fail():
     async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         assert "a adds one" in str(app.screen.query_one("#compare-detail").render())
-        await pilot.press("p", "t", "b", "c", "g", "m", "s", "delete", "d", "r", "e", "shift+up")
+        await type_keys(pilot, "p", "t", "b", "c", "g", "m", "s", "delete", "d", "r", "e", "shift+up")
         assert app.session.scenarios == ()
-        await pilot.press("a", *"gpt2-xl", "enter")
+        await type_keys(pilot, "a", *"gpt2-xl")
+        await pilot.press("enter")
         assert [s.model for s in app.session.scenarios] == ["gpt2-xl"]
         assert shown_rows(pilot) == ["gpt2-xl"]
 
@@ -575,7 +533,7 @@ async def test_a_what_if_key_in_a_large_session_repaints_only_the_changed_row():
     app = make_app(Session(title="Large", scenarios=scenarios))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_compare(pilot)
-        await pilot.press("down", "down")
+        await type_keys(pilot, "down", "down")
         data = screen.query_one(DataTable)
         before = [[str(c) for c in data.get_row_at(r)] for r in range(data.row_count)]
         builds = []

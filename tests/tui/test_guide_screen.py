@@ -39,21 +39,47 @@ def shown(app) -> str:
     return str(app.screen.query_one("#guide-text").render())
 
 
-async def test_5_opens_the_guide_on_the_current_scenario():
+async def test_guide_on_the_mode_bar_opens_on_the_current_scenario_pages_follows_and_tries_it():
+    """One user session with the Guide: every try-it names a screen and field that exist, every
+    screen's mode bar names the Guide, 5 opens it on the current scenario, page keys scroll the
+    chapter, its numbers follow the scenario, t jumps to the Calculator field, and the command
+    palette opens the Guide too."""
+    from paramtui.tui.widgets.modebar import ModeBar
+
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("escape", "5")
         await pilot.pause()
+        # Every try-it names a screen and a Calculator field that exist.
+        rows = {row.id for row in app.screen.form.rows}
+        est = estimate(make_session().scenarios[0])
+        for t in topics():
+            try_it = chapter(t.id, est).try_it
+            assert try_it.screen in {mode for mode, _key, _title in MODE_TABS + MORE_TABS}
+            assert try_it.field is None or try_it.field in rows, (t.id, try_it.field)
+
+        # The Guide was named on the mode bar only while open: from the other screens no one found it.
+        await pilot.press("escape")
+        for key in "12345":
+            await pilot.press(key)
+            bar = app.screen.query_one(ModeBar).render().plain
+            assert "5 Guide" in bar and "1 Calculator" in bar and "4 Deploy" in bar, (key, bar)
+            assert "Guide test"[:4] in bar and len(bar) <= 80, (key, bar)  # the title still shows, cut to fit
+
+        # 5 (the last key above) opens the Guide on the current scenario.
         assert isinstance(app.screen, GuideScreen)
         text = shown(app)
         assert "What a parameter is" in text and "8.03B parameters" in text and "Llama 8B" in text
 
+        # Page keys scroll the chapter, not the list.
+        await type_keys(pilot, "down", "down", "down", "down")  # training memory: two screens
+        scroll = app.screen.query_one("#guide-scroll")
+        await pilot.press("pagedown")  # the press waits for the scroll's animation to end
+        assert scroll.scroll_y > 0 and app.screen.topic == "training-memory"
+        await pilot.press("pageup")
+        assert scroll.scroll_y == 0
 
-async def test_changing_the_scenario_changes_the_chapter_numbers():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("escape", "5", "down", "down")  # chapter 3, bytes and precision
-        await pilot.pause()
+        # Changing the scenario changes the chapter's numbers.
+        await type_keys(pilot, "up", "up")  # chapter 3, bytes and precision
         assert "In this scenario's bf16 they take 15.0 GiB" in shown(app)
         await pilot.press("]")  # the next scenario: q4_k_m
         await pilot.pause()
@@ -63,36 +89,31 @@ async def test_changing_the_scenario_changes_the_chapter_numbers():
         await pilot.pause()
         assert "In this scenario's int8 they take" in shown(app)
 
-
-async def test_try_it_goes_to_the_calculator_field():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("escape", "5", "down", "down", "t")
-        await pilot.pause()
+        # Try it (t) goes to the Calculator's field.
+        await pilot.press("t")
         assert isinstance(app.screen, CalculatorScreen)
         assert app.screen.form.current == "precision" and app.focused is app.screen.form
 
-
-async def test_every_try_it_names_a_screen_and_a_calculator_field_that_exist():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+        # The command palette opens the Guide.
+        await pilot.press("ctrl+p")
         await pilot.pause()
-        rows = {row.id for row in app.screen.form.rows}
-        est = estimate(make_session().scenarios[0])
-        for t in topics():
-            try_it = chapter(t.id, est).try_it
-            assert try_it.screen in {mode for mode, _key, _title in MODE_TABS + MORE_TABS}
-            assert try_it.field is None or try_it.field in rows, (t.id, try_it.field)
+        await type_keys(pilot, *"Guide screen")
+        # the palette searches in the background: enter picks the first match once it is listed
+        await until(pilot, lambda: "Guide" in first_command(app), "the palette to list the Guide")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, GuideScreen), "the Guide screen")
+
+
+def first_command(app) -> str:
+    """The first command the open palette lists ("" while it lists none)."""
+    listed = app.screen.query(OptionList)
+    if not listed or not listed.first().option_count:
+        return ""
+    return str(listed.first().get_option_at_index(0).prompt)
 
 
 def test_snapshot_80x24(snap_compare):
     assert snap_compare(make_app(), press=["escape", "5"], terminal_size=(80, 24))
-
-
-def test_tmux_press_5_shows_the_guide(tmux_app):
-    app = tmux_app(session_to_toml(make_session()), no_color=True)
-    text = app.open_screen("5", "What a parameter is")
-    assert "▸5 Guide◂" in text and "8.03B" in text
 
 
 async def test_scaling_panel_shows_repetition_quality_and_inference_aware_size_when_set():
@@ -127,18 +148,19 @@ def _words(text: str) -> set[str]:
     return {w.strip("()[]“”'\".,;:") for w in text.split()}
 
 
-def test_tmux_every_chapter_fits_80x24_without_cut_words(tmux_app):
-    """Each chapter's first screen in a real terminal: every word on the text pane is a whole
-    word of the chapter (a word cut at the edge would leave a fragment that is not)."""
+def test_tmux_press_5_shows_the_guide_and_every_chapter_fits_80x24_without_cut_words(tmux_app):
+    """5 in a real terminal opens the Guide; each chapter's first screen: every word on the text
+    pane is a whole word of the chapter (a word cut at the edge would leave a fragment that is not)."""
     session = make_session()
     app = tmux_app(session_to_toml(session), no_color=True)
-    app.open_screen("5", "What a parameter is")
+    text = app.open_screen("5", "What a parameter is")
+    assert "▸5 Guide◂" in text and "8.03B" in text
     est = estimate(session.scenarios[0])
     for i, t in enumerate(topics()):
         c = chapter(t.id, est)
         if i:
             app.keys("Down")
-        app.wait_for(f"▸{i + 1} {t.title}")
+        # the chapter's first words, once the screen has stopped changing (its mark checked below)
         screen = app.wait_for(" ".join(c.paragraphs[0].split()[:3]))
         lines = screen.splitlines()
         assert len(lines) <= 24 and max(len(line) for line in lines) <= 80
@@ -149,52 +171,3 @@ def test_tmux_every_chapter_fits_80x24_without_cut_words(tmux_app):
         for line in pane:
             for word in line.split():
                 assert word.strip("()[]“”'\".,;:") in allowed, (t.id, word, line)
-
-
-async def test_page_keys_scroll_the_chapter_not_the_list():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("escape", "5", "down", "down", "down", "down")  # training memory: two screens
-        await pilot.pause()
-        scroll = app.screen.query_one("#guide-scroll")
-        await pilot.press("pagedown")
-        await pilot.pause()
-        assert scroll.scroll_y > 0 and app.screen.topic == "training-memory"
-        await pilot.press("pageup")
-        await pilot.pause()
-        assert scroll.scroll_y == 0
-
-
-async def test_the_command_palette_opens_the_guide():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_keys(pilot, *"Guide screen")
-        # the palette searches in the background: enter picks the first match once it is listed
-        await until(pilot, lambda: "Guide" in first_command(app), "the palette to list the Guide")
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, GuideScreen), "the Guide screen")
-
-
-def first_command(app) -> str:
-    """The first command the open palette lists ("" while it lists none)."""
-    listed = app.screen.query(OptionList)
-    if not listed or not listed.first().option_count:
-        return ""
-    return str(listed.first().get_option_at_index(0).prompt)
-
-
-async def test_every_screen_names_the_guide_on_its_mode_bar_at_80_columns():
-    """The Guide was named on the mode bar only while open: from the other screens no one found it."""
-    from paramtui.tui.widgets.modebar import ModeBar
-
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("escape")
-        for key in "12345":
-            await pilot.press(key)
-            await pilot.pause()
-            bar = app.screen.query_one(ModeBar).render().plain
-            assert "5 Guide" in bar and "1 Calculator" in bar and "4 Deploy" in bar, (key, bar)
-            assert "Guide test"[:4] in bar and len(bar) <= 80, (key, bar)  # the title still shows, cut to fit

@@ -32,101 +32,103 @@ def _isolated_dirs(tmp_path, monkeypatch):
 
 
 async def _help_text(pilot) -> str:
+    # The help's text is its widgets' content (not their painting): read once `?` has been handled.
     await pilot.press("question_mark")
-    await pilot.pause()
     assert isinstance(pilot.app.screen, HelpScreen)
     console = Console(width=100, record=True, file=open(os.devnull, "w"))
     for static in pilot.app.screen.query("Static"):
         console.print(static.content)
     await pilot.press("escape")
-    await pilot.pause()
     return console.export_text()
 
 
-@pytest.mark.parametrize("mode_key", ["1", "2", "3", "4", "5"])
-async def test_keys_help_lists_no_stock_key_that_does_nothing(mode_key):
+async def test_keys_help_on_every_screen_lists_only_keys_that_work():
+    """Screen by screen (1–5) in one session: the help lists no stock key that does nothing;
+    on the table screens (2, 4) and the list screens (3, 5) the cursor keys are bound, listed
+    and do what the help says."""
     app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+r", mode_key)
-        await pilot.pause()
-        active = app.screen.active_bindings
-        assert not {key for key, bound in active.items() if bound.binding.action in DO_NOTHING_ACTIONS}
-        text = await _help_text(pilot)
-        for words in DO_NOTHING_WORDS:
-            assert words not in text, words
-        if mode_key == "1":  # the Calculator's ctrl+pagedown: its own, and listed
-            assert active["ctrl+pagedown"].binding.action == "scenario(1)"
-            assert "Next scenario" in text
+        await pilot.press("ctrl+r")  # out of the Calculator's field: digits switch screens
+        for mode_key in "12345":
+            await pilot.press(mode_key)
+            text = await _keys_help_lists_no_stock_key_that_does_nothing(pilot, mode_key)
+            if mode_key in "24":
+                await _table_screen_keeps_and_lists_the_table_keys(pilot, mode_key, text)
+            if mode_key in "35":
+                await _list_screen_keeps_and_lists_the_list_keys(pilot, mode_key, text)
 
 
-@pytest.mark.parametrize("mode_key", ["2", "4"])
-async def test_table_screens_keep_and_list_the_table_keys(mode_key):
-    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+r", mode_key)
-        await pilot.pause()
-        table = app.screen.query_one(KeyedTable)
-        table.focus()
-        await pilot.pause()
-        active = app.screen.active_bindings
-        for key, action in TABLE_KEYS.items():
-            assert active[key].binding.action == action, key
-            assert active[key].node is table, key
-        # enter belongs to the screen (Calculator / Detail), listed once, not as "Select"
-        assert active["enter"].node is app.screen
-        text = await _help_text(pilot)
-        for words in ("Cursor up", "Cursor down", "Cursor left", "Cursor right", "Page up", "Page down",
-                      "First column", "Last column", "First row", "Last row"):
-            assert words in text, words
-
-        # and each listed key does what the help says
-        table.focus()
-        await pilot.pause()
-        start = table.cursor_coordinate
-        await pilot.press("down")
-        assert table.cursor_row == start.row + 1
-        await pilot.press("up", "right")
-        assert table.cursor_coordinate == (start.row, start.column + 1)
-        await pilot.press("left")
-        assert table.cursor_coordinate == start
-        await pilot.press("end")
-        assert table.cursor_column == len(table.columns) - 1
-        await pilot.press("home")
-        assert table.cursor_column == 0
-        await pilot.press("ctrl+end")
-        assert table.cursor_row == table.row_count - 1
-        await pilot.press("ctrl+home")
-        assert table.cursor_row == 0
-        if table.row_count > 1:
-            await pilot.press("pagedown")
-            assert table.cursor_row > 0
-            await pilot.press("pageup")
-            assert table.cursor_row == 0
+async def _keys_help_lists_no_stock_key_that_does_nothing(pilot, mode_key: str) -> str:
+    """The help's text, checked to list no stock key that does nothing here."""
+    app = pilot.app
+    active = app.screen.active_bindings
+    assert not {key for key, bound in active.items() if bound.binding.action in DO_NOTHING_ACTIONS}, mode_key
+    text = await _help_text(pilot)
+    for words in DO_NOTHING_WORDS:
+        assert words not in text, (mode_key, words)
+    if mode_key == "1":  # the Calculator's ctrl+pagedown: its own, and listed
+        assert active["ctrl+pagedown"].binding.action == "scenario(1)"
+        assert "Next scenario" in text
+    return text
 
 
-@pytest.mark.parametrize("mode_key", ["3", "5"])
-async def test_list_screens_keep_and_list_the_list_keys(mode_key):
-    app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+r", mode_key)
-        await pilot.pause()
-        items = app.screen.query_one(KeyedOptionList)
-        assert app.focused is items
-        active = app.screen.active_bindings
-        for key in ("left", "right"):  # no sideways scroll on a list that never scrolls sideways
-            assert key not in active or active[key].node is not items, key
-        text = await _help_text(pilot)
-        for words in ("Previous item", "Next item", "First item", "Last item"):
-            assert words in text, words
-        # and they do what the help says
-        await pilot.press("end")
-        assert items.highlighted == items.option_count - 1
-        await pilot.press("up")
-        assert items.highlighted == items.option_count - 2
-        await pilot.press("home")
-        assert items.highlighted == 0
-        await pilot.press("down")
-        assert items.highlighted == 1
+async def _table_screen_keeps_and_lists_the_table_keys(pilot, mode_key: str, text: str) -> None:
+    """`text`: the help as opened on arrival, the table focused (checked here)."""
+    app = pilot.app
+    table = app.screen.query_one(KeyedTable)
+    assert app.focused is table, mode_key  # the table has the focus on arrival: the help read was the table's
+    active = app.screen.active_bindings
+    for key, action in TABLE_KEYS.items():
+        assert active[key].binding.action == action, (mode_key, key)
+        assert active[key].node is table, (mode_key, key)
+    # enter belongs to the screen (Calculator / Detail), listed once, not as "Select"
+    assert active["enter"].node is app.screen, mode_key
+    for words in ("Cursor up", "Cursor down", "Cursor left", "Cursor right", "Page up", "Page down",
+                  "First column", "Last column", "First row", "Last row"):
+        assert words in text, (mode_key, words)
+
+    # and each listed key does what the help says
+    table.focus()
+    await pilot.pause()
+    start = table.cursor_coordinate
+    await pilot.press("down")
+    assert table.cursor_row == start.row + 1, mode_key
+    await pilot.press("up", "right")
+    assert table.cursor_coordinate == (start.row, start.column + 1), mode_key
+    await pilot.press("left")
+    assert table.cursor_coordinate == start, mode_key
+    await pilot.press("end")
+    assert table.cursor_column == len(table.columns) - 1, mode_key
+    await pilot.press("home")
+    assert table.cursor_column == 0, mode_key
+    await pilot.press("ctrl+end")
+    assert table.cursor_row == table.row_count - 1, mode_key
+    await pilot.press("ctrl+home")
+    assert table.cursor_row == 0, mode_key
+    if table.row_count > 1:
+        await pilot.press("pagedown")
+        assert table.cursor_row > 0, mode_key
+        await pilot.press("pageup")
+        assert table.cursor_row == 0, mode_key
+
+
+async def _list_screen_keeps_and_lists_the_list_keys(pilot, mode_key: str, text: str) -> None:
+    """`text`: the help as opened on this screen, its list focused (checked below)."""
+    app = pilot.app
+    items = app.screen.query_one(KeyedOptionList)
+    assert app.focused is items, mode_key
+    active = app.screen.active_bindings
+    for key in ("left", "right"):  # no sideways scroll on a list that never scrolls sideways
+        assert key not in active or active[key].node is not items, (mode_key, key)
+    for words in ("Previous item", "Next item", "First item", "Last item"):
+        assert words in text, (mode_key, words)
+    # and they do what the help says
+    await pilot.press("end")
+    assert items.highlighted == items.option_count - 1, mode_key
+    await pilot.press("up")
+    assert items.highlighted == items.option_count - 2, mode_key
+    await pilot.press("home")
+    assert items.highlighted == 0, mode_key
+    await pilot.press("down")
+    assert items.highlighted == 1, mode_key

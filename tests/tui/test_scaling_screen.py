@@ -70,59 +70,24 @@ def test_points_sit_at_the_estimates_figures():
     assert chin.y == pytest.approx(1.69 + 406.4 / 70e9**0.34 + 410.7 / 1.4e12**0.28)
 
 
-async def test_keys_switch_law_view_and_highlight():
+async def test_side_panel_explain_law_view_highlight_keys_and_a_budget():
+    """One user session on Scaling (key 3): the side panel reads out the highlighted scenario,
+    e explains its figures, l / v / ] / p switch law, view and highlight without editing the
+    session, and b sets a budget whose run the panel shows."""
+    from textual.widgets import OptionList
+
+    from paramtui.core.formulas import scaling
+    from paramtui.core.result.figures import FIGURES
+    from paramtui.core.units import format_count
+
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ScalingScreen)
-        text = chart_text(screen)
-        assert "Loss vs parameters" in text and "Epoch AI" in text
-        await pilot.press("l")
-        await pilot.pause()
-        assert screen.law == "kaplan" and "Kaplan" in chart_text(screen)
-        await pilot.press("l")
-        await pilot.pause()
-        assert screen.law == "muennighoff" and "Muennighoff" in chart_text(screen)
-        await pilot.press("l")
-        await pilot.pause()
-        assert screen.law == "chinchilla" and "Hoffmann" in chart_text(screen)
-        await pilot.press("v")
-        await pilot.pause()
-        assert "Loss vs training compute" in chart_text(screen)
-        assert app.current_id == "l8"
-        await pilot.press("]")
-        await pilot.pause()
-        assert app.current_id == "q06"
-        await pilot.press("p")
-        await pilot.pause()
-        assert app.current_id == "l8"
-        # The session itself is untouched by view keys.
-        assert app.session == make_session()
 
-
-async def test_e_explains_the_highlighted_figure():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, ExplainScreen)
-        assert app.screen.explanation.title.startswith("Predicted loss")
-        await pilot.press("escape", "down", "down", "down", "down", "down", "e")
-        await pilot.pause()
-        assert app.screen.explanation.title == "Compute-optimal parameters"
-
-
-async def test_side_panel_reads_out_the_highlighted_scenario():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
-        from textual.widgets import OptionList
-
+        # The side panel reads out the highlighted scenario.
         options = app.screen.query_one(OptionList)
         texts = [options.get_option_at_index(i).prompt for i in range(options.option_count)]
         plain = [t.plain if isinstance(t, Text) else str(t) for t in texts]
@@ -130,13 +95,57 @@ async def test_side_panel_reads_out_the_highlighted_scenario():
         assert any(p.startswith("Loss") and f"{est.values['scaling.loss']:.3f}" in p for p in plain)
         assert any(p.startswith("N opt") for p in plain)
         # Every line is named as the figure registry names the figure, its value formatted there.
-        from paramtui.core.result.figures import FIGURES
-
         for i in range(options.option_count):
             option = options.get_option_at_index(i)
             figure = FIGURES[option.id]
             assert option.prompt.plain.startswith(figure.short + " "), option.id
             assert option.prompt.plain.endswith(figure.format(est)), option.id
+
+        # e explains the highlighted figure.
+        await pilot.press("e")
+        assert isinstance(app.screen, ExplainScreen)
+        assert app.screen.explanation.title.startswith("Predicted loss")
+        await pilot.press("escape", "down", "down", "down", "down", "down", "e")
+        assert app.screen.explanation.title == "Compute-optimal parameters"
+        await pilot.press("escape")
+
+        # l steps through the laws, v switches the view, ] / p move the highlight. The chart is
+        # read from the plot's data (not its painting), rebuilt as each key is handled.
+        text = chart_text(screen)
+        assert "Loss vs parameters" in text and "Epoch AI" in text
+        await pilot.press("l")
+        assert screen.law == "kaplan" and "Kaplan" in chart_text(screen)
+        await pilot.press("l")
+        assert screen.law == "muennighoff" and "Muennighoff" in chart_text(screen)
+        await pilot.press("l")
+        assert screen.law == "chinchilla" and "Hoffmann" in chart_text(screen)
+        await pilot.press("v")
+        assert "Loss vs training compute" in chart_text(screen)
+        assert app.current_id == "l8"
+        await pilot.press("]")
+        assert app.current_id == "q06"
+        await pilot.press("p")
+        assert app.current_id == "l8"
+        # The session itself is untouched by view keys.
+        assert app.session == make_session()
+
+        # b sets a budget and the panel shows the run it buys (under the law shown: back to
+        # Epoch AI, the default, on the parameters view).
+        await type_keys(pilot, "l", "v")
+        assert screen.law == scaling.DEFAULT_LAW
+        await pilot.press("b")
+        await type_keys(pilot, *"1e23 FLOPs", "enter")
+        assert app.session.scenarios[0].budget.flops == 1e23
+        options = app.screen.query_one(OptionList)
+        plain = [options.get_option_at_index(i).prompt.plain for i in range(options.option_count)]
+        n, _d = scaling.compute_optimal(scaling.DEFAULT_LAW, 1e23)
+
+        assert any(p.startswith("B N opt") and format_count(n) in p for p in plain)
+        assert any(p.startswith("B loss") for p in plain)
+        # A budget with no unit is refused in one line and changes nothing.
+        await pilot.press("b")
+        await type_keys(pilot, "ctrl+u", *"50k", "enter")
+        assert app.session.scenarios[0].budget.flops == 1e23
 
 
 def test_snapshot_80x24(snap_compare):
@@ -164,32 +173,3 @@ def test_points_are_labelled_by_name_and_a_duplicate_name_by_its_id_too():
     assert "Qwen3 0.6B" in labels and "Llama 8B (l8)" in labels and "Llama 8B (l8-again)" in labels
     text = "\n".join(line.plain for line in render_chart(build_chart(items, "chinchilla", "params", "l8"), 80, 22))
     assert "70B at 2…k/param" in text  # a name cut on the chart says so, keeping its end
-
-
-async def test_b_sets_a_budget_and_the_panel_shows_the_run_it_buys():
-    from textual.widgets import OptionList
-
-    from paramtui.core.formulas import scaling
-
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
-        await pilot.press("b")
-        await pilot.pause()
-        await type_keys(pilot, *"1e23 FLOPs", "enter")
-        await pilot.pause()
-        assert app.session.scenarios[0].budget.flops == 1e23
-        options = app.screen.query_one(OptionList)
-        plain = [options.get_option_at_index(i).prompt.plain for i in range(options.option_count)]
-        n, _d = scaling.compute_optimal(scaling.DEFAULT_LAW, 1e23)
-        from paramtui.core.units import format_count
-
-        assert any(p.startswith("B N opt") and format_count(n) in p for p in plain)
-        assert any(p.startswith("B loss") for p in plain)
-        # A budget with no unit is refused in one line and changes nothing.
-        await pilot.press("b")
-        await pilot.pause()
-        await pilot.press("ctrl+u", *"50k", "enter")
-        await pilot.pause()
-        assert app.session.scenarios[0].budget.flops == 1e23
