@@ -58,13 +58,14 @@ def figure_value(screen: CalculatorScreen, key: str) -> str:
 
 async def type_into(pilot, field_id: str, text: str, *, key_by_key: bool = False) -> None:
     """Put the cursor on a field, clear it with backspace as a user would, and type `text`:
-    as one burst (a quick typist), or `key_by_key` with the app idle between keys where the
-    state after each key is what is tested."""
+    as one burst (a quick typist), or `key_by_key` with the app idle between the keys of
+    `text` where the state after each key is what is tested."""
     form = pilot.app.screen.form
     form.focus_row(field_id)
     keys = ["end", *["backspace"] * len(form.value(field_id)), *text]
     if key_by_key:
-        await pilot.press(*keys)
+        await type_keys(pilot, *keys[:-len(text)])  # cleared at once: its states are not what is tested
+        await pilot.press(*text)
         await pilot.pause()
     else:
         await type_keys(pilot, *keys)
@@ -229,27 +230,6 @@ async def test_a_calculator_session_read_edited_explained_and_given_a_blank_scen
         assert new.inference.batch == 1 and new.inference.context is None
 
 
-async def test_a_model_too_big_for_the_card_shows_the_offload_deploy_shows():
-    """Issue 13: 70B Q4_K_M on an RTX 4090 with 64 GB RAM: the Calculator gives the layer split
-    and speed of Deploy's detail and `estimate --json`, and no speed as if the card held it."""
-    from paramtui.core.inputs.targets import get_target
-    from paramtui.core.views.deploy_detail import deploy_detail
-
-    app = make_app(one_scenario(model="llama-3.1-70b", precision="q4_k_m", target="rtx-4090",
-                                host_ram_bytes="64GB", inference={"batch": 1, "context": 4096}))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        d = deploy_detail(app.session.scenarios[0], get_target("rtx-4090"))
-        assert figure_value(screen, "offload.gpu_layers") == str(d.layer_offload.gpu_layers) == "44"  # of 80 layers on 24 GiB
-        speed = FIGURES["offload.decode_tokens_per_s"].fmt(d.layer_offload.decode_tokens_per_s)
-        assert figure_value(screen, "offload.decode_tokens_per_s") == speed
-        assert figure_value(screen, "speed.decode_tokens_per_s") == speed
-        assert figure_value(screen, "speed.prefill_tokens_per_s") == "–"
-        head = str(screen.query_one("#results-head").render())
-        assert f"offload: 44/80 layers on the device, {speed}" in head
-
-
 async def test_editing_batch_recomputes_results_and_is_one_undo_step(monkeypatch):
     # Keys in one field merge while they come within the app's window; a loaded machine can
     # space two keys of a test further apart than a person types, so the window is made wide
@@ -396,7 +376,12 @@ async def test_every_input_of_the_cli_is_in_the_form():
     assert {f.key for f in FIELDS} == set(OPTIONS)
 
 
-async def test_host_ram_and_a_budget_typed_in_the_form_give_the_offload_and_the_plan():
+async def test_host_ram_and_a_budget_typed_in_the_form_give_the_offload_deploy_shows_and_the_plan():
+    """Issue 13: 70B Q4_K_M on an RTX 4090 with 64 GB RAM: the Calculator gives the layer split
+    and speed of Deploy's detail and `estimate --json`, and no speed as if the card held it."""
+    from paramtui.core.inputs.targets import get_target
+    from paramtui.core.views.deploy_detail import deploy_detail
+
     app = make_app(one_scenario(model="llama-3.1-70b", precision="q4_k_m", target="rtx-4090",
                                 inference={"batch": 1, "context": 4096}))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -407,6 +392,15 @@ async def test_host_ram_and_a_budget_typed_in_the_form_give_the_offload_and_the_
         assert app.session.scenarios[0].host_ram_bytes == 64 * 2**30
         assert figure_value(screen, "offload.host_capacity_bytes") == "64.0 GiB"  # what the user typed, not 68.7 GB
         assert figure_value(screen, "offload.gpu_layers") == "44"
+        # The offload Deploy's detail shows, and no speed as if the card held the model.
+        d = deploy_detail(app.session.scenarios[0], get_target("rtx-4090"))
+        assert figure_value(screen, "offload.gpu_layers") == str(d.layer_offload.gpu_layers) == "44"  # of 80 layers on 24 GiB
+        speed = FIGURES["offload.decode_tokens_per_s"].fmt(d.layer_offload.decode_tokens_per_s)
+        assert figure_value(screen, "offload.decode_tokens_per_s") == speed
+        assert figure_value(screen, "speed.decode_tokens_per_s") == speed
+        assert figure_value(screen, "speed.prefill_tokens_per_s") == "–"
+        head = str(screen.query_one("#results-head").render())
+        assert f"offload: 44/80 layers on the device, {speed}" in head
         await type_into(pilot, "price", "$2")
         await type_into(pilot, "budget_usd", "50k")
         await type_keys(pilot, "enter")

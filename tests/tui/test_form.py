@@ -255,12 +255,22 @@ async def test_typing_in_a_text_row_replaces_its_selection_and_takes_readline_an
         assert form.value("name") == "!"
 
 
-async def test_left_or_right_on_entering_a_text_row_keeps_its_text_and_typing_inserts():
+async def test_a_text_row_entered_by_click_arrows_or_enter_keeps_or_selects_its_text_and_takes_pastes_and_digits():
     app = FormApp()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await started(pilot)
+        # A click on a text row puts the cursor there.
+        name_y = next(i for i, line in enumerate(lines(form)) if line.startswith(" Name"))
+        await pilot.click("#form", offset=(11 + 2, name_y))  # on the "p" of "alpha"
+        await pilot.pause()
+        assert form.current == "name"
+        await type_keys(pilot, "X")
+        assert form.value("name") == "alXpha"
+        await type_keys(pilot, "up", "down", *"alpha")  # the name back as it was
+        assert form.value("name") == "alpha"
+        app.messages.clear()
         # Left on entry keeps the text; typing inserts at the start.
-        await type_keys(pilot, "down", "left", "X")
+        await type_keys(pilot, "up", "down", "left", "X")
         assert form.value("name") == "Xalpha"
         assert app.messages == [("changed", "name", "Xalpha")]
         # Right on entry keeps it too, and space types into the row (no list opens).
@@ -269,28 +279,20 @@ async def test_left_or_right_on_entering_a_text_row_keeps_its_text_and_typing_in
         await type_keys(pilot, "up", "down", "right", "space", "b")
         assert form.value("name") == "alpha b"
         assert not isinstance(app.screen, ChoicePicker)
-
-
-async def test_enter_in_a_text_row_moves_to_the_next_field_and_selects_it():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        await type_keys(pilot, "down", "enter")
+        app.messages.clear()
+        # Enter in a text row moves to the next field and selects it.
+        await type_keys(pilot, "up", "down", "enter")
         assert form.current == "count"  # past the section title
         await type_keys(pilot, "3")  # the "8" was selected on entry
         assert form.value("count") == "3"
         assert app.messages == [("changed", "count", "3")]
-
-
-async def test_paste_inserts_the_first_line_only():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        form.focus_row("count")
-        await pilot.pause()
+        app.messages.clear()
+        # A paste inserts its first line only.
+        await type_keys(pilot, "up", "down")  # into Count again: its text selected
+        assert form.current == "count"
         form.post_message(events.Paste("12\nignored"))
         await pilot.pause()
-        assert form.value("count") == "12"  # the selected "8" was replaced
+        assert form.value("count") == "12"  # the selected "3" was replaced
         assert app.messages == [("changed", "count", "12")]
         form.post_message(events.Paste("3"))
         await pilot.pause()
@@ -300,16 +302,13 @@ async def test_paste_inserts_the_first_line_only():
         form.post_message(events.Paste("\n \n"))
         await pilot.pause()
         assert form.value("count") == "1234"
-
-
-async def test_digits_in_a_choice_or_text_row_stay_in_the_form_and_never_switch_screens():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
+        # Digits in a choice or text row stay in the form and never switch screens.
+        await type_keys(pilot, "up", "up")
+        assert form.current == "size"
         await type_keys(pilot, "2")  # on a choice: meant for the choice (none starts with 2), not the app
         assert app.two_calls == 0
         assert form.value("size") == "m"
-        await type_keys(pilot, "down", "down", "2", "2")  # in Count: typed
+        await type_keys(pilot, "down", "down", "2", "2")  # in Count: typed over its selection
         assert form.current == "count"
         assert form.value("count") == "22"
         assert app.two_calls == 0
@@ -433,18 +432,6 @@ async def test_a_long_text_in_a_narrow_form_keeps_the_cursor_in_view():
         assert line_of(form, "Name")[11:20] == "abcdefghi"
         await type_keys(pilot, "end")
         assert line_of(form, "Name")[11:20] == "ijklmnop "
-
-
-async def test_a_click_on_a_text_row_puts_the_cursor_there():
-    app = FormApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await started(pilot)
-        name_y = next(i for i, line in enumerate(lines(form)) if line.startswith(" Name"))
-        await pilot.click("#form", offset=(11 + 2, name_y))  # on the "p" of "alpha"
-        await pilot.pause()
-        assert form.current == "name"
-        await type_keys(pilot, "X")
-        assert form.value("name") == "alXpha"
 
 
 async def test_a_disabled_form_cannot_be_focused():
