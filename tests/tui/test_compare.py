@@ -74,13 +74,14 @@ def cell_text(pilot, row_id: str, key: str) -> str:
 
 
 async def focus_column(pilot, key: str) -> None:
+    """Move the cursor to `key`'s column with ← / →, typed in one go."""
     screen = pilot.app.screen
     index = screen.table.column_keys.index(key)
     data = screen.query_one(DataTable)
-    while data.cursor_column < index:
-        await pilot.press("right")
-    while data.cursor_column > index:
-        await pilot.press("left")
+    steps = index - data.cursor_column
+    if steps:
+        await type_keys(pilot, *(["right"] * steps if steps > 0 else ["left"] * -steps))
+    assert data.cursor_column == index, key
 
 
 # ------------------------------------------------------------------ the table
@@ -154,8 +155,7 @@ async def test_add_from_catalog_filter_escape_bare_count_and_published_weights()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_compare(pilot)
         # a, type to filter, enter: the model added after the focused row; ctrl+z takes it away.
-        await type_keys(pilot, "a", *"mixtral 8x22")
-        await pilot.press("enter")
+        await type_keys(pilot, "a", *"mixtral 8x22", "enter")
         ids = [s.id for s in app.session.scenarios]
         assert ids == ["l8", "mixtral-8x22b", "l8q", "q3"]  # after the focused row
         new = app.session.scenario("mixtral-8x22b")
@@ -179,8 +179,7 @@ async def test_add_from_catalog_filter_escape_bare_count_and_published_weights()
         # gpt-oss ships its experts in MXFP4: added beside the int4 row, it is mxfp4-moe, not int4.
         app.current_id = "l8q"
         await pilot.pause()
-        await type_keys(pilot, "a", *"gpt-oss-20b")
-        await pilot.press("enter")
+        await type_keys(pilot, "a", *"gpt-oss-20b", "enter")
         new = app.session.scenario(app.current_id)
         assert new.model == "gpt-oss-20b" and new.precision == "mxfp4-moe"
         assert new.target == "rtx-4090"  # the focused row's target and workload stay
@@ -322,7 +321,7 @@ async def test_column_picker_then_sort_cycles_and_a_move_in_a_sorted_table():
         assert picker.get_option_at_index(0).value == DEFAULT_COLUMNS[1]
         await pilot.press("space")
         # Move Active per token to the end of the checked ones? Move it down one instead.
-        await pilot.press("down", "right_square_bracket")
+        await type_keys(pilot, "down", "]")
         await pilot.press("a")
         cols = app.session.view.columns
         assert cols[0] == "scenario.name"
@@ -391,7 +390,7 @@ async def _export(pilot, path: str, *extra_keys: str) -> None:
     await pilot.press("ctrl+e")
     field = pilot.app.screen.query_one(Input)
     field.value = path
-    await pilot.press("enter", *extra_keys)
+    await pilot.press("enter", *extra_keys)  # a question is answered once shown: key by key
 
 
 def _json_at(doc: dict, key: str):
@@ -508,8 +507,7 @@ async def test_an_empty_session_says_what_to_do_and_keys_do_not_fail():
         assert "a adds one" in str(app.screen.query_one("#compare-detail").render())
         await type_keys(pilot, "p", "t", "b", "c", "g", "m", "s", "delete", "d", "r", "e", "shift+up")
         assert app.session.scenarios == ()
-        await type_keys(pilot, "a", *"gpt2-xl")
-        await pilot.press("enter")
+        await type_keys(pilot, "a", *"gpt2-xl", "enter")
         assert [s.model for s in app.session.scenarios] == ["gpt2-xl"]
         assert shown_rows(pilot) == ["gpt2-xl"]
 

@@ -48,7 +48,6 @@ async def test_guide_on_the_mode_bar_opens_on_the_current_scenario_pages_follows
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
         # Every try-it names a screen and a Calculator field that exist.
         rows = {row.id for row in app.screen.form.rows}
         est = estimate(make_session().scenarios[0])

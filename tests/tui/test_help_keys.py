@@ -48,7 +48,6 @@ async def test_keys_help_on_every_screen_lists_only_keys_that_work():
     and do what the help says."""
     app = ParamApp(demo_session(), restore_autosave=False, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
         await pilot.press("ctrl+r")  # out of the Calculator's field: digits switch screens
         for mode_key in "12345":
             await pilot.press(mode_key)

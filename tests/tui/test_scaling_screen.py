@@ -82,8 +82,7 @@ async def test_side_panel_explain_law_view_highlight_keys_and_a_budget():
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
+        await pilot.press("3")  # the screen fills its chart and panel as it mounts
         screen = app.screen
         assert isinstance(screen, ScalingScreen)
 
@@ -105,7 +104,8 @@ async def test_side_panel_explain_law_view_highlight_keys_and_a_budget():
         await pilot.press("e")
         assert isinstance(app.screen, ExplainScreen)
         assert app.screen.explanation.title.startswith("Predicted loss")
-        await pilot.press("escape", "down", "down", "down", "down", "down", "e")
+        await pilot.press("escape")  # back on the panel (keys typed before it shows would go to the explanation)
+        await type_keys(pilot, "down", "down", "down", "down", "down", "e")
         assert app.screen.explanation.title == "Compute-optimal parameters"
         await pilot.press("escape")
 
