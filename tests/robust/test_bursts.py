@@ -54,7 +54,9 @@ async def test_crash_sequences_leave_a_running_app(tmp_path, monkeypatch):
             await back_to(app, pilot, "calculator")
             (tmp_path / str(n)).mkdir()
             monkeypatch.chdir(tmp_path / str(n))
-            await pilot.press("ctrl+n")  # an unsaved change
+            scenarios = len(app.session.scenarios)
+            burst(app, ["ctrl+n"])  # an unsaved change: a new scenario
+            await until(pilot, lambda: len(app.session.scenarios) == scenarios + 1, f"ctrl+n before {case}")
             assert app.dirty, case
             burst(app, keys)
             await pilot.pause()

@@ -201,26 +201,6 @@ async def test_a_target_that_cannot_take_the_scenario_shows_error_and_enter_says
         assert any("cannot be split into tensor parallel 2" in m for m in messages(app))
 
 
-async def test_right_reaches_the_last_target_with_a_scenario_added_at_80x24():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("2", "d", "4")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, DeployScreen) and len(app.session.scenarios) == 4
-        table = screen.scenario_table
-        labels = [table.get_cell_at((r, 0)).plain for r in range(4)]
-        assert len(set(labels)) == 4 and labels[1] == "Llama 8B bf16 (copy)"  # the duplicate, named
-        last = screen.targets[-1].id
-        for _ in screen.targets:  # one burst, as a held key sends them
-            app.post_message(events.Key("right", None))
-        await pilot.pause()
-        await pilot.pause()
-        assert table.cursor_column == len(screen.targets)
-        header = table.render_line(0).text
-        assert f" {last} " in header + " "
-
-
 async def _open_pick(pilot, app, target_id="rtx-4090"):
     screen = await open_deploy(pilot)
     col = [t.id for t in screen.targets].index(target_id) + 1
@@ -231,9 +211,10 @@ async def _open_pick(pilot, app, target_id="rtx-4090"):
     return app.screen
 
 
-async def test_pick_dialog_fields_task_license_ranking_then_add_and_undo():
+async def test_pick_dialog_fields_task_license_ranking_add_and_undo_then_right_to_the_last_target():
     """The pick dialog (m) on the RTX 4090 column as a user goes through it: its fields, a task
-    and a license picked by keyboard, then, opened afresh, a model added and undone."""
+    and a license picked by keyboard, then, opened afresh, a model added and undone; then a
+    scenario duplicated on Compare and → held down on the matrix."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         pick_screen = await _open_pick(pilot, app)
@@ -298,6 +279,29 @@ async def test_pick_dialog_fields_task_license_ranking_then_add_and_undo():
         app.undo()
         await pilot.pause()
         assert len(app.session.scenarios) == 3
+        # With a scenario added (2, d duplicates the current one on Compare, 4 comes back), →
+        # held down reaches the last target at 80×24. The cursor starts on the first target
+        # column, as on a fresh screen.
+        screen = app.screen
+        screen.scenario_table.cursor_coordinate = (0, 1)
+        await pilot.pause()
+        assert app.current_id == "l8"
+        await pilot.press("2", "d", "4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DeployScreen) and len(app.session.scenarios) == 4
+        table = screen.scenario_table
+        labels = [table.get_cell_at((r, 0)).plain for r in range(4)]
+        assert len(set(labels)) == 4 and labels[1] == "Llama 8B bf16 (copy)"  # the duplicate, named
+        assert table.cursor_column == 1
+        last = screen.targets[-1].id
+        for _ in screen.targets:  # one burst, as a held key sends them
+            app.post_message(events.Key("right", None))
+        await pilot.pause()
+        await pilot.pause()
+        assert table.cursor_column == len(screen.targets)
+        header = table.render_line(0).text
+        assert f" {last} " in header + " "
 
 
 def test_snapshot_pick_dialog_80x24(snap_compare, monkeypatch):

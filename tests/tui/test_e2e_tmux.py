@@ -93,7 +93,10 @@ def test_first_screen_edit_ssh_drop_restore_and_quit_at_80x24(tmux):
     tmux.keys("app", "Down", "Right")
     text = tmux.wait_for("app", "FP16")
     assert "● modified" in text
-    # The connection drops: tmux hangs up the pane's process (SIGHUP).
+    # The connection drops: tmux hangs up the pane's process (SIGHUP). The tmux server stays
+    # up without sessions and reaps the process at once, as sshd does after a drop (a server
+    # that exited would leave it a zombie, "running", until PID 1 got round to it).
+    tmux.run("set-option", "-s", "exit-empty", "off")
     tmux.run("kill-session", "-t", "app")
     autosaves = tmux.home / "xdg_state_home" / "paramtui" / "autosave"
     deadline = time.monotonic() + 10
