@@ -59,6 +59,21 @@ class NamePrompt(Dialog[str | None]):
         self.dismiss(None)
 
 
+class ToggleInOrderList(SelectionList[str]):
+    """Textual's SelectionList, toggling on space as the key is handled.
+
+    Works around a Textual behaviour (seen in 8.x): SelectionList's space posts a message to
+    itself and toggles when that message is read, after any key already queued behind the
+    space. `space a` typed in one burst (over SSH, or pasted) applied the columns before the
+    uncheck. Here space toggles through the public `toggle`, in turn with the other keys."""
+
+    BINDINGS = [Binding("space", "toggle_highlighted", "Toggle option", show=False)]
+
+    def action_toggle_highlighted(self) -> None:
+        if self.highlighted is not None:
+            self.toggle(self.get_option_at_index(self.highlighted))
+
+
 class ColumnPicker(Dialog[list[str] | None]):
     """Which figures the table shows, in order. Space toggles, [ ] move, a applies, r resets."""
 
@@ -111,7 +126,7 @@ class ColumnPicker(Dialog[list[str] | None]):
             box.border_subtitle = "space toggle · [ ] move · a apply · r defaults · esc cancel"
             yield Static("Checked figures show, top to bottom = left to right. "
                          "The scenario name always shows first.", classes="dialog-hint")
-            yield SelectionList[str](*self._selections(self.current), id="column-list")
+            yield ToggleInOrderList(*self._selections(self.current), id="column-list")
             yield Static("", id="column-error", classes="dialog-error")
 
     def on_mount(self) -> None:
