@@ -290,7 +290,8 @@ async def test_palette_help_number_keys_and_a_new_scenario_in_one_session():
         assert isinstance(app.screen, CalculatorScreen)
         # Help (?) lists every key of the screen and the app.
         await type_keys(pilot, "ctrl+r")  # out of the text fields, where ? would be typed
-        await type_keys(pilot, "?")
+        await pilot.press("question_mark")
+        await pilot.pause()  # the help screen composed before its text is read
         assert isinstance(app.screen, HelpScreen)
         from rich.console import Console
 
@@ -356,7 +357,8 @@ async def test_a_terminal_smaller_than_80x24_says_so_in_one_line_and_keeps_worki
     async with app.run_test(size=(40, 10)) as pilot:
         await pilot.pause()
         assert "40×10 < 80×24: enlarge the terminal" in key_line(app)
-        await type_keys(pilot, "2")  # keys still work, and every screen says it
+        await pilot.press("2")  # keys still work, and every screen says it
+        await pilot.pause()  # the new screen's key bar laid out before its text is read
         assert app.current_mode == "compare" and "40×10 < 80×24" in key_line(app)
         await pilot.resize_terminal(80, 20)  # a change of height alone
         await pilot.pause()
@@ -367,5 +369,6 @@ async def test_a_terminal_smaller_than_80x24_says_so_in_one_line_and_keeps_worki
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert "enlarge" not in key_line(app) and "palette" in key_line(app)
-        await type_keys(pilot, "1")
+        await pilot.press("1")
+        await pilot.pause()  # the new screen's key bar laid out before its text is read
         assert "enlarge" not in key_line(app)
