@@ -253,7 +253,8 @@ class CalculatorScreen(ParamScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="calc-body"):
-            yield FormView(self._form_rows(), current="model", id="calc-form")
+            yield FormView(self._form_rows(), current="model", id="calc-form",
+                           escape_action="screen.focus_results")
             with Vertical(id="calc-results"):
                 yield Static(id="results-head")
                 yield Static(id="results-banner")
@@ -641,7 +642,10 @@ class CalculatorScreen(ParamScreen):
         self.app.push_screen(ModelPicker(), picked)
 
     def action_focus_results(self) -> None:
-        self.query_one(FigureList).focus()
+        # At once (Screen.set_focus), not after the keys already queued: the form runs this
+        # for its esc, and the keys typed after it in the same burst then go to the results
+        # list, as typed slowly (`esc f1`: the keys help, not the field's explanation).
+        self.set_focus(self.query_one(FigureList))
 
     def action_scenario(self, delta: int) -> None:
         ids = [s.id for s in self.app.session.scenarios]

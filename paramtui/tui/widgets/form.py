@@ -9,7 +9,8 @@ Keys: ↑ ↓ (and tab / shift+tab, which leave the form past its ends) move bet
 on a choice, ← → step and enter or space opens the list; on a text field, typing edits
 (with readline's keys, see `line_edit`), enter goes to the next field; on a button or a
 section title, enter or space presses it. A digit on a choice picks the choice it starts
-(and never switches screens); `e` on a choice or button, or f1 on any row, posts `Explain`.
+(and never switches screens); `e` on a choice or button, or f1 on any row, posts `Explain`;
+esc runs the host's `escape_action` (the Calculator's: to the results list).
 A click picks the row (and opens a choice).
 
 The screen listens for `Changed` (a field edited or a choice changed by the user, with the
@@ -178,9 +179,13 @@ class FormView(CachedComponentStyles, ScrollView, can_focus=True, inherit_bindin
             return self.form
 
     def __init__(self, rows: list[FormRow], *, current: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+                 classes: str | None = None, escape_action: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.rows = rows
+        # What esc does, run as the key is handled ("screen.focus_results"): a binding of the
+        # screen would run only once the key has gone up to the app and back, after the keys
+        # typed behind it in the same burst.
+        self.escape_action = escape_action
         self._index = {row.id: i for i, row in enumerate(rows)}
         self._open: set[str] = set()  # toggle rows that are open
         self._lines: list[_Line] = []
@@ -441,6 +446,16 @@ class FormView(CachedComponentStyles, ScrollView, can_focus=True, inherit_bindin
             event.prevent_default()
             if isinstance(self.app.screen, Dialog):
                 self.app.screen.post_message(Dialog.TypedBefore(event.key, event.character))
+            return
+        # Keys queued here before a key typed ahead of them moved the focus away (`esc f1` in
+        # one burst) are not the form's: they go on to the app, which runs the binding of
+        # what has the focus now (f1: the keys help, not this field's explanation).
+        if self.screen.focused is not self:
+            return
+        if event.key == "escape" and self.escape_action is not None:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(self.escape_action)
             return
         # Printable keys type into a text field (so digits there are not screen keys).
         if self._edit is not None and event.is_printable and event.character:
