@@ -269,22 +269,6 @@ async def test_keys_further_apart_than_the_merge_window_are_separate_undo_steps(
         assert app.session.scenarios[0].inference.batch == 8
 
 
-async def test_model_picker_takes_a_catalog_model_or_a_bare_count():
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await type_keys(pilot, "ctrl+l")
-        await type_keys(pilot, *"mixtral 8x7", "enter")
-        scenario = app.session.scenarios[0]
-        assert scenario.model == "mixtral-8x7b" and scenario.params is None
-        assert "Mixtral" in app.screen.form.value("model")
-        await type_keys(pilot, "ctrl+l")
-        await type_keys(pilot, *"7B", "enter")
-        scenario = app.session.scenarios[0]
-        assert scenario.params == 7e9 and scenario.model is None
-        assert "bare count" in str(app.screen.query_one("#results-head").render())
-
-
 async def test_model_picker_starts_a_catalog_model_at_its_weights_as_published():
     app = make_app(one_scenario(precision="int4"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -415,7 +399,7 @@ async def test_host_ram_and_a_budget_typed_in_the_form_give_the_offload_deploy_s
         assert screen.form.value("budget_usd") == ""
 
 
-async def test_a_scenario_name_and_id_follow_its_model_until_renamed():
+async def test_the_model_picker_takes_a_catalog_model_or_a_bare_count_and_the_name_follows_until_renamed():
     app = make_app(one_scenario(id="l8", name="Llama 3.1 8B, bf16 on H100"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -430,6 +414,17 @@ async def test_a_scenario_name_and_id_follow_its_model_until_renamed():
         await type_keys(pilot, *"qwen3 0.6b", "enter")
         s = app.current_scenario
         assert s.model == "qwen3-0.6b" and s.name == "my run"  # the user's own name stays
+        # The picker takes a catalog model by a part of its name, or a bare parameter count.
+        await type_keys(pilot, "ctrl+l")
+        await type_keys(pilot, *"mixtral 8x7", "enter")
+        scenario = app.session.scenarios[0]
+        assert scenario.model == "mixtral-8x7b" and scenario.params is None
+        assert "Mixtral" in app.screen.form.value("model")
+        await type_keys(pilot, "ctrl+l")
+        await type_keys(pilot, *"7B", "enter")
+        scenario = app.session.scenarios[0]
+        assert scenario.params == 7e9 and scenario.model is None
+        assert "bare count" in str(app.screen.query_one("#results-head").render())
 
 
 async def test_warnings_for_a_context_past_the_limit_and_an_encoder_speed():

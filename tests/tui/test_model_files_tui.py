@@ -44,10 +44,19 @@ def figure(screen, key: str) -> str:
     return next(row.value for row in screen.query_one(FigureList).rows if row.key == key)
 
 
-async def test_calculator_takes_a_gguf_path_and_shows_its_exact_weights(gguf):
+async def test_a_broken_file_is_one_line_at_the_field_and_a_gguf_path_shows_its_exact_weights(gguf):
+    broken = gguf.with_name("b.gguf")  # the same file cut short
+    broken.write_bytes(gguf.read_bytes()[:3000])
     app = make_app()
     async with app.run_test(size=(80, 40)) as pilot:
         await pilot.pause()
+        # A broken file is one line at the field, and the model stays.
+        await type_keys(pilot, "ctrl+l")
+        await type_keys(pilot, *str(broken), "enter")
+        assert app.session.scenarios[0].model == "llama-3.1-8b"  # unchanged
+        error = app.screen.form.error("model")
+        assert "truncated" in error and "\n" not in error
+        # A good file's path gives its exact weights.
         await type_keys(pilot, "ctrl+l")
         await type_keys(pilot, *str(gguf), "enter")
         scenario = app.session.scenarios[0]
@@ -58,18 +67,6 @@ async def test_calculator_takes_a_gguf_path_and_shows_its_exact_weights(gguf):
         assert app.screen._estimate.values["memory.weights_bytes"] == ckpt.weights_bytes
         options = [v for _label, v in app.screen.form.row("precision").options]
         assert options[0] == "file" and "bf16" in options  # back to the file's own types after a what-if
-
-
-async def test_a_broken_file_is_one_line_at_the_field(gguf):
-    gguf.write_bytes(gguf.read_bytes()[:3000])
-    app = make_app()
-    async with app.run_test(size=(80, 40)) as pilot:
-        await pilot.pause()
-        await type_keys(pilot, "ctrl+l")
-        await type_keys(pilot, *str(gguf), "enter")
-        assert app.session.scenarios[0].model == "llama-3.1-8b"  # unchanged
-        error = app.screen.form.error("model")
-        assert "truncated" in error and "\n" not in error
 
 
 async def test_picker_lists_models_on_this_machine(tmp_path):
