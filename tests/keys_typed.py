@@ -37,11 +37,3 @@ async def type_keys(pilot, *keys: str) -> None:
         pilot.app.post_message(_key_event(key))
     await pilot.pause()
 
-
-async def press_keys(pilot, *keys: str) -> None:
-    """Press `keys` one at a time, the app handling and painting each before the next is sent:
-    the same key events as Pilot's `press` (both post them to the app), with one wait for the
-    app to go idle per key where `press` waits twice. For flows that check the state after
-    every key; `type_keys` sends keys whose steps are not checked as one burst."""
-    for key in keys:
-        await type_keys(pilot, key)
