@@ -91,8 +91,13 @@ def test_bad_inputs_are_user_errors():
         pick_models("no-such-gpu")
     with pytest.raises(UserError, match="unknown precision"):
         pick_models("rtx-4090", precisions=["int3"])
-    with pytest.raises(UserError):
-        pick_models("rtx-4090", min_context=0)
+    # In the words of the inputs' vocabulary, never a command-line flag (the pick dialog shows them too).
+    for kwargs, line in ((dict(min_context=0), "context: must be at least 1, not 0"),
+                         (dict(gpus=0), "devices: must be at least 1, not 0"),
+                         (dict(min_tokens_per_s=-1.0), "tokens/s: must be zero or more, not -1")):
+        with pytest.raises(UserError) as caught:
+            pick_models("rtx-4090", **kwargs)
+        assert str(caught.value) == line
 
 
 def test_picked_row_becomes_a_session_scenario(rtx4090):

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from paramtui.core.formulas import scaling as scaling_mod
-from paramtui.core.inputs.options import LICENSE_CLASS_IDS, LICENSE_CLASSES, TASK_IDS, TASKS
+from paramtui.core.inputs.options import LICENSE_CLASS_IDS, TASK_IDS, TASKS, option
 from paramtui.core.model.catalog import CatalogEntry, TaskScore, load_catalog
 from paramtui.core.model.quant_quality import quality_kept
 from paramtui.core.errors import UserError
@@ -32,8 +32,9 @@ from paramtui.core.result.estimate import estimate
 from paramtui.core.result.explain import Explanation
 from paramtui.core.model.precision import PRECISION_IDS, get_precision
 from paramtui.core.inputs.scenario import InferenceSettings, Scenario
-from paramtui.core.inputs.targets import default_targets, get_target, speed_unknown_reason
+from paramtui.core.inputs.targets import Target, default_targets, get_target, speed_unknown_reason
 from paramtui.core.units import format_bytes, format_count
+from paramtui.core.views.deploy_matrix import deploy_cell
 from paramtui.core import validation as pyd
 from paramtui.core.validation import record
 
@@ -135,7 +136,7 @@ def _rate(value: float) -> str:
     return f"{value:.3g}" if value < 100 else f"{value:,.0f}"
 
 
-def _judge(entry: CatalogEntry, target_id: str, gpus: int, min_context: int, min_tps: float,
+def _judge(entry: CatalogEntry, target: Target, gpus: int, min_context: int, min_tps: float,
            precisions: Sequence[str], usable: float, license: str | None = None) -> PickRow:
     base = dict(model_id=entry.id, name=entry.name, params=entry.param_count.total,
                 context_length=entry.context_length, training_tokens=entry.training_tokens,
@@ -154,49 +155,55 @@ def _judge(entry: CatalogEntry, target_id: str, gpus: int, min_context: int, min
                        memory_use_fraction=None, decode_tokens_per_s=None,
                        reasons=(f"context {_k(entry.context_length)} < {_k(min_context)}",))
 
-    context = min_context
-    chosen = None
-    smallest = None
-    too_slow = None
+    # Each precision's fit and speed is its Deploy cell (the estimate's own verdict, from the
+    # serving half alone); the full estimate is worked out once, for the precision shown.
+    chosen = too_slow = smallest = None
     for precision_id in precisions:
-        scenario = Scenario(id="pick", model=entry.id, precision=precision_id, target=target_id,
-                            gpus=gpus, inference=InferenceSettings(batch=1, context=context))
+        scenario = Scenario(id="pick", model=entry.id, precision=precision_id, target=target.id,
+                            gpus=gpus, inference=InferenceSettings(batch=1, context=min_context))
         try:
-            est = estimate(scenario)
+            cell = deploy_cell(scenario, target)
         except UserError as error:
             reasons.append(str(error))
             break
-        smallest = est
-        if not est.fits:
+        smallest = scenario
+        if not cell.fits:
             continue
-        tps = est.values["speed.decode_tokens_per_s"]
+        tps = cell.decode_tokens_per_s
         if tps is not None and tps < min_tps:  # unknown speed (a detected device) is not filtered out
-            too_slow = too_slow or est
+            too_slow = too_slow or scenario
             continue
-        chosen = est
+        chosen = scenario
         break
 
-    shown = chosen or too_slow or smallest
-    if chosen is None:
+    shown_scenario = chosen or too_slow or smallest
+    shown = None
+    if shown_scenario is not None:
+        try:
+            shown = estimate(shown_scenario)
+        except UserError as error:  # a part of the estimate the cell does not need
+            reasons.append(str(error))
+            chosen = too_slow = None
+    if chosen is None and shown is not None:
         if too_slow is not None:
-            tps = too_slow.values["speed.decode_tokens_per_s"]
+            tps = shown.values["speed.decode_tokens_per_s"]
             reasons.append(f"{_rate(tps)} tok/s < {_rate(min_tps)} required "
-                           f"(at {too_slow.precision.id}, the fastest that fits)")
-        elif smallest is not None:
-            reasons.append(f"needs {format_bytes(smallest.inference.inference_total_bytes)} at "
-                           f"{smallest.precision.id}, has {format_bytes(usable)}")
+                           f"(at {shown.precision.id}, the fastest that fits)")
+        else:
+            reasons.append(f"needs {format_bytes(shown.inference.inference_total_bytes)} at "
+                           f"{shown.precision.id}, has {format_bytes(usable)}")
     loss = None
     if entry.training_tokens is not None and shown is not None:
         loss = shown.values["scaling.loss"]
     eligible = chosen is not None and not reasons
     if eligible:
-        tps = chosen.values["speed.decode_tokens_per_s"]
-        reasons.insert(0, f"fits at {chosen.precision.id}: {format_bytes(chosen.inference.inference_total_bytes)} of "
+        tps = shown.values["speed.decode_tokens_per_s"]
+        reasons.insert(0, f"fits at {shown.precision.id}: {format_bytes(shown.inference.inference_total_bytes)} of "
                           f"{format_bytes(usable)}, "
-                          + (f"{_rate(tps)} tok/s" if tps is not None else speed_unknown_reason(chosen.target)))
+                          + (f"{_rate(tps)} tok/s" if tps is not None else speed_unknown_reason(shown.target)))
         if entry.training_tokens is None:
             reasons.append("training tokens not published: no predicted loss")
-    precision_id = (chosen or shown).precision.id if shown else None
+    precision_id = shown.precision.id if shown else None
     return PickRow(
         **base, eligible=eligible, rank=None, precision=precision_id,
         quality_kept=quality_kept(precision_id, entry.id).kept if precision_id else None,
@@ -331,12 +338,13 @@ def pick(
     if license is not None:
         check_license(license)
     target = get_target(target_id, default_targets())
-    if gpus < 1:
-        raise UserError(f"--gpus must be at least 1, not {gpus}")
-    if min_context < 1:
-        raise UserError(f"--min-context must be at least 1 token, not {min_context}")
-    if min_tokens_per_s < 0:
-        raise UserError(f"--min-tokens-per-s must not be negative, not {min_tokens_per_s}")
+    for key, value in (("gpus", gpus), ("inference.context", min_context)):
+        try:
+            option(key).check(value)
+        except UserError as error:  # named as the vocabulary names it ("devices"), not as a flag
+            raise UserError(f"{error.reason}, not {value:,}", (option(key).word,)) from None
+    if not 0 <= min_tokens_per_s < float("inf"):
+        raise UserError(f"must be zero or more, not {min_tokens_per_s:g}", ("tokens/s",))
     if precisions:
         ids = [get_precision(p).id for p in precisions]  # UserError names the valid ones
         order = {p: i for i, p in enumerate(PRECISION_IDS)}
@@ -345,7 +353,7 @@ def pick(
         allowed = DEFAULT_PRECISIONS
     usable = target.usable_memory_bytes * target.devices * gpus
     catalog = load_catalog()
-    rows = [_judge(e, target.id, gpus, min_context, min_tokens_per_s, allowed, usable, license)
+    rows = [_judge(e, target, gpus, min_context, min_tokens_per_s, allowed, usable, license)
             for e in catalog.values()]
     out_rows = sorted((r for r in rows if not r.eligible), key=lambda r: -r.params)
     law = scaling_mod.get_law(scaling_mod.DEFAULT_LAW)
