@@ -226,3 +226,13 @@ def test_a_model_that_fits_only_at_a_lossy_precision_says_its_loss_is_the_16_bit
     assert lossy.precision == "q2_k" and lossy.quality_kept < 0.95
     assert "q2_k keeps 63.9% of its quality: expect worse than this (16-bit) loss" in lossy.reasons
     assert not any("expect worse" in reason for reason in rows["qwen3-32b"].reasons)  # q6_k: 99.7%
+
+
+def test_a_mixture_of_experts_says_its_loss_uses_all_its_parameters():
+    # The law counts a mixture of experts' total parameters: its loss is optimistic, and says so.
+    result = pick("h100-sxm")
+    rows = {r.model_id: r for r in result.rows if r.eligible}
+    scout, dense = rows["llama-4-scout"], rows["qwen2.5-72b"]
+    assert "mixture of experts: loss from all 109B parameters (18.0B active), so optimistic" in " ".join(scout.reasons)
+    assert not any("mixture of experts" in reason for reason in dense.reasons)
+    assert "Clark et al. 2022" in PROXY_NOTE

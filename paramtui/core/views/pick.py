@@ -42,7 +42,11 @@ PROXY_NOTE = (
     "Predicted loss is a proxy for quality: it comes from a scaling law fitted on one data set "
     "and tokenizer, from the model's parameters and published training tokens; real models "
     "differ in data, tokenizer and post-training, and the law does not see what quantisation "
-    "costs in quality (2-3 bit formats lose noticeably more than 4-8 bit ones)."
+    "costs in quality (2-3 bit formats lose noticeably more than 4-8 bit ones). A mixture of "
+    "experts is given all its parameters, as the law (fitted on dense models) counts them; a "
+    "routed model does better than a dense model of its active size but not as well as one of "
+    "its total size (Clark et al. 2022, Unified Scaling Laws for Routed Language Models), so "
+    "its predicted loss is optimistic."
 )
 
 SCORES_NOTE = (
@@ -203,6 +207,9 @@ def _judge(entry: CatalogEntry, target: Target, gpus: int, min_context: int, min
                           + (f"{_rate(tps)} tok/s" if tps is not None else speed_unknown_reason(shown.target)))
         if entry.training_tokens is None:
             reasons.append("training tokens not published: no predicted loss")
+        elif entry.param_count.active < entry.param_count.total:
+            reasons.append(f"mixture of experts: loss from all {format_count(entry.param_count.total)} parameters "
+                           f"({format_count(entry.param_count.active)} active), so optimistic")
     precision_id = shown.precision.id if shown else None
     return PickRow(
         **base, eligible=eligible, rank=None, precision=precision_id,
