@@ -39,7 +39,10 @@ from paramtui.tui.widgets.memory_bar import MemoryBar, MemoryPart
 from paramtui.tui.widgets.ordered_input import OrderedInput
 
 KIND_FILTERS = TARGET_KIND_FILTERS  # `f` steps through them
-LEGEND = "✓ fits (≤100% of usable memory)  ⇄ offload to host RAM  ✗ too big  (mem %, t/s)"
+# A cell's verdict in words: the legend, the line under the table and the detail say the same.
+STATUS_WORDS = {"fits": "✓ fits", "offload": "⇄ fits with host-RAM offload", "no": "✗ too big"}
+LEGEND = (f"{STATUS_WORDS['fits']} (≤100% of usable memory)  ⇄ offload to host RAM  {STATUS_WORDS['no']}"
+          "  (mem %, t/s)")
 
 
 def ordered_targets(kinds: tuple[str, ...] = (), first: Iterable[str] = ()) -> list[Target]:
@@ -77,9 +80,8 @@ def cell_text(cell: DeployCell | UserError) -> Text:
 
 
 def cell_status(cell: DeployCell) -> str:
-    """The cell's fit in words: "✓ fits: 15.0 GiB of 79.6 GiB usable on 1 device(s) = 21%"."""
-    status = {"fits": "✓ fits", "offload": "⇄ fits only with host-RAM offload", "no": "✗ does not fit"}[cell.status]
-    return (f"{status}: {format_bytes(cell.required_bytes)} of {format_bytes(cell.usable_bytes)} usable "
+    """The cell's fit in a sentence (the detail's): "✓ fits: 15.0 GiB of 79.6 GiB usable on 1 device(s) = 21%"."""
+    return (f"{STATUS_WORDS[cell.status]}: {format_bytes(cell.required_bytes)} of {format_bytes(cell.usable_bytes)} usable "
             f"on {cell.devices} device(s) = {format_percent(cell.memory_use_fraction)}")
 
 
@@ -181,9 +183,8 @@ class DeployScreen(ScenarioTableScreen):
         text.append(f" · on {target.name}\n")
         cell = self.cells.get((sid, target.id))
         if isinstance(cell, DeployCell):
-            status = {"fits": "✓ fits", "offload": "⇄ fits with host-RAM offload", "no": "✗ too big"}[cell.status]
             devices = f" on {cell.devices} devices" if cell.devices > 1 else ""
-            text.append(f"{status}: {format_bytes(cell.required_bytes)} of {format_bytes(cell.usable_bytes)}"
+            text.append(f"{STATUS_WORDS[cell.status]}: {format_bytes(cell.required_bytes)} of {format_bytes(cell.usable_bytes)}"
                         f"{devices} ({format_percent(cell.memory_use_fraction)})")
             rate = cell.decode_tokens_per_s if cell.status == "fits" else cell.offload_tokens_per_s
             if rate is not None:
