@@ -280,6 +280,11 @@ class ParamApp(App):
         del self._undo[:-UNDO_LIMIT]
         self._redo.clear()
 
+    def end_undo_step(self) -> None:
+        """The next edit starts an undo step of its own, even in the same field within
+        COALESCE_SECONDS (as after a pause, a save, an undo)."""
+        self._last_label = None
+
     def apply(self, new_session: Session, label: str, *, current_id: str | None = None) -> None:
         """Make `new_session` the session: one undo step (edits of one field in a row merge)."""
         if new_session == self.session and (current_id is None or current_id == self.current_id):
@@ -319,7 +324,7 @@ class ParamApp(App):
             return False
         state = self._undo.pop()
         self._redo.append(self._state(state.label))
-        self._last_label = None
+        self.end_undo_step()
         self._set_state(state)
         self.notify(f"Undid: {state.label}", timeout=2, markup=False)
         return True
@@ -330,7 +335,7 @@ class ParamApp(App):
             return False
         state = self._redo.pop()
         self._undo.append(self._state(state.label))
-        self._last_label = None
+        self.end_undo_step()
         self._set_state(state)
         self.notify(f"Redid: {state.label}", timeout=2, markup=False)
         return True
@@ -358,7 +363,7 @@ class ParamApp(App):
         self._files[path] = written
         self._saved = self.session
         self.session_path = path
-        self._last_label = None
+        self.end_undo_step()
         self._after_change()
         self.notify(f"Saved {path}", timeout=3, markup=False)
         if then is not None:
@@ -410,7 +415,7 @@ class ParamApp(App):
 
         def replace() -> None:
             self._files[path] = opened
-            self._last_label = None
+            self.end_undo_step()
             ids = [s.id for s in session.scenarios]
             self._set_state(_State(session, ids[0] if ids else "", path, session, "open"),
                             push=True, label=f"open {path.name}")

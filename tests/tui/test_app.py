@@ -327,7 +327,7 @@ async def test_empty_session_shows_how_to_add_a_scenario():
         assert "ctrl+n adds one" in str(app.screen.query_one("#results-head").render())
         await type_keys(pilot, "ctrl+n")
         assert len(app.session.scenarios) == 1
-        assert app.screen._estimate is not None
+        assert app.screen.shown_estimate is not None
 
 
 def test_demo_session_scenarios_are_all_estimable():

@@ -331,7 +331,7 @@ async def test_scenario_selector_switches_the_current_scenario():
         second = app.session.scenarios[1]
         assert app.current_id == second.id
         assert screen.form.value("precision") == second.precision
-        assert screen._estimate.scenario == second
+        assert screen.shown_estimate.scenario == second
 
 
 def test_snapshot_80x24(snap_compare):

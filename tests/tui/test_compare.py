@@ -246,9 +246,9 @@ async def test_what_if_keys_undo_cycle_scale_and_explain():
         await open_compare(pilot)
         # Three what-if changes undo back to the start; redo brings the first back.
         await pilot.press("p")
-        app._last_label = None  # each key below its own undo step, as after a pause
+        app.end_undo_step()  # each key below its own undo step, as after a pause
         await pilot.press("b")
-        app._last_label = None
+        app.end_undo_step()
         await pilot.press("t")
         assert app.session != start
         await type_keys(pilot, "ctrl+z", "ctrl+z", "ctrl+z")

@@ -64,7 +64,7 @@ async def test_a_broken_file_is_one_line_at_the_field_and_a_gguf_path_shows_its_
         assert figure(app.screen, "checkpoint.bits_per_weight") == "5.4672"
         assert figure(app.screen, "checkpoint.types").startswith("Q4_K 60.7%")
         ckpt = read_checkpoint(gguf)
-        assert app.screen._estimate.values["memory.weights_bytes"] == ckpt.weights_bytes
+        assert app.screen.shown_estimate.values["memory.weights_bytes"] == ckpt.weights_bytes
         options = [v for _label, v in app.screen.form.row("precision").options]
         assert options[0] == "file" and "bf16" in options  # back to the file's own types after a what-if
 

@@ -25,6 +25,7 @@ from paramtui.core.model.layers.pattern import (layer_kinds, layer_types_from_pa
                                                  pattern_text, repeating_unit)
 from paramtui.core.result.figures import (FIGURES, GROUPS, ONLY_WHEN_SET, SHOWN_WHEN_NONZERO, explain, figures_of,
                                           group_applies)
+from paramtui.core.result.estimate import Estimate
 from paramtui.core.inputs.scenario import Scenario
 from paramtui.core.validation import as_data, validate
 from paramtui.tui.screens.base import ParamScreen
@@ -285,6 +286,11 @@ class CalculatorScreen(ParamScreen):
     @property
     def form(self) -> FormView:
         return self.query_one("#calc-form", FormView)
+
+    @property
+    def shown_estimate(self) -> Estimate | None:
+        """The estimate the results show (the last valid one: an invalid input keeps it)."""
+        return self._estimate
 
     # ------------------------------------------------------------------ painting
 
