@@ -159,9 +159,7 @@ def check_lora(types: list[str], rank: int = 8) -> int:
 
     failures = 0
     for model_type in types:
-        variants = [("default", default_config(model_type))] + [
-            (f"perturbed {i + 1}", {"model_type": model_type, **p})
-            for i, p in enumerate(PERTURBED.get(model_type, []))]
+        variants = config_variants(model_type)
         for label, cfg in variants:
             try:
                 ours = lora_trainable_params(architecture_from_hf_config(cfg, origin=f"{model_type} {label}"), rank)
@@ -426,6 +424,13 @@ PERTURBED: dict[str, list[dict]] = {
 }
 
 
+def config_variants(model_type: str) -> list[tuple[str, dict]]:
+    """(label, config.json): the model type's transformers default, then its perturbed shapes."""
+    return [("default", default_config(model_type))] + [
+        (f"perturbed {i + 1}", {"model_type": model_type, **p})
+        for i, p in enumerate(PERTURBED.get(model_type, []))]
+
+
 def default_config(model_type: str) -> dict:
     """The config class's defaults, with the keys paramtui requires filled from them."""
     if model_type in MULTIMODAL_TEXT:  # the text model's required keys; the vision tower's defaults
@@ -439,9 +444,7 @@ def check_types(types: list[str]) -> int:
     """Each model type at its default config and at its perturbed shapes; returns the mismatches."""
     failures = 0
     for model_type in types:
-        variants = [("default", default_config(model_type))] + [
-            (f"perturbed {i + 1}", {"model_type": model_type, **p})
-            for i, p in enumerate(PERTURBED.get(model_type, []))]
+        variants = config_variants(model_type)
         for label, cfg in variants:
             try:
                 counted = count_parameters(architecture_from_hf_config(cfg, origin=f"{model_type} {label}"))

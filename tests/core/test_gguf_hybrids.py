@@ -62,6 +62,17 @@ def _mamba2(i: int, inner: int, heads: int, state: int, groups: int, kernel: int
             p + "ssm_norm.weight": ("F32", (inner // groups, groups)), p + "ssm_out.weight": _f16(inner, H)}
 
 
+def _qwen35_deltanet(i: int) -> dict:
+    """A Qwen3.5 Gated DeltaNet layer as llama.cpp writes it (fused attn_qkv, attn_gate, ssm_*):
+    2 key heads and 4 value heads of 64 (qkv = 2·(2·64) + 256 = 512 channels)."""
+    p = f"blk.{i}."
+    return {p + "attn_qkv.weight": _f16(H, 512), p + "attn_gate.weight": _f16(H, 256),
+            p + "ssm_alpha.weight": _f16(H, 4), p + "ssm_beta.weight": _f16(H, 4),
+            p + "ssm_conv1d.weight": ("F32", (4, 512)), p + "ssm_dt.bias": ("F32", (4,)),
+            p + "ssm_a": ("F32", (4,)), p + "ssm_norm.weight": ("F32", (64,)),
+            p + "ssm_out.weight": _f16(256, H)}
+
+
 def _norms(i: int, *names: str) -> dict:
     return {f"blk.{i}.{n}.weight": ("F32", (H,)) for n in names}
 
@@ -434,16 +445,11 @@ def test_qwen3_5_dense_with_fused_qkv_on_its_linear_layers(tmp_path):
             "ssm.time_step_rank": 4, "ssm.inner_size": 256}
     t = _ends()
     for i in range(4):
-        p = f"blk.{i}."
         t |= _norms(i, "attn_norm", "post_attention_norm") | _mlp(i, 512)
         if i == 3:
             t |= _attention(i, 4, 2, 128, gate=True, qk_norm=True)
         else:
-            t |= {p + "attn_qkv.weight": _f16(H, 512), p + "attn_gate.weight": _f16(H, 256),
-                  p + "ssm_alpha.weight": _f16(H, 4), p + "ssm_beta.weight": _f16(H, 4),
-                  p + "ssm_conv1d.weight": ("F32", (4, 512)), p + "ssm_dt.bias": ("F32", (4,)),
-                  p + "ssm_a": ("F32", (4,)), p + "ssm_norm.weight": ("F32", (64,)),
-                  p + "ssm_out.weight": _f16(256, H)}
+            t |= _qwen35_deltanet(i)
     path = _write(tmp_path, "qwen35", meta, t)
     est = _estimate(path)
     arch = est.architecture

@@ -17,7 +17,8 @@ from paramtui.core.io.model_folder import read_checkpoint
 from paramtui.core.result.estimate import estimate
 from paramtui.core.result.figures import explain
 from tests.core.checkpoint_fixtures import write_safetensors
-from tests.core.test_gguf_hybrids import CONTEXT, H, _attention, _ends, _estimate, _experts, _f16, _mlp, _norms, _write
+from tests.core.test_gguf_hybrids import (CONTEXT, H, _attention, _ends, _estimate, _experts, _f16, _mlp, _norms,
+                                         _qwen35_deltanet, _write)
 
 PARTS = ("embedding", "attention", "mlp", "norm", "head", "encoders", "mtp")
 
@@ -117,16 +118,11 @@ def test_qwen3_5_hybrid_nextn_layer_outside_the_layer_pattern(tmp_path):
             "ssm.inner_size": 256}
     t = _ends()
     for i in range(5):
-        p = f"blk.{i}."
         t |= _norms(i, "attn_norm", "post_attention_norm") | _mlp(i, 512)
         if i >= 3:
             t |= _attention(i, 4, 2, 128, gate=True, qk_norm=True)
         else:
-            t |= {p + "attn_qkv.weight": _f16(H, 512), p + "attn_gate.weight": _f16(H, 256),
-                  p + "ssm_alpha.weight": _f16(H, 4), p + "ssm_beta.weight": _f16(H, 4),
-                  p + "ssm_conv1d.weight": ("F32", (4, 512)), p + "ssm_dt.bias": ("F32", (4,)),
-                  p + "ssm_a": ("F32", (4,)), p + "ssm_norm.weight": ("F32", (64,)),
-                  p + "ssm_out.weight": _f16(256, H)}
+            t |= _qwen35_deltanet(i)
     t |= _nextn(4)
     path = _write(tmp_path, "qwen35", meta, t)
     est = _estimate(path)
