@@ -106,6 +106,10 @@ async def test_matrix_down_filters_and_details_on_one_deploy_screen():
         # The line under the table names the row's scenario in full and the cell's fit in words.
         line = str(screen.query_one("#deploy-cursor").render())
         assert line.startswith(screen.labels["l70"]) and " · on " in line and "fit" in line, line
+        # An offload's longer words still end whole at 80 columns (the hint gives way, not the speed).
+        verdict = line.splitlines()[1]
+        assert verdict.startswith("⇄ fits with host-RAM offload: ") and verdict.rstrip().endswith("tok/s"), verdict
+        assert len(verdict) <= screen.query_one("#deploy-cursor").content_size.width, verdict
         del screen.build_table  # the screen's own method again
         # f steps through the kind filters: the first (phones) keeps the session's targets of
         # that kind first; every filter shows only its kinds; f after the last is all again.

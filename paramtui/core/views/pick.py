@@ -207,7 +207,7 @@ def _judge(entry: CatalogEntry, target: Target, gpus: int, min_context: int, min
                           + (f"{_rate(tps)} tok/s" if tps is not None else speed_unknown_reason(shown.target)))
         if entry.training_tokens is None:
             reasons.append("training tokens not published: no predicted loss")
-        elif entry.param_count.active < entry.param_count.total:
+        elif entry.kind == "moe":
             reasons.append(f"mixture of experts: loss from all {format_count(entry.param_count.total)} parameters "
                            f"({format_count(entry.param_count.active)} active), so optimistic")
     precision_id = shown.precision.id if shown else None

@@ -184,12 +184,19 @@ class DeployScreen(ScenarioTableScreen):
         cell = self.cells.get((sid, target.id))
         if isinstance(cell, DeployCell):
             devices = f" on {cell.devices} devices" if cell.devices > 1 else ""
-            text.append(f"{STATUS_WORDS[cell.status]}: {format_bytes(cell.required_bytes)} of {format_bytes(cell.usable_bytes)}"
-                        f"{devices} ({format_percent(cell.memory_use_fraction)})")
+            verdict = (f"{STATUS_WORDS[cell.status]}: {format_bytes(cell.required_bytes)} of "
+                       f"{format_bytes(cell.usable_bytes)}{devices} ({format_percent(cell.memory_use_fraction)})")
             rate = cell.decode_tokens_per_s if cell.status == "fits" else cell.offload_tokens_per_s
-            if rate is not None:
-                text.append(f" · {format_rate(rate)} per request")
-            text.append(" · enter: details", style="dim")
+            speed = f" · {format_rate(rate)} per request" if rate is not None else ""
+            hint = " · enter: details"
+            # Whole words, not cut: the speed loses "per request" (the detail says it) and the
+            # hint is left out where the line is too narrow for them (an offload at 80 columns).
+            room = line.content_size.width or 78
+            if len(verdict + speed) > room:
+                speed = speed.removesuffix(" per request")
+            text.append(verdict + speed)
+            if len(verdict + speed + hint) <= room:
+                text.append(hint, style="dim")
         elif cell is not None:
             text.append(f"✗ not computed: {cell}")
         line.update(text)
